@@ -1,0 +1,89 @@
+"""Published conduct rules that the product checks by machine (source: ../shared/RULEBOOK.md).
+
+Only rules whose condition can be checked from the data we hold are encoded here; each
+carries its RULEBOOK id. Every flag derived from them is shown in the UI as
+"against published rules (unreviewed)" until a lawyer has checked the rulebook.
+
+Time windows are local wall-clock times where the debtor is (CN: Asia/Shanghai; US: the
+consumer's state), as half-open intervals in minutes after midnight.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TimeWindowRule:
+    """Permitted contact window of one jurisdiction.
+
+    ``permitted_start_min`` / ``permitted_end_min``: minutes after local midnight.
+    ``end_is_boundary``: contact exactly at the end minute is a boundary case (US: "after
+    9:00 p.m." leaves 21:00 itself open) rather than a violation.
+    """
+
+    jurisdiction: str
+    rule_id: str
+    permitted_start_min: int
+    permitted_end_min: int
+    end_is_boundary: bool
+    text_en: str
+    text_zh: str
+
+
+TIME_WINDOW_RULES: dict[str, TimeWindowRule] = {
+    # CN-TIME-01: 22:00 is inside the banned window, 08:00 outside it (RULEBOOK.md §1.2).
+    "CN": TimeWindowRule("CN", "CN-TIME-01", 8 * 60, 22 * 60, False,
+                         "No collection contact 22:00–08:00 (22:00 itself forbidden)",
+                         "禁止 22:00 至次日 08:00 催收（22:00 本身属禁止时段）"),
+    # US-TIME-01: before 8:00 a.m. or after 9:00 p.m.; exactly 21:00 is a boundary case.
+    "US": TimeWindowRule("US", "US-TIME-01", 8 * 60, 21 * 60, True,
+                         "No communication before 08:00 or after 21:00 (21:00 exactly: boundary)",
+                         "禁止 08:00 前或 21:00 后联系（恰为 21:00 属边界情形）"),
+    # UK-TIME-01 gives no clock hours; analyst proxy 08:00–21:00 borrowed from MCOB 13.5.4G.
+    "UK": TimeWindowRule("UK", "UK-TIME-01", 8 * 60, 21 * 60, True,
+                         "Unreasonable times (proxy window 08:00–21:00, MCOB 13.5.4G)",
+                         "不合理时间（代用时段 08:00–21:00，参照 MCOB 13.5.4G）"),
+}
+
+
+def classify_contact_time(jurisdiction: str, hour: int, minute: int = 0,
+                          second: int = 0) -> tuple[str, str]:
+    """Check one exact local contact time against the jurisdiction's permitted window.
+
+    Parameters: ``jurisdiction`` in ``CN``/``US``/``UK``; ``hour`` 0–23, ``minute`` 0–59,
+    ``second`` 0–59, local wall-clock time of the debtor.
+
+    Returns ``(status, rule_id)`` with status ``outside`` (against the rule), ``boundary``
+    (US/UK exactly 21:00:00) or ``inside``. Rule ids: CN-TIME-01, US-TIME-01, UK-TIME-01.
+
+    Raises ``ValueError`` for an unknown jurisdiction or an out-of-range time.
+    """
+    rule = TIME_WINDOW_RULES.get(jurisdiction)
+    if rule is None:
+        raise ValueError(f"unknown jurisdiction {jurisdiction!r}; expected one of "
+                         f"{sorted(TIME_WINDOW_RULES)}")
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        raise ValueError(f"time out of range: {hour:02d}:{minute:02d}:{second:02d}")
+    t = hour * 60 + minute
+    if rule.end_is_boundary and t == rule.permitted_end_min and second == 0:
+        return "boundary", rule.rule_id
+    if rule.permitted_start_min <= t < rule.permitted_end_min:
+        return "inside", rule.rule_id
+    return "outside", rule.rule_id
+
+
+def forbidden_hours(jurisdiction: str) -> list[int]:
+    """Whole clock hours (0–23) that lie entirely in the forbidden window.
+
+    CN: 22, 23, 0–7. US/UK: 0–7 and 22–23; hour 21 is only partly forbidden (21:00 is a
+    boundary, 21:01–21:59 forbidden) and is returned by ``partly_forbidden_hours``.
+    """
+    rule = TIME_WINDOW_RULES[jurisdiction]
+    start_h, end_h = rule.permitted_start_min // 60, rule.permitted_end_min // 60
+    return [h for h in range(24) if h < start_h or h >= end_h + (1 if rule.end_is_boundary else 0)]
+
+
+def partly_forbidden_hours(jurisdiction: str) -> list[int]:
+    """Hours in which part of the hour is forbidden (US/UK: [21]; CN: [])."""
+    rule = TIME_WINDOW_RULES[jurisdiction]
+    return [rule.permitted_end_min // 60] if rule.end_is_boundary else []
