@@ -1,0 +1,166 @@
+"""Pieces every importer shares: reading a delimited file row by row with its row numbers,
+encoding detection, file hashes, the import report, and the errors an import raises."""
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from charset_normalizer import from_bytes
+
+#: Progress callback: ``progress(fraction_done: float, message: str)``.
+Progress = Callable[[float, str], None]
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all (e.g. required columns missing, unreadable file).
+
+    Nothing is written when this is raised. ``str(err)`` says what was expected, what was
+    found, and what to do.
+    """
+
+
+@dataclass
+class ImportReport:
+    """What one import did. Counts are rows of the source file (data rows, header excluded)."""
+
+    import_id: str
+    source_file: str
+    file_sha256: str
+    encoding: str
+    status: str = "imported"  # imported | already_imported
+    row_count: int = 0
+    accepted_count: int = 0
+    quarantined_count: int = 0
+    unchanged_count: int = 0
+    updated_count: int = 0
+    qa_issue_count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the console: file, rows read, accepted, quarantined, unchanged."""
+        if self.status == "already_imported":
+            return (f"{self.source_file}: already imported (same file bytes); nothing added "
+                    f"[{self.row_count} rows unchanged]")
+        return (f"{self.source_file}: {self.row_count} rows read, {self.accepted_count} accepted "
+                f"({self.updated_count} updated), {self.quarantined_count} quarantined, "
+                f"{self.unchanged_count} already present unchanged, {self.qa_issue_count} values "
+                f"not coded (see core_qa_issues) [encoding {self.encoding}]")
+
+
+@dataclass
+class DelimitedFile:
+    """A decoded delimited file: ``header`` (list[str]), ``records`` (list of
+    ``(row_number, fields)`` with row_number 1 = first data row), ``bad_records`` (list of
+    ``(row_number, fields_or_text, reason)``) and the detected ``encoding``."""
+
+    header: list[str]
+    records: list[tuple[int, list[str]]]
+    bad_records: list[tuple[int, list[str], str]]
+    encoding: str
+
+
+def new_import_id() -> str:
+    """Import id: UTC timestamp plus a short random suffix, e.g. ``20261129T180102Z-1a2b3c``."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def current_user() -> str:
+    """OS user name running the import (recorded in meta_imports)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - containers without a passwd entry
+        return "unknown"
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def detect_encoding(data: bytes) -> str:
+    """Text encoding of ``data``, detected with charset-normalizer.
+
+    UTF-8 with a BOM is reported as ``utf_8_sig``; GBK-family results are widened to
+    ``gb18030`` (a superset). Raises ``ImportRefused`` if the bytes are not text.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf_8_sig"
+    sample = data[: 2_000_000]
+    try:
+        sample.decode("utf-8")
+        return "utf_8"
+    except UnicodeDecodeError as err:
+        # A multi-byte character cut by the sample boundary is still UTF-8.
+        if err.start >= len(sample) - 4 and len(data) > len(sample):
+            return "utf_8"
+    best = from_bytes(sample).best()
+    if best is None:
+        raise ImportRefused("the file is not readable text in any known encoding "
+                            "(is it a spreadsheet or a compressed file?)")
+    enc = best.encoding.lower()
+    if enc in ("gbk", "gb2312", "hz", "gb18030", "cp936"):
+        return "gb18030"
+    return enc
+
+
+def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile:
+    """Decode and split a CSV file, keeping every record with its row number.
+
+    Handles LF and CRLF line ends and quoted fields with embedded newlines. A record whose
+    field count differs from the header's, or that holds bytes not valid in the detected
+    encoding, is returned in ``bad_records`` with the reason instead of being dropped.
+    Raises ``ImportRefused`` for an empty file or one without a header.
+    """
+    enc = encoding or detect_encoding(data)
+    text = data.decode(enc, errors="surrogateescape")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ImportRefused("the file is empty: expected a header row") from None
+    records: list[tuple[int, list[str]]] = []
+    bad: list[tuple[int, list[str], str]] = []
+    n = len(header)
+    row_number = 0
+    try:
+        for fields in reader:
+            row_number += 1
+            if not fields:  # a blank line is not a record
+                row_number -= 1
+                continue
+            if len(fields) != n:
+                bad.append((row_number, fields, f"expected {n} fields as in the header, found {len(fields)}"))
+            elif any(_has_surrogate(f) for f in fields):
+                bad.append((row_number, [_visible(f) for f in fields],
+                            f"bytes that are not valid {enc} text"))
+            else:
+                records.append((row_number, fields))
+    except csv.Error as err:
+        bad.append((row_number + 1, [], f"unreadable CSV from here on: {err}"))
+    return DelimitedFile(header, records, bad, enc)
+
+
+def _has_surrogate(s: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in s)
+
+
+def _visible(s: str) -> str:
+    return s.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+
+
+def record_json(header: list[str], fields: list[str]) -> str:
+    """A source record as JSON text: ``{header: value}``, or a list when the field count
+    does not match the header."""
+    if len(fields) == len(header):
+        return json.dumps(dict(zip(header, fields)), ensure_ascii=False)
+    return json.dumps(fields, ensure_ascii=False)

@@ -1,0 +1,268 @@
+"""The data model: every table and public view, each column with its type and meaning.
+
+This module is the single source of the database DDL *and* of the data dictionary shown on
+the Data page and in README.md (``python -m analysis.schema --markdown``), so the two
+cannot drift apart.
+
+Layers (../shared/HOUSE_STYLE.md): ``raw_*`` (source as it came, all text) → ``core_*``
+(typed, coded against the code lists) → ``mart_*`` (wide facts the pages query) and the
+documented public views ``complaints``, ``incidents``, ``complaint_labels``.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``name``, DuckDB ``type``, English and Chinese descriptions."""
+
+    name: str
+    type: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table or view: name, layer, description, columns, optional primary key."""
+
+    name: str
+    layer: str  # meta | raw | core | mart | view
+    en: str
+    zh: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+
+    def ddl(self) -> str:
+        """``CREATE TABLE IF NOT EXISTS`` statement of this table (views have none)."""
+        cols = ",\n  ".join(f"{c.name} {c.type}" for c in self.columns)
+        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {cols}{pk}\n)"
+
+
+C = Column
+
+_CFPB_RAW_COLUMNS = (
+    C("date_received", "VARCHAR", "Date received, as in the file", "收到日期（原文）"),
+    C("product", "VARCHAR", "Product", "产品"),
+    C("sub_product", "VARCHAR", "Sub-product", "子产品"),
+    C("issue", "VARCHAR", "Issue", "问题"),
+    C("sub_issue", "VARCHAR", "Sub-issue", "子问题"),
+    C("consumer_complaint_narrative", "VARCHAR", "Consumer complaint narrative", "投诉正文"),
+    C("company_public_response", "VARCHAR", "Company public response", "公司公开回复"),
+    C("company", "VARCHAR", "Company", "公司"),
+    C("state", "VARCHAR", "State", "州"),
+    C("zip_code", "VARCHAR", "ZIP code", "邮编"),
+    C("tags", "VARCHAR", "Tags", "标签"),
+    C("consumer_consent_provided", "VARCHAR", "Consumer consent provided?", "是否同意公开"),
+    C("submitted_via", "VARCHAR", "Submitted via", "提交方式"),
+    C("date_sent_to_company", "VARCHAR", "Date sent to company", "转交公司日期"),
+    C("company_response_to_consumer", "VARCHAR", "Company response to consumer", "公司答复"),
+    C("timely_response", "VARCHAR", "Timely response?", "是否及时答复"),
+    C("consumer_disputed", "VARCHAR", "Consumer disputed?", "消费者是否异议"),
+    C("complaint_id", "VARCHAR", "Complaint ID", "投诉编号"),
+)
+
+#: CFPB CSV header → raw column. Older exports lack some of these (DOMAIN.md).
+CFPB_HEADER_TO_RAW = {
+    "Date received": "date_received", "Product": "product", "Sub-product": "sub_product",
+    "Issue": "issue", "Sub-issue": "sub_issue",
+    "Consumer complaint narrative": "consumer_complaint_narrative",
+    "Company public response": "company_public_response", "Company": "company",
+    "State": "state", "ZIP code": "zip_code", "Tags": "tags",
+    "Consumer consent provided?": "consumer_consent_provided", "Submitted via": "submitted_via",
+    "Date sent to company": "date_sent_to_company",
+    "Company response to consumer": "company_response_to_consumer",
+    "Timely response?": "timely_response", "Consumer disputed?": "consumer_disputed",
+    "Complaint ID": "complaint_id",
+}
+#: Columns without which a CFPB file cannot be imported.
+CFPB_REQUIRED_HEADERS = ("Date received", "Product", "Issue", "Company", "Complaint ID")
+
+_LINEAGE = (
+    C("import_id", "VARCHAR", "Import that brought the row (meta_imports)", "导入批次编号"),
+    C("source_file", "VARCHAR", "File name the row came from", "来源文件名"),
+    C("source_row_number", "BIGINT",
+      "Row number in the source file (1 = first data row after the header)", "来源文件中的行号（表头后第 1 行为 1）"),
+)
+
+TABLES: tuple[Table, ...] = (
+    Table("meta_sources", "meta", "Data sources known to the database", "数据来源", (
+        C("source", "VARCHAR", "Source code, e.g. cfpb, demo_cn", "来源代码"),
+        C("name_en", "VARCHAR", "Name (English)", "名称（英文）"),
+        C("name_zh", "VARCHAR", "Name (Chinese)", "名称（中文）"),
+        C("publisher", "VARCHAR", "Publisher", "发布方"),
+        C("jurisdiction", "VARCHAR", "Jurisdiction whose rules apply", "适用地区"),
+        C("is_synthetic", "BOOLEAN", "True for the built-in demonstration data", "是否为合成演示数据"),
+        C("note_en", "VARCHAR", "Caveat shown with the source", "说明（英文）"),
+        C("note_zh", "VARCHAR", "Caveat shown with the source (Chinese)", "说明（中文）"),
+    ), ("source",)),
+    Table("meta_imports", "meta", "One row per import run", "导入记录", (
+        C("import_id", "VARCHAR", "Import id", "导入批次编号"),
+        C("format", "VARCHAR", "Import format, e.g. cfpb", "导入格式"),
+        C("source", "VARCHAR", "Source code", "来源代码"),
+        C("source_file", "VARCHAR", "File name", "文件名"),
+        C("file_sha256", "VARCHAR", "SHA-256 of the file bytes", "文件 SHA-256"),
+        C("imported_at", "TIMESTAMP", "When the import ran (UTC)", "导入时间（UTC）"),
+        C("imported_by", "VARCHAR", "Who ran it (OS user)", "导入人"),
+        C("row_count", "BIGINT", "Data rows read", "读取行数"),
+        C("accepted_count", "BIGINT", "Rows accepted into core", "接收行数"),
+        C("quarantined_count", "BIGINT", "Rows set aside in core_quarantine", "隔离行数"),
+        C("unchanged_count", "BIGINT", "Rows already present with the same content", "已存在且未变化的行数"),
+        C("updated_count", "BIGINT", "Rows already present, replaced by this newer version", "已存在并被更新的行数"),
+        C("status", "VARCHAR", "imported, or already_imported (same file bytes seen before: nothing added)",
+          "imported 已导入；already_imported 相同文件已导入过，未新增"),
+    ), ("import_id",)),
+    Table("code_labels", "meta", "Labels of every code in Chinese and English", "代码标签（中英文）", (
+        C("code_list", "VARCHAR", "Code list, e.g. method", "代码表"),
+        C("code", "VARCHAR", "Stored code", "代码"),
+        C("label_en", "VARCHAR", "English label", "英文标签"),
+        C("label_zh", "VARCHAR", "Chinese label", "中文标签"),
+        C("family", "VARCHAR", "Conduct family (conduct list only)", "行为类别"),
+        C("sort_order", "BIGINT", "Display order within the list", "显示顺序"),
+    ), ("code_list", "code")),
+    Table("raw_cfpb__complaints", "raw", "CFPB Consumer Complaint Database rows as they came (all text)",
+          "CFPB 投诉数据原始行（全部为文本）", _LINEAGE + _CFPB_RAW_COLUMNS),
+    Table("core_complaints", "core", "One row per complaint, typed and coded", "每条投诉一行（已类型化、编码）", (
+        C("complaint_id", "VARCHAR", "Key: '<source>:<source_record_id>'", "主键：来源:原编号"),
+        C("source", "VARCHAR", "Data source code (meta_sources)", "数据来源代码"),
+        C("source_record_id", "VARCHAR", "The record's id in its source (CFPB Complaint ID)", "来源中的编号"),
+        C("jurisdiction", "VARCHAR", "Whose rules apply: CN, US, UK", "适用地区"),
+        C("received_date", "DATE", "Date the organisation received the complaint", "投诉受理日期"),
+        C("product", "VARCHAR", "Product as named by the source", "产品（来源原文）"),
+        C("sub_product", "VARCHAR", "Sub-product as named by the source", "子产品"),
+        C("issue", "VARCHAR", "Issue as worded by the source", "问题（原文）"),
+        C("sub_issue", "VARCHAR", "Sub-issue as worded by the source", "子问题（原文）"),
+        C("creditor_name", "VARCHAR", "Creditor (lender, platform, bank); CFPB: the company for lending products",
+          "债权方；CFPB 贷款类产品为被投诉公司"),
+        C("collector_name", "VARCHAR", "Collector; CFPB: the company for 'Debt collection' complaints",
+          "催收方；CFPB 债务催收类为被投诉公司"),
+        C("region", "VARCHAR", "State or province of the consumer", "消费者所在州/省"),
+        C("filed_with", "VARCHAR", "Organisation the complaint was filed with (code list filed_with)", "投诉受理机构（代码）"),
+        C("submission_medium", "VARCHAR", "How it was submitted (code list submission_medium)", "提交方式（代码）"),
+        C("outcome_code", "VARCHAR", "What came of it (code list outcome)", "处理结果（代码）"),
+        C("is_timely_response", "BOOLEAN", "Answered within the organisation's deadline; NULL if unknown", "是否及时答复"),
+        C("response_days", "INTEGER", "Days from receipt to being sent to the company (CFPB); NULL if unknown",
+          "受理到转交公司的天数"),
+        C("has_narrative", "BOOLEAN", "The complaint has a narrative text", "是否有投诉正文"),
+        C("narrative", "VARCHAR", "Narrative text as published (redacted by the source)", "投诉正文（来源已脱敏）"),
+        C("language", "VARCHAR", "Language of the narrative: en, zh; NULL without narrative", "正文语言"),
+        C("source_record_hash", "VARCHAR", "MD5 of the source row's values: tells a changed re-import from an unchanged one",
+          "来源行内容摘要，用于识别重复导入"),
+    ) + _LINEAGE, ("complaint_id",)),
+    Table("core_incidents", "core", "One row per collection incident a complaint describes",
+          "每个催收事件一行", (
+        C("incident_id", "VARCHAR", "Key: '<complaint_id>#<n>'", "主键"),
+        C("complaint_id", "VARCHAR", "Complaint the incident belongs to", "所属投诉"),
+        C("occurred_date", "DATE", "Local date of the incident; NULL if unknown (CFPB gives none)", "事件发生日期（当地）"),
+        C("occurred_at", "TIMESTAMP", "Local wall-clock date and time; only when time_precision = exact",
+          "当地时间（仅精确时刻）"),
+        C("occurred_hour", "TINYINT", "Local wall-clock hour 0–23; only when time_precision = exact", "当地小时 0–23"),
+        C("time_precision", "VARCHAR", "exact, daypart, outside_window_only, date_only, unknown", "时间精度"),
+        C("time_source", "VARCHAR", "Where the time came from: field, narrative, issue_code", "时间来源"),
+        C("daypart_code", "VARCHAR", "Part of day when only that is known (code list daypart)", "时段（代码）"),
+        C("method_code", "VARCHAR", "How the incident reached someone (code list method)", "催收方式（代码）"),
+        C("recipient_code", "VARCHAR", "Who was contacted (code list recipient)", "催收对象（代码）"),
+        C("is_outside_permitted_hours", "BOOLEAN",
+          "TRUE: outside the jurisdiction's permitted hours (CN-TIME-01 / US-TIME-01); FALSE: inside or a "
+          "boundary case; NULL: time not known well enough", "是否在允许时段外；时间不明为空"),
+        C("time_rule_status", "VARCHAR", "outside, boundary, inside, unknown", "时段判断"),
+        C("time_rule_id", "VARCHAR", "Rule id the time was checked against", "时段规则编号"),
+    ), ("incident_id",)),
+    Table("core_complaint_labels", "core", "Conduct, debt-issue and demand labels with their evidence",
+          "投诉标签（行为、争议、诉求）及依据", (
+        C("complaint_id", "VARCHAR", "Complaint", "投诉"),
+        C("label_kind", "VARCHAR", "conduct, debt_issue, demand", "标签类别"),
+        C("label_code", "VARCHAR", "Code from the matching code list", "标签代码"),
+        C("label_source", "VARCHAR", "issue_code, narrative, field", "标签来源"),
+        C("rule_id", "VARCHAR", "RULEBOOK.md rule id behind a conduct flag, if any", "规则编号"),
+        C("evidence", "VARCHAR", "What the label rests on: source field and value, or the matched text",
+          "依据：来源字段及值，或匹配的原文"),
+        C("evidence_start", "INTEGER", "Start offset of the matched span in the narrative (narrative labels)", "匹配起点"),
+        C("evidence_end", "INTEGER", "End offset (exclusive) of the matched span", "匹配终点"),
+        C("pattern_id", "VARCHAR", "Id of the mapping row or pattern that fired", "规则/模式编号"),
+    )),
+    Table("core_quarantine", "core", "Rows that could not be imported, kept with the reason",
+          "无法导入的行（保留原因）", (
+        C("import_id", "VARCHAR", "Import", "导入批次"),
+        C("source_file", "VARCHAR", "File name", "文件名"),
+        C("source_row_number", "BIGINT", "Row number in the file (1 = first data row)", "行号"),
+        C("column_name", "VARCHAR", "Column at fault, if one", "问题列"),
+        C("raw_value", "VARCHAR", "The offending value", "问题值"),
+        C("reason", "VARCHAR", "Why the row was set aside", "隔离原因"),
+        C("raw_record", "VARCHAR", "The whole row as JSON text", "整行原文（JSON）"),
+    )),
+    Table("core_qa_issues", "core", "Accepted rows with a value that could not be coded (stored as NULL)",
+          "已接收但有值无法编码的行", (
+        C("import_id", "VARCHAR", "Import", "导入批次"),
+        C("complaint_id", "VARCHAR", "Complaint", "投诉"),
+        C("source_file", "VARCHAR", "File name", "文件名"),
+        C("source_row_number", "BIGINT", "Row number in the file", "行号"),
+        C("column_name", "VARCHAR", "Column", "列"),
+        C("raw_value", "VARCHAR", "Value that could not be coded", "无法编码的值"),
+        C("reason", "VARCHAR", "What is wrong", "问题"),
+    )),
+)
+
+#: Public views: the documented surface for analysts opening the file in DuckDB / Jupyter.
+VIEWS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "complaints": ("core_complaints", "One row per complaint", "每条投诉一行", (
+        "complaint_id", "source", "source_record_id", "jurisdiction", "received_date", "product",
+        "sub_product", "issue", "sub_issue", "creditor_name", "collector_name", "region", "filed_with",
+        "submission_medium", "outcome_code", "is_timely_response", "response_days", "has_narrative",
+        "language")),
+    "incidents": ("core_incidents", "One row per collection incident", "每个催收事件一行", (
+        "incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
+        "time_source", "daypart_code", "method_code", "recipient_code", "is_outside_permitted_hours",
+        "time_rule_status", "time_rule_id")),
+    "complaint_labels": ("core_complaint_labels", "Labels of complaints with their source and evidence",
+                         "投诉标签及来源、依据", (
+        "complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence",
+        "evidence_start", "evidence_end", "pattern_id")),
+}
+
+TABLE_BY_NAME = {t.name: t for t in TABLES}
+
+
+def view_sql(view: str) -> str:
+    """``CREATE OR REPLACE VIEW`` statement of a public view."""
+    base, _, _, cols = VIEWS[view]
+    return f"CREATE OR REPLACE VIEW {view} AS SELECT {', '.join(cols)} FROM {base}"
+
+
+def data_dictionary() -> list[dict]:
+    """The data dictionary: one dict per column of every public view and table.
+
+    Keys: ``table`` (str), ``layer`` (str), ``column`` (str), ``type`` (str), ``en`` (str),
+    ``zh`` (str). Public views come first, then tables in layer order.
+    """
+    rows = []
+    for view, (base, _en, _zh, cols) in VIEWS.items():
+        bcols = {c.name: c for c in TABLE_BY_NAME[base].columns}
+        for name in cols:
+            c = bcols[name]
+            rows.append(dict(table=view, layer="view", column=name, type=c.type, en=c.en, zh=c.zh))
+    for t in TABLES:
+        for c in t.columns:
+            rows.append(dict(table=t.name, layer=t.layer, column=c.name, type=c.type, en=c.en, zh=c.zh))
+    return rows
+
+
+def to_markdown() -> str:
+    """Data dictionary of the public views as Markdown (for README.md)."""
+    out = []
+    for view, (base, en, zh, cols) in VIEWS.items():
+        bcols = {c.name: c for c in TABLE_BY_NAME[base].columns}
+        out.append(f"### `{view}`: {en} / {zh}\n\n| column | type | meaning | 含义 |\n|---|---|---|---|")
+        for name in cols:
+            c = bcols[name]
+            out.append(f"| `{name}` | {c.type} | {c.en} | {c.zh} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover - documentation helper
+    if "--markdown" in sys.argv:
+        print(to_markdown())

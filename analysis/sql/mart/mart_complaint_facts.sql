@@ -1,0 +1,56 @@
+-- mart_complaint_facts: one row per complaint with every dimension the filters use,
+-- conduct / method codes as sorted lists. Pages query this table (never raw).
+WITH complaints AS (
+    SELECT * FROM core_complaints
+), labels AS (
+    SELECT
+        complaint_id,
+        list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'conduct'))) AS conduct_codes,
+        list_sort(list_distinct(list(label_code) FILTER (
+            WHERE label_kind = 'conduct' AND label_source IN ('issue_code', 'field')))) AS conduct_codes_structured,
+        list_sort(list_distinct(list(label_code) FILTER (
+            WHERE label_kind = 'conduct' AND label_source = 'narrative'))) AS conduct_codes_narrative,
+        list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'debt_issue'))) AS debt_issue_codes,
+        list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'demand'))) AS demand_codes
+    FROM core_complaint_labels
+    GROUP BY complaint_id
+), incidents AS (
+    SELECT
+        complaint_id,
+        count(*) AS incident_count,
+        list_sort(list_distinct(list(method_code))) AS method_codes,
+        list_sort(list_distinct(list(method_code) FILTER (WHERE time_source IN ('issue_code', 'field')))) AS method_codes_structured,
+        list_sort(list_distinct(list(method_code) FILTER (WHERE time_source = 'narrative'))) AS method_codes_narrative
+    FROM core_incidents
+    GROUP BY complaint_id
+)
+SELECT
+    c.complaint_id,
+    c.source,
+    c.jurisdiction,
+    c.received_date,
+    date_trunc('month', c.received_date)::DATE AS received_month,
+    c.product,
+    c.creditor_name,
+    c.collector_name,
+    coalesce(c.collector_name, c.creditor_name) AS company_name,
+    c.region,
+    c.filed_with,
+    c.submission_medium,
+    c.outcome_code,
+    c.is_timely_response,
+    c.response_days,
+    c.has_narrative,
+    coalesce(l.conduct_codes, []::VARCHAR[]) AS conduct_codes,
+    coalesce(l.conduct_codes_structured, []::VARCHAR[]) AS conduct_codes_structured,
+    coalesce(l.conduct_codes_narrative, []::VARCHAR[]) AS conduct_codes_narrative,
+    coalesce(l.debt_issue_codes, []::VARCHAR[]) AS debt_issue_codes,
+    coalesce(l.demand_codes, []::VARCHAR[]) AS demand_codes,
+    coalesce(i.incident_count, 0) AS incident_count,
+    coalesce(i.method_codes, []::VARCHAR[]) AS method_codes,
+    coalesce(i.method_codes_structured, []::VARCHAR[]) AS method_codes_structured,
+    coalesce(i.method_codes_narrative, []::VARCHAR[]) AS method_codes_narrative
+FROM complaints c
+LEFT JOIN labels l USING (complaint_id)
+LEFT JOIN incidents i USING (complaint_id)
+ORDER BY c.received_date, c.complaint_id
