@@ -469,6 +469,8 @@ class _Gen:
                 else:
                     recipient = (p["us_written"] if method in ("letter", "email") else p["us_recipient"])(rng)
             precision = p["precision"](rng)
+            if method == "letter" and precision in ("exact", "daypart"):
+                precision = "date_only"  # a letter has a postmark date, not a clock time
             nf = night * (1.8 if cn and _festival_near(d) else 1.0)
             h = self._hour(CN_HOUR_W if cn else US_HOUR_W, 0.0 if benign else nf, outside_hours)
             mi, s = rng.randrange(60), rng.randrange(60)

@@ -238,6 +238,9 @@ def test_non_exact_incidents_have_no_hour(con):
     for p, (n, bad, no_date) in by.items():
         assert n > 0 and bad == 0, p
         assert no_date == (n if p == "unknown" else 0), p
+    # letters carry a date, never a clock time or daypart
+    assert con.execute("SELECT count(*) FROM core_incidents WHERE method_code = 'letter' "
+                       "AND time_precision IN ('exact', 'daypart')").fetchone()[0] == 0
 
 
 def test_dates_in_range_and_incidents_before_complaint(con):
