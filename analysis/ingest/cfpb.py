@@ -191,7 +191,9 @@ FROM ranked
 
 
 def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport) -> None:
-    hash_cols = ", ".join(f"coalesce({c}, '')" for c in DATA_COLUMNS)
+    # Line breaks inside fields are hashed as LF, so the same rows re-saved with CRLF line
+    # ends (narratives included) count as unchanged, not as updated.
+    hash_cols = ", ".join(f"coalesce(replace({c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS)
     sql = _STAGE_SQL.replace("{hash_columns}", hash_cols)
     for stmt in [s for s in sql.split(";\n") if s.strip()]:
         if "$import_id" in stmt:
@@ -318,7 +320,7 @@ WHERE cw_nz(ch.product) = 'Debt collection' AND ch.cid NOT IN (SELECT cid FROM _
 
 INSERT INTO core_incidents
 SELECT DISTINCT ON (cid, incident_method, incident_recipient)
-    cid || '#' || mapping_id, cid, NULL, NULL, NULL,
+    cid || '#' || mapping_id, cid, NULL, NULL, 22,
     incident_time_precision, 'issue_code', NULL, incident_method, incident_recipient,
     CASE WHEN incident_time_precision = 'outside_window_only' THEN TRUE END,
     CASE WHEN incident_time_precision = 'outside_window_only' THEN 'outside' ELSE 'unknown' END,

@@ -1,0 +1,254 @@
+"""Figure builders: each takes a DataFrame from ``analysis.queries`` and a language and
+returns a plotly Figure. Category order and colours come from ``analysis.codes``, so a
+code looks the same on every page and in every export. No Streamlit here.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import codes
+from analysis.i18n import t
+from analysis.rules import TIME_WINDOW_RULES, forbidden_hours, partly_forbidden_hours
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, Noto Sans, Arial, sans-serif"
+FORBIDDEN_FILL = "rgba(213, 94, 0, 0.16)"
+FORBIDDEN_LINE = "#D55E00"
+
+
+def _layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 17}},
+        template="plotly_white", font={"family": FONT_FAMILY, "size": 13}, height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10}, showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+    )
+    return fig
+
+
+def make_monthly_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Line chart of ``query_complaints_by_month``: all complaints and those with conduct."""
+    fig = go.Figure()
+    fig.add_scatter(x=df["received_month"], y=df["complaint_count"], mode="lines+markers",
+                    name=t("trend_all", lang), line={"color": "#0072B2", "width": 2})
+    fig.add_scatter(x=df["received_month"], y=df["improper_complaint_count"], mode="lines+markers",
+                    name=t("trend_improper", lang), line={"color": "#D55E00", "width": 2})
+    fig.update_xaxes(title=t("month", lang))
+    fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
+    return _layout(fig, t("trend_title", lang))
+
+
+def make_hour_weekday_heatmap(df: pd.DataFrame, jurisdiction: str, lang: str = "en") -> go.Figure:
+    """Hour × weekday heatmap of incidents with an exact local time, for one jurisdiction,
+    with its forbidden hours shaded (CN-TIME-01: 22:00–08:00; US-TIME-01: before 08:00 and
+    after 21:00, hour 21 partly).
+
+    ``df``: rows of ``query_incidents_by_hour_weekday`` (any jurisdictions; others ignored).
+    """
+    sub = df[df["jurisdiction"] == jurisdiction]
+    grid = (sub.pivot_table(index="occurred_weekday", columns="occurred_hour", values="incident_count",
+                            aggfunc="sum")
+            .reindex(index=range(1, 8), columns=range(24)).fillna(0).astype("int64"))
+    y_labels = [codes.weekday_label(d, lang) for d in range(1, 8)]
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=list(range(24)), y=y_labels, colorscale="Blues",
+        colorbar={"title": {"text": t("incidents", lang)}},
+        hovertemplate="%{y} %{x}:00–%{x}:59<br>%{z}<extra></extra>",
+    ))
+    rule = TIME_WINDOW_RULES.get(jurisdiction)
+    if rule is not None:
+        for h in forbidden_hours(jurisdiction):
+            fig.add_vrect(x0=h - 0.5, x1=h + 0.5, fillcolor=FORBIDDEN_FILL, line_width=0, layer="above")
+        for h in partly_forbidden_hours(jurisdiction):
+            fig.add_vrect(x0=h - 0.5, x1=h + 0.5, fillcolor=FORBIDDEN_FILL, opacity=0.5, line_width=0,
+                          layer="above")
+        start, end = rule.permitted_start_min / 60, rule.permitted_end_min / 60
+        for x in (start - 0.5, end - 0.5 + (1 if not rule.end_is_boundary else 0)):
+            fig.add_vline(x=x, line={"color": FORBIDDEN_LINE, "width": 2, "dash": "dash"})
+        fig.add_annotation(text=t("heatmap_forbidden", lang, rule=rule.rule_id), xref="paper", yref="paper",
+                           x=0, y=-0.2, showarrow=False, font={"color": FORBIDDEN_LINE, "size": 12},
+                           xanchor="left")
+    fig.update_xaxes(title=t("hour", lang), tickmode="array", tickvals=list(range(24)),
+                     ticktext=[f"{h:02d}" for h in range(24)])
+    fig.update_yaxes(title=t("weekday", lang), autorange="reversed")
+    title = t("heatmap_title", lang, jur=codes.label("jurisdiction", jurisdiction, lang))
+    fig = _layout(fig, title, height=400, legend=False)
+    fig.update_layout(margin={"b": 70})
+    return fig
+
+
+def make_time_coverage_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Horizontal bar of ``query_time_coverage``: incidents per time precision."""
+    labels = [codes.label("time_precision", c, lang) for c in df["time_precision"]]
+    colors = ["#0072B2", "#56B4E9", "#E69F00", "#BDBDBD", "#E0E0E0"]
+    fig = go.Figure(go.Bar(
+        x=df["incident_count"], y=labels, orientation="h", marker_color=colors[: len(df)],
+        text=[f"{n:,} ({s:.1f}%)" for n, s in zip(df["incident_count"], df["share_pct"])],
+        textposition="auto", cliponaxis=False,
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("incidents", lang))
+    return _layout(fig, t("coverage_title", lang), height=300, legend=False)
+
+
+def make_outside_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Line per jurisdiction of ``query_outside_share_by_month`` (percent of timed incidents)."""
+    fig = go.Figure()
+    for jur, sub in df.groupby("jurisdiction", sort=True):
+        fig.add_scatter(
+            x=sub["occurred_month"], y=sub["outside_share_pct"], mode="lines+markers",
+            name=codes.label("jurisdiction", jur, lang),
+            customdata=sub[["outside_count", "exact_time_incident_count"]].values,
+            hovertemplate="%{x|%Y-%m}: %{y:.1f}% (%{customdata[0]} / %{customdata[1]})<extra></extra>")
+    fig.update_xaxes(title=t("month", lang))
+    fig.update_yaxes(title=t("share_pct", lang), rangemode="tozero", ticksuffix="%")
+    return _layout(fig, t("outside_trend_title", lang))
+
+
+def _ordered(df: pd.DataFrame, code_col: str, list_name: str) -> pd.DataFrame:
+    order = {c: i for i, c in enumerate(codes.codes(list_name))}
+    return df.assign(_o=df[code_col].map(order)).sort_values(["_o", code_col]).drop(columns="_o")
+
+
+def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: str, title: str,
+                  lang: str = "en", share_col: str | None = None) -> go.Figure:
+    """Horizontal bar of counts per code, largest first, colours from the code list."""
+    d = df.sort_values([value_col, code_col], ascending=[True, False])
+    text = ([f"{n:,} ({s:.1f}%)" for n, s in zip(d[value_col], d[share_col])] if share_col
+            else [f"{n:,}" for n in d[value_col]])
+    fig = go.Figure(go.Bar(
+        x=d[value_col], y=[codes.label(list_name, c, lang) for c in d[code_col]], orientation="h",
+        marker_color=[codes.color(list_name, c) for c in d[code_col]], text=text, textposition="auto",
+    ))
+    fig.update_xaxes(title=t("complaints", lang) if "complaint" in value_col else t("incidents", lang))
+    return _layout(fig, title, height=max(300, 60 + 28 * len(d)), legend=False)
+
+
+def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str, lang: str = "en",
+                    top_n: int = 8) -> go.Figure:
+    """Monthly lines of the ``top_n`` codes (by total) from a ``received_month`` × code frame."""
+    totals = df.groupby(code_col)["complaint_count"].sum().sort_values(ascending=False)
+    keep = list(totals.index[:top_n])
+    fig = go.Figure()
+    for c in [c for c in codes.codes(list_name) if c in keep]:
+        sub = df[df[code_col] == c]
+        fig.add_scatter(x=sub["received_month"], y=sub["complaint_count"], mode="lines+markers",
+                        name=codes.label(list_name, c, lang), line={"color": codes.color(list_name, c)})
+    fig.update_xaxes(title=t("month", lang))
+    fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
+    return _layout(fig, title, height=440)
+
+
+def make_cooccurrence_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Conduct × conduct heatmap of ``query_conduct_cooccurrence`` (diagonal: own count)."""
+    present = [c for c in codes.codes("conduct") if c in set(df["conduct_a"])]
+    grid = (df.pivot_table(index="conduct_a", columns="conduct_b", values="complaint_count", aggfunc="sum")
+            .reindex(index=present, columns=present).fillna(0).astype("int64"))
+    labels = [codes.label("conduct", c, lang) for c in present]
+    fig = go.Figure(go.Heatmap(z=grid.values, x=labels, y=labels, colorscale="Oranges",
+                               text=grid.values, texttemplate="%{text}",
+                               colorbar={"title": {"text": t("complaints", lang)}},
+                               hovertemplate="%{y} + %{x}: %{z}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickangle=-35)
+    return _layout(fig, t("cooccur_title", lang), height=max(380, 140 + 34 * len(present)), legend=False)
+
+
+def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15) -> go.Figure:
+    """Stacked horizontal bars of ``query_company_conduct``: companies by conduct."""
+    companies = list(dict.fromkeys(df["company_name"]))[::-1]
+    fig = go.Figure()
+    for c in codes.codes("conduct"):
+        sub = df[df["conduct_code"] == c].set_index("company_name").reindex(companies)
+        if sub["complaint_count"].notna().any():
+            fig.add_bar(y=companies, x=sub["complaint_count"].fillna(0), orientation="h",
+                        name=codes.label("conduct", c, lang), marker_color=codes.color("conduct", c))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=t("complaints", lang))
+    fig = _layout(fig, t("company_title", lang, n=top_n), height=max(380, 120 + 30 * len(companies)))
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"})
+    return fig
+
+
+def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go.Figure:
+    """100 % stacked bars of ``query_channel_outcomes``: outcome shares per channel."""
+    list_name = channel
+    chans = [c for c in codes.codes(list_name) if c in set(df["channel_code"].dropna())]
+    if df["channel_code"].isna().any():
+        chans.append(None)
+    ylabels = [codes.label(list_name, c, lang) for c in chans][::-1]
+    fig = go.Figure()
+    outcomes = codes.codes("outcome") + ([None] if df["outcome_code"].isna().any() else [])
+    for o in outcomes:
+        sub = df[df["outcome_code"].isna()] if o is None else df[df["outcome_code"] == o]
+        if sub.empty:
+            continue
+        share = {(None if pd.isna(r.channel_code) else r.channel_code): (r.share_pct, r.complaint_count)
+                 for r in sub.itertuples()}
+        xs = [share.get(c, (0, 0))[0] for c in chans][::-1]
+        ns = [share.get(c, (0, 0))[1] for c in chans][::-1]
+        fig.add_bar(y=ylabels, x=xs, orientation="h", name=codes.label("outcome", o, lang),
+                    marker_color=codes.color("outcome", o), customdata=ns,
+                    hovertemplate="%{y}: %{x:.1f}% (%{customdata})<extra>" + codes.label("outcome", o, lang)
+                    + "</extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=t("share_pct", lang), range=[0, 100], ticksuffix="%")
+    channel_name = t("f_filed_with" if channel == "filed_with" else "f_medium", lang)
+    return _layout(fig, t("outcome_mix_title", lang, channel=channel_name), height=max(320, 140 + 40 * len(chans)))
+
+
+def make_channel_timeliness_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go.Figure:
+    """Bars of ``query_channel_summary``: timely-response rate per channel, with median days."""
+    d = df.copy()
+    labels = [codes.label(channel, c if not pd.isna(c) else None, lang) for c in d["channel_code"]]
+    text = [f"{r:.1f}% · {t('median_days', lang)} {m:.0f}" if pd.notna(r) and pd.notna(m)
+            else (f"{r:.1f}%" if pd.notna(r) else "–")
+            for r, m in zip(d["timely_rate_pct"], d["median_response_days"])]
+    fig = go.Figure(go.Bar(x=d["timely_rate_pct"], y=labels, orientation="h", text=text, textposition="auto",
+                           marker_color=[codes.color(channel, c if not pd.isna(c) else None)
+                                         for c in d["channel_code"]]))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("timely_rate", lang), range=[0, 105], ticksuffix="%")
+    channel_name = t("f_filed_with" if channel == "filed_with" else "f_medium", lang)
+    return _layout(fig, t("channel_summary_title", lang, channel=channel_name),
+                   height=max(280, 120 + 40 * len(d)), legend=False)
+
+
+def make_channel_sankey(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Sankey of ``query_channel_flow``: submission medium → filed with → outcome."""
+    nodes: list[str] = []
+    colors: list[str] = []
+    index: dict[tuple[str, object], int] = {}
+
+    def node(kind: str, code) -> int:
+        key = (kind, code)
+        if key not in index:
+            index[key] = len(nodes)
+            nodes.append(codes.label(kind, None if pd.isna(code) else code, lang))
+            colors.append(codes.color(kind, None if pd.isna(code) else code))
+        return index[key]
+
+    d = df.copy()
+    for kind, col in (("submission_medium", "submission_medium"), ("filed_with", "filed_with"),
+                      ("outcome", "outcome_code")):
+        present = set(d[col].dropna())
+        for c in codes.codes(kind):
+            if c in present:
+                node(kind, c)
+        if d[col].isna().any():
+            node(kind, None)
+    src, dst, val = [], [], []
+    a = d.groupby(["submission_medium", "filed_with"], dropna=False)["complaint_count"].sum().reset_index()
+    for r in a.itertuples():
+        src.append(node("submission_medium", r.submission_medium)); dst.append(node("filed_with", r.filed_with))
+        val.append(int(r.complaint_count))
+    b = d.groupby(["filed_with", "outcome_code"], dropna=False)["complaint_count"].sum().reset_index()
+    for r in b.itertuples():
+        src.append(node("filed_with", r.filed_with)); dst.append(node("outcome", r.outcome_code))
+        val.append(int(r.complaint_count))
+    fig = go.Figure(go.Sankey(
+        node={"label": nodes, "color": colors, "pad": 14, "thickness": 16},
+        link={"source": src, "target": dst, "value": val, "color": "rgba(120,120,120,0.25)"},
+        arrangement="snap",
+    ))
+    return _layout(fig, t("flow_title", lang), height=460, legend=False)

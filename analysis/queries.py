@@ -1,0 +1,343 @@
+"""Analyses: one function per question, each taking a DuckDB connection (or cursor) and a
+``Filter`` and returning a pandas DataFrame of codes and counts (labels are applied by the
+figure builders). All filter values travel as bound parameters (``analysis.filters``).
+
+Hours are local wall-clock hours of the debtor (0–23); ``*_pct`` columns are percentages
+0–100 (float64); counts are int64; ``response_days`` are days.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analysis import codes
+from analysis.filters import Filter, build_where, conduct_column
+
+Con = duckdb.DuckDBPyConnection
+
+
+def _df(con: Con, sql: str, params: list) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+def query_kpis(con: Con, flt: Filter) -> dict[str, float | int | None]:
+    """Key figures of the filtered data.
+
+    Returns a dict: ``complaint_count``, ``incident_count``, ``improper_complaint_count``
+    (complaints with at least one conduct label), ``improper_share_pct``,
+    ``exact_time_incident_count`` (incidents with a clock time), ``outside_exact_count``
+    (of those, outside the permitted hours: CN-TIME-01 / US-TIME-01), ``outside_share_pct``
+    (of incidents with a clock time; None when there are none), ``outside_flag_only_count``
+    (incidents known only as "outside hours", e.g. CFPB sub-issue), ``timely_known_count``,
+    ``timely_rate_pct``. Percentages are None when their denominator is 0.
+    """
+    cw, cp = build_where(flt, "complaint")
+    iw, ip = build_where(flt, "incident")
+    ccol = conduct_column(flt.label_source)
+    c = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE len({ccol}) > 0),
+               count(is_timely_response), count(*) FILTER (WHERE is_timely_response)
+        FROM mart_complaint_facts WHERE {cw}""", cp).fetchone()
+    i = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE time_precision = 'exact'),
+               count(*) FILTER (WHERE time_precision = 'exact' AND is_outside_permitted_hours),
+               count(*) FILTER (WHERE time_precision = 'outside_window_only')
+        FROM mart_incident_facts WHERE {iw}""", ip).fetchone()
+
+    def pct(a, b):
+        return None if not b else 100.0 * a / b
+
+    return {
+        "complaint_count": c[0], "improper_complaint_count": c[1], "improper_share_pct": pct(c[1], c[0]),
+        "timely_known_count": c[2], "timely_rate_pct": pct(c[3], c[2]),
+        "incident_count": i[0], "exact_time_incident_count": i[1], "outside_exact_count": i[2],
+        "outside_share_pct": pct(i[2], i[1]), "outside_flag_only_count": i[3],
+    }
+
+
+def query_complaints_by_month(con: Con, flt: Filter) -> pd.DataFrame:
+    """Monthly trend by received month.
+
+    Columns: ``received_month`` (datetime64, first day), ``complaint_count`` (int64),
+    ``improper_complaint_count`` (int64, with at least one conduct label). One row per
+    month that has complaints, ascending.
+    """
+    w, p = build_where(flt, "complaint")
+    ccol = conduct_column(flt.label_source)
+    return _df(con, f"""
+        SELECT received_month, count(*) AS complaint_count,
+               count(*) FILTER (WHERE len({ccol}) > 0) AS improper_complaint_count
+        FROM mart_complaint_facts WHERE {w}
+        GROUP BY received_month ORDER BY received_month""", p)
+
+
+def query_incidents_by_hour_weekday(con: Con, flt: Filter) -> pd.DataFrame:
+    """Incidents with an exact clock time by jurisdiction, ISO weekday and local hour.
+
+    Columns: ``jurisdiction`` (str), ``occurred_weekday`` (int, 1 = Monday .. 7 = Sunday),
+    ``occurred_hour`` (int 0–23, local wall-clock), ``incident_count`` (int64). Only cells
+    with incidents; dayparts and outside-hours flags are excluded (they have no hour).
+    """
+    w, p = build_where(flt, "incident")
+    return _df(con, f"""
+        SELECT jurisdiction, occurred_weekday::INTEGER AS occurred_weekday,
+               occurred_hour::INTEGER AS occurred_hour, count(*) AS incident_count
+        FROM mart_incident_facts
+        WHERE {w} AND time_precision = 'exact' AND occurred_hour IS NOT NULL AND occurred_weekday IS NOT NULL
+        GROUP BY ALL ORDER BY jurisdiction, occurred_weekday, occurred_hour""", p)
+
+
+def query_time_coverage(con: Con, flt: Filter) -> pd.DataFrame:
+    """How precisely incident times are known.
+
+    Columns: ``time_precision`` (every code of the ``time_precision`` list, in list order),
+    ``incident_count`` (int64, 0 when none), ``share_pct`` (float64, of all filtered
+    incidents; 0 when there are none).
+    """
+    w, p = build_where(flt, "incident")
+    got = _df(con, f"""
+        SELECT time_precision, count(*) AS incident_count FROM mart_incident_facts
+        WHERE {w} GROUP BY time_precision""", p)
+    out = pd.DataFrame({"time_precision": codes.codes("time_precision")})
+    out = out.merge(got, on="time_precision", how="left").fillna({"incident_count": 0})
+    out["incident_count"] = out["incident_count"].astype("int64")
+    total = out["incident_count"].sum()
+    out["share_pct"] = (100.0 * out["incident_count"] / total) if total else 0.0
+    return out
+
+
+def query_outside_share_by_month(con: Con, flt: Filter) -> pd.DataFrame:
+    """Share of incidents with a clock time that fall outside the permitted hours, by the
+    month the incident occurred (rules CN-TIME-01 / US-TIME-01; boundary cases count as inside).
+
+    Columns: ``jurisdiction``, ``occurred_month`` (datetime64), ``exact_time_incident_count``,
+    ``outside_count`` (int64), ``outside_share_pct`` (float64).
+    """
+    w, p = build_where(flt, "incident")
+    return _df(con, f"""
+        SELECT jurisdiction, occurred_month, count(*) AS exact_time_incident_count,
+               count(*) FILTER (WHERE is_outside_permitted_hours) AS outside_count,
+               100.0 * count(*) FILTER (WHERE is_outside_permitted_hours) / count(*) AS outside_share_pct
+        FROM mart_incident_facts
+        WHERE {w} AND time_precision = 'exact' AND occurred_month IS NOT NULL
+        GROUP BY ALL ORDER BY jurisdiction, occurred_month""", p)
+
+
+def query_conduct_counts(con: Con, flt: Filter) -> pd.DataFrame:
+    """Complaints per conduct (multi-label: a complaint counts once for each of its conducts).
+
+    Columns: ``conduct_code``, ``complaint_count`` (int64), ``share_pct`` (float64, of all
+    filtered complaints). Descending by count, then code.
+    """
+    w, p = build_where(flt, "complaint")
+    ccol = conduct_column(flt.label_source)
+    return _df(con, f"""
+        WITH f AS (SELECT {ccol} AS conducts FROM mart_complaint_facts WHERE {w}),
+        total AS (SELECT count(*) AS n FROM f)
+        SELECT conduct_code, count(*) AS complaint_count,
+               100.0 * count(*) / any_value(total.n) AS share_pct
+        FROM (SELECT unnest(conducts) AS conduct_code FROM f), total
+        GROUP BY conduct_code ORDER BY complaint_count DESC, conduct_code""", p)
+
+
+def query_method_counts(con: Con, flt: Filter) -> pd.DataFrame:
+    """Incidents and complaints per method.
+
+    Columns: ``method_code``, ``incident_count`` (int64), ``complaint_count`` (int64,
+    distinct complaints with at least one incident of that method). Descending by
+    complaints, then code.
+    """
+    w, p = build_where(flt, "incident")
+    return _df(con, f"""
+        SELECT method_code, count(*) AS incident_count, count(DISTINCT complaint_id) AS complaint_count
+        FROM mart_incident_facts WHERE {w}
+        GROUP BY method_code ORDER BY complaint_count DESC, method_code""", p)
+
+
+def query_conduct_by_month(con: Con, flt: Filter) -> pd.DataFrame:
+    """Complaints per conduct per received month.
+
+    Columns: ``received_month`` (datetime64), ``conduct_code``, ``complaint_count`` (int64).
+    """
+    w, p = build_where(flt, "complaint")
+    ccol = conduct_column(flt.label_source)
+    return _df(con, f"""
+        SELECT received_month, conduct_code, count(*) AS complaint_count
+        FROM (SELECT received_month, unnest({ccol}) AS conduct_code FROM mart_complaint_facts WHERE {w})
+        GROUP BY ALL ORDER BY received_month, conduct_code""", p)
+
+
+def query_method_by_month(con: Con, flt: Filter) -> pd.DataFrame:
+    """Complaints per method per received month.
+
+    Columns: ``received_month`` (datetime64), ``method_code``, ``complaint_count`` (int64).
+    """
+    w, p = build_where(flt, "complaint")
+    return _df(con, f"""
+        SELECT received_month, method_code, count(*) AS complaint_count
+        FROM (SELECT received_month, unnest(method_codes) AS method_code FROM mart_complaint_facts WHERE {w})
+        GROUP BY ALL ORDER BY received_month, method_code""", p)
+
+
+def query_conduct_cooccurrence(con: Con, flt: Filter) -> pd.DataFrame:
+    """Which conducts occur in the same complaint.
+
+    Columns: ``conduct_a``, ``conduct_b`` (codes; both orders present; a = b gives the
+    conduct's own complaint count), ``complaint_count`` (int64).
+    """
+    w, p = build_where(flt, "complaint")
+    ccol = conduct_column(flt.label_source)
+    return _df(con, f"""
+        WITH f AS (SELECT complaint_id, unnest({ccol}) AS conduct_code FROM mart_complaint_facts WHERE {w})
+        SELECT a.conduct_code AS conduct_a, b.conduct_code AS conduct_b, count(*) AS complaint_count
+        FROM f a JOIN f b USING (complaint_id)
+        GROUP BY ALL ORDER BY conduct_a, conduct_b""", p)
+
+
+def query_company_conduct(con: Con, flt: Filter, top_n: int = 15) -> pd.DataFrame:
+    """Conduct breakdown of the ``top_n`` companies with most complaints with a conduct.
+
+    Columns: ``company_name`` (collector, else creditor), ``conduct_code``,
+    ``complaint_count`` (int64), ``company_complaint_count`` (int64, complaints of the
+    company with any conduct). Ordered by company total desc, name, then conduct.
+    """
+    w, p = build_where(flt, "complaint")
+    ccol = conduct_column(flt.label_source)
+    return _df(con, f"""
+        WITH f AS (
+            SELECT complaint_id, company_name, {ccol} AS conducts FROM mart_complaint_facts
+            WHERE {w} AND company_name IS NOT NULL AND len({ccol}) > 0
+        ), top AS (
+            SELECT company_name, count(*) AS company_complaint_count FROM f
+            GROUP BY company_name ORDER BY company_complaint_count DESC, company_name LIMIT ?
+        )
+        SELECT f.company_name, u.conduct_code, count(*) AS complaint_count,
+               any_value(top.company_complaint_count) AS company_complaint_count
+        FROM f JOIN top USING (company_name), unnest(f.conducts) AS u(conduct_code)
+        GROUP BY f.company_name, u.conduct_code
+        ORDER BY company_complaint_count DESC, f.company_name, complaint_count DESC, u.conduct_code""",
+               p + [int(top_n)])
+
+
+_CHANNELS = {"filed_with": "filed_with", "submission_medium": "submission_medium"}
+
+
+def query_channel_outcomes(con: Con, flt: Filter, channel: str = "filed_with") -> pd.DataFrame:
+    """Outcome mix per channel.
+
+    ``channel``: ``filed_with`` or ``submission_medium``. Columns: ``channel_code``,
+    ``outcome_code`` (None when not recorded), ``complaint_count`` (int64), ``share_pct``
+    (float64, of the channel's complaints). Raises ``ValueError`` for another channel.
+    """
+    col = _CHANNELS.get(channel)
+    if col is None:
+        raise ValueError(f"unknown channel {channel!r}")
+    w, p = build_where(flt, "complaint")
+    return _df(con, f"""
+        WITH g AS (
+            SELECT {col} AS channel_code, outcome_code, count(*) AS complaint_count
+            FROM mart_complaint_facts WHERE {w} GROUP BY ALL
+        )
+        SELECT channel_code, outcome_code, complaint_count,
+               100.0 * complaint_count / sum(complaint_count) OVER (PARTITION BY channel_code) AS share_pct
+        FROM g ORDER BY channel_code NULLS LAST, outcome_code NULLS LAST""", p)
+
+
+def query_channel_summary(con: Con, flt: Filter, channel: str = "filed_with") -> pd.DataFrame:
+    """Per channel: complaints, timely-response rate, response days, share with relief.
+
+    Columns: ``channel_code``, ``complaint_count`` (int64), ``timely_rate_pct`` (float64,
+    of complaints where timeliness is known; NaN if none), ``median_response_days`` and
+    ``mean_response_days`` (float64 days; NaN if unknown), ``relief_share_pct`` (float64,
+    monetary or non-monetary relief). Descending by complaints, then code.
+    """
+    col = _CHANNELS.get(channel)
+    if col is None:
+        raise ValueError(f"unknown channel {channel!r}")
+    w, p = build_where(flt, "complaint")
+    return _df(con, f"""
+        SELECT {col} AS channel_code, count(*) AS complaint_count,
+               100.0 * count(*) FILTER (WHERE is_timely_response) / nullif(count(is_timely_response), 0)
+                   AS timely_rate_pct,
+               median(response_days)::DOUBLE AS median_response_days,
+               avg(response_days)::DOUBLE AS mean_response_days,
+               100.0 * count(*) FILTER (WHERE outcome_code IN ('monetary_relief', 'non_monetary_relief'))
+                   / count(*) AS relief_share_pct
+        FROM mart_complaint_facts WHERE {w}
+        GROUP BY ALL ORDER BY complaint_count DESC, channel_code NULLS LAST""", p)
+
+
+def query_channel_flow(con: Con, flt: Filter) -> pd.DataFrame:
+    """Complaints by submission medium → filed_with → outcome, for the flow chart.
+
+    Columns: ``submission_medium``, ``filed_with``, ``outcome_code`` (None = not recorded),
+    ``complaint_count`` (int64).
+    """
+    w, p = build_where(flt, "complaint")
+    return _df(con, f"""
+        SELECT submission_medium, filed_with, outcome_code, count(*) AS complaint_count
+        FROM mart_complaint_facts WHERE {w}
+        GROUP BY ALL ORDER BY submission_medium NULLS LAST, filed_with NULLS LAST, outcome_code NULLS LAST""", p)
+
+
+# ---- Data page ---------------------------------------------------------------------------
+
+def query_sources(con: Con) -> pd.DataFrame:
+    """Sources loaded: ``source``, ``name_en``, ``name_zh``, ``publisher``, ``jurisdiction``,
+    ``is_synthetic``, ``note_en``, ``note_zh``, ``complaint_count``, ``incident_count``,
+    ``first_received_date``, ``last_received_date``, ``last_imported_at``."""
+    return _df(con, """
+        SELECT s.*, coalesce(c.n, 0) AS complaint_count, coalesce(i.n, 0) AS incident_count,
+               c.first_date AS first_received_date, c.last_date AS last_received_date,
+               m.last_imported_at
+        FROM meta_sources s
+        LEFT JOIN (SELECT source, count(*) n, min(received_date) first_date, max(received_date) last_date
+                   FROM core_complaints GROUP BY source) c USING (source)
+        LEFT JOIN (SELECT c.source, count(*) n FROM core_incidents i JOIN core_complaints c USING (complaint_id)
+                   GROUP BY c.source) i USING (source)
+        LEFT JOIN (SELECT source, max(imported_at) last_imported_at FROM meta_imports GROUP BY source) m USING (source)
+        ORDER BY s.is_synthetic, s.source""", [])
+
+
+def query_imports(con: Con) -> pd.DataFrame:
+    """Import log, newest first: every column of ``meta_imports``."""
+    return _df(con, "SELECT * FROM meta_imports ORDER BY imported_at DESC, import_id", [])
+
+
+def query_table_counts(con: Con) -> pd.DataFrame:
+    """Row count of every base table: columns ``table_name`` (str), ``row_count`` (int64)."""
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name").fetchall()]
+    rows = [(n, con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names]
+    return pd.DataFrame(rows, columns=["table_name", "row_count"]).astype({"row_count": "int64"})
+
+
+def query_quarantine(con: Con, limit: int = 5000) -> pd.DataFrame:
+    """Quarantined rows with their reasons, newest import first (at most ``limit``)."""
+    return _df(con, """
+        SELECT q.* FROM core_quarantine q LEFT JOIN meta_imports m USING (import_id)
+        ORDER BY m.imported_at DESC NULLS LAST, q.source_file, q.source_row_number LIMIT ?""", [int(limit)])
+
+
+def query_qa_issues(con: Con, limit: int = 5000) -> pd.DataFrame:
+    """Accepted rows with values that could not be coded, by file and row (at most ``limit``)."""
+    return _df(con, """
+        SELECT * FROM core_qa_issues ORDER BY source_file, source_row_number, column_name LIMIT ?""",
+               [int(limit)])
+
+
+def query_filter_options(con: Con) -> dict[str, list[str]]:
+    """Values offered by the non-coded filters, most frequent first: ``source``,
+    ``product``, ``company``, ``region`` (lists of str)."""
+    out = {}
+    for key, col in (("source", "source"), ("product", "product"), ("company", "company_name"),
+                     ("region", "region")):
+        out[key] = [r[0] for r in con.execute(
+            f"SELECT {col} FROM mart_complaint_facts WHERE {col} IS NOT NULL "
+            f"GROUP BY {col} ORDER BY count(*) DESC, {col}").fetchall()]
+    return out
+
+
+def query_date_range(con: Con) -> tuple:
+    """``(first, last)`` received_date in the database (dates, or None when empty)."""
+    return tuple(con.execute("SELECT min(received_date), max(received_date) FROM mart_complaint_facts").fetchone())

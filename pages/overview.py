@@ -1,0 +1,37 @@
+"""Overview: key figures and the monthly trend."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import streamlit as st  # noqa: E402
+
+from analysis import figures  # noqa: E402
+from analysis.i18n import t  # noqa: E402
+from ui.page import chart_block, n_complaints, page_setup  # noqa: E402
+from ui.state import run_query  # noqa: E402
+
+ctx = page_setup("page_overview")
+lang = ctx.lang
+k = run_query("query_kpis", ctx.flt)
+if k["complaint_count"] == 0:
+    st.info(t("no_data", lang))
+    st.stop()
+
+
+def pct(v):
+    return "–" if v is None else f"{v:.1f}%"
+
+
+c = st.columns(5)
+c[0].metric(t("kpi_complaints", lang), f"{k['complaint_count']:,}", border=True)
+c[1].metric(t("kpi_incidents", lang), f"{k['incident_count']:,}", border=True)
+c[2].metric(t("kpi_improper", lang), pct(k["improper_share_pct"]), help=t("kpi_improper_help", lang), border=True)
+c[3].metric(t("kpi_outside", lang), pct(k["outside_share_pct"]), border=True,
+            help=t("kpi_outside_help", lang, n=k["exact_time_incident_count"], flags=k["outside_flag_only_count"]))
+c[4].metric(t("kpi_timely", lang), pct(k["timely_rate_pct"]), help=t("kpi_timely_help", lang, n=k["timely_known_count"]),
+            border=True)
+st.caption(t("unreviewed", lang))
+
+df = run_query("query_complaints_by_month", ctx.flt)
+chart_block(ctx, figures.make_monthly_trend(df, lang), df, n_text=n_complaints(k["complaint_count"], lang),
+            name="overview_monthly_trend")
