@@ -1,0 +1,581 @@
+"""Narrative classifier engine: text → methods, recipients, conducts, debt issues, times,
+evidence, rule verdicts and incidents. Internal; the public API is in ``__init__.py``.
+
+Pipeline per narrative
+1. Mask CFPB redactions (``XXXX``, ``XX/XX/XXXX``, ``{$400.00}``) with same-length filler so no
+   digit inside them can be read as a time or count; offsets stay those of the original text.
+2. Pick the language packs to run: ``zh`` when the text has Han characters, ``en`` when it has
+   Latin words (both for mixed text).
+3. Run every pattern whose keywords occur (cheap prefilter), then mark each mention negated
+   (cue earlier in its clause), blocked (``block_before``: the consumer's own act) or irrealis
+   (a threat or future: "threatened to come to my house").
+4. Derive labels, apply the jurisdiction's time window (``analysis.rules.classify_contact_time``)
+   and the conduct → rule crosswalk, and build incidents.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analysis.classify.patterns import LangPack, Pattern, load_crosswalk, load_pack
+from analysis.classify.times import DAYPART_RANGES, RawTime, find_times, zh_number
+from analysis.codes import codes as code_list
+from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
+
+_REDACTION = re.compile(r"\{\$?[\d,.]*\}|\$\s?[\d,]+(?:\.\d+)?")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_SENT = re.compile(r"(?<!\b[ap])(?<![ap]\.m)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)"
+                   r"\.(?!\d)|[!?。！？\n]")
+_VERDICT_RANK = {"violation": 5, "likely": 4, "boundary": 3, "possible": 2, "needs_review": 1,
+                 "none": 0}
+_LABELLING = ("violation", "likely")
+_THIRD_PARTY = {"family", "emergency_contact", "contact_list", "employer_or_coworker",
+                "neighbor_or_friend", "public", "spouse"}
+_ORDER = {k: {c: i for i, c in enumerate(code_list(k))}
+          for k in ("method", "recipient", "conduct", "debt_issue")}
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A clock time or daypart in the narrative. ``hour``/``minute``/``time_local`` are local
+    wall-clock values, set only when ``precision == 'exact'``; ``candidates`` holds the a.m./p.m.
+    readings ('HH:MM') of an ambiguous time. ``is_contact``: the time is of a collector contact
+    (not negated, not the collector's zone, not a window the consumer declared, not a deadline).
+    """
+
+    start: int
+    end: int
+    text: str
+    time_local: str | None
+    hour: int | None
+    minute: int | None
+    precision: str
+    daypart_code: str | None
+    flags: tuple[str, ...]
+    pattern_id: str
+    candidates: tuple[str, ...] = ()
+    is_contact: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A matched span: ``text == narrative[start:end]``. ``flags`` non-empty (e.g. 'negated',
+    'irrealis', 'by_consumer') means the mention was seen but produced no label."""
+
+    label_kind: str
+    code: str
+    start: int
+    end: int
+    text: str
+    pattern_id: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    """Verdict of one RULEBOOK rule: violation | boundary | likely | possible | needs_review | none.
+    Shown in the UI as "against published rules (unreviewed)"."""
+
+    rule_id: str
+    conduct_code: str | None
+    verdict: str
+
+
+@dataclass(frozen=True)
+class IncidentGuess:
+    """One contact the narrative describes. ``time_precision``: exact | daypart | unknown (an
+    ambiguous a.m./p.m. time is 'unknown' and has no hour)."""
+
+    method_code: str
+    recipient_code: str
+    time_local: str | None
+    hour: int | None
+    time_precision: str
+    daypart_code: str | None
+    is_outside_permitted_hours: bool | None
+
+
+@dataclass(frozen=True)
+class NarrativeResult:
+    """Everything the classifier found in one narrative (codes sorted in code-list order)."""
+
+    language: str
+    jurisdiction: str
+    methods: tuple[str, ...]
+    recipients: tuple[str, ...]
+    conducts: tuple[str, ...]
+    debt_issues: tuple[str, ...]
+    times: tuple[TimeMention, ...]
+    evidence: tuple[Evidence, ...]
+    rule_verdicts: tuple[RuleVerdict, ...]
+    incidents: tuple[IncidentGuess, ...]
+
+
+@dataclass
+class _M:
+    """Internal mention."""
+
+    p: Pattern
+    start: int
+    end: int
+    groups: dict
+    pack: LangPack
+    flags: tuple = ()
+
+    @property
+    def active(self) -> bool:
+        return not self.flags
+
+
+def detect_language(text: str) -> str:
+    """'zh' when Han characters are at least a fifth of the letters and Han chars, else 'en'."""
+    han = len(_HAN.findall(text))
+    if not han:
+        return "en"
+    latin = sum(len(w) for w in _LATIN_WORD.findall(text))
+    return "zh" if han * 3 >= latin * 0.2 or han >= latin / 3 else "en"
+
+
+def _mask(text: str) -> str:
+    if "{" not in text and "$" not in text:
+        return text
+    return _REDACTION.sub(lambda m: "X" * (m.end() - m.start()), text)
+
+
+class _Doc:
+    """Sentence and clause boundaries of one text."""
+
+    def __init__(self, scan: str, packs: list[LangPack]):
+        self.scan = scan
+        ends = [m.end() for m in _SENT.finditer(scan)]
+        self.sent_starts = [0] + ends
+        cl = set(self.sent_starts)
+        for pk in packs:
+            for m in pk.clause_break.finditer(scan):
+                cl.add(m.end())
+        self.clause_starts = sorted(cl)
+
+    def sent(self, pos: int) -> int:
+        return bisect.bisect_right(self.sent_starts, pos) - 1
+
+    def sent_end(self, pos: int) -> int:
+        i = bisect.bisect_right(self.sent_starts, pos)
+        return self.sent_starts[i] if i < len(self.sent_starts) else len(self.scan)
+
+    def clause_start(self, pos: int) -> int:
+        return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
+
+
+def _negated(doc: _Doc, pack: LangPack, start: int) -> bool:
+    cs = doc.clause_start(start)
+    window = 50 if pack.lang == "en" else 10
+    lo = max(cs, start - window)
+    seg = doc.scan[lo:start]
+    last = None
+    for m in pack.negation.finditer(seg):
+        last = m
+    if last is None:
+        return False
+    fstart = max(0, last.start() - 12)
+    for fm in pack.negation_false.finditer(seg, fstart):
+        if fm.start() <= last.start() < fm.end() or fm.start() <= last.end() - 1 < fm.end():
+            return False
+    return not pack.negation_reset.search(seg, last.end())
+
+
+def _irrealis(doc: _Doc, pack: LangPack, start: int) -> bool:
+    cs = doc.clause_start(start)
+    lo = max(cs, start - (50 if pack.lang == "en" else 12))
+    return pack.irrealis.search(doc.scan, lo, start) is not None
+
+
+def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M]:
+    out = []
+    scan = doc.scan
+    for pk in packs:
+        for p in pk.patterns[kind]:
+            if not p.prefilter(low):
+                continue
+            for m in p.regex.finditer(scan):
+                if m.end() == m.start():
+                    continue
+                flags = []
+                if p.block_before is not None and p.block_before.search(
+                        scan, max(0, m.start() - 60), m.start()):
+                    flags.append("by_consumer")
+                if p.negatable and _negated(doc, pk, m.start()):
+                    flags.append("negated")
+                if p.irrealis and _irrealis(doc, pk, m.start()):
+                    flags.append("irrealis")
+                out.append(_M(p, m.start(), m.end(), m.groupdict(), pk, tuple(flags)))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _outside_table(jur: str) -> tuple[str, ...]:
+    """Status of every minute of the day (outside / boundary / inside) for a jurisdiction."""
+    return tuple(classify_contact_time(jur, t // 60, t % 60)[0] for t in range(1440))
+
+
+def _range_status(jur: str, start: int, end: int) -> str:
+    """'all' outside, 'some' outside, or 'none' for minutes [start, end) (wrapping)."""
+    tab = _outside_table(jur)
+    mins = range(start, end) if start < end else list(range(start, 1440)) + list(range(0, end))
+    st = {tab[t] for t in mins}
+    if st <= {"outside"}:
+        return "all"
+    if "outside" in st or "boundary" in st:
+        return "some"
+    return "none"
+
+
+def _hhmm(t: int) -> str:
+    return f"{t // 60:02d}:{t % 60:02d}"
+
+
+def _count_value(m: _M) -> int | None:
+    tok = (m.groups.get("n") or "").strip()
+    if not tok:
+        return None
+    if m.pack.lang == "en":
+        tok = tok.lower()
+        return int(tok) if tok.isdigit() else m.pack.numbers.get(tok)
+    special = {"上百": 100, "上千": 1000, "几百": 200, "几十": 20, "十几": 11, "几": 3, "百": 100}
+    if tok in special:
+        return special[tok]
+    return zh_number(tok)
+
+
+def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> NarrativeResult:
+    """Classify one narrative; see :func:`analysis.classify.classify_narrative`."""
+    if text is None:
+        text = ""
+    if lang not in (None, "en", "zh"):
+        raise ValueError(f"unknown language {lang!r}; expected 'en', 'zh' or None")
+    language = lang or detect_language(text)
+    jur = jurisdiction or ("CN" if language == "zh" else "US")
+    if jur not in TIME_WINDOW_RULES:
+        raise ValueError(f"unknown jurisdiction {jur!r}; expected one of {sorted(TIME_WINDOW_RULES)}")
+    scan = _mask(text)
+    low = scan.lower()
+    packs = []
+    if language == "en" or _LATIN_WORD.search(scan):
+        packs.append(load_pack("en"))
+    if language == "zh" or _HAN.search(scan):
+        packs.append(load_pack("zh"))
+    doc = _Doc(scan, packs)
+    crosswalk = load_crosswalk().get(jur, {})
+    evidence: list[Evidence] = []
+    verdicts: dict[tuple[str, str | None], str] = {}
+    conducts: set[str] = set()
+    conduct_ev: dict[str, list[Evidence]] = {}
+
+    def ev(kind, code, s, e, pid, flags=()):
+        evidence.append(Evidence(kind, code, s, e, text[s:e], pid, tuple(flags)))
+        return evidence[-1]
+
+    def add_verdict(rule, conduct, verdict):
+        key = (rule, conduct)
+        if _VERDICT_RANK[verdict] >= _VERDICT_RANK.get(verdicts.get(key, "none"), 0):
+            verdicts[key] = verdict
+
+    def add_conduct(code, verdict, rules, s, e, pid, label=True):
+        for r in rules:
+            add_verdict(r, code, verdict)
+        if label and verdict in _LABELLING or (label and verdict == "possible"):
+            conducts.add(code)
+            conduct_ev.setdefault(code, []).append(ev("conduct", code, s, e, pid))
+
+    def rules_for(p: Pattern | None, code: str) -> tuple[str, ...]:
+        if p is not None and jur in p.rules:
+            return p.rules[jur]
+        return crosswalk.get(code, ())
+
+    def extra(p: Pattern, code):
+        for x in p.extra_rules:
+            rid, _, v = x.partition(":")
+            if rid.split("-")[0] == jur:
+                add_verdict(rid, code, v or "possible")
+
+    # --- raw mentions --------------------------------------------------------------------
+    times_raw: list[tuple[RawTime, LangPack]] = []
+    for pk in packs:
+        for rt in find_times(pk, scan, low):
+            if _negated(doc, pk, rt.start):
+                rt.flags.add("negated")
+            times_raw.append((rt, pk))
+    meth = _scan_kind("method", packs, doc, low)
+    recs = _scan_kind("recipient", packs, doc, low)
+    discl = _scan_kind("disclosure", packs, doc, low)
+    cond = _scan_kind("conduct", packs, doc, low)
+    debts = _scan_kind("debt_issue", packs, doc, low)
+    counts = _scan_kind("count", packs, doc, low)
+
+    # a negated method stays when what is negated is a time or recipient after it in the
+    # sentence ("they never called me at night" presupposes calls)
+    anchors = [rt.start for rt, _ in times_raw] + [r.start for r in recs]
+    for m in meth:
+        if m.flags == ("negated",):
+            se = doc.sent_end(m.start)
+            if any(m.end <= a < se for a in anchors):
+                m.flags = ()
+    active_meth = [m for m in meth if m.active and not m.p.weak]
+    if not active_meth:
+        active_meth = [m for m in meth if m.active and m.p.weak]
+    # longer method spans win over shorter ones inside them (robocalls vs calls)
+    active_meth = [m for m in active_meth if not any(
+        o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+        for o in active_meth)]
+    for m in meth:
+        if not m.active:
+            ev("method", m.p.codes[0], m.start, m.end, m.p.id, m.flags)
+
+    active_recs = [r for r in recs if r.active]
+    for r in recs:
+        if not r.active:
+            ev("recipient", r.p.codes[0], r.start, r.end, r.p.id, r.flags)
+    method_sents = {doc.sent(m.start) for m in active_meth}
+
+    # --- conduct patterns -------------------------------------------------------------------
+    for c in cond:
+        if not c.active:
+            for code in c.p.codes:
+                ev("conduct", code, c.start, c.end, c.p.id, c.flags)
+            continue
+        for code in c.p.codes:
+            add_conduct(code, c.p.verdict, rules_for(c.p, code), c.start, c.end, c.p.id,
+                        label=c.p.label)
+            extra(c.p, code)
+            if not c.p.label:
+                ev("conduct", code, c.start, c.end, c.p.id, ("verdict_only",))
+
+    # --- counts (frequency rules) ---------------------------------------------------------
+    for c in counts:
+        n = _count_value(c)
+        if n is None or not c.active:
+            continue
+        kind = c.p.count_kind
+        s_txt = scan[c.start:c.end].lower()
+        code = "FREQ_EXCESSIVE_CALLS" if kind == "calls" else "FREQ_EXCESSIVE_MESSAGES"
+        found: list[tuple[str, str]] = []
+        if kind == "calls" and jur == "CN":
+            connected = bool(c.groups.get("connected"))
+            if connected and n > 3:
+                found.append(("CN-FREQ-01", "violation"))
+            if n > 6:
+                found.append(("CN-FREQ-02", "violation"))
+            if n >= 20:
+                found.append(("CN-FREQ-01", "likely"))
+            if not connected and 3 < n <= 6:
+                found.append(("CN-FREQ-01", "possible"))
+        elif kind == "calls":
+            single = any(w in s_txt for w in ("today", "single day", "one day", "same day",
+                                              "that day"))
+            if c.p.per == "week":
+                found.append(("US-FREQ-02", "violation" if n > 7 else "none"))
+                if n <= 7:
+                    found.append(("US-FREQ-01", "needs_review"))
+            elif n >= 8:
+                found.append(("US-FREQ-02", "violation"))
+            elif n >= 7:
+                found.append(("US-FREQ-04", "likely"))
+            elif not single and n >= 2:
+                found.append(("US-FREQ-02", "likely"))
+        else:
+            if jur == "CN" and n >= 20:
+                found.append(("CN-FREQ-04", "violation"))
+            elif jur != "CN" and n >= 10:
+                found.append(("US-HAR-01", "likely"))
+        for rule, v in found:
+            add_conduct(code, v, (rule,), c.start, c.end, c.p.id)
+
+    # --- derived conducts from methods and recipients --------------------------------------
+    rec_codes = {r.p.codes[0] for r in active_recs}
+    meth_codes = {m.p.codes[0] for m in active_meth}
+    for r in active_recs:
+        if r.p.codes[0] == "employer_or_coworker":
+            add_conduct("EMPLOYER_CONTACT", "violation", rules_for(None, "EMPLOYER_CONTACT"),
+                        r.start, r.end, r.p.id)
+        if r.p.codes[0] == "contact_list":
+            add_conduct("CONTACT_LIST_BLAST", "violation", rules_for(None, "CONTACT_LIST_BLAST"),
+                        r.start, r.end, r.p.id)
+    for m in active_meth:
+        if m.p.codes[0] == "visit_work":
+            add_conduct("EMPLOYER_CONTACT", "violation", rules_for(None, "EMPLOYER_CONTACT"),
+                        m.start, m.end, m.p.id)
+        if m.p.codes[0] == "social_media_public":
+            add_conduct("PUBLIC_SHAMING", "violation", rules_for(None, "PUBLIC_SHAMING"),
+                        m.start, m.end, m.p.id)
+    public_sents = {doc.sent(m.start) for m in active_meth
+                    if m.p.codes[0] == "social_media_public"}
+    public_sents |= {doc.sent(c.start) for c in cond if c.active and
+                     "PUBLIC_SHAMING" in c.p.codes}
+    third_party = {"spouse"} if jur != "US" else set()
+    third_party |= _THIRD_PARTY - {"spouse"}
+    if "CONTACT_LIST_BLAST" not in conducts:
+        tp_sents = {doc.sent(r.start): r for r in active_recs if r.p.codes[0] in third_party}
+        for d in discl:
+            if not d.active:
+                continue
+            si = doc.sent(d.start)
+            if si in tp_sents or si in public_sents:
+                anchor = tp_sents.get(si)
+                add_conduct("THIRD_PARTY_DISCLOSURE", "violation",
+                            rules_for(None, "THIRD_PARTY_DISCLOSURE"), d.start, d.end, d.p.id)
+                if anchor is not None:
+                    conduct_ev["THIRD_PARTY_DISCLOSURE"].append(
+                        ev("conduct", "THIRD_PARTY_DISCLOSURE", anchor.start, anchor.end,
+                           anchor.p.id))
+                if jur == "CN" and any(c.p.id == "zh.3p.reachable" and c.active for c in cond):
+                    add_verdict("CN-3P-02", "THIRD_PARTY_DISCLOSURE", "violation")
+                break
+
+    # --- times ------------------------------------------------------------------------------
+    rule = TIME_WINDOW_RULES[jur]
+    tms: list[TimeMention] = []
+    declared: list[tuple[int, int]] = []
+    for rt, pk in times_raw:
+        if "declared_window" in rt.flags:
+            t = rt.minute_of_day if rt.minute_of_day is not None else (
+                rt.bound_minute if rt.bound_minute is not None else None)
+            before = scan[max(0, rt.start - 12):rt.start].lower()
+            if t is not None:
+                declared.append((t, 1440) if "after" in before else (0, t))
+    for rt, pk in times_raw:
+        flags = set(rt.flags)
+        contact = (doc.sent(rt.start) in method_sents and not flags & {
+            "negated", "tz_shift", "declared_window", "deadline"})
+        tl = h = mi = None
+        cands: tuple[str, ...] = ()
+        status = None
+        if rt.bound is not None:
+            precision = "daypart"
+            flags.add("bound_" + rt.bound)
+            if rt.bound_minute is not None:
+                t = rt.bound_minute
+                rng = ((t - 180) % 1440, t) if rt.bound == "before" else ((t + 1) % 1440, (t + 180) % 1440)
+                if rt.bound == "after" and t < 300:
+                    rng = (t + 1, 300)
+                status = {"all": "violation", "some": "possible", "none": "none"}[_range_status(jur, *rng)]
+        elif rt.minute_of_day is not None:
+            precision = "exact"
+            h, mi = divmod(rt.minute_of_day, 60)
+            tl = _hhmm(rt.minute_of_day)
+            st, _ = classify_contact_time(jur, h, mi)
+            status = {"outside": "violation", "boundary": "boundary", "inside": "none"}[st]
+            if rt.minute_of_day in (rule.permitted_start_min, rule.permitted_end_min):
+                flags.add("boundary")
+        elif rt.candidates:
+            precision = "ambiguous"
+            cands = tuple(_hhmm(c) for c in rt.candidates)
+            sts = {classify_contact_time(jur, c // 60, c % 60)[0] for c in rt.candidates}
+            status = "violation" if sts == {"outside"} else ("possible" if sts & {"outside", "boundary"} else "none")
+        else:
+            precision = "daypart"
+            a, b = DAYPART_RANGES[rt.daypart]
+            status = {"all": "likely", "some": "possible", "none": "none"}[_range_status(jur, a, b)]
+        tm = TimeMention(rt.start, rt.end, text[rt.start:rt.end], tl, h, mi, precision,
+                         rt.daypart, tuple(sorted(flags)), rt.pattern_id, cands, contact)
+        tms.append(tm)
+        code = tl or ("/".join(cands) if cands else (rt.daypart or "time"))
+        ev("time", code, rt.start, rt.end, rt.pattern_id, () if contact else ("not_contact",))
+        if contact and status:
+            add_conduct("TIME_INCONVENIENT", status, (rule.rule_id,), rt.start, rt.end,
+                        rt.pattern_id, label=status in _LABELLING)
+            if precision == "exact" and declared and jur == "US":
+                if any(a <= rt.minute_of_day < b for a, b in declared):
+                    add_conduct("TIME_INCONVENIENT", "violation", ("US-TIME-02",), rt.start,
+                                rt.end, rt.pattern_id)
+
+    # --- methods fallback --------------------------------------------------------------------
+    fallback: list[tuple[str, int, int, str]] = []
+    if not active_meth:
+        for pk in packs:
+            sm = pk.speech.search(scan)
+            if sm:
+                fallback.append(("phone_call", sm.start(), sm.end(), f"{pk.lang}.method.fallback.speech"))
+                break
+        if not fallback and conduct_ev:
+            first = min((e for es in conduct_ev.values() for e in es), key=lambda e: e.start)
+            fallback.append(("phone_call", first.start, first.end,
+                             f"{language}.method.fallback.conduct"))
+    for m in active_meth:
+        ev("method", m.p.codes[0], m.start, m.end, m.p.id)
+    for code, s, e, pid in fallback:
+        ev("method", code, s, e, pid)
+    for r in active_recs:
+        ev("recipient", r.p.codes[0], r.start, r.end, r.p.id)
+
+    # --- debt issues -------------------------------------------------------------------------
+    debt_codes = set()
+    for d in debts:
+        if d.active:
+            debt_codes.add(d.p.codes[0])
+            ev("debt_issue", d.p.codes[0], d.start, d.end, d.p.id)
+            extra(d.p, None)
+
+    # --- incidents ---------------------------------------------------------------------------
+    incidents: list[IncidentGuess] = []
+    seen = set()
+    contact_times = [t for t in tms if t.is_contact]
+    meth_items = [(m.p.codes[0], m.start) for m in active_meth] + [(c, s) for c, s, _, _ in fallback]
+    for code, pos in sorted(meth_items, key=lambda x: x[1]):
+        si = doc.sent(pos)
+        rs = sorted({r.p.codes[0] for r in active_recs if doc.sent(r.start) == si
+                     and r.p.codes[0] in third_party | {"spouse"}}, key=_ORDER["recipient"].get) or ["debtor"]
+        ts = [t for t in contact_times if doc.sent(t.start) == si] or [None]
+        for rc in rs:
+            for t in ts:
+                if t is None:
+                    inc = IncidentGuess(code, rc, None, None, "unknown", None, None)
+                else:
+                    inc = IncidentGuess(code, rc, t.time_local, t.hour,
+                                        "exact" if t.precision == "exact" else (
+                                            "daypart" if t.precision == "daypart" else "unknown"),
+                                        t.daypart_code, _is_outside(jur, t))
+                if inc not in seen:
+                    seen.add(inc)
+                    incidents.append(inc)
+    # an incident without time is dropped when the same method/recipient has a timed one
+    timed = {(i.method_code, i.recipient_code) for i in incidents if i.time_precision != "unknown"
+             or i.time_local}
+    incidents = [i for i in incidents if i.time_precision != "unknown" or i.is_outside_permitted_hours
+                 is not None or (i.method_code, i.recipient_code) not in timed]
+
+    methods = {c for c, _ in meth_items}
+    recipients = set(rec_codes & (third_party | {"spouse"}))
+    if any(i.recipient_code == "debtor" for i in incidents):
+        recipients.add("debtor")
+    if "social_media_public" in meth_codes:
+        recipients.add("public")
+    order = _ORDER
+    return NarrativeResult(
+        language=language, jurisdiction=jur,
+        methods=tuple(sorted(methods, key=order["method"].get)),
+        recipients=tuple(sorted(recipients, key=order["recipient"].get)),
+        conducts=tuple(sorted(conducts, key=order["conduct"].get)),
+        debt_issues=tuple(sorted(debt_codes, key=order["debt_issue"].get)),
+        times=tuple(tms),
+        evidence=tuple(sorted(evidence, key=lambda e: (e.start, e.end, e.label_kind, e.code))),
+        rule_verdicts=tuple(RuleVerdict(r, c, v) for (r, c), v in sorted(
+            verdicts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))),
+        incidents=tuple(incidents),
+    )
+
+
+def _is_outside(jur: str, t: TimeMention) -> bool | None:
+    if t.precision == "exact":
+        st, _ = classify_contact_time(jur, t.hour, t.minute)
+        return {"outside": True, "inside": False}.get(st)
+    if t.candidates:
+        sts = {classify_contact_time(jur, int(c[:2]), int(c[3:]))[0] for c in t.candidates}
+        return True if sts == {"outside"} else (False if sts == {"inside"} else None)
+    if t.daypart_code and not any(f.startswith("bound_") for f in t.flags):
+        r = _range_status(jur, *DAYPART_RANGES[t.daypart_code])
+        return {"all": True, "none": False}.get(r)
+    if any(f.startswith("bound_") for f in t.flags):
+        return None
+    return None

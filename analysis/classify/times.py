@@ -1,0 +1,297 @@
+"""Clock-time and daypart extraction (English and Chinese), before any rule is applied.
+
+Internal module of :mod:`analysis.classify`. ``find_times(pack, scan, low)`` returns raw time
+mentions: character spans into the text, the resolved local wall-clock minute when the text
+fixes it, the a.m./p.m. candidates when it does not, a daypart code, and context flags.
+Conventions (RULEBOOK.md §5): dayparts map to the ranges of ``DAYPART_RANGES``; a bare hour
+with no a.m./p.m. or daypart ("at 7", 十点半, 12点) is ``ampm_ambiguous`` and gets no hour;
+晚上12点 / 半夜十二点 / midnight is 00:00.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import cn2an
+
+from analysis.classify.patterns import LangPack
+
+# Minutes after local midnight, [start, end); late_night wraps past midnight.
+DAYPART_RANGES: dict[str, tuple[int, int]] = {
+    "early_morning": (0, 300), "morning": (300, 540), "forenoon": (540, 720),
+    "noon": (660, 780), "afternoon": (720, 1080), "evening": (1020, 1140),
+    "night": (1080, 1440), "late_night": (1380, 240), "daytime": (480, 1080),
+}
+
+ZH_DAYPART = {
+    "凌晨": "early_morning", "早上": "morning", "早晨": "morning", "清晨": "morning",
+    "一大早": "morning", "大清早": "morning", "每天早上": "morning", "早": "morning",
+    "上午": "forenoon", "中午": "noon", "下午": "afternoon", "傍晚": "evening",
+    "晚上": "night", "夜里": "night", "夜间": "night", "今晚": "night", "昨晚": "night",
+    "当晚": "night", "每晚": "night", "每天晚上": "night", "晚": "night",
+    "半夜": "late_night", "大半夜": "late_night", "深夜": "late_night", "午夜": "late_night",
+}
+EN_DAYPART = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
+              "night": "night", "tonight": "night"}
+
+_RANGE_GAP = re.compile(r"^\s*(?:(?:and|then|it|they|went|on|kept|going|continued|lasted|"
+                        r"all the way)\s+){0,5}(?:to|until|till|til|through|thru|[-–—~]|到|至)"
+                        r"\s*(?:晚上|凌晨|半夜|深夜|早上|下午|上午)?\s*$", re.IGNORECASE)
+_ZH_BAD_BEFORE = set("有这那第差些好快慢多少再大小几")
+
+
+@dataclass
+class RawTime:
+    """A time mention before jurisdiction rules. ``minute_of_day`` set only when exact."""
+
+    start: int
+    end: int
+    pattern_id: str
+    minute_of_day: int | None = None
+    candidates: tuple[int, ...] = ()
+    daypart: str | None = None
+    flags: set = field(default_factory=set)
+    bound: str | None = None        # 'before' | 'after' the given clock time
+    bound_minute: int | None = None
+
+
+def _en_number(tok: str, pack: LangPack) -> int | None:
+    tok = tok.lower()
+    if tok.isdigit():
+        return int(tok)
+    return pack.numbers.get(tok)
+
+
+@lru_cache(maxsize=4096)
+def zh_number(tok: str) -> int | None:
+    """Arabic or Chinese numeral (两, 二十三, 零五) to int, via cn2an; None if not a number."""
+    if tok.isdigit():
+        return int(tok)
+    try:
+        return int(cn2an.cn2an(tok, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _resolve_en(h: int, dp: str) -> int | None:
+    """Hour 1–12 plus an English daypart word to a 24-hour hour."""
+    if dp == "morning":
+        return 0 if h == 12 else h
+    if dp in ("afternoon", "evening"):
+        return h if h == 12 else h + 12
+    if dp in ("night", "tonight"):
+        if h == 12:
+            return 0
+        return h + 12 if h >= 6 else h
+    return None
+
+
+def _resolve_zh(h: int, dp: str) -> int | None:
+    """Hour plus a Chinese daypart (RULEBOOK §5 table) to a 24-hour hour, None if it clashes."""
+    code = ZH_DAYPART.get(dp)
+    if h >= 13:
+        return h if h <= 23 else None
+    if code == "early_morning":
+        return 0 if h == 12 else (h if h <= 6 else None)
+    if code == "morning":
+        return h if h <= 11 else None
+    if code == "forenoon":
+        return h
+    if code == "noon":
+        return h if h >= 11 else h + 12
+    if code == "afternoon":
+        return h if h == 12 else h + 12
+    if code == "evening":
+        return h + 12 if h < 12 else h
+    if code == "night":
+        if h == 12:
+            return 0
+        return h + 12 if h >= 5 else h
+    if code == "late_night":
+        if h == 12:
+            return 0
+        return h + 12 if h >= 9 else h
+    return None
+
+
+def _ambiguous(h: int) -> tuple[int, ...]:
+    if h == 12:
+        return (12 * 60, 0)
+    return (h * 60, (h + 12) * 60)
+
+
+def _context_flags(rt: RawTime, pack: LangPack, scan: str) -> None:
+    before = scan[max(0, rt.start - 60):rt.start]
+    after = scan[rt.end:rt.end + 40]
+    ctx = pack.ctx
+    if "tz_shift_after" in ctx and ctx["tz_shift_after"].search(after):
+        rt.flags.add("tz_shift")
+    if "declared_before" in ctx and ctx["declared_before"].search(before):
+        rt.flags.add("declared_window")
+        return
+    if "deadline_before" in ctx and ctx["deadline_before"].search(before):
+        rt.flags.add("deadline")
+    if "approx_before" in ctx and ctx["approx_before"].search(before):
+        rt.flags.add("approx")
+    if rt.bound is None:
+        if "bound_before" in ctx and ctx["bound_before"].search(before):
+            rt.bound = "before"
+        elif "bound_after" in ctx and ctx["bound_after"].search(before):
+            rt.bound = "after"
+
+
+def _en_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+    out: list[RawTime] = []
+    for p in pack.patterns["time"]:
+        if not p.prefilter(low):
+            continue
+        for m in p.regex.finditer(scan):
+            g = m.groupdict()
+            start = m.start("h") if g.get("h") is not None else m.start()
+            if g.get("word") is not None:
+                start = m.start("word")
+            rt = RawTime(start, m.end(), p.id)
+            if g.get("word"):
+                w = g["word"].lower()
+                rt.minute_of_day = 0 if w == "midnight" else 12 * 60
+                out.append(rt)
+                continue
+            h = _en_number(g["h"], pack)
+            mi = int(g["m"]) if g.get("m") else 0
+            if h is None or h > 23:
+                continue
+            if g.get("ampm"):
+                if h == 0 or h > 12:
+                    continue
+                hh = h % 12 + (12 if g["ampm"].lower() == "p" else 0)
+                rt.minute_of_day = hh * 60 + mi
+                out.append(rt)
+                continue
+            if g.get("m") and (h >= 13 or h == 0 or g["h"].startswith("0")):
+                rt.minute_of_day = h * 60 + mi
+                rt.flags.add("24h")
+                out.append(rt)
+                continue
+            if h == 0 or h > 12:
+                continue
+            # a daypart right after or before resolves a.m./p.m.
+            ma = pack.ctx["daypart_after"].match(scan, rt.end, rt.end + 40)
+            dp = None
+            if ma:
+                dp = ma.group("dp").lower()
+                rt.end = ma.end("dp")
+            else:
+                mb = pack.ctx["daypart_before"].search(scan[max(0, m.start() - 30):m.start()])
+                if mb:
+                    dp = mb.group("dp").lower()
+            if dp:
+                hh = _resolve_en(h, dp)
+                rt.minute_of_day = hh * 60 + mi
+                rt.daypart = EN_DAYPART.get(dp)
+            else:
+                rt.candidates = tuple(c + mi for c in _ambiguous(h))
+                rt.flags.add("ampm_ambiguous")
+            out.append(rt)
+    return out
+
+
+def _zh_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+    out: list[RawTime] = []
+    for p in pack.patterns["time"]:
+        if not p.prefilter(low):
+            continue
+        for m in p.regex.finditer(scan):
+            g = m.groupdict()
+            dp, mn, post = g.get("dp"), g.get("min"), g.get("post")
+            h = zh_number(g["h"])
+            if h is None or h > 24:
+                continue
+            if not dp and not mn and not post and not g.get("pre") and p.id == "zh.time.clock":
+                prev = scan[m.start() - 1] if m.start() else ""
+                if prev in _ZH_BAD_BEFORE or g["h"] in ("一",):
+                    continue
+            if h == 24:
+                h = 0
+            rt = RawTime(m.start("dp") if dp else m.start("h"), m.end(), p.id)
+            if mn is None and g.get("m") is not None:
+                mn = g["m"]
+            if mn in (None, "", "整", "钟"):
+                mi = 0
+            elif mn == "半":
+                mi = 30
+            elif mn == "一刻":
+                mi = 15
+            elif mn == "三刻":
+                mi = 45
+            else:
+                mi = zh_number(mn.rstrip("分")) if mn.rstrip("分") else 0
+                if mi is None or mi > 59:
+                    mi = 0
+            if post in ("多", "左右"):
+                rt.flags.add("approx")
+            elif post in ("以后", "之后", "过后", "后"):
+                rt.bound = "after"
+            elif post in ("以前", "之前", "前"):
+                rt.bound = "before"
+            if dp:
+                rt.daypart = ZH_DAYPART.get(dp)
+                hh = _resolve_zh(h, dp)
+                if hh is None:
+                    rt.candidates = tuple(c + mi for c in _ambiguous(h % 12 or 12))
+                    rt.flags.add("ampm_ambiguous")
+                else:
+                    rt.minute_of_day = hh * 60 + mi
+            elif h >= 13 or h == 0:
+                rt.minute_of_day = h * 60 + mi
+                if h >= 13:
+                    rt.flags.add("24h")
+            else:
+                rt.candidates = tuple(c + mi for c in _ambiguous(h))
+                rt.flags.add("ampm_ambiguous")
+            out.append(rt)
+    return out
+
+
+def _dayparts(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+    out = []
+    for p in pack.patterns["daypart"]:
+        if not p.prefilter(low):
+            continue
+        for m in p.regex.finditer(scan):
+            out.append(RawTime(m.start(), m.end(), p.id, daypart=p.codes[0]))
+    return out
+
+
+def find_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+    """All time mentions of one language in ``scan`` (redactions already masked).
+
+    Clock times win over dayparts they overlap; ranges ("from 7 until midnight", 十点到十二点)
+    flag both ends ``range``. Context flags: tz_shift, declared_window, deadline, approx; bounds
+    ("before 8 am", 零点过后) set ``bound``.
+    """
+    clocks = _en_times(pack, scan, low) if pack.lang == "en" else _zh_times(pack, scan, low)
+    clocks.sort(key=lambda r: (r.start, -(r.end - r.start)))
+    kept: list[RawTime] = []
+    last_end = -1
+    for rt in clocks:
+        if rt.start >= last_end:
+            kept.append(rt)
+            last_end = rt.end
+    for rt in kept:
+        _context_flags(rt, pack, scan)
+        if rt.bound is not None:
+            rt.bound_minute = rt.minute_of_day if rt.minute_of_day is not None else (
+                rt.candidates[0] if rt.candidates else None)
+            if rt.minute_of_day is not None and rt.minute_of_day < 300 and rt.bound == "after":
+                rt.daypart = rt.daypart or "early_morning"
+            rt.minute_of_day = None
+    for a, b in zip(kept, kept[1:]):
+        if b.start - a.end <= 40 and _RANGE_GAP.match(scan[a.end:b.start]):
+            a.flags.add("range")
+            b.flags.add("range")
+    dps = [d for d in _dayparts(pack, scan, low)
+           if not any(d.start < c.end and c.start < d.end for c in kept)]
+    res = kept + dps
+    res.sort(key=lambda r: r.start)
+    return res
