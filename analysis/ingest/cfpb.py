@@ -320,7 +320,7 @@ WHERE cw_nz(ch.product) = 'Debt collection' AND ch.cid NOT IN (SELECT cid FROM _
 
 INSERT INTO core_incidents
 SELECT DISTINCT ON (cid, incident_method, incident_recipient)
-    cid || '#' || mapping_id, cid, NULL, NULL, 22,
+    cid || '#' || mapping_id, cid, NULL, NULL, NULL,
     incident_time_precision, 'issue_code', NULL, incident_method, incident_recipient,
     CASE WHEN incident_time_precision = 'outside_window_only' THEN TRUE END,
     CASE WHEN incident_time_precision = 'outside_window_only' THEN 'outside' ELSE 'unknown' END,

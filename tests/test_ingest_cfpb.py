@@ -1,0 +1,732 @@
+"""CFPB importer: real shared files, hand-written awkward fixtures, re-imports, refusals.
+
+Expected values for the real files in ``../shared/data/cfpb/`` are computed here, from the
+raw CSV with the ``csv`` module and this test's own mapping tables, written from
+../shared/DOMAIN.md ("CFPB debt-collection sub-issues → codes", the code lists) and
+../shared/RULEBOOK.md §2.2. Nothing under ``analysis/`` is used to compute an expectation:
+the importer is only driven (``run_import``, the CLI) and read back through the public views.
+
+Every database is created under pytest's ``tmp_path`` with an explicit path.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analysis import db
+from analysis.ingest import ImportRefused, run_import
+
+REPO = Path(__file__).resolve().parent.parent
+CFPB_DIR = REPO.parent / "shared" / "data" / "cfpb"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cfpb"
+MIXED = "complaints_2019_2020_mixed_products.csv"
+PAYDAY = "payday_loan_2023_sample.csv"
+REAL_FILES = sorted(p.name for p in CFPB_DIR.glob("*.csv"))
+
+# --------------------------------------------------------------------------------------
+# The test's own mapping tables (DOMAIN.md / RULEBOOK.md §2.2), independent of analysis/maps.
+# --------------------------------------------------------------------------------------
+NULL_TOKENS = {"", "None", "N/A"}
+
+SUBMITTED_VIA = {"Web": "web", "Referral": "referral", "Phone": "phone",
+                 "Postal mail": "postal_mail", "Fax": "fax", "Email": "email"}
+COMPANY_RESPONSE = {
+    "Closed with explanation": "explained",
+    "Closed with non-monetary relief": "non_monetary_relief",
+    "Closed with monetary relief": "monetary_relief",
+    "In progress": "in_progress",
+    "Untimely response": "no_response",
+    "Closed": "closed",
+    "Closed without relief": "closed",
+}
+TIMELY = {"Yes": True, "No": False}
+
+C, D = "conduct", "debt_issue"
+#: Debt-collection sub-issue (current and legacy wording) → labels.
+DC_SUB_ISSUE = {
+    "Debt is not yours": [(D, "DEBT_NOT_OWED")],
+    "Debt is not mine": [(D, "DEBT_NOT_OWED")],
+    "Debt was result of identity theft": [(D, "IDENTITY_THEFT")],
+    "Debt resulted from identity theft": [(D, "IDENTITY_THEFT")],
+    "Debt was paid": [(D, "DEBT_PAID")],
+    "Debt was already discharged in bankruptcy and is no longer owed": [(D, "DEBT_DISCHARGED")],
+    "Debt was discharged in bankruptcy": [(D, "DEBT_DISCHARGED")],
+    "Didn't receive enough information to verify debt": [(D, "VALIDATION_NOT_PROVIDED")],
+    "Not given enough info to verify debt": [(D, "VALIDATION_NOT_PROVIDED")],
+    "Didn't receive notice of right to dispute": [(D, "VALIDATION_NOT_PROVIDED")],
+    "Right to dispute notice not received": [(D, "VALIDATION_NOT_PROVIDED")],
+    "Notification didn't disclose it was an attempt to collect a debt": [(C, "NO_IDENTIFICATION")],
+    "Not disclosed as an attempt to collect": [(C, "NO_IDENTIFICATION")],
+    "Attempted to collect wrong amount": [(D, "WRONG_AMOUNT")],
+    "Impersonated attorney, law enforcement, or government official": [(C, "IMPERSONATION_OFFICIAL")],
+    "Impersonated an attorney or official": [(C, "IMPERSONATION_OFFICIAL")],
+    "Indicated you were committing crime by not paying debt": [(C, "THREAT_ARREST_OR_CRIME")],
+    "Indicated committed crime not paying": [(C, "THREAT_ARREST_OR_CRIME")],
+    "Threatened to arrest you or take you to jail if you do not pay": [(C, "THREAT_ARREST_OR_CRIME")],
+    "Threatened arrest/jail if do not pay": [(C, "THREAT_ARREST_OR_CRIME")],
+    "Told you not to respond to a lawsuit they filed against you": [(C, "MISLEADING_CONSEQUENCES")],
+    "Indicated shouldn't respond to lawsuit": [(C, "MISLEADING_CONSEQUENCES")],
+    "Threatened or suggested your credit would be damaged": [(C, "MISLEADING_CONSEQUENCES")],
+    "Threatened to sue you for very old debt": [(C, "MISLEADING_CONSEQUENCES")],
+    "Threatened to sue on too old debt": [(C, "MISLEADING_CONSEQUENCES")],
+    "Threatened to turn you in to immigration or deport you": [(C, "MISLEADING_CONSEQUENCES")],
+    "Sued you without properly notifying you of lawsuit": [(D, "LAWSUIT_PROCESS")],
+    "Sued w/o proper notification of suit": [(D, "LAWSUIT_PROCESS")],
+    "Sued you in a state where you do not live or did not sign for the debt": [(D, "LAWSUIT_PROCESS")],
+    "Sued where didn't live/sign for debt": [(D, "LAWSUIT_PROCESS")],
+    "Seized or attempted to seize your property": [(D, "LAWSUIT_PROCESS")],
+    "Seized/Attempted to seize property": [(D, "LAWSUIT_PROCESS")],
+    "Collected or attempted to collect exempt funds": [(D, "OTHER")],
+    "Attempted to/Collected exempt funds": [(D, "OTHER")],
+    "Frequent or repeated calls": [(C, "FREQ_EXCESSIVE_CALLS")],
+    "Called before 8am or after 9pm": [(C, "TIME_INCONVENIENT")],
+    "Called outside of 8am-9pm": [(C, "TIME_INCONVENIENT")],
+    "Used obscene, profane, or other abusive language": [(C, "ABUSIVE_LANGUAGE")],
+    "Used obscene/profane/abusive language": [(C, "ABUSIVE_LANGUAGE")],
+    "You told them to stop contacting you, but they keep trying": [(C, "CEASE_IGNORED")],
+    "Called after sent written cease of comm": [(C, "CEASE_IGNORED")],
+    "Talked to a third-party about your debt": [(C, "THIRD_PARTY_DISCLOSURE")],
+    "Talked to a third party about my debt": [(C, "THIRD_PARTY_DISCLOSURE")],
+    "Contacted your employer": [(C, "EMPLOYER_CONTACT")],
+    "Contacted employer after asked not to": [(C, "EMPLOYER_CONTACT"), (C, "CEASE_IGNORED")],
+    "Contacted you after you asked them to stop": [(C, "CEASE_IGNORED")],
+    "Contacted me after I asked not to": [(C, "CEASE_IGNORED")],
+    "Contacted you instead of your attorney": [(C, "CEASE_IGNORED")],
+    "Contacted me instead of my attorney": [(C, "CEASE_IGNORED")],
+}
+#: Sub-issues whose meaning depends on the issue.
+DC_ISSUE_SUB_ISSUE = {
+    ("Electronic communications", "Frequent or repeated messages"): [(C, "FREQ_EXCESSIVE_MESSAGES")],
+    ("Electronic communications", "Contacted before 8am or after 9pm"): [(C, "TIME_INCONVENIENT")],
+    ("Communication tactics", "Threatened to take legal action"): [(C, "MISLEADING_CONSEQUENCES")],
+}
+#: Sub-issue → implied incident (method, recipient, outside-window flag).
+DC_INCIDENT = {
+    "Didn't receive enough information to verify debt": ("letter", "debtor", False),
+    "Not given enough info to verify debt": ("letter", "debtor", False),
+    "Didn't receive notice of right to dispute": ("letter", "debtor", False),
+    "Right to dispute notice not received": ("letter", "debtor", False),
+    "Notification didn't disclose it was an attempt to collect a debt": ("letter", "debtor", False),
+    "Not disclosed as an attempt to collect": ("letter", "debtor", False),
+    "Frequent or repeated calls": ("phone_call", "debtor", False),
+    "Called before 8am or after 9pm": ("phone_call", "debtor", True),
+    "Called outside of 8am-9pm": ("phone_call", "debtor", True),
+    "Frequent or repeated messages": ("unknown", "debtor", False),
+    "Contacted before 8am or after 9pm": ("unknown", "debtor", True),
+    "Talked to a third-party about your debt": ("unknown", "unknown", False),
+    "Talked to a third party about my debt": ("unknown", "unknown", False),
+    "Contacted your employer": ("unknown", "employer_or_coworker", False),
+    "Contacted employer after asked not to": ("unknown", "employer_or_coworker", False),
+}
+OUTSIDE_WINDOW_SUB_ISSUES = {"Called before 8am or after 9pm", "Called outside of 8am-9pm",
+                             "Contacted before 8am or after 9pm"}
+#: Other products: issues whose meaning is plain (DOMAIN.md); every other issue → OTHER.
+FEES_ISSUES = {"Charged fees or interest you didn't expect", "Charged fees or interest I didn't expect",
+               "Fees or interest", "Problem with fees", "Unexpected or other fees", "Excessive fees"}
+CREDIT_REPORT_ISSUES = {
+    "Incorrect information on your report", "Incorrect information on credit report",
+    "Improper use of your report", "Improper use of my credit report",
+    "Problem with a credit reporting company's investigation into an existing problem",
+    "Problem with a company's investigation into an existing issue",
+    "Credit reporting company's investigation",
+    "Unable to get your credit report or credit score",
+}
+
+
+def nz(value: str | None) -> str | None:
+    """Empty, ``None`` and ``N/A`` are missing values."""
+    value = (value or "").strip()
+    return None if value in NULL_TOKENS else value
+
+
+def parse_us_date(text: str | None) -> date | None:
+    """The three CFPB date formats: 2019-09-24, 9/24/2019, 09/24/19."""
+    text = nz(text)
+    if text is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise AssertionError(f"test data has a date in no known format: {text!r}")
+
+
+def expected_labels(row: dict) -> list[tuple[str, str]]:
+    """Labels (kind, code) the test expects for one CSV row."""
+    product, issue, sub = nz(row["Product"]), nz(row["Issue"]), nz(row["Sub-issue"])
+    if product == "Debt collection":
+        if (issue, sub) in DC_ISSUE_SUB_ISSUE:
+            return DC_ISSUE_SUB_ISSUE[(issue, sub)]
+        if sub in DC_SUB_ISSUE:
+            return DC_SUB_ISSUE[sub]
+        return [(D, "OTHER")]
+    if issue in FEES_ISSUES:
+        return [(D, "FEES_OR_INTEREST")]
+    if issue in CREDIT_REPORT_ISSUES:
+        return [(D, "CREDIT_REPORT")]
+    return [(D, "OTHER")]
+
+
+def read_csv_rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def expected_from_csv(path: Path) -> dict:
+    """Everything the tests pin for one real file, computed from the raw CSV."""
+    rows = read_csv_rows(path)
+    exp = {
+        "rows": len(rows),
+        "product": Counter(), "outcome_code": Counter(), "submission_medium": Counter(),
+        "is_timely_response": Counter(), "conduct": Counter(), "debt_issue": Counter(),
+        "incident": Counter(), "outside_window": 0, "unmapped_dc": 0,
+        "received_date": {}, "response_days": {}, "region": Counter(), "has_narrative": Counter(),
+    }
+    for row in rows:
+        cid = "cfpb:" + row["Complaint ID"].strip()
+        product = nz(row["Product"])
+        exp["product"][product] += 1
+        # An unknown value raises KeyError: the test's tables must then be extended on purpose.
+        resp, via, timely = nz(row["Company response to consumer"]), nz(row["Submitted via"]), nz(row["Timely response?"])
+        exp["outcome_code"][COMPANY_RESPONSE[resp] if resp else None] += 1
+        exp["submission_medium"][SUBMITTED_VIA[via] if via else None] += 1
+        exp["is_timely_response"][TIMELY[timely] if timely else None] += 1
+        state = nz(row["State"])
+        exp["region"][state.upper() if state else None] += 1
+        exp["has_narrative"][nz(row["Consumer complaint narrative"]) is not None] += 1
+        received = parse_us_date(row["Date received"])
+        sent = parse_us_date(row["Date sent to company"])
+        exp["received_date"][cid] = received
+        exp["response_days"][cid] = (sent - received).days if sent else None
+        for kind, code in set(expected_labels(row)):
+            exp[kind][code] += 1
+        sub = nz(row["Sub-issue"])
+        if product == "Debt collection":
+            if (nz(row["Issue"]), sub) not in DC_ISSUE_SUB_ISSUE and sub not in DC_SUB_ISSUE:
+                exp["unmapped_dc"] += 1
+            if sub in DC_INCIDENT:
+                method, recipient, outside = DC_INCIDENT[sub]
+                exp["incident"][(method, recipient)] += 1
+                exp["outside_window"] += outside
+    return exp
+
+
+# Literal pins: what the shared files held when these tests were written (data/README.md).
+PINNED = {
+    MIXED: {"rows": 3983, "Debt collection": 778,
+            "Credit reporting, credit repair services, or other personal consumer reports": 2043,
+            "TIME_INCONVENIENT": 3, "FREQ_EXCESSIVE_CALLS": 38, "outside_window": 3},
+    PAYDAY: {"rows": 2827, "Payday loan, title loan, or personal loan": 2827, "outside_window": 0},
+}
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
+def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def counts_by(db_path: Path, view: str, column: str, where: str = "TRUE") -> Counter:
+    return Counter(dict(query(db_path, f"SELECT {column}, count(*) FROM {view} WHERE {where} GROUP BY ALL")))
+
+
+def table_counts(db_path: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "ORDER BY table_name").fetchall()]
+        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rewrite_csv(src: Path, dst: Path, *, lineterminator: str, bom: bool = False, edit=None) -> Path:
+    """Write ``src``'s records to ``dst`` with other line ends / a BOM / edited rows."""
+    with open(src, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    if edit:
+        rows = edit(rows)
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator=lineterminator).writerows(rows)
+    dst.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
+    return dst
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis.ingest", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def imports(db_path: Path) -> list[tuple]:
+    return query(db_path, "SELECT source_file, status, row_count, accepted_count, quarantined_count, "
+                          "unchanged_count, updated_count FROM meta_imports ORDER BY imported_at, import_id")
+
+
+# --------------------------------------------------------------------------------------
+# 1. The real shared files, each into a fresh database
+# --------------------------------------------------------------------------------------
+def test_shared_cfpb_dir__holds_the_known_files():
+    assert {MIXED, PAYDAY} <= set(REAL_FILES), f"expected the shared CFPB files in {CFPB_DIR}"
+
+
+@pytest.fixture(scope="module", params=REAL_FILES)
+def real_import(request, tmp_path_factory):
+    """(file name, db path, reports, expectations) for one shared file in a fresh database."""
+    name = request.param
+    db_path = tmp_path_factory.mktemp("real") / "cw.duckdb"
+    reports = run_import([CFPB_DIR / name], "cfpb", db_path)
+    return name, db_path, reports, expected_from_csv(CFPB_DIR / name)
+
+
+def test_import_real_file__pinned_totals_match_the_csv(real_import):
+    name, _, _, exp = real_import
+    pins = PINNED.get(name, {})
+    for key, value in pins.items():
+        got = exp.get(key, exp["product"].get(key, exp["conduct"].get(key)))
+        assert got == value, (name, key)
+
+
+def test_import_real_file__report_accepts_every_row(real_import):
+    name, db_path, reports, exp = real_import
+    (rep,) = reports
+    assert (rep.status, rep.row_count, rep.accepted_count, rep.quarantined_count,
+            rep.unchanged_count, rep.updated_count, rep.qa_issue_count) == (
+        "imported", exp["rows"], exp["rows"], 0, 0, 0, exp["unmapped_dc"])
+    assert query(db_path, "SELECT count(*) FROM core_quarantine") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM complaints") == [(exp["rows"],)]
+
+
+@pytest.mark.parametrize("column", ["product", "outcome_code", "submission_medium",
+                                    "is_timely_response", "region", "has_narrative"])
+def test_import_real_file__complaints_by_column(real_import, column):
+    _, db_path, _, exp = real_import
+    assert counts_by(db_path, "complaints", column) == exp[column]
+
+
+def test_import_real_file__every_complaint_filed_with_financial_regulator(real_import):
+    _, db_path, _, exp = real_import
+    assert counts_by(db_path, "complaints", "filed_with") == Counter({"financial_regulator": exp["rows"]})
+    assert counts_by(db_path, "complaints", "jurisdiction || '/' || source") == Counter({"US/cfpb": exp["rows"]})
+
+
+@pytest.mark.parametrize("kind", ["conduct", "debt_issue"])
+def test_import_real_file__labels_from_issue_codes(real_import, kind):
+    _, db_path, _, exp = real_import
+    got = counts_by(db_path, "complaint_labels", "label_code",
+                    f"label_kind = '{kind}' AND label_source = 'issue_code'")
+    assert got == exp[kind]
+    # one label per complaint and code, never duplicated
+    assert query(db_path, "SELECT count(*) FROM (SELECT complaint_id, label_kind, label_code, label_source "
+                          "FROM complaint_labels GROUP BY ALL HAVING count(*) > 1)") == [(0,)]
+
+
+def test_import_real_file__conduct_labels_name_their_rule(real_import):
+    _, db_path, _, _ = real_import
+    assert query(db_path, "SELECT count(*) FROM complaint_labels WHERE label_kind = 'conduct' "
+                          "AND (rule_id IS NULL OR rule_id NOT LIKE 'US-%')") == [(0,)]
+
+
+def test_import_real_file__incidents_implied_by_sub_issues(real_import):
+    _, db_path, _, exp = real_import
+    got = {(m, r): n for m, r, n in query(db_path, "SELECT method_code, recipient_code, count(*) FROM incidents GROUP BY ALL")}
+    assert got == exp["incident"]
+    n_incidents = sum(exp["incident"].values())
+    # CFPB gives no clock time: no incident has a date, a timestamp or an hour
+    assert query(db_path, "SELECT count(*), count(occurred_date), count(occurred_at), count(occurred_hour), "
+                          "count(DISTINCT time_source) FROM incidents") == [
+        (n_incidents, 0, 0, 0, 1 if n_incidents else 0)]
+
+
+def test_import_real_file__outside_window_incidents_equal_time_sub_issues(real_import):
+    name, db_path, _, exp = real_import
+    rows = read_csv_rows(CFPB_DIR / name)
+    n_time_rows = sum(1 for r in rows if nz(r["Product"]) == "Debt collection"
+                      and nz(r["Sub-issue"]) in OUTSIDE_WINDOW_SUB_ISSUES)
+    assert n_time_rows == exp["outside_window"]
+    assert query(db_path, "SELECT count(*), count(occurred_hour), count(*) FILTER (is_outside_permitted_hours), "
+                          "count(*) FILTER (time_rule_id = 'US-TIME-01') FROM incidents "
+                          "WHERE time_precision = 'outside_window_only'") == [(n_time_rows, 0, n_time_rows, n_time_rows)]
+    # every other incident has no time at all and no verdict
+    assert query(db_path, "SELECT count(*) FROM incidents WHERE time_precision <> 'outside_window_only' "
+                          "AND (time_precision <> 'unknown' OR is_outside_permitted_hours IS NOT NULL)") == [(0,)]
+
+
+def test_import_real_file__received_date_and_response_days_from_the_two_dates(real_import):
+    _, db_path, _, exp = real_import
+    got = {cid: (rd, days) for cid, rd, days in query(
+        db_path, "SELECT complaint_id, received_date, response_days FROM complaints")}
+    assert got == {cid: (exp["received_date"][cid], exp["response_days"][cid]) for cid in exp["received_date"]}
+
+
+def test_import_real_file__sampled_rows_response_days(real_import):
+    """A few rows checked by hand-readable dates (Date sent − Date received)."""
+    name, db_path, _, _ = real_import
+    rows = read_csv_rows(CFPB_DIR / name)
+    sample = [rows[0], rows[len(rows) // 2], rows[-1]] + [r for r in rows if r["Date received"] != r["Date sent to company"]][:3]
+    for row in sample:
+        days = (parse_us_date(row["Date sent to company"]) - parse_us_date(row["Date received"])).days
+        assert query(db_path, "SELECT response_days FROM complaints WHERE source_record_id = ?",
+                     [row["Complaint ID"]]) == [(days,)]
+
+
+def test_import_real_file__timely_response_counts(real_import):
+    name, db_path, _, _ = real_import
+    rows = read_csv_rows(CFPB_DIR / name)
+    yes = sum(1 for r in rows if r["Timely response?"] == "Yes")
+    no = sum(1 for r in rows if r["Timely response?"] == "No")
+    assert query(db_path, "SELECT count(*) FILTER (is_timely_response), count(*) FILTER (NOT is_timely_response), "
+                          "count(*) FILTER (is_timely_response IS NULL) FROM complaints") == [(yes, no, len(rows) - yes - no)]
+
+
+# --------------------------------------------------------------------------------------
+# 2. Re-importing adds nothing
+# --------------------------------------------------------------------------------------
+def _copy_db(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "copy.duckdb"
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def test_reimport__same_file_adds_nothing(real_import, tmp_path):
+    name, src_db, _, exp = real_import
+    db_path = _copy_db(src_db, tmp_path)
+    before = table_counts(db_path)
+    (rep,) = run_import([CFPB_DIR / name], "cfpb", db_path)
+    after = table_counts(db_path)
+    assert (rep.status, rep.accepted_count, rep.unchanged_count) == ("already_imported", 0, exp["rows"])
+    assert after == {**before, "meta_imports": before["meta_imports"] + 1}
+    assert [r[:2] for r in imports(db_path)] == [(name, "imported"), (name, "already_imported")]
+
+
+@pytest.mark.parametrize("how", ["csv_rewrite", "byte_replace"])
+def test_reimport__same_rows_in_renamed_file_with_other_line_ends(real_import, tmp_path, how):
+    name, src_db, _, exp = real_import
+    db_path = _copy_db(src_db, tmp_path)
+    src = CFPB_DIR / name
+    original = src.read_bytes()
+    to_crlf = b"\r\n" not in original
+    dst = tmp_path / ("renamed_" + name)
+    if how == "csv_rewrite":  # only the record terminators change
+        rewrite_csv(src, dst, lineterminator="\r\n" if to_crlf else "\n")
+    else:  # every line break in the file changes, also inside quoted narratives
+        dst.write_bytes(original.replace(b"\n", b"\r\n") if to_crlf else original.replace(b"\r\n", b"\n"))
+    assert dst.read_bytes() != original
+    before = table_counts(db_path)
+    (rep,) = run_import([dst], "cfpb", db_path)
+    after = table_counts(db_path)
+    assert (rep.status, rep.row_count, rep.accepted_count, rep.updated_count, rep.unchanged_count,
+            rep.quarantined_count) == ("imported", exp["rows"], 0, 0, exp["rows"], 0)
+    for table in ("core_complaints", "core_incidents", "core_complaint_labels", "core_quarantine", "core_qa_issues"):
+        assert after[table] == before[table], table
+    assert imports(db_path)[-1] == (dst.name, "imported", exp["rows"], 0, 0, exp["rows"], 0)
+
+
+# --------------------------------------------------------------------------------------
+# 3. A file with missing required columns is refused and changes nothing
+# --------------------------------------------------------------------------------------
+def test_import_refused__missing_columns_named_and_db_unchanged(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    run_import([FIXTURES / "three_date_formats.csv"], "cfpb", db_path)
+    sha, fp, counts = file_sha(db_path), db.fingerprint(db_path), table_counts(db_path)
+    with pytest.raises(ImportRefused) as err:
+        run_import([FIXTURES / "missing_columns.csv"], "cfpb", db_path)
+    message = str(err.value)
+    assert "'Issue'" in message and "'Complaint ID'" in message
+    assert "missing_columns.csv" in message
+    assert (file_sha(db_path), db.fingerprint(db_path), table_counts(db_path)) == (sha, fp, counts)
+
+
+def test_import_refused__good_file_in_same_batch_not_written(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    run_import([FIXTURES / "three_date_formats.csv"], "cfpb", db_path)
+    sha, fp = file_sha(db_path), db.fingerprint(db_path)
+    with pytest.raises(ImportRefused, match="Complaint ID"):
+        run_import([FIXTURES / "current_wording.csv", FIXTURES / "missing_columns.csv"], "cfpb", db_path)
+    assert (file_sha(db_path), db.fingerprint(db_path)) == (sha, fp)
+    assert query(db_path, "SELECT count(*) FROM complaints") == [(3,)]
+
+
+def test_import_refused__new_database_not_created(tmp_path):
+    db_path = tmp_path / "new.duckdb"
+    with pytest.raises(ImportRefused, match="Issue"):
+        run_import([FIXTURES / "missing_columns.csv"], "cfpb", db_path)
+    assert not db_path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "new.duckdb.lock") == []
+
+
+def test_cli__missing_columns_exit_2_and_names_them(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    run_import([FIXTURES / "three_date_formats.csv"], "cfpb", db_path)
+    sha = file_sha(db_path)
+    proc = run_cli("--format", "cfpb", "--db", str(db_path), str(FIXTURES / "missing_columns.csv"))
+    assert proc.returncode == 2
+    assert "'Issue'" in proc.stderr and "'Complaint ID'" in proc.stderr
+    assert "nothing was written" in proc.stderr
+    assert file_sha(db_path) == sha
+
+
+# --------------------------------------------------------------------------------------
+# 4. Malformed rows are quarantined, not lost
+# --------------------------------------------------------------------------------------
+def test_quarantine__malformed_rows_kept_with_row_and_reason(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([FIXTURES / "malformed_rows.csv"], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (8, 2, 6)
+    assert query(db_path, "SELECT source_record_id, source_row_number FROM core_complaints ORDER BY 1") == [
+        ("9300001", 1), ("9300008", 8)]
+    got = query(db_path, "SELECT source_file, source_row_number, column_name, raw_value, reason "
+                         "FROM core_quarantine ORDER BY source_row_number")
+    assert [g[:4] for g in got] == [
+        ("malformed_rows.csv", 2, None, None),
+        ("malformed_rows.csv", 3, "complaint_id", ""),
+        ("malformed_rows.csv", 4, "date_received", "2019-13-45"),
+        ("malformed_rows.csv", 5, "complaint_id", "9300001"),
+        ("malformed_rows.csv", 6, "date_received", "2099-01-01"),
+        ("malformed_rows.csv", 7, None, None),
+    ]
+    reasons = [g[4] for g in got]
+    assert reasons[0] == "expected 18 fields as in the header, found 19"
+    assert reasons[1] == "Complaint ID is empty"
+    assert reasons[2].startswith("Date received is empty or not a date")
+    assert reasons[3] == "Complaint ID appears more than once in this file (first at row 1)"
+    assert reasons[4] == "Date received is in the future"
+    assert reasons[5] == "expected 18 fields as in the header, found 17"
+    # not lost: accepted + quarantined = data rows in the file
+    n_rows = len(list(csv.reader(open(FIXTURES / "malformed_rows.csv", newline="")))) - 1
+    assert rep.accepted_count + rep.quarantined_count == n_rows == 8
+    assert imports(db_path) == [("malformed_rows.csv", "imported", 8, 2, 6, 0, 0)]
+
+
+def test_quarantine__raw_record_keeps_the_whole_row(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    run_import([FIXTURES / "malformed_rows.csv"], "cfpb", db_path)
+    (rec2,), (rec4,) = query(db_path, "SELECT raw_record FROM core_quarantine WHERE source_row_number IN (2, 4) "
+                                      "ORDER BY source_row_number")
+    assert json.loads(rec2)[7:9] == ["Acme Collections", " LLC"]  # field list: the count did not match
+    assert json.loads(rec4)["date_received"] == "2019-13-45"
+    assert json.loads(rec4)["complaint_id"] == "9300004"
+
+
+# --------------------------------------------------------------------------------------
+# 5. Variants of the CFPB format
+# --------------------------------------------------------------------------------------
+COMPLAINT_COLUMNS = ("source_record_id, received_date, product, sub_product, region, submission_medium, "
+                     "outcome_code, is_timely_response, response_days, has_narrative, language")
+
+
+def labels_of(db_path: Path) -> dict[str, set]:
+    out: dict[str, set] = {}
+    for rid, kind, code in query(db_path, "SELECT c.source_record_id, l.label_kind, l.label_code FROM complaint_labels l "
+                                          "JOIN complaints c USING (complaint_id) WHERE l.label_source = 'issue_code'"):
+        out.setdefault(rid, set()).add((kind, code))
+    return out
+
+
+def incidents_of(db_path: Path) -> dict[str, set]:
+    out: dict[str, set] = {}
+    for rid, *rest in query(db_path, "SELECT c.source_record_id, method_code, recipient_code, time_precision, "
+                                     "occurred_hour, is_outside_permitted_hours FROM incidents i "
+                                     "JOIN complaints c USING (complaint_id)"):
+        out.setdefault(rid, set()).add(tuple(rest))
+    return out
+
+
+PHONE_OUTSIDE = ("phone_call", "debtor", "outside_window_only", None, True)
+
+
+def test_variant__legacy_14_column_header(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([FIXTURES / "legacy_14col.csv"], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (8, 8, 0, 0)
+    assert query(db_path, f"SELECT {COMPLAINT_COLUMNS} FROM complaints ORDER BY source_record_id") == [
+        ("9000001", date(2015, 9, 24), "Debt collection", "Credit card", "TX", "web", "explained", True, 5, False, None),
+        ("9000002", date(2015, 3, 5), "Debt collection", "Medical", "CA", "phone", "closed", True, 0, False, None),
+        ("9000003", date(2014, 12, 1), "Debt collection", "Payday loan", "NY", "referral", "non_monetary_relief", False, 2, False, None),
+        ("9000004", date(2016, 1, 15), "Debt collection", "Other (i.e. phone, health club, etc.)", "FL", "fax", "closed", True, 5, False, None),
+        ("9000005", date(2016, 6, 30), "Debt collection", "I do not know", "TX", "postal_mail", "monetary_relief", True, 1, False, None),
+        ("9000006", date(2016, 8, 8), "Debt collection", "Medical", None, "email", "non_monetary_relief", True, 2, False, None),
+        ("9000007", date(2016, 2, 2), "Payday loan", "Payday loan", "OH", "web", "explained", True, 0, False, None),
+        ("9000008", date(2015, 4, 4), "Mortgage", "Conventional fixed mortgage", "FL", "referral", "explained", True, 2, False, None),
+    ]
+    assert query(db_path, "SELECT source_record_id, collector_name, creditor_name FROM complaints "
+                          "WHERE source_record_id IN ('9000003', '9000007') ORDER BY 1") == [
+        ("9000003", 'Quote "Q" Recovery, Inc.', None), ("9000007", None, "Check Into Cash")]
+    assert labels_of(db_path) == {
+        "9000001": {(C, "TIME_INCONVENIENT")},
+        "9000002": {(D, "DEBT_NOT_OWED")},
+        "9000003": {(C, "EMPLOYER_CONTACT"), (C, "CEASE_IGNORED")},
+        "9000004": {(C, "MISLEADING_CONSEQUENCES")},
+        "9000005": {(C, "THREAT_ARREST_OR_CRIME")},
+        "9000006": {(D, "VALIDATION_NOT_PROVIDED")},
+        "9000007": {(D, "FEES_OR_INTEREST")},
+        "9000008": {(D, "OTHER")},
+    }
+    assert incidents_of(db_path) == {
+        "9000001": {PHONE_OUTSIDE},
+        "9000003": {("unknown", "employer_or_coworker", "unknown", None, None)},
+        "9000006": {("letter", "debtor", "unknown", None, None)},
+    }
+    assert query(db_path, "SELECT count(*) FROM raw_cfpb__complaints WHERE consumer_complaint_narrative IS NOT NULL "
+                          "OR tags IS NOT NULL OR company_public_response IS NOT NULL "
+                          "OR consumer_consent_provided IS NOT NULL") == [(0,)]
+
+
+def test_variant__current_wording_crlf_none_na_and_unmapped_medium(tmp_path):
+    src = rewrite_csv(FIXTURES / "current_wording.csv", tmp_path / "current_wording_crlf.csv", lineterminator="\r\n")
+    assert src.read_bytes().count(b"\r\n") == 11  # header + 10 records; the narrative keeps its own LF
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (10, 10, 0, 1)
+    assert query(db_path, f"SELECT {COMPLAINT_COLUMNS} FROM complaints ORDER BY source_record_id") == [
+        ("9100001", date(2019, 9, 24), "Debt collection", "Credit card debt", "TX", "web", "explained", True, 2, True, "en"),
+        ("9100002", date(2019, 9, 25), "Debt collection", "Medical debt", "CA", "web", "non_monetary_relief", True, 0, False, None),
+        ("9100003", date(2019, 9, 26), "Debt collection", "Other debt", "CA", "phone", "monetary_relief", False, 5, False, None),
+        ("9100004", date(2019, 10, 1), "Debt collection", "I do not know", "FL", "referral", "in_progress", True, 2, False, None),
+        ("9100005", date(2019, 10, 2), "Debt collection", "Credit card debt", "TX", "postal_mail", "no_response", False, 0, False, None),
+        ("9100006", date(2019, 10, 3), "Debt collection", "Payday loan debt", "NV", "fax", "explained", True, 1, False, None),
+        ("9100007", date(2019, 10, 4), "Debt collection", "Medical debt", "CA", "email", "explained", True, 3, False, None),
+        ("9100008", date(2019, 10, 5), "Debt collection", "Other debt", "FL", None, "explained", True, 0, False, None),
+        ("9100009", date(2019, 10, 6), "Credit card or prepaid card", "General-purpose credit card or charge card", "NY", "web", "monetary_relief", True, 0, False, None),
+        ("9100010", date(2019, 10, 7), "Debt collection", None, None, None, None, None, None, False, None),
+    ]
+    # the narrative keeps its quotes, commas and inner line break
+    (narr,), = query(db_path, "SELECT narrative FROM core_complaints WHERE source_record_id = '9100001'")
+    assert narr == 'They called me at XX/XX/XXXX after 10pm, "again", about {$400.00}.\nThen again the next night.'
+    assert query(db_path, "SELECT c.source_record_id, q.source_file, q.source_row_number, q.column_name, q.raw_value "
+                          "FROM core_qa_issues q JOIN complaints c USING (complaint_id)") == [
+        ("9100008", "current_wording_crlf.csv", 8, "submitted_via", "Text message")]
+    assert labels_of(db_path) == {
+        "9100001": {(C, "TIME_INCONVENIENT")},
+        "9100002": {(C, "TIME_INCONVENIENT")},
+        "9100003": {(C, "FREQ_EXCESSIVE_MESSAGES")},
+        "9100004": {(C, "THIRD_PARTY_DISCLOSURE")},
+        "9100005": {(D, "DEBT_NOT_OWED")},
+        "9100006": {(C, "THREAT_ARREST_OR_CRIME")},
+        "9100007": {(C, "EMPLOYER_CONTACT")},
+        "9100008": {(C, "FREQ_EXCESSIVE_CALLS")},
+        "9100009": {(D, "FEES_OR_INTEREST")},
+        "9100010": {(C, "NO_IDENTIFICATION")},
+    }
+    assert incidents_of(db_path) == {
+        "9100001": {PHONE_OUTSIDE},
+        "9100002": {("unknown", "debtor", "outside_window_only", None, True)},
+        "9100003": {("unknown", "debtor", "unknown", None, None)},
+        "9100004": {("unknown", "unknown", "unknown", None, None)},
+        "9100007": {("unknown", "employer_or_coworker", "unknown", None, None)},
+        "9100008": {("phone_call", "debtor", "unknown", None, None)},
+        "9100010": {("letter", "debtor", "unknown", None, None)},
+    }
+
+
+def test_variant__legacy_and_current_wording_give_the_same_codes(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    run_import([FIXTURES / "legacy_14col.csv", FIXTURES / "current_wording.csv"], "cfpb", db_path)
+    labels, incidents = labels_of(db_path), incidents_of(db_path)
+    # legacy id → current id with the same meaning
+    for legacy, current in [("9000001", "9100001"), ("9000002", "9100005"), ("9000005", "9100006")]:
+        assert labels[legacy] == labels[current], (legacy, current)
+        assert incidents.get(legacy) == incidents.get(current), (legacy, current)
+    assert incidents["9000001"] == incidents["9100001"] == {PHONE_OUTSIDE}
+    # the legacy employer wording also says a request to stop was ignored
+    assert labels["9000003"] - labels["9100007"] == {(C, "CEASE_IGNORED")}
+
+
+def test_variant__three_date_formats_give_the_same_date(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([FIXTURES / "three_date_formats.csv"], "cfpb", db_path)
+    assert (rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (3, 0, 0)
+    assert query(db_path, "SELECT source_record_id, received_date, response_days FROM complaints ORDER BY 1") == [
+        ("9200001", date(2019, 9, 24), 6), ("9200002", date(2019, 9, 24), 6), ("9200003", date(2019, 9, 24), 6)]
+
+
+def test_variant__utf8_bom_file(tmp_path):
+    src = rewrite_csv(FIXTURES / "three_date_formats.csv", tmp_path / "bom.csv", lineterminator="\r\n", bom=True)
+    assert src.read_bytes().startswith(b"\xef\xbb\xbfDate received,")
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.encoding, rep.accepted_count, rep.quarantined_count) == ("utf_8_sig", 3, 0)
+    assert query(db_path, "SELECT min(received_date), max(received_date), count(*) FROM complaints") == [
+        (date(2019, 9, 24), date(2019, 9, 24), 3)]
+    assert query(db_path, "SELECT DISTINCT date_received FROM raw_cfpb__complaints ORDER BY 1") == [
+        ("09/24/19",), ("2019-09-24",), ("9/24/2019",)]
+
+
+# --------------------------------------------------------------------------------------
+# 6. An updated re-export replaces the complaint
+# --------------------------------------------------------------------------------------
+def test_reimport__changed_company_response_updates_outcome(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    run_import([FIXTURES / "current_wording.csv"], "cfpb", db_path)
+    before = table_counts(db_path)
+
+    def close_in_progress(rows):
+        header = rows[0]
+        rid, resp = header.index("Complaint ID"), header.index("Company response to consumer")
+        for row in rows[1:]:
+            if row[rid] == "9100004":
+                assert row[resp] == "In progress"
+                row[resp] = "Closed with monetary relief"
+        return rows
+
+    newer = rewrite_csv(FIXTURES / "current_wording.csv", tmp_path / "current_wording_2019-10-31.csv",
+                        lineterminator="\n", edit=close_in_progress)
+    (rep,) = run_import([newer], "cfpb", db_path)
+    assert (rep.status, rep.row_count, rep.accepted_count, rep.updated_count, rep.unchanged_count,
+            rep.quarantined_count) == ("imported", 10, 1, 1, 9, 0)
+    assert imports(db_path)[-1] == ("current_wording_2019-10-31.csv", "imported", 10, 1, 0, 9, 1)
+    assert query(db_path, "SELECT outcome_code, source_file FROM core_complaints WHERE source_record_id = '9100004'") == [
+        ("monetary_relief", "current_wording_2019-10-31.csv")]
+    after = table_counts(db_path)
+    for table in ("core_complaints", "core_incidents", "core_complaint_labels", "core_qa_issues"):
+        assert after[table] == before[table], table
+    assert counts_by(db_path, "complaints", "outcome_code") == Counter(
+        {"explained": 4, "monetary_relief": 3, "non_monetary_relief": 1, "no_response": 1, None: 1})
+
+
+# --------------------------------------------------------------------------------------
+# 7. Command line
+# --------------------------------------------------------------------------------------
+def test_cli__prints_accepted_and_quarantined_counts(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    proc = run_cli("--format", "cfpb", "--db", str(db_path),
+                   str(FIXTURES / "malformed_rows.csv"), str(FIXTURES / "three_date_formats.csv"))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("malformed_rows.csv: 8 rows read, 2 accepted (0 updated), 6 quarantined, ")
+    assert lines[1].startswith("three_date_formats.csv: 3 rows read, 3 accepted (0 updated), 0 quarantined, ")
+    assert re.fullmatch(r"accepted 5, quarantined 6, unchanged 0 -> .*cw\.duckdb", lines[-1])
+    assert query(db_path, "SELECT count(*) FROM complaints") == [(5,)]
+    assert query(db_path, "SELECT count(*) FROM core_quarantine") == [(6,)]
+
+
+def test_cli__second_run_reports_already_imported(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    args = ("--format", "cfpb", "--db", str(db_path), str(FIXTURES / "three_date_formats.csv"))
+    assert run_cli(*args).returncode == 0
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert "three_date_formats.csv: already imported" in proc.stdout
+    assert proc.stdout.splitlines()[-1].startswith("accepted 0, quarantined 0, unchanged 3 -> ")
