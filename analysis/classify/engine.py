@@ -210,6 +210,10 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     flags.append("negated")
                 if p.irrealis and _irrealis(doc, pk, m.start()):
                     flags.append("irrealis")
+                if kind == "recipient" and pk.recipient_before is not None and not (
+                        pk.recipient_before.search(scan, max(doc.sent_starts[doc.sent(m.start())], m.start() - 60), m.start())
+                        or pk.recipient_after.match(scan, m.end(), min(len(scan), m.end() + 40))):
+                    flags.append("no_contact_verb")
                 out.append(_M(p, m.start(), m.end(), m.groupdict(), pk, tuple(flags)))
     return out
 

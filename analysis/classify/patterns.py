@@ -68,6 +68,8 @@ class LangPack:
     numbers: dict[str, int]
     ctx: dict[str, re.Pattern]
     flags: int
+    recipient_before: re.Pattern | None = None
+    recipient_after: re.Pattern | None = None
 
 
 _KIND_LIST = {"method": "method", "recipient": "recipient", "debt_issue": "debt_issue",
@@ -137,6 +139,10 @@ def load_pack(lang: str) -> LangPack:
         speech=_compile(lex["speech"], flags, "speech"),
         numbers={k.lower(): int(v) for k, v in data.get("numbers", {}).items()},
         ctx=ctx, flags=flags,
+        recipient_before=(_compile(lex["recipient_context_before"], flags, "recipient_context_before")
+                          if "recipient_context_before" in lex else None),
+        recipient_after=(_compile(lex["recipient_context_after"], flags, "recipient_context_after")
+                         if "recipient_context_after" in lex else None),
     )
 
 
