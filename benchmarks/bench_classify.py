@@ -1,0 +1,73 @@
+"""Benchmark: classify 100,000 narratives (target < 60 s on the 2-core dev machine).
+
+    .venv/bin/python benchmarks/bench_classify.py [--n 100000] [--workers 2]
+
+Realistic mix: every CFPB narrative of ../shared/data/cfpb/*.csv ("Consumer complaint
+narrative", ~3,700 texts, ~1,150 characters on average) plus the Chinese and English rows of
+../shared/data/narratives/labelled_dev.csv, repeated to N. Prints narratives/second for one
+process and, with --workers > 1, for a process pool (classify_many itself is single-process;
+the build may split its input the same way).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.classify import classify_many  # noqa: E402
+
+SHARED = ROOT / ".." / "shared" / "data"
+
+
+def load_texts() -> list[str]:
+    """All narratives of the CFPB files and the dev set."""
+    csv.field_size_limit(10**8)
+    texts = []
+    for f in sorted(glob.glob(str(SHARED / "cfpb" / "*.csv"))):
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh):
+                t = row.get("Consumer complaint narrative") or ""
+                if t and t != "None":
+                    texts.append(t)
+    with open(SHARED / "narratives" / "labelled_dev.csv", newline="", encoding="utf-8") as fh:
+        texts += [r["text"] for r in csv.DictReader(fh)]
+    return texts
+
+
+def _chunk(texts: list[str]) -> int:
+    return len(classify_many(texts))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    base = load_texts()
+    texts = (base * (args.n // len(base) + 1))[:args.n]
+    chars = sum(map(len, texts))
+    print(f"{len(texts):,} narratives ({len(base):,} distinct, {chars / len(texts):.0f} chars on average)")
+    classify_many(base[:50])  # load and compile the pattern files
+    t0 = time.perf_counter()
+    classify_many(texts[:20_000])
+    dt = time.perf_counter() - t0
+    print(f"1 process: {20_000 / dt:,.0f} narratives/s (20,000 in {dt:.1f} s)")
+    if args.workers > 1:
+        size = (len(texts) + args.workers * 4 - 1) // (args.workers * 4)
+        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+        t0 = time.perf_counter()
+        with ProcessPoolExecutor(args.workers) as ex:
+            n = sum(ex.map(_chunk, chunks))
+        dt = time.perf_counter() - t0
+        print(f"{args.workers} processes: {n / dt:,.0f} narratives/s ({n:,} in {dt:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
