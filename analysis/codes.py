@@ -198,6 +198,19 @@ WEEKDAYS = [
 
 _INDEX = {name: {c.code: c for c in items} for name, items in CODE_LISTS.items()}
 
+#: Lists whose colours carry meaning (outcomes: relief green, refusals red, pending yellow).
+_SEMANTIC_COLORS = {
+    "outcome": {
+        "monetary_relief": "#1B7837", "non_monetary_relief": "#7FBF7B", "explained": "#4575B4",
+        "closed": "#ABABAB", "rejected": "#D73027", "no_response": "#8C1A10", "in_progress": "#F6C141",
+        "referred": "#9970AB", "withdrawn": "#D9D9D9",
+    },
+    "time_precision": {
+        "exact": "#0072B2", "daypart": "#56B4E9", "outside_window_only": "#E69F00",
+        "date_only": "#BDBDBD", "unknown": "#E0E0E0",
+    },
+}
+
 
 def codes(list_name: str) -> list[str]:
     """Return the codes of ``list_name`` in display order.
@@ -233,6 +246,9 @@ def labels(list_name: str, lang: str = "en") -> dict[str, str]:
 
 def color(list_name: str, code: str | None) -> str:
     """Stable hex colour of ``code`` within ``list_name`` (grey for unknown / missing)."""
+    semantic = _SEMANTIC_COLORS.get(list_name, {})
+    if code in semantic:
+        return semantic[code]
     if code is None or code not in _INDEX[list_name] or code in ("unknown", "OTHER", "other"):
         return "#9E9E9E"
     return _PALETTE[codes(list_name).index(code) % len(_PALETTE)]

@@ -59,11 +59,35 @@ def fingerprint(path: Path) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
+ATTACH_ALIAS = "cw"
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the database read-only. Raises ``FileNotFoundError`` if it does not exist."""
+    """Open the database's current version read-only.
+
+    The file is ATTACHed to a private in-memory instance rather than opened with
+    ``duckdb.connect(path)``: DuckDB caches instances per path within a process, so a plain
+    connect after an import's swap could hand back the old version. Take cursors with
+    ``read_cursor``. Raises ``FileNotFoundError`` if the file does not exist.
+    """
     if not Path(path).exists():
         raise FileNotFoundError(f"database not found: {path}")
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH '{_sql_literal(str(path))}' AS {ATTACH_ALIAS} (READ_ONLY)")
+    con.execute(f"USE {ATTACH_ALIAS}")
+    return con
+
+
+def read_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a ``connect_read_only`` connection, pointed at the attached database
+    (one per query: a connection is not thread-safe)."""
+    cur = con.cursor()
+    cur.execute(f"USE {ATTACH_ALIAS}")
+    return cur
+
+
+def _sql_literal(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:

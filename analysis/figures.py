@@ -57,35 +57,38 @@ def make_hour_weekday_heatmap(df: pd.DataFrame, jurisdiction: str, lang: str = "
     ))
     rule = TIME_WINDOW_RULES.get(jurisdiction)
     if rule is not None:
+        # Forbidden hours: a band above the grid (so no cell is hidden) and dashed edges.
         for h in forbidden_hours(jurisdiction):
-            fig.add_vrect(x0=h - 0.5, x1=h + 0.5, fillcolor=FORBIDDEN_FILL, line_width=0, layer="above")
+            fig.add_shape(type="rect", xref="x", yref="paper", x0=h - 0.5, x1=h + 0.5, y0=1.01, y1=1.06,
+                          fillcolor=FORBIDDEN_LINE, line_width=0)
         for h in partly_forbidden_hours(jurisdiction):
-            fig.add_vrect(x0=h - 0.5, x1=h + 0.5, fillcolor=FORBIDDEN_FILL, opacity=0.5, line_width=0,
-                          layer="above")
+            fig.add_shape(type="rect", xref="x", yref="paper", x0=h - 0.5, x1=h + 0.5, y0=1.01, y1=1.06,
+                          fillcolor=FORBIDDEN_FILL, line={"color": FORBIDDEN_LINE, "width": 1})
         start, end = rule.permitted_start_min / 60, rule.permitted_end_min / 60
-        for x in (start - 0.5, end - 0.5 + (1 if not rule.end_is_boundary else 0)):
+        for x in (start - 0.5, end - 0.5):
             fig.add_vline(x=x, line={"color": FORBIDDEN_LINE, "width": 2, "dash": "dash"})
-        fig.add_annotation(text=t("heatmap_forbidden", lang, rule=rule.rule_id), xref="paper", yref="paper",
-                           x=0, y=-0.2, showarrow=False, font={"color": FORBIDDEN_LINE, "size": 12},
+        fig.add_annotation(text=t("heatmap_forbidden" if rule.end_is_boundary else "heatmap_forbidden_cn", lang, rule=rule.rule_id), xref="paper", yref="paper",
+                           x=0, y=-0.30, showarrow=False, font={"color": FORBIDDEN_LINE, "size": 12},
                            xanchor="left")
     fig.update_xaxes(title=t("hour", lang), tickmode="array", tickvals=list(range(24)),
                      ticktext=[f"{h:02d}" for h in range(24)])
     fig.update_yaxes(title=t("weekday", lang), autorange="reversed")
     title = t("heatmap_title", lang, jur=codes.label("jurisdiction", jurisdiction, lang))
     fig = _layout(fig, title, height=400, legend=False)
-    fig.update_layout(margin={"b": 70})
+    fig.update_layout(margin={"b": 95})
     return fig
 
 
 def make_time_coverage_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Horizontal bar of ``query_time_coverage``: incidents per time precision."""
     labels = [codes.label("time_precision", c, lang) for c in df["time_precision"]]
-    colors = ["#0072B2", "#56B4E9", "#E69F00", "#BDBDBD", "#E0E0E0"]
     fig = go.Figure(go.Bar(
-        x=df["incident_count"], y=labels, orientation="h", marker_color=colors[: len(df)],
+        x=df["incident_count"], y=labels, orientation="h",
+        marker_color=[codes.color("time_precision", c) for c in df["time_precision"]],
         text=[f"{n:,} ({s:.1f}%)" for n, s in zip(df["incident_count"], df["share_pct"])],
-        textposition="auto", cliponaxis=False,
+        textposition="outside", cliponaxis=False,
     ))
+    fig.update_xaxes(range=[0, float(df["incident_count"].max() or 1) * 1.25])
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("incidents", lang))
     return _layout(fig, t("coverage_title", lang), height=300, legend=False)
@@ -118,8 +121,10 @@ def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: st
             else [f"{n:,}" for n in d[value_col]])
     fig = go.Figure(go.Bar(
         x=d[value_col], y=[codes.label(list_name, c, lang) for c in d[code_col]], orientation="h",
-        marker_color=[codes.color(list_name, c) for c in d[code_col]], text=text, textposition="auto",
+        marker_color=[codes.color(list_name, c) for c in d[code_col]], text=text, textposition="outside",
+        cliponaxis=False,
     ))
+    fig.update_xaxes(range=[0, float(d[value_col].max() or 1) * 1.25])
     fig.update_xaxes(title=t("complaints", lang) if "complaint" in value_col else t("incidents", lang))
     return _layout(fig, title, height=max(300, 60 + 28 * len(d)), legend=False)
 

@@ -108,7 +108,7 @@ def test_counts_per_source_and_returned_counts(con, tmp_path):
                       "FROM meta_sources ORDER BY source").fetchall()
     assert [(s, j, syn) for s, j, syn, *_ in src] == [("demo_cn", "CN", True), ("demo_us", "US", True)]
     for _, _, _, name_en, name_zh, note_en in src:
-        assert name_en.startswith("Synthetic demonstration data")
+        assert name_en.startswith("Synthetic demo data")
         assert "演示数据（合成" in name_zh
         assert "Not real complaints" in note_en
     with db.write_transaction(tmp_path / "c.duckdb") as c:

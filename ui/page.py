@@ -249,7 +249,7 @@ def page_setup(title_key: str) -> PageContext:
         _bad_filter(err, lang)
     shown = set(flt.source) if flt.source else set(sources["source"])
     if sources[sources["source"].isin(shown)]["is_synthetic"].astype(bool).any():
-        st.warning(t("demo_banner", lang), icon="🧪")
+        st.warning(t("demo_banner", lang), icon=":material/science:")
     return PageContext(lang, flt, names, sources)
 
 

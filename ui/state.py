@@ -59,7 +59,7 @@ def _cached(fp: str, path: str, name: str, flt: Filter | None, args: tuple):
     con, cur_fp, _ = connection()
     if con is None:
         raise FileNotFoundError(path)
-    cur = con.cursor()
+    cur = db.read_cursor(con)
     try:
         fn = getattr(queries, name)
         return fn(cur, flt, *args) if flt is not None else fn(cur, *args)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up everything the tests need on a fresh Debian machine and run them.
+# System packages: chromium (browser tests, static image export), fonts-noto-cjk (Chinese
+# text in screenshots and exported images), poppler-utils (PDF checks).
+# Usage: bash scripts/test.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  echo "Installing system packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+source scripts/setup_python.sh
+exec .venv/bin/python -m pytest "$@"

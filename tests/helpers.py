@@ -1,0 +1,90 @@
+"""Shared test helpers: a tiny hand-made database whose every number is known."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import db
+from analysis.build import build_marts
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+CFPB_FILES = sorted((SHARED_DATA / "cfpb").glob("*.csv"))
+
+
+def _complaint(cid, source, jur, received, company, filed_with, medium, outcome, timely, days, product="Debt collection"):
+    src_id = cid.split(":", 1)[1]
+    return dict(complaint_id=cid, source=source, source_record_id=src_id, jurisdiction=jur, received_date=received,
+                product=product, sub_product=None, issue=None, sub_issue=None,
+                creditor_name=None, collector_name=company, region="CA" if jur == "US" else "广东",
+                filed_with=filed_with, submission_medium=medium, outcome_code=outcome, is_timely_response=timely,
+                response_days=days, has_narrative=False, narrative=None, language=None, source_record_hash="x",
+                import_id="t", source_file="tiny", source_row_number=1)
+
+
+def _incident(iid, cid, when, precision, method, recipient, outside, status, rule, source="field"):
+    return dict(incident_id=iid, complaint_id=cid, occurred_date=when.date() if when else None,
+                occurred_at=when if precision == "exact" else None,
+                occurred_hour=when.hour if precision == "exact" else None, time_precision=precision,
+                time_source=source, daypart_code=None, method_code=method, recipient_code=recipient,
+                is_outside_permitted_hours=outside, time_rule_status=status, time_rule_id=rule)
+
+
+def build_tiny_db(path: Path) -> Path:
+    """Four complaints, five incidents, known labels:
+
+    - us:1  2024-01-10 AcmeCollect  web/financial_regulator explained timely 2d; conducts TIME_INCONVENIENT,
+      FREQ_EXCESSIVE_CALLS; incidents: call Wed 2024-01-03 22:30 (outside), call Thu 2024-01-04 21:00 (boundary)
+    - us:2  2024-02-05 AcmeCollect  phone/financial_regulator monetary_relief not timely 10d; conduct ABUSIVE_LANGUAGE;
+      incident: sms outside_window_only
+    - cn:3  2024-02-20 速借花 app/complaint_platform in_progress (timely unknown) ; conducts CONTACT_LIST_BLAST,
+      TIME_INCONVENIENT; incidents: call Sat 2024-02-17 23:15 (outside), sms 2024-02-18 daypart
+    - cn:4  2024-03-01 速借花 web/consumer_association explained timely 5d; no conduct; no incident
+    """
+    complaints = pd.DataFrame([
+        _complaint("us:1", "demo_us", "US", date(2024, 1, 10), "AcmeCollect", "financial_regulator", "web",
+                   "explained", True, 2),
+        _complaint("us:2", "demo_us", "US", date(2024, 2, 5), "AcmeCollect", "financial_regulator", "phone",
+                   "monetary_relief", False, 10),
+        _complaint("cn:3", "demo_cn", "CN", date(2024, 2, 20), "速借花", "complaint_platform", "app",
+                   "in_progress", None, None, product="网络贷款"),
+        _complaint("cn:4", "demo_cn", "CN", date(2024, 3, 1), "速借花", "consumer_association", "web",
+                   "explained", True, 5, product="网络贷款"),
+    ])
+    incidents = pd.DataFrame([
+        _incident("us:1#1", "us:1", datetime(2024, 1, 3, 22, 30), "exact", "phone_call", "debtor", True, "outside",
+                  "US-TIME-01"),
+        _incident("us:1#2", "us:1", datetime(2024, 1, 4, 21, 0), "exact", "phone_call", "debtor", False, "boundary",
+                  "US-TIME-01"),
+        _incident("us:2#1", "us:2", None, "outside_window_only", "sms", "debtor", True, "outside", "US-TIME-01",
+                  source="issue_code"),
+        _incident("cn:3#1", "cn:3", datetime(2024, 2, 17, 23, 15), "exact", "phone_call", "contact_list", True,
+                  "outside", "CN-TIME-01"),
+        _incident("cn:3#2", "cn:3", datetime(2024, 2, 18, 0, 0), "daypart", "sms", "debtor", None, "unknown", None),
+    ])
+    labels = pd.DataFrame([
+        ("us:1", "conduct", "TIME_INCONVENIENT", "field", "US-TIME-01"),
+        ("us:1", "conduct", "FREQ_EXCESSIVE_CALLS", "field", "US-FREQ-01"),
+        ("us:2", "conduct", "ABUSIVE_LANGUAGE", "issue_code", "US-LANG-01"),
+        ("cn:3", "conduct", "CONTACT_LIST_BLAST", "narrative", "CN-3P-03"),
+        ("cn:3", "conduct", "TIME_INCONVENIENT", "field", "CN-TIME-01"),
+        ("cn:4", "debt_issue", "FEES_OR_INTEREST", "field", None),
+    ], columns=["complaint_id", "label_kind", "label_code", "label_source", "rule_id"])
+    sources = pd.DataFrame([
+        ("demo_cn", "Tiny CN", "小样本（中国）", "tests", "CN", True, "", ""),
+        ("demo_us", "Tiny US", "小样本（美国）", "tests", "US", True, "", ""),
+    ], columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic", "note_en", "note_zh"])
+    with db.write_transaction(path) as con:
+        for name, frame in (("core_complaints", complaints), ("core_incidents", incidents), ("meta_sources", sources)):
+            con.register("_f", frame)
+            cols = ", ".join(frame.columns)
+            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _f")
+            con.unregister("_f")
+        con.register("_l", labels)
+        con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id) "
+                    "SELECT * FROM _l")
+        con.unregister("_l")
+        build_marts(con)
+    return path

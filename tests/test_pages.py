@@ -1,0 +1,111 @@
+"""Every page under AppTest: default and filtered URLs run without exception; a bad filter
+shows one error and runs no chart; an empty result says so in words."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import db
+from analysis.build import build_marts
+from analysis.demo import build_demo
+from analysis.ingest import run_import
+from tests.helpers import CFPB_FILES, REPO
+
+PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "data"]
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pages") / "cw.duckdb"
+    with db.write_transaction(path) as con:
+        build_demo(con)
+        build_marts(con)
+    run_import(CFPB_FILES, "cfpb", path)
+    return path
+
+
+@pytest.fixture
+def app(db_path, monkeypatch):
+    monkeypatch.setenv(db.ENV_VAR, str(db_path))
+
+    def make(page, **params):
+        at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+    return make
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page__default_view(app, page, lang):
+    at = app(page, lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == {"zh": {"overview": "总览", "time_of_day": "催收时段", "methods_conduct": "方式与行为",
+                                        "channels_outcomes": "渠道与结果", "data": "数据"},
+                                 "en": {"overview": "Overview", "time_of_day": "Time of day",
+                                        "methods_conduct": "Methods and conduct",
+                                        "channels_outcomes": "Channels and outcomes", "data": "Data"}}[lang][page]
+    # Real data is loaded, so the default view shows it and hides the demonstration data.
+    assert at.sidebar.multiselect(key="source").value == ["cfpb"]
+    assert not at.warning or all("demonstration" not in w.value and "演示" not in w.value for w in at.warning)
+
+
+FILTERED = dict(lang="en", source=["cfpb", "demo_cn"], conduct=["TIME_INCONVENIENT", "FREQ_EXCESSIVE_CALLS"],
+                method="phone_call", date_from="2019-01-01", date_to="2026-10-31", filed_with="financial_regulator",
+                submission_medium="web", jurisdiction=["US", "CN"], outcome=["explained", "monetary_relief"],
+                label_source="all", product=["Debt collection", "网络贷款 (演示)"])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page__filtered_view(app, page):
+    at = app(page, **FILTERED)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.sidebar.multiselect(key="conduct").value == ["TIME_INCONVENIENT", "FREQ_EXCESSIVE_CALLS"]
+    assert at.sidebar.multiselect(key="method").value == ["phone_call"]
+    assert str(at.sidebar.date_input(key="date_from").value) == "2019-01-01"
+    assert any("synthetic demonstration data" in w.value for w in at.warning)  # demo_cn is in the view
+
+
+def test_overview__filtered_numbers_match_filter(app):
+    at = app("overview", lang="en", source="cfpb", product="Debt collection",
+             conduct=["TIME_INCONVENIENT", "FREQ_EXCESSIVE_CALLS"])
+    metrics = {m.label: m.value for m in at.metric}
+    # 38 "Frequent or repeated calls" + 3 "Called before 8am or after 9pm" debt-collection complaints
+    assert metrics["Complaints"] == "41"
+    assert metrics["With improper conduct"] == "100.0%"
+    assert metrics["Outside permitted hours"] == "–"  # CFPB has no clock times
+    assert [b.label for b in at.get("download_button")] == ["Download data (CSV)"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("params,needle", [
+    ({"conduct": "NOT_A_CODE"}, "NOT_A_CODE"),
+    ({"date_from": "2024-13-40"}, "2024-13-40"),
+    ({"date_from": "2024-05-01", "date_to": "2024-01-01"}, "2024-05-01"),
+    ({"company": "No Such Company Ltd"}, "No Such Company Ltd"),
+    ({"lang": "fr"}, "fr"),
+])
+def test_page__bad_filter_shows_error_and_no_chart(app, page, params, needle):
+    at = app(page, **params)
+    assert not at.exception
+    assert len(at.error) == 1 and needle in at.error[0].value
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+
+
+def test_page__empty_result_says_so(app):
+    at = app("overview", lang="en", source="cfpb", date_from="2030-01-01")
+    assert not at.exception and not at.error
+    assert any("No complaints match" in i.value for i in at.info)
+
+
+def test_language_switch_keeps_filters(app):
+    at = app("methods_conduct", lang="zh", method="sms")
+    assert at.title[0].value == "方式与行为"
+    switch = [b for b in at.sidebar.get("button_group") if b.key == "lang_choice"][0]
+    switch.set_value("en")
+    at.run()
+    assert at.title[0].value == "Methods and conduct"
+    assert at.query_params["lang"] == "en"
+    assert at.sidebar.multiselect(key="method").value == ["sms"]
+    assert at.query_params["method"] == "sms"

@@ -1,0 +1,103 @@
+"""Queries on a tiny hand-made database: exact frames."""
+from datetime import date
+
+import duckdb
+import pytest
+
+from analysis import queries as q
+from analysis.filters import Filter
+from tests.helpers import build_tiny_db
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = build_tiny_db(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
+    c = duckdb.connect(str(path), read_only=True)
+    yield c
+    c.close()
+
+
+def test_query_kpis__all(con):
+    k = q.query_kpis(con, Filter())
+    assert k == {
+        "complaint_count": 4, "improper_complaint_count": 3, "improper_share_pct": 75.0,
+        "timely_known_count": 3, "timely_rate_pct": pytest.approx(200 / 3),
+        "incident_count": 5, "exact_time_incident_count": 3, "outside_exact_count": 2,
+        "outside_share_pct": pytest.approx(200 / 3), "outside_flag_only_count": 1,
+    }
+
+
+def test_query_kpis__label_source_narrative(con):
+    k = q.query_kpis(con, Filter(label_source="narrative"))
+    assert (k["improper_complaint_count"], k["incident_count"]) == (1, 0)
+
+
+def test_query_incidents_by_hour_weekday__exact_only(con):
+    df = q.query_incidents_by_hour_weekday(con, Filter())
+    assert df.values.tolist() == [["CN", 6, 23, 1], ["US", 3, 22, 1], ["US", 4, 21, 1]]
+
+
+def test_query_time_coverage__all_precisions(con):
+    df = q.query_time_coverage(con, Filter())
+    assert df["time_precision"].tolist() == ["exact", "daypart", "outside_window_only", "date_only", "unknown"]
+    assert df["incident_count"].tolist() == [3, 1, 1, 0, 0]
+    assert df["share_pct"].tolist() == [60.0, 20.0, 20.0, 0.0, 0.0]
+
+
+def test_query_outside_share_by_month(con):
+    df = q.query_outside_share_by_month(con, Filter())
+    rows = [(r.jurisdiction, r.occurred_month.date(), r.exact_time_incident_count, r.outside_count, r.outside_share_pct)
+            for r in df.itertuples()]
+    assert rows == [("CN", date(2024, 2, 1), 1, 1, 100.0), ("US", date(2024, 1, 1), 2, 1, 50.0)]
+
+
+def test_query_conduct_counts__filter_by_jurisdiction(con):
+    df = q.query_conduct_counts(con, Filter(jurisdiction=("US",)))
+    assert df.values.tolist() == [["ABUSIVE_LANGUAGE", 1, 50.0], ["FREQ_EXCESSIVE_CALLS", 1, 50.0],
+                                  ["TIME_INCONVENIENT", 1, 50.0]]
+
+
+def test_query_method_counts(con):
+    df = q.query_method_counts(con, Filter())
+    assert df.values.tolist() == [["phone_call", 3, 2], ["sms", 2, 2]]
+
+
+def test_query_conduct_cooccurrence(con):
+    df = q.query_conduct_cooccurrence(con, Filter(jurisdiction=("CN",)))
+    assert df.values.tolist() == [["CONTACT_LIST_BLAST", "CONTACT_LIST_BLAST", 1],
+                                  ["CONTACT_LIST_BLAST", "TIME_INCONVENIENT", 1],
+                                  ["TIME_INCONVENIENT", "CONTACT_LIST_BLAST", 1],
+                                  ["TIME_INCONVENIENT", "TIME_INCONVENIENT", 1]]
+
+
+def test_query_company_conduct__top_n(con):
+    df = q.query_company_conduct(con, Filter(), top_n=1)
+    assert df.values.tolist() == [["AcmeCollect", "ABUSIVE_LANGUAGE", 1, 2], ["AcmeCollect", "FREQ_EXCESSIVE_CALLS", 1, 2],
+                                  ["AcmeCollect", "TIME_INCONVENIENT", 1, 2]]
+
+
+def test_query_channel_outcomes_and_summary(con):
+    mix = q.query_channel_outcomes(con, Filter(), "filed_with")
+    assert [(r.channel_code, r.outcome_code, r.complaint_count, r.share_pct) for r in mix.itertuples()] == [
+        ("complaint_platform", "in_progress", 1, 100.0), ("consumer_association", "explained", 1, 100.0),
+        ("financial_regulator", "explained", 1, 50.0), ("financial_regulator", "monetary_relief", 1, 50.0)]
+    s = q.query_channel_summary(con, Filter(), "filed_with")
+    fr = s[s["channel_code"] == "financial_regulator"].iloc[0]
+    assert (fr.complaint_count, fr.timely_rate_pct, fr.median_response_days, fr.relief_share_pct) == (2, 50.0, 6.0, 50.0)
+    cp = s[s["channel_code"] == "complaint_platform"].iloc[0]
+    assert cp.timely_rate_pct != cp.timely_rate_pct  # NaN: timeliness unknown
+    with pytest.raises(ValueError):
+        q.query_channel_outcomes(con, Filter(), "region; DROP")
+
+
+def test_query_totals_and_detail_agree(con):
+    flt = Filter(method=("sms",))
+    k = q.query_kpis(con, flt)
+    assert k["incident_count"] == q.query_method_counts(con, flt)["incident_count"].sum() == 2
+
+
+def test_query_filter_options_and_dates(con):
+    opts = q.query_filter_options(con)
+    assert opts["company"] == ["AcmeCollect", "速借花"]
+    assert opts["product"] == ["Debt collection", "网络贷款"]
+    assert q.query_date_range(con) == (date(2024, 1, 10), date(2024, 3, 1))
