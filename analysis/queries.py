@@ -131,12 +131,13 @@ def query_conduct_counts(con: Con, flt: Filter) -> pd.DataFrame:
     """
     w, p = build_where(flt, "complaint")
     ccol = conduct_column(flt.label_source)
+    # Group by the whole conduct list first: there are few distinct lists, so the unnest is cheap.
     return _df(con, f"""
-        WITH f AS (SELECT {ccol} AS conducts FROM mart_complaint_facts WHERE {w}),
-        total AS (SELECT count(*) AS n FROM f)
-        SELECT conduct_code, count(*) AS complaint_count,
-               100.0 * count(*) / any_value(total.n) AS share_pct
-        FROM (SELECT unnest(conducts) AS conduct_code FROM f), total
+        WITH combos AS (SELECT {ccol} AS conducts, count(*) AS n FROM mart_complaint_facts WHERE {w} GROUP BY ALL),
+        total AS (SELECT sum(n) AS total_n FROM combos)
+        SELECT conduct_code, sum(n)::BIGINT AS complaint_count,
+               100.0 * sum(n) / any_value(total_n) AS share_pct
+        FROM (SELECT unnest(conducts) AS conduct_code, n FROM combos), total
         GROUP BY conduct_code ORDER BY complaint_count DESC, conduct_code""", p)
 
 
@@ -147,11 +148,22 @@ def query_method_counts(con: Con, flt: Filter) -> pd.DataFrame:
     distinct complaints with at least one incident of that method). Descending by
     complaints, then code.
     """
-    w, p = build_where(flt, "incident")
+    iw, ip = build_where(flt, "incident")
+    cw, cp = build_where(flt, "complaint")
+    mcol = {"all": "method_codes", "structured": "method_codes_structured",
+            "narrative": "method_codes_narrative"}[flt.label_source]
     return _df(con, f"""
-        SELECT method_code, count(*) AS incident_count, count(DISTINCT complaint_id) AS complaint_count
-        FROM mart_incident_facts WHERE {w}
-        GROUP BY method_code ORDER BY complaint_count DESC, method_code""", p)
+        WITH inc AS (
+            SELECT method_code, count(*) AS incident_count FROM mart_incident_facts WHERE {iw} GROUP BY ALL
+        ), combos AS (
+            SELECT {mcol} AS methods, count(*) AS n FROM mart_complaint_facts WHERE {cw} GROUP BY ALL
+        ), comp AS (
+            SELECT method_code, sum(n)::BIGINT AS complaint_count
+            FROM (SELECT unnest(methods) AS method_code, n FROM combos) GROUP BY ALL
+        )
+        SELECT inc.method_code, inc.incident_count, coalesce(comp.complaint_count, 0) AS complaint_count
+        FROM inc LEFT JOIN comp USING (method_code)
+        ORDER BY complaint_count DESC, inc.method_code""", ip + cp)
 
 
 def query_conduct_by_month(con: Con, flt: Filter) -> pd.DataFrame:
@@ -188,9 +200,10 @@ def query_conduct_cooccurrence(con: Con, flt: Filter) -> pd.DataFrame:
     w, p = build_where(flt, "complaint")
     ccol = conduct_column(flt.label_source)
     return _df(con, f"""
-        WITH f AS (SELECT complaint_id, unnest({ccol}) AS conduct_code FROM mart_complaint_facts WHERE {w})
-        SELECT a.conduct_code AS conduct_a, b.conduct_code AS conduct_b, count(*) AS complaint_count
-        FROM f a JOIN f b USING (complaint_id)
+        WITH combos AS (SELECT {ccol} AS conducts, count(*) AS n FROM mart_complaint_facts WHERE {w} GROUP BY ALL)
+        SELECT a.conduct_a, b.conduct_b, sum(a.n)::BIGINT AS complaint_count
+        FROM (SELECT conducts, n, unnest(conducts) AS conduct_a FROM combos) a,
+             unnest(a.conducts) AS b(conduct_b)
         GROUP BY ALL ORDER BY conduct_a, conduct_b""", p)
 
 

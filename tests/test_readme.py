@@ -1,0 +1,16 @@
+"""README keeps its promises: the two commands exist, and the data dictionary is current."""
+from analysis.schema import to_markdown
+from tests.helpers import REPO
+
+
+def test_readme__dictionary_matches_schema():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- data-dictionary:start -->\n", 1)[1].split("<!-- data-dictionary:end -->", 1)[0]
+    assert block.strip() == to_markdown().strip()
+
+
+def test_readme__two_commands_exist_and_ci_uses_the_test_one():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "bash scripts/run.sh " in text and "bash scripts/test.sh " in text
+    assert (REPO / "scripts" / "run.sh").exists() and (REPO / "scripts" / "test.sh").exists()
+    assert "bash scripts/test.sh" in (REPO / ".ci" / "run").read_text()
