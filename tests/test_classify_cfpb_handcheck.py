@@ -57,7 +57,7 @@ def test_classify_handcheck__has_at_least_50_labelled_narratives():
 
 
 @pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
-@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.0, 0.0), ("conducts", 0.0, 0.0)])
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.55, 0.90), ("conducts", 0.90, 0.50)])
 def test_classify_handcheck__precision_recall_floor(key, min_p, min_r):
     p, r, _ = score_handcheck()[key].micro()
     assert p >= min_p and r >= min_r

@@ -27,8 +27,8 @@ from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
 _REDACTION = re.compile(r"\{\$?[\d,.]*\}|\$\s?[\d,]+(?:\.\d+)?")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_SENT = re.compile(r"(?<!\b[ap])(?<![ap]\.m)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)"
-                   r"\.(?!\d)|[!?。！？\n]")
+_SENT = re.compile(r"\.(?<!\b[ap]\.)(?<![ap]\.m\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
+                   r"(?<!\bSt\.)(?!\d)|[!?。！？\n]")
 _VERDICT_RANK = {"violation": 5, "likely": 4, "boundary": 3, "possible": 2, "needs_review": 1,
                  "none": 0}
 _LABELLING = ("violation", "likely")
@@ -131,12 +131,14 @@ class _M:
 
 
 def detect_language(text: str) -> str:
-    """'zh' when Han characters are at least a fifth of the letters and Han chars, else 'en'."""
+    """'zh' when Han characters are at least a quarter as many as Latin letters, else 'en'
+    (a Han character carries about a word; script, not a language model, is enough to tell
+    these two apart)."""
     han = len(_HAN.findall(text))
     if not han:
         return "en"
     latin = sum(len(w) for w in _LATIN_WORD.findall(text))
-    return "zh" if han * 3 >= latin * 0.2 or han >= latin / 3 else "en"
+    return "zh" if han * 4 >= latin else "en"
 
 
 def _mask(text: str) -> str:
@@ -152,6 +154,7 @@ class _Doc:
     def __init__(self, scan: str, low: str, packs: list[LangPack]):
         self.scan = scan
         self.low = low
+        self._kw: dict[str, set[str]] = {}
         ends = [m.end() for m in _SENT.finditer(scan)]
         self.sent_starts = [0] + ends
         cl = set(self.sent_starts)
@@ -159,6 +162,13 @@ class _Doc:
             for m in pk.clause_break.finditer(self.text_for(pk)):
                 cl.add(m.end())
         self.clause_starts = sorted(cl)
+
+    def keywords(self, pk: LangPack, low: str) -> set[str]:
+        """Keywords of the pack present in the text (computed once per text and pack)."""
+        hit = self._kw.get(pk.lang)
+        if hit is None:
+            hit = self._kw[pk.lang] = {k for k in pk.all_keywords if k in low}
+        return hit
 
     def text_for(self, pk: LangPack) -> str:
         return self.low if pk.lang == "en" else self.scan
@@ -201,8 +211,9 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
     out = []
     for pk in packs:
         scan = doc.text_for(pk)
+        present = doc.keywords(pk, low)
         for p in pk.patterns[kind]:
-            if not p.prefilter(low):
+            if p.keywords and present.isdisjoint(p.keywords):
                 continue
             for m in p.regex.finditer(scan):
                 if m.end() == m.start():
@@ -320,7 +331,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
             times_raw.append((rt, pk))
     meth = _scan_kind("method", packs, doc, low)
     recs = _scan_kind("recipient", packs, doc, low)
-    discl = _scan_kind("disclosure", packs, doc, low)
+    discl: list[_M] = []  # scanned below, only when a third party or a public post is present
     cond = _scan_kind("conduct", packs, doc, low)
     debts = _scan_kind("debt_issue", packs, doc, low)
     counts = _scan_kind("count", packs, doc, low)
@@ -426,7 +437,9 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
                      "PUBLIC_SHAMING" in c.p.codes}
     third_party = {"spouse"} if jur != "US" else set()
     third_party |= _THIRD_PARTY - {"spouse"}
-    if "CONTACT_LIST_BLAST" not in conducts:
+    if "CONTACT_LIST_BLAST" not in conducts and (public_sents or any(
+            r.p.codes[0] in third_party for r in active_recs)):
+        discl = _scan_kind("disclosure", packs, doc, low)
         tp_sents = {doc.sent(r.start): r for r in active_recs if r.p.codes[0] in third_party}
         for d in discl:
             if not d.active:

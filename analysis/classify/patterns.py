@@ -68,6 +68,7 @@ class LangPack:
     numbers: dict[str, int]
     ctx: dict[str, re.Pattern]
     flags: int
+    all_keywords: frozenset = frozenset()
     recipient_before: re.Pattern | None = None
     recipient_after: re.Pattern | None = None
 
@@ -152,6 +153,7 @@ def load_pack(lang: str) -> LangPack:
         clause_break=_compile(lex["clause_break"], flags, "clause_break"),
         speech=_compile(lex["speech"], flags, "speech"),
         numbers={k.lower(): int(v) for k, v in data.get("numbers", {}).items()},
+        all_keywords=frozenset(k for ps in out.values() for p in ps for k in p.keywords),
         ctx=ctx, flags=re.IGNORECASE if lang == "en" else 0,
         recipient_before=(_compile(lex["recipient_context_before"], flags, "recipient_context_before")
                           if "recipient_context_before" in lex else None),

@@ -290,8 +290,10 @@ def find_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
         if b.start - a.end <= 40 and _RANGE_GAP.match(scan[a.end:b.start]):
             a.flags.add("range")
             b.flags.add("range")
-    dps = [d for d in _dayparts(pack, scan, low)
-           if not any(d.start < c.end and c.start < d.end for c in kept)]
+    dps: list[RawTime] = []
+    for d in sorted(_dayparts(pack, scan, low), key=lambda r: (r.start, -(r.end - r.start))):
+        if not any(d.start < c.end and c.start < d.end for c in kept + dps):
+            dps.append(d)
     res = kept + dps
     res.sort(key=lambda r: r.start)
     return res

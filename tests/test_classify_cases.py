@@ -1,0 +1,171 @@
+"""Own test sentences: Chinese clock words, a.m./p.m. spellings, 24-hour, ranges, negation,
+slang, redactions, mixed-language text, API shapes and the CLI."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.classify import classify_many, classify_narrative
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _times(text, lang=None, jur=None):
+    r = classify_narrative(text, lang, jur)
+    return [(t.text, t.time_local, t.precision, t.candidates) for t in r.times]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("凌晨两点十分打电话", [("凌晨两点十分", "02:10", "exact", ())]),
+    ("晚上九点三刻打来", [("晚上九点三刻", "21:45", "exact", ())]),
+    ("半夜十二点来电", [("半夜十二点", "00:00", "exact", ())]),
+    ("晚上12点还在打", [("晚上12点", "00:00", "exact", ())]),
+    ("十点半打电话", [("十点半", None, "ambiguous", ("10:30", "22:30"))]),
+    ("12点打电话", [("12点", None, "ambiguous", ("12:00", "00:00"))]),
+    ("二十三点来电", [("二十三点", "23:00", "exact", ())]),
+    ("零点过后还在打", [("零点过后", None, "daypart", ())]),
+    ("下午三点打电话", [("下午三点", "15:00", "exact", ())]),
+])
+def test_classify_times__chinese(text, expected):
+    assert _times(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("They called at 7:15 a.m.", [("7:15 a.m.", "07:15", "exact", ())]),
+    ("They called at 7:15am", [("7:15am", "07:15", "exact", ())]),
+    ("They called at 10 PM", [("10 PM", "22:00", "exact", ())]),
+    ("They called at 21:30", [("21:30", "21:30", "exact", ())]),
+    ("They called at 9:30", [("9:30", None, "ambiguous", ("09:30", "21:30"))]),
+    ("They called at 7", [("7", None, "ambiguous", ("07:00", "19:00"))]),
+    ("They called at 11 at night", [("11 at night", "23:00", "exact", ())]),
+    ("They called at midnight", [("midnight", "00:00", "exact", ())]),
+    ("They called late at night", [("late at night", None, "daypart", ())]),
+    ("They called about 5 times", []),
+])
+def test_classify_times__english(text, expected):
+    assert _times(text) == expected
+
+
+def test_classify_times__range_from_7_until_midnight():
+    r = classify_narrative("They called from 7 until midnight.")
+    assert [t.flags for t in r.times] == [("ampm_ambiguous", "range"), ("range",)]
+    assert r.conducts == ("TIME_INCONVENIENT",)
+    # the untimed reading of "7" adds no incident next to the timed one of the same contact
+    assert [(i.time_local, i.time_precision, i.is_outside_permitted_hours) for i in r.incidents] == [
+        ("00:00", "exact", True)]
+
+
+def test_classify_times__ambiguous_never_exact_in_incidents():
+    r = classify_narrative("十点半打电话")
+    assert r.incidents[0].hour is None and r.incidents[0].time_precision == "unknown"
+    assert r.conducts == ()
+
+
+def test_classify_times__daypart_inside_banned_window_is_likely():
+    r = classify_narrative("半夜打电话骚扰我")
+    assert r.conducts == ("TIME_INCONVENIENT",)
+    assert [(v.rule_id, v.verdict) for v in r.rule_verdicts] == [("CN-TIME-01", "likely")]
+    assert r.incidents[0].is_outside_permitted_hours is True
+
+
+def test_classify_times__before_8am_flag_is_not_an_exact_hour():
+    r = classify_narrative("They called before 8 am again.")
+    t = r.times[0]
+    assert (t.precision, t.hour, t.flags) == ("daypart", None, ("bound_before",))
+    assert "TIME_INCONVENIENT" in r.conducts
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("They never called me at night.", "en"),
+    ("他们没有打给我家里人。", "zh"),
+    ("不是晚上打的。", "zh"),
+    ("They didn't call my mother.", "en"),
+])
+def test_classify_negation__no_label(text, lang):
+    r = classify_narrative(text, lang)
+    assert r.conducts == ()
+    assert set(r.recipients) <= {"debtor"}
+    assert any("negated" in e.flags for e in r.evidence) or any("negated" in t.flags for t in r.times)
+
+
+def test_classify_negation__scope_ends_at_clause():
+    r = classify_narrative("They didn't call at night, only at 7am.")
+    assert [(t.time_local, t.is_contact) for t in r.times] == [(None, False), ("07:00", True)]
+    assert r.conducts == ("TIME_INCONVENIENT",)
+
+
+@pytest.mark.parametrize("text,conduct,method", [
+    ("他们爆了我的通讯录", "CONTACT_LIST_BLAST", None),
+    ("用呼死你软件打我电话", "FREQ_EXCESSIVE_CALLS", "robocall"),
+    ("短信轰炸，一天几百条", "FREQ_EXCESSIVE_MESSAGES", "sms"),
+    ("把我的照片P图发到网上", "PUBLIC_SHAMING", "social_media_public"),
+    ("打电话骂我是老赖", "ABUSIVE_LANGUAGE", "phone_call"),
+])
+def test_classify_slang(text, conduct, method):
+    r = classify_narrative(text)
+    assert conduct in r.conducts
+    if method:
+        assert method in r.methods
+
+
+def test_classify_redaction__never_a_time_or_count():
+    text = "On XX/XX/XXXX they called me about {$400.00}. XXXX called again at XXXX."
+    r = classify_narrative(text)
+    assert r.times == ()
+    assert r.conducts == ()
+    assert r.methods == ("phone_call",)
+
+
+def test_classify_mixed_language__both_pattern_sets_run():
+    r = classify_narrative("他们用WhatsApp给我打电话，凌晨两点，还说要起诉")
+    assert r.language == "zh" and r.jurisdiction == "CN"
+    assert r.methods == ("phone_call", "im")
+    assert [t.time_local for t in r.times] == ["02:00"]
+    r2 = classify_narrative("The collector called me 凌晨两点 and cursed at me.")
+    assert r2.language == "en"
+    assert r2.times[0].time_local == "02:00"
+    assert r2.conducts == ("TIME_INCONVENIENT", "ABUSIVE_LANGUAGE")
+
+
+def test_classify_consumer_own_acts_are_not_contacts():
+    r = classify_narrative("I called them to dispute the debt and I sent a dispute letter.")
+    assert r.methods == ()
+
+
+def test_classify_api__evidence_spans_and_order():
+    text = "They called my boss and told him about my debt at 10:30 pm."
+    r = classify_narrative(text)
+    assert r.conducts == ("TIME_INCONVENIENT", "THIRD_PARTY_DISCLOSURE", "EMPLOYER_CONTACT")
+    assert r.recipients == ("employer_or_coworker",)
+    for e in r.evidence:
+        assert text[e.start:e.end] == e.text
+    assert r.incidents[0].recipient_code == "employer_or_coworker"
+
+
+def test_classify_api__errors_and_many():
+    with pytest.raises(ValueError):
+        classify_narrative("x", "fr")
+    with pytest.raises(ValueError):
+        classify_narrative("x", None, "DE")
+    with pytest.raises(ValueError):
+        classify_many(["a", "b"], langs=["en"])
+    rs = classify_many(["They called at 6 am", "晚上十一点来电"], jurisdictions=["US", None])
+    assert [r.jurisdiction for r in rs] == ["US", "CN"]
+
+
+def test_classify_cli__writes_rows_and_rejects_missing_column(tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("id,text\n1,They called at 6 am\n2,晚上十点整准时来电\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    cmd = [sys.executable, "-m", "analysis.classify", "--input", str(inp), "--output", str(out)]
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2"]
+    assert rows[0]["time_local"] == "06:00" and rows[0]["rule_ids"] == "US-TIME-01:violation"
+    assert rows[1]["conducts"] == "TIME_INCONVENIENT" and "CN-TIME-01:violation" in rows[1]["rule_ids"]
+    bad = subprocess.run(cmd + ["--text-column", "body"], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and "'body'" in bad.stderr
