@@ -753,6 +753,10 @@ def ensure_demo_database(path: Path) -> bool:
             if path.exists():  # built by a concurrent caller while we waited for the lock
                 raise _AlreadyBuilt
             build_demo(con)
+            # The demo narratives go through the same classifier as imported ones, so the
+            # narrative-derived labels and the Narratives page have something to show.
+            from analysis.narratives import label_narratives
+            label_narratives(con, "SELECT complaint_id FROM core_complaints WHERE source IN ('demo_cn', 'demo_us')")
             build_marts(con)
     except _AlreadyBuilt:
         return False

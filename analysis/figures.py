@@ -46,10 +46,11 @@ def make_hour_weekday_heatmap(df: pd.DataFrame, jurisdiction: str, lang: str = "
     ``df``: rows of ``query_incidents_by_hour_weekday`` (any jurisdictions; others ignored).
     """
     sub = df[df["jurisdiction"] == jurisdiction]
+    days = list(range(1, 8)) + ([0] if (sub["occurred_weekday"] == 0).any() else [])
     grid = (sub.pivot_table(index="occurred_weekday", columns="occurred_hour", values="incident_count",
                             aggfunc="sum")
-            .reindex(index=range(1, 8), columns=range(24)).fillna(0).astype("int64"))
-    y_labels = [codes.weekday_label(d, lang) for d in range(1, 8)]
+            .reindex(index=days, columns=range(24)).fillna(0).astype("int64"))
+    y_labels = [codes.weekday_label(d, lang) if d else t("day_unknown", lang) for d in days]
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=list(range(24)), y=y_labels, colorscale="Blues",
         colorbar={"title": {"text": t("incidents", lang)}},

@@ -152,10 +152,13 @@ def build_where(flt: Filter, grain: str = "complaint") -> tuple[str, list]:
         else:
             parts.append(f"method_code IN ({', '.join('?' * len(flt.method))})")
             params.extend(flt.method)
-    if grain == "incident" and _INCIDENT_TIME_SOURCES[flt.label_source]:
+    if grain == "incident":
         srcs = _INCIDENT_TIME_SOURCES[flt.label_source]
-        parts.append(f"time_source IN ({', '.join('?' * len(srcs))})")
-        params.extend(srcs)
+        if srcs:
+            parts.append(f"time_source IN ({', '.join('?' * len(srcs))})")
+            params.extend(srcs)
+        else:  # both sources: a contact reported by a field and by the narrative counts once
+            parts.append("is_in_all_view")
     return (" AND ".join(parts) if parts else "TRUE"), params
 
 

@@ -89,6 +89,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "网格上方橙色条：禁止时段 22:00–08:00（{rule}；22:00 本身属禁止时段）"),
     "hour": ("Hour (local time)", "小时（当地时间）"),
     "weekday": ("Weekday", "星期"),
+    "day_unknown": ("Date not stated", "日期不明"),
     "coverage_title": ("How precisely incident times are known", "事件时间的精确程度"),
     "coverage_note": ("Only incidents with an exact clock time appear in the heatmap. Coverage is not prevalence: "
                       "a source without clock times says nothing about the hours.",

@@ -74,16 +74,17 @@ def query_complaints_by_month(con: Con, flt: Filter) -> pd.DataFrame:
 def query_incidents_by_hour_weekday(con: Con, flt: Filter) -> pd.DataFrame:
     """Incidents with an exact clock time by jurisdiction, ISO weekday and local hour.
 
-    Columns: ``jurisdiction`` (str), ``occurred_weekday`` (int, 1 = Monday .. 7 = Sunday),
-    ``occurred_hour`` (int 0–23, local wall-clock), ``incident_count`` (int64). Only cells
-    with incidents; dayparts and outside-hours flags are excluded (they have no hour).
+    Columns: ``jurisdiction`` (str), ``occurred_weekday`` (int, 1 = Monday .. 7 = Sunday;
+    0 = date unknown, e.g. a time stated in a narrative without a date), ``occurred_hour``
+    (int 0–23, local wall-clock), ``incident_count`` (int64). Only cells with incidents;
+    dayparts and outside-hours flags are excluded (they have no hour).
     """
     w, p = build_where(flt, "incident")
     return _df(con, f"""
-        SELECT jurisdiction, occurred_weekday::INTEGER AS occurred_weekday,
+        SELECT jurisdiction, coalesce(occurred_weekday, 0)::INTEGER AS occurred_weekday,
                occurred_hour::INTEGER AS occurred_hour, count(*) AS incident_count
         FROM mart_incident_facts
-        WHERE {w} AND time_precision = 'exact' AND occurred_hour IS NOT NULL AND occurred_weekday IS NOT NULL
+        WHERE {w} AND time_precision = 'exact' AND occurred_hour IS NOT NULL
         GROUP BY ALL ORDER BY jurisdiction, occurred_weekday, occurred_hour""", p)
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from analysis import codes, db, demo
+from analysis.build import build_marts
 from analysis.rules import classify_contact_time
 
 TABLES = ("meta_sources", "core_complaints", "core_incidents", "core_complaint_labels")
@@ -21,11 +22,12 @@ RULEBOOK = db.PROJECT_ROOT.parent / "shared" / "RULEBOOK.md"
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
+    # The generator's own output (ensure_demo_database also runs the narrative classifier,
+    # whose incidents are tested in test_ensure_demo_database__adds_narrative_labels).
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    started = time.perf_counter()
-    assert demo.ensure_demo_database(path) is True
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5.0, f"demo build took {elapsed:.2f} s"
+    with db.write_transaction(path) as con:
+        demo.build_demo(con)
+        build_marts(con)
     return path
 
 
@@ -43,7 +45,8 @@ def _contents(path: Path) -> dict[str, list[tuple]]:
 
 def test_deterministic_same_seed_same_content(demo_db, tmp_path):
     other = tmp_path / "again.duckdb"
-    assert demo.ensure_demo_database(other) is True
+    with db.write_transaction(other) as c:
+        demo.build_demo(c)
     a, b = _contents(demo_db), _contents(other)
     for t in TABLES:
         assert len(a[t]) > 0
@@ -141,8 +144,30 @@ def test_lineage_and_ids(con):
            OR source_row_number <> CAST(right(source_record_id, 6) AS BIGINT)
     """).fetchone()[0]
     assert bad == 0
-    assert con.execute("SELECT count(*) FROM core_incidents WHERE NOT regexp_full_match("
-                       "incident_id, complaint_id || '#[1-6]')").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM core_incidents WHERE NOT "
+                       "regexp_full_match(incident_id, complaint_id || '#[1-6]')").fetchone()[0] == 0
+
+
+def test_ensure_demo_database__adds_narrative_labels(tmp_path):
+    path = tmp_path / "default.duckdb"
+    assert demo.ensure_demo_database(path) is True
+    assert demo.ensure_demo_database(path) is False
+    with duckdb.connect(str(path), read_only=True) as c:
+        n_narr = c.execute("SELECT count(*) FROM core_complaints WHERE has_narrative").fetchone()[0]
+        rows = c.execute("""
+            SELECT count(*), count(DISTINCT complaint_id),
+                   count(*) FILTER (WHERE NOT regexp_full_match(incident_id, complaint_id || '#n[0-9]+')),
+                   count(*) FILTER (WHERE time_precision = 'exact' AND occurred_hour IS NULL),
+                   count(*) FILTER (WHERE time_precision <> 'exact' AND occurred_hour IS NOT NULL)
+            FROM core_incidents WHERE time_source = 'narrative'""").fetchone()
+        labels = c.execute("SELECT count(*), count(*) FILTER (WHERE evidence IS NULL) FROM core_complaint_labels "
+                           "WHERE label_source = 'narrative'").fetchone()
+        marts = c.execute("SELECT (SELECT count(*) FROM mart_incident_facts), "
+                          "(SELECT count(*) FROM core_incidents)").fetchone()
+    assert n_narr > 2000
+    assert rows[0] > 1000 and rows[1] > 1000 and rows[2:] == (0, 0, 0)
+    assert labels[0] > 1000 and labels[1] == 0
+    assert marts[0] == marts[1]
 
 
 def test_every_coded_value_is_in_its_code_list(con):

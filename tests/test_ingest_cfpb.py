@@ -351,12 +351,13 @@ def test_import_real_file__conduct_labels_name_their_rule(real_import):
 
 def test_import_real_file__incidents_implied_by_sub_issues(real_import):
     _, db_path, _, exp = real_import
-    got = {(m, r): n for m, r, n in query(db_path, "SELECT method_code, recipient_code, count(*) FROM incidents GROUP BY ALL")}
+    got = {(m, r): n for m, r, n in query(db_path, "SELECT method_code, recipient_code, count(*) FROM incidents "
+                                                          "WHERE time_source = 'issue_code' GROUP BY ALL")}
     assert got == exp["incident"]
     n_incidents = sum(exp["incident"].values())
     # CFPB gives no clock time: no incident has a date, a timestamp or an hour
     assert query(db_path, "SELECT count(*), count(occurred_date), count(occurred_at), count(occurred_hour), "
-                          "count(DISTINCT time_source) FROM incidents") == [
+                          "count(DISTINCT time_source) FROM incidents WHERE time_source = 'issue_code'") == [
         (n_incidents, 0, 0, 0, 1 if n_incidents else 0)]
 
 
@@ -369,9 +370,14 @@ def test_import_real_file__outside_window_incidents_equal_time_sub_issues(real_i
     assert query(db_path, "SELECT count(*), count(occurred_hour), count(*) FILTER (is_outside_permitted_hours), "
                           "count(*) FILTER (time_rule_id = 'US-TIME-01') FROM incidents "
                           "WHERE time_precision = 'outside_window_only'") == [(n_time_rows, 0, n_time_rows, n_time_rows)]
-    # every other incident has no time at all and no verdict
-    assert query(db_path, "SELECT count(*) FROM incidents WHERE time_precision <> 'outside_window_only' "
+    # every other incident from the sub-issue has no time at all and no verdict
+    assert query(db_path, "SELECT count(*) FROM incidents WHERE time_source = 'issue_code' "
+                          "AND time_precision <> 'outside_window_only' "
                           "AND (time_precision <> 'unknown' OR is_outside_permitted_hours IS NOT NULL)") == [(0,)]
+    # incidents read from narratives: never an hour unless the narrative states an exact time, never a date
+    assert query(db_path, "SELECT count(*) FROM incidents WHERE time_source = 'narrative' AND "
+                          "(occurred_date IS NOT NULL OR (occurred_hour IS NOT NULL) <> (time_precision = 'exact'))"
+                 ) == [(0,)]
 
 
 def test_import_real_file__received_date_and_response_days_from_the_two_dates(real_import):
@@ -549,7 +555,7 @@ def incidents_of(db_path: Path) -> dict[str, set]:
     out: dict[str, set] = {}
     for rid, *rest in query(db_path, "SELECT c.source_record_id, method_code, recipient_code, time_precision, "
                                      "occurred_hour, is_outside_permitted_hours FROM incidents i "
-                                     "JOIN complaints c USING (complaint_id)"):
+                                     "JOIN complaints c USING (complaint_id) WHERE time_source = 'issue_code'"):
         out.setdefault(rid, set()).add(tuple(rest))
     return out
 

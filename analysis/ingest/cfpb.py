@@ -23,6 +23,7 @@ from analysis.ingest.common import (
     DelimitedFile, ImportRefused, ImportReport, Progress, new_import_id, read_delimited,
     record_json, sha256_bytes,
 )
+from analysis.narratives import label_narratives
 from analysis.schema import CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
 
 MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
@@ -349,6 +350,10 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport) -> None:
     rep.unchanged_count, rep.updated_count = unchanged, updated
     rep.accepted_count = changed  # new + updated; unchanged rows are counted apart
     rep.qa_issue_count = qa
+    found = label_narratives(con, "SELECT cid FROM _changed")
+    if found["narratives"]:
+        rep.notes.append(f"{found['narratives']} narratives read: {found['labels']} labels, "
+                         f"{found['incidents']} incidents from the text")
     for t in ("_stage", "_ok", "_changed", "_matched", "_issue_map", "_value_map"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 

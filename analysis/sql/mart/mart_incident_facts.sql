@@ -1,7 +1,19 @@
 -- mart_incident_facts: one row per incident with its complaint's dimensions, so the same
 -- filter works at incident grain. Needs mart_complaint_facts.
+-- is_in_all_view: when labels from all sources are shown, a contact reported both by a
+-- structured field / issue code and by the narrative must count once. Per complaint and
+-- method, the origin whose time is more precise is kept (structured wins ties).
 WITH incidents AS (
-    SELECT * FROM core_incidents
+    SELECT *,
+        CASE WHEN time_source = 'narrative' THEN 'narrative' ELSE 'structured' END AS origin,
+        CASE time_precision WHEN 'exact' THEN 4 WHEN 'daypart' THEN 3 WHEN 'outside_window_only' THEN 2
+                            WHEN 'date_only' THEN 1 ELSE 0 END AS precision_rank
+    FROM core_incidents
+), best AS (
+    SELECT complaint_id, method_code,
+        max(precision_rank) FILTER (WHERE origin = 'structured') AS structured_rank,
+        max(precision_rank) FILTER (WHERE origin = 'narrative') AS narrative_rank
+    FROM incidents GROUP BY ALL
 ), complaint_facts AS (
     SELECT * FROM mart_complaint_facts
 )
@@ -21,6 +33,8 @@ SELECT
     i.is_outside_permitted_hours,
     i.time_rule_status,
     i.time_rule_id,
+    CASE WHEN i.origin = 'structured' THEN b.narrative_rank IS NULL OR b.structured_rank >= b.narrative_rank
+         ELSE b.structured_rank IS NULL OR b.narrative_rank > b.structured_rank END AS is_in_all_view,
     f.source,
     f.jurisdiction,
     f.received_date,
@@ -37,5 +51,6 @@ SELECT
     f.conduct_codes_structured,
     f.conduct_codes_narrative
 FROM incidents i
-JOIN complaint_facts f USING (complaint_id)
+JOIN best b ON b.complaint_id = i.complaint_id AND b.method_code IS NOT DISTINCT FROM i.method_code
+JOIN complaint_facts f ON f.complaint_id = i.complaint_id
 ORDER BY f.received_date, i.incident_id

@@ -1,0 +1,111 @@
+"""Build step: run the narrative classifier over complaint narratives and store what it
+finds beside the structured labels (issue 3).
+
+For every complaint with a narrative: conduct and debt-issue labels go to
+``core_complaint_labels`` with ``label_source = 'narrative'``, the rule id behind the flag
+(RULEBOOK.md, via the classifier's verdicts) and the evidence span; incidents go to
+``core_incidents`` with ``time_source = 'narrative'`` and the clock time, part of day or
+nothing, exactly as precise as the narrative is. A narrative gives no date, so its incidents
+have ``occurred_date`` / ``occurred_at`` NULL and an hour only when the time is exact.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analysis.classify import NarrativeResult, classify_many
+from analysis.ingest.common import Progress
+from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
+
+#: Verdicts that make a rule id worth naming on a label (the label itself is kept anyway).
+_NAMED_VERDICTS = ("violation", "likely", "boundary", "possible", "needs_review")
+_BATCH = 20_000
+
+
+def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | None = None,
+                     params: list | None = None, progress: Progress | None = None) -> dict[str, int]:
+    """Classify narratives and replace their narrative-derived labels and incidents.
+
+    ``complaint_ids_sql``: a SELECT returning the complaint ids to (re)classify, with
+    ``params``; None means every complaint with a narrative. Runs inside the caller's
+    transaction. Returns ``{"narratives": n, "labels": n, "incidents": n}``.
+    """
+    scope = f"AND complaint_id IN ({complaint_ids_sql})" if complaint_ids_sql else ""
+    rows = con.execute(f"""
+        SELECT complaint_id, narrative, language, jurisdiction FROM core_complaints
+        WHERE has_narrative {scope} ORDER BY complaint_id""", params or []).fetchall()
+    ids = [r[0] for r in rows]
+    if complaint_ids_sql:
+        con.execute(f"DELETE FROM core_complaint_labels WHERE label_source = 'narrative' "
+                    f"AND complaint_id IN ({complaint_ids_sql})", params or [])
+        con.execute(f"DELETE FROM core_incidents WHERE time_source = 'narrative' "
+                    f"AND complaint_id IN ({complaint_ids_sql})", params or [])
+    else:
+        con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative'")
+        con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative'")
+    n_labels = n_incidents = 0
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start:start + _BATCH]
+        results = classify_many([r[1] or "" for r in batch], [r[2] for r in batch],
+                                [r[3] if r[3] in TIME_WINDOW_RULES else None for r in batch])
+        labels, incidents = _to_frames([r[0] for r in batch], results)
+        if len(labels):
+            con.register("_nl", labels)
+            con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, "
+                        "rule_id, evidence, evidence_start, evidence_end, pattern_id) SELECT * FROM _nl")
+            con.unregister("_nl")
+        if len(incidents):
+            con.register("_ni", incidents)
+            con.execute(f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
+                        f"SELECT {', '.join(incidents.columns)} FROM _ni")
+            con.unregister("_ni")
+        n_labels += len(labels)
+        n_incidents += len(incidents)
+        if progress:
+            progress(min(1.0, (start + len(batch)) / max(1, len(rows))), "reading narratives")
+    return {"narratives": len(ids), "labels": n_labels, "incidents": n_incidents}
+
+
+def _rule_for(result: NarrativeResult, conduct: str) -> str | None:
+    for v in result.rule_verdicts:
+        if v.conduct_code == conduct and v.verdict in _NAMED_VERDICTS:
+            return v.rule_id
+    return None
+
+
+def _to_frames(ids: list[str], results: list[NarrativeResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    labels = []
+    incidents = []
+    for cid, r in zip(ids, results):
+        for kind, codes_ in (("conduct", r.conducts), ("debt_issue", r.debt_issues)):
+            for code in codes_:
+                ev = next((e for e in r.evidence if e.label_kind == kind and e.code == code and not e.flags), None)
+                labels.append((cid, kind, code, "narrative", _rule_for(r, code) if kind == "conduct" else None,
+                               ev.text if ev else None, ev.start if ev else None, ev.end if ev else None,
+                               ev.pattern_id if ev else None))
+        for n, inc in enumerate(r.incidents, start=1):
+            exact = inc.time_precision == "exact" and inc.hour is not None
+            status, rule_id = "unknown", None
+            if exact and r.jurisdiction in TIME_WINDOW_RULES:
+                hh, mm = (int(x) for x in inc.time_local.split(":")) if inc.time_local else (inc.hour, 0)
+                status, rule_id = classify_contact_time(r.jurisdiction, hh, mm)
+            incidents.append(dict(
+                incident_id=f"{cid}#n{n}", complaint_id=cid, occurred_date=None, occurred_at=None,
+                occurred_hour=inc.hour if exact else None,
+                time_precision=inc.time_precision if inc.time_precision in ("exact", "daypart") else "unknown",
+                time_source="narrative", daypart_code=inc.daypart_code if inc.time_precision == "daypart" else None,
+                method_code=inc.method_code, recipient_code=inc.recipient_code,
+                is_outside_permitted_hours=(status == "outside") if exact else inc.is_outside_permitted_hours,
+                time_rule_status=status if exact else ("outside" if inc.is_outside_permitted_hours else "unknown"),
+                time_rule_id=rule_id if exact else (TIME_WINDOW_RULES[r.jurisdiction].rule_id
+                                                    if inc.is_outside_permitted_hours and r.jurisdiction in
+                                                    TIME_WINDOW_RULES else None)))
+    label_frame = pd.DataFrame(labels, columns=["complaint_id", "label_kind", "label_code", "label_source", "rule_id",
+                                                "evidence", "evidence_start", "evidence_end", "pattern_id"])
+    label_frame = label_frame.astype({"evidence_start": "Int64", "evidence_end": "Int64"})
+    inc_frame = pd.DataFrame(incidents, columns=[
+        "incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
+        "time_source", "daypart_code", "method_code", "recipient_code", "is_outside_permitted_hours",
+        "time_rule_status", "time_rule_id"]).astype({"occurred_hour": "Int64", "is_outside_permitted_hours": "boolean",
+                                                     "occurred_date": "datetime64[s]", "occurred_at": "datetime64[s]"})
+    return label_frame, inc_frame
