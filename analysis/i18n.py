@@ -19,6 +19,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_methods": ("Methods and conduct", "方式与行为"),
     "page_channels": ("Channels and outcomes", "渠道与结果"),
     "page_data": ("Data", "数据"),
+    "page_narratives": ("Narratives", "投诉正文"),
+    "narr_search": ("Search the narratives", "搜索投诉正文"),
+    "narr_search_hint": ("words in either language, e.g. 通讯录 or sheriff", "中英文词语均可，如 通讯录 或 sheriff"),
+    "narr_rule": ("Rule", "规则"),
+    "narr_none": ("No narrative matches. Change the search words or the filters.", "没有匹配的投诉正文。请修改搜索词或筛选条件。"),
+    "narr_found": ("{n} complaints with a narrative (newest first, at most 200).", "{n} 条有正文的投诉（按时间倒序，最多 200 条）。"),
+    "narr_read": ("Read complaint", "阅读投诉"),
+    "narr_labels": ("Labels and their sources", "标签及来源"),
+    "narr_incidents": ("Incidents", "催收事件"),
+    "narr_text_help": ("The complaint's own words, shown as plain text. Marked: the evidence for each narrative label "
+                       "(hover for the label, pattern and rule).", "投诉人原文，按纯文本显示。标记处为各正文标签的依据（悬停查看标签、模式和规则）。"),
     # filters
     "filters": ("Filters", "筛选"),
     "f_dates": ("Received between", "受理日期"),

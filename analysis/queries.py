@@ -355,3 +355,60 @@ def query_filter_options(con: Con) -> dict[str, list[str]]:
 def query_date_range(con: Con) -> tuple:
     """``(first, last)`` received_date in the database (dates, or None when empty)."""
     return tuple(con.execute("SELECT min(received_date), max(received_date) FROM mart_complaint_facts").fetchone())
+
+
+# ---- Narratives page -----------------------------------------------------------------------
+
+def _like_pattern(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str | None = None,
+                           limit: int = 200) -> pd.DataFrame:
+    """Complaints with a narrative matching the filter, every word of ``search`` (case-
+    insensitive, either language; words split on whitespace) and, if given, having a
+    narrative label with ``rule_id``.
+
+    Columns: ``complaint_id``, ``received_date``, ``company_name``, ``jurisdiction``,
+    ``conduct_codes_narrative`` (list), ``narrative_chars`` (int). Newest first, at most
+    ``limit`` rows. The search words are bound parameters (LIKE wildcards escaped).
+    """
+    w, p = build_where(flt, "complaint")
+    words = [x for x in (search or "").split() if x][:10]
+    conds = [f"c.narrative ILIKE ? ESCAPE '\\'" for _ in words]
+    params = p + [_like_pattern(x) for x in words]
+    if rule_id:
+        conds.append("EXISTS (SELECT 1 FROM core_complaint_labels l WHERE l.complaint_id = f.complaint_id "
+                     "AND l.label_source = 'narrative' AND l.rule_id = ?)")
+        params.append(rule_id)
+    extra = (" AND " + " AND ".join(conds)) if conds else ""
+    return _df(con, f"""
+        SELECT f.complaint_id, f.received_date, f.company_name, f.jurisdiction, f.conduct_codes_narrative,
+               length(c.narrative) AS narrative_chars
+        FROM (SELECT * FROM mart_complaint_facts WHERE {w}) f JOIN core_complaints c USING (complaint_id)
+        WHERE f.has_narrative{extra}
+        ORDER BY f.received_date DESC, f.complaint_id LIMIT ?""", params + [int(limit)])
+
+
+def query_narrative_rule_ids(con: Con) -> list[str]:
+    """Rule ids that narrative labels carry, sorted."""
+    return [r[0] for r in con.execute("SELECT DISTINCT rule_id FROM core_complaint_labels WHERE label_source = "
+                                      "'narrative' AND rule_id IS NOT NULL ORDER BY rule_id").fetchall()]
+
+
+def query_complaint_detail(con: Con, complaint_id: str) -> dict:
+    """One complaint for reading: ``complaint`` (dict of core_complaints columns),
+    ``labels`` (DataFrame of its labels, every source, with evidence spans) and
+    ``incidents`` (DataFrame of its incidents). Raises ``KeyError`` if it does not exist."""
+    row = con.execute("SELECT * FROM core_complaints WHERE complaint_id = ?", [complaint_id]).df()
+    if row.empty:
+        raise KeyError(complaint_id)
+    labels = _df(con, """
+        SELECT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id
+        FROM core_complaint_labels WHERE complaint_id = ?
+        ORDER BY label_source, label_kind, label_code, evidence_start NULLS LAST""", [complaint_id])
+    incidents = _df(con, """
+        SELECT incident_id, time_source, method_code, recipient_code, time_precision, occurred_date, occurred_hour,
+               daypart_code, is_outside_permitted_hours, time_rule_status, time_rule_id
+        FROM core_incidents WHERE complaint_id = ? ORDER BY incident_id""", [complaint_id])
+    return {"complaint": row.iloc[0].to_dict(), "labels": labels, "incidents": incidents}

@@ -9,7 +9,7 @@ from analysis.demo import build_demo
 from analysis.ingest import run_import
 from tests.helpers import CFPB_FILES, REPO
 
-PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "data"]
+PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "narratives", "data"]
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +41,11 @@ def test_page__default_view(app, page, lang):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert at.title[0].value == {"zh": {"overview": "总览", "time_of_day": "催收时段", "methods_conduct": "方式与行为",
-                                        "channels_outcomes": "渠道与结果", "data": "数据"},
+                                        "channels_outcomes": "渠道与结果", "narratives": "投诉正文", "data": "数据"},
                                  "en": {"overview": "Overview", "time_of_day": "Time of day",
                                         "methods_conduct": "Methods and conduct",
-                                        "channels_outcomes": "Channels and outcomes", "data": "Data"}}[lang][page]
+                                        "channels_outcomes": "Channels and outcomes", "narratives": "Narratives",
+                                        "data": "Data"}}[lang][page]
     # Real data is loaded, so the default view shows it and hides the demonstration data.
     assert at.sidebar.multiselect(key="source").value == ["cfpb"]
     assert not at.warning or all("demonstration" not in w.value and "演示" not in w.value for w in at.warning)
@@ -109,3 +110,14 @@ def test_language_switch_keeps_filters(app):
     assert at.query_params["lang"] == "en"
     assert at.sidebar.multiselect(key="method").value == ["sms"]
     assert at.query_params["method"] == "sms"
+
+
+def test_narratives__search_rule_and_reading(app):
+    at = app("narratives", lang="en", q="sheriff")
+    assert not at.exception and not at.error
+    assert any("complaints with a narrative" in c.value for c in at.caption)
+    assert at.query_params["complaint"].startswith("cfpb:")
+    at = app("narratives", lang="en", rule="NOT-A-RULE")
+    assert len(at.error) == 1 and "NOT-A-RULE" in at.error[0].value
+    at = app("narratives", lang="en", q="zzqqxx-no-such-word")
+    assert any("No narrative matches" in i.value for i in at.info)

@@ -1,0 +1,74 @@
+"""Narratives: search complaint narratives, read one with its evidence marked and its
+labels (from every source) beside it."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from analysis import codes  # noqa: E402
+from analysis.i18n import t  # noqa: E402
+from ui.highlight import highlight_html  # noqa: E402
+from ui.page import page_setup  # noqa: E402
+from ui.state import run_query  # noqa: E402
+
+ctx = page_setup("page_narratives")
+lang = ctx.lang
+st.caption(t("unreviewed", lang))
+
+c1, c2 = st.columns([3, 1])
+search = c1.text_input(t("narr_search", lang), value=st.query_params.get("q", ""), key="q",
+                       placeholder=t("narr_search_hint", lang), max_chars=200)
+rules = run_query("query_narrative_rule_ids")
+rule_param = st.query_params.get("rule")
+if rule_param and rule_param not in rules:
+    st.error(t("bad_filter", lang, msg=f"rule {rule_param!r}"))
+    st.stop()
+rule = c2.selectbox(t("narr_rule", lang), [""] + rules, index=([""] + rules).index(rule_param or ""),
+                    format_func=lambda v: v or t("f_all", lang), key="rule")
+for key, value in (("q", search.strip()), ("rule", rule)):
+    if value:
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+
+found = run_query("query_narrative_search", ctx.flt, search.strip(), rule or None, 200)
+if found.empty:
+    st.info(t("narr_none", lang))
+    st.stop()
+st.caption(t("narr_found", lang, n=len(found)))
+table = found.assign(conducts=found["conduct_codes_narrative"].map(
+    lambda cs: "; ".join(codes.label("conduct", c, lang) for c in cs)))
+st.dataframe(table[["complaint_id", "received_date", "company_name", "jurisdiction", "conducts", "narrative_chars"]],
+             hide_index=True, height=260)
+
+ids = found["complaint_id"].tolist()
+chosen = st.query_params.get("complaint")
+chosen = chosen if chosen in ids else ids[0]
+chosen = st.selectbox(t("narr_read", lang), ids, index=ids.index(chosen), key="complaint_pick")
+st.query_params["complaint"] = chosen
+detail = run_query("query_complaint_detail", None, chosen)
+c = detail["complaint"]
+labels: pd.DataFrame = detail["labels"]
+spans = [(int(r.evidence_start), int(r.evidence_end), r.label_kind,
+          f"{codes.label(r.label_kind, r.label_code, lang)} · {r.pattern_id or ''} {r.rule_id or ''}".strip())
+         for r in labels.itertuples() if pd.notna(r.evidence_start) and pd.notna(r.evidence_end)]
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"**{chosen}** · {c['received_date']:%Y-%m-%d} · {c.get('collector_name') or c.get('creditor_name') or ''}",
+                help=t("narr_text_help", lang))
+    st.html(highlight_html(c["narrative"] or "", spans))
+with right:
+    st.markdown(f"**{t('narr_labels', lang)}**")
+    shown = labels.assign(
+        label=[codes.label(k, v, lang) for k, v in zip(labels["label_kind"], labels["label_code"])],
+        source=[codes.label("label_source", s, lang) for s in labels["label_source"]])
+    st.dataframe(shown[["label", "label_kind", "source", "rule_id", "evidence"]], hide_index=True)
+    st.markdown(f"**{t('narr_incidents', lang)}**")
+    inc = detail["incidents"]
+    st.dataframe(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],
+                            recipient=[codes.label("recipient", m, lang) for m in inc["recipient_code"]],
+                            precision=[codes.label("time_precision", m, lang) for m in inc["time_precision"]])
+                 [["method", "recipient", "precision", "occurred_hour", "time_source", "time_rule_status"]],
+                 hide_index=True)

@@ -1,0 +1,33 @@
+"""Narrative text with evidence spans marked, as safe HTML.
+
+The narrative is always treated as plain text: every character of it is HTML-escaped, so
+nothing in a complaint can be rendered as HTML or markdown; only our own ``<mark>`` tags
+(with a tooltip naming the label and pattern) are added around the evidence spans.
+"""
+from __future__ import annotations
+
+import html
+
+_COLORS = {"conduct": "#FFE0B2", "debt_issue": "#D1E8FF", "time": "#E1F5E1"}
+
+
+def highlight_html(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """``text`` as escaped HTML with ``spans`` marked.
+
+    ``spans``: ``(start, end, kind, title)`` character offsets into ``text`` (end
+    exclusive); overlapping spans are merged into the first; spans out of range are
+    ignored. Returns a ``<div>`` that keeps line breaks (``white-space: pre-wrap``).
+    """
+    out = []
+    pos = 0
+    for start, end, kind, title in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(text)):
+        if start < pos:
+            continue
+        out.append(html.escape(text[pos:start]))
+        color = _COLORS.get(kind, "#FFF59D")
+        out.append(f'<mark style="background:{color};padding:0 2px;border-radius:3px" '
+                   f'title="{html.escape(title, quote=True)}">{html.escape(text[start:end])}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return ('<div style="white-space:pre-wrap;font-size:0.95rem;line-height:1.6;border:1px solid #ddd;'
+            'border-radius:6px;padding:12px;max-height:480px;overflow-y:auto">' + "".join(out) + "</div>")
