@@ -6,6 +6,7 @@ apostrophe so a spreadsheet never runs them as formulas.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -27,6 +28,6 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     List cells (e.g. conduct_codes) are written joined with ``;``."""
     out = neutralise_formulas(df)
     for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        if out[col].dtype == object and any(isinstance(v, (list, tuple, np.ndarray)) for v in out[col]):
+            out[col] = out[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

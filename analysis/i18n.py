@@ -105,6 +105,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "coverage_note": ("Only incidents with an exact clock time appear in the heatmap. Coverage is not prevalence: "
                       "a source without clock times says nothing about the hours.",
                       "热力图只包含有精确时刻的事件。覆盖率不等于发生率：没有时刻的数据源无法说明催收发生在几点。"),
+    "no_dated_times": ("No incident with a clock time has a date here (narratives state times, not dates), so there is "
+                       "no monthly trend of the outside-hours share.",
+                       "此处有时刻的事件都没有日期（投诉正文只说明时刻、未说明日期），因此无法按月显示禁止时段占比。"),
     "outside_trend_title": ("Share of timed incidents outside permitted hours, by month",
                             "有时刻的事件中处于禁止时段的占比（按月）"),
     "no_exact_times": ("None of the filtered incidents has an exact clock time, so there is no hour pattern to show.",

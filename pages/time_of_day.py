@@ -32,6 +32,9 @@ else:
         chart_block(ctx, figures.make_hour_weekday_heatmap(grid, jur, lang), sub,
                     n_text=n_incidents(sub["incident_count"].sum(), lang), name=f"time_heatmap_{jur.lower()}")
     share = run_query("query_outside_share_by_month", ctx.flt)
-    chart_block(ctx, figures.make_outside_share_trend(share, lang), share,
-                n_text=n_incidents(share["exact_time_incident_count"].sum(), lang), name="time_outside_share_trend")
+    if share.empty:
+        st.info(t("no_dated_times", lang))
+    else:
+        chart_block(ctx, figures.make_outside_share_trend(share, lang), share,
+                    n_text=n_incidents(share["exact_time_incident_count"].sum(), lang), name="time_outside_share_trend")
 st.caption(t("unreviewed", lang))

@@ -68,15 +68,24 @@ def test_page__filtered_view(app, page):
     assert any("synthetic demonstration data" in w.value for w in at.warning)  # demo_cn is in the view
 
 
-def test_overview__filtered_numbers_match_filter(app):
+def test_overview__filtered_numbers_match_filter(app, db_path):
     at = app("overview", lang="en", source="cfpb", product="Debt collection",
-             conduct=["TIME_INCONVENIENT", "FREQ_EXCESSIVE_CALLS"])
+             conduct=["TIME_INCONVENIENT", "FREQ_EXCESSIVE_CALLS"], label_source="structured")
     metrics = {m.label: m.value for m in at.metric}
     # 38 "Frequent or repeated calls" + 3 "Called before 8am or after 9pm" debt-collection complaints
     assert metrics["Complaints"] == "41"
     assert metrics["With improper conduct"] == "100.0%"
     assert metrics["Outside permitted hours"] == "–"  # CFPB has no clock times
     assert [b.label for b in at.get("download_button")] == ["Download data (CSV)"]
+    # With narrative labels too, the count is the union of both sources, counted in the database directly.
+    with db.connect_read_only(db_path) as con:
+        union = db.read_cursor(con).execute("""
+            SELECT count(DISTINCT l.complaint_id) FROM complaint_labels l JOIN complaints c USING (complaint_id)
+            WHERE c.source = 'cfpb' AND c.product = 'Debt collection' AND l.label_kind = 'conduct'
+              AND l.label_code IN ('TIME_INCONVENIENT', 'FREQ_EXCESSIVE_CALLS')""").fetchone()[0]
+    at = app("overview", lang="en", source="cfpb", product="Debt collection",
+             conduct=["TIME_INCONVENIENT", "FREQ_EXCESSIVE_CALLS"])
+    assert union > 41 and {m.label: m.value for m in at.metric}["Complaints"] == f"{union:,}"
 
 
 @pytest.mark.parametrize("page", PAGES)
