@@ -5,9 +5,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
-from analysis import figures  # noqa: E402
 from analysis.i18n import t  # noqa: E402
-from ui.page import chart_block, n_complaints, page_setup  # noqa: E402
+from ui.page import page_setup, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
 
 ctx = page_setup("page_overview")
@@ -31,7 +30,4 @@ c[3].metric(t("kpi_outside", lang), pct(k["outside_share_pct"]), border=True,
 c[4].metric(t("kpi_timely", lang), pct(k["timely_rate_pct"]), help=t("kpi_timely_help", lang, n=k["timely_known_count"]),
             border=True)
 st.caption(t("unreviewed", lang))
-
-df = run_query("query_complaints_by_month", ctx.flt)
-chart_block(ctx, figures.make_monthly_trend(df, lang), df, n_text=n_complaints(k["complaint_count"], lang),
-            name="overview_monthly_trend")
+show_chart(ctx, "overview_monthly_trend", k)

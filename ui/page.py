@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import codes
+from analysis.charts import CHART_BY_NAME, build_chart
 from analysis.exports import to_csv_bytes
 from analysis.filters import Filter, FilterError, describe
 from analysis.i18n import t
@@ -263,6 +264,19 @@ def chart_block(ctx: PageContext, fig: go.Figure, data: pd.DataFrame, *, n_text:
     st.download_button(t("download_csv", ctx.lang), data=to_csv_bytes(data),
                        file_name=f"collection-watch_{name}_{ctx.lang}_{date.today():%Y%m%d}.csv",
                        mime="text/csv", key=f"dl_{name}", on_click="ignore")
+
+
+def show_chart(ctx: PageContext, name: str, kpis: dict) -> bool:
+    """Render catalogue chart ``name`` (analysis.charts) with caption and download; says so
+    in words when there is nothing to draw. Returns True when a chart was drawn."""
+    spec = CHART_BY_NAME[name]
+    frame = run_query(spec.query, ctx.flt, *spec.args)
+    built = build_chart(None, name, ctx.flt, ctx.lang, kpis=kpis, frame=frame)
+    if built.figure is None:
+        return False
+    n_text = (n_complaints if spec.unit == "complaints" else n_incidents)(built.n, ctx.lang)
+    chart_block(ctx, built.figure, built.frame, n_text=n_text, name=name)
+    return True
 
 
 def url_choice(key: str, options: list[str], default: str) -> str:

@@ -1,0 +1,140 @@
+"""The chart catalogue: every chart of every page, defined once.
+
+A ``ChartSpec`` names the query that feeds a chart, the figure builder, what its count
+rests on (complaints or incidents) and which page shows it. Pages render charts from here
+and the export engine builds the same charts for files and report packs, so a chart on
+screen and in a report are the same chart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import figures, queries
+from analysis.filters import Filter
+from analysis.i18n import t
+
+PAGES = ("overview", "time_of_day", "methods_conduct", "channels_outcomes")
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart.
+
+    ``name``: stable id (widget keys, file names). ``page``: page key. ``query``: name of
+    an ``analysis.queries`` function called as ``query(con, flt, *args)``. ``make``:
+    ``(frame, lang) -> Figure``. ``unit``: ``complaints`` or ``incidents`` (what the chart
+    counts). ``count``: ``(frame, kpis) -> int``, the number of records the chart rests on.
+    ``has_rule_flags``: the chart shows flags derived from RULEBOOK rules (footnote).
+    ``time_coverage``: the chart uses incident times (footnote on partial coverage).
+    """
+
+    name: str
+    page: str
+    query: str
+    make: Callable[[pd.DataFrame, str], go.Figure]
+    unit: str
+    count: Callable[[pd.DataFrame, dict], int]
+    args: tuple = ()
+    has_rule_flags: bool = False
+    time_coverage: bool = False
+    select: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+
+
+def _complaints(frame: pd.DataFrame, kpis: dict) -> int:
+    return int(kpis["complaint_count"])
+
+
+def _sum(col: str) -> Callable[[pd.DataFrame, dict], int]:
+    return lambda frame, kpis: int(frame[col].sum()) if len(frame) else 0
+
+
+def _heatmap(jur: str) -> ChartSpec:
+    return ChartSpec(
+        f"time_heatmap_{jur.lower()}", "time_of_day", "query_incidents_by_hour_weekday",
+        lambda d, lang: figures.make_hour_weekday_heatmap(d, jur, lang), "incidents", _sum("incident_count"),
+        has_rule_flags=True, time_coverage=True, select=lambda d: d[d["jurisdiction"] == jur].reset_index(drop=True))
+
+
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("overview_monthly_trend", "overview", "query_complaints_by_month", figures.make_monthly_trend,
+              "complaints", _complaints, has_rule_flags=True),
+    ChartSpec("time_coverage", "time_of_day", "query_time_coverage", figures.make_time_coverage_bar, "incidents",
+              _sum("incident_count"), time_coverage=True),
+    _heatmap("CN"), _heatmap("US"), _heatmap("UK"),
+    ChartSpec("time_outside_share_trend", "time_of_day", "query_outside_share_by_month",
+              figures.make_outside_share_trend, "incidents", _sum("exact_time_incident_count"),
+              has_rule_flags=True, time_coverage=True),
+    ChartSpec("conduct_counts", "methods_conduct", "query_conduct_counts",
+              lambda d, lang: figures.make_code_bar(d, "conduct_code", "conduct", "complaint_count",
+                                                    t("conduct_title", lang), lang, share_col="share_pct"),
+              "complaints", _complaints, has_rule_flags=True),
+    ChartSpec("method_counts", "methods_conduct", "query_method_counts",
+              lambda d, lang: figures.make_code_bar(d, "method_code", "method", "complaint_count",
+                                                    t("method_title", lang), lang),
+              "complaints", _complaints),
+    ChartSpec("conduct_trend", "methods_conduct", "query_conduct_by_month",
+              lambda d, lang: figures.make_code_trend(d, "conduct_code", "conduct", t("conduct_trend_title", lang),
+                                                      lang),
+              "complaints", _complaints, has_rule_flags=True),
+    ChartSpec("conduct_cooccurrence", "methods_conduct", "query_conduct_cooccurrence",
+              figures.make_cooccurrence_heatmap, "complaints", _complaints, has_rule_flags=True),
+    ChartSpec("company_conduct", "methods_conduct", "query_company_conduct",
+              lambda d, lang: figures.make_company_conduct_bar(d, lang, 15), "complaints",
+              lambda d, k: int(d.drop_duplicates("company_name")["company_complaint_count"].sum()) if len(d) else 0,
+              args=(15,), has_rule_flags=True),
+    ChartSpec("outcome_mix_filed_with", "channels_outcomes", "query_channel_outcomes",
+              lambda d, lang: figures.make_outcome_mix_bar(d, "filed_with", lang), "complaints", _complaints,
+              args=("filed_with",)),
+    ChartSpec("outcome_mix_submission_medium", "channels_outcomes", "query_channel_outcomes",
+              lambda d, lang: figures.make_outcome_mix_bar(d, "submission_medium", lang), "complaints", _complaints,
+              args=("submission_medium",)),
+    ChartSpec("channel_timeliness_filed_with", "channels_outcomes", "query_channel_summary",
+              lambda d, lang: figures.make_channel_timeliness_bar(d, "filed_with", lang), "complaints", _complaints,
+              args=("filed_with",)),
+    ChartSpec("channel_timeliness_submission_medium", "channels_outcomes", "query_channel_summary",
+              lambda d, lang: figures.make_channel_timeliness_bar(d, "submission_medium", lang), "complaints",
+              _complaints, args=("submission_medium",)),
+    ChartSpec("channel_flow", "channels_outcomes", "query_channel_flow", figures.make_channel_sankey, "complaints",
+              _complaints),
+)
+CHART_BY_NAME = {c.name: c for c in CHARTS}
+
+
+@dataclass
+class BuiltChart:
+    """A chart built for one filter and language: ``spec``, its data ``frame``, the
+    ``figure`` (None when the data is empty) and ``n`` records it rests on."""
+
+    spec: ChartSpec
+    frame: pd.DataFrame
+    figure: go.Figure | None
+    n: int
+
+
+def build_chart(con: duckdb.DuckDBPyConnection, name: str, flt: Filter, lang: str,
+                kpis: dict | None = None, frame: pd.DataFrame | None = None) -> BuiltChart:
+    """Query and draw chart ``name`` for ``flt`` in ``lang``.
+
+    ``kpis`` (from ``query_kpis``) and ``frame`` may be passed when already computed.
+    Raises ``KeyError`` for an unknown chart name.
+    """
+    spec = CHART_BY_NAME[name]
+    if frame is None:
+        frame = getattr(queries, spec.query)(con, flt, *spec.args)
+    if spec.select is not None:
+        frame = spec.select(frame)
+    if kpis is None:
+        kpis = queries.query_kpis(con, flt)
+    n = spec.count(frame, kpis)
+    fig = spec.make(frame, lang) if len(frame) and n > 0 else None
+    return BuiltChart(spec, frame, fig, n)
+
+
+def charts_of(page: str) -> list[ChartSpec]:
+    """Specs of one page, in display order."""
+    return [c for c in CHARTS if c.page == page]
