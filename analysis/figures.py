@@ -125,7 +125,7 @@ def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: st
         marker_color=[codes.color(list_name, c) for c in d[code_col]], text=text, textposition="outside",
         cliponaxis=False,
     ))
-    fig.update_xaxes(range=[0, float(d[value_col].max() or 1) * 1.25])
+    fig.update_xaxes(range=[0, float(d[value_col].max() or 1) * (1.45 if share_col else 1.25)])
     fig.update_xaxes(title=t("complaints", lang) if "complaint" in value_col else t("incidents", lang))
     return _layout(fig, title, height=max(300, 60 + 28 * len(d)), legend=False)
 

@@ -197,12 +197,27 @@ def _set_lang() -> None:
     st.query_params["lang"] = st.session_state["lang_choice"]
 
 
+def _leave_pages_directory_mode() -> None:
+    """Streamlit 1.67 treats a ``pages/`` folder beside app.py as the old multipage mode
+    until app.py has called ``st.navigation`` once; a first visit straight to a page URL
+    after the server starts would then run that page alone, with a navigation built from
+    file names. Switch to app.py's navigation and rerun (app.py then shows the same page)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without it has no such mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup(title_key: str) -> PageContext:
     """Render the language switch, title, filters and banners; return the context.
 
     Stops the page (``st.stop``) when there is no database or a filter value is invalid,
     after saying so on screen.
     """
+    _leave_pages_directory_mode()
     lang = _lang_from_url()
     con, _fp, path = connection()
     st.title(t(title_key, lang))
