@@ -169,3 +169,24 @@ def test_classify_cli__writes_rows_and_rejects_missing_column(tmp_path):
     assert rows[1]["conducts"] == "TIME_INCONVENIENT" and "CN-TIME-01:violation" in rows[1]["rule_ids"]
     bad = subprocess.run(cmd + ["--text-column", "body"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "'body'" in bad.stderr
+
+
+@pytest.mark.parametrize("text,methods,recipients,conducts", [
+    # a recipient named before its verb ("my employer ... received"), also across a parenthetical
+    ("My boss received a voicemail about my debt.", ("voicemail",), ("employer_or_coworker",),
+     ("THIRD_PARTY_DISCLOSURE", "EMPLOYER_CONTACT")),
+    ("My part-time employer, with whom I do not share an office, received a voicemail with "
+     "personal information.", ("voicemail",), ("employer_or_coworker",),
+     ("THIRD_PARTY_DISCLOSURE", "EMPLOYER_CONTACT")),
+    # what the company "said" on the consumer's own call is no collection contact
+    ("I called XXXX and paid them {$1600.00}. They said the levy would be released.", (), (), ()),
+    # back-references to the consumer's own call
+    ("I called the servicer to ask why. On the call the lady explained the program.", (), (), ()),
+    # a company "called" X is a name, not a call
+    ("I noticed three collections by a company called ARS.", (), (), ()),
+    # the collector's own documents
+    ("They just send me a generic form every time I dispute.", ("letter",), ("debtor",), ()),
+])
+def test_classify_cases__consumer_side_and_recipient_context(text, methods, recipients, conducts):
+    r = classify_narrative(text, "en", "US")
+    assert (r.methods, r.recipients, r.conducts) == (methods, recipients, conducts)

@@ -5,6 +5,14 @@ classifier was run on them: 36 seeded-random "Debt collection" narratives of the
 and 16 of the 2023 payday file). The narratives are read from ../shared/data/cfpb at test time.
 Labels with '?' are optional. The test pins the precision/recall figures reported to the lead
 so a change that makes them worse is noticed.
+
+tests/data/cfpb_handlabels_holdout.csv is a second, held-out sample (60 narratives not in the
+first file: 42 "Debt collection" rows of the 2019–2020 file and 18 of the 2023 payday file, drawn
+with pandas ``sample(random_state=90517)`` after excluding the first 52), labelled before the
+classifier was run on it and never used to tune patterns. Its figures are the honest
+generalisation estimate; the floors below pin them (blind first run: methods P 0.34 / R 0.87,
+conducts P 0.25 / R 0.29, third-party recipients P 0 / R 0; after the rule changes made on the
+first 52 only: methods P 0.37 / R 0.87, conducts P 0.33 / R 0.43, recipients P 0.33 / R 1.0).
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ from analysis.classify.evaluate import PRF
 ROOT = Path(__file__).resolve().parents[1]
 CFPB = ROOT / ".." / "shared" / "data" / "cfpb"
 LABELS = ROOT / "tests" / "data" / "cfpb_handlabels.csv"
+HOLDOUT = ROOT / "tests" / "data" / "cfpb_handlabels_holdout.csv"
 
 
 def _split(cell: str) -> tuple[set[str], set[str]]:
@@ -28,25 +37,29 @@ def _split(cell: str) -> tuple[set[str], set[str]]:
     return req, opt
 
 
-def load_handcheck() -> list[tuple[dict, str]]:
-    """``[(label row, narrative)]`` for every hand-labelled complaint."""
+def load_handcheck(labels: Path = LABELS) -> list[tuple[dict, str]]:
+    """``[(label row, narrative)]`` for every hand-labelled complaint of ``labels``."""
     import pandas as pd
     texts = {}
-    for f in sorted({r["source_file"] for r in csv.DictReader(open(LABELS, encoding="utf-8"))}):
+    rows = list(csv.DictReader(open(labels, encoding="utf-8")))
+    for f in sorted({r["source_file"] for r in rows}):
         df = pd.read_csv(CFPB / f, dtype=str, keep_default_na=False)
         texts.update(zip(df["Complaint ID"], df["Consumer complaint narrative"]))
-    rows = list(csv.DictReader(open(LABELS, encoding="utf-8")))
     return [(r, texts[r["complaint_id"]]) for r in rows]
 
 
-def score_handcheck() -> dict[str, PRF]:
-    """P/R/F1 counters for methods, conducts and third-party recipients."""
-    out = {"methods": PRF(), "conducts": PRF(), "recipients": PRF()}
-    for row, text in load_handcheck():
+def score_handcheck(labels: Path = LABELS) -> dict[str, PRF]:
+    """P/R/F1 counters for methods, conducts, third-party recipients and exact contact times
+    (``time_local`` column; CFPB redacts most clock times, so mostly no time is expected)."""
+    out = {"methods": PRF(), "conducts": PRF(), "recipients": PRF(), "times": PRF()}
+    for row, text in load_handcheck(labels):
         r = classify_narrative(text, "en", "US")
-        for key, pred in (("methods", set(r.methods)), ("conducts", set(r.conducts)),
-                          ("recipients", set(r.recipients) - {"debtor"})):
-            req, opt = _split(row[key])
+        times = {t.time_local for t in r.times if t.is_contact and t.precision == "exact"}
+        for key, col, pred in (("methods", "methods", set(r.methods)),
+                               ("conducts", "conducts", set(r.conducts)),
+                               ("recipients", "recipients", set(r.recipients) - {"debtor"}),
+                               ("times", "time_local", times)):
+            req, opt = _split(row[col])
             out[key].add(pred, req, opt)
     return out
 
@@ -57,12 +70,31 @@ def test_classify_handcheck__has_at_least_50_labelled_narratives():
 
 
 @pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
-@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.55, 0.90), ("conducts", 0.90, 0.50)])
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.85, 0.95), ("conducts", 0.95, 0.95),
+                                              ("recipients", 0.95, 0.95), ("times", 0.95, 0.95)])
 def test_classify_handcheck__precision_recall_floor(key, min_p, min_r):
     p, r, _ = score_handcheck()[key].micro()
     assert p >= min_p and r >= min_r
 
 
+@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
+def test_classify_handcheck__holdout_has_60_unseen_narratives():
+    first = {r["complaint_id"] for r, _ in load_handcheck()}
+    hold = load_handcheck(HOLDOUT)
+    assert len(hold) == 60 and not first & {r["complaint_id"] for r, _ in hold}
+    assert sum(r["source_file"].startswith("complaints_") for r, _ in hold) >= 40
+
+
+@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.36, 0.85), ("conducts", 0.33, 0.42),
+                                              ("recipients", 0.33, 0.99), ("times", 0.99, 0.99)])
+def test_classify_handcheck__holdout_precision_recall_floor(key, min_p, min_r):
+    """Floors at the figures reached on the held-out sample (never tuned on)."""
+    p, r, _ = score_handcheck(HOLDOUT)[key].micro()
+    assert p >= min_p and r >= min_r
+
+
 if __name__ == "__main__":
-    for k, prf in score_handcheck().items():
-        print("\n".join(prf.report(f"CFPB hand-check: {k}")))
+    for name, path in (("first 52", LABELS), ("holdout 60", HOLDOUT)):
+        for k, prf in score_handcheck(path).items():
+            print("\n".join(prf.report(f"CFPB hand-check ({name}): {k}")))

@@ -220,18 +220,39 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     continue
                 flags = []
                 if p.block_before is not None and p.block_before.search(
-                        scan, max(0, m.start() - 60), m.start()):
+                        scan, max(0, m.start() - p.block_window), m.start()):
                     flags.append("by_consumer")
+                elif p.thread_before is not None and _in_consumer_thread(p, scan, m, out):
+                    flags.append("by_consumer_thread")
                 if p.negatable and _negated(doc, pk, m.start()):
                     flags.append("negated")
                 if p.irrealis and _irrealis(doc, pk, m.start()):
                     flags.append("irrealis")
                 if kind == "recipient" and pk.recipient_before is not None and not (
                         pk.recipient_before.search(scan, max(doc.sent_starts[doc.sent(m.start())], m.start() - 60), m.start())
-                        or pk.recipient_after.match(scan, m.end(), min(len(scan), m.end() + 40))):
+                        or pk.recipient_after.match(scan, m.end(), min(len(scan), m.end() + 130))):
                     flags.append("no_contact_verb")
                 out.append(_M(p, m.start(), m.end(), m.groupdict(), pk, tuple(flags)))
     return out
+
+
+_THREAD_SPAN = 600
+
+
+def _in_consumer_thread(p: Pattern, scan: str, m: re.Match, earlier: list[_M]) -> bool:
+    """A back-reference ("on the call", sentence-initial "Called again", "hung up on me") to a
+    contact the consumer made: the pattern's ``thread_before`` matches the text before the
+    mention (and ``thread_match``, when given, the mention itself), and the consumer's own contact
+    (``thread_origin``, or a mention of the pattern flagged by_consumer) occurs within the 600
+    characters before it."""
+    if p.thread_match is not None and not p.thread_match.search(m.group(0)):
+        return False
+    if not p.thread_before.search(scan, max(0, m.start() - 40), m.start()):
+        return False
+    lo = max(0, m.start() - _THREAD_SPAN)
+    if p.thread_origin is not None and p.thread_origin.search(scan, lo, m.start()):
+        return True
+    return any(o.p is p and "by_consumer" in o.flags and lo <= o.start < m.start() for o in earlier)
 
 
 @lru_cache(maxsize=8)
@@ -517,9 +538,12 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     # --- methods fallback --------------------------------------------------------------------
     fallback: list[tuple[str, int, int, str]] = []
     if not active_meth:
+        # what the collector "said" in a conversation the consumer started (after "I called
+        # them", "I wrote to them") is no collection contact
+        own = min((m.start for m in meth if "by_consumer" in m.flags), default=None)
         for pk in packs:
             sm = pk.speech.search(doc.text_for(pk))
-            if sm:
+            if sm and (own is None or sm.start() < own):
                 fallback.append(("phone_call", sm.start(), sm.end(), f"{pk.lang}.method.fallback.speech"))
                 break
         if not fallback and conduct_ev:

@@ -32,6 +32,10 @@ class Pattern:
     codes: tuple[str, ...] = ()
     weak: bool = False
     block_before: re.Pattern | None = None
+    block_window: int = 60
+    thread_before: re.Pattern | None = None
+    thread_match: re.Pattern | None = None
+    thread_origin: re.Pattern | None = None
     irrealis: bool = False
     negatable: bool = True
     verdict: str = "violation"
@@ -133,6 +137,13 @@ def load_pack(lang: str) -> LangPack:
                 keywords=tuple(k.lower() for k in raw.get("keywords", ())),
                 codes=pcodes, weak=bool(raw.get("weak", False)),
                 block_before=_compile(bb, flags, pid) if bb else None,
+                block_window=int(raw.get("block_window", 60)),
+                thread_before=(_compile(raw["thread_before"], flags, pid)
+                               if raw.get("thread_before") else None),
+                thread_match=(_compile(raw["thread_match"], flags, pid)
+                              if raw.get("thread_match") else None),
+                thread_origin=(_compile(raw["thread_origin"], flags, pid)
+                               if raw.get("thread_origin") else None),
                 irrealis=bool(raw.get("irrealis", False)),
                 negatable=bool(raw.get("negatable", True)), verdict=verdict,
                 label=bool(raw.get("label", True)),
