@@ -170,6 +170,12 @@ TABLES: tuple[Table, ...] = (
           "boundary case; NULL: time not known well enough", "是否在允许时段外；时间不明为空"),
         C("time_rule_status", "VARCHAR", "outside, boundary, inside, unknown", "时段判断"),
         C("time_rule_id", "VARCHAR", "Rule id the time was checked against", "时段规则编号"),
+        C("collector_number_hash", "VARCHAR",
+          "HMAC-SHA256 of the collector's phone number with the database's salt (never the number itself); "
+          "counts repeat numbers", "催收号码的加盐哈希（不保存号码本身），用于统计重复号码"),
+        C("is_connected", "BOOLEAN", "Call log: the call was answered / connected; NULL if not known",
+          "通话记录：是否接通；未知为空"),
+        C("duration_seconds", "INTEGER", "Call log: call duration in seconds", "通话记录：通话时长（秒）"),
     ), ("incident_id",)),
     Table("core_complaint_labels", "core", "Conduct, debt-issue and demand labels with their evidence",
           "投诉标签（行为、争议、诉求）及依据", (
@@ -193,6 +199,7 @@ TABLES: tuple[Table, ...] = (
         C("raw_value", "VARCHAR", "The offending value", "问题值"),
         C("reason", "VARCHAR", "Why the row was set aside", "隔离原因"),
         C("raw_record", "VARCHAR", "The whole row as JSON text", "整行原文（JSON）"),
+        C("sheet_name", "VARCHAR", "Worksheet of an .xlsx file; NULL for CSV", "Excel 工作表名；CSV 为空"),
     )),
     Table("core_qa_issues", "core", "Accepted rows with a value that could not be coded (stored as NULL)",
           "已接收但有值无法编码的行", (
@@ -203,6 +210,23 @@ TABLES: tuple[Table, ...] = (
         C("column_name", "VARCHAR", "Column", "列"),
         C("raw_value", "VARCHAR", "Value that could not be coded", "无法编码的值"),
         C("reason", "VARCHAR", "What is wrong", "问题"),
+    )),
+)
+
+TABLES = TABLES + (
+    Table("raw_generic__rows", "raw",
+          "Rows of files imported with a column-mapping profile (heimao, c12315, intake, call_log, ftc_dnc, "
+          "user profiles), every cell as text; personal identifiers masked and collectors' numbers hashed "
+          "before writing (analysis/pii.py)",
+          "按映射方案导入的文件行（全部为文本；写入前已遮蔽个人信息、催收号码已哈希）", _LINEAGE + (
+        C("sheet_name", "VARCHAR", "Worksheet of an .xlsx file; NULL for CSV", "Excel 工作表名；CSV 为空"),
+        C("profile", "VARCHAR", "Import profile used", "导入方案"),
+        C("raw_record", "VARCHAR", "The row as JSON text {header: value}", "整行（JSON，表头: 值）"),
+    )),
+    Table("meta_pii_salt", "meta", "Per-database salt of the collector-number hashes (unless $COLLECTION_WATCH_SALT)",
+          "催收号码哈希所用的本库盐值", (
+        C("salt", "VARCHAR", "Random salt (hex)", "随机盐值"),
+        C("created_at", "TIMESTAMP", "When it was created (UTC)", "创建时间"),
     )),
 )
 

@@ -139,7 +139,8 @@ def _quarantine_unreadable(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile
     rows = [(rep.import_id, rep.source_file, n, None, None, reason, record_json(parsed.header, fields))
             for n, fields, reason in parsed.bad_records]
     if rows:
-        con.executemany("INSERT INTO core_quarantine VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO core_quarantine (import_id, source_file, source_row_number, column_name, raw_value, "
+                        "reason, raw_record) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     rep.quarantined_count += len(rows)
 
 
@@ -216,7 +217,7 @@ def _load_maps(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _APPLY_SQL = r"""
-INSERT INTO core_quarantine
+INSERT INTO core_quarantine (import_id, source_file, source_row_number, column_name, raw_value, reason, raw_record)
 SELECT import_id, source_file, source_row_number, reject_column,
        CASE reject_column WHEN 'complaint_id' THEN complaint_id WHEN 'date_received' THEN date_received
                           WHEN 'product' THEN product END,
@@ -319,7 +320,9 @@ SELECT ch.import_id, ch.cid, ch.source_file, ch.source_row_number,
 FROM _changed ch
 WHERE cw_nz(ch.product) = 'Debt collection' AND ch.cid NOT IN (SELECT cid FROM _matched);
 
-INSERT INTO core_incidents
+INSERT INTO core_incidents (incident_id, complaint_id, occurred_date, occurred_at, occurred_hour, time_precision,
+                            time_source, daypart_code, method_code, recipient_code, is_outside_permitted_hours,
+                            time_rule_status, time_rule_id)
 SELECT DISTINCT ON (cid, incident_method, incident_recipient)
     cid || '#' || mapping_id, cid, NULL, NULL, NULL,
     incident_time_precision, 'issue_code', NULL, incident_method, incident_recipient,
@@ -360,6 +363,8 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport) -> None:
 
 def _record_import(con: duckdb.DuckDBPyConnection, rep: ImportReport, imported_by: str) -> None:
     con.execute(
-        "INSERT INTO meta_imports VALUES (?, 'cfpb', 'cfpb', ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO meta_imports (import_id, format, source, source_file, file_sha256, imported_at, imported_by, "
+        "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status) "
+        "VALUES (?, 'cfpb', 'cfpb', ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
         [rep.import_id, rep.source_file, rep.file_sha256, imported_by, rep.row_count,
          rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count, rep.status])

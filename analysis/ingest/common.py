@@ -164,3 +164,23 @@ def record_json(header: list[str], fields: list[str]) -> str:
     if len(fields) == len(header):
         return json.dumps(dict(zip(header, fields)), ensure_ascii=False)
     return json.dumps(fields, ensure_ascii=False)
+
+
+def upgrade_schema(con) -> list[str]:
+    """Add columns that ``analysis.schema`` gained after a database file was created (the
+    schema only ever appends columns), so older files accept new imports. Returns the
+    ``table.column`` names added."""
+    from analysis.schema import TABLES
+    added = []
+    for t in TABLES:
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main'",
+            [t.name]).fetchall()}
+        if not have:
+            con.execute(t.ddl())
+            continue
+        for c in t.columns:
+            if c.name not in have:
+                con.execute(f"ALTER TABLE {t.name} ADD COLUMN {c.name} {c.type}")
+                added.append(f"{t.name}.{c.name}")
+    return added
