@@ -1,0 +1,64 @@
+"""Personal data: each identifier kind masked; the raw values never in the database file."""
+from pathlib import Path
+
+import duckdb
+
+from analysis.ingest import run_import
+from analysis.pii import hash_number, is_luhn_valid, is_valid_resident_id, mask_text
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+RAW_VALUES = ["13812345678", "11010519491231002X", "6222021234567890128", "zhang.san@example.com", "12345678",
+              "010-12345678", "张三", "13900001111", "139-0000-1111", "13900002222", "13900003333"]
+
+
+def test_pii__each_kind_masked():
+    assert mask_text("催收员从13812345678打来") == "催收员从【手机号】打来"
+    assert mask_text("+86 138 1234 5678 又打来") == "【手机号】 又打来"
+    assert mask_text("座机010-12345678和0755-1234567") == "座机【电话号码】和【电话号码】"
+    assert mask_text("call (805) 210-3404 or +44 20 7946 0958") == "call [PHONE] or [PHONE]"
+    assert mask_text("身份证11010519491231002X") == "身份证【身份证号】"
+    assert mask_text("身份证110105194912310021") == "身份证110105194912310021"  # bad check digit
+    assert mask_text("卡号6222 0212 3456 7890 128。") == "卡号【银行卡号】。"
+    assert mask_text("邮箱zhang.san@example.com，") == "邮箱【邮箱】，"
+    assert mask_text("QQ号：12345678") == "QQ号：【QQ】"
+    assert mask_text("扣扣 55667788") == "扣扣 【QQ】"
+    assert mask_text("我叫张三，") == "我叫【姓名】，"
+    assert mask_text("姓名：李四 投诉") == "姓名：【姓名】 投诉"
+    assert mask_text("本人王小明，于2024年借款") == "本人【姓名】，于2024年借款"
+    assert mask_text("本人借了钱，还了5000元") == "本人借了钱，还了5000元"
+    assert mask_text("My name is John Smith.") == "My name is [NAME]."
+    assert mask_text("2024-12-04 09:58:32 金额 12000") == "2024-12-04 09:58:32 金额 12000"
+
+
+def test_pii__checks_and_hash():
+    assert is_valid_resident_id("11010519491231002X") and not is_valid_resident_id("110105194912310021")
+    assert is_luhn_valid("6222021234567890128") and not is_luhn_valid("6222021234567890127")
+    assert hash_number("138-1234-5678", "s") == hash_number("+86 13812345678", "s")
+    assert hash_number("13812345678", "s") != hash_number("13812345678", "t")
+    assert len(hash_number("13812345678", "s")) == 64
+
+
+def test_pii__raw_values_never_in_database_file(tmp_path):
+    path = tmp_path / "p.duckdb"
+    run_import([FIXTURES / "heimao.csv"], "heimao", path)
+    run_import([FIXTURES / "intake.csv"], "intake", path)
+    run_import([FIXTURES / "call_log.csv"], "call_log", path, complaint_id="intake:IN001")
+    con = duckdb.connect(str(path))
+    con.execute("CHECKPOINT")
+    narrative = con.execute("SELECT narrative FROM core_complaints WHERE complaint_id = 'heimao:17370123456'").fetchall()[0][0]
+    assert narrative == ("催收员从【手机号】打来，我叫【姓名】，身份证【身份证号】，卡号【银行卡号】已还款，邮箱【邮箱】，"
+                         "QQ号：【QQ】，座机【电话号码】")
+    text = "\n".join(str(v) for t in ("raw_generic__rows", "core_complaints", "core_incidents", "core_quarantine",
+                                      "core_qa_issues", "core_complaint_labels")
+                     for row in con.execute(f"SELECT * FROM {t}").fetchall() for v in row)
+    n_hashes = con.execute("SELECT count(DISTINCT collector_number_hash) FROM core_incidents").fetchall()[0][0]
+    con.close()
+    assert n_hashes == 3  # 13900001111 (intake, twice), 13900002222, 13900003333
+    data = path.read_bytes()
+    for raw in RAW_VALUES:
+        if raw in ("张三", "12345678"):
+            assert f"我叫{raw}" not in text and f"QQ号：{raw}" not in text
+            assert f"我叫{raw}".encode() not in data
+        else:
+            assert raw not in text, raw
+            assert raw.encode() not in data, raw
