@@ -1,4 +1,8 @@
-"""Command line: ``python -m analysis.ingest --format cfpb [--db PATH] FILE [FILE ...]``.
+"""Command line: ``python -m analysis.ingest --format FORMAT [--db PATH] FILE [FILE ...]``.
+
+FORMAT is ``cfpb`` or an import profile (``heimao``, ``c12315``, ``intake``, ``call_log``,
+``ftc_dnc`` or a saved one). ``--sheet NAME`` reads one worksheet of .xlsx files;
+``--complaint-id ID`` attaches a call log to an existing complaint.
 
 Prints one line per file with accepted / quarantined counts. Exit status: 0 on success,
 2 when the import was refused (the database is left as it was).
@@ -9,14 +13,16 @@ import argparse
 import sys
 
 from analysis import db
-from analysis.ingest import FORMATS, ImportRefused, run_import
+from analysis.ingest import ImportRefused, known_formats, run_import
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.ingest",
                                      description="Import complaint files into the Collection Watch database.")
-    parser.add_argument("--format", required=True, choices=FORMATS, help="source format of the files")
+    parser.add_argument("--format", required=True, choices=known_formats(), help="source format or import profile")
     parser.add_argument("--db", help=f"database file (default: ${db.ENV_VAR} or {db.DEFAULT_DB_PATH})")
+    parser.add_argument("--sheet", help="only this worksheet of .xlsx files (default: every sheet)")
+    parser.add_argument("--complaint-id", help="call_log: the complaint the log is evidence for (default: a new one)")
     parser.add_argument("files", nargs="+", help="files to import")
     args = parser.parse_args(argv)
     path = db.resolve_db_path(args.db)
@@ -25,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{frac:4.0%}] {msg}", file=sys.stderr, flush=True)
 
     try:
-        reports = run_import(args.files, args.format, path, progress=progress)
+        reports = run_import(args.files, args.format, path, progress=progress, sheet=args.sheet,
+                             complaint_id=args.complaint_id)
     except ImportRefused as err:
         print(f"Import refused, nothing was written to {path}:\n  {err}", file=sys.stderr)
         return 2

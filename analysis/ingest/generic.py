@@ -1,0 +1,768 @@
+"""Import of any file with a column-mapping profile (``analysis/ingest/profiles``).
+
+Flow (inside the caller's transaction, ``analysis.db.write_transaction`` via ``run_import``)::
+
+    file ─read_source (CSV any encoding / .xlsx sheets)─▶ rows with sheet + row number
+         ─mask personal data, hash collectors' numbers (analysis.pii)─▶ raw_generic__rows
+         ─parse (dates, times, codes) and validate─▶ core_quarantine (file, sheet, row, column, reason)
+         ─▶ core_complaints, core_incidents, core_complaint_labels (field), core_qa_issues
+         ─▶ analysis.narratives.label_narratives for the new or changed complaints
+
+Grains (``profile.grain``):
+
+* ``complaint`` (heimao, c12315, ftc_dnc): one row = one complaint, plus one incident when
+  the row has an incident time or method. A complaint id seen before with the same content
+  is left alone (unchanged); with other content it is replaced (as for CFPB). A repeated id
+  within a file is quarantined. FTC rows have no id: the id is a hash of the row (a repeated
+  identical row gets ``-2``, ``-3``… so nothing is merged and re-imports still match).
+* ``incident`` (intake): one row = one incident; rows group into complaints by id. Imports
+  *add*: incidents already present (same content) are unchanged, new ones are added to their
+  complaint (so a corrected quarantine file can be re-imported on its own). Identical rows in
+  a file are quarantined.
+* ``call`` (call_log): every incoming call or message of one borrower's log becomes an incident
+  with its exact time, for the complaint given (``complaint_id``) or a new one. Outgoing calls
+  (the borrower calling) are not collection contacts: they stay in raw and are counted in the
+  report notes. Frequency checks (analysis.frequency) become conduct labels with rule ids.
+
+Times: ``occurred_at`` local wall-clock time of the debtor, as written in the file (no
+conversion). Precision exact (clock time), daypart (上午/晚上/凌晨… only), date_only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analysis import pii
+from analysis.ingest.common import ImportRefused, ImportReport, Progress, new_import_id, sha256_bytes
+from analysis.ingest.parse import (
+    DAYPART_HOURS, DateError, When, clean_text, clean_value, lookup_code, parse_duration_seconds, parse_time,
+    parse_when, split_list,
+)
+from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
+from analysis.ingest.readers import SourceTable, read_source
+from analysis.narratives import label_narratives
+from analysis.rules import TIME_WINDOW_RULES, classify_contact_time, forbidden_hours
+
+#: Methods the time-window rules cover (RULEBOOK.md CN-TIME-01; US-TIME-01 covers every medium).
+TIME_RULE_METHODS = frozenset({"phone_call", "voicemail", "sms", "im", "robocall", "visit_home", "visit_work", "email"})
+#: Fields whose values are free text: masked before anything is written.
+TEXT_FIELDS = ("narrative", "title", "issue", "product", "conduct", "demands", "collector_name")
+#: Fields parsed into codes, dates or numbers: not masked (ids such as 17370123456 look like phones).
+STRUCTURED_FIELDS = frozenset(FIELDS) - set(TEXT_FIELDS) - {"creditor_name", "collector_number"}
+NUMBER_TOKEN = "【号码已哈希】"
+
+INCIDENT_COLUMNS = ["incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
+                    "time_source", "daypart_code", "method_code", "recipient_code", "is_outside_permitted_hours",
+                    "time_rule_status", "time_rule_id", "collector_number_hash", "is_connected", "duration_seconds"]
+COMPLAINT_COLUMNS = ["complaint_id", "source", "source_record_id", "jurisdiction", "received_date", "product",
+                     "sub_product", "issue", "sub_issue", "creditor_name", "collector_name", "region", "filed_with",
+                     "submission_medium", "outcome_code", "is_timely_response", "response_days", "has_narrative",
+                     "narrative", "language", "source_record_hash", "import_id", "source_file", "source_row_number"]
+LABEL_COLUMNS = ["complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence", "evidence_start",
+                 "evidence_end", "pattern_id"]
+QA_COLUMNS = ["import_id", "complaint_id", "source_file", "source_row_number", "column_name", "raw_value", "reason"]
+QUAR_COLUMNS = ["import_id", "source_file", "source_row_number", "column_name", "raw_value", "reason", "raw_record",
+                "sheet_name"]
+
+
+@dataclass
+class Row:
+    """One parsed source row (values already masked)."""
+
+    sheet: str | None
+    row_number: int
+    values: dict[str, str | None]  # field → cleaned text
+    raw: dict[str, str]  # header → text written to raw (masked)
+    row_hash: str = ""
+    record_id: str | None = None
+    received: When | None = None
+    occurred: When | None = None
+    method: str | None = None
+    recipient: str | None = None
+    outcome: str | None = None
+    medium: str | None = None
+    demands: list[tuple[str, str]] = field(default_factory=list)  # (code, raw item)
+    conducts: list[tuple[str, str]] = field(default_factory=list)
+    number_hash: str | None = None
+    direction: str | None = None
+    connected: bool | None = None
+    duration: int | None = None
+    qa: list[tuple[str, str | None, str]] = field(default_factory=list)  # (column, value, reason)
+    reject: tuple[str, str | None, str] | None = None
+
+
+@dataclass
+class Prepared:
+    """A file read, masked, parsed and validated, not yet written: what ``preview`` and the
+    dry-run report show, and what ``write_prepared`` commits."""
+
+    profile: Profile
+    file_name: str
+    file_sha256: str
+    table: SourceTable
+    mapping: dict[str | None, dict[str, str]]  # sheet → {field: header}
+    rows: list[Row]
+    bad: list[tuple[str | None, int, list[str], str, list[str]]]  # sheet, row, fields, reason, header
+    notes: list[str]
+
+    @property
+    def accepted(self) -> list[Row]:
+        return [r for r in self.rows if r.reject is None]
+
+    @property
+    def quarantined(self) -> list[Row]:
+        return [r for r in self.rows if r.reject is not None]
+
+
+def _h(*parts) -> str:
+    return hashlib.md5("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()
+
+
+def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = None, sheet: str | None = None,
+                 mapping: dict[str, str | None] | None = None, salt: str = "preview",
+                 progress: Progress | None = None, today: date | None = None) -> Prepared:
+    """Read, mask, parse and validate a file with a profile, writing nothing.
+
+    ``mapping``: ``{header: field or None}`` to use instead of the profile's column aliases
+    (a mapping the user confirmed in the UI). ``salt``: for the number hashes (the real salt
+    comes from the database at commit). Raises ``ImportRefused`` when required columns are
+    missing (the message lists what was expected and what was found).
+    """
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    report = progress or (lambda f, m: None)
+    report(0.02, f"reading {path.name}")
+    table = read_source(data, path.name, sheet=sheet)
+    today = today or date.today()
+    rows: list[Row] = []
+    bad = []
+    used_mapping: dict[str | None, dict[str, str]] = {}
+    notes: list[str] = []
+    for sh in table.sheets:
+        if mapping:
+            cols = {f: sh.header.index(h) for h, f in mapping.items() if f and h in sh.header}
+        else:
+            cols = resolve_columns(sh.header, prof)
+        where = f"{path.name}" + (f", sheet {sh.name!r}" if sh.name else "")
+        if not cols and len(table.sheets) > 1 and sheet is None:
+            notes.append(f"sheet {sh.name!r} skipped: none of its columns is known to profile {prof.name}")
+            continue
+        missing = [f for f in prof.required if f not in cols and not (f == "complaint_id" and prof.id_from_row)
+                   and not (f == "occurred_at" and "occurred_date" in cols)
+                   and not (f == "complaint_id" and prof.grain == "call")]
+        if missing:
+            expected = "; ".join(f"{f} ({' / '.join(prof.columns.get(f, [])) or 'map a column to it'})" for f in missing)
+            raise ImportRefused(
+                f"{where}: required column(s) missing for profile {prof.name!r}: {expected}. "
+                f"Found: {', '.join(repr(h) for h in sh.header)}. Rename the columns, choose another profile, "
+                "or confirm a column mapping (and save it as a profile).")
+        used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
+        by_index = {i: f for f, i in cols.items()}
+        for n, fields, reason in sh.bad_records:
+            bad.append((sh.name, n, [_mask_raw(by_index.get(i), v) for i, v in enumerate(fields)], reason, sh.header))
+        for n, fields in sh.records:
+            raw = {}
+            values: dict[str, str | None] = {}
+            for i, h in enumerate(sh.header):
+                f = by_index.get(i)
+                v = fields[i] if i < len(fields) else ""
+                if f == "collector_number":
+                    values[f] = clean_value(v)
+                    raw[h] = NUMBER_TOKEN if values[f] else ""
+                    continue
+                mv = _mask_raw(f, v)
+                raw[h] = mv
+                if f:
+                    values[f] = clean_text(mv) if f in TEXT_FIELDS else clean_value(mv)
+            rows.append(Row(sh.name, n, values, raw))
+    report(0.3, f"{len(rows)} rows read; checking values")
+    for r in rows:
+        _parse_row(r, prof, salt, today)
+    _mark_duplicates(rows, prof)
+    return Prepared(prof, path.name, sha256_bytes(data), table, used_mapping, rows, bad, notes)
+
+
+def _mask_raw(f: str | None, v: str) -> str:
+    if f in STRUCTURED_FIELDS or f == "creditor_name" or not v:
+        return v
+    return pii.mask_text(v)
+
+
+def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown: str | None, what: str) -> str | None:
+    v = r.values.get(f)
+    if v is None:
+        return default
+    code = lookup_code(v, prof.values.get(lst, {}), prof.keywords.get(lst, []))
+    if code is None:
+        r.qa.append((f, v, f"{what} {v!r} not in the profile's value maps; {lst}_code "
+                           f"{'set to ' + unknown if unknown else 'left empty'}"))
+        return unknown
+    return code
+
+
+def _parse_row(r: Row, prof: Profile, salt: str, today: date) -> None:
+    v = r.values
+    order = prof.date_order
+    # received
+    if v.get("received_at"):
+        try:
+            r.received = parse_when(v["received_at"], order, prof.midnight_is_date_only)
+        except DateError as err:
+            r.reject = ("received_at", v["received_at"], f"not a date: {err}")
+            return
+        if r.received.day > today:
+            r.reject = ("received_at", v["received_at"], "date is in the future")
+            return
+    # occurred
+    occ_text = v.get("occurred_at")
+    col = "occurred_at" if occ_text else "occurred_date"
+    try:
+        if occ_text:
+            r.occurred = parse_when(occ_text, order, prof.midnight_is_date_only)
+        elif v.get("occurred_date"):
+            d = parse_when(v["occurred_date"], order, prof.midnight_is_date_only)
+            if v.get("occurred_time") and d.precision == "date_only":
+                col = "occurred_time"
+                t = parse_time(v["occurred_time"])
+                day = d.day if not t.day_offset else date.fromordinal(d.day.toordinal() + t.day_offset)
+                d = When(day, t.hour, t.minute, t.second, t.precision, t.daypart_code)
+            r.occurred = d
+    except DateError as err:
+        r.reject = (col, v.get(col), f"not a date / time: {err}")
+        return
+    if r.occurred and r.occurred.day > today:
+        r.reject = ("occurred_at", occ_text or v.get("occurred_date"), "date is in the future")
+        return
+    if (prof.occurred_equal_received_is_not_a_time and r.occurred and occ_text and v.get("received_at")
+            and occ_text == v["received_at"]):
+        r.occurred = When(r.occurred.day)
+        r.qa.append(("occurred_at", occ_text, "call time equals the filing time (an automated report, not a call "
+                                              "time): kept as date only"))
+    # required
+    if prof.grain != "call" and not prof.id_from_row and not v.get("complaint_id"):
+        r.reject = ("complaint_id", v.get("complaint_id"), "complaint id is empty")
+        return
+    if "received_at" in prof.required and r.received is None and not (prof.grain == "incident" and r.occurred):
+        r.reject = ("received_at", v.get("received_at"), "filing date is empty")
+        return
+    if "occurred_at" in prof.required and r.occurred is None:
+        r.reject = ("occurred_at", None, "date / time of the contact is empty")
+        return
+    if prof.grain == "call" and (r.occurred is None or r.occurred.precision != "exact"):
+        r.reject = ("occurred_at", occ_text or v.get("occurred_date"), "a call-log entry needs a date with a clock time")
+        return
+    # codes
+    r.method = _code(r, prof, "method", "method", prof.default_method, "unknown", "method")
+    r.recipient = _code(r, prof, "recipient", "recipient", prof.default_recipient, "unknown", "recipient")
+    r.outcome = _code(r, prof, "outcome", "status", None, None, "status")
+    r.medium = _code(r, prof, "submission_medium", "submission_medium", prof.submission_medium, None, "medium")
+    for item in split_list(v.get("demands")):
+        code = lookup_code(item, prof.values.get("demand", {}), prof.keywords.get("demand", []))
+        if code is None:
+            r.qa.append(("demands", item, "demand not in the profile's value maps; labelled OTHER"))
+            code = "OTHER"
+        if code not in [c for c, _ in r.demands]:
+            r.demands.append((code, item))
+    for item in split_list(v.get("conduct")):
+        code = lookup_code(item, prof.values.get("conduct", {}), prof.keywords.get("conduct", []))
+        if code is None:
+            r.qa.append(("conduct", item, "conduct not in the profile's value maps; no label"))
+        elif code not in [c for c, _ in r.conducts]:
+            r.conducts.append((code, item))
+    if v.get("collector_number"):
+        r.number_hash = pii.hash_number(v["collector_number"], salt, prof.number_region)
+    if v.get("direction"):
+        r.direction = lookup_code(v["direction"], prof.values.get("direction", {}), [])
+        if r.direction is None:
+            r.qa.append(("direction", v["direction"], "call direction not understood; taken as incoming"))
+    if v.get("answered"):
+        a = lookup_code(v["answered"], prof.values.get("answered", {}), [])
+        r.connected = {"true": True, "false": False}.get(a or "")
+        if a is None:
+            r.qa.append(("answered", v["answered"], "answered / connected value not understood; left empty"))
+    if v.get("duration"):
+        try:
+            r.duration = parse_duration_seconds(v["duration"])
+        except ValueError:
+            r.qa.append(("duration", v["duration"], "not a duration; left empty"))
+    if r.connected is None and r.duration is not None and prof.grain == "call":
+        r.connected = r.duration > 0
+    if r.direction is None and prof.grain == "call" and v.get("answered") and "未接" in v["answered"]:
+        r.direction = "in"
+    r.row_hash = _h(*(f"{k}={val}" for k, val in sorted(r.values.items()) if k != "collector_number"), r.number_hash)
+    r.record_id = v.get("complaint_id")
+
+
+def _mark_duplicates(rows: list[Row], prof: Profile) -> None:
+    first: dict[str, Row] = {}
+    count: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r.reject:
+            continue
+        if prof.id_from_row:
+            count[r.row_hash] += 1
+            r.record_id = r.row_hash[:16] + (f"-{count[r.row_hash]}" if count[r.row_hash] > 1 else "")
+            continue
+        key = r.record_id if prof.grain == "complaint" else r.row_hash
+        if key in first:
+            f = first[key]
+            where = (f"sheet {f.sheet!r} " if f.sheet else "") + f"row {f.row_number}"
+            if prof.grain == "complaint":
+                r.reject = ("complaint_id", r.record_id, f"complaint id appears more than once in this file (first at {where})")
+            else:
+                r.reject = (None, None, f"the same row appears more than once in this file (first at {where})")
+        else:
+            first[key] = r
+
+
+# --------------------------------------------------------------------------------------------
+# Time rules
+# --------------------------------------------------------------------------------------------
+
+def time_rule(jurisdiction: str, method: str | None, w: When | None) -> tuple[bool | None, str, str | None]:
+    """``(is_outside_permitted_hours, time_rule_status, time_rule_id)`` of one field incident.
+
+    Exact times are checked with ``analysis.rules.classify_contact_time``; a part of day lying
+    wholly in the forbidden window (凌晨, 半夜) is ``outside``; anything else ``unknown``. Only
+    for methods the time rules cover (``TIME_RULE_METHODS``) and known jurisdictions.
+    """
+    if w is None or jurisdiction not in TIME_WINDOW_RULES or method not in TIME_RULE_METHODS:
+        return None, "unknown", None
+    if w.precision == "exact":
+        status, rule_id = classify_contact_time(jurisdiction, w.hour, w.minute, w.second or 0)
+        return status == "outside", status, rule_id
+    if w.precision == "daypart" and w.daypart_code in DAYPART_HOURS:
+        s, e = DAYPART_HOURS[w.daypart_code]
+        hours = list(range(s, e)) if s < e else list(range(s, 24)) + list(range(0, e))
+        if set(hours) <= set(forbidden_hours(jurisdiction)):
+            return True, "outside", TIME_WINDOW_RULES[jurisdiction].rule_id
+    return None, "unknown", None
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if not len(frame):
+        return
+    name = f"_ins_{table}"
+    con.register(name, frame)
+    try:
+        cols = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
+    finally:
+        con.unregister(name)
+
+
+def ensure_source(con: duckdb.DuckDBPyConnection, prof: Profile) -> None:
+    """Write (replace) the profile's ``meta_sources`` row."""
+    row = {"source": prof.source, "name_en": prof.source_row.get("name_en", prof.label_en),
+           "name_zh": prof.source_row.get("name_zh", prof.label_zh), "publisher": prof.source_row.get("publisher"),
+           "jurisdiction": prof.jurisdiction, "is_synthetic": bool(prof.source_row.get("is_synthetic", False)),
+           "note_en": prof.source_row.get("note_en"), "note_zh": prof.source_row.get("note_zh")}
+    con.execute("DELETE FROM meta_sources WHERE source = ?", [prof.source])
+    cols = list(row)
+    con.execute(f"INSERT INTO meta_sources ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [row[c] for c in cols])
+
+
+def import_profile_file(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile | str, *,
+                        data: bytes | None = None, sheet: str | None = None,
+                        mapping: dict[str, str | None] | None = None, complaint_id: str | None = None,
+                        imported_by: str = "unknown", progress: Progress | None = None) -> ImportReport:
+    """Import one file with a profile into the database open in ``con`` (inside a transaction).
+
+    ``complaint_id``: for ``call`` profiles, the complaint (``core_complaints.complaint_id``)
+    the log is evidence for; None makes a new complaint. Every data row ends in core
+    (accepted or already present) or in ``core_quarantine`` with file, sheet, row, column and
+    reason. Same file bytes imported before with this profile: nothing added.
+    Raises ``ImportRefused`` (nothing written). Returns an ``ImportReport``.
+    """
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    report = progress or (lambda f, m: None)
+    salt = pii.get_salt(con)
+    prep = prepare_file(Path(path), prof, data=data, sheet=sheet, mapping=mapping, salt=salt,
+                        progress=lambda f, m: report(f * 0.5, m))
+    return write_prepared(con, prep, complaint_id=complaint_id, imported_by=imported_by,
+                          progress=lambda f, m: report(0.5 + f * 0.5, m))
+
+
+def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_id: str | None = None,
+                   imported_by: str = "unknown", progress: Progress | None = None) -> ImportReport:
+    """Commit a ``Prepared`` file (see ``import_profile_file``)."""
+    prof = prep.profile
+    report = progress or (lambda f, m: None)
+    enc = prep.table.encoding
+    rep = ImportReport(new_import_id(), prep.file_name, prep.file_sha256, enc)
+    rep.row_count = len(prep.rows) + len(prep.bad)
+    rep.notes.extend(prep.notes)
+    ensure_source(con, prof)
+    target = None
+    if prof.grain == "call":
+        if complaint_id:
+            found = next(iter(con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
+                                          "WHERE complaint_id = ?", [complaint_id]).fetchall()), None)
+            if not found:
+                raise ImportRefused(f"complaint {complaint_id!r} not found; import the complaint first, "
+                                    "or leave the complaint empty to make a new one")
+            target = found
+        else:
+            target = (f"{prof.source}:{prep.file_sha256[:12]}", prof.jurisdiction)
+    seen = next(iter(con.execute(
+        "SELECT import_id FROM meta_imports WHERE file_sha256 = ? AND format = ? AND status = 'imported' "
+        "ORDER BY imported_at LIMIT 1", [prep.file_sha256, prof.name]).fetchall()), None)
+    if seen and prof.grain != "call":  # call logs: the calls themselves tell repeats (the target may differ)
+        rep.status, rep.unchanged_count = "already_imported", rep.row_count
+        rep.notes.append(f"same file bytes as import {seen[0]}")
+        _record_import(con, rep, prof, imported_by)
+        return rep
+    report(0.05, "writing raw rows")
+    _write_raw(con, prep, rep)
+    _write_quarantine(con, prep, rep)
+    report(0.3, "writing complaints and incidents")
+    if prof.grain == "complaint":
+        changed = _write_complaint_grain(con, prep, rep)
+    elif prof.grain == "incident":
+        changed = _write_incident_grain(con, prep, rep)
+    else:
+        changed = _write_call_grain(con, prep, rep, target)
+    report(0.7, "reading narratives")
+    if changed:
+        con.register("_changed_ids", pd.DataFrame({"cid": sorted(changed)}))
+        con.execute("CREATE OR REPLACE TEMP TABLE _changed_cids AS SELECT cid FROM _changed_ids")
+        con.unregister("_changed_ids")
+        found = label_narratives(con, "SELECT cid FROM _changed_cids")
+        con.execute("DROP TABLE IF EXISTS _changed_cids")
+        if found["narratives"]:
+            rep.notes.append(f"{found['narratives']} narratives read: {found['labels']} labels, "
+                             f"{found['incidents']} incidents from the text")
+    qa_counts = con.execute("SELECT reason, count(*) FROM core_qa_issues WHERE import_id = ? GROUP BY reason "
+                            "ORDER BY reason", [rep.import_id]).fetchall()
+    rep.qa_issue_count = sum(n for _, n in qa_counts)
+    for reason, n in qa_counts:
+        if "filing time" in reason:
+            rep.notes.append(f"data quality: {n} rows whose call time equals the filing time: kept, as date only")
+    _record_import(con, rep, prof, imported_by)
+    report(1.0, "done")
+    return rep
+
+
+def _write_raw(con, prep: Prepared, rep: ImportReport) -> None:
+    n = len(prep.rows)
+    frame = pd.DataFrame({
+        "import_id": [rep.import_id] * n, "source_file": [rep.source_file] * n,
+        "source_row_number": pd.array([r.row_number for r in prep.rows], dtype="int64"),
+        "sheet_name": [r.sheet for r in prep.rows], "profile": [prep.profile.name] * n,
+        "raw_record": [json.dumps(r.raw, ensure_ascii=False) for r in prep.rows]})
+    _insert(con, "raw_generic__rows", frame)
+
+
+def _write_quarantine(con, prep: Prepared, rep: ImportReport) -> None:
+    out = []
+    for sheet, n, fields, reason, header in prep.bad:
+        rec = json.dumps(dict(zip(header, fields)) if len(fields) == len(header) else fields, ensure_ascii=False)
+        out.append((rep.import_id, rep.source_file, n, None, None, reason, rec, sheet))
+    for r in prep.quarantined:
+        col, val, reason = r.reject
+        header = prep.mapping.get(r.sheet, {}).get(col, col) if col else None
+        out.append((rep.import_id, rep.source_file, r.row_number, header, val, reason,
+                    json.dumps(r.raw, ensure_ascii=False), r.sheet))
+    rep.quarantined_count = len(out)
+    _insert(con, "core_quarantine", pd.DataFrame(out, columns=QUAR_COLUMNS).astype({"source_row_number": "int64"}))
+
+
+def _incident_dict(iid: str, cid: str, jur: str, r: Row) -> dict:
+    w = r.occurred
+    outside, status, rule_id = time_rule(jur, r.method, w)
+    exact = w is not None and w.precision == "exact"
+    return dict(incident_id=iid, complaint_id=cid, occurred_date=w.day if w else None,
+                occurred_at=w.at if exact else None, occurred_hour=w.hour if exact else None,
+                time_precision=w.precision if w else "unknown", time_source="field",
+                daypart_code=w.daypart_code if w and w.precision == "daypart" else None,
+                method_code=r.method or "unknown", recipient_code=r.recipient or "unknown",
+                is_outside_permitted_hours=outside, time_rule_status=status, time_rule_id=rule_id,
+                collector_number_hash=r.number_hash, is_connected=r.connected, duration_seconds=r.duration)
+
+
+def _incident_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=INCIDENT_COLUMNS).astype({
+        "occurred_hour": "Int64", "is_outside_permitted_hours": "boolean", "is_connected": "boolean",
+        "duration_seconds": "Int64", "occurred_date": "datetime64[s]", "occurred_at": "datetime64[s]"})
+
+
+def _has_incident(prof: Profile, r: Row) -> bool:
+    return r.occurred is not None or r.values.get("method") is not None or r.number_hash is not None
+
+
+def _language(text: str | None) -> str | None:
+    if not text:
+        return None
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return "zh" if cjk >= max(1, len(text) // 20) else "en"
+
+
+def _complaint_dict(prof: Profile, cid: str, r: Row, rep: ImportReport, narrative: str | None,
+                    record_hash: str, received: date | None, jur: str) -> dict:
+    v = r.values
+    return dict(complaint_id=cid, source=prof.source, source_record_id=cid.split(":", 1)[1], jurisdiction=jur,
+                received_date=received, product=v.get("product"), sub_product=None, issue=v.get("issue"),
+                sub_issue=None, creditor_name=v.get("creditor_name"), collector_name=v.get("collector_name"),
+                region=v.get("region"), filed_with=prof.filed_with, submission_medium=r.medium,
+                outcome_code=r.outcome, is_timely_response=None, response_days=None,
+                has_narrative=narrative is not None, narrative=narrative, language=_language(narrative),
+                source_record_hash=record_hash, import_id=rep.import_id, source_file=rep.source_file,
+                source_row_number=r.row_number)
+
+
+def _complaint_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COMPLAINT_COLUMNS).astype({
+        "received_date": "datetime64[s]", "source_row_number": "int64", "has_narrative": "boolean",
+        "is_timely_response": "boolean", "response_days": "Int64"})
+
+
+def _labels_for(cid: str, r: Row, prep: Prepared, jur: str) -> list[tuple]:
+    hdr = prep.mapping.get(r.sheet, {})
+    out = _time_label(cid, r, prep, jur, hdr)
+    for code, item in r.demands:
+        out.append((cid, "demand", code, "field", None, f"{hdr.get('demands', 'demands')}: {item}", None, None,
+                    f"profile:{prep.profile.name}:demands"))
+    for code, item in r.conducts:
+        out.append((cid, "conduct", code, "field", None, f"{hdr.get('conduct', 'conduct')}: {item}", None, None,
+                    f"profile:{prep.profile.name}:conduct"))
+    return out
+
+
+def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict) -> list[tuple]:
+    out = []
+    w = r.occurred
+    outside, status, rule_id = time_rule(jur, r.method, w)
+    if outside:
+        shown = r.values.get("occurred_at") or " ".join(x for x in (r.values.get("occurred_date"),
+                                                                     r.values.get("occurred_time")) if x)
+        out.append((cid, "conduct", "TIME_INCONVENIENT", "field", rule_id,
+                    f"{hdr.get('occurred_at') or hdr.get('occurred_date', 'time')}: {shown}", None, None,
+                    f"profile:{prep.profile.name}:time"))
+    return out
+
+
+def _label_frame(rows: list[tuple]) -> pd.DataFrame:
+    seen, uniq = set(), []
+    for t in rows:
+        k = (t[0], t[1], t[2])
+        if k not in seen:
+            seen.add(k)
+            uniq.append(t)
+    return pd.DataFrame(uniq, columns=LABEL_COLUMNS).astype({"evidence_start": "Int64", "evidence_end": "Int64"})
+
+
+def _qa_rows(rep: ImportReport, cid: str, r: Row, prep: Prepared) -> list[tuple]:
+    hdr = prep.mapping.get(r.sheet, {})
+    return [(rep.import_id, cid, rep.source_file, r.row_number, hdr.get(col, col), val, reason)
+            for col, val, reason in r.qa]
+
+
+def _qa_frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=QA_COLUMNS).astype({"source_row_number": "int64"})
+
+
+def _existing(con, table: str, key: str, values: list[str], extra: str = "") -> dict:
+    if not values:
+        return {}
+    con.register("_keys", pd.DataFrame({"k": values}))
+    try:
+        res = con.execute(f"SELECT t.{key}{', t.' + extra if extra else ''} FROM {table} t "
+                          f"JOIN _keys ON _keys.k = t.{key}").fetchall()
+    finally:
+        con.unregister("_keys")
+    return {r[0]: (r[1] if extra else True) for r in res}
+
+
+def _delete_complaints(con, cids: list[str]) -> None:
+    if not cids:
+        return
+    con.register("_del", pd.DataFrame({"cid": cids}))
+    try:
+        for t in ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints"):
+            con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT cid FROM _del)")
+    finally:
+        con.unregister("_del")
+
+
+def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
+    prof = prep.profile
+    acc = prep.accepted
+    cid_of = {id(r): f"{prof.source}:{r.record_id}" for r in acc}
+    existing = _existing(con, "core_complaints", "complaint_id", list(cid_of.values()), "source_record_hash")
+    complaints, incidents, labels, qa, replace = [], [], [], [], []
+    for r in acc:
+        cid = cid_of[id(r)]
+        old = existing.get(cid)
+        if old is not None and old == r.row_hash:
+            rep.unchanged_count += 1
+            continue
+        if old is not None:
+            replace.append(cid)
+            rep.updated_count += 1
+        narrative = r.values.get("narrative") or (r.values.get("title") if prof.grain == "complaint" else None)
+        received = r.received.day if r.received else (r.occurred.day if r.occurred else None)
+        complaints.append(_complaint_dict(prof, cid, r, rep, narrative, r.row_hash, received, prof.jurisdiction))
+        if _has_incident(prof, r):
+            incidents.append(_incident_dict(f"{cid}#f1", cid, prof.jurisdiction, r))
+        labels.extend(_labels_for(cid, r, prep, prof.jurisdiction))
+        qa.extend(_qa_rows(rep, cid, r, prep))
+    _delete_complaints(con, replace)
+    _insert(con, "core_complaints", _complaint_frame(complaints))
+    _insert(con, "core_incidents", _incident_frame(incidents))
+    _insert(con, "core_complaint_labels", _label_frame(labels))
+    _insert(con, "core_qa_issues", _qa_frame(qa))
+    rep.accepted_count = len(complaints)
+    return {c["complaint_id"] for c in complaints}
+
+
+def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
+    prof = prep.profile
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for r in prep.accepted:
+        groups[f"{prof.source}:{r.record_id}"].append(r)
+    existing = _existing(con, "core_complaints", "complaint_id", list(groups), "narrative")
+    iid_of = {id(r): f"{cid}#r{r.row_hash[:12]}" for cid, rs in groups.items() for r in rs}
+    have_inc = _existing(con, "core_incidents", "incident_id", list(iid_of.values()))
+    complaints, incidents, labels, qa = [], [], [], []
+    narrative_updates: list[tuple[str, str]] = []
+    changed: set[str] = set()
+    for cid, rs in groups.items():
+        new_rows = [r for r in rs if iid_of[id(r)] not in have_inc]
+        rep.unchanged_count += len(rs) - len(new_rows)
+        if not new_rows:
+            continue
+        changed.add(cid)
+        texts = []
+        for r in new_rows:
+            t = r.values.get("narrative")
+            if t and t not in texts:
+                texts.append(t)
+        if cid in existing:
+            old = existing[cid] or ""
+            add = [t for t in texts if t not in old]
+            if add:
+                narrative_updates.append((cid, "\n".join([old] + add) if old else "\n".join(add)))
+        else:
+            first = new_rows[0]
+            received = min((r.received.day for r in new_rows if r.received), default=None) or \
+                min(r.occurred.day for r in new_rows if r.occurred)
+            merged = Row(first.sheet, first.row_number, dict(first.values), {})
+            for r in new_rows:  # first non-empty value of each complaint-level field
+                for k, val in r.values.items():
+                    if merged.values.get(k) is None and val is not None:
+                        merged.values[k] = val
+            merged.medium = next((r.medium for r in new_rows if r.medium), prof.submission_medium)
+            merged.outcome = next((r.outcome for r in new_rows if r.outcome), None)
+            complaints.append(_complaint_dict(prof, cid, merged, rep, "\n".join(texts) or None,
+                                              _h(*sorted(r.row_hash for r in new_rows)), received, prof.jurisdiction))
+        for r in new_rows:
+            incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r))
+            labels.extend(_labels_for(cid, r, prep, prof.jurisdiction))
+            qa.extend(_qa_rows(rep, cid, r, prep))
+        rep.accepted_count += len(new_rows)
+    _insert(con, "core_complaints", _complaint_frame(complaints))
+    for cid, text in narrative_updates:
+        con.execute("UPDATE core_complaints SET narrative = ?, has_narrative = TRUE, language = ? WHERE complaint_id = ?",
+                    [text, _language(text), cid])
+    _insert(con, "core_incidents", _incident_frame(incidents))
+    lf = _label_frame(labels)
+    if len(lf):
+        con.register("_new_labels", lf)
+        con.execute(f"""INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)})
+            SELECT {', '.join('n.' + c for c in LABEL_COLUMNS)} FROM _new_labels n
+            WHERE NOT EXISTS (SELECT 1 FROM core_complaint_labels l WHERE l.complaint_id = n.complaint_id
+                AND l.label_kind = n.label_kind AND l.label_code = n.label_code AND l.label_source = 'field')""")
+        con.unregister("_new_labels")
+    _insert(con, "core_qa_issues", _qa_frame(qa))
+    return changed
+
+
+def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str, str]) -> set[str]:
+    from analysis.frequency import check_frequency
+    prof = prep.profile
+    cid, jur = target
+    acc = prep.accepted
+    outgoing = [r for r in acc if r.direction == "out"]
+    calls = [r for r in acc if r.direction != "out"]
+    if outgoing:
+        rep.notes.append(f"{len(outgoing)} outgoing calls / messages (the borrower's own) kept in raw, not incidents")
+    rep.unchanged_count += len(outgoing)
+    is_new = not con.execute("SELECT 1 FROM core_complaints WHERE complaint_id = ?", [cid]).fetchall()
+    if is_new:
+        first = calls[0] if calls else (acc[0] if acc else None)
+        if first is None:
+            return set()
+        dummy = Row(None, first.row_number, {"collector_name": next((r.values.get("collector_name") for r in calls
+                                                                     if r.values.get("collector_name")), None)}, {})
+        dummy.medium = prof.submission_medium
+        _insert(con, "core_complaints", _complaint_frame([_complaint_dict(
+            prof, cid, dummy, rep, None, prep.file_sha256, date.today(), jur)]))
+    iid_of = {id(r): f"{cid}#call-{_h(r.number_hash, r.occurred.at, r.method, r.duration, r.connected)[:12]}"
+              for r in calls}
+    have = _existing(con, "core_incidents", "incident_id", list(iid_of.values()))
+    incidents, qa, done = [], [], set()
+    for r in calls:
+        iid = iid_of[id(r)]
+        if iid in have or iid in done:
+            rep.unchanged_count += 1
+            continue
+        done.add(iid)
+        incidents.append(_incident_dict(iid, cid, jur, r))
+        qa.extend(_qa_rows(rep, cid, r, prep))
+    _insert(con, "core_incidents", _incident_frame(incidents))
+    _insert(con, "core_qa_issues", _qa_frame(qa))
+    rep.accepted_count = len(incidents)
+    # Time and frequency labels over every call of the complaint (this log and earlier ones).
+    calls_df = con.execute("""
+        SELECT incident_id, occurred_at, method_code, recipient_code, collector_number_hash AS number_hash,
+               is_connected, duration_seconds, is_outside_permitted_hours, time_rule_id
+        FROM core_incidents WHERE complaint_id = ? AND time_source = 'field' AND occurred_at IS NOT NULL
+        ORDER BY occurred_at, incident_id""", [cid]).df()
+    con.execute("DELETE FROM core_complaint_labels WHERE complaint_id = ? AND label_source = 'field' "
+                "AND pattern_id LIKE 'call_log:%'", [cid])
+    labels = []
+    has_time = con.execute("SELECT 1 FROM core_complaint_labels WHERE complaint_id = ? AND label_source = 'field' "
+                           "AND label_code = 'TIME_INCONVENIENT'", [cid]).fetchall()
+    outside = calls_df[calls_df["is_outside_permitted_hours"].fillna(False).astype(bool)]
+    if len(outside) and not has_time:
+        first = outside.iloc[0]
+        labels.append((cid, "conduct", "TIME_INCONVENIENT", "field", first["time_rule_id"],
+                       f"{len(outside)} calls / messages in forbidden hours, first {first['occurred_at']}",
+                       None, None, "call_log:time"))
+    violations = check_frequency(calls_df, jur)
+    if len(violations):  # one label per conduct code; the evidence names every rule that fired
+        parts = [f"{rule_id}: {len(grp)}× (first {grp.iloc[0]['date']}: {grp.iloc[0]['detail']})"
+                 for rule_id, grp in violations.groupby("rule_id", sort=True)]
+        labels.append((cid, "conduct", "FREQ_EXCESSIVE_CALLS", "field", violations["rule_id"].min(), "; ".join(parts),
+                       None, None, "call_log:frequency"))
+    if labels:
+        con.register("_cl", pd.DataFrame(labels, columns=LABEL_COLUMNS).astype(
+            {"evidence_start": "Int64", "evidence_end": "Int64"}))
+        con.execute(f"INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)}) SELECT * FROM _cl")
+        con.unregister("_cl")
+    if len(violations):
+        rep.notes.append("frequency checks: " + ", ".join(
+            f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items()))
+    return {cid} if incidents or is_new else set()
+
+
+def _record_import(con, rep: ImportReport, prof: Profile, imported_by: str) -> None:
+    con.execute(
+        "INSERT INTO meta_imports (import_id, format, source, source_file, file_sha256, imported_at, imported_by, "
+        "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status) "
+        "VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+        [rep.import_id, prof.name, prof.source, rep.source_file, rep.file_sha256, imported_by, rep.row_count,
+         rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count, rep.status])

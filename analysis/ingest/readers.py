@@ -1,0 +1,110 @@
+"""Readers of the files associations hold: CSV in any encoding (via ``read_delimited``) and
+Excel workbooks (.xlsx, openpyxl), every sheet or a chosen one, each record with its sheet
+and row number (1 = first data row after the header) as lineage."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from analysis.ingest.common import ImportRefused, read_delimited
+
+
+@dataclass
+class Sheet:
+    """One table of a file: ``name`` (worksheet name, None for CSV), ``header``, ``records``
+    ``[(row_number, fields)]`` and ``bad_records`` ``[(row_number, fields, reason)]``."""
+
+    name: str | None
+    header: list[str]
+    records: list[tuple[int, list[str]]]
+    bad_records: list[tuple[int, list[str], str]] = field(default_factory=list)
+
+
+@dataclass
+class SourceTable:
+    """A read file: ``kind`` (csv, xlsx), ``encoding`` (detected; ``xlsx`` for workbooks),
+    ``sheets`` (one for CSV) and ``sheet_names`` (every worksheet of a workbook)."""
+
+    kind: str
+    encoding: str
+    sheets: list[Sheet]
+    sheet_names: list[str]
+
+
+def is_xlsx(data: bytes, file_name: str = "") -> bool:
+    """True for an .xlsx workbook (a ZIP file; the name is a hint only)."""
+    return data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
+                max_rows: int | None = None) -> SourceTable:
+    """Read a CSV or .xlsx file. ``sheet``: read only this worksheet (default: every sheet
+    that has a header row). ``max_rows``: stop after that many data rows per sheet (previews).
+    Raises ``ImportRefused`` for an unreadable file or an unknown sheet name."""
+    if is_xlsx(data, file_name):
+        return _read_xlsx(data, sheet, max_rows)
+    if file_name.lower().endswith(".xls"):
+        raise ImportRefused(f"{file_name}: old .xls workbooks are not supported; save it as .xlsx or CSV")
+    parsed = read_delimited(data)
+    records = parsed.records[:max_rows] if max_rows else parsed.records
+    return SourceTable("csv", parsed.encoding, [Sheet(None, parsed.header, records, parsed.bad_records)], [])
+
+
+def cell_text(v) -> str:
+    """A cell value as text: dates ISO (``2024-12-04 09:58:32``; a date alone without time),
+    whole floats without ``.0``, booleans TRUE / FALSE, None as ''."""
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S") if (v.hour, v.minute, v.second) != (0, 0, 0) else v.strftime("%Y-%m-%d")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, time):
+        return v.strftime("%H:%M:%S")
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTable:
+    try:
+        from openpyxl import load_workbook
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001 - any parse failure means "not a workbook"
+        raise ImportRefused(f"the file is not a readable .xlsx workbook ({err})") from None
+    names = list(wb.sheetnames)
+    if sheet is not None and sheet not in names:
+        raise ImportRefused(f"no worksheet named {sheet!r}; the workbook has: {', '.join(names)}")
+    sheets = []
+    for name in ([sheet] if sheet else names):
+        ws = wb[name]
+        header: list[str] | None = None
+        records: list[tuple[int, list[str]]] = []
+        bad: list[tuple[int, list[str], str]] = []
+        n = 0
+        for values in ws.iter_rows(values_only=True):
+            cells = [cell_text(v) for v in values]
+            while cells and cells[-1].strip() == "":
+                cells.pop()
+            if header is None:
+                if cells:
+                    header = [c.strip() for c in cells]
+                continue
+            if not cells:
+                continue  # a blank line is not a record
+            n += 1
+            if len(cells) > len(header):
+                bad.append((n, cells, f"expected {len(header)} columns as in the header, found {len(cells)}"))
+            else:
+                records.append((n, cells + [""] * (len(header) - len(cells))))
+            if max_rows and n >= max_rows:
+                break
+        if header is not None:
+            sheets.append(Sheet(name, header, records, bad))
+    wb.close()
+    if not sheets:
+        raise ImportRefused("the workbook has no sheet with a header row")
+    return SourceTable("xlsx", "xlsx", sheets, names)

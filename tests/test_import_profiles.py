@@ -1,0 +1,299 @@
+"""Profile imports (heimao, c12315, intake, call_log, ftc_dnc): hand-made fixtures through the
+real pipeline (``run_import`` / the CLI), read back from the database with exact values."""
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from analysis import db
+from analysis.ingest import ImportRefused, preview_file, run_import, validate_file
+from analysis.ingest.profiles import load_profile, propose_mapping, save_profile
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+FTC = REPO.parent / "shared" / "data" / "ftc_dnc" / "dnc_complaint_numbers_2019-12-16.csv"
+
+
+def q(path, sql, params=None):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+HEIMAO_COMPLAINTS = [
+    ("heimao:17370123456", date(2024, 12, 4), "信*飞", "广东", "in_progress"),
+    ("heimao:17370123457", date(2024, 12, 4), "某花", "浙江", "explained"),
+    ("heimao:17370123458", date(2024, 12, 4), "借*呗", "北京", "closed"),
+    ("heimao:17370123459", date(2024, 12, 4), "速借", None, "withdrawn"),
+    ("heimao:17370123460", date(2024, 12, 5), "某贷", "上海", "closed"),
+    ("heimao:17370123462", date(2024, 12, 7), "某贷", None, None),
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_import_heimao__encodings_dates_statuses_demands(tmp_path, encoding):
+    src = tmp_path / f"heimao_{encoding}.csv"
+    src.write_bytes((FIXTURES / "heimao.csv").read_text(encoding="utf-8").encode(encoding))
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (8, 6, 2, 2)
+    assert rep.encoding == {"utf-8": "utf_8", "utf-8-sig": "utf_8_sig", "gb18030": "gb18030", "gbk": "gb18030"}[encoding]
+    assert q(path, "SELECT complaint_id, received_date, creditor_name, region, outcome_code FROM core_complaints "
+                   "ORDER BY 1") == HEIMAO_COMPLAINTS
+    assert set(q(path, "SELECT DISTINCT filed_with, submission_medium, jurisdiction, source FROM core_complaints")) == {
+        ("complaint_platform", "web", "CN", "heimao")}
+    assert q(path, "SELECT complaint_id, label_code FROM core_complaint_labels WHERE label_kind = 'demand' "
+                   "ORDER BY 1, 2") == [
+        ("heimao:17370123456", "APOLOGY_OR_COMPENSATION"), ("heimao:17370123456", "REPAYMENT_PLAN"),
+        ("heimao:17370123456", "STOP_HARASSMENT"), ("heimao:17370123457", "PUNISH_COLLECTOR"),
+        ("heimao:17370123457", "REFUND_FEES"), ("heimao:17370123459", "STOP_HARASSMENT"),
+        ("heimao:17370123460", "WRITE_OFF"), ("heimao:17370123462", "OTHER")]
+    assert q(path, "SELECT source_file, sheet_name, source_row_number, column_name, raw_value, reason "
+                   "FROM core_quarantine ORDER BY 3") == [
+        (src.name, None, 6, "投诉编号", "17370123457",
+         "complaint id appears more than once in this file (first at row 2)"),
+        (src.name, None, 7, "发起时间", "2024-13-45 10:00", "not a date: '2024-13-45 10:00': no such date")]
+    assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_qa_issues ORDER BY 2") == [
+        (8, "投诉要求", "要个说法"), (8, "投诉进度", "神秘状态")]
+    assert q(path, "SELECT source, name_zh, jurisdiction, is_synthetic FROM meta_sources") == [
+        ("heimao", "投诉平台导出（黑猫投诉等）", "CN", False)]
+    assert q(path, "SELECT format, source_file, row_count, accepted_count, quarantined_count, status FROM meta_imports") == [
+        ("heimao", src.name, 8, 6, 2, "imported")]
+
+
+def test_import_heimao__reimport_adds_nothing_and_changed_row_updates(tmp_path):
+    path = tmp_path / "h.duckdb"
+    run_import([FIXTURES / "heimao.csv"], "heimao", path)
+    before = q(path, "SELECT count(*) FROM core_complaints")[0][0], q(path, "SELECT count(*) FROM core_complaint_labels")[0][0]
+    [again] = run_import([FIXTURES / "heimao.csv"], "heimao", path)
+    assert again.status == "already_imported"
+    resaved = tmp_path / "heimao_crlf.csv"  # same rows, other bytes
+    resaved.write_bytes((FIXTURES / "heimao.csv").read_bytes().replace(b"\n", b"\r\n"))
+    [rep] = run_import([resaved], "heimao", path)
+    assert (rep.accepted_count, rep.unchanged_count, rep.quarantined_count) == (0, 6, 2)
+    assert (q(path, "SELECT count(*) FROM core_complaints")[0][0],
+            q(path, "SELECT count(*) FROM core_complaint_labels")[0][0]) == before
+    changed = tmp_path / "heimao_changed.csv"
+    changed.write_text((FIXTURES / "heimao.csv").read_text(encoding="utf-8").replace(",已撤销,", ",已完成,"),
+                       encoding="utf-8")
+    [rep] = run_import([changed], "heimao", path)
+    assert (rep.accepted_count, rep.updated_count, rep.unchanged_count) == (1, 1, 5)
+    assert q(path, "SELECT outcome_code FROM core_complaints WHERE complaint_id = 'heimao:17370123459'") == [("closed",)]
+    assert q(path, "SELECT count(*) FROM core_complaints")[0][0] == 6
+
+
+def _workbook(path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2024年12月"
+    ws.append(["工单编号", "登记时间", "被投诉方", "诉求", "处理状态", "投诉内容", "地区", "投诉渠道"])
+    ws.append(["A1", datetime(2024, 12, 4, 9, 58, 32), "某贷", "停止骚扰、退款", "已回复", "天天打电话", "广东", "12315热线"])
+    ws.append(["A2", "2024年12月5日 下午3点", "某花", "协商还款", "处理中", None, "广东", "网络"])
+    ws.append(["A3", 45658, "某贷", None, "已完成", None, "湖北", None])
+    ws.append(["A3", 45658, "某贷", None, "已完成", None, "湖北", None])
+    notes = wb.create_sheet("说明")
+    notes.append(["本表为示例"])
+    notes.append(["第二行说明"])
+    ws2 = wb.create_sheet("2025年1月")
+    ws2.append(["工单编号", "登记时间", "被投诉方", "处理状态"])
+    ws2.append(["B1", 45659.75, "某贷", "已撤销"])
+    ws2.append(["B2", "12/04/2024", "某花", "已完成"])
+    ws2.append(["B3", "下个月", "某花", "已完成"])
+    wb.save(path)
+
+
+def test_import_c12315__multi_sheet_workbook(tmp_path):
+    src = tmp_path / "cases.xlsx"
+    _workbook(src)
+    path = tmp_path / "c.duckdb"
+    [rep] = run_import([src], "c12315", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (7, 5, 2)
+    assert rep.notes[0] == "sheet '说明' skipped: none of its columns is known to profile c12315"
+    assert q(path, "SELECT complaint_id, received_date, outcome_code, submission_medium, filed_with FROM core_complaints "
+                   "ORDER BY 1") == [
+        ("c12315:A1", date(2024, 12, 4), "explained", "phone", "consumer_association"),
+        ("c12315:A2", date(2024, 12, 5), "in_progress", "web", "consumer_association"),
+        ("c12315:A3", date(2025, 1, 1), "closed", "web", "consumer_association"),
+        ("c12315:B1", date(2025, 1, 2), "withdrawn", "web", "consumer_association"),
+        ("c12315:B2", date(2024, 12, 4), "closed", "web", "consumer_association")]
+    assert q(path, "SELECT sheet_name, source_row_number, column_name, raw_value FROM core_quarantine ORDER BY 1, 2") == [
+        ("2024年12月", 4, "工单编号", "A3"), ("2025年1月", 3, "登记时间", "下个月")]
+    assert q(path, "SELECT sheet_name, source_row_number FROM raw_generic__rows ORDER BY 1, 2") == [
+        ("2024年12月", 1), ("2024年12月", 2), ("2024年12月", 3), ("2024年12月", 4),
+        ("2025年1月", 1), ("2025年1月", 2), ("2025年1月", 3)]
+    # one chosen sheet
+    path2 = tmp_path / "c2.duckdb"
+    [rep] = run_import([src], "c12315", path2, sheet="2025年1月")
+    assert (rep.row_count, rep.accepted_count) == (3, 2)
+
+
+def test_import_intake__incidents_times_and_rules(tmp_path):
+    path = tmp_path / "i.duckdb"
+    [rep] = run_import([FIXTURES / "intake.csv"], "intake", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (7, 5, 2, 1)
+    assert q(path, """SELECT complaint_id, occurred_date, occurred_at, occurred_hour, time_precision, daypart_code,
+                             method_code, recipient_code, is_outside_permitted_hours, time_rule_status, time_rule_id
+                      FROM core_incidents WHERE time_source = 'field' ORDER BY complaint_id, occurred_date, occurred_at""") == [
+        ("intake:IN001", date(2024, 12, 3), datetime(2024, 12, 3, 23, 10), 23, "exact", None, "phone_call", "debtor",
+         True, "outside", "CN-TIME-01"),
+        ("intake:IN001", date(2024, 12, 4), datetime(2024, 12, 4, 15, 30), 15, "exact", None, "im", "debtor",
+         False, "inside", "CN-TIME-01"),
+        ("intake:IN001", date(2024, 12, 4), None, None, "daypart", "early_morning", "sms", "emergency_contact",
+         True, "outside", "CN-TIME-01"),
+        ("intake:IN002", date(2024, 12, 5), None, None, "daypart", "night", "visit_home", "family",
+         None, "unknown", None),
+        ("intake:IN003", date(2024, 12, 6), datetime(2024, 12, 6, 10), 10, "exact", None, "unknown", "debtor",
+         None, "unknown", None)]
+    assert q(path, "SELECT complaint_id, received_date, outcome_code, filed_with, submission_medium, narrative "
+                   "FROM core_complaints ORDER BY 1") == [
+        ("intake:IN001", date(2024, 12, 5), "in_progress", "consumer_association", "phone", "对方骂我\n给我妈发短信说我欠钱"),
+        ("intake:IN002", date(2024, 12, 6), "explained", "consumer_association", "phone", None),
+        ("intake:IN003", date(2024, 12, 7), "in_progress", "consumer_association", "phone", None)]
+    assert q(path, "SELECT complaint_id, label_kind, label_code, rule_id FROM core_complaint_labels "
+                   "WHERE label_source = 'field' ORDER BY 1, 2, 3") == [
+        ("intake:IN001", "conduct", "ABUSIVE_LANGUAGE", None), ("intake:IN001", "conduct", "CONTACT_LIST_BLAST", None),
+        ("intake:IN001", "conduct", "TIME_INCONVENIENT", "CN-TIME-01"), ("intake:IN001", "demand", "STOP_HARASSMENT", None),
+        ("intake:IN002", "demand", "APOLOGY_OR_COMPENSATION", None)]
+    assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine ORDER BY 1") == [
+        (5, None, None), (6, "催收日期", "不是日期")]
+    # two incidents of IN001 came from the same number (written two ways)
+    assert q(path, "SELECT count(DISTINCT collector_number_hash), count(collector_number_hash) FROM core_incidents") == [(1, 2)]
+    # the corrected quarantined row, re-imported on its own, is added to its complaint; the full file adds nothing
+    fixed = tmp_path / "fixed.csv"
+    lines = (FIXTURES / "intake.csv").read_text(encoding="utf-8").splitlines()
+    fixed.write_text(lines[0] + "\n" + lines[6].replace("不是日期", "2024-12-06").replace(",10:00,", ",11:00,") + "\n",
+                     encoding="utf-8")
+    [rep] = run_import([fixed], "intake", path)
+    assert (rep.accepted_count, rep.quarantined_count) == (1, 0)
+    assert q(path, "SELECT count(*) FROM core_incidents WHERE complaint_id = 'intake:IN003' AND time_source = 'field'") == [(2,)]
+    again = tmp_path / "again.csv"
+    again.write_bytes((FIXTURES / "intake.csv").read_bytes() + b"\n")
+    [rep] = run_import([again], "intake", path)
+    assert (rep.accepted_count, rep.unchanged_count) == (0, 5)
+    assert q(path, "SELECT count(*) FROM core_incidents WHERE time_source = 'field'") == [(6,)]
+
+
+def test_import_call_log__one_complaint_frequency_and_time(tmp_path):
+    path = tmp_path / "l.duckdb"
+    run_import([FIXTURES / "intake.csv"], "intake", path)
+    [rep] = run_import([FIXTURES / "call_log.csv"], "call_log", path, complaint_id="intake:IN001")
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (14, 12, 1, 1)
+    assert q(path, """SELECT count(*), count(*) FILTER (WHERE is_connected), sum(duration_seconds),
+                             count(*) FILTER (WHERE time_rule_status = 'outside'), min(occurred_at), max(occurred_at)
+                      FROM core_incidents WHERE incident_id LIKE 'intake:IN001#call-%'""") == [
+        (12, 4, 155, 1, datetime(2024, 12, 2, 9), datetime(2024, 12, 3, 23, 30))]
+    labels = q(path, "SELECT label_code, rule_id, evidence FROM core_complaint_labels WHERE pattern_id LIKE 'call_log:%'")
+    assert [(a, b) for a, b, _ in labels] == [("FREQ_EXCESSIVE_CALLS", "CN-FREQ-01")]
+    assert labels[0][2].startswith("CN-FREQ-01: 1× (first 2024-12-02: 4 connected calls on 2024-12-02 (limit 3)); "
+                                   "CN-FREQ-02: 1× (first 2024-12-03: 8 unanswered attempts")
+    assert q(path, "SELECT source_row_number, reason FROM core_quarantine WHERE source_file = 'call_log.csv'") == [
+        (14, "a call-log entry needs a date with a clock time")]
+    # to a new complaint; the same log again adds nothing
+    [rep] = run_import([FIXTURES / "call_log.csv"], "call_log", path)
+    assert rep.accepted_count == 12
+    [rep] = run_import([FIXTURES / "call_log.csv"], "call_log", path)
+    assert (rep.accepted_count, rep.unchanged_count, rep.quarantined_count) == (0, 13, 1)
+    with pytest.raises(ImportRefused, match="not found"):
+        run_import([FIXTURES / "call_log.csv"], "call_log", path, complaint_id="intake:NOPE")
+
+
+def test_import_ftc__hourly_counts_match_raw_csv(tmp_path):
+    path = tmp_path / "f.duckdb"
+    [rep] = run_import([FTC], "ftc_dnc", path)
+    with open(FTC, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    exact = [r for r in rows if not r["Violation_Date"].endswith(" 00:00:00") and r["Violation_Date"] != r["Created_Date"]]
+    expected = Counter(int(r["Violation_Date"][11:13]) for r in exact)
+    same = sum(r["Violation_Date"] == r["Created_Date"] for r in rows)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (len(rows), len(rows), 0)
+    got = dict(q(path, "SELECT occurred_hour, count(*) FROM core_incidents WHERE time_precision = 'exact' GROUP BY 1"))
+    assert got == dict(expected)
+    assert q(path, "SELECT count(*) FROM core_incidents WHERE time_precision = 'date_only'") == [(len(rows) - len(exact),)]
+    assert q(path, "SELECT count(*) FROM core_qa_issues WHERE column_name = 'Violation_Date'") == [(same,)]
+    assert same == 548 and any("548 rows whose call time equals the filing time" in n for n in rep.notes)
+    robo = sum(r["Recorded_Message_Or_Robocall"] == "Y" for r in rows)
+    assert q(path, "SELECT count(*) FROM core_incidents WHERE method_code = 'robocall'") == [(robo,)]
+    assert q(path, "SELECT count(*) FROM core_complaints WHERE issue LIKE '%  %'") == [(0,)]
+    assert q(path, "SELECT count(*) FROM core_complaints WHERE issue = 'Medical & prescriptions'") == [
+        (sum(r["Subject"] == "Medical  & prescriptions" for r in rows),)]
+    by_state = Counter(r["Consumer_State"] or None for r in rows)
+    assert dict(q(path, "SELECT region, count(*) FROM core_complaints GROUP BY 1")) == dict(by_state)
+    assert q(path, "SELECT DISTINCT jurisdiction, filed_with FROM core_complaints") == [("US", "other")]
+    assert q(path, "SELECT publisher, is_synthetic FROM meta_sources") == [("Federal Trade Commission (US)", False)]
+    def canonical(n):  # +1 8005551234 and 8005551234 are one number; no digits, no number
+        d = re.sub(r"\D", "", n)
+        return d[1:] if len(d) == 11 and d.startswith("1") and n.startswith("+") else (d or None)
+    numbers = {canonical(r["Company_Phone_Number"]) for r in rows} - {None}
+    assert q(path, "SELECT count(DISTINCT collector_number_hash) FROM core_incidents") == [(len(numbers),)]
+    data = path.read_bytes()
+    assert not any(n.encode() in data for n in sorted(numbers)[:500] if len(n) == 10)
+
+
+def test_import__failed_import_leaves_database_unchanged(tmp_path):
+    path = tmp_path / "x.duckdb"
+    run_import([FIXTURES / "intake.csv"], "intake", path)
+    before = (path.read_bytes(), db.fingerprint(path))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("姓名,电话\n张三,1\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="required column"):
+        run_import([FIXTURES / "heimao.csv", bad], "heimao", path)
+    assert (path.read_bytes(), db.fingerprint(path)) == before
+
+
+def test_import__mapping_proposal_save_and_reuse(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLLECTION_WATCH_PROFILES", str(tmp_path / "profiles"))
+    header = ["Complaint ID", "Company", "Date", "Time", "Method", "Status", "Narrative", "State", "Colour"]
+    mapping = propose_mapping(header)
+    assert mapping == {"Complaint ID": "complaint_id", "Company": "creditor_name", "Date": "occurred_date",
+                       "Time": "occurred_time", "Method": "method", "Status": "status", "Narrative": "narrative",
+                       "State": "region", "Colour": None}
+    p = save_profile("our_hotline", mapping, base="intake", settings={"jurisdiction": "US", "date_order": "mdy"})
+    assert p == tmp_path / "profiles" / "our_hotline.toml"
+    prof = load_profile("our_hotline")
+    assert (prof.grain, prof.jurisdiction, prof.columns["occurred_time"]) == ("incident", "US", ["Time"])
+    src = tmp_path / "hotline.csv"
+    src.write_text("Complaint ID,Company,Date,Time,Method,Status,Narrative,State,Colour\n"
+                   "H1,Acme,12/04/2024,9:58 PM,call,In progress,They called late,CA,red\n"
+                   "H1,Acme,12/05/2024,07:30,text,In progress,,CA,blue\n", encoding="utf-8")
+    path = tmp_path / "u.duckdb"
+    [rep] = run_import([src], "our_hotline", path)
+    assert rep.accepted_count == 2
+    assert q(path, "SELECT occurred_at, method_code, time_rule_status, time_rule_id FROM core_incidents "
+                   "WHERE time_source = 'field' ORDER BY 1") == [
+        (datetime(2024, 12, 4, 21, 58), "phone_call", "outside", "US-TIME-01"),
+        (datetime(2024, 12, 5, 7, 30), "sms", "outside", "US-TIME-01")]
+
+
+def test_import__preview_and_validate_write_nothing(tmp_path):
+    data = (FIXTURES / "heimao.csv").read_text(encoding="utf-8").encode("gb18030")
+    pv = preview_file(data, "h.csv", profile="heimao", n_rows=3)
+    assert (pv.encoding, pv.kind, len(pv.rows)) == ("gb18030", "csv", 3)
+    assert pv.proposed_mapping["发起时间"] == "received_at" and pv.matching_profiles[0][0] == "heimao"
+    assert "【手机号】" in pv.rows.iloc[0]["正文"]
+    v = validate_file(data, "h.csv", "heimao")
+    assert (v.row_count, v.accepted_count, len(v.quarantined), len(v.qa_issues)) == (8, 6, 2, 2)
+    assert v.quarantined["source_row_number"].tolist() == [6, 7]
+
+
+def test_import__cli_with_profile(tmp_path):
+    path = tmp_path / "cli.duckdb"
+    out = subprocess.run([sys.executable, "-m", "analysis.ingest", "--format", "intake", "--db", str(path),
+                          str(FIXTURES / "intake.csv")], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert "intake.csv: 7 rows read, 5 accepted (0 updated), 2 quarantined" in out.stdout
+    out = subprocess.run([sys.executable, "-m", "analysis.ingest", "--format", "call_log", "--complaint-id",
+                          "intake:IN002", "--db", str(path), str(FIXTURES / "call_log.csv")],
+                         capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert "14 rows read, 12 accepted" in out.stdout
