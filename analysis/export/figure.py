@@ -1,0 +1,289 @@
+"""Export figures: a copy of the UI figure with small counts suppressed and, inside the
+image, the title, a subtitle (filter, n, sources) and a footnote (rules, time coverage,
+suppression, date). The figure the UI shows is never changed.
+
+Suppression per chart (what a reader sees for a count from 1 to k-1):
+
+* bars of counts (``bar_counts``): the bar is drawn at 0 and its text reads "<5";
+  stacked segments are left out (a stacked bar is shorter by at most k-1 per segment);
+* heatmap cells (``heatmap_counts``): the cell is left blank (no colour) and reads "<5";
+* count lines (``line_counts``): the point is left out, so the line has a gap;
+* share lines / 100 % bars / rate bars resting on a small count (``outside_trend``,
+  ``outcome_mix``, ``timeliness``): the point, segment or bar is left out ("<5" text on
+  rate bars), because the share would give the count back;
+* flow links (``sankey``): links with a small count are left out.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.charts import BuiltChart
+from analysis.export.context import ExportContext, ExportOptions, chart_rule_ids
+from analysis.export.suppress import count_text, is_small, mark
+from analysis.figures import FONT_FAMILY
+from analysis.i18n import t
+
+# ---- suppression ----------------------------------------------------------------------------
+
+
+def _arr(values) -> list:
+    return list(values) if values is not None else []
+
+
+def _bar_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
+    for tr in fig.data:
+        if tr.type != "bar":
+            continue
+        axis = "x" if tr.orientation == "h" else "y"
+        vals = _arr(getattr(tr, axis))
+        small = [is_small(v, k) for v in vals]
+        if not any(small):
+            continue
+        stacked = fig.layout.barmode == "stack"
+        new = [0 if s else v for v, s in zip(vals, small)]
+        setattr(tr, axis, [None if (s and stacked) else v for v, s in zip(new, small)])
+        if tr.text is not None and not isinstance(tr.text, str):
+            tr.text = [mark(k) if s else x for x, s in zip(tr.text, small)]
+        elif not stacked:
+            tr.text = [mark(k) if s else "" for s in small]
+            tr.textposition = "outside"
+            tr.cliponaxis = False
+
+
+def _heatmap_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
+    for tr in fig.data:
+        if tr.type != "heatmap":
+            continue
+        z = np.array(tr.z, dtype=object)
+        small = np.vectorize(lambda v: is_small(v, k), otypes=[bool])(z)
+        if not small.any():
+            continue
+        has_text = tr.text is not None
+        text = np.array(tr.text, dtype=object) if has_text else np.full(z.shape, "", dtype=object)
+        text[small] = mark(k)
+        z[small] = None
+        rest = [v for v in z.ravel() if v is not None]
+        tr.zmin, tr.zmax = 0, max(max(rest, default=0), k)
+        tr.z = z.tolist()
+        tr.text = text.tolist()
+        tr.texttemplate = "%{text}"
+
+
+def _line_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
+    for tr in fig.data:
+        if tr.type == "scatter":
+            tr.y = [None if is_small(v, k) else v for v in _arr(tr.y)]
+
+
+def _outside_trend(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
+    for tr in fig.data:
+        if tr.type == "scatter" and tr.customdata is not None:
+            cd = [list(r) for r in tr.customdata]
+            tr.y = [None if any(is_small(v, k) for v in c) else y for y, c in zip(_arr(tr.y), cd)]
+            tr.customdata = [[mark(k) if is_small(v, k) else v for v in c] for c in cd]
+
+
+def _outcome_mix(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
+    for tr in fig.data:
+        if tr.type == "bar" and tr.customdata is not None:
+            cd = list(tr.customdata)
+            tr.x = [None if is_small(c, k) else x for x, c in zip(_arr(tr.x), cd)]
+            tr.customdata = [mark(k) if is_small(c, k) else c for c in cd]
+
+
+def _timeliness(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
+    small = [is_small(v, k) for v in frame["complaint_count"]]
+    for tr in fig.data:
+        if tr.type == "bar" and len(_arr(tr.x)) == len(small):
+            tr.x = [None if s else x for x, s in zip(tr.x, small)]
+            tr.text = [mark(k) if s else x for x, s in zip(_arr(tr.text), small)]
+
+
+def _sankey(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
+    for tr in fig.data:
+        if tr.type == "sankey":
+            tr.link.value = [0 if is_small(v, k) else v for v in _arr(tr.link.value)]
+
+
+SUPPRESSORS = {
+    "overview_monthly_trend": _line_counts, "time_coverage": _bar_counts,
+    "time_heatmap_cn": _heatmap_counts, "time_heatmap_us": _heatmap_counts, "time_heatmap_uk": _heatmap_counts,
+    "time_outside_share_trend": _outside_trend, "conduct_counts": _bar_counts, "method_counts": _bar_counts,
+    "conduct_trend": _line_counts, "conduct_cooccurrence": _heatmap_counts, "company_conduct": _bar_counts,
+    "outcome_mix_filed_with": _outcome_mix, "outcome_mix_submission_medium": _outcome_mix,
+    "channel_timeliness_filed_with": _timeliness, "channel_timeliness_submission_medium": _timeliness,
+    "channel_flow": _sankey,
+}
+
+
+def suppress_figure(fig: go.Figure, name: str, frame: pd.DataFrame, k: int) -> go.Figure:
+    """Copy of ``fig`` (catalogue chart ``name`` drawn from ``frame``) with counts 1..k-1
+    suppressed as described in the module docstring. Raises ``KeyError`` for a chart
+    without a suppression rule, so a new catalogue chart cannot be exported unprotected."""
+    rule = SUPPRESSORS[name]
+    out = go.Figure(fig)
+    rule(out, frame, k)
+    return out
+
+
+# ---- title, subtitle, footnote --------------------------------------------------------------
+
+
+def text_width(text: str, size: float) -> float:
+    """Rough rendered width in px: CJK and full-width characters ≈ 1 em, others ≈ 0.56 em."""
+    return sum(size * (1.0 if ord(ch) >= 0x2E80 else 0.56) for ch in text)
+
+
+def wrap(text: str, max_px: float, size: float) -> list[str]:
+    """Split ``text`` into lines no wider than ``max_px`` (at spaces; anywhere in CJK runs)."""
+    lines, cur = [], ""
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if ord(ch) >= 0x2E80 or ch == " ":
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    for tok in tokens:
+        if cur and text_width(cur + tok, size) > max_px:
+            lines.append(cur.rstrip())
+            cur = tok.lstrip()
+        else:
+            cur += tok
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return lines or [""]
+
+
+def n_text(built: BuiltChart, lang: str, opts: ExportOptions) -> str:
+    """"6,810 complaints" / "6,810 条投诉" (or "<5 …" when suppressed)."""
+    n = count_text(built.n, opts.k, suppress=opts.suppress)
+    if built.spec.unit == "complaints":
+        return f"{n} complaints" if lang == "en" else f"{n} 条投诉"
+    return f"{n} incidents" if lang == "en" else f"{n} 个催收事件"
+
+
+def footnote_lines(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -> list[str]:
+    """Footnote sentences of an exported chart, in order."""
+    lang, spec = ctx.lang, built.spec
+    out = []
+    if spec.has_rule_flags:
+        rules = chart_rule_ids(spec, built.frame, ctx)
+        out.append(t("x_unreviewed", lang, rules=", ".join(rules)) if rules else t("x_unreviewed_none", lang))
+    if spec.time_coverage:
+        pct = ctx.exact_time_share()
+        if pct is not None:
+            out.append(t("x_time_coverage", lang, pct=f"{pct:.1f}%",
+                         exact=count_text(ctx.kpis["exact_time_incident_count"], opts.k, suppress=opts.suppress),
+                         total=count_text(ctx.kpis["incident_count"], opts.k, suppress=opts.suppress)))
+    if opts.suppress:
+        out.append(t("x_suppressed", lang, k=opts.k, km1=opts.k - 1))
+    out.append(t("x_allegations", lang) + " " + t("x_made", lang, date=ctx.day.isoformat()))
+    return out
+
+
+def subtitle_lines(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -> list[str]:
+    """Subtitle sentences: filter and n, then sources with date spans."""
+    return [t("x_filter", ctx.lang, desc=ctx.filter_text) + " · " + t("x_n", ctx.lang, n=n_text(built, ctx.lang, opts)),
+            t("x_sources", ctx.lang, sources=ctx.source_text())]
+
+
+def _esc(s: str) -> str:
+    return html.escape(s, quote=False)
+
+
+def _label_px(values, size: float = 13) -> float:
+    vals = [str(v) for v in values if v is not None]
+    return max((text_width(v, size) for v in vals), default=0)
+
+
+def decorate(fig: go.Figure, built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -> go.Figure:
+    """Copy of ``fig`` sized ``opts.width`` wide with title + subtitle above the plot and
+    the footnote below it, all inside the image. The plot area keeps the height it has in
+    the UI, so annotations placed in plot fractions stay where the builder put them."""
+    out = go.Figure(fig)
+    lay = fig.layout
+    width = opts.width
+    h0 = lay.height or 450
+    t0 = lay.margin.t if lay.margin.t is not None else 60
+    b0 = lay.margin.b if lay.margin.b is not None else 10
+    trace_types = {tr.type for tr in fig.data}
+    # Space below the plot for tick labels and the axis title.
+    if "sankey" in trace_types:
+        axis_space = 12
+    elif lay.xaxis.tickangle not in (None, 0):
+        xs = fig.data[0].x if fig.data and fig.data[0].x is not None else []
+        axis_space = 34 + _label_px(xs) * math.sin(math.radians(abs(lay.xaxis.tickangle)))
+    else:
+        axis_space = 58
+    axis_space = max(axis_space, b0)
+    plot_h = max(220, h0 - t0 - axis_space)
+    # Left margin: y tick labels (category labels of horizontal bars / heatmaps) + y title.
+    left = 16
+    if "sankey" not in trace_types:
+        ylabels = []
+        for tr in fig.data:
+            y = getattr(tr, "y", None)
+            if y is not None and any(isinstance(v, str) for v in y):
+                ylabels.extend(y)
+        left = (_label_px(ylabels) + 14) if ylabels else 52
+        if lay.yaxis.title.text:
+            left += 24
+    left = min(left, width * 0.45)
+
+    wrap_px = width - 40
+    title = lay.title.text or ""
+    subs = [ln for s in subtitle_lines(built, ctx, opts) for ln in wrap(s, wrap_px, 12.5)]
+    foots = [ln for s in footnote_lines(built, ctx, opts) for ln in wrap(s, wrap_px, 11.5)]
+    header_h = 16 + 26 + 17 * len(subs) + 10
+    legend_h = 0
+    legend_vertical = lay.legend.orientation == "v"
+    if lay.showlegend is not False and not legend_vertical:
+        names = [tr.name for tr in fig.data if tr.name and tr.showlegend is not False]
+        if len(names) > 1 or (names and lay.showlegend):
+            total = sum(46 + text_width(n, 13) for n in names)
+            legend_h = 24 * max(1, math.ceil(total / (width - left - 30))) + 6
+    top_extra = 22 if any(s.yref == "paper" and (s.y1 or 0) > 1 for s in lay.shapes) else 0
+    t_new = header_h + legend_h + top_extra + 8
+    foot_h = 17 * len(foots) + 14
+    b_new = axis_space + foot_h
+    out.update_layout(width=width, height=int(t_new + plot_h + b_new), font={"family": FONT_FAMILY},
+                      margin={"t": t_new, "b": b_new, "l": left, "r": max(30, lay.margin.r or 0)},
+                      title={"text": ""})
+    # Title and subtitle as annotations anchored to the top-left of the image (multi-line
+    # titles are placed unreliably by plotly), the footnote to the bottom-left.
+    common = {"xref": "paper", "yref": "paper", "x": 0, "xanchor": "left", "xshift": -(left - 12),
+              "showarrow": False, "align": "left"}
+    out.add_annotation(text=f"<b>{_esc(title)}</b>", y=1, yanchor="top", yshift=t_new - 12,
+                       font={"size": 18, "color": "#1f2d3d", "family": FONT_FAMILY}, **common)
+    out.add_annotation(text="<br>".join(_esc(s) for s in subs), y=1, yanchor="top", yshift=t_new - 42,
+                       font={"size": 12.5, "color": "#444", "family": FONT_FAMILY}, **common)
+    if legend_h:
+        out.update_layout(legend={"y": 1.0 + (top_extra + 4) / plot_h, "yanchor": "bottom",
+                                  "x": 0, "xanchor": "left"})
+    out.add_annotation(text="<br>".join(_esc(s) for s in foots), y=0, yanchor="top", yshift=-axis_space,
+                       font={"size": 11.5, "color": "#555", "family": FONT_FAMILY}, **common)
+    return out
+
+
+def export_figure(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -> go.Figure | None:
+    """The figure of ``built`` as exported: suppressed (when ``opts.suppress``) and
+    decorated. None when the chart has nothing to draw."""
+    if built.figure is None:
+        return None
+    fig = suppress_figure(built.figure, built.spec.name, built.frame, opts.k) if opts.suppress else built.figure
+    if built.spec.name.startswith("channel_timeliness_"):
+        # The UI's "auto" text position runs long labels off the right edge in print.
+        fig = go.Figure(fig)
+        fig.update_traces(textposition="inside", insidetextanchor="start", selector={"type": "bar"})
+    return decorate(fig, built, ctx, opts)
