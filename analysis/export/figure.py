@@ -107,7 +107,16 @@ def _timeliness(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
 def _sankey(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
     for tr in fig.data:
         if tr.type == "sankey":
-            tr.link.value = [0 if is_small(v, k) else v for v in _arr(tr.link.value)]
+            vals = [0 if is_small(v, k) else v for v in _arr(tr.link.value)]
+            if any(vals):
+                tr.link.value = vals
+            else:  # every flow is small: plotly cannot draw a flow chart without a flow
+                fig.data = [t for t in fig.data if t.type != "sankey"]
+                fig.update_xaxes(visible=False)
+                fig.update_yaxes(visible=False)
+                fig.add_annotation(text=f"{mark(k)}", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                                   font={"size": 28, "color": "#888"})
+                return
 
 
 SUPPRESSORS = {

@@ -1,0 +1,91 @@
+"""Export engine with the browser: one module-scoped renderer for every test here."""
+import io
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import date
+
+import pytest
+from PIL import Image, ImageStat
+
+from analysis.db import connect_read_only
+from analysis.export.context import ExportOptions
+from analysis.export.engine import export_chart
+from analysis.export.render import Renderer
+from analysis.export.report import build_report_pack
+from analysis.filters import Filter
+from tests.helpers import build_tiny_db
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    c = connect_read_only(build_tiny_db(tmp_path_factory.mktemp("render") / "tiny.duckdb"))
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    with Renderer() as r:
+        yield r
+
+
+def test_png__valid_2x_not_blank(con, renderer):
+    f = export_chart(con, "conduct_counts", Filter(), "zh", "png", renderer=renderer)
+    assert f.data[:8] == b"\x89PNG\r\n\x1a\n" and f.mime == "image/png"
+    im = Image.open(io.BytesIO(f.data)).convert("L")
+    assert im.size[0] == 2 * ExportOptions().width
+    assert ImageStat.Stat(im).var[0] > 100  # not a blank image
+
+
+def test_svg__parses_and_keeps_cjk_text(con, renderer):
+    f = export_chart(con, "conduct_counts", Filter(), "zh", "svg", renderer=renderer)
+    root = ET.fromstring(f.data)
+    texts = " ".join("".join(e.itertext()) for e in root.iter(f"{SVG_NS}text"))
+    for s in ("各类不当行为的投诉数", "投诉", "爆通讯录", "筛选：全部记录", "<5", "小数抑制", "US-TIME-01"):
+        assert s in texts, s
+    assert "Noto Sans CJK SC" in f.data.decode()
+
+
+def test_pdf__valid(con, renderer, tmp_path):
+    f = export_chart(con, "time_heatmap_us", Filter(), "en", "pdf", renderer=renderer)
+    assert f.data.startswith(b"%PDF")
+    p = tmp_path / "c.pdf"
+    p.write_bytes(f.data)
+    info = subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info)
+    text = subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True, check=True).stdout
+    assert "US-TIME-" in text and "Incidents by hour and weekday" in text  # (pdftotext drops Type 3 digits)
+
+
+@pytest.mark.parametrize("lang,sections", [
+    ("zh", ["不当催收：投诉数据说明了什么", "筛选条件", "数据来源", "目录", "每月投诉数", "方法说明", "各行为代码的含义",
+            "标记所依据的规则", "时间与投诉正文的覆盖情况", "注意事项", "小数抑制"]),
+    ("en", ["Improper debt collection: what the complaints show", "Filters", "Data sources", "Contents",
+            "Complaints per month", "Method", "What each conduct code means", "Rules the flags rest on",
+            "Coverage of times and narratives", "Caveats", "Small numbers"]),
+])
+def test_report_pack__contents_and_sections(con, renderer, tmp_path, lang, sections):
+    seen = []
+    name, data = build_report_pack(con, Filter(), lang, renderer=renderer, day=date(2026, 11, 29),
+                                   progress=lambda f, m: seen.append(f))
+    assert name == f"collection-watch_report-pack_2026-11-29_{lang}.zip"
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    names = z.namelist()
+    assert f"charts/methods_conduct/collection-watch_methods_conduct_conduct-counts_2026-11-29_{lang}.png" in names
+    assert sum(n.endswith(".svg") for n in names) == sum(n.endswith(".png") for n in names) >= 10
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(z.read(f"collection-watch_report_data_2026-11-29_{lang}.xlsx")))
+    assert wb.sheetnames[0] == "About 说明" and len(wb.sheetnames) == 17
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(z.read(f"collection-watch_report_2026-11-29_{lang}.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    for s in sections:
+        assert "".join(s.split()) in flat, s
