@@ -190,3 +190,29 @@ def test_classify_cli__writes_rows_and_rejects_missing_column(tmp_path):
 def test_classify_cases__consumer_side_and_recipient_context(text, methods, recipients, conducts):
     r = classify_narrative(text, "en", "US")
     assert (r.methods, r.recipients, r.conducts) == (methods, recipients, conducts)
+
+
+# Actor model (patterns/en.toml [actor]): the consumer's own contacts, requests and promises
+# are no collection contact; the collector's contacts stay.
+@pytest.mark.parametrize("text,methods,conducts,recipients", [
+    ("I tried calling several times but nobody answered.", (), (), ()),
+    ("I have repeatedly reached out to the law firm and have left voicemail messages.", (), (), ()),
+    ("I phoned them twice. Called again on Friday.", (), (), ()),
+    ("They promised they would have the attorney call me back or email me.", (), (), ()),
+    ("I would like to be contacted by a representative via phone or email.", (), (), ()),
+    ("Every month I get an email from the credit bureau.", (), (), ()),
+    ("I request that no telephone contact be made to my place of employment.", (), (), ()),
+    ("This information was communicated repeatedly to the creditor.", (), (), ()),
+    ("I reached out to them when my daughter was in hospital.", (), (), ()),
+    ("They called me three times.", ("phone_call",), (), ("debtor",)),
+    ("I was called at work.", ("phone_call",), ("EMPLOYER_CONTACT",), ("debtor",)),
+    ("I keep getting calls every day.", ("phone_call",), (), ("debtor",)),
+    ("They left me a voicemail.", ("voicemail",), (), ("debtor",)),
+    ("I am constantly being harassed by their calls.", ("phone_call",), ("FREQ_EXCESSIVE_CALLS",), ("debtor",)),
+    ("I asked them to stop calling my parents and they won't stop.", (), (), ("family",)),
+    ("My relatives told the company to not call back but they still do.", ("phone_call",), ("CEASE_IGNORED",), ("debtor",)),
+    ("I have continued to receive calls from them irregardless of their promise to cease.", ("phone_call",), ("CEASE_IGNORED",), ("debtor",)),
+])
+def test_classify_cases__actor_model(text, methods, conducts, recipients):
+    r = classify_narrative(text, "en", "US")
+    assert (r.methods, r.conducts, r.recipients) == (methods, conducts, recipients)

@@ -228,15 +228,113 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     flags.append("negated")
                 if p.irrealis and _irrealis(doc, pk, m.start()):
                     flags.append("irrealis")
-                if kind == "recipient" and pk.recipient_before is not None and not (
-                        pk.recipient_before.search(scan, max(doc.sent_starts[doc.sent(m.start())], m.start() - 60), m.start())
-                        or pk.recipient_after.match(scan, m.end(), min(len(scan), m.end() + 130))):
-                    flags.append("no_contact_verb")
+                if not flags and p.actor and pk.lex:
+                    af = _actor_flag(doc, pk, m.start(), m.end())
+                    if af:
+                        flags.append(af)
+                if p.attach is not None and not flags and not _attached(doc, pk, p, m):
+                    flags.append("unattached")
+                if kind == "recipient" and pk.recipient_before is not None and not flags:
+                    rb = pk.recipient_before.search(
+                        scan, max(doc.sent_starts[doc.sent(m.start())], m.start() - 60), m.start())
+                    if rb is not None and pk.lex and not _SPEECH_VERB.match(rb.group(0)) and _consumer_act(doc, pk, rb.start(), rb.start() + 1,
+                                                              verb=True):
+                        rb = None  # "when I reached out to them amid my daughter ..."
+                    if not (rb or pk.recipient_after.match(scan, m.end(), min(len(scan), m.end() + 130))):
+                        flags.append("no_contact_verb")
+                    elif pk.lex and _in_request(doc, pk, m.start(), presupposed_ok=True):
+                        flags.append("in_request")
                 out.append(_M(p, m.start(), m.end(), m.groupdict(), pk, tuple(flags)))
     return out
 
 
 _THREAD_SPAN = 600
+# "I told them my employer doesn't allow calls": the recipient is no object of a speech verb
+_SPEECH_VERB = re.compile(r"(?:told|tell|telling|inform\w*|ask\w*)\b")
+
+
+def _last_subject(pk: LangPack, seg: str):
+    last = None
+    for sm in pk.lex["subject"].finditer(seg):
+        last = sm
+    return last
+
+
+def _consumer_act(doc: _Doc, pk: LangPack, start: int, end: int,
+                  verb: bool | None = None) -> bool:
+    """The contact word at [start, end) is the consumer's own act (see ``[actor]`` in
+    patterns/en.toml): its subject is I/we (directly, through coordination, or elided after a
+    sentence whose subject was I/we) and it is no passive or reception ("I was called",
+    "I received a call") and no contact verb with object me/us ("called me")."""
+    lex = pk.lex
+    scan = doc.text_for(pk)
+    si = doc.sent(start)
+    ss = doc.sent_starts[si]
+    seg = scan[max(ss, start - 200):start]
+    is_verb = verb if verb is not None else lex["verb"].fullmatch(scan, start, end) is not None
+    if is_verb and lex["object_me"].match(scan, end, min(len(scan), end + 30)):
+        return False
+    last = _last_subject(pk, seg)
+    if last is None:
+        if not is_verb or si == 0 or not lex["tail_verb"].fullmatch(seg):
+            return False
+        prev = _last_subject(pk, scan[doc.sent_starts[si - 1]:ss])
+        return prev is not None and prev.group("me") is not None
+    if last.group("me") is None:
+        return False
+    tail = lex["coord"].split(seg[last.end():])[-1]
+    if is_verb:
+        if scan[end - 2:end] == "ed" and lex["passive"].search(tail):
+            return False
+        return lex["tail_verb"].fullmatch(tail) is not None
+    return lex["tail_noun"].fullmatch(tail) is not None
+
+
+def _in_request(doc: _Doc, pk: LangPack, start: int, presupposed_ok: bool = False) -> bool:
+    """The mention sits inside a request, promise or condition ("I would like to be contacted
+    via phone or email", "if your offices attempt telephone communication"). With
+    ``presupposed_ok`` a request to stop ("asked them to stop calling my parents") is no
+    request scope: it presupposes the contact."""
+    lex = pk.lex
+    scan = doc.text_for(pk)
+    lo = max(doc.sent_starts[doc.sent(start)], start - 150)
+    cue = None
+    for cm in lex["request_cue"].finditer(scan, lo, start):
+        cue = cm
+    if cue is None:
+        return False
+    between = scan[cue.end():start]
+    if lex["request_stop"].search(between):
+        return False
+    if presupposed_ok and lex["request_presupposed"].search(between):
+        return False
+    return True
+
+
+def _actor_flag(doc: _Doc, pk: LangPack, start: int, end: int) -> str | None:
+    scan = doc.text_for(pk)
+    if _consumer_act(doc, pk, start, end):
+        return "by_consumer"
+    if _in_request(doc, pk, start):
+        return "in_request"
+    if pk.lex["not_collector_after"].match(scan, end, min(len(scan), end + 80)):
+        return "not_collector"
+    return None
+
+
+def _attached(doc: _Doc, pk: LangPack, p: Pattern, m: re.Match) -> bool:
+    """A vague intensity cue ("repeatedly", "constantly") counts only when a contact word
+    (``attach``) of the collector stands in its clause within ``attach_window`` characters."""
+    scan = doc.text_for(pk)
+    lo = max(doc.clause_start(m.start()), m.start() - p.attach_window)
+    i = bisect.bisect_right(doc.clause_starts, m.end())
+    hi = min(doc.clause_starts[i] if i < len(doc.clause_starts) else len(scan),
+             m.end() + p.attach_window)
+    for am in p.attach.finditer(scan, lo, hi):
+        if not pk.lex or not (_consumer_act(doc, pk, am.start(), am.end())
+                              or _in_request(doc, pk, am.start())):
+            return True
+    return False
 
 
 def _in_consumer_thread(p: Pattern, scan: str, m: re.Match, earlier: list[_M]) -> bool:
@@ -540,14 +638,26 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     if not active_meth:
         # what the collector "said" in a conversation the consumer started (after "I called
         # them", "I wrote to them") is no collection contact
-        own = min((m.start for m in meth if "by_consumer" in m.flags), default=None)
+        own = min((m.start for m in meth if m.flags and m.flags[0] in (
+            "by_consumer", "in_request")), default=None)
         for pk in packs:
+            if "own_contact" in pk.lex:
+                oc = pk.lex["own_contact"].search(doc.text_for(pk))
+                if oc is not None and (own is None or oc.start() < own):
+                    own = oc.start()
             sm = pk.speech.search(doc.text_for(pk))
             if sm and (own is None or sm.start() < own):
                 fallback.append(("phone_call", sm.start(), sm.end(), f"{pk.lang}.method.fallback.speech"))
                 break
-        if not fallback and conduct_ev:
-            first = min((e for es in conduct_ev.values() for e in es), key=lambda e: e.start)
+        # only a conduct cue that is itself about a contact (not a vague "repeatedly")
+        attach_ids = {c.p.id for c in cond if c.p.attach is not None}
+        cands = [e for es in conduct_ev.values() for e in es if e.pattern_id not in attach_ids]
+        pcue = {pk.lang: pk.lex.get("phone_cue") for pk in packs}
+        cands = [e for e in cands if pcue.get(e.pattern_id.split(".")[0]) is None
+                 or pcue[e.pattern_id.split(".")[0]].search(
+                     low, doc.sent_starts[doc.sent(e.start)], doc.sent_end(e.start))]
+        if not fallback and cands:
+            first = min(cands, key=lambda e: e.start)
             fallback.append(("phone_call", first.start, first.end,
                              f"{language}.method.fallback.conduct"))
     for m in active_meth:

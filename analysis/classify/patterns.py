@@ -46,6 +46,9 @@ class Pattern:
     count_kind: str = ""
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
+    actor: bool = False
+    attach: re.Pattern | None = None
+    attach_window: int = 60
 
     def prefilter(self, low: str) -> bool:
         """True when one of the keywords occurs in the lower-cased text (or none are given)."""
@@ -75,6 +78,7 @@ class LangPack:
     all_keywords: frozenset = frozenset()
     recipient_before: re.Pattern | None = None
     recipient_after: re.Pattern | None = None
+    lex: dict = field(default_factory=dict)
 
 
 _KIND_LIST = {"method": "method", "recipient": "recipient", "debt_issue": "debt_issue",
@@ -151,6 +155,9 @@ def load_pack(lang: str) -> LangPack:
                 extra_rules=tuple(raw.get("extra_rules", ())),
                 per=raw.get("per", ""), count_kind=raw.get("kind", ""),
                 examples=tuple(raw.get("examples", ())), counter=tuple(raw.get("counter", ())),
+                actor=bool(raw.get("actor", False)),
+                attach=_compile(raw["attach"], flags, pid) if raw.get("attach") else None,
+                attach_window=int(raw.get("attach_window", 60)),
             ))
     lex = data["lexicon"]
     ctx = {k: _compile(v, flags, f"{lang}.time_context.{k}")
@@ -170,6 +177,7 @@ def load_pack(lang: str) -> LangPack:
                           if "recipient_context_before" in lex else None),
         recipient_after=(_compile(lex["recipient_context_after"], flags, "recipient_context_after")
                          if "recipient_context_after" in lex else None),
+        lex={k: _compile(v, flags, f"{lang}.actor.{k}") for k, v in data.get("actor", {}).items()},
     )
 
 
