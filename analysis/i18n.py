@@ -193,6 +193,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_pdf": ("PDF", "PDF"),
     "download_xlsx": ("XLSX", "XLSX"),
     "download_suppress": ("Suppress counts below 5", "隐藏小于 5 的计数"),
+    "suppress_help": ("For downloads and the report pack: counts from 1 to 4 become \"<5\" so no person can be "
+                      "singled out from a published figure. The charts on screen always show exact numbers.",
+                      "用于下载和报告包：1 至 4 的计数显示为“<5”，避免从公开数字中识别出个人。屏幕上的图表始终显示准确数字。"),
     "report_pack": ("Report pack (ZIP)", "报告包（ZIP）"),
     "report_building": ("Building the report pack…", "正在生成报告包……"),
     "r_title": ("Improper debt collection: what the complaints show", "不当催收：投诉数据说明了什么"),

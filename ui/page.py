@@ -16,7 +16,13 @@ import streamlit as st
 
 from analysis import codes
 from analysis.charts import CHART_BY_NAME, build_chart
+from analysis.export.context import MIME, ExportOptions
+from analysis.export.context import file_name as export_file_name
+from analysis.export.engine import export_chart
+from analysis.export.render import shared_renderer
+from analysis.export.report import build_report_pack
 from analysis.exports import to_csv_bytes
+from analysis.db import read_cursor
 from analysis.filters import Filter, FilterError, describe
 from analysis.i18n import t
 from analysis.ingest.cfpb import COLLECTION_PRODUCTS
@@ -42,6 +48,7 @@ class PageContext:
     flt: Filter
     source_names: dict[str, str]
     sources: pd.DataFrame
+    suppress: bool = True
 
     def describe(self) -> str:
         """The filter in words, in the page language."""
@@ -256,6 +263,9 @@ def page_setup(title_key: str) -> PageContext:
                  format_func=lambda v: t(f"ls_{v}", lang))
     sb.button(t("f_reset", lang), on_click=_reset_filters, key="reset_filters")
     _sync_to_url()
+    sb.divider()
+    suppress = sb.toggle(t("download_suppress", lang), value=True, key="suppress",
+                         help=t("suppress_help", lang))
 
     try:
         flt = Filter(date_from=st.session_state.get("date_from"), date_to=st.session_state.get("date_to"),
@@ -266,19 +276,72 @@ def page_setup(title_key: str) -> PageContext:
     shown = set(flt.source) if flt.source else set(sources["source"])
     if sources[sources["source"].isin(shown)]["is_synthetic"].astype(bool).any():
         st.warning(t("demo_banner", lang), icon=":material/science:")
-    return PageContext(lang, flt, names, sources)
+    ctx = PageContext(lang, flt, names, sources, suppress)
+    report_pack_controls(ctx)
+    return ctx
+
+
+EXPORT_FORMATS = ("png", "svg", "pdf", "xlsx", "csv")
+
+
+def _export_data(name: str, flt: Filter, lang: str, fmt: str, suppress: bool):
+    """Callable for a download button: builds the file only on click, outside the script
+    run, on its own cursor of the current database version."""
+    def build() -> bytes:
+        con, _fp, _path = connection()
+        cur = read_cursor(con)
+        try:
+            out = export_chart(cur, name, flt, lang, fmt, options=ExportOptions(suppress=suppress))
+        finally:
+            cur.close()
+        return out.data if out is not None else b""
+    return build
 
 
 def chart_block(ctx: PageContext, fig: go.Figure, data: pd.DataFrame, *, n_text: str, name: str) -> None:
-    """Show a chart with its caption (filter, n, sources) and a CSV download of its data.
+    """Show a chart with its caption (filter, n, sources) and its downloads: the data as
+    CSV and XLSX, the chart as PNG, SVG and PDF (built on click by the export engine, with
+    title, filter, n, sources and footnotes inside; small counts suppressed unless the
+    sidebar switch is off).
 
-    ``name`` is a stable id used in the widget key and the file name.
+    ``name`` is the catalogue chart id (analysis.charts), used in widget keys and file names.
     """
     st.plotly_chart(fig, key=f"chart_{name}", config={"displaylogo": False})
     st.caption(t("caption", ctx.lang, desc=ctx.describe(), n=n_text, sources=ctx.source_text()))
-    st.download_button(t("download_csv", ctx.lang), data=to_csv_bytes(data),
-                       file_name=f"collection-watch_{name}_{ctx.lang}_{date.today():%Y%m%d}.csv",
-                       mime="text/csv", key=f"dl_{name}", on_click="ignore")
+    spec = CHART_BY_NAME.get(name)
+    if spec is None:  # not a catalogue chart: plain CSV of the frame
+        st.download_button(t("download_csv", ctx.lang), data=to_csv_bytes(data),
+                           file_name=f"collection-watch_{name}_{ctx.lang}_{date.today():%Y%m%d}.csv",
+                           mime="text/csv", key=f"dl_{name}", on_click="ignore")
+        return
+    cols = st.columns(len(EXPORT_FORMATS), gap="small", width=560)
+    for col, fmt in zip(cols, EXPORT_FORMATS):
+        label = t("download_csv", ctx.lang) if fmt == "csv" else t(f"download_{fmt}", ctx.lang)
+        col.download_button(label, data=_export_data(name, ctx.flt, ctx.lang, fmt, ctx.suppress),
+                            file_name=export_file_name(spec.page, name, ctx.lang, fmt, date.today()),
+                            mime=MIME[fmt], key=f"dl_{name}_{fmt}", on_click="ignore", icon=":material/download:")
+
+
+def report_pack_controls(ctx: PageContext) -> None:
+    """Sidebar: build the report pack (every chart of every page, data, PDF report) for the
+    current filters and language, with a progress bar; then offer it for download."""
+    key = (ctx.flt, ctx.lang, ctx.suppress)
+    if st.sidebar.button(t("report_pack", ctx.lang), key="build_report_pack", icon=":material/inventory_2:"):
+        bar = st.progress(0.0, t("report_building", ctx.lang))
+        con, _fp, _path = connection()
+        cur = read_cursor(con)
+        try:
+            name, data = build_report_pack(cur, ctx.flt, ctx.lang, options=ExportOptions(suppress=ctx.suppress),
+                                           renderer=shared_renderer(),
+                                           progress=lambda f, m: bar.progress(min(1.0, f), f"{t('report_building', ctx.lang)} {m}"))
+        finally:
+            cur.close()
+        bar.empty()
+        st.session_state["report_pack"] = (key, name, data)
+    stored = st.session_state.get("report_pack")
+    if stored and stored[0] == key:
+        st.sidebar.download_button(t("report_pack", ctx.lang) + " ↓", data=stored[2], file_name=stored[1],
+                                   mime="application/zip", key="dl_report_pack", on_click="ignore", type="primary")
 
 
 def show_chart(ctx: PageContext, name: str, kpis: dict) -> bool:
