@@ -70,6 +70,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "n_complaints": ("{n:,} complaints", "{n:,} 条投诉"),
     "n_incidents": ("{n:,} incidents", "{n:,} 个催收事件"),
     "download_csv": ("Download data (CSV)", "下载数据（CSV）"),
+    "download_help": ("Download this chart as {fmt} (data files: UTF-8 with BOM for CSV; filter, n and sources "
+                      "in a header block)", "下载该图表（{fmt}）：CSV 为带 BOM 的 UTF-8；文件头注明筛选条件、样本数和来源"),
     "chart_empty": ("Nothing to chart for these filters.", "该筛选条件下没有可绘制的数据。"),
     "count": ("Count", "数量"),
     "complaints": ("Complaints", "投诉数"),

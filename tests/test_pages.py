@@ -76,7 +76,7 @@ def test_overview__filtered_numbers_match_filter(app, db_path):
     assert metrics["Complaints"] == "41"
     assert metrics["With improper conduct"] == "100.0%"
     assert metrics["Outside permitted hours"] == "–"  # CFPB has no clock times
-    assert [b.label for b in at.get("download_button")] == ["PNG", "SVG", "PDF", "XLSX", "Download data (CSV)"]
+    assert [b.label for b in at.get("download_button")] == ["PNG", "SVG", "PDF", "XLSX", "CSV"]
     # With narrative labels too, the count is the union of both sources, counted in the database directly.
     with db.connect_read_only(db_path) as con:
         union = db.read_cursor(con).execute("""

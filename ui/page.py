@@ -316,10 +316,10 @@ def chart_block(ctx: PageContext, fig: go.Figure, data: pd.DataFrame, *, n_text:
         return
     cols = st.columns(len(EXPORT_FORMATS), gap="small", width=560)
     for col, fmt in zip(cols, EXPORT_FORMATS):
-        label = t("download_csv", ctx.lang) if fmt == "csv" else t(f"download_{fmt}", ctx.lang)
-        col.download_button(label, data=_export_data(name, ctx.flt, ctx.lang, fmt, ctx.suppress),
+        col.download_button(fmt.upper(), data=_export_data(name, ctx.flt, ctx.lang, fmt, ctx.suppress),
                             file_name=export_file_name(spec.page, name, ctx.lang, fmt, date.today()),
-                            mime=MIME[fmt], key=f"dl_{name}_{fmt}", on_click="ignore", icon=":material/download:")
+                            mime=MIME[fmt], key=f"dl_{name}_{fmt}", on_click="ignore", icon=":material/download:",
+                            help=t("download_help", ctx.lang, fmt=fmt.upper()))
 
 
 def report_pack_controls(ctx: PageContext) -> None:
