@@ -7,6 +7,7 @@ import getpass
 import hashlib
 import io
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -131,6 +132,7 @@ def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile
     records: list[tuple[int, list[str]]] = []
     bad: list[tuple[int, list[str], str]] = []
     n = len(header)
+    any_bad_bytes = _SURROGATE.search(text) is not None  # one scan instead of one per field
     row_number = 0
     try:
         for fields in reader:
@@ -140,7 +142,7 @@ def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile
                 continue
             if len(fields) != n:
                 bad.append((row_number, fields, f"expected {n} fields as in the header, found {len(fields)}"))
-            elif any(_has_surrogate(f) for f in fields):
+            elif any_bad_bytes and any(_has_surrogate(f) for f in fields):
                 bad.append((row_number, [_visible(f) for f in fields],
                             f"bytes that are not valid {enc} text"))
             else:
@@ -148,6 +150,9 @@ def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile
     except csv.Error as err:
         bad.append((row_number + 1, [], f"unreadable CSV from here on: {err}"))
     return DelimitedFile(header, records, bad, enc)
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _has_surrogate(s: str) -> bool:
