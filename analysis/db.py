@@ -94,6 +94,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and public view if missing, and (re)load the code labels."""
     for t in schema.TABLES:
         con.execute(t.ddl())
+    from analysis.ingest.common import upgrade_schema  # columns appended to existing tables
+    upgrade_schema(con)
     for v in schema.VIEWS:
         con.execute(schema.view_sql(v))
     con.execute("DELETE FROM code_labels")

@@ -46,8 +46,13 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
     n_labels = n_incidents = 0
     for start in range(0, len(rows), _BATCH):
         batch = rows[start:start + _BATCH]
-        results = classify_many([r[1] or "" for r in batch], [r[2] for r in batch],
-                                [r[3] if r[3] in TIME_WINDOW_RULES else None for r in batch])
+        # Classify each distinct (text, language, jurisdiction) once: templated or repeated
+        # narratives (intake logs, form letters) are common and the classifier is the cost.
+        keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
+        unique = list(dict.fromkeys(keys))
+        by_key = dict(zip(unique, classify_many([k[0] for k in unique], [k[1] for k in unique],
+                                                [k[2] for k in unique])))
+        results = [by_key[k] for k in keys]
         labels, incidents = _to_frames([r[0] for r in batch], results)
         if len(labels):
             con.register("_nl", labels)
