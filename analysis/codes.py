@@ -35,8 +35,8 @@ class Code:
 # (Okabe-Ito first, then Tableau-like extensions).
 _PALETTE = [
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-    "#000000", "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#E377C2",
-    "#2CA02C", "#FF7F0E", "#1F77B4", "#D62728", "#393B79", "#637939",
+    "#000000", "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#6A3D9A", "#FB9A99",
+    "#B2DF8A", "#FDBF6F", "#CAB2D6", "#A6761D", "#E31A1C", "#393B79",
 ]
 
 CODE_LISTS: dict[str, list[Code]] = {

@@ -26,8 +26,37 @@ def _layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = Tru
     return fig
 
 
+def _pct_text(v: float) -> str:
+    """Percent for labels: "<0.1%" rather than a misleading "0.0%" for a tiny non-zero share."""
+    return "<0.1%" if 0 < v < 0.05 else f"{v:.1f}%"
+
+
+def _with_month_gaps(df: pd.DataFrame, month_col: str, keys: list[str] | None = None) -> pd.DataFrame:
+    """Insert empty rows for months missing *between* covered months, so lines break
+    instead of bridging a stretch the data does not cover (e.g. two exports years apart)."""
+    if df.empty:
+        return df
+    months = pd.to_datetime(df[month_col])
+    full = pd.date_range(months.min(), months.max(), freq="MS")
+    if len(full) == months.nunique() and not keys:
+        return df
+    if keys:
+        parts = []
+        for key, sub in df.groupby(keys, sort=False):
+            sub = sub.set_index(pd.to_datetime(sub[month_col])).reindex(full)
+            sub[month_col] = sub.index
+            for k, v in zip(keys, key if isinstance(key, tuple) else (key,)):
+                sub[k] = v
+            parts.append(sub.reset_index(drop=True))
+        return pd.concat(parts, ignore_index=True)
+    out = df.set_index(months).reindex(full)
+    out[month_col] = out.index
+    return out.reset_index(drop=True)
+
+
 def make_monthly_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Line chart of ``query_complaints_by_month``: all complaints and those with conduct."""
+    df = _with_month_gaps(df, "received_month")
     fig = go.Figure()
     fig.add_scatter(x=df["received_month"], y=df["complaint_count"], mode="lines+markers",
                     name=t("trend_all", lang), line={"color": "#0072B2", "width": 2})
@@ -52,8 +81,9 @@ def make_hour_weekday_heatmap(df: pd.DataFrame, jurisdiction: str, lang: str = "
             .reindex(index=days, columns=range(24)).fillna(0).astype("int64"))
     y_labels = [codes.weekday_label(d, lang) if d else t("day_unknown", lang) for d in days]
     fig = go.Figure(go.Heatmap(
-        z=grid.values, x=list(range(24)), y=y_labels, colorscale="Blues",
-        colorbar={"title": {"text": t("incidents", lang)}},
+        z=grid.values, x=list(range(24)), y=y_labels, colorscale="Blues", zmin=0,
+        zmax=max(5, int(grid.values.max()) if grid.size else 5),
+        colorbar={"title": {"text": t("incidents", lang)}, "tickformat": ",d"},
         hovertemplate="%{y} %{x}:00–%{x}:59<br>%{z}<extra></extra>",
     ))
     rule = TIME_WINDOW_RULES.get(jurisdiction)
@@ -86,7 +116,7 @@ def make_time_coverage_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = go.Figure(go.Bar(
         x=df["incident_count"], y=labels, orientation="h",
         marker_color=[codes.color("time_precision", c) for c in df["time_precision"]],
-        text=[f"{n:,} ({s:.1f}%)" for n, s in zip(df["incident_count"], df["share_pct"])],
+        text=[f"{n:,} ({_pct_text(s)})" for n, s in zip(df["incident_count"], df["share_pct"])],
         textposition="outside", cliponaxis=False,
     ))
     fig.update_xaxes(range=[0, float(df["incident_count"].max() or 1) * 1.25])
@@ -136,8 +166,16 @@ def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str,
     totals = df.groupby(code_col)["complaint_count"].sum().sort_values(ascending=False)
     keep = list(totals.index[:top_n])
     fig = go.Figure()
+    months = pd.date_range(pd.to_datetime(df["received_month"]).min(), pd.to_datetime(df["received_month"]).max(),
+                           freq="MS") if len(df) else []
+    covered = set(pd.to_datetime(df["received_month"]))
     for c in [c for c in codes.codes(list_name) if c in keep]:
-        sub = df[df[code_col] == c]
+        # months covered by the data but without this code are 0; months not covered stay gaps
+        sub = df[df[code_col] == c].set_index(pd.to_datetime(df.loc[df[code_col] == c, "received_month"]))
+        sub = sub.reindex(months)
+        sub["complaint_count"] = [(0 if m in covered else None) if pd.isna(v) else v
+                                  for m, v in zip(sub.index, sub["complaint_count"])]
+        sub["received_month"] = sub.index
         fig.add_scatter(x=sub["received_month"], y=sub["complaint_count"], mode="lines+markers",
                         name=codes.label(list_name, c, lang), line={"color": codes.color(list_name, c)})
     fig.update_xaxes(title=t("month", lang))
@@ -151,8 +189,14 @@ def make_cooccurrence_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     grid = (df.pivot_table(index="conduct_a", columns="conduct_b", values="complaint_count", aggfunc="sum")
             .reindex(index=present, columns=present).fillna(0).astype("int64"))
     labels = [codes.label("conduct", c, lang) for c in present]
-    fig = go.Figure(go.Heatmap(z=grid.values, x=labels, y=labels, colorscale="Oranges",
-                               text=grid.values, texttemplate="%{text}",
+    # The diagonal (a conduct with itself = its own count) would dwarf every pair: keep it
+    # out of the colour scale and show its number in brackets.
+    z = grid.values.astype(float)
+    text = [[(f"({v})" if i == j else str(v)) for j, v in enumerate(row)] for i, row in enumerate(grid.values)]
+    for i in range(len(present)):
+        z[i][i] = float("nan")
+    fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, colorscale="Oranges", zmin=0,
+                               text=text, texttemplate="%{text}",
                                colorbar={"title": {"text": t("complaints", lang)}},
                                hovertemplate="%{y} + %{x}: %{z}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
@@ -199,7 +243,7 @@ def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go
                     + "</extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("share_pct", lang), range=[0, 100], ticksuffix="%")
-    channel_name = t("f_filed_with" if channel == "filed_with" else "f_medium", lang)
+    channel_name = t("ch_filed_with" if channel == "filed_with" else "ch_medium", lang)
     return _layout(fig, t("outcome_mix_title", lang, channel=channel_name), height=max(320, 140 + 40 * len(chans)))
 
 
@@ -215,7 +259,7 @@ def make_channel_timeliness_bar(df: pd.DataFrame, channel: str, lang: str = "en"
                                          for c in d["channel_code"]]))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("timely_rate", lang), range=[0, 105], ticksuffix="%")
-    channel_name = t("f_filed_with" if channel == "filed_with" else "f_medium", lang)
+    channel_name = t("ch_filed_with" if channel == "filed_with" else "ch_medium", lang)
     return _layout(fig, t("channel_summary_title", lang, channel=channel_name),
                    height=max(280, 120 + 40 * len(d)), legend=False)
 

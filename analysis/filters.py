@@ -192,7 +192,10 @@ def describe(flt: Filter, lang: str = "en", source_names: dict[str, str] | None 
         else:
             shown = list(values)
         zh_name, en_name = names[f.name]
-        out.append(f"{zh_name}为{'或'.join(shown)}" if zh else f"{en_name} is {' or '.join(shown)}")
+        if zh:  # 「」 keep names with commas or Latin text readable inside Chinese
+            out.append(f"{zh_name}为" + "、".join(f"「{v}」" for v in shown))
+        else:
+            out.append(f"{en_name} is {' or '.join(shown)}")
     if flt.label_source != "all":
         src = {"structured": ("结构化字段/问题分类", "structured fields / issue codes"),
                "narrative": ("投诉正文", "narratives")}[flt.label_source]

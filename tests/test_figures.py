@@ -80,3 +80,23 @@ def test_make_monthly_trend_and_cooccurrence(con):
     co = figures.make_cooccurrence_heatmap(q.query_conduct_cooccurrence(con, Filter()), "en")
     assert list(co.data[0].x) == ["Contact at inconvenient hours", "Excessive calls", "Contact-list blasting",
                                   "Abusive language"]
+
+
+def test_make_monthly_trend__months_not_covered_are_gaps_not_lines():
+    import pandas as pd
+    df = pd.DataFrame({"received_month": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-05-01"]),
+                       "complaint_count": [3, 4, 5], "improper_complaint_count": [1, 0, 2]})
+    fig = figures.make_monthly_trend(df, "en")
+    ys = list(fig.data[0].y)
+    assert len(ys) == 5 and ys[:2] == [3, 4] and ys[4] == 5
+    assert all(v != v for v in ys[2:4])  # NaN: a break in the line, not a zero
+
+
+def test_make_code_trend__zero_inside_covered_months():
+    import pandas as pd
+    df = pd.DataFrame({"received_month": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-02-01"]),
+                       "conduct_code": ["ABUSIVE_LANGUAGE", "ABUSIVE_LANGUAGE", "CEASE_IGNORED"],
+                       "complaint_count": [2, 1, 4]})
+    fig = figures.make_code_trend(df, "conduct_code", "conduct", "t", "en")
+    by_name = {tr.name: list(tr.y) for tr in fig.data}
+    assert by_name == {"Abusive language": [2, 1], "Request to stop ignored": [0, 4]}

@@ -64,6 +64,6 @@ def test_build_where__unknown_grain():
 def test_describe__both_languages():
     flt = Filter(date_from=date(2023, 1, 1), date_to=date(2023, 6, 30), method=("phone_call", "sms"))
     assert describe(flt, "en") == "received 2023-01-01 to 2023-06-30; method is Phone call or SMS"
-    assert describe(flt, "zh") == "受理日期 2023-01-01 至 2023-06-30；方式为电话或短信"
+    assert describe(flt, "zh") == "受理日期 2023-01-01 至 2023-06-30；方式为「电话」、「短信」"
     assert describe(Filter(), "en") == "all records"
     assert describe(Filter(source=("cfpb",)), "en", {"cfpb": "CFPB"}) == "source is CFPB"

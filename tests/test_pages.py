@@ -74,8 +74,8 @@ def test_overview__filtered_numbers_match_filter(app, db_path):
     metrics = {m.label: m.value for m in at.metric}
     # 38 "Frequent or repeated calls" + 3 "Called before 8am or after 9pm" debt-collection complaints
     assert metrics["Complaints"] == "41"
-    assert metrics["With improper conduct"] == "100.0%"
-    assert metrics["Outside permitted hours"] == "–"  # CFPB has no clock times
+    assert metrics["Improper conduct"] == "100.0%"
+    assert metrics["Outside hours"] == "–"  # CFPB has no clock times
     assert [b.label for b in at.get("download_button")] == ["PNG", "SVG", "PDF", "XLSX", "CSV"]
     # With narrative labels too, the count is the union of both sources, counted in the database directly.
     with db.connect_read_only(db_path) as con:

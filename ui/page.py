@@ -137,13 +137,15 @@ def _bad_filter(err: FilterError, lang: str) -> None:
 
 def _defaults(sources: pd.DataFrame, options: dict[str, list[str]]) -> dict[str, object]:
     """Widget values when the URL says nothing: real sources (demo only when nothing real
-    is loaded), collection-related products, everything else unrestricted."""
+    is loaded), collection-related products of those sources, everything else unrestricted."""
+    default_sources = _default_sources(sources)
+    with_demo = bool(sources[sources["source"].isin(default_sources)]["is_synthetic"].astype(bool).any())
     return {
         "date_from": None, "date_to": None, "label_source": "all",
         **{f: [] for f in LIST_FIELDS},
-        "source": _default_sources(sources),
-        "product": [p for p in options["product"] if p in COLLECTION_PRODUCTS or "演示" in p
-                    or p.lower().startswith("demo")],
+        "source": default_sources,
+        "product": [p for p in options["product"] if p in COLLECTION_PRODUCTS
+                    or (with_demo and ("演示" in p or p.lower().startswith("demo")))],
     }
 
 
@@ -364,10 +366,10 @@ def url_choice(key: str, options: list[str], default: str) -> str:
 
 
 def n_complaints(n: int, lang: str) -> str:
-    """"1,234 complaints" / "1,234 条投诉"."""
-    return t("n_complaints", lang, n=int(n))
+    """"1,234 complaints" (1 complaint) / "1,234 条投诉"."""
+    return t("n_complaint" if int(n) == 1 else "n_complaints", lang, n=int(n))
 
 
 def n_incidents(n: int, lang: str) -> str:
-    """"1,234 incidents" / "1,234 个催收事件"."""
-    return t("n_incidents", lang, n=int(n))
+    """"1,234 incidents" (1 incident) / "1,234 个催收事件"."""
+    return t("n_incident" if int(n) == 1 else "n_incidents", lang, n=int(n))
