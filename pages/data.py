@@ -10,6 +10,7 @@ from analysis.exports import to_csv_bytes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.schema import data_dictionary  # noqa: E402
 from ui.page import page_setup  # noqa: E402
+from ui.tables import show_table  # noqa: E402
 from ui.state import db_path, run_query  # noqa: E402
 
 ctx = page_setup("page_data")
@@ -18,23 +19,23 @@ lang = ctx.lang
 st.subheader(t("sources_title", lang))
 src = run_query("query_sources")
 name_col, note_col = ("name_zh", "note_zh") if lang == "zh" else ("name_en", "note_en")
-st.dataframe(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
-                  "first_received_date", "last_received_date", "last_imported_at", note_col]], hide_index=True)
+show_table(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
+                "first_received_date", "last_received_date", "last_imported_at", note_col]], lang)
 st.markdown(t("import_howto", lang))
 st.code(f"python -m analysis.ingest --format cfpb --db {db_path()} complaints.csv", language="bash")
 
 st.subheader(t("imports_title", lang))
-st.dataframe(run_query("query_imports"), hide_index=True)
+show_table(run_query("query_imports"), lang)
 
 st.subheader(t("tables_title", lang))
-st.dataframe(run_query("query_table_counts"), hide_index=True)
+show_table(run_query("query_table_counts"), lang)
 
 st.subheader(t("quarantine_title", lang))
 q = run_query("query_quarantine")
 if q.empty:
     st.success(t("quarantine_none", lang))
 else:
-    st.dataframe(q, hide_index=True)
+    show_table(q, lang)
     st.download_button(t("download_csv", lang), to_csv_bytes(q), file_name="collection-watch_quarantine.csv",
                        mime="text/csv", key="dl_quarantine", on_click="ignore")
 
@@ -43,13 +44,13 @@ qa = run_query("query_qa_issues")
 if qa.empty:
     st.success(t("qa_none", lang))
 else:
-    st.dataframe(qa, hide_index=True)
+    show_table(qa, lang)
     st.download_button(t("download_csv", lang), to_csv_bytes(qa), file_name="collection-watch_qa_issues.csv",
                        mime="text/csv", key="dl_qa", on_click="ignore")
 
 st.subheader(t("dictionary_title", lang))
 dd = pd.DataFrame(data_dictionary())
 desc_col = "zh" if lang == "zh" else "en"
-st.dataframe(dd[["table", "layer", "column", "type", desc_col]], hide_index=True, height=420)
+show_table(dd[["table", "layer", "column", "type", desc_col]], lang, height=420)
 st.download_button(t("download_csv", lang), to_csv_bytes(dd), file_name="collection-watch_data_dictionary.csv",
                    mime="text/csv", key="dl_dictionary", on_click="ignore")

@@ -11,6 +11,7 @@ from analysis import codes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from ui.highlight import highlight_html  # noqa: E402
 from ui.page import page_setup  # noqa: E402
+from ui.tables import show_table  # noqa: E402
 from ui.state import run_query  # noqa: E402
 
 ctx = page_setup("page_narratives")
@@ -37,11 +38,11 @@ found = run_query("query_narrative_search", ctx.flt, search.strip(), rule or Non
 if found.empty:
     st.info(t("narr_none", lang))
     st.stop()
-st.caption(t("narr_found", lang, n=len(found)))
+st.caption(t("narr_found", lang, n=len(found)) if len(found) < 200 else t("narr_found_more", lang))
 table = found.assign(conducts=found["conduct_codes_narrative"].map(
     lambda cs: "; ".join(codes.label("conduct", c, lang) for c in cs)))
-st.dataframe(table[["complaint_id", "received_date", "company_name", "jurisdiction", "conducts", "narrative_chars"]],
-             hide_index=True, height=260)
+show_table(table[["complaint_id", "received_date", "company_name", "jurisdiction", "conducts", "narrative_chars"]],
+           lang, height=260)
 
 ids = found["complaint_id"].tolist()
 chosen = st.query_params.get("complaint")
@@ -56,19 +57,21 @@ spans = [(int(r.evidence_start), int(r.evidence_end), r.label_kind,
          for r in labels.itertuples() if pd.notna(r.evidence_start) and pd.notna(r.evidence_end)]
 left, right = st.columns([3, 2])
 with left:
-    st.markdown(f"**{chosen}** · {c['received_date']:%Y-%m-%d} · {c.get('collector_name') or c.get('creditor_name') or ''}",
+    st.markdown(f"**{chosen}** · {pd.Timestamp(c['received_date']):%Y-%m-%d} · {c.get('collector_name') or c.get('creditor_name') or ''}",
                 help=t("narr_text_help", lang))
     st.html(highlight_html(c["narrative"] or "", spans))
 with right:
     st.markdown(f"**{t('narr_labels', lang)}**")
     shown = labels.assign(
         label=[codes.label(k, v, lang) for k, v in zip(labels["label_kind"], labels["label_code"])],
-        source=[codes.label("label_source", s, lang) for s in labels["label_source"]])
-    st.dataframe(shown[["label", "label_kind", "source", "rule_id", "evidence"]], hide_index=True)
+        kind_label=[codes.label("label_kind", k, lang) for k in labels["label_kind"]],
+        label_source_label=[codes.label("label_source", s, lang) for s in labels["label_source"]])
+    show_table(shown[["label", "kind_label", "label_source_label", "rule_id", "evidence"]], lang)
     st.markdown(f"**{t('narr_incidents', lang)}**")
     inc = detail["incidents"]
-    st.dataframe(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],
-                            recipient=[codes.label("recipient", m, lang) for m in inc["recipient_code"]],
-                            precision=[codes.label("time_precision", m, lang) for m in inc["time_precision"]])
-                 [["method", "recipient", "precision", "occurred_hour", "time_source", "time_rule_status"]],
-                 hide_index=True)
+    show_table(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],
+                          recipient=[codes.label("recipient", m, lang) for m in inc["recipient_code"]],
+                          precision=[codes.label("time_precision", m, lang) for m in inc["time_precision"]],
+                          time_source=[codes.label("time_source", m, lang) for m in inc["time_source"]],
+                          time_rule_status=[codes.label("time_rule_status", m, lang) for m in inc["time_rule_status"]])
+               [["method", "recipient", "precision", "occurred_hour", "time_source", "time_rule_status"]], lang)

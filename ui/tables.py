@@ -1,0 +1,48 @@
+"""Tables on screen with headers in the user's language (values untouched)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.export.tables import COLUMN_KEYS
+from analysis.i18n import t
+
+#: Column → (English, Chinese) header for the tables of the Data and Narratives pages.
+SCREEN_HEADERS: dict[str, tuple[str, str]] = {
+    "source": ("Source", "来源"), "name_en": ("Name", "名称"), "name_zh": ("Name", "名称"),
+    "publisher": ("Publisher", "发布方"), "is_synthetic": ("Synthetic", "合成数据"),
+    "first_received_date": ("First received", "最早受理"), "last_received_date": ("Last received", "最晚受理"),
+    "last_imported_at": ("Last import (UTC)", "最近导入（UTC）"), "note_en": ("Note", "说明"), "note_zh": ("Note", "说明"),
+    "table_name": ("Table", "表"), "row_count": ("Rows", "行数"), "import_id": ("Import", "导入批次"),
+    "format": ("Format", "格式"), "source_file": ("File", "文件"), "file_sha256": ("SHA-256", "SHA-256"),
+    "imported_at": ("Imported at (UTC)", "导入时间（UTC）"), "imported_by": ("By", "导入人"),
+    "accepted_count": ("Accepted", "接收"), "quarantined_count": ("Quarantined", "隔离"),
+    "unchanged_count": ("Unchanged", "未变化"), "updated_count": ("Updated", "更新"), "status": ("Status", "状态"),
+    "source_row_number": ("Row", "行号"), "sheet_name": ("Sheet", "工作表"), "column_name": ("Column", "列"),
+    "raw_value": ("Value", "值"), "reason": ("Reason", "原因"), "raw_record": ("Whole row", "整行"),
+    "complaint_id": ("Complaint", "投诉编号"), "received_date": ("Received", "受理日期"),
+    "conducts": ("Conducts (narrative)", "行为（正文）"), "narrative_chars": ("Characters", "字数"),
+    "label": ("Label", "标签"), "label_kind": ("Kind", "类别"), "label_source_label": ("From", "来源"),
+    "rule_id": ("Rule", "规则"), "evidence": ("Evidence", "依据"), "method": ("Method", "方式"),
+    "recipient": ("Recipient", "对象"), "precision": ("Time precision", "时间精度"),
+    "occurred_hour": ("Hour", "小时"), "time_source": ("From", "来源"), "time_rule_status": ("Time check", "时段判断"),
+    "table": ("Table / view", "表/视图"), "layer": ("Layer", "层"), "column": ("Column", "列"),
+    "type": ("Type", "类型"), "en": ("Meaning", "含义"), "zh": ("Meaning", "含义"), "kind_label": ("Kind", "类别"),
+}
+
+
+def show_table(df: pd.DataFrame, lang: str, **kwargs) -> None:
+    """``st.dataframe`` with translated headers; dates shown as YYYY-MM-DD."""
+    config = {}
+    for col in df.columns:
+        if col in SCREEN_HEADERS:
+            label = SCREEN_HEADERS[col][1 if lang == "zh" else 0]
+        elif col in COLUMN_KEYS:
+            label = t(COLUMN_KEYS[col], lang)
+        else:
+            continue
+        if pd.api.types.is_datetime64_any_dtype(df[col]) and col.endswith("_date"):
+            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        else:
+            config[col] = st.column_config.Column(label)
+    st.dataframe(df, hide_index=True, column_config=config, **kwargs)
