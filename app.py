@@ -18,6 +18,8 @@ PAGES = [
     st.Page("pages/methods_conduct.py", title=t("page_methods", lang), icon=":material/phone_in_talk:", url_path="methods_conduct"),
     st.Page("pages/channels_outcomes.py", title=t("page_channels", lang), icon=":material/account_tree:", url_path="channels_outcomes"),
     st.Page("pages/narratives.py", title=t("page_narratives", lang), icon=":material/article:", url_path="narratives"),
+    st.Page("pages/import_data.py", title=t("page_import", lang), icon=":material/upload_file:", url_path="import"),
+    st.Page("pages/intake.py", title=t("page_intake", lang), icon=":material/edit_note:", url_path="intake"),
     st.Page("pages/data.py", title=t("page_data", lang), icon=":material/database:", url_path="data"),
 ]
 st.navigation(PAGES).run()

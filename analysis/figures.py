@@ -302,3 +302,48 @@ def make_channel_sankey(df: pd.DataFrame, lang: str = "en") -> go.Figure:
         arrangement="snap",
     ))
     return _layout(fig, t("flow_title", lang), height=460, legend=False)
+
+
+def make_call_timeline(calls: pd.DataFrame, jurisdiction: str, lang: str = "en") -> go.Figure:
+    """One complaint's calls as points, date × clock time, with the jurisdiction's forbidden
+    hours shaded (CN-TIME-01: 22:00–08:00; US-TIME-01: before 08:00 and after 21:00), colour by
+    answered / unanswered / not recorded.
+
+    ``calls``: ``query_complaint_evidence(...)["calls"]`` (``occurred_at``, ``is_connected``,
+    ``method_code``, ``duration_seconds``). The y value is the hour with minutes as a fraction
+    (22:30 → 22.5).
+    """
+    df = calls[calls["occurred_at"].notna()].copy()
+    at = pd.to_datetime(df["occurred_at"])
+    df["day"] = at.dt.normalize()
+    df["clock"] = at.dt.hour + at.dt.minute / 60 + at.dt.second / 3600
+    df["state"] = ["unknown" if pd.isna(v) else ("answered" if v else "unanswered") for v in df["is_connected"]]
+    fig = go.Figure()
+    rule = TIME_WINDOW_RULES.get(jurisdiction)
+    if rule is not None:
+        for y0, y1 in ((0, rule.permitted_start_min / 60), (rule.permitted_end_min / 60, 24)):
+            fig.add_hrect(y0=y0, y1=y1, fillcolor=FORBIDDEN_FILL, line_width=0, layer="below")
+        fig.add_annotation(x=1.0, xref="paper", xanchor="right", y=(rule.permitted_end_min / 60 + 24) / 2,
+                           text=t("tl_forbidden", lang, rule=rule.rule_id), showarrow=False,
+                           font={"color": FORBIDDEN_LINE, "size": 12})
+    colours = {"answered": "#0072B2", "unanswered": "#D55E00", "unknown": "#999999"}
+    for state in ("answered", "unanswered", "unknown"):
+        sub = df[df["state"] == state]
+        if sub.empty:
+            continue
+        hover = [f"{pd.Timestamp(a):%Y-%m-%d %H:%M:%S} · {codes.label('method', m, lang)}"
+                 + (f" · {int(d)} s" if pd.notna(d) else "")
+                 for a, m, d in zip(sub["occurred_at"], sub["method_code"], sub["duration_seconds"])]
+        fig.add_scatter(x=sub["day"], y=sub["clock"], mode="markers", name=t(f"tl_{state}", lang),
+                        marker={"color": colours[state], "size": 10, "line": {"width": 1, "color": "white"},
+                                "symbol": "circle" if state == "answered" else "x" if state == "unanswered"
+                                else "diamond"},
+                        hovertext=hover, hoverinfo="text")
+    fig.update_yaxes(range=[0, 24], tickvals=list(range(0, 25, 2)), ticktext=[f"{h:02d}:00" for h in range(0, 25, 2)],
+                     title=t("tl_clock", lang))
+    fig.update_xaxes(title=t("tl_date", lang), tickformat="%Y-%m-%d")
+    if df["day"].nunique() <= 1 and len(df):
+        d0 = df["day"].iloc[0]
+        fig.update_xaxes(range=[d0 - pd.Timedelta(days=1), d0 + pd.Timedelta(days=1)], dtick=86400000)
+    title = t("tl_title", lang, n=len(df))
+    return _layout(fig, title, height=440)

@@ -412,3 +412,32 @@ def query_complaint_detail(con: Con, complaint_id: str) -> dict:
                daypart_code, is_outside_permitted_hours, time_rule_status, time_rule_id
         FROM core_incidents WHERE complaint_id = ? ORDER BY incident_id""", [complaint_id])
     return {"complaint": row.iloc[0].to_dict(), "labels": labels, "incidents": incidents}
+
+
+# ---- Intake page: one complaint's evidence (call logs) --------------------------------------
+
+def query_evidence_complaints(con: Con, limit: int = 500) -> pd.DataFrame:
+    """Complaints a call log can be attached to (the association's own intake and earlier call
+    logs), newest first: ``complaint_id, received_date, source, company_name, incident_count``."""
+    return _df(con, """
+        SELECT c.complaint_id, c.received_date, c.source, coalesce(c.collector_name, c.creditor_name) AS company_name,
+               (SELECT count(*) FROM core_incidents i WHERE i.complaint_id = c.complaint_id) AS incident_count
+        FROM core_complaints c WHERE c.source IN ('intake', 'call_log')
+        ORDER BY c.received_date DESC NULLS LAST, c.complaint_id DESC LIMIT ?""", [int(limit)])
+
+
+def query_complaint_evidence(con: Con, complaint_id: str) -> dict:
+    """One complaint's timeline: ``jurisdiction`` (str or None when it does not exist),
+    ``calls`` (its field incidents with an exact time, shaped for ``analysis.frequency``:
+    incident_id, occurred_at, method_code, recipient_code, number_hash, is_connected,
+    duration_seconds, is_outside_permitted_hours, time_rule_status, time_rule_id) and
+    ``incidents`` (every incident, by date and time)."""
+    from analysis.frequency import query_complaint_calls
+    jur = next(iter(con.execute("SELECT jurisdiction FROM core_complaints WHERE complaint_id = ?",
+                                [complaint_id]).fetchall()), (None,))[0]
+    incidents = _df(con, """
+        SELECT incident_id, time_source, occurred_date, occurred_at, daypart_code, method_code, recipient_code,
+               is_connected, duration_seconds, is_outside_permitted_hours, time_rule_status, time_rule_id
+        FROM core_incidents WHERE complaint_id = ?
+        ORDER BY coalesce(occurred_at, occurred_date) NULLS LAST, incident_id""", [complaint_id])
+    return {"jurisdiction": jur, "calls": query_complaint_calls(con, complaint_id), "incidents": incidents}

@@ -373,3 +373,15 @@ def n_complaints(n: int, lang: str) -> str:
 def n_incidents(n: int, lang: str) -> str:
     """"1,234 incidents" (1 incident) / "1,234 个催收事件"."""
     return t("n_incident" if int(n) == 1 else "n_incidents", lang, n=int(n))
+
+
+def page_header(title_key: str) -> str:
+    """Language switch and title for a page without filters (Import, Intake); returns the
+    language. Needs no database (an import may create it)."""
+    _leave_pages_directory_mode()
+    lang = _lang_from_url()
+    st.session_state["lang_choice"] = lang
+    st.sidebar.segmented_control(t("language", lang), ["zh", "en"], key="lang_choice", required=True,
+                                 format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
+    st.title(t(title_key, lang))
+    return lang

@@ -1,0 +1,152 @@
+"""Import: upload a CSV or Excel file → format and sheet → preview with encoding and an
+editable column mapping (savable as a profile) → validation report → import with progress."""
+import sys
+from hashlib import sha256
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import streamlit as st  # noqa: E402
+
+from analysis.exports import to_csv_bytes  # noqa: E402
+from analysis.i18n import t  # noqa: E402
+from analysis.ingest import ImportRefused, preview_file, run_import, validate_file  # noqa: E402
+from analysis.ingest.profiles import save_profile  # noqa: E402
+from ui import importer  # noqa: E402
+from ui.links import page_link  # noqa: E402
+from ui.page import page_header  # noqa: E402
+from ui.state import db_path  # noqa: E402
+
+lang = page_header("page_import")
+st.caption(t("imp_intro", lang))
+
+up = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx", "txt"], key="imp_file",
+                      help=t("imp_upload_help", lang))
+if up is None:
+    st.info(t("imp_wait", lang))
+    page_link("pages/intake.py", "intake", t("imp_to_intake", lang), icon=":material/edit_note:",
+              query_params={"lang": lang})
+    st.stop()
+data, name = up.getvalue(), up.name
+digest = sha256(data).hexdigest()[:12]
+try:
+    first = preview_file(data, name)
+except ImportRefused as err:
+    st.error(t("imp_unreadable", lang, msg=str(err)))
+    st.stop()
+
+# ---- format and sheet -----------------------------------------------------------------------
+formats = importer.formats()
+suggested = importer.suggest_format(first)
+c1, c2 = st.columns([2, 1])
+fmt = c1.selectbox(t("imp_format", lang), formats, index=formats.index(suggested) if suggested in formats else 0,
+                   format_func=lambda f: importer.format_label(f, lang), key=f"imp_fmt_{digest}")
+matches = importer.matching_formats(first)
+if matches:
+    c1.caption(t("imp_matches", lang, list="; ".join(t("imp_match_item", lang, name=n, n=k) for n, k in matches[:4])))
+else:
+    c1.caption(t("imp_no_match", lang))
+sheet = None
+if len(first.sheet_names) > 1:
+    sheet = c2.selectbox(t("imp_sheet", lang), [None] + first.sheet_names, key=f"imp_sheet_{digest}",
+                         format_func=lambda s: t("imp_all_sheets", lang) if s is None else s)
+
+try:
+    pv, proposed = importer.initial_mapping(data, name, fmt, sheet)
+except (ImportRefused, ValueError) as err:
+    st.error(t("imp_unreadable", lang, msg=str(err)))
+    st.stop()
+
+# ---- preview --------------------------------------------------------------------------------
+st.subheader(t("imp_preview", lang))
+st.caption(t("imp_detected", lang, kind=pv.kind.upper(), encoding=pv.encoding, n=len(pv.rows),
+             sheets=", ".join(pv.sheet_names) or "—"))
+st.dataframe(pv.rows, hide_index=True, height=240)
+
+mapping: dict = {}
+problems: list[str] = []
+if fmt == "cfpb":
+    st.info(t("imp_cfpb_note", lang))
+else:
+    st.subheader(t("imp_mapping", lang))
+    st.caption(t("imp_mapping_help", lang))
+    cols = st.columns(3)
+    for i, h in enumerate(pv.header):
+        choice = proposed.get(h)
+        mapping[h] = cols[i % 3].selectbox(
+            h or f"({i + 1})", importer.FIELD_CHOICES, index=importer.FIELD_CHOICES.index(choice),
+            format_func=lambda f: importer.field_label(f, lang), key=f"imp_map_{digest}_{fmt}_{i}")
+    problems = importer.mapping_problems(mapping, fmt, lang)
+    for p in problems:
+        st.error(p)
+    with st.expander(t("imp_save_profile", lang)):
+        pname = st.text_input(t("imp_profile_name", lang), key=f"imp_pname_{digest}", max_chars=40,
+                              help=t("imp_profile_name_help", lang))
+        if st.button(t("imp_save_profile_btn", lang), key=f"imp_psave_{digest}", disabled=bool(problems)):
+            try:
+                path = save_profile(pname.strip(), mapping, base=importer.base_of(fmt))
+            except ValueError as err:
+                st.error(t("imp_profile_bad", lang, msg=str(err)))
+            else:
+                st.success(t("imp_profile_saved", lang, name=pname.strip(), path=path))
+
+# ---- validation -----------------------------------------------------------------------------
+key = (digest, fmt, sheet, tuple(sorted((h, f or "") for h, f in mapping.items())))
+if fmt != "cfpb":
+    st.subheader(t("imp_validation", lang))
+    if st.button(t("imp_validate", lang), key="imp_validate", disabled=bool(problems), icon=":material/rule:"):
+        try:
+            st.session_state["imp_validation"] = (key, validate_file(data, name, fmt, sheet=sheet, mapping=mapping))
+        except (ImportRefused, ValueError) as err:
+            st.session_state.pop("imp_validation", None)
+            st.error(t("imp_refused", lang, msg=str(err)))
+    stored = st.session_state.get("imp_validation")
+    if stored and stored[0] == key:
+        v = stored[1]
+        n = importer.validation_counts(v)
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric(t("imp_rows", lang), f"{n['rows']:,}")
+        m2.metric(t("imp_accepted", lang), f"{n['accepted']:,}")
+        m3.metric(t("imp_quarantined", lang), f"{n['quarantined']:,}")
+        m4.metric(t("imp_qa", lang), f"{n['qa']:,}")
+        if n["quarantined"]:
+            st.markdown(f"**{t('imp_quarantined', lang)}**")
+            st.dataframe(v.quarantined, hide_index=True)
+            st.download_button(t("imp_download_quarantine", lang), to_csv_bytes(v.quarantined),
+                               file_name=f"quarantine_{Path(name).stem}.csv", mime="text/csv",
+                               key="imp_dl_quarantine", on_click="ignore", icon=":material/download:")
+        if n["qa"]:
+            st.markdown(f"**{t('imp_qa', lang)}**")
+            st.dataframe(v.qa_issues, hide_index=True)
+            st.download_button(t("imp_download_qa", lang), to_csv_bytes(v.qa_issues),
+                               file_name=f"qa_{Path(name).stem}.csv", mime="text/csv", key="imp_dl_qa",
+                               on_click="ignore", icon=":material/download:")
+        for note in v.notes:
+            st.caption(note)
+        if not n["quarantined"] and not n["qa"]:
+            st.success(t("imp_all_good", lang))
+
+# ---- import ---------------------------------------------------------------------------------
+st.subheader(t("imp_commit", lang))
+st.caption(t("imp_commit_help", lang, path=db_path()))
+if st.button(t("imp_import", lang), key="imp_import", type="primary", disabled=bool(problems),
+             icon=":material/upload:"):
+    bar = st.progress(0.0, t("imp_importing", lang))
+    try:
+        reports = run_import([Path(name)], fmt, db_path(), sheet=sheet, mapping=mapping or None,
+                             file_bytes={name: data},
+                             progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
+    except (ImportRefused, ValueError) as err:
+        bar.empty()
+        st.error(t("imp_refused", lang, msg=str(err)))
+    else:
+        bar.empty()
+        st.session_state["imp_done"] = (key, reports)
+done = st.session_state.get("imp_done")
+if done and done[0] == key:
+    st.success(t("imp_done", lang))
+    st.dataframe(importer.report_frame(done[1], lang), hide_index=True)
+    for r in done[1]:
+        for note in r.notes:
+            st.caption(f"{r.source_file}: {note}")
+    page_link("pages/data.py", "data", t("imp_to_data", lang), icon=":material/database:",
+              query_params={"lang": lang})

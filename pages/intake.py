@@ -1,0 +1,233 @@
+"""Intake: staff record a complaint received by phone or in person, with its incidents,
+checked as they type; saved through the importer (same validation, masking, audit). A
+borrower's call log can be attached to a complaint as evidence: timeline, calls in forbidden
+hours, frequency checks. Templates for bulk entry."""
+import sys
+from datetime import date
+from hashlib import sha256
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import streamlit as st  # noqa: E402
+
+from analysis import codes  # noqa: E402
+from analysis.figures import make_call_timeline  # noqa: E402
+from analysis.i18n import t  # noqa: E402
+from analysis.ingest import ImportRefused, run_import  # noqa: E402
+from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
+from ui import intake  # noqa: E402
+from ui.links import page_link  # noqa: E402
+from ui.page import page_header  # noqa: E402
+from ui.state import connection, db_path, run_query  # noqa: E402
+
+lang = page_header("page_intake")
+st.caption(t("in_intro", lang))
+today = date.today()
+gen = st.session_state.setdefault("in_gen", 0)
+if "in_ref" not in st.session_state:
+    st.session_state["in_ref"] = intake.new_reference(today)
+
+tab_form, tab_calls, tab_bulk = st.tabs([t("in_tab_form", lang), t("in_tab_calls", lang), t("in_tab_bulk", lang)])
+
+
+def label(list_name: str):
+    return lambda c: codes.label(list_name, c, lang)
+
+
+# ---- complaint and incidents ----------------------------------------------------------------
+with tab_form:
+    last = st.session_state.get("in_last")
+    if last:
+        st.success(t("in_saved", lang, cid=last[0], n=last[1]))
+        page_link("pages/overview.py", "overview", t("in_to_overview", lang), icon=":material/dashboard:",
+                  query_params={"lang": lang, "product": ""})
+    k = f"in{gen}_"
+    st.subheader(t("in_complaint", lang))
+    c1, c2, c3 = st.columns(3)
+    ref = c1.text_input(t("in_reference", lang), key=k + "ref", placeholder=st.session_state["in_ref"],
+                        help=t("in_reference_help", lang), max_chars=40)
+    received = c2.date_input(t("in_received", lang), value=today, key=k + "received", format="YYYY-MM-DD",
+                             min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
+    jur = c3.selectbox(t("in_jurisdiction", lang), list(intake.JURISDICTIONS), key=k + "jur",
+                       format_func=label("jurisdiction"))
+    c1, c2, c3 = st.columns(3)
+    creditor = c1.text_input(t("in_creditor", lang), key=k + "creditor", max_chars=200)
+    collector = c2.text_input(t("in_collector", lang), key=k + "collector", max_chars=200)
+    region = c3.text_input(t("in_region", lang), key=k + "region", max_chars=60)
+    c1, c2, c3 = st.columns(3)
+    fw_opts = codes.codes("filed_with")
+    filed_with = c1.selectbox(t("in_filed_with", lang), fw_opts, index=fw_opts.index("consumer_association"),
+                              key=k + "filed_with", format_func=label("filed_with"))
+    med_opts = intake.options("submission_medium")
+    medium = c2.selectbox(t("in_medium", lang), med_opts, index=med_opts.index("phone"), key=k + "medium",
+                          format_func=label("submission_medium"))
+    st_opts = intake.options("outcome")
+    status = c3.selectbox(t("in_status", lang), st_opts, index=st_opts.index("in_progress"), key=k + "status",
+                          format_func=label("outcome"))
+    demands = st.multiselect(t("in_demands", lang), intake.options("demand"), key=k + "demands",
+                             format_func=label("demand"), placeholder=t("in_choose", lang))
+    narrative = st.text_area(t("in_narrative", lang), key=k + "narrative", height=100, max_chars=5000,
+                             placeholder=t("in_narrative_hint", lang))
+    complaint = intake.ComplaintInput(received=received, jurisdiction=jur, creditor=creditor, collector=collector,
+                                      region=region, filed_with=filed_with, medium=medium, demands=demands,
+                                      status=status, narrative=narrative, reference=ref.strip())
+    found = intake.check_complaint(complaint, lang, today, kinds=True)
+    problems = [m for _, m in found]
+    for missing, msg in found:
+        if not missing:
+            st.error(msg)
+    todo = [m for missing, m in found if missing]
+    if todo:
+        st.caption(t("in_todo", lang, list=" ".join(todo)))
+    rule = TIME_WINDOW_RULES[jur]
+    st.caption(t("in_rule_note", lang, rule=rule.rule_id, text=rule.text_zh if lang == "zh" else rule.text_en))
+
+    st.subheader(t("in_incidents", lang))
+    n = st.number_input(t("in_n_incidents", lang), min_value=1, max_value=20, value=1, step=1, key=k + "n")
+    incidents = []
+    for i in range(int(n)):
+        p = f"{k}inc{i}_"
+        with st.container(border=True):
+            st.markdown(f"**{t('in_incident_n', lang, i=i + 1)}**")
+            c1, c2, c3 = st.columns(3)
+            day = c1.date_input(t("in_date", lang), value=None, key=p + "date", format="YYYY-MM-DD",
+                                min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
+            kind = c2.selectbox(t("in_time_kind", lang), list(intake.TIME_KINDS), key=p + "kind",
+                                format_func=lambda v: t(f"in_kind_{v}", lang))
+            clock, daypart = "", None
+            if kind == "exact":
+                clock = c3.text_input(t("in_clock", lang), key=p + "clock", placeholder="22:30", max_chars=8,
+                                      help=t("in_clock_help", lang))
+            elif kind == "daypart":
+                daypart = c3.selectbox(t("in_daypart", lang), [c for c in codes.codes("daypart")],
+                                       key=p + "daypart", format_func=label("daypart"))
+            c1, c2, c3 = st.columns(3)
+            method = c1.selectbox(t("in_method", lang), intake.options("method"), index=None, key=p + "method",
+                                  format_func=label("method"), placeholder=t("in_choose", lang))
+            rec_opts = intake.options("recipient")
+            recipient = c2.selectbox(t("in_recipient", lang), rec_opts, index=rec_opts.index("debtor"),
+                                     key=p + "recipient", format_func=label("recipient"))
+            number = c3.text_input(t("in_number", lang), key=p + "number", max_chars=40,
+                                   help=t("in_number_help", lang))
+            conducts = st.multiselect(t("in_conduct", lang), intake.options("conduct"), key=p + "conduct",
+                                      format_func=label("conduct"), placeholder=t("in_choose", lang))
+            said = st.text_area(t("in_said", lang), key=p + "said", height=80, max_chars=5000)
+            inc = intake.IncidentInput(day=day, time_kind=kind, clock=clock, daypart=daypart, method=method,
+                                       recipient=recipient, conducts=conducts, collector_number=number, said=said)
+            inc_found = intake.check_incident(inc, lang, today, received, kinds=True)
+            inc_problems = [m for _, m in inc_found]
+            for missing, msg in inc_found:
+                if not missing:
+                    st.error(msg)
+            todo = [m for missing, m in inc_found if missing]
+            if todo:
+                st.caption(t("in_todo", lang, list=" ".join(todo)))
+            verdict = intake.time_verdict(inc, jur, lang)
+            if verdict:
+                status_v, text = verdict
+                {"outside": st.warning, "boundary": st.warning, "inside": st.success}.get(status_v, st.info)(
+                    text, icon=":material/schedule:")
+            problems += [t("in_incident_problem", lang, i=i + 1, msg=msg) for msg in inc_problems]
+            incidents.append(inc)
+
+    if st.button(t("in_save", lang), key=k + "save", type="primary", icon=":material/save:"):
+        if problems:
+            st.error(t("in_not_saved", lang, list="; ".join(problems)))
+        else:
+            reference = complaint.reference or st.session_state["in_ref"]
+            bar = st.progress(0.0, t("in_saving", lang))
+            try:
+                cid, rep = intake.save(complaint, incidents, db_path(), reference=reference,
+                                       progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
+            except (ImportRefused, ValueError) as err:
+                bar.empty()
+                st.error(t("in_save_failed", lang, msg=str(err)))
+            else:
+                bar.empty()
+                if rep.quarantined_count:
+                    st.error(t("in_quarantined", lang, n=rep.quarantined_count))
+                st.session_state["in_last"] = (cid, rep.accepted_count)
+                st.session_state["in_evidence"] = cid
+                st.session_state["in_gen"] = gen + 1
+                st.session_state["in_ref"] = intake.new_reference(today)
+                st.rerun()
+
+# ---- call log as evidence -------------------------------------------------------------------
+with tab_calls:
+    st.caption(t("in_calls_intro", lang))
+    con, _fp, _path = connection()
+    known = run_query("query_evidence_complaints") if con is not None else None
+    ids = [""] + ([] if known is None else known["complaint_id"].tolist())
+    about = {} if known is None else {r.complaint_id: r for r in known.itertuples()}
+
+    def show(cid: str) -> str:
+        if not cid:
+            return t("in_new_complaint", lang)
+        r = about[cid]
+        day = f"{r.received_date:%Y-%m-%d}" if r.received_date is not None and str(r.received_date) != "NaT" else ""
+        return " · ".join(x for x in (cid, r.company_name or "", day) if x)
+
+    want = st.session_state.get("in_evidence", "")
+    cid = st.selectbox(t("in_calls_complaint", lang), ids, index=ids.index(want) if want in ids else 0,
+                       format_func=show, key="in_calls_cid")
+    log = st.file_uploader(t("in_calls_upload", lang), type=["csv", "xlsx", "txt"], key="in_calls_file",
+                           help=t("in_calls_upload_help", lang))
+    if log is not None and st.button(t("in_calls_import", lang), key="in_calls_import", icon=":material/upload:"):
+        data = log.getvalue()
+        bar = st.progress(0.0, t("imp_importing", lang))
+        try:
+            reps = run_import([Path(log.name)], "call_log", db_path(), complaint_id=cid or None,
+                              file_bytes={log.name: data},
+                              progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
+        except (ImportRefused, ValueError) as err:
+            bar.empty()
+            st.error(t("imp_refused", lang, msg=str(err)))
+        else:
+            bar.empty()
+            r = reps[0]
+            st.session_state["in_evidence"] = cid or f"call_log:{sha256(data).hexdigest()[:12]}"
+            st.session_state["in_calls_msg"] = t("in_calls_done", lang, n=r.accepted_count, q=r.quarantined_count,
+                                                 u=r.unchanged_count)
+            st.session_state.pop("in_calls_cid", None)
+            st.rerun()
+    if st.session_state.get("in_calls_msg"):
+        st.success(st.session_state["in_calls_msg"])
+    if cid:
+        ev = run_query("query_complaint_evidence", None, cid)
+        calls, jur_c = ev["calls"], ev["jurisdiction"] or "CN"
+        if calls.empty:
+            st.info(t("in_calls_none", lang))
+        else:
+            st.plotly_chart(make_call_timeline(calls, jur_c, lang), key="call_timeline",
+                            config={"displaylogo": False})
+            bad = intake.forbidden_calls(calls)
+            rule_c = TIME_WINDOW_RULES.get(jur_c)
+            st.markdown(f"**{t('in_forbidden_title', lang, n=len(bad), rule=rule_c.rule_id if rule_c else '')}**")
+            if bad.empty:
+                st.success(t("in_forbidden_none", lang))
+            else:
+                st.dataframe(intake.calls_table(bad, lang), hide_index=True)
+            st.markdown(f"**{t('in_freq_title', lang, jur=codes.label('jurisdiction', jur_c, lang))}**")
+            freq = intake.frequency_table(calls, jur_c, lang)
+            if freq.empty:
+                st.success(t("in_freq_none", lang))
+            else:
+                st.dataframe(freq, hide_index=True)
+            st.caption(t("unreviewed", lang))
+        st.markdown(f"**{t('in_timeline_title', lang)}**")
+        st.dataframe(intake.incidents_table(ev["incidents"], lang), hide_index=True)
+
+# ---- bulk entry -----------------------------------------------------------------------------
+with tab_bulk:
+    st.caption(t("in_bulk_intro", lang))
+    c1, c2 = st.columns(2)
+    c1.download_button(t("in_template_zh", lang), intake.template_csv("zh"), file_name="intake-log_template_zh.csv",
+                       mime="text/csv", key="in_tpl_zh", on_click="ignore", icon=":material/download:")
+    c2.download_button(t("in_template_en", lang), intake.template_csv("en"), file_name="intake-log_template_en.csv",
+                       mime="text/csv", key="in_tpl_en", on_click="ignore", icon=":material/download:")
+    guide = intake.template_guide(lang)
+    guide.columns = [t("in_guide_zh", lang), t("in_guide_en", lang), t("in_guide_field", lang),
+                     t("in_guide_example", lang)]
+    st.dataframe(guide, hide_index=True)
+    page_link("pages/import_data.py", "import", t("in_to_import", lang), icon=":material/upload_file:",
+              query_params={"lang": lang})

@@ -1,0 +1,338 @@
+"""Import and Intake pages: the import page's helpers on the fixtures (AppTest cannot upload
+files) and its first screen in both languages; the intake form filled and saved through
+AppTest (database checked), refused entries (bad time, future date) write nothing; the call-log
+timeline figure and the frequency table with exact values."""
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import db
+from analysis.build import build_marts
+from analysis.demo import build_demo
+from analysis.figures import make_call_timeline
+from analysis.ingest import preview_file, run_import, validate_file
+from analysis.ingest.profiles import USER_DIR_ENV, load_profile
+from analysis.queries import query_complaint_evidence, query_evidence_complaints
+from tests.helpers import REPO
+from ui import importer, intake
+
+FIXTURES = REPO / "tests" / "fixtures" / "import"
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch):
+    path = tmp_path / "cw.duckdb"
+    with db.write_transaction(path) as con:
+        build_demo(con)
+        build_marts(con)
+    monkeypatch.setenv(db.ENV_VAR, str(path))
+    monkeypatch.setenv(USER_DIR_ENV, str(tmp_path / "profiles"))
+    return path
+
+
+def q(path, sql, params=()):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+# ---- Import page ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang,title", [("zh", "导入数据"), ("en", "Import")])
+def test_import_page__first_screen(db_path, lang, title):
+    at = AppTest.from_file(str(REPO / "pages" / "import_data.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert at.title[0].value == title
+    assert at.info[0].value == {"zh": "请选择文件，随后显示预览。", "en": "Choose a file to see its preview."}[lang]
+
+
+def test_import_helpers__intake_fixture_suggested_mapped_validated():
+    data = (FIXTURES / "intake.csv").read_bytes()
+    first = preview_file(data, "intake.csv")
+    assert importer.suggest_format(first) == "intake"
+    pv, mapping = importer.initial_mapping(data, "intake.csv", "intake")
+    assert pv.encoding == "utf_8" and pv.kind == "csv" and len(pv.rows) == 7
+    assert mapping["催收时刻"] == "occurred_time" and mapping["投诉编号"] == "complaint_id"
+    assert importer.mapping_problems(mapping, "intake", "en") == []
+    # Two columns giving one field, and a required field given by none, are said in words.
+    bad = dict(mapping, **{"省份": "complaint_id"})
+    assert importer.mapping_problems(bad, "intake", "en") == [
+        "Complaint id in the source · complaint_id is given by more than one column (投诉编号, 省份): keep one."]
+    missing = {h: (None if f == "complaint_id" else f) for h, f in mapping.items()}
+    assert importer.mapping_problems(missing, "intake", "zh") == ["没有任何列对应“投诉编号 · complaint_id”，该格式需要此字段。"]
+    v = validate_file(data, "intake.csv", "intake", mapping=mapping)
+    assert importer.validation_counts(v) == {"rows": 7, "accepted": v.accepted_count, "quarantined": len(v.quarantined),
+                                             "qa": len(v.qa_issues)}
+    assert v.row_count == 7 and v.accepted_count + len(v.quarantined) == 7
+
+
+def test_import_helpers__english_headers_mapped_by_guess():
+    """A file with the English template's headers: the intake profile knows only Chinese
+    headers, so the page starts from the guessed mapping, which gives every field."""
+    row = {f: "" for f in intake.INTAKE_FIELDS}
+    row.update(complaint_id="E1", received_at="2024-12-05", creditor_name="Lender", occurred_date="2024-12-03",
+               occurred_time="22:30", method="phone_call", recipient="debtor")
+    data = intake.to_csv([row], "en")
+    pv, mapping = importer.initial_mapping(data, "en.csv", "intake")
+    assert {f for f in mapping.values() if f} == set(intake.INTAKE_FIELDS)
+    v = validate_file(data, "en.csv", "intake", mapping=mapping)
+    assert (v.row_count, v.accepted_count, len(v.quarantined)) == (1, 1, 0)
+
+
+def test_import_helpers__run_import_report_and_saved_profile(db_path, tmp_path):
+    data = (FIXTURES / "intake.csv").read_bytes()
+    _pv, mapping = importer.initial_mapping(data, "intake.csv", "intake")
+    steps = []
+    reps = run_import(["intake.csv"], "intake", db_path, mapping=mapping, file_bytes={"intake.csv": data},
+                      progress=lambda f, m: steps.append(f))
+    assert steps[-1] == 1.0 and steps == sorted(steps)
+    frame = importer.report_frame(reps, "en")
+    assert frame.loc[0, "File"] == "intake.csv" and frame.loc[0, "Status"] == "imported"
+    assert frame.loc[0, "Rows"] == 7
+    again = importer.report_frame(run_import(["intake.csv"], "intake", db_path, mapping=mapping,
+                                             file_bytes={"intake.csv": data}), "zh")
+    assert again.loc[0, "状态"] == "已导入过（同一文件）：未新增"
+    from analysis.ingest.profiles import save_profile
+    save_profile("hotline_test", mapping, base=importer.base_of("intake"))
+    assert importer.base_of("hotline_test") == "intake"
+    assert "hotline_test" in importer.formats()
+
+
+# ---- Intake page: helpers -------------------------------------------------------------------
+
+def test_intake_time_verdicts_with_rule_ids():
+    inc = intake.IncidentInput(day=date(2024, 12, 3), clock="22:30", method="phone_call")
+    assert intake.time_verdict(inc, "CN", "en") == ("outside", "22:30 is outside permitted hours (CN-TIME-01).")
+    assert intake.time_verdict(inc, "US", "zh") == ("outside", "22:30 在允许时段外（US-TIME-01）。")
+    inc.clock = "21:00"
+    assert intake.time_verdict(inc, "US", "en") == ("boundary", "21:00 is a boundary case of the permitted hours "
+                                                                "(US-TIME-01).")
+    assert intake.time_verdict(inc, "CN", "en") == ("inside", "21:00 is within permitted hours (CN-TIME-01).")
+    inc.method = "letter"
+    assert intake.time_verdict(inc, "CN", "en")[0] == "unknown"
+    inc.clock, inc.method = "25:10", "phone_call"
+    assert intake.time_verdict(inc, "CN", "en") is None
+    assert intake.check_incident(inc, "en", date(2024, 12, 5)) == [
+        "“25:10” is not a clock time between 00:00 and 23:59 (write it as HH:MM, e.g. 22:30)."]
+    dp = intake.IncidentInput(day=date(2024, 12, 3), time_kind="daypart", daypart="early_morning", method="sms")
+    assert intake.time_verdict(dp, "CN", "en") == ("outside", "Small hours (00–05) is outside permitted hours "
+                                                             "(CN-TIME-01).")
+    assert intake.check_incident(intake.IncidentInput(day=date(2024, 12, 9)), "en", date(2024, 12, 5)) == [
+        "The date 2024-12-09 is in the future.", "Enter the clock time (e.g. 22:30), or choose “part of day” or "
+        "“date only”.", "Choose the method of contact."]
+
+
+def test_intake_offered_codes_round_trip_through_the_profile():
+    from analysis.ingest.parse import lookup_code
+    prof = load_profile("intake")
+    for lst, values in (("method", "method"), ("recipient", "recipient"), ("conduct", "conduct"),
+                        ("demand", "demand"), ("outcome", "outcome"), ("submission_medium", "submission_medium")):
+        offered = intake.options(lst)
+        assert offered, lst
+        for code in offered:
+            assert lookup_code(intake.coded_text(lst, code), prof.values.get(values, {}),
+                               prof.keywords.get(values, [])) == code
+    assert {"phone_call", "sms", "im", "visit_home"} <= set(intake.options("method"))
+    assert {"phone", "in_person"} <= set(intake.options("submission_medium"))
+
+
+def test_intake_rows_and_templates():
+    c = intake.ComplaintInput(received=date(2024, 12, 5), creditor="速借花", collector="某催收", region="广东",
+                              demands=["STOP_HARASSMENT"], narrative="他们半夜打电话")
+    incs = [intake.IncidentInput(day=date(2024, 12, 3), clock="22:30", method="phone_call", conducts=["ABUSIVE_LANGUAGE"],
+                                 said="骂我"),
+            intake.IncidentInput(day=date(2024, 12, 4), time_kind="daypart", daypart="early_morning", method="sms",
+                                 recipient="emergency_contact")]
+    rows = intake.rows(c, incs, "CA1")
+    assert [(r["occurred_date"], r["occurred_time"], r["method"], r["recipient"]) for r in rows] == [
+        ("2024-12-03", "22:30", "phone_call", "debtor"), ("2024-12-04", "凌晨", "sms", "紧急联系人")]
+    assert rows[0]["narrative"] == "他们半夜打电话\n骂我" and rows[1]["narrative"] == ""
+    text = intake.to_csv(rows).decode("utf-8-sig").splitlines()
+    assert text[0] == "投诉编号,受理日期,省份,被投诉方,催收方,催收日期,催收时刻,催收方式,催收对象,不当行为,催收号码,诉求,处理状态,内容,受理方式"
+    assert len(text) == 4  # header, 2 rows, the first narrative spans two lines (quoted)
+    en = intake.template_csv("en").decode("utf-8-sig").strip().split(",")
+    assert en[:3] == ["complaint id", "date received", "state"] and len(en) == len(intake.INTAKE_FIELDS)
+
+
+# ---- Intake page: AppTest -------------------------------------------------------------------
+
+def _intake_app(lang="en"):
+    at = AppTest.from_file(str(REPO / "pages" / "intake.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    return at.run()
+
+
+@pytest.mark.parametrize("lang,title", [("zh", "登记投诉"), ("en", "Intake")])
+def test_intake_page__first_screen(db_path, lang, title):
+    at = _intake_app(lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert at.title[0].value == title
+    assert [d.label for d in at.get("download_button")] == (
+        ["模板，中文表头（CSV）", "模板，英文表头（CSV）"] if lang == "zh"
+        else ["Template, Chinese headers (CSV)", "Template, English headers (CSV)"])
+
+
+def test_intake_page__fill_and_save(db_path):
+    before = q(db_path, "SELECT count(*) FROM core_complaints")[0][0]
+    at = _intake_app("en")
+    at.text_input(key="in0_ref").input("CA-TEST-1").run()
+    at.date_input(key="in0_received").set_value(date(2024, 12, 5)).run()
+    at.text_input(key="in0_creditor").input("速借花").run()
+    at.text_input(key="in0_collector").input("某催收公司").run()
+    at.text_input(key="in0_region").input("广东").run()
+    at.selectbox(key="in0_medium").set_value("in_person").run()
+    at.text_area(key="in0_narrative").input("对方说要找我单位，我叫张三，电话13812345678").run()
+    at.number_input(key="in0_n").set_value(2).run()
+    at.date_input(key="in0_inc0_date").set_value(date(2024, 12, 3)).run()
+    at.text_input(key="in0_inc0_clock").input("22:30").run()
+    at.selectbox(key="in0_inc0_method").set_value("phone_call").run()
+    at.multiselect(key="in0_inc0_conduct").set_value(["ABUSIVE_LANGUAGE"]).run()
+    at.text_input(key="in0_inc0_number").input("13900001111").run()
+    assert [w.value for w in at.warning] == ["22:30 is outside permitted hours (CN-TIME-01)."]
+    at.date_input(key="in0_inc1_date").set_value(date(2024, 12, 4)).run()
+    at.selectbox(key="in0_inc1_kind").set_value("daypart").run()
+    at.selectbox(key="in0_inc1_daypart").set_value("afternoon").run()
+    at.selectbox(key="in0_inc1_method").set_value("sms").run()
+    at.selectbox(key="in0_inc1_recipient").set_value("emergency_contact").run()
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="in0_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success[0].value == ("Saved as complaint intake:CA-TEST-1 with 2 incident(s). "
+                                   "It is counted in every chart now.")
+    assert q(db_path, "SELECT count(*) FROM core_complaints")[0][0] == before + 1
+    assert q(db_path, """SELECT source, jurisdiction, received_date, creditor_name, collector_name, region, filed_with,
+                                submission_medium, outcome_code FROM core_complaints WHERE complaint_id = ?""",
+             ["intake:CA-TEST-1"]) == [("intake", "CN", date(2024, 12, 5), "速借花", "某催收公司", "广东",
+                                        "consumer_association", "in_person", "in_progress")]
+    narrative = q(db_path, "SELECT narrative FROM core_complaints WHERE complaint_id = ?", ["intake:CA-TEST-1"])[0][0]
+    assert "13812345678" not in narrative and "张三" not in narrative
+    assert q(db_path, """SELECT occurred_date, occurred_hour, time_precision, daypart_code, method_code, recipient_code,
+                                time_rule_status, time_rule_id, collector_number_hash IS NOT NULL
+                         FROM core_incidents WHERE complaint_id = ? AND time_source = 'field'
+                         ORDER BY occurred_date""", ["intake:CA-TEST-1"]) == [
+        (date(2024, 12, 3), 22, "exact", None, "phone_call", "debtor", "outside", "CN-TIME-01", True),
+        (date(2024, 12, 4), None, "daypart", "afternoon", "sms", "emergency_contact", "unknown", None, False)]
+    assert ("conduct", "ABUSIVE_LANGUAGE") in q(db_path, "SELECT label_kind, label_code FROM core_complaint_labels "
+                                                         "WHERE complaint_id = ?", ["intake:CA-TEST-1"])
+    assert q(db_path, "SELECT format, source_file, accepted_count FROM meta_imports WHERE source = 'intake'") == [
+        ("intake", "intake-form_CA-TEST-1.csv", 2)]
+    # The form is fresh for the next entry; the marts count the new complaint.
+    assert at.text_input(key="in1_creditor").value == ""
+    assert q(db_path, "SELECT count(*) FROM mart_complaint_facts WHERE complaint_id = 'intake:CA-TEST-1'") == [(1,)]
+
+
+def test_intake_page__us_jurisdiction_uses_us_rule(db_path):
+    at = _intake_app("zh")
+    at.selectbox(key="in0_jur").set_value("US").run()
+    at.date_input(key="in0_received").set_value(date(2024, 12, 5)).run()
+    at.text_input(key="in0_creditor").input("Acme Lending").run()
+    at.date_input(key="in0_inc0_date").set_value(date(2024, 12, 3)).run()
+    at.text_input(key="in0_inc0_clock").input("21:30").run()
+    at.selectbox(key="in0_inc0_method").set_value("phone_call").run()
+    assert [w.value for w in at.warning] == ["21:30 在允许时段外（US-TIME-01）。"]
+    at.button(key="in0_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert q(db_path, "SELECT c.jurisdiction, i.time_rule_id FROM core_complaints c JOIN core_incidents i USING "
+                      "(complaint_id) WHERE c.source = 'intake'") == [("US", "US-TIME-01")]
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("clock", "25:10", "“25:10” is not a clock time between 00:00 and 23:59 (write it as HH:MM, e.g. 22:30)."),
+    ("date", date.today() + timedelta(days=3), f"The date {date.today() + timedelta(days=3)} is in the future."),
+])
+def test_intake_page__bad_entry_shows_error_and_writes_nothing(db_path, field, value, message):
+    before = q(db_path, "SELECT count(*) FROM core_complaints")[0][0]
+    imports = q(db_path, "SELECT count(*) FROM meta_imports")[0][0]
+    at = _intake_app("en")
+    at.text_input(key="in0_creditor").input("速借花").run()
+    at.date_input(key="in0_inc0_date").set_value(value if field == "date" else date(2024, 12, 3)).run()
+    at.text_input(key="in0_inc0_clock").input(value if field == "clock" else "10:00").run()
+    at.selectbox(key="in0_inc0_method").set_value("phone_call").run()
+    assert [e.value for e in at.error] == [message]
+    at.button(key="in0_save").click().run()
+    assert not at.exception
+    assert at.error[-1].value == f"Not saved, please correct: incident 1: {message}"
+    assert not [s.value for s in at.success if s.value.startswith("Saved")]
+    assert q(db_path, "SELECT count(*) FROM core_complaints")[0][0] == before
+    assert q(db_path, "SELECT count(*) FROM meta_imports")[0][0] == imports
+
+
+def test_intake_page__future_received_date(db_path):
+    at = _intake_app("zh")
+    future = date.today() + timedelta(days=1)
+    at.date_input(key="in0_received").set_value(future).run()
+    assert f"受理日期 {future} 晚于今天。" in [e.value for e in at.error]
+
+
+# ---- Call log as evidence -------------------------------------------------------------------
+
+@pytest.fixture
+def evidence(db_path):
+    run_import([FIXTURES / "intake.csv"], "intake", db_path)
+    run_import([FIXTURES / "call_log.csv"], "call_log", db_path, complaint_id="intake:IN001")
+    con = db.connect_read_only(db_path)
+    try:
+        yield query_complaint_evidence(db.read_cursor(con), "intake:IN001"), query_evidence_complaints(con)
+    finally:
+        con.close()
+
+
+def test_call_log_evidence__calls_forbidden_and_frequency(evidence):
+    ev, known = evidence
+    assert ev["jurisdiction"] == "CN"
+    assert {"intake:IN001", "intake:IN002"} <= set(known["complaint_id"])
+    calls = ev["calls"]
+    # 12 incoming calls with a clock time (+ the intake rows' 23:10 call and 15:30 WeChat message);
+    # the outgoing call and the date-only row of the log are not incidents with a time.
+    assert len(calls) == 14
+    bad = intake.forbidden_calls(calls)
+    assert [f"{t:%Y-%m-%d %H:%M}" for t in bad["occurred_at"]] == ["2024-12-03 23:10", "2024-12-03 23:30"]
+    table = intake.calls_table(bad, "en")
+    assert table["Rule"].tolist() == ["CN-TIME-01", "CN-TIME-01"]
+    assert table["Answered"].tolist() == ["—", "no"]
+    freq = intake.frequency_table(calls, "CN", "en")
+    assert freq[["Rule", "Date", "Count"]].values.tolist() == [
+        ["CN-FREQ-01", date(2024, 12, 2), 4], ["CN-FREQ-02", date(2024, 12, 3), 8]]
+    assert freq.loc[0, "Detail"] == "4 connected calls on 2024-12-02 (limit 3)"
+    assert freq.loc[1, "Detail"].startswith("8 unanswered attempts from one number (")
+    assert intake.frequency_table(calls, "US", "zh").columns.tolist() == ["规则", "日期", "次数", "说明"]
+    inc = intake.incidents_table(ev["incidents"], "en")
+    assert inc["Date and time"].iloc[0] == "2024-12-02 09:00:00"
+    assert "2024-12-04 Small hours (00–05)" in inc["Date and time"].tolist()
+
+
+def test_call_timeline_figure__points_colours_and_shading(evidence):
+    ev, _ = evidence
+    fig = make_call_timeline(ev["calls"], "CN", "en")
+    names = [tr.name for tr in fig.data]
+    assert names == ["Answered", "Not answered", "Not recorded"]
+    counts = {tr.name: len(tr.y) for tr in fig.data}
+    assert counts == {"Answered": 4, "Not answered": 8, "Not recorded": 2}
+    assert sorted(fig.data[0].y) == [9.0, 10.0, 11.0, 12.0]
+    assert max(fig.data[1].y) == 23.5 and min(fig.data[1].y) == pytest.approx(8 + 1 / 60)
+    assert sorted(fig.data[2].y) == [pytest.approx(15.5), pytest.approx(23 + 10 / 60)]
+    rects = sorted((s.y0, s.y1) for s in fig.layout.shapes)
+    assert rects == [(0, 8.0), (22.0, 24)]
+    assert fig.layout.title.text == "Calls of this complaint by date and clock time (14)"
+    us = make_call_timeline(ev["calls"], "US", "zh")
+    assert sorted((s.y0, s.y1) for s in us.layout.shapes) == [(0, 8.0), (21.0, 24)]
+    assert us.layout.annotations[0].text == "禁止时段（US-TIME-01）"
+    empty = make_call_timeline(ev["calls"].iloc[0:0], "CN", "en")
+    assert len(empty.data) == 0
+
+
+def test_call_timeline_input_shape():
+    calls = pd.DataFrame({"occurred_at": pd.to_datetime(["2024-12-02 22:15:00"]), "is_connected": [True],
+                          "method_code": ["phone_call"], "duration_seconds": [30]})
+    fig = make_call_timeline(calls, "CN", "en")
+    assert fig.data[0].y[0] == pytest.approx(22.25)
+    assert "2024-12-02 22:15:00 · Phone call · 30 s" == fig.data[0].hovertext[0]
