@@ -323,7 +323,7 @@ def make_call_timeline(calls: pd.DataFrame, jurisdiction: str, lang: str = "en")
     if rule is not None:
         for y0, y1 in ((0, rule.permitted_start_min / 60), (rule.permitted_end_min / 60, 24)):
             fig.add_hrect(y0=y0, y1=y1, fillcolor=FORBIDDEN_FILL, line_width=0, layer="below")
-        fig.add_annotation(x=1.0, xref="paper", xanchor="right", y=(rule.permitted_end_min / 60 + 24) / 2,
+        fig.add_annotation(x=0.0, xref="paper", xanchor="left", y=(rule.permitted_end_min / 60 + 24) / 2,
                            text=t("tl_forbidden", lang, rule=rule.rule_id), showarrow=False,
                            font={"color": FORBIDDEN_LINE, "size": 12})
     colours = {"answered": "#0072B2", "unanswered": "#D55E00", "unknown": "#999999"}
@@ -342,8 +342,9 @@ def make_call_timeline(calls: pd.DataFrame, jurisdiction: str, lang: str = "en")
     fig.update_yaxes(range=[0, 24], tickvals=list(range(0, 25, 2)), ticktext=[f"{h:02d}:00" for h in range(0, 25, 2)],
                      title=t("tl_clock", lang))
     fig.update_xaxes(title=t("tl_date", lang), tickformat="%Y-%m-%d")
-    if df["day"].nunique() <= 1 and len(df):
-        d0 = df["day"].iloc[0]
-        fig.update_xaxes(range=[d0 - pd.Timedelta(days=1), d0 + pd.Timedelta(days=1)], dtick=86400000)
+    if len(df):  # half a day of room on each side, so points are not cut at the edges
+        first, last = df["day"].min(), df["day"].max()
+        fig.update_xaxes(range=[first - pd.Timedelta(hours=12), last + pd.Timedelta(hours=12)],
+                         dtick=86400000 if (last - first).days <= 14 else None)
     title = t("tl_title", lang, n=len(df))
     return _layout(fig, title, height=440)

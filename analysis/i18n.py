@@ -406,7 +406,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "{n} 个事件未能保存，已放入隔离区（见“数据”页面）。"),
     "in_saved": ("Saved as complaint {cid} with {n} incident(s). It is counted in every chart now.",
                  "已保存为投诉 {cid}，含 {n} 个事件。所有图表现已计入。"),
-    "in_to_overview": ("Open the Overview", "打开总览"),
+    "in_to_overview": ("Open the Overview of the association's intake", "打开总览（协会登记的投诉）"),
     "in_calls_intro": ("Attach a borrower's call log or message list (columns such as 号码, 时间, 通话时长, 呼叫类型, "
                        "是否接通) to a complaint: each incoming call becomes an incident with its exact time, "
                        "checked against the time and frequency rules of the complaint's jurisdiction.",

@@ -40,7 +40,7 @@ with tab_form:
     if last:
         st.success(t("in_saved", lang, cid=last[0], n=last[1]))
         page_link("pages/overview.py", "overview", t("in_to_overview", lang), icon=":material/dashboard:",
-                  query_params={"lang": lang, "product": ""})
+                  query_params={"lang": lang, "source": "intake", "product": ""})
     k = f"in{gen}_"
     st.subheader(t("in_complaint", lang))
     c1, c2, c3 = st.columns(3)
@@ -163,11 +163,11 @@ with tab_calls:
     def show(cid: str) -> str:
         if not cid:
             return t("in_new_complaint", lang)
-        r = about[cid]
-        day = f"{r.received_date:%Y-%m-%d}" if r.received_date is not None and str(r.received_date) != "NaT" else ""
-        return " · ".join(x for x in (cid, r.company_name or "", day) if x)
+        return intake.complaint_choice_label(about[cid])
 
     want = st.session_state.get("in_evidence", "")
+    if st.session_state.pop("in_calls_pending", None) and want in ids:
+        st.session_state["in_calls_cid"] = want
     cid = st.selectbox(t("in_calls_complaint", lang), ids, index=ids.index(want) if want in ids else 0,
                        format_func=show, key="in_calls_cid")
     log = st.file_uploader(t("in_calls_upload", lang), type=["csv", "xlsx", "txt"], key="in_calls_file",
@@ -188,7 +188,7 @@ with tab_calls:
             st.session_state["in_evidence"] = cid or f"call_log:{sha256(data).hexdigest()[:12]}"
             st.session_state["in_calls_msg"] = t("in_calls_done", lang, n=r.accepted_count, q=r.quarantined_count,
                                                  u=r.unchanged_count)
-            st.session_state.pop("in_calls_cid", None)
+            st.session_state["in_calls_pending"] = True
             st.rerun()
     if st.session_state.get("in_calls_msg"):
         st.success(st.session_state["in_calls_msg"])

@@ -336,3 +336,9 @@ def test_call_timeline_input_shape():
     fig = make_call_timeline(calls, "CN", "en")
     assert fig.data[0].y[0] == pytest.approx(22.25)
     assert "2024-12-02 22:15:00 · Phone call · 30 s" == fig.data[0].hovertext[0]
+
+
+def test_complaint_choice_label__missing_company_and_date():
+    rows = pd.DataFrame({"complaint_id": ["call_log:abc", "intake:X"], "received_date": [pd.NaT, date(2024, 12, 5)],
+                         "company_name": [None, "速借花"]})
+    assert [intake.complaint_choice_label(r) for r in rows.itertuples()] == ["call_log:abc", "intake:X · 速借花 · 2024-12-05"]

@@ -354,3 +354,10 @@ def incidents_table(incidents: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("in_col_rule", lang): incidents["time_rule_id"],
         t("in_col_source", lang): [codes.label("time_source", s, lang) for s in incidents["time_source"]],
     })
+
+
+def complaint_choice_label(r) -> str:
+    """"id · company · received date" of a ``query_evidence_complaints`` row (missing parts left out)."""
+    company = r.company_name if isinstance(r.company_name, str) else ""
+    day = f"{pd.Timestamp(r.received_date):%Y-%m-%d}" if pd.notna(r.received_date) else ""
+    return " · ".join(x for x in (r.complaint_id, company, day) if x)
