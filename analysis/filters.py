@@ -15,6 +15,8 @@ from datetime import date
 from analysis import codes
 
 GRAINS = ("complaint", "incident")
+#: ``product`` value of complaints whose source records no product (set in the mart).
+PRODUCT_NOT_RECORDED = "(not recorded)"
 LABEL_SOURCES = ("all", "structured", "narrative")
 
 
@@ -189,6 +191,8 @@ def describe(flt: Filter, lang: str = "en", source_names: dict[str, str] | None 
             shown = [codes.label(list_name, v, lang) for v in values]
         elif f.name == "source" and source_names:
             shown = [source_names.get(v, v) for v in values]
+        elif f.name == "product":
+            shown = [("未记录" if zh else "not recorded") if v == PRODUCT_NOT_RECORDED else v for v in values]
         else:
             shown = list(values)
         zh_name, en_name = names[f.name]

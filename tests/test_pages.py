@@ -130,3 +130,24 @@ def test_narratives__search_rule_and_reading(app):
     assert len(at.error) == 1 and "NOT-A-RULE" in at.error[0].value
     at = app("narratives", lang="en", q="zzqqxx-no-such-word")
     assert any("No narrative matches" in i.value for i in at.info)
+
+
+def test_overview__intake_complaints_count_in_the_default_view(tmp_path, monkeypatch):
+    """Sources without a product (intake logs, platform exports) are in the default view."""
+    path = tmp_path / "mixed.duckdb"
+    run_import(CFPB_FILES, "cfpb", path)
+    run_import([REPO / "tests" / "fixtures" / "import" / "intake.csv"], "intake", path)
+    with db.connect_read_only(path) as con:
+        cur = db.read_cursor(con)
+        n_intake = cur.execute("SELECT count(*) FROM complaints WHERE source = 'intake'").fetchone()[0]
+        n_cfpb = cur.execute("SELECT count(*) FROM complaints WHERE source = 'cfpb' AND product IN "
+                             "('Debt collection', 'Payday loan, title loan, or personal loan', 'Payday loan')"
+                             ).fetchone()[0]
+    assert n_intake > 0
+    monkeypatch.setenv(db.ENV_VAR, str(path))
+    at = AppTest.from_file(str(REPO / "pages" / "overview.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Complaints"] == f"{n_cfpb + n_intake:,}"
+    assert "(not recorded)" in at.sidebar.multiselect(key="product").value

@@ -23,7 +23,7 @@ from analysis.export.render import shared_renderer
 from analysis.export.report import build_report_pack
 from analysis.exports import to_csv_bytes
 from analysis.db import read_cursor
-from analysis.filters import Filter, FilterError, describe
+from analysis.filters import PRODUCT_NOT_RECORDED, Filter, FilterError, describe
 from analysis.i18n import t
 from analysis.ingest.cfpb import COLLECTION_PRODUCTS
 from ui.state import connection, run_query
@@ -144,7 +144,7 @@ def _defaults(sources: pd.DataFrame, options: dict[str, list[str]]) -> dict[str,
         "date_from": None, "date_to": None, "label_source": "all",
         **{f: [] for f in LIST_FIELDS},
         "source": default_sources,
-        "product": [p for p in options["product"] if p in COLLECTION_PRODUCTS
+        "product": [p for p in options["product"] if p in COLLECTION_PRODUCTS or p == PRODUCT_NOT_RECORDED
                     or (with_demo and ("演示" in p or p.lower().startswith("demo")))],
     }
 
@@ -259,7 +259,8 @@ def page_setup(title_key: str) -> PageContext:
             fmt = (lambda v, ln=_CODED[f]: codes.label(ln, v, lang))
         else:
             opts = list(options[f])
-            fmt = (lambda v: names.get(v, v)) if f == "source" else str
+            fmt = ((lambda v: names.get(v, v)) if f == "source" else
+                   (lambda v: t("not_recorded", lang) if v == PRODUCT_NOT_RECORDED else v))
         sb.multiselect(t(_LABEL_KEYS[f], lang), opts, format_func=fmt, key=f, placeholder=t("f_all", lang))
     sb.selectbox(t("f_label_source", lang), ["all", "structured", "narrative"], key="label_source",
                  format_func=lambda v: t(f"ls_{v}", lang))

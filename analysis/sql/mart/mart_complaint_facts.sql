@@ -30,7 +30,9 @@ SELECT
     c.jurisdiction,
     c.received_date,
     date_trunc('month', c.received_date)::DATE AS received_month,
-    c.product,
+    -- a source without products (intake logs, platform exports) gets an explicit value, so the
+    -- product filter can select it: see analysis.filters.PRODUCT_NOT_RECORDED
+    coalesce(c.product, '(not recorded)') AS product,
     c.creditor_name,
     c.collector_name,
     coalesce(c.collector_name, c.creditor_name) AS company_name,
