@@ -13,6 +13,7 @@ from analysis.ingest import ImportRefused, preview_file, run_import, validate_fi
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
 from ui.links import page_link  # noqa: E402
+from ui.tables import show_table  # noqa: E402
 from ui.page import page_header  # noqa: E402
 from ui.state import db_path  # noqa: E402
 
@@ -110,13 +111,13 @@ if fmt != "cfpb":
         m4.metric(t("imp_qa", lang), f"{n['qa']:,}")
         if n["quarantined"]:
             st.markdown(f"**{t('imp_quarantined', lang)}**")
-            st.dataframe(v.quarantined, hide_index=True)
+            show_table(v.quarantined, lang)
             st.download_button(t("imp_download_quarantine", lang), to_csv_bytes(v.quarantined),
                                file_name=f"quarantine_{Path(name).stem}.csv", mime="text/csv",
                                key="imp_dl_quarantine", on_click="ignore", icon=":material/download:")
         if n["qa"]:
             st.markdown(f"**{t('imp_qa', lang)}**")
-            st.dataframe(v.qa_issues, hide_index=True)
+            show_table(v.qa_issues, lang)
             st.download_button(t("imp_download_qa", lang), to_csv_bytes(v.qa_issues),
                                file_name=f"qa_{Path(name).stem}.csv", mime="text/csv", key="imp_dl_qa",
                                on_click="ignore", icon=":material/download:")
