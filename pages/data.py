@@ -30,23 +30,20 @@ show_table(run_query("query_imports"), lang)
 st.subheader(t("tables_title", lang))
 show_table(run_query("query_table_counts"), lang)
 
-st.subheader(t("quarantine_title", lang))
-q = run_query("query_quarantine")
-if q.empty:
-    st.success(t("quarantine_none", lang))
-else:
-    show_table(q, lang)
-    st.download_button(t("download_csv", lang), to_csv_bytes(q), file_name="collection-watch_quarantine.csv",
-                       mime="text/csv", key="dl_quarantine", on_click="ignore")
 
-st.subheader(t("qa_title", lang))
-qa = run_query("query_qa_issues")
-if qa.empty:
-    st.success(t("qa_none", lang))
-else:
-    show_table(qa, lang)
-    st.download_button(t("download_csv", lang), to_csv_bytes(qa), file_name="collection-watch_qa_issues.csv",
-                       mime="text/csv", key="dl_qa", on_click="ignore")
+def rows_with_download(title_key: str, frame, none_key: str, file_stem: str) -> None:
+    """A titled table of problem rows with its CSV download, or a line saying there are none."""
+    st.subheader(t(title_key, lang))
+    if frame.empty:
+        st.success(t(none_key, lang))
+        return
+    show_table(frame, lang)
+    st.download_button(t("download_csv", lang), to_csv_bytes(frame), file_name=f"collection-watch_{file_stem}.csv",
+                       mime="text/csv", key=f"dl_{file_stem}", on_click="ignore")
+
+
+rows_with_download("quarantine_title", run_query("query_quarantine"), "quarantine_none", "quarantine")
+rows_with_download("qa_title", run_query("query_qa_issues"), "qa_none", "qa_issues")
 
 st.subheader(t("dictionary_title", lang))
 dd = pd.DataFrame(data_dictionary())
