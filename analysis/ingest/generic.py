@@ -29,11 +29,14 @@ conversion). Precision exact (clock time), daypart (上午/晚上/凌晨… only
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -122,9 +125,24 @@ class Prepared:
 
 
 def _h(*parts) -> str:
-    return hashlib.md5("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()
+    return hashlib.md5("\x1f".join(["" if p is None else str(p) for p in parts]).encode("utf-8")).hexdigest()
 
 
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector (as a decorator): a large file's rows are millions of
+    small objects, none of them in cycles, and repeated collections of them cost more than the
+    work itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_gc_paused()
 def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = None, sheet: str | None = None,
                  mapping: dict[str, str | None] | None = None, salt: str = "preview",
                  progress: Progress | None = None, today: date | None = None) -> Prepared:
@@ -168,26 +186,41 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         by_index = {i: f for f, i in cols.items()}
         for n, fields, reason in sh.bad_records:
             bad.append((sh.name, n, [_mask_raw(by_index.get(i), v) for i, v in enumerate(fields)], reason, sh.header))
-        for n, fields in sh.records:
-            raw = {}
-            values: dict[str, str | None] = {}
-            for i, h in enumerate(sh.header):
-                f = by_index.get(i)
-                v = fields[i] if i < len(fields) else ""
-                if f == "collector_number":
-                    values[f] = clean_value(v)
-                    raw[h] = NUMBER_TOKEN if values[f] else ""
-                    continue
-                mv = _mask_raw(f, v)
-                raw[h] = mv
-                if f:
-                    values[f] = clean_text(mv) if f in TEXT_FIELDS else clean_value(mv)
-            rows.append(Row(sh.name, n, values, raw))
+        # Column by column: cells repeat heavily (dates, codes, lists, numbers), so each
+        # distinct (column, text) is masked and cleaned once.
+        width = len(sh.header)
+        records = [fields if len(fields) >= width else list(fields) + [""] * (width - len(fields))
+                   for _, fields in sh.records]
+        raw_cols, value_cols, value_fields = [], [], []
+        for i in range(width):
+            f = by_index.get(i)
+            cell: dict[str, tuple[str, str | None]] = {}
+            got = [cell.get(v) or cell.setdefault(v, _clean_cell(f, v)) for v in (fields[i] for fields in records)]
+            raw_cols.append([g[0] for g in got])
+            if f:
+                value_cols.append([g[1] for g in got])
+                value_fields.append(f)
+        header = sh.header
+        for (n, _), raw, values in zip(sh.records, zip(*raw_cols), zip(*value_cols) if value_cols else
+                                      ((),) * len(records)):
+            rows.append(Row(sh.name, n, dict(zip(value_fields, values)), dict(zip(header, raw))))
     report(0.3, f"{len(rows)} rows read; checking values")
+    memo: dict = {}  # distinct values → parsed results, shared by every row of this file
     for r in rows:
-        _parse_row(r, prof, salt, today)
+        _parse_row(r, prof, salt, today, memo)
     _mark_duplicates(rows, prof)
     return Prepared(prof, path.name, sha256_bytes(data), table, used_mapping, rows, bad, notes)
+
+
+def _clean_cell(f: str | None, v: str) -> tuple[str, str | None]:
+    """``(text written to raw, field value)`` of one cell of field ``f`` (None: unmapped)."""
+    if f == "collector_number":
+        value = clean_value(v)
+        return (NUMBER_TOKEN if value else ""), value
+    mv = _mask_raw(f, v)
+    if not f:
+        return mv, None
+    return mv, (clean_text(mv) if f in TEXT_FIELDS else clean_value(mv))
 
 
 def _mask_raw(f: str | None, v: str) -> str:
@@ -196,19 +229,51 @@ def _mask_raw(f: str | None, v: str) -> str:
     return pii.mask_text(v)
 
 
-def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown: str | None, what: str) -> str | None:
+def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown: str | None, what: str,
+          memo: dict) -> str | None:
     v = r.values.get(f)
     if v is None:
         return default
-    code = lookup_code(v, prof.values.get(lst, {}), prof.keywords.get(lst, []))
-    if code is None:
-        r.qa.append((f, v, f"{what} {v!r} not in the profile's value maps; {lst}_code "
-                           f"{'set to ' + unknown if unknown else 'left empty'}"))
-        return unknown
-    return code
+    key = (lst, v)
+    got = memo.get(key)
+    if got is None:
+        code = lookup_code(v, prof.values.get(lst, {}), prof.keywords.get(lst, []))
+        if code is None:
+            got = memo[key] = (unknown, (f, v, f"{what} {v!r} not in the profile's value maps; {lst}_code "
+                                               f"{'set to ' + unknown if unknown else 'left empty'}"))
+        else:
+            got = memo[key] = (code, None)
+    if got[1] is not None:
+        r.qa.append(got[1])
+    return got[0]
 
 
-def _parse_row(r: Row, prof: Profile, salt: str, today: date) -> None:
+def _list_codes(prof: Profile, f: str, text: str | None, memo: dict) -> tuple[list, list]:
+    """``(codes, qa)`` of a demands / conduct list cell: ``[(code, raw item)]`` without repeated
+    codes, and the QA entries for items not in the profile's value maps (memoised per text)."""
+    key = (f, text)
+    got = memo.get(key)
+    if got is not None:
+        return got
+    lst = "demand" if f == "demands" else "conduct"
+    codes: list[tuple[str, str]] = []
+    qa: list[tuple[str, str | None, str]] = []
+    for item in split_list(text):
+        code = lookup_code(item, prof.values.get(lst, {}), prof.keywords.get(lst, []))
+        if code is None:
+            if f == "demands":
+                qa.append(("demands", item, "demand not in the profile's value maps; labelled OTHER"))
+                code = "OTHER"
+            else:
+                qa.append(("conduct", item, "conduct not in the profile's value maps; no label"))
+                continue
+        if code not in [c for c, _ in codes]:
+            codes.append((code, item))
+    memo[key] = (codes, qa)
+    return codes, qa
+
+
+def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> None:
     v = r.values
     order = prof.date_order
     # received
@@ -260,25 +325,22 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date) -> None:
         r.reject = ("occurred_at", occ_text or v.get("occurred_date"), "a call-log entry needs a date with a clock time")
         return
     # codes
-    r.method = _code(r, prof, "method", "method", prof.default_method, "unknown", "method")
-    r.recipient = _code(r, prof, "recipient", "recipient", prof.default_recipient, "unknown", "recipient")
-    r.outcome = _code(r, prof, "outcome", "status", None, None, "status")
-    r.medium = _code(r, prof, "submission_medium", "submission_medium", prof.submission_medium, None, "medium")
-    for item in split_list(v.get("demands")):
-        code = lookup_code(item, prof.values.get("demand", {}), prof.keywords.get("demand", []))
-        if code is None:
-            r.qa.append(("demands", item, "demand not in the profile's value maps; labelled OTHER"))
-            code = "OTHER"
-        if code not in [c for c, _ in r.demands]:
-            r.demands.append((code, item))
-    for item in split_list(v.get("conduct")):
-        code = lookup_code(item, prof.values.get("conduct", {}), prof.keywords.get("conduct", []))
-        if code is None:
-            r.qa.append(("conduct", item, "conduct not in the profile's value maps; no label"))
-        elif code not in [c for c, _ in r.conducts]:
-            r.conducts.append((code, item))
-    if v.get("collector_number"):
-        r.number_hash = pii.hash_number(v["collector_number"], salt, prof.number_region)
+    r.method = _code(r, prof, "method", "method", prof.default_method, "unknown", "method", memo)
+    r.recipient = _code(r, prof, "recipient", "recipient", prof.default_recipient, "unknown", "recipient", memo)
+    r.outcome = _code(r, prof, "outcome", "status", None, None, "status", memo)
+    r.medium = _code(r, prof, "submission_medium", "submission_medium", prof.submission_medium, None, "medium",
+                     memo)
+    for f, out in (("demands", r.demands), ("conduct", r.conducts)):
+        if v.get(f):
+            codes, qa = _list_codes(prof, f, v[f], memo)
+            out.extend(codes)
+            r.qa.extend(qa)
+    number = v.get("collector_number")
+    if number:
+        key = ("collector_number", number)
+        if key not in memo:
+            memo[key] = pii.hash_number(number, salt, prof.number_region)
+        r.number_hash = memo[key]
     if v.get("direction"):
         r.direction = lookup_code(v["direction"], prof.values.get("direction", {}), [])
         if r.direction is None:
@@ -297,7 +359,7 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date) -> None:
         r.connected = r.duration > 0
     if r.direction is None and prof.grain == "call" and v.get("answered") and "未接" in v["answered"]:
         r.direction = "in"
-    r.row_hash = _h(*(f"{k}={val}" for k, val in sorted(r.values.items()) if k != "collector_number"), r.number_hash)
+    r.row_hash = _h(*[f"{k}={val}" for k, val in sorted(v.items()) if k != "collector_number"], r.number_hash)
     r.record_id = v.get("complaint_id")
 
 
@@ -339,12 +401,19 @@ def time_rule(jurisdiction: str, method: str | None, w: When | None) -> tuple[bo
     if w.precision == "exact":
         status, rule_id = classify_contact_time(jurisdiction, w.hour, w.minute, w.second or 0)
         return status == "outside", status, rule_id
-    if w.precision == "daypart" and w.daypart_code in DAYPART_HOURS:
-        s, e = DAYPART_HOURS[w.daypart_code]
-        hours = list(range(s, e)) if s < e else list(range(s, 24)) + list(range(0, e))
-        if set(hours) <= set(forbidden_hours(jurisdiction)):
-            return True, "outside", TIME_WINDOW_RULES[jurisdiction].rule_id
+    if w.precision == "daypart" and _daypart_forbidden(jurisdiction, w.daypart_code):
+        return True, "outside", TIME_WINDOW_RULES[jurisdiction].rule_id
     return None, "unknown", None
+
+
+@lru_cache(maxsize=None)
+def _daypart_forbidden(jurisdiction: str, daypart_code: str | None) -> bool:
+    """True when the part of day lies wholly in the jurisdiction's forbidden hours."""
+    if daypart_code not in DAYPART_HOURS:
+        return False
+    s, e = DAYPART_HOURS[daypart_code]
+    hours = list(range(s, e)) if s < e else list(range(s, 24)) + list(range(0, e))
+    return set(hours) <= set(forbidden_hours(jurisdiction))
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,6 +465,7 @@ def import_profile_file(con: duckdb.DuckDBPyConnection, path: Path, profile: Pro
                           progress=lambda f, m: report(0.5 + f * 0.5, m))
 
 
+@_gc_paused()
 def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_id: str | None = None,
                    imported_by: str = "unknown", progress: Progress | None = None) -> ImportReport:
     """Commit a ``Prepared`` file (see ``import_profile_file``)."""
@@ -462,8 +532,20 @@ def _write_raw(con, prep: Prepared, rep: ImportReport) -> None:
         "import_id": [rep.import_id] * n, "source_file": [rep.source_file] * n,
         "source_row_number": pd.array([r.row_number for r in prep.rows], dtype="int64"),
         "sheet_name": [r.sheet for r in prep.rows], "profile": [prep.profile.name] * n,
-        "raw_record": [json.dumps(r.raw, ensure_ascii=False) for r in prep.rows]})
+        "raw_record": _raw_json(prep.rows)})
     _insert(con, "raw_generic__rows", frame)
+
+
+def _raw_json(rows: list[Row]) -> list[str]:
+    """``json.dumps(r.raw, ensure_ascii=False)`` of every row, built from ``"header": value``
+    pieces each encoded once per distinct (header, text) pair (cells repeat a lot)."""
+    piece: dict[tuple[str, str], str] = {}
+
+    def encode(kv: tuple[str, str]) -> str:
+        text = piece[kv] = f"{json.dumps(kv[0], ensure_ascii=False)}: {json.dumps(kv[1], ensure_ascii=False)}"
+        return text
+
+    return ["{" + ", ".join([piece.get(kv) or encode(kv) for kv in r.raw.items()]) + "}" for r in rows]
 
 
 def _write_quarantine(con, prep: Prepared, rep: ImportReport) -> None:
@@ -480,9 +562,10 @@ def _write_quarantine(con, prep: Prepared, rep: ImportReport) -> None:
     _insert(con, "core_quarantine", pd.DataFrame(out, columns=QUAR_COLUMNS).astype({"source_row_number": "int64"}))
 
 
-def _incident_dict(iid: str, cid: str, jur: str, r: Row) -> dict:
+def _incident_dict(iid: str, cid: str, jur: str, r: Row, rule: tuple | None = None) -> dict:
+    """One ``core_incidents`` row; ``rule``: ``time_rule(jur, r.method, r.occurred)`` if known."""
     w = r.occurred
-    outside, status, rule_id = time_rule(jur, r.method, w)
+    outside, status, rule_id = rule or time_rule(jur, r.method, w)
     exact = w is not None and w.precision == "exact"
     return dict(incident_id=iid, complaint_id=cid, occurred_date=w.day if w else None,
                 occurred_at=w.at if exact else None, occurred_hour=w.hour if exact else None,
@@ -529,9 +612,9 @@ def _complaint_frame(rows: list[dict]) -> pd.DataFrame:
         "is_timely_response": "boolean", "response_days": "Int64"})
 
 
-def _labels_for(cid: str, r: Row, prep: Prepared, jur: str) -> list[tuple]:
+def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None = None) -> list[tuple]:
     hdr = prep.mapping.get(r.sheet, {})
-    out = _time_label(cid, r, prep, jur, hdr)
+    out = _time_label(cid, r, prep, jur, hdr, rule)
     for code, item in r.demands:
         out.append((cid, "demand", code, "field", None, f"{hdr.get('demands', 'demands')}: {item}", None, None,
                     f"profile:{prep.profile.name}:demands"))
@@ -541,10 +624,10 @@ def _labels_for(cid: str, r: Row, prep: Prepared, jur: str) -> list[tuple]:
     return out
 
 
-def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict) -> list[tuple]:
+def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tuple | None = None) -> list[tuple]:
     out = []
     w = r.occurred
-    outside, status, rule_id = time_rule(jur, r.method, w)
+    outside, status, rule_id = rule or time_rule(jur, r.method, w)
     if outside:
         shown = r.values.get("occurred_at") or " ".join(x for x in (r.values.get("occurred_date"),
                                                                      r.values.get("occurred_time")) if x)
@@ -669,9 +752,11 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
             complaints.append(_complaint_dict(prof, cid, merged, rep, "\n".join(texts) or None,
                                               _h(*sorted(r.row_hash for r in new_rows)), received, prof.jurisdiction))
         for r in new_rows:
-            incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r))
-            labels.extend(_labels_for(cid, r, prep, prof.jurisdiction))
-            qa.extend(_qa_rows(rep, cid, r, prep))
+            rule = time_rule(prof.jurisdiction, r.method, r.occurred)
+            incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r, rule))
+            labels.extend(_labels_for(cid, r, prep, prof.jurisdiction, rule))
+            if r.qa:
+                qa.extend(_qa_rows(rep, cid, r, prep))
         rep.accepted_count += len(new_rows)
     _insert(con, "core_complaints", _complaint_frame(complaints))
     for cid, text in narrative_updates:
