@@ -41,6 +41,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from analysis import pii
 from analysis.ingest.common import ImportRefused, ImportReport, Progress, new_import_id, sha256_bytes
@@ -359,7 +360,14 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
         r.connected = r.duration > 0
     if r.direction is None and prof.grain == "call" and v.get("answered") and "未接" in v["answered"]:
         r.direction = "in"
-    r.row_hash = _h(*[f"{k}={val}" for k, val in sorted(v.items()) if k != "collector_number"], r.number_hash)
+    # Row hash: the fields in name order (one order per set of fields, i.e. per sheet).
+    fields = ("row hash order", tuple(v))
+    hash_order = memo.get(fields)
+    if hash_order is None:
+        hash_order = memo[fields] = [k for k in sorted(fields[1]) if k != "collector_number"]
+    parts = [f"{k}={v[k]}" for k in hash_order]
+    parts.append("" if r.number_hash is None else r.number_hash)
+    r.row_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()  # = _h(*parts)
     r.record_id = v.get("complaint_id")
 
 
@@ -420,16 +428,51 @@ def _daypart_forbidden(jurisdiction: str, daypart_code: str | None) -> bool:
 # Writing
 # --------------------------------------------------------------------------------------------
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> None:
     if not len(frame):
         return
     name = f"_ins_{table}"
     con.register(name, frame)
     try:
-        cols = ", ".join(frame.columns)
+        cols = ", ".join(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
     finally:
         con.unregister(name)
+
+
+#: Arrow types of the columns that are not text (every other column is ``pa.string()``).
+_ARROW_TYPES = {
+    "occurred_date": pa.date32(), "occurred_at": pa.timestamp("s"), "occurred_hour": pa.int64(),
+    "is_outside_permitted_hours": pa.bool_(), "is_connected": pa.bool_(), "duration_seconds": pa.int64(),
+    "received_date": pa.date32(), "source_row_number": pa.int64(), "has_narrative": pa.bool_(),
+    "is_timely_response": pa.bool_(), "response_days": pa.int64(), "evidence_start": pa.int64(),
+    "evidence_end": pa.int64(),
+}
+
+
+def _arrow_column(name: str, values: list) -> pa.Array:
+    t = _ARROW_TYPES.get(name, pa.string())
+    try:
+        return pa.array(values, type=t)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        if t != pa.string():
+            raise
+        return pa.array([None if v is None else str(v) for v in values], type=t)
+
+
+def _arrow_table(columns: dict[str, list]) -> pa.Table:
+    """A table built column by column from Python lists (text columns as Arrow strings, the
+    others typed by ``_ARROW_TYPES``): DuckDB reads it directly, without pandas."""
+    return pa.Table.from_arrays([_arrow_column(c, v) for c, v in columns.items()], names=list(columns))
+
+
+def _dicts_table(rows: list[dict], columns: list[str]) -> pa.Table:
+    return _arrow_table({c: [d.get(c) for d in rows] for c in columns})
+
+
+def _tuples_table(rows: list[tuple], columns: list[str]) -> pa.Table:
+    cols = list(zip(*rows)) if rows else [()] * len(columns)
+    return _arrow_table({c: list(v) for c, v in zip(columns, cols)})
 
 
 def ensure_source(con: duckdb.DuckDBPyConnection, prof: Profile) -> None:
@@ -507,7 +550,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         changed = _write_call_grain(con, prep, rep, target)
     report(0.7, "reading narratives")
     if changed:
-        con.register("_changed_ids", pd.DataFrame({"cid": sorted(changed)}))
+        con.register("_changed_ids", _arrow_table({"cid": sorted(changed)}))
         con.execute("CREATE OR REPLACE TEMP TABLE _changed_cids AS SELECT cid FROM _changed_ids")
         con.unregister("_changed_ids")
         found = label_narratives(con, "SELECT cid FROM _changed_cids")
@@ -528,9 +571,9 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
 
 def _write_raw(con, prep: Prepared, rep: ImportReport) -> None:
     n = len(prep.rows)
-    frame = pd.DataFrame({
+    frame = _arrow_table({
         "import_id": [rep.import_id] * n, "source_file": [rep.source_file] * n,
-        "source_row_number": pd.array([r.row_number for r in prep.rows], dtype="int64"),
+        "source_row_number": [r.row_number for r in prep.rows],
         "sheet_name": [r.sheet for r in prep.rows], "profile": [prep.profile.name] * n,
         "raw_record": _raw_json(prep.rows)})
     _insert(con, "raw_generic__rows", frame)
@@ -559,27 +602,25 @@ def _write_quarantine(con, prep: Prepared, rep: ImportReport) -> None:
         out.append((rep.import_id, rep.source_file, r.row_number, header, val, reason,
                     json.dumps(r.raw, ensure_ascii=False), r.sheet))
     rep.quarantined_count = len(out)
-    _insert(con, "core_quarantine", pd.DataFrame(out, columns=QUAR_COLUMNS).astype({"source_row_number": "int64"}))
+    _insert(con, "core_quarantine", _tuples_table(out, QUAR_COLUMNS))
 
 
-def _incident_dict(iid: str, cid: str, jur: str, r: Row, rule: tuple | None = None) -> dict:
-    """One ``core_incidents`` row; ``rule``: ``time_rule(jur, r.method, r.occurred)`` if known."""
+def _incident_dict(iid: str, cid: str, jur: str, r: Row, rule: tuple | None = None) -> tuple:
+    """One ``core_incidents`` row (in ``INCIDENT_COLUMNS`` order); ``rule``:
+    ``time_rule(jur, r.method, r.occurred)`` if known."""
     w = r.occurred
     outside, status, rule_id = rule or time_rule(jur, r.method, w)
-    exact = w is not None and w.precision == "exact"
-    return dict(incident_id=iid, complaint_id=cid, occurred_date=w.day if w else None,
-                occurred_at=w.at if exact else None, occurred_hour=w.hour if exact else None,
-                time_precision=w.precision if w else "unknown", time_source="field",
-                daypart_code=w.daypart_code if w and w.precision == "daypart" else None,
-                method_code=r.method or "unknown", recipient_code=r.recipient or "unknown",
-                is_outside_permitted_hours=outside, time_rule_status=status, time_rule_id=rule_id,
-                collector_number_hash=r.number_hash, is_connected=r.connected, duration_seconds=r.duration)
+    if w is None:
+        return (iid, cid, None, None, None, "unknown", "field", None, r.method or "unknown",
+                r.recipient or "unknown", outside, status, rule_id, r.number_hash, r.connected, r.duration)
+    exact = w.precision == "exact"
+    return (iid, cid, w.day, w.at if exact else None, w.hour if exact else None, w.precision, "field",
+            w.daypart_code if w.precision == "daypart" else None, r.method or "unknown", r.recipient or "unknown",
+            outside, status, rule_id, r.number_hash, r.connected, r.duration)
 
 
-def _incident_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=INCIDENT_COLUMNS).astype({
-        "occurred_hour": "Int64", "is_outside_permitted_hours": "boolean", "is_connected": "boolean",
-        "duration_seconds": "Int64", "occurred_date": "datetime64[s]", "occurred_at": "datetime64[s]"})
+def _incident_frame(rows: list[tuple]) -> pa.Table:
+    return _tuples_table(rows, INCIDENT_COLUMNS)
 
 
 def _has_incident(prof: Profile, r: Row) -> bool:
@@ -594,33 +635,37 @@ def _language(text: str | None) -> str | None:
 
 
 def _complaint_dict(prof: Profile, cid: str, r: Row, rep: ImportReport, narrative: str | None,
-                    record_hash: str, received: date | None, jur: str) -> dict:
+                    record_hash: str, received: date | None, jur: str) -> tuple:
+    """One ``core_complaints`` row, in ``COMPLAINT_COLUMNS`` order."""
     v = r.values
-    return dict(complaint_id=cid, source=prof.source, source_record_id=cid.split(":", 1)[1], jurisdiction=jur,
-                received_date=received, product=v.get("product"), sub_product=None, issue=v.get("issue"),
-                sub_issue=None, creditor_name=v.get("creditor_name"), collector_name=v.get("collector_name"),
-                region=v.get("region"), filed_with=prof.filed_with, submission_medium=r.medium,
-                outcome_code=r.outcome, is_timely_response=None, response_days=None,
-                has_narrative=narrative is not None, narrative=narrative, language=_language(narrative),
-                source_record_hash=record_hash, import_id=rep.import_id, source_file=rep.source_file,
-                source_row_number=r.row_number)
+    return (cid, prof.source, cid.split(":", 1)[1], jur, received, v.get("product"), None, v.get("issue"), None,
+            v.get("creditor_name"), v.get("collector_name"), v.get("region"), prof.filed_with, r.medium, r.outcome,
+            None, None, narrative is not None, narrative, _language(narrative), record_hash, rep.import_id,
+            rep.source_file, r.row_number)
 
 
-def _complaint_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=COMPLAINT_COLUMNS).astype({
-        "received_date": "datetime64[s]", "source_row_number": "int64", "has_narrative": "boolean",
-        "is_timely_response": "boolean", "response_days": "Int64"})
+def _complaint_frame(rows: list[tuple]) -> pa.Table:
+    return _tuples_table(rows, COMPLAINT_COLUMNS)
 
 
-def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None = None) -> list[tuple]:
-    hdr = prep.mapping.get(r.sheet, {})
+def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None = None,
+                cache: dict | None = None) -> list[tuple]:
+    """Field labels of one row; ``cache``: a dict kept across the rows of one file (evidence
+    prefixes per sheet)."""
+    pieces = cache.get(r.sheet) if cache is not None else None
+    if pieces is None:
+        hdr = prep.mapping.get(r.sheet, {})
+        name = prep.profile.name
+        pieces = (hdr, f"{hdr.get('demands', 'demands')}: ", f"profile:{name}:demands",
+                  f"{hdr.get('conduct', 'conduct')}: ", f"profile:{name}:conduct")
+        if cache is not None:
+            cache[r.sheet] = pieces
+    hdr, d_prefix, d_pattern, c_prefix, c_pattern = pieces
     out = _time_label(cid, r, prep, jur, hdr, rule)
     for code, item in r.demands:
-        out.append((cid, "demand", code, "field", None, f"{hdr.get('demands', 'demands')}: {item}", None, None,
-                    f"profile:{prep.profile.name}:demands"))
+        out.append((cid, "demand", code, "field", None, f"{d_prefix}{item}", None, None, d_pattern))
     for code, item in r.conducts:
-        out.append((cid, "conduct", code, "field", None, f"{hdr.get('conduct', 'conduct')}: {item}", None, None,
-                    f"profile:{prep.profile.name}:conduct"))
+        out.append((cid, "conduct", code, "field", None, f"{c_prefix}{item}", None, None, c_pattern))
     return out
 
 
@@ -637,14 +682,14 @@ def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tup
     return out
 
 
-def _label_frame(rows: list[tuple]) -> pd.DataFrame:
+def _label_frame(rows: list[tuple]) -> pa.Table:
     seen, uniq = set(), []
     for t in rows:
         k = (t[0], t[1], t[2])
         if k not in seen:
             seen.add(k)
             uniq.append(t)
-    return pd.DataFrame(uniq, columns=LABEL_COLUMNS).astype({"evidence_start": "Int64", "evidence_end": "Int64"})
+    return _tuples_table(uniq, LABEL_COLUMNS)
 
 
 def _qa_rows(rep: ImportReport, cid: str, r: Row, prep: Prepared) -> list[tuple]:
@@ -653,14 +698,14 @@ def _qa_rows(rep: ImportReport, cid: str, r: Row, prep: Prepared) -> list[tuple]
             for col, val, reason in r.qa]
 
 
-def _qa_frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=QA_COLUMNS).astype({"source_row_number": "int64"})
+def _qa_frame(rows: list[tuple]) -> pa.Table:
+    return _tuples_table(rows, QA_COLUMNS)
 
 
 def _existing(con, table: str, key: str, values: list[str], extra: str = "") -> dict:
     if not values:
         return {}
-    con.register("_keys", pd.DataFrame({"k": values}))
+    con.register("_keys", _arrow_table({"k": values}))
     try:
         res = con.execute(f"SELECT t.{key}{', t.' + extra if extra else ''} FROM {table} t "
                           f"JOIN _keys ON _keys.k = t.{key}").fetchall()
@@ -672,7 +717,7 @@ def _existing(con, table: str, key: str, values: list[str], extra: str = "") -> 
 def _delete_complaints(con, cids: list[str]) -> None:
     if not cids:
         return
-    con.register("_del", pd.DataFrame({"cid": cids}))
+    con.register("_del", _arrow_table({"cid": cids}))
     try:
         for t in ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints"):
             con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT cid FROM _del)")
@@ -708,7 +753,7 @@ def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
     _insert(con, "core_complaint_labels", _label_frame(labels))
     _insert(con, "core_qa_issues", _qa_frame(qa))
     rep.accepted_count = len(complaints)
-    return {c["complaint_id"] for c in complaints}
+    return {c[0] for c in complaints}
 
 
 def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
@@ -720,6 +765,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
     iid_of = {id(r): f"{cid}#r{r.row_hash[:12]}" for cid, rs in groups.items() for r in rs}
     have_inc = _existing(con, "core_incidents", "incident_id", list(iid_of.values()))
     complaints, incidents, labels, qa = [], [], [], []
+    label_cache: dict = {}
     narrative_updates: list[tuple[str, str]] = []
     changed: set[str] = set()
     for cid, rs in groups.items():
@@ -743,18 +789,34 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
             received = min((r.received.day for r in new_rows if r.received), default=None) or \
                 min(r.occurred.day for r in new_rows if r.occurred)
             merged = Row(first.sheet, first.row_number, dict(first.values), {})
-            for r in new_rows:  # first non-empty value of each complaint-level field
-                for k, val in r.values.items():
-                    if merged.values.get(k) is None and val is not None:
-                        merged.values[k] = val
+            mv = merged.values
+            rest = new_rows[1:]
+            if rest and all(r.sheet == first.sheet for r in rest):
+                # Rows of one sheet have the same fields: fill only the first row's gaps.
+                for k in [k for k, val in mv.items() if val is None]:
+                    for r in rest:
+                        val = r.values[k]
+                        if val is not None:
+                            mv[k] = val
+                            break
+            elif rest:
+                for r in new_rows:  # first non-empty value of each complaint-level field
+                    for k, val in r.values.items():
+                        if mv.get(k) is None and val is not None:
+                            mv[k] = val
             merged.medium = next((r.medium for r in new_rows if r.medium), prof.submission_medium)
             merged.outcome = next((r.outcome for r in new_rows if r.outcome), None)
             complaints.append(_complaint_dict(prof, cid, merged, rep, "\n".join(texts) or None,
                                               _h(*sorted(r.row_hash for r in new_rows)), received, prof.jurisdiction))
+        seen_labels: set[tuple[str, str]] = set()  # (kind, code): one label per complaint, the first
         for r in new_rows:
             rule = time_rule(prof.jurisdiction, r.method, r.occurred)
             incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r, rule))
-            labels.extend(_labels_for(cid, r, prep, prof.jurisdiction, rule))
+            if rule[0] or r.demands or r.conducts:
+                for t in _labels_for(cid, r, prep, prof.jurisdiction, rule, label_cache):
+                    if (t[1], t[2]) not in seen_labels:
+                        seen_labels.add((t[1], t[2]))
+                        labels.append(t)
             if r.qa:
                 qa.extend(_qa_rows(rep, cid, r, prep))
         rep.accepted_count += len(new_rows)
@@ -763,7 +825,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
         con.execute("UPDATE core_complaints SET narrative = ?, has_narrative = TRUE, language = ? WHERE complaint_id = ?",
                     [text, _language(text), cid])
     _insert(con, "core_incidents", _incident_frame(incidents))
-    lf = _label_frame(labels)
+    lf = _tuples_table(labels, LABEL_COLUMNS)  # already one per (complaint, kind, code)
     if len(lf):
         con.register("_new_labels", lf)
         con.execute(f"""INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)})
