@@ -76,7 +76,7 @@ QUAR_COLUMNS = ["import_id", "source_file", "source_row_number", "column_name", 
                 "sheet_name"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One parsed source row (values already masked)."""
 
@@ -192,14 +192,18 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         width = len(sh.header)
         records = [fields if len(fields) >= width else list(fields) + [""] * (width - len(fields))
                    for _, fields in sh.records]
+        columns = list(zip(*records)) if records else [()] * width
         raw_cols, value_cols, value_fields = [], [], []
         for i in range(width):
             f = by_index.get(i)
-            cell: dict[str, tuple[str, str | None]] = {}
-            got = [cell.get(v) or cell.setdefault(v, _clean_cell(f, v)) for v in (fields[i] for fields in records)]
-            raw_cols.append([g[0] for g in got])
+            col = columns[i]
+            raw_of: dict[str, str] = {}
+            value_of: dict[str, str | None] = {}
+            for v in set(col):
+                raw_of[v], value_of[v] = _clean_cell(f, v)
+            raw_cols.append(list(map(raw_of.__getitem__, col)))
             if f:
-                value_cols.append([g[1] for g in got])
+                value_cols.append(list(map(value_of.__getitem__, col)))
                 value_fields.append(f)
         header = sh.header
         for (n, _), raw, values in zip(sh.records, zip(*raw_cols), zip(*value_cols) if value_cols else
