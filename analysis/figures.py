@@ -16,6 +16,12 @@ FORBIDDEN_FILL = "rgba(213, 94, 0, 0.16)"
 FORBIDDEN_LINE = "#D55E00"
 
 
+def _month_axis(fig: go.Figure) -> None:
+    """Month axes: tick labels as months (a single month otherwise gets sub-second ticks)."""
+    months = {str(x) for tr in fig.data if tr.x is not None for x in tr.x}
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1" if len(months) <= 12 else None, hoverformat="%Y-%m")
+
+
 def _layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = True) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 17}},
@@ -64,6 +70,7 @@ def make_monthly_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
                     name=t("trend_improper", lang), line={"color": "#D55E00", "width": 2})
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
+    _month_axis(fig)
     return _layout(fig, t("trend_title", lang))
 
 
@@ -136,6 +143,7 @@ def make_outside_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
             hovertemplate="%{x|%Y-%m}: %{y:.1f}% (%{customdata[0]} / %{customdata[1]})<extra></extra>")
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("share_pct", lang), rangemode="tozero", ticksuffix="%")
+    _month_axis(fig)
     return _layout(fig, t("outside_trend_title", lang))
 
 
@@ -180,6 +188,7 @@ def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str,
                         name=codes.label(list_name, c, lang), line={"color": codes.color(list_name, c)})
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
+    _month_axis(fig)
     return _layout(fig, title, height=440)
 
 
@@ -244,7 +253,12 @@ def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("share_pct", lang), range=[0, 100], ticksuffix="%")
     channel_name = t("ch_filed_with" if channel == "filed_with" else "ch_medium", lang)
-    return _layout(fig, t("outcome_mix_title", lang, channel=channel_name), height=max(320, 140 + 40 * len(chans)))
+    fig = _layout(fig, t("outcome_mix_title", lang, channel=channel_name), height=max(360, 190 + 40 * len(chans)))
+    # nine outcomes do not fit beside the title: legend under the chart
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0,
+                              "traceorder": "normal"},
+                      margin={"b": 90})
+    return fig
 
 
 def make_channel_timeliness_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go.Figure:

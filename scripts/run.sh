@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up (first time) and run the dashboard on its built-in default data.
-# Usage: bash scripts/run.sh [--port N] [-- --db PATH]
+# Usage: bash scripts/run.sh [--server.port N] [-- --db PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup_python.sh
