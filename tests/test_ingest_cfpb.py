@@ -736,3 +736,26 @@ def test_cli__second_run_reports_already_imported(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "three_date_formats.csv: already imported" in proc.stdout
     assert proc.stdout.splitlines()[-1].startswith("accepted 0, quarantined 0, unchanged 3 -> ")
+
+
+def test_reimport__file_without_a_column_keeps_existing_values(tmp_path):
+    """An older export lacking columns must not blank what the database already holds."""
+    src = CFPB_DIR / "complaints_2019_2020_mixed_products.csv"
+    rows = read_csv_rows(src)
+    header = list(rows[0].keys())
+    narrative_ids = [r["Complaint ID"] for r in rows if nz(r["Consumer complaint narrative"])][:5]
+    db_path = tmp_path / "keep.duckdb"
+    run_import([src], "cfpb", db_path)
+    before = query(db_path, "SELECT complaint_id, narrative, region, outcome_code FROM core_complaints ORDER BY 1")
+    n_labels = query(db_path, "SELECT count(*) FROM complaint_labels WHERE label_source = 'narrative'")
+    short = tmp_path / "no_narrative_no_state.csv"
+    keep = [h for h in header if h not in ("Consumer complaint narrative", "State")]
+    with short.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=keep, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    (rep,) = run_import([short], "cfpb", db_path)
+    assert (rep.accepted_count, rep.updated_count, rep.unchanged_count) == (0, 0, len(rows))
+    assert query(db_path, "SELECT complaint_id, narrative, region, outcome_code FROM core_complaints ORDER BY 1") == before
+    assert query(db_path, "SELECT count(*) FROM complaint_labels WHERE label_source = 'narrative'") == n_labels
+    assert len(narrative_ids) == 5

@@ -104,7 +104,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
     _load_raw(con, parsed, rep)
     _quarantine_unreadable(con, parsed, rep)
     report_progress(0.4, "validating and coding")
-    _stage(con, rep)
+    _stage(con, rep, [CFPB_HEADER_TO_RAW[h] for h in CFPB_HEADER_TO_RAW if h not in parsed.header])
     _apply(con, rep)
     _record_import(con, rep, imported_by)
     report_progress(1.0, "done")
@@ -154,7 +154,12 @@ CREATE OR REPLACE TEMP MACRO cw_us_date(x) AS CASE
     ELSE NULL END;
 CREATE OR REPLACE TEMP TABLE _stage AS
 WITH raw AS (
-    SELECT * FROM raw_cfpb__complaints WHERE import_id = $import_id
+    SELECT r.* {carry_over}
+    FROM raw_cfpb__complaints r
+    LEFT JOIN core_complaints c ON c.complaint_id = 'cfpb:' || trim(r.complaint_id)
+    LEFT JOIN raw_cfpb__complaints prev ON prev.import_id = c.import_id AND prev.source_file = c.source_file
+                                       AND prev.source_row_number = c.source_row_number
+    WHERE r.import_id = $import_id
 ), typed AS (
     SELECT
         raw.*,
@@ -192,11 +197,16 @@ FROM ranked
 """
 
 
-def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]) -> None:
     # Line breaks inside fields are hashed as LF, so the same rows re-saved with CRLF line
     # ends (narratives included) count as unchanged, not as updated.
     hash_cols = ", ".join(f"coalesce(replace({c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS)
-    sql = _STAGE_SQL.replace("{hash_columns}", hash_cols)
+    # A file without a column says nothing about it: for a complaint already in the database,
+    # columns the file lacks (e.g. an older 14-column export) keep the values of its previous
+    # source row instead of blanking them.
+    carry = (", ".join(f"coalesce(r.{c}, prev.{c}) AS {c}" for c in missing))
+    sql = _STAGE_SQL.replace("{hash_columns}", hash_cols).replace(
+        "{carry_over}", f"REPLACE ({carry})" if carry else "")
     for stmt in [s for s in sql.split(";\n") if s.strip()]:
         if "$import_id" in stmt:
             con.execute(stmt.replace("$import_id", "?"), [rep.import_id])
