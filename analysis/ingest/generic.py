@@ -665,7 +665,7 @@ def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None =
         if cache is not None:
             cache[r.sheet] = pieces
     hdr, d_prefix, d_pattern, c_prefix, c_pattern = pieces
-    out = _time_label(cid, r, prep, jur, hdr, rule)
+    out = _time_label(cid, r, prep, jur, hdr, rule) if rule is None or rule[0] else []
     for code, item in r.demands:
         out.append((cid, "demand", code, "field", None, f"{d_prefix}{item}", None, None, d_pattern))
     for code, item in r.conducts:
@@ -763,8 +763,12 @@ def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
 def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
     prof = prep.profile
     groups: dict[str, list[Row]] = defaultdict(list)
+    cid_of: dict[str | None, str] = {}
     for r in prep.accepted:
-        groups[f"{prof.source}:{r.record_id}"].append(r)
+        cid = cid_of.get(r.record_id)
+        if cid is None:
+            cid = cid_of[r.record_id] = f"{prof.source}:{r.record_id}"
+        groups[cid].append(r)
     existing = _existing(con, "core_complaints", "complaint_id", list(groups), "narrative")
     iid_of = {id(r): f"{cid}#r{r.row_hash[:12]}" for cid, rs in groups.items() for r in rs}
     have_inc = _existing(con, "core_incidents", "incident_id", list(iid_of.values()))
@@ -773,7 +777,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
     narrative_updates: list[tuple[str, str]] = []
     changed: set[str] = set()
     for cid, rs in groups.items():
-        new_rows = [r for r in rs if iid_of[id(r)] not in have_inc]
+        new_rows = [r for r in rs if iid_of[id(r)] not in have_inc] if have_inc else rs
         rep.unchanged_count += len(rs) - len(new_rows)
         if not new_rows:
             continue
