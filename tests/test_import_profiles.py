@@ -297,3 +297,36 @@ def test_import__cli_with_profile(tmp_path):
                          capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stderr
     assert "14 rows read, 12 accepted" in out.stdout
+
+
+def test_heimao__update_from_file_without_a_column_keeps_existing_values(tmp_path):
+    """Re-importing changed complaints from a file that lacks 投诉对象 and 投诉要求 must not blank
+    the creditor or drop the demands already stored (found by a new-user trial)."""
+    import csv as _csv
+    from analysis import db as _db
+    from analysis.ingest import run_import as _run
+    src = FIXTURES / "heimao.csv"
+    path = tmp_path / "keep.duckdb"
+    _run([src], "heimao", path)
+    with _db.connect_read_only(path) as con:
+        cur = _db.read_cursor(con)
+        before = cur.execute("SELECT complaint_id, creditor_name FROM core_complaints ORDER BY 1").fetchall()
+        demands = cur.execute("SELECT complaint_id, label_code FROM core_complaint_labels "
+                              "WHERE label_kind = 'demand' ORDER BY 1, 2").fetchall()
+    with src.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(_csv.DictReader(fh))
+    changed = tmp_path / "heimao_update.csv"
+    keep = [h for h in rows[0] if h not in ("投诉对象", "投诉要求")]
+    with changed.open("w", encoding="utf-8", newline="") as fh:
+        w = _csv.DictWriter(fh, fieldnames=keep, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "投诉进度": "已完成"})
+    (rep,) = _run([changed], "heimao", path)
+    assert rep.updated_count > 0
+    with _db.connect_read_only(path) as con:
+        cur = _db.read_cursor(con)
+        assert cur.execute("SELECT complaint_id, creditor_name FROM core_complaints ORDER BY 1").fetchall() == before
+        assert cur.execute("SELECT complaint_id, label_code FROM core_complaint_labels "
+                           "WHERE label_kind = 'demand' ORDER BY 1, 2").fetchall() == demands
+        assert {r[0] for r in cur.execute("SELECT DISTINCT outcome_code FROM core_complaints").fetchall()} == {"closed"}

@@ -751,13 +751,65 @@ def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
             incidents.append(_incident_dict(f"{cid}#f1", cid, prof.jurisdiction, r))
         labels.extend(_labels_for(cid, r, prep, prof.jurisdiction))
         qa.extend(_qa_rows(rep, cid, r, prep))
+    missing = _fields_not_in_file(prep)
+    if replace and missing:
+        _snapshot(con, replace)
     _delete_complaints(con, replace)
     _insert(con, "core_complaints", _complaint_frame(complaints))
     _insert(con, "core_incidents", _incident_frame(incidents))
     _insert(con, "core_complaint_labels", _label_frame(labels))
     _insert(con, "core_qa_issues", _qa_frame(qa))
+    if replace and missing:
+        _keep_what_the_file_lacks(con, missing, rep)
     rep.accepted_count = len(complaints)
     return {c[0] for c in complaints}
+
+
+#: Field of a profile → core_complaints columns it fills (for updates from files lacking it).
+_FIELD_COLUMNS = {
+    "creditor_name": ("creditor_name",), "collector_name": ("collector_name",), "region": ("region",),
+    "product": ("product",), "issue": ("issue",), "status": ("outcome_code",), "medium": ("submission_medium",),
+    "narrative": ("narrative", "has_narrative", "language"),
+}
+#: Field → label kind kept from the old version when the file lacks the field.
+_FIELD_LABELS = {"demands": "demand", "conduct": "conduct"}
+
+
+def _fields_not_in_file(prep: Prepared) -> set[str]:
+    """Profile fields that no sheet of this file carries (a column absent, not a blank cell)."""
+    present = set()
+    for fields in prep.mapping.values():
+        present |= set(fields)
+    return {f for f in prep.profile.columns if f not in present and (f in _FIELD_COLUMNS or f in _FIELD_LABELS)}
+
+
+def _snapshot(con, cids: list[str]) -> None:
+    con.register("_upd", _arrow_table({"cid": cids}))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _old_complaints AS SELECT * FROM core_complaints "
+                    "WHERE complaint_id IN (SELECT cid FROM _upd)")
+        con.execute("CREATE OR REPLACE TEMP TABLE _old_labels AS SELECT * FROM core_complaint_labels "
+                    "WHERE complaint_id IN (SELECT cid FROM _upd) AND label_source = 'field'")
+    finally:
+        con.unregister("_upd")
+
+
+def _keep_what_the_file_lacks(con, missing: set[str], rep: ImportReport) -> None:
+    """A file without a column says nothing about it: complaints it updates keep the values
+    (and field labels) of the columns the file lacks, instead of having them blanked."""
+    cols = [c for f in sorted(missing) for c in _FIELD_COLUMNS.get(f, ())]
+    if cols:
+        sets = ", ".join(f"{c} = o.{c}" for c in cols)
+        con.execute(f"UPDATE core_complaints SET {sets} FROM _old_complaints o "
+                    f"WHERE core_complaints.complaint_id = o.complaint_id")
+    kinds = [_FIELD_LABELS[f] for f in sorted(missing) if f in _FIELD_LABELS]
+    if kinds:
+        con.execute(f"INSERT INTO core_complaint_labels SELECT * FROM _old_labels "
+                    f"WHERE label_kind IN ({', '.join('?' * len(kinds))})", kinds)
+    rep.notes.append("columns absent from this file kept their earlier values on updated complaints: "
+                     + ", ".join(sorted(missing)))
+    con.execute("DROP TABLE IF EXISTS _old_complaints")
+    con.execute("DROP TABLE IF EXISTS _old_labels")
 
 
 def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
