@@ -230,6 +230,10 @@ def test_import_ftc__hourly_counts_match_raw_csv(tmp_path):
     by_state = Counter(r["Consumer_State"] or None for r in rows)
     assert dict(q(path, "SELECT region, count(*) FROM core_complaints GROUP BY 1")) == dict(by_state)
     assert q(path, "SELECT DISTINCT jurisdiction, filed_with FROM core_complaints") == [("US", "other")]
+    # unwanted-call reports are not debt collection: own product (out of the default view), no conduct flags
+    assert q(path, "SELECT DISTINCT product FROM core_complaints") == [("Unwanted calls (FTC Do Not Call)",)]
+    assert q(path, "SELECT count(*) FROM core_complaint_labels WHERE label_kind = 'conduct'") == [(0,)]
+    assert q(path, "SELECT count(*) FROM core_incidents WHERE is_outside_permitted_hours") != [(0,)]
     assert q(path, "SELECT publisher, is_synthetic FROM meta_sources") == [("Federal Trade Commission (US)", False)]
     def canonical(n):  # +1 8005551234 and 8005551234 are one number; no digits, no number
         d = re.sub(r"\D", "", n)

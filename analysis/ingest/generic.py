@@ -642,7 +642,8 @@ def _complaint_dict(prof: Profile, cid: str, r: Row, rep: ImportReport, narrativ
                     record_hash: str, received: date | None, jur: str) -> tuple:
     """One ``core_complaints`` row, in ``COMPLAINT_COLUMNS`` order."""
     v = r.values
-    return (cid, prof.source, cid.split(":", 1)[1], jur, received, v.get("product"), None, v.get("issue"), None,
+    return (cid, prof.source, cid.split(":", 1)[1], jur, received, v.get("product") or prof.product, None,
+            v.get("issue"), None,
             v.get("creditor_name"), v.get("collector_name"), v.get("region"), prof.filed_with, r.medium, r.outcome,
             None, None, narrative is not None, narrative, _language(narrative), record_hash, rep.import_id,
             rep.source_file, r.row_number)
@@ -675,6 +676,8 @@ def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None =
 
 def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tuple | None = None) -> list[tuple]:
     out = []
+    if not prep.profile.is_debt_collection:  # e.g. FTC unwanted calls: hours charted, no conduct flag
+        return out
     w = r.occurred
     outside, status, rule_id = rule or time_rule(jur, r.method, w)
     if outside:

@@ -111,6 +111,11 @@ class Profile:
     label_zh: str = ""
     source_row: dict = field(default_factory=dict)
     path: Path | None = None
+    #: product of every complaint when the file has no product column (None: not recorded)
+    product: str | None = None
+    #: the source is about debt collection, so time rules (CN-TIME-01 / US-TIME-01) may flag
+    #: its incidents as TIME_INCONVENIENT; False for e.g. FTC unwanted-call reports
+    is_debt_collection: bool = True
 
 
 def user_dir() -> Path:
@@ -178,7 +183,8 @@ def load_profile(name: str) -> Profile:
         occurred_equal_received_is_not_a_time=bool(data.get("occurred_equal_received_is_not_a_time", False)),
         default_method=data.get("default_method"), default_recipient=data.get("default_recipient"),
         number_region=data.get("number_region", "CN"), label_en=data.get("label_en", name),
-        label_zh=data.get("label_zh", name), source_row=dict(data.get("source_row", {})), path=path)
+        label_zh=data.get("label_zh", name), source_row=dict(data.get("source_row", {})), path=path,
+        product=data.get("product"), is_debt_collection=bool(data.get("is_debt_collection", True)))
 
 
 def _raw_profile(name: str) -> dict:
