@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from analysis.classify.patterns import LangPack, Pattern, load_crosswalk, load_pack
 from analysis.classify.times import DAYPART_RANGES, RawTime, find_times, zh_number
 from analysis.codes import codes as code_list
@@ -147,6 +149,22 @@ def _mask(text: str) -> str:
     return _REDACTION.sub(lambda m: "X" * (m.end() - m.start()), text)
 
 
+_AUTOMATA: dict[int, ahocorasick.Automaton] = {}
+
+
+def _keyword_automaton(pk: LangPack) -> ahocorasick.Automaton:
+    """Automaton over every keyword of a pack (built once per loaded pack)."""
+    auto = _AUTOMATA.get(id(pk))
+    if auto is None:
+        auto = ahocorasick.Automaton()
+        for k in pk.all_keywords:
+            auto.add_word(k, k)
+        if len(auto):
+            auto.make_automaton()
+        _AUTOMATA[id(pk)] = auto
+    return auto
+
+
 class _Doc:
     """Sentence and clause boundaries of one text; ``text_for(pack)`` is the text a pack's
     regexes run on (lower-cased for English, same length and offsets)."""
@@ -164,10 +182,13 @@ class _Doc:
         self.clause_starts = sorted(cl)
 
     def keywords(self, pk: LangPack, low: str) -> set[str]:
-        """Keywords of the pack present in the text (computed once per text and pack)."""
+        """Keywords of the pack present in the text (computed once per text and pack) — the
+        same set as ``{k for k in pk.all_keywords if k in low}``, found in one pass with an
+        Aho–Corasick automaton (pyahocorasick)."""
         hit = self._kw.get(pk.lang)
         if hit is None:
-            hit = self._kw[pk.lang] = {k for k in pk.all_keywords if k in low}
+            hit = self._kw[pk.lang] = ({k for _end, k in _keyword_automaton(pk).iter(low)}
+                                       if pk.all_keywords else set())
         return hit
 
     def text_for(self, pk: LangPack) -> str:
