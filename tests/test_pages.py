@@ -151,3 +151,12 @@ def test_overview__intake_complaints_count_in_the_default_view(tmp_path, monkeyp
     assert not at.exception and not at.error
     assert {m.label: m.value for m in at.metric}["Complaints"] == f"{n_cfpb + n_intake:,}"
     assert "(not recorded)" in at.sidebar.multiselect(key="product").value
+
+
+def test_bad_filter__language_switch_still_there(app):
+    at = app("overview", lang="zh", conduct="NOT_A_CODE")
+    assert len(at.error) == 1
+    switch = [b for b in at.sidebar.get("button_group") if b.key == "lang_choice"][0]
+    switch.set_value("en")
+    at.run()
+    assert "Unknown conduct code 'NOT_A_CODE'" in at.error[0].value

@@ -233,6 +233,10 @@ def page_setup(title_key: str) -> PageContext:
     if con is None:
         st.info(t("no_db", lang, path=path, cmd=f"python -m analysis.ingest --format cfpb --db {path} FILE.csv"))
         st.stop()
+    # the language switch comes first, so it is there even when a bad filter stops the page
+    st.session_state["lang_choice"] = lang
+    st.sidebar.segmented_control(t("language", lang), ["zh", "en"], key="lang_choice", required=True,
+                                 format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
     sources = run_query("query_sources")
     options = run_query("query_filter_options")
     try:
@@ -243,9 +247,6 @@ def page_setup(title_key: str) -> PageContext:
     _sync_from_url(defaults, lang)
 
     sb = st.sidebar
-    st.session_state["lang_choice"] = lang
-    sb.segmented_control(t("language", lang), ["zh", "en"], key="lang_choice", required=True,
-                         format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
     sb.header(t("filters", lang))
     first, last = run_query("query_date_range")
     c1, c2 = sb.columns(2)
