@@ -132,19 +132,33 @@ def make_time_coverage_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     return _layout(fig, t("coverage_title", lang), height=300, legend=False)
 
 
+#: A monthly share resting on fewer timed incidents than this is not drawn (it would swing
+#: between 0 % and 100 % on one or two calls); the chart says so.
+MIN_SHARE_BASE = 10
+
+
 def make_outside_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Line per jurisdiction of ``query_outside_share_by_month`` (percent of timed incidents)."""
+    """Line per jurisdiction of ``query_outside_share_by_month`` (percent of timed incidents).
+    Months with fewer than ``MIN_SHARE_BASE`` timed incidents are left out, with a note."""
     fig = go.Figure()
-    for jur, sub in df.groupby("jurisdiction", sort=True):
+    shown = df[df["exact_time_incident_count"] >= MIN_SHARE_BASE]
+    for jur, sub in shown.groupby("jurisdiction", sort=True):
+        sub = _with_month_gaps(sub, "occurred_month")
         fig.add_scatter(
             x=sub["occurred_month"], y=sub["outside_share_pct"], mode="lines+markers",
             name=codes.label("jurisdiction", jur, lang),
             customdata=sub[["outside_count", "exact_time_incident_count"]].values,
             hovertemplate="%{x|%Y-%m}: %{y:.1f}% (%{customdata[0]} / %{customdata[1]})<extra></extra>")
+    if len(shown) < len(df):
+        fig.add_annotation(text=t("share_min_base", lang, n=MIN_SHARE_BASE, months=len(df) - len(shown)),
+                           xref="paper", yref="paper", x=0, y=-0.3, showarrow=False, xanchor="left",
+                           font={"size": 12, "color": "#555"})
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("share_pct", lang), rangemode="tozero", ticksuffix="%")
     _month_axis(fig)
-    return _layout(fig, t("outside_trend_title", lang))
+    fig = _layout(fig, t("outside_trend_title", lang))
+    fig.update_layout(margin={"b": 80})
+    return fig
 
 
 def _ordered(df: pd.DataFrame, code_col: str, list_name: str) -> pd.DataFrame:

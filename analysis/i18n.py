@@ -115,6 +115,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_dated_times": ("No incident with a clock time has a date here (narratives state times, not dates), so there is "
                        "no monthly trend of the outside-hours share.",
                        "此处有时刻的事件都没有日期（投诉正文只说明时刻、未说明日期），因此无法按月显示禁止时段占比。"),
+    "share_min_base": ("{months} month(s) with fewer than {n} timed incidents are not drawn.",
+                       "有 {months} 个月份的有时刻事件少于 {n} 个，未绘制。"),
     "outside_trend_title": ("Share of timed incidents outside permitted hours, by month",
                             "有时刻的事件中处于禁止时段的占比（按月）"),
     "no_exact_times": ("None of the filtered incidents has an exact clock time, so there is no hour pattern to show.",

@@ -100,3 +100,14 @@ def test_make_code_trend__zero_inside_covered_months():
     fig = figures.make_code_trend(df, "conduct_code", "conduct", "t", "en")
     by_name = {tr.name: list(tr.y) for tr in fig.data}
     assert by_name == {"Abusive language": [2, 1], "Request to stop ignored": [0, 4]}
+
+
+def test_make_outside_share_trend__months_on_few_incidents_not_drawn():
+    import pandas as pd
+    df = pd.DataFrame({"jurisdiction": ["US", "US", "US"],
+                       "occurred_month": pd.to_datetime(["2019-10-01", "2019-11-01", "2019-12-01"]),
+                       "exact_time_incident_count": [1, 12, 400], "outside_count": [1, 3, 40],
+                       "outside_share_pct": [100.0, 25.0, 10.0]})
+    fig = figures.make_outside_share_trend(df, "en")
+    assert list(fig.data[0].y) == [25.0, 10.0]
+    assert fig.layout.annotations[0].text == "1 month(s) with fewer than 10 timed incidents are not drawn."
