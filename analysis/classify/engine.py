@@ -205,9 +205,36 @@ class _Doc:
         return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
 
 
-def _negated(doc: _Doc, pack: LangPack, start: int) -> bool:
+def _list_head(doc: _Doc, pack: LangPack, start: int, end: int | None) -> int | None:
+    """End of the clause that heads a comma list the mention is an item of ("never given any
+    notice through the mail, email, or text": the head is "...through the mail"), else None."""
+    lead, item, nxt = (pack.lex.get(k) for k in ("list_lead", "list_item", "list_next"))
+    if lead is None or item is None or nxt is None:
+        return None
+    text = doc.text_for(pack)
+    cs = doc.clause_start(start)
+    seg = text[cs:start]
+    if not lead.fullmatch(seg):
+        return None
+    if not (re.search(r"\b(?:or|and|nor)\b", seg) or (end is not None and nxt.match(text, end))):
+        return None
+    pos = cs
+    for _ in range(6):
+        if pos < 2 or text[pos - 1] != ",":
+            return None
+        pcs = doc.clause_start(pos - 1)
+        if not item.fullmatch(text, pcs, pos - 1):
+            return pos - 1
+        pos = pcs
+    return None
+
+
+def _negated(doc: _Doc, pack: LangPack, start: int, end: int | None = None) -> bool:
     cs = doc.clause_start(start)
     window = 50 if pack.lang == "en" else 10
+    head = _list_head(doc, pack, start, end) if pack.lang == "en" else None
+    if head is not None:
+        start, cs = head, doc.clause_start(head)
     lo = max(cs, start - window)
     seg = doc.text_for(pack)[lo:start]
     last = None
@@ -245,7 +272,7 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     flags.append("by_consumer")
                 elif p.thread_before is not None and _in_consumer_thread(p, scan, m, out):
                     flags.append("by_consumer_thread")
-                if p.negatable and _negated(doc, pk, m.start()):
+                if p.negatable and _negated(doc, pk, m.start(), m.end()):
                     flags.append("negated")
                 if p.irrealis and _irrealis(doc, pk, m.start()):
                     flags.append("irrealis")
