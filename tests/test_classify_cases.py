@@ -212,6 +212,21 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
     ("I asked them to stop calling my parents and they won't stop.", (), (), ("family",)),
     ("My relatives told the company to not call back but they still do.", ("phone_call",), ("CEASE_IGNORED",), ("debtor",)),
     ("I have continued to receive calls from them irregardless of their promise to cease.", ("phone_call",), ("CEASE_IGNORED",), ("debtor",)),
+    # speech of a non-collector (speech fallback only for a collector), negated lists,
+    # robocall wording, consumer-initiated calls, catenative "continued to call"
+    ("The loan officer reviewed my application. He said the collection account was a problem.", (), (), ()),
+    ("My lawyer looked at the file and she said the debt was past the statute.", (), (), ()),
+    ("The loan officer sent my file to the collection agency. They said I owe the balance.", ("phone_call",), (), ("debtor",)),
+    ("The debt collector said I would be sued.", ("phone_call",), (), ("debtor",)),
+    ("I was never given any notice through the mail, email, or text.", (), (), ()),
+    ("They never sent a letter, an email, or a text before reporting it.", (), (), ()),
+    ("They never wrote, but they texted and emailed me daily.", ("sms", "email"), (), ("debtor",)),
+    ("I keep getting robo calls from them.", ("robocall",), (), ("debtor",)),
+    ("A recorded voice asked me to press 1 to pay.", ("robocall",), (), ("debtor",)),
+    ("After many phone calls I finally got a supervisor.", (), (), ()),
+    ("They continued to call me after a cease and desist letter was sent.", ("phone_call",), ("CEASE_IGNORED",), ("debtor",)),
+    ("I explained in text that the debt is not mine.", (), (), ()),
+    ("They have called me repeateddly.", ("phone_call",), ("FREQ_EXCESSIVE_CALLS",), ("debtor",)),
 ])
 def test_classify_cases__actor_model(text, methods, conducts, recipients):
     r = classify_narrative(text, "en", "US")

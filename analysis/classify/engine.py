@@ -370,6 +370,20 @@ def _actor_flag(doc: _Doc, pk: LangPack, start: int, end: int) -> str | None:
     return None
 
 
+def _other_speaker(pk: LangPack, scan: str, start: int, end: int) -> bool:
+    """The speech at [start, end) is by someone who is not the collector: a non-collector person
+    (``other_speaker``: "the loan officer", "my lawyer") is named in it or in the 300 characters
+    before it, with no collector (``collector_noun``) named after that person."""
+    other, coll = pk.lex.get("other_speaker"), pk.lex.get("collector_noun")
+    if other is None or coll is None:
+        return False
+    lo = max(0, start - 300)
+    last = None
+    for om in other.finditer(scan, lo, end):
+        last = om
+    return last is not None and coll.search(scan, last.end(), end) is None
+
+
 def _attached(doc: _Doc, pk: LangPack, p: Pattern, m: re.Match) -> bool:
     """A vague intensity cue ("repeatedly", "constantly") counts only when a contact word
     (``attach``) of the collector stands in its clause within ``attach_window`` characters."""
@@ -694,6 +708,8 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
                 if oc is not None and (own is None or oc.start() < own):
                     own = oc.start()
             sm = pk.speech.search(doc.text_for(pk))
+            if sm and _other_speaker(pk, doc.text_for(pk), sm.start(), sm.end()):
+                sm = None
             if sm and (own is None or sm.start() < own):
                 fallback.append(("phone_call", sm.start(), sm.end(), f"{pk.lang}.method.fallback.speech"))
                 break
