@@ -23,6 +23,10 @@ after excluding both earlier files), labelled and committed before the classifie
 and never used to tune. Blind (before the actor model): methods P 0.64 / R 0.82, conducts
 P 0.67 / R 0.56, third-party recipients P 0.75 / R 0.75, no contact times expected or found.
 After: methods P 0.69 / R 0.82, conducts P 0.79 / R 0.61, recipients P 1.0 / R 0.75.
+Next round (robocall wording, negated comma lists, "in text", non-collector speech, catenative
+"continued to call", consumer-initiated calls; tuned on the first two files and invented
+sentences only, holdout2 re-measured at the end): holdout methods P 0.79 / R 1.0, conducts
+P 1.0 / R 1.0; holdout2 methods P 0.74 / R 0.91, conducts P 0.79 / R 0.61 (unchanged).
 """
 from __future__ import annotations
 
@@ -97,7 +101,7 @@ def test_classify_handcheck__holdout_has_60_unseen_narratives():
 
 
 @pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
-@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.70, 0.99), ("conducts", 0.99, 0.85),
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.78, 0.99), ("conducts", 0.99, 0.99),
                                               ("recipients", 0.99, 0.99), ("times", 0.99, 0.99)])
 def test_classify_handcheck__holdout_precision_recall_floor(key, min_p, min_r):
     """Floors at the figures reached on the held-out sample (never tuned on)."""
@@ -115,7 +119,7 @@ def test_classify_handcheck__holdout2_has_50_unseen_narratives():
 
 
 @pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
-@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.68, 0.81), ("conducts", 0.78, 0.60),
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.74, 0.90), ("conducts", 0.78, 0.60),
                                               ("recipients", 0.99, 0.74), ("times", 0.99, 0.99)])
 def test_classify_handcheck__holdout2_precision_recall_floor(key, min_p, min_r):
     """Floors at the figures reached on the third sample (labelled blind, never tuned on)."""
