@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, queries
+from analysis import codes, figures, queries
 from analysis.filters import Filter
 from analysis.i18n import t
 
@@ -43,6 +43,12 @@ class ChartSpec:
     has_rule_flags: bool = False
     time_coverage: bool = False
     select: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    title_key: str = ""
+    title_values: Callable[[str], dict] | None = None
+
+    def title(self, lang: str) -> str:
+        """The chart's title in ``lang`` (the same string its figure draws)."""
+        return t(self.title_key, lang, **(self.title_values(lang) if self.title_values else {}))
 
 
 def _complaints(frame: pd.DataFrame, kpis: dict) -> int:
@@ -57,50 +63,58 @@ def _heatmap(jur: str) -> ChartSpec:
     return ChartSpec(
         f"time_heatmap_{jur.lower()}", "time_of_day", "query_incidents_by_hour_weekday",
         lambda d, lang: figures.make_hour_weekday_heatmap(d, jur, lang), "incidents", _sum("incident_count"),
-        has_rule_flags=True, time_coverage=True, select=lambda d: d[d["jurisdiction"] == jur].reset_index(drop=True))
+        has_rule_flags=True, time_coverage=True, select=lambda d: d[d["jurisdiction"] == jur].reset_index(drop=True),
+        title_key="heatmap_title", title_values=lambda lang: {"jur": codes.label("jurisdiction", jur, lang)})
+
+
+def _channel(channel: str) -> Callable[[str], dict]:
+    return lambda lang: {"channel": t("ch_filed_with" if channel == "filed_with" else "ch_medium", lang)}
 
 
 CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("overview_monthly_trend", "overview", "query_complaints_by_month", figures.make_monthly_trend,
-              "complaints", _complaints, has_rule_flags=True),
+              "complaints", _complaints, has_rule_flags=True, title_key="trend_title"),
     ChartSpec("time_coverage", "time_of_day", "query_time_coverage", figures.make_time_coverage_bar, "incidents",
-              _sum("incident_count"), time_coverage=True),
+              _sum("incident_count"), time_coverage=True, title_key="coverage_title"),
     _heatmap("CN"), _heatmap("US"), _heatmap("UK"),
     ChartSpec("time_outside_share_trend", "time_of_day", "query_outside_share_by_month",
               figures.make_outside_share_trend, "incidents", _sum("exact_time_incident_count"),
-              has_rule_flags=True, time_coverage=True),
+              has_rule_flags=True, time_coverage=True, title_key="outside_trend_title"),
     ChartSpec("conduct_counts", "methods_conduct", "query_conduct_counts",
               lambda d, lang: figures.make_code_bar(d, "conduct_code", "conduct", "complaint_count",
                                                     t("conduct_title", lang), lang, share_col="share_pct"),
-              "complaints", _complaints, has_rule_flags=True),
+              "complaints", _complaints, has_rule_flags=True, title_key="conduct_title"),
     ChartSpec("method_counts", "methods_conduct", "query_method_counts",
               lambda d, lang: figures.make_code_bar(d, "method_code", "method", "complaint_count",
                                                     t("method_title", lang), lang),
-              "complaints", _complaints),
+              "complaints", _complaints, title_key="method_title"),
     ChartSpec("conduct_trend", "methods_conduct", "query_conduct_by_month",
               lambda d, lang: figures.make_code_trend(d, "conduct_code", "conduct", t("conduct_trend_title", lang),
                                                       lang),
-              "complaints", _complaints, has_rule_flags=True),
+              "complaints", _complaints, has_rule_flags=True, title_key="conduct_trend_title"),
     ChartSpec("conduct_cooccurrence", "methods_conduct", "query_conduct_cooccurrence",
-              figures.make_cooccurrence_heatmap, "complaints", _complaints, has_rule_flags=True),
+              figures.make_cooccurrence_heatmap, "complaints", _complaints, has_rule_flags=True,
+              title_key="cooccur_title"),
     ChartSpec("company_conduct", "methods_conduct", "query_company_conduct",
               lambda d, lang: figures.make_company_conduct_bar(d, lang, 15), "complaints",
               lambda d, k: int(d.drop_duplicates("company_name")["company_complaint_count"].sum()) if len(d) else 0,
-              args=(15,), has_rule_flags=True),
+              args=(15,), has_rule_flags=True, title_key="company_title", title_values=lambda lang: {"n": 15}),
     ChartSpec("outcome_mix_filed_with", "channels_outcomes", "query_channel_outcomes",
               lambda d, lang: figures.make_outcome_mix_bar(d, "filed_with", lang), "complaints", _complaints,
-              args=("filed_with",)),
+              args=("filed_with",), title_key="outcome_mix_title", title_values=_channel("filed_with")),
     ChartSpec("outcome_mix_submission_medium", "channels_outcomes", "query_channel_outcomes",
               lambda d, lang: figures.make_outcome_mix_bar(d, "submission_medium", lang), "complaints", _complaints,
-              args=("submission_medium",)),
+              args=("submission_medium",), title_key="outcome_mix_title",
+              title_values=_channel("submission_medium")),
     ChartSpec("channel_timeliness_filed_with", "channels_outcomes", "query_channel_summary",
               lambda d, lang: figures.make_channel_timeliness_bar(d, "filed_with", lang), "complaints", _complaints,
-              args=("filed_with",)),
+              args=("filed_with",), title_key="channel_summary_title", title_values=_channel("filed_with")),
     ChartSpec("channel_timeliness_submission_medium", "channels_outcomes", "query_channel_summary",
               lambda d, lang: figures.make_channel_timeliness_bar(d, "submission_medium", lang), "complaints",
-              _complaints, args=("submission_medium",)),
+              _complaints, args=("submission_medium",), title_key="channel_summary_title",
+              title_values=_channel("submission_medium")),
     ChartSpec("channel_flow", "channels_outcomes", "query_channel_flow", figures.make_channel_sankey, "complaints",
-              _complaints),
+              _complaints, title_key="flow_title"),
 )
 CHART_BY_NAME = {c.name: c for c in CHARTS}
 

@@ -38,3 +38,12 @@ def test_build_chart__counts_rest_on_the_right_records(cur):
     assert build_chart(cur, "time_coverage", Filter(), "en").n == 5
     assert build_chart(cur, "conduct_counts", Filter(), "en").n == 4
     assert build_chart(cur, "company_conduct", Filter(), "en").n == 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chart_titles__catalogue_title_is_what_the_figure_draws(cur, lang):
+    for spec in CHARTS:
+        built = build_chart(cur, spec.name, Filter(), lang)
+        if built.figure is not None:
+            assert built.figure.layout.title.text == spec.title(lang), spec.name
+        assert spec.title(lang) and "_" not in spec.title(lang)

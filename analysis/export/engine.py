@@ -8,7 +8,6 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from analysis import codes
 
 from analysis.charts import CHART_BY_NAME, PAGES, BuiltChart, build_chart, charts_of
 from analysis.export.context import FORMATS, MIME, ExportContext, ExportOptions, file_name, make_context
@@ -31,27 +30,10 @@ class ExportFile:
     data: bytes
 
 
-#: Title keys of charts whose figure may be missing (nothing to draw).
-_TITLE_KEYS = {"overview_monthly_trend": "trend_title", "time_coverage": "coverage_title",
-               "time_outside_share_trend": "outside_trend_title", "conduct_counts": "conduct_title",
-               "method_counts": "method_title", "conduct_trend": "conduct_trend_title",
-               "conduct_cooccurrence": "cooccur_title", "channel_flow": "flow_title"}
-
-
 def chart_title(built: BuiltChart, lang: str) -> str:
-    """The chart's title as drawn (from its figure); for an empty chart, from the strings."""
-    if built.figure is not None and built.figure.layout.title.text:
-        return built.figure.layout.title.text
-    name = built.spec.name
-    if name.startswith("time_heatmap_"):
-        return t("heatmap_title", lang, jur=codes.label("jurisdiction", name.rsplit("_", 1)[1].upper(), lang))
-    if name == "company_conduct":
-        return t("company_title", lang, n=built.spec.args[0])
-    for prefix, key in (("outcome_mix_", "outcome_mix_title"), ("channel_timeliness_", "channel_summary_title")):
-        if name.startswith(prefix):
-            ch = name[len(prefix):]
-            return t(key, lang, channel=t("f_filed_with" if ch == "filed_with" else "f_medium", lang))
-    return t(_TITLE_KEYS[name], lang) if name in _TITLE_KEYS else name.replace("_", " ")
+    """The chart's title in ``lang`` (from the catalogue: the same string its figure draws,
+    also for a chart with nothing to draw)."""
+    return built.spec.title(lang)
 
 
 def chart_table(built: BuiltChart, lang: str, opts: ExportOptions) -> pd.DataFrame:
