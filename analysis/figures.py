@@ -161,11 +161,6 @@ def make_outside_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     return fig
 
 
-def _ordered(df: pd.DataFrame, code_col: str, list_name: str) -> pd.DataFrame:
-    order = {c: i for i, c in enumerate(codes.codes(list_name))}
-    return df.assign(_o=df[code_col].map(order)).sort_values(["_o", code_col]).drop(columns="_o")
-
-
 def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: str, title: str,
                   lang: str = "en", share_col: str | None = None) -> go.Figure:
     """Horizontal bar of counts per code, largest first, colours from the code list."""

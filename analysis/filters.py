@@ -9,7 +9,7 @@ Filters apply to the mart tables ``mart_complaint_facts`` (grain ``complaint``) 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
 
 from analysis import codes
@@ -83,10 +83,6 @@ class Filter:
                 if not isinstance(v, str) or not v.strip() or len(v) > 300:
                     raise FilterError(name, v, f"Invalid {name} value {v!r}.", f"无效的{_FIELD_ZH[name]}值 {v!r}。")
         return self
-
-    def with_(self, **changes) -> "Filter":
-        """Copy with some fields changed."""
-        return replace(self, **changes)
 
 
 _CODED_FIELDS = {

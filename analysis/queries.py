@@ -180,18 +180,6 @@ def query_conduct_by_month(con: Con, flt: Filter) -> pd.DataFrame:
         GROUP BY ALL ORDER BY received_month, conduct_code""", p)
 
 
-def query_method_by_month(con: Con, flt: Filter) -> pd.DataFrame:
-    """Complaints per method per received month.
-
-    Columns: ``received_month`` (datetime64), ``method_code``, ``complaint_count`` (int64).
-    """
-    w, p = build_where(flt, "complaint")
-    return _df(con, f"""
-        SELECT received_month, method_code, count(*) AS complaint_count
-        FROM (SELECT received_month, unnest(method_codes) AS method_code FROM mart_complaint_facts WHERE {w})
-        GROUP BY ALL ORDER BY received_month, method_code""", p)
-
-
 def query_conduct_cooccurrence(con: Con, flt: Filter) -> pd.DataFrame:
     """Which conducts occur in the same complaint.
 
@@ -375,7 +363,7 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
     """
     w, p = build_where(flt, "complaint")
     words = [x for x in (search or "").split() if x][:10]
-    conds = [f"c.narrative ILIKE ? ESCAPE '\\'" for _ in words]
+    conds = ["c.narrative ILIKE ? ESCAPE '\\'" for _ in words]
     params = p + [_like_pattern(x) for x in words]
     if rule_id:
         conds.append("EXISTS (SELECT 1 FROM core_complaint_labels l WHERE l.complaint_id = f.complaint_id "

@@ -21,7 +21,6 @@ from analysis.export.context import file_name as export_file_name
 from analysis.export.engine import export_chart
 from analysis.export.render import shared_renderer
 from analysis.export.report import build_report_pack
-from analysis.exports import to_csv_bytes
 from analysis.db import read_cursor
 from analysis.filters import PRODUCT_NOT_RECORDED, Filter, FilterError, describe
 from analysis.i18n import t
@@ -302,7 +301,7 @@ def _export_data(name: str, flt: Filter, lang: str, fmt: str, suppress: bool):
     return build
 
 
-def chart_block(ctx: PageContext, fig: go.Figure, data: pd.DataFrame, *, n_text: str, name: str) -> None:
+def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str) -> None:
     """Show a chart with its caption (filter, n, sources) and its downloads: the data as
     CSV and XLSX, the chart as PNG, SVG and PDF (built on click by the export engine, with
     title, filter, n, sources and footnotes inside; small counts suppressed unless the
@@ -312,12 +311,7 @@ def chart_block(ctx: PageContext, fig: go.Figure, data: pd.DataFrame, *, n_text:
     """
     st.plotly_chart(fig, key=f"chart_{name}", config={"displaylogo": False})
     st.caption(t("caption", ctx.lang, desc=ctx.describe(), n=n_text, sources=ctx.source_text()))
-    spec = CHART_BY_NAME.get(name)
-    if spec is None:  # not a catalogue chart: plain CSV of the frame
-        st.download_button(t("download_csv", ctx.lang), data=to_csv_bytes(data),
-                           file_name=f"collection-watch_{name}_{ctx.lang}_{date.today():%Y%m%d}.csv",
-                           mime="text/csv", key=f"dl_{name}", on_click="ignore")
-        return
+    spec = CHART_BY_NAME[name]
     cols = st.columns(len(EXPORT_FORMATS), gap="small", width=560)
     for col, fmt in zip(cols, EXPORT_FORMATS):
         col.download_button(fmt.upper(), data=_export_data(name, ctx.flt, ctx.lang, fmt, ctx.suppress),
@@ -357,7 +351,7 @@ def show_chart(ctx: PageContext, name: str, kpis: dict) -> bool:
     if built.figure is None:
         return False
     n_text = (n_complaints if spec.unit == "complaints" else n_incidents)(built.n, ctx.lang)
-    chart_block(ctx, built.figure, built.frame, n_text=n_text, name=name)
+    chart_block(ctx, built.figure, n_text=n_text, name=name)
     return True
 
 
