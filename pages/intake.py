@@ -21,6 +21,19 @@ from ui.page import page_header  # noqa: E402
 from ui.state import connection, db_path, run_query  # noqa: E402
 
 lang = page_header("page_intake")
+
+
+def show_problems(found: list[tuple[bool, str]]) -> list[str]:
+    """Show wrong values as errors and missing ones as one "still to fill in" line; return
+    every problem (the form can be saved only when there is none)."""
+    for missing, msg in found:
+        if not missing:
+            st.error(msg)
+    todo = [m for missing, m in found if missing]
+    if todo:
+        st.caption(t("in_todo", lang, list=" ".join(todo)))
+    return [m for _, m in found]
+
 st.caption(t("in_intro", lang))
 today = date.today()
 gen = st.session_state.setdefault("in_gen", 0)
@@ -71,14 +84,7 @@ with tab_form:
     complaint = intake.ComplaintInput(received=received, jurisdiction=jur, creditor=creditor, collector=collector,
                                       region=region, filed_with=filed_with, medium=medium, demands=demands,
                                       status=status, narrative=narrative, reference=ref.strip())
-    found = intake.check_complaint(complaint, lang, today, kinds=True)
-    problems = [m for _, m in found]
-    for missing, msg in found:
-        if not missing:
-            st.error(msg)
-    todo = [m for missing, m in found if missing]
-    if todo:
-        st.caption(t("in_todo", lang, list=" ".join(todo)))
+    problems = show_problems(intake.check_complaint(complaint, lang, today, kinds=True))
     rule = TIME_WINDOW_RULES[jur]
     st.caption(t("in_rule_note", lang, rule=rule.rule_id, text=rule.text_zh if lang == "zh" else rule.text_en))
 
@@ -114,14 +120,7 @@ with tab_form:
             said = st.text_area(t("in_said", lang), key=p + "said", height=80, max_chars=5000)
             inc = intake.IncidentInput(day=day, time_kind=kind, clock=clock, daypart=daypart, method=method,
                                        recipient=recipient, conducts=conducts, collector_number=number, said=said)
-            inc_found = intake.check_incident(inc, lang, today, received, kinds=True)
-            inc_problems = [m for _, m in inc_found]
-            for missing, msg in inc_found:
-                if not missing:
-                    st.error(msg)
-            todo = [m for missing, m in inc_found if missing]
-            if todo:
-                st.caption(t("in_todo", lang, list=" ".join(todo)))
+            inc_problems = show_problems(intake.check_incident(inc, lang, today, received, kinds=True))
             verdict = intake.time_verdict(inc, jur, lang)
             if verdict:
                 status_v, text = verdict
