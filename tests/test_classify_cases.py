@@ -206,7 +206,7 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
     ("I reached out to them when my daughter was in hospital.", (), (), ()),
     ("They called me three times.", ("phone_call",), (), ("debtor",)),
     ("I was called at work.", ("phone_call",), ("EMPLOYER_CONTACT",), ("debtor",)),
-    ("I keep getting calls every day.", ("phone_call",), (), ("debtor",)),
+    ("I keep getting calls every day.", ("phone_call",), ("FREQ_EXCESSIVE_CALLS",), ("debtor",)),
     ("They left me a voicemail.", ("voicemail",), (), ("debtor",)),
     ("I am constantly being harassed by their calls.", ("phone_call",), ("FREQ_EXCESSIVE_CALLS",), ("debtor",)),
     ("I asked them to stop calling my parents and they won't stop.", (), (), ("family",)),

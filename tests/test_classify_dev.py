@@ -61,7 +61,7 @@ PINS = [
     ('T-EN-03', ('sms',), ('TIME_INCONVENIENT',), (('23:50', 35, '23:50', 'exact'),), (('method', 'sms', 8, 12, 'en.method.sms'), ('conduct', 'TIME_INCONVENIENT', 35, 40, 'en.time.colon'))),
     ('T-EN-05', ('phone_call',), (), (('9 pm', 20, '21:00', 'exact'),), (('method', 'phone_call', 4, 8, 'en.method.phone_call.verb'),)),
     ('T-EN-06', ('phone_call',), (), (('9 am', 76, '09:00', 'exact'),), (('method', 'phone_call', 40, 46, 'en.method.phone_call.verb'),)),
-    ('T-EN-08', ('phone_call',), ('TIME_INCONVENIENT',), (('10 every morning', 71, '10:00', 'exact'),), (('method', 'phone_call', 63, 67, 'en.method.phone_call.verb'), ('conduct', 'TIME_INCONVENIENT', 71, 87, 'en.time.bare'))),
+    ('T-EN-08', ('phone_call',), ('TIME_INCONVENIENT', 'FREQ_EXCESSIVE_CALLS'), (('10 every morning', 71, '10:00', 'exact'),), (('method', 'phone_call', 63, 67, 'en.method.phone_call.verb'), ('conduct', 'TIME_INCONVENIENT', 71, 87, 'en.time.bare'), ('conduct', 'FREQ_EXCESSIVE_CALLS', 74, 87, 'en.freq.daily'))),
     ('T-EN-10', ('phone_call',), ('TIME_INCONVENIENT',), (('7', 21, None, 'ambiguous'), ('midnight', 41, '00:00', 'exact')), (('method', 'phone_call', 4, 9, 'en.method.phone_call.verb'), ('conduct', 'TIME_INCONVENIENT', 41, 49, 'en.time.word'))),
     ('T-ZH-05', ('phone_call',), ('TIME_INCONVENIENT',), (('晚上十点整', 0, '22:00', 'exact'),), (('conduct', 'TIME_INCONVENIENT', 0, 5, 'zh.time.clock'), ('method', 'phone_call', 7, 9, 'zh.method.phone_call'))),
     ('T-ZH-06', ('phone_call',), ('TIME_INCONVENIENT',), (('早上七点五十', 0, '07:50', 'exact'),), (('conduct', 'TIME_INCONVENIENT', 0, 6, 'zh.time.clock'), ('method', 'phone_call', 7, 10, 'zh.method.phone_call'))),
@@ -144,6 +144,7 @@ def test_classify_dev__rule_verdicts_of_key_rows():
     assert ("US-TIME-01", "boundary") in verdicts("T-EN-05")
     assert ("CN-TIME-01", "violation") in verdicts("T-ZH-05")
     assert ("US-TIME-02", "violation") in verdicts("T-EN-08")
+    assert ("US-FREQ-01", "needs_review") in verdicts("T-EN-08")  # daily calls: reported, unpresumed
     assert ("US-TIME-01", "violation") in verdicts("T-EN-10")
     assert ("US-FREQ-02", "violation") in verdicts("F-EN-02")
     assert ("US-FREQ-03", "violation") in verdicts("F-EN-04")

@@ -485,10 +485,12 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
         if _VERDICT_RANK[verdict] >= _VERDICT_RANK.get(verdicts.get(key, "none"), 0):
             verdicts[key] = verdict
 
-    def add_conduct(code, verdict, rules, s, e, pid, label=True):
+    def add_conduct(code, verdict, rules, s, e, pid, label=True, reported=False):
+        """``reported``: a pattern with verdict needs_review and a label (en.freq.daily) labels
+        the reported conduct while its rules stay needs_review."""
         for r in rules:
             add_verdict(r, code, verdict)
-        if label and verdict in _LABELLING or (label and verdict == "possible"):
+        if label and (verdict in _LABELLING or verdict == "possible" or reported):
             conducts.add(code)
             conduct_ev.setdefault(code, []).append(ev("conduct", code, s, e, pid))
 
@@ -550,7 +552,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
             continue
         for code in c.p.codes:
             add_conduct(code, c.p.verdict, rules_for(c.p, code), c.start, c.end, c.p.id,
-                        label=c.p.label)
+                        label=c.p.label, reported=c.p.verdict == "needs_review")
             extra(c.p, code)
             if not c.p.label:
                 ev("conduct", code, c.start, c.end, c.p.id, ("verdict_only",))
