@@ -173,6 +173,7 @@ class _Doc:
         self.scan = scan
         self.low = low
         self._kw: dict[str, set[str]] = {}
+        self.quoted: dict[tuple[str, int], bool] = {}  # (lang, sentence) -> quotes a statute
         ends = [m.end() for m in _SENT.finditer(scan)]
         self.sent_starts = [0] + ends
         cl = set(self.sent_starts)
@@ -255,6 +256,21 @@ def _irrealis(doc: _Doc, pack: LangPack, start: int) -> bool:
     return pack.irrealis.search(doc.text_for(pack), lo, start) is not None
 
 
+def _quoted_law(doc: _Doc, pk: LangPack, pos: int) -> bool:
+    """The sentence at ``pos`` quotes or paraphrases a statute ("the use or threat of violence
+    ... any person", "15 USC 1692d"): conducts named there are the law's words, not what the
+    collector did (``quoted_law`` in [actor] of patterns/en.toml)."""
+    ql = pk.lex.get("quoted_law")
+    if ql is None:
+        return False
+    si = doc.sent(pos)
+    hit = doc.quoted.get((pk.lang, si))
+    if hit is None:
+        hit = ql.search(doc.text_for(pk), doc.sent_starts[si], doc.sent_end(pos)) is not None
+        doc.quoted[(pk.lang, si)] = hit
+    return hit
+
+
 def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M]:
     out = []
     for pk in packs:
@@ -276,6 +292,8 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     flags.append("negated")
                 if p.irrealis and _irrealis(doc, pk, m.start()):
                     flags.append("irrealis")
+                if kind in ("conduct", "count") and _quoted_law(doc, pk, m.start()):
+                    flags.append("quoted_law")
                 if not flags and p.actor and pk.lex:
                     af = _actor_flag(doc, pk, m.start(), m.end())
                     if af:
