@@ -216,6 +216,8 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
     ("He said I would be receiving a court summons regarding a theft and fraud investigation.", ("phone_call",), ("THREAT_ARREST_OR_CRIME",), ("debtor",)),
     ("The FDCPA prohibits the threat of arrest or imprisonment of any person. They called me twice.", ("phone_call",), (), ("debtor",)),
     ("They violated 1692c by calling me at work.", ("phone_call",), ("EMPLOYER_CONTACT",), ("debtor",)),
+    ("They call the loan references multiple times. The references did not take out a loan. They disclose personal financial information.", ("phone_call",), ("THIRD_PARTY_DISCLOSURE",), ("emergency_contact",)),
+    ("They call my sister. I do not know why. She has her own loan. I told the bank my personal information.", ("phone_call",), (), ("family",)),
     ("She did not state what company she was calling from.", ("phone_call",), ("NO_IDENTIFICATION",), ("debtor",)),
     ("They call me 15+ times a day and tell my parents I owe a debt. I told them to stop contacting my parents and they refuse to stop.", ("phone_call",), ("FREQ_EXCESSIVE_CALLS", "THIRD_PARTY_DISCLOSURE", "CEASE_IGNORED"), ("family",)),
     ("My relatives told the company to not call back but they still do.", ("phone_call",), ("CEASE_IGNORED",), ("debtor",)),

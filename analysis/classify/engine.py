@@ -646,6 +646,11 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
             if not d.active:
                 continue
             si = doc.sent(d.start)
+            nxt = d.pack.lex.get("disclosure_next")
+            prev = next((j for j in (si - 1, si - 2) if j in tp_sents), None)
+            if si not in tp_sents and prev is not None and nxt is not None and nxt.search(
+                    doc.text_for(d.pack), doc.sent_starts[si], doc.sent_end(d.start)):
+                si = prev  # "They call my references. ... They disclose my personal information."
             if si in tp_sents or si in public_sents:
                 anchor = tp_sents.get(si)
                 add_conduct("THIRD_PARTY_DISCLOSURE", "violation",
