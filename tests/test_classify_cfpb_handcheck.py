@@ -27,6 +27,20 @@ Next round (robocall wording, negated comma lists, "in text", non-collector spee
 "continued to call", consumer-initiated calls; tuned on the first two files and invented
 sentences only, holdout2 re-measured at the end): holdout methods P 0.79 / R 1.0, conducts
 P 1.0 / R 1.0; holdout2 methods P 0.74 / R 0.91, conducts P 0.79 / R 0.61 (unchanged).
+
+tests/data/cfpb_handlabels_holdout3.csv (60: 40 "Debt collection" rows of the 2019–2020 file and
+20 payday rows with Issue "Struggling to pay your loan", ``sample(random_state=314159)`` after
+excluding the earlier files) was labelled and committed before the classifier was run on it.
+Blind: methods P 0.74 / R 0.87 (F1 0.80), conducts P 0.67 / R 0.53 (F1 0.59), recipients
+P 1.0 / R 0.75. The rules were then changed on the errors of holdout2 and holdout3 (daily calls,
+"no" before a contact noun, quoted statute text, "they won't stop", no-name voicemails, ...).
+
+tests/data/cfpb_handlabels_holdout4.csv (50: the last 24 unused "Debt collection" narratives of
+the 2019–2020 file and 26 payday "Struggling to pay" rows, ``sample(random_state=161803)``) was
+labelled and committed after that round and before the classifier was run on it. Blind: methods
+P 0.77 / R 0.89 (F1 0.83), conducts P 0.75 / R 0.33 (F1 0.46; 9 required conduct labels only),
+recipients 0 / 0 (one each). After a last round on its errors (see the floors below), figures on
+all five files are pinned; only the blind figures above estimate unseen narratives.
 """
 from __future__ import annotations
 
@@ -43,6 +57,8 @@ CFPB = ROOT / ".." / "shared" / "data" / "cfpb"
 LABELS = ROOT / "tests" / "data" / "cfpb_handlabels.csv"
 HOLDOUT = ROOT / "tests" / "data" / "cfpb_handlabels_holdout.csv"
 HOLDOUT2 = ROOT / "tests" / "data" / "cfpb_handlabels_holdout2.csv"
+HOLDOUT3 = ROOT / "tests" / "data" / "cfpb_handlabels_holdout3.csv"
+HOLDOUT4 = ROOT / "tests" / "data" / "cfpb_handlabels_holdout4.csv"
 
 
 def _split(cell: str) -> tuple[set[str], set[str]]:
@@ -85,7 +101,7 @@ def test_classify_handcheck__has_at_least_50_labelled_narratives():
 
 
 @pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
-@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.85, 0.95), ("conducts", 0.95, 0.95),
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.99, 0.99), ("conducts", 0.99, 0.99),
                                               ("recipients", 0.95, 0.95), ("times", 0.95, 0.95)])
 def test_classify_handcheck__precision_recall_floor(key, min_p, min_r):
     p, r, _ = score_handcheck()[key].micro()
@@ -101,7 +117,7 @@ def test_classify_handcheck__holdout_has_60_unseen_narratives():
 
 
 @pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
-@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.78, 0.99), ("conducts", 0.99, 0.99),
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.83, 0.99), ("conducts", 0.99, 0.99),
                                               ("recipients", 0.99, 0.99), ("times", 0.99, 0.99)])
 def test_classify_handcheck__holdout_precision_recall_floor(key, min_p, min_r):
     """Floors at the figures reached on the held-out sample (never tuned on)."""
@@ -119,15 +135,37 @@ def test_classify_handcheck__holdout2_has_50_unseen_narratives():
 
 
 @pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
-@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.74, 0.90), ("conducts", 0.78, 0.60),
-                                              ("recipients", 0.99, 0.74), ("times", 0.99, 0.99)])
+@pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.84, 0.95), ("conducts", 0.99, 0.94),
+                                              ("recipients", 0.99, 0.75), ("times", 0.99, 0.99)])
 def test_classify_handcheck__holdout2_precision_recall_floor(key, min_p, min_r):
-    """Floors at the figures reached on the third sample (labelled blind, never tuned on)."""
+    """Floors at the figures reached on the third sample (labelled blind; tuned on since)."""
     p, r, _ = score_handcheck(HOLDOUT2)[key].micro()
     assert p >= min_p and r >= min_r
 
 
+@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
+def test_classify_handcheck__holdout3_and_4_are_new_narratives():
+    seen: set[str] = set()
+    for path, n in ((LABELS, 52), (HOLDOUT, 60), (HOLDOUT2, 50), (HOLDOUT3, 60), (HOLDOUT4, 50)):
+        ids = {r["complaint_id"] for r, _ in load_handcheck(path)}
+        assert len(ids) == n and not seen & ids
+        seen |= ids
+
+
+@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
+@pytest.mark.parametrize("path,key,min_p,min_r", [
+    (HOLDOUT3, "methods", 0.88, 0.99), (HOLDOUT3, "conducts", 0.93, 0.99),
+    (HOLDOUT3, "recipients", 0.99, 0.99),
+    (HOLDOUT4, "methods", 0.82, 0.88), (HOLDOUT4, "conducts", 0.99, 0.77),
+    (HOLDOUT4, "recipients", 0.99, 0.99)])
+def test_classify_handcheck__holdout3_4_precision_recall_floor(path, key, min_p, min_r):
+    """Floors at the figures after the round tuned on their errors (blind figures: docstring)."""
+    p, r, _ = score_handcheck(path)[key].micro()
+    assert p >= min_p and r >= min_r
+
+
 if __name__ == "__main__":
-    for name, path in (("first 52", LABELS), ("holdout 60", HOLDOUT), ("holdout2 50", HOLDOUT2)):
+    for name, path in (("first 52", LABELS), ("holdout 60", HOLDOUT), ("holdout2 50", HOLDOUT2),
+                       ("holdout3 60", HOLDOUT3), ("holdout4 50", HOLDOUT4)):
         for k, prf in score_handcheck(path).items():
             print("\n".join(prf.report(f"CFPB hand-check ({name}): {k}")))
