@@ -49,12 +49,13 @@ def parse_labels(cell: str) -> tuple[set[str], set[str], bool]:
 
 
 def parse_times(cell: str) -> tuple[set[str], set[tuple[str, ...]], set[str]]:
-    """``(exact, ambiguous candidate tuples, dayparts)`` of a time_local cell."""
+    """``(exact, ambiguous candidate tuples, dayparts)`` of a time_local cell; several times are
+    separated by "–" (a range), ";" or ","."""
     exact, amb, dps = set(), set(), set()
     cell = (cell or "").strip()
     if not cell or cell in ("—", "-"):
         return exact, amb, dps
-    for part in re.split(r"\s*[–—]\s*|\s+-\s+", cell):
+    for part in re.split(r"\s*[–—;,]\s*|\s+-\s+", cell):
         part = part.strip()
         if not part:
             continue
