@@ -13,7 +13,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analysis.classify import NarrativeResult, classify_many
+from analysis.classify import NarrativeResult, classify_many, classify_pool, default_workers
+from analysis.classify import MIN_PARALLEL
 from analysis.ingest.common import Progress
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
 
@@ -23,13 +24,17 @@ _BATCH = 20_000
 
 
 def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | None = None,
-                     params: list | None = None, progress: Progress | None = None) -> dict[str, int]:
+                     params: list | None = None, progress: Progress | None = None,
+                     workers: int | None = None) -> dict[str, int]:
     """Classify narratives and replace their narrative-derived labels and incidents.
 
     ``complaint_ids_sql``: a SELECT returning the complaint ids to (re)classify, with
-    ``params``; None means every complaint with a narrative. Runs inside the caller's
-    transaction. Returns ``{"narratives": n, "labels": n, "incidents": n}``.
+    ``params``; None means every complaint with a narrative. ``workers``: processes to
+    classify with (default ``analysis.classify.default_workers()``; a pool is started only for
+    at least ``MIN_PARALLEL`` narratives). Runs inside the caller's transaction. Returns
+    ``{"narratives": n, "labels": n, "incidents": n}``.
     """
+    workers = default_workers() if workers is None else workers
     scope = f"AND complaint_id IN ({complaint_ids_sql})" if complaint_ids_sql else ""
     rows = con.execute(f"""
         SELECT complaint_id, narrative, language, jurisdiction FROM core_complaints
@@ -44,6 +49,18 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative'")
         con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative'")
     n_labels = n_incidents = 0
+    pool = classify_pool(workers) if len(rows) >= MIN_PARALLEL else None
+    try:
+        n_labels, n_incidents = _label_batches(con, rows, pool, progress)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return {"narratives": len(ids), "labels": n_labels, "incidents": n_incidents}
+
+
+def _label_batches(con: duckdb.DuckDBPyConnection, rows: list[tuple], pool,
+                   progress: Progress | None) -> tuple[int, int]:
+    n_labels = n_incidents = 0
     for start in range(0, len(rows), _BATCH):
         batch = rows[start:start + _BATCH]
         # Classify each distinct (text, language, jurisdiction) once: templated or repeated
@@ -51,7 +68,7 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
         unique = list(dict.fromkeys(keys))
         by_key = dict(zip(unique, classify_many([k[0] for k in unique], [k[1] for k in unique],
-                                                [k[2] for k in unique])))
+                                                [k[2] for k in unique], pool=pool)))
         results = [by_key[k] for k in keys]
         labels, incidents = _to_frames([r[0] for r in batch], results)
         if len(labels):
@@ -68,7 +85,7 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         n_incidents += len(incidents)
         if progress:
             progress(min(1.0, (start + len(batch)) / max(1, len(rows))), "reading narratives")
-    return {"narratives": len(ids), "labels": n_labels, "incidents": n_incidents}
+    return n_labels, n_incidents
 
 
 def _rule_for(result: NarrativeResult, conduct: str) -> str | None:

@@ -9,14 +9,20 @@ Public API::
 
     from analysis.classify import classify_narrative, classify_many, NarrativeResult
     r = classify_narrative(text, lang=None, jurisdiction=None)
-    rs = classify_many(texts, langs=None, jurisdictions=None)
+    rs = classify_many(texts, langs=None, jurisdictions=None, workers=1)
 """
 from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 
 from analysis.classify.engine import (Evidence, IncidentGuess, NarrativeResult, RuleVerdict,
                                       TimeMention, classify_one, detect_language)
 
-__all__ = ["classify_narrative", "classify_many", "detect_language", "NarrativeResult",
+__all__ = ["classify_narrative", "classify_many", "classify_pool", "default_workers", "WORKERS_ENV",
+           "MIN_PARALLEL", "detect_language",
+           "NarrativeResult",
            "TimeMention", "Evidence", "RuleVerdict", "IncidentGuess"]
 
 
@@ -48,18 +54,64 @@ def classify_narrative(text: str, lang: str | None = None,
     return classify_one(text, lang, jurisdiction)
 
 
+#: Environment variable with the number of processes the build classifies narratives with.
+WORKERS_ENV = "COLLECTION_WATCH_CLASSIFY_WORKERS"
+#: Below this many narratives a process pool costs more (start-up, pattern compilation) than
+#: it saves.
+MIN_PARALLEL = 2_000
+
+
+def default_workers() -> int:
+    """Processes for classifying narratives in the build: ``$COLLECTION_WATCH_CLASSIFY_WORKERS``
+    (the import CLI sets it from ``--workers``), else 1, which leaves the second core of the
+    2-core server to the dashboard's readers while an upload is imported.
+
+    Raises ``ValueError`` when the variable is not a positive integer."""
+    raw = os.environ.get(WORKERS_ENV, "1").strip() or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{WORKERS_ENV} must be a positive integer, got {raw!r}")
+    return int(raw)
+
+
+def _classify_chunk(args: tuple) -> list[NarrativeResult]:
+    texts, langs, jurs = args
+    return [classify_one(t, lg, j) for t, lg, j in zip(texts, langs, jurs)]
+
+
+def classify_pool(workers: int) -> ProcessPoolExecutor | None:
+    """A process pool for :func:`classify_many` (spawned, not forked: the dashboard's server is
+    multi-threaded), or None for ``workers <= 1``. The caller closes it (``with``)."""
+    if workers <= 1:
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
 def classify_many(texts: list[str], langs: list[str | None] | None = None,
-                  jurisdictions: list[str | None] | None = None) -> list[NarrativeResult]:
+                  jurisdictions: list[str | None] | None = None, *, workers: int = 1,
+                  pool: ProcessPoolExecutor | None = None) -> list[NarrativeResult]:
     """Classify many narratives; ``langs`` / ``jurisdictions`` are parallel lists or None.
 
-    Returns results in input order. Raises ``ValueError`` when a parallel list has another
-    length than ``texts`` or holds an unknown value.
+    ``workers`` > 1 (or an open ``pool`` from :func:`classify_pool`) classifies in that many
+    processes when there are at least ``MIN_PARALLEL`` texts; results are the same as in one
+    process. Returns results in input order. Raises ``ValueError`` when a parallel list has
+    another length than ``texts`` or holds an unknown value.
     """
     n = len(texts)
     if langs is not None and len(langs) != n:
         raise ValueError(f"langs has {len(langs)} items, texts has {n}")
     if jurisdictions is not None and len(jurisdictions) != n:
         raise ValueError(f"jurisdictions has {len(jurisdictions)} items, texts has {n}")
-    return [classify_one(t, langs[i] if langs else None,
-                         jurisdictions[i] if jurisdictions else None)
-            for i, t in enumerate(texts)]
+    lg = list(langs) if langs is not None else [None] * n
+    jr = list(jurisdictions) if jurisdictions is not None else [None] * n
+    if n < MIN_PARALLEL or (pool is None and workers <= 1):
+        return _classify_chunk((texts, lg, jr))
+    own = pool is None
+    ex = pool or classify_pool(workers)
+    try:
+        parts = max(2, workers) * 4
+        size = (n + parts - 1) // parts
+        chunks = [(texts[i:i + size], lg[i:i + size], jr[i:i + size]) for i in range(0, n, size)]
+        return [r for part in ex.map(_classify_chunk, chunks) for r in part]
+    finally:
+        if own:
+            ex.shutdown()

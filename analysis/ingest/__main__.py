@@ -2,7 +2,8 @@
 
 FORMAT is ``cfpb`` or an import profile (``heimao``, ``c12315``, ``intake``, ``call_log``,
 ``ftc_dnc`` or a saved one). ``--sheet NAME`` reads one worksheet of .xlsx files;
-``--complaint-id ID`` attaches a call log to an existing complaint.
+``--complaint-id ID`` attaches a call log to an existing complaint. ``--workers N``: processes
+for classifying the narratives (default: every core).
 
 Prints one line per file with accepted / quarantined counts. Exit status: 0 on success,
 2 when the import was refused (the database is left as it was).
@@ -10,9 +11,11 @@ Prints one line per file with accepted / quarantined counts. Exit status: 0 on s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from analysis import db
+from analysis.classify import WORKERS_ENV
 from analysis.ingest import ImportRefused, known_formats, run_import
 
 
@@ -23,8 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help=f"database file (default: ${db.ENV_VAR} or {db.DEFAULT_DB_PATH})")
     parser.add_argument("--sheet", help="only this worksheet of .xlsx files (default: every sheet)")
     parser.add_argument("--complaint-id", help="call_log: the complaint the log is evidence for (default: a new one)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes for classifying narratives (default: all cores; the "
+                             "dashboard's import page uses 1)")
     parser.add_argument("files", nargs="+", help="files to import")
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    os.environ[WORKERS_ENV] = str(args.workers)
     path = db.resolve_db_path(args.db)
 
     def progress(frac: float, msg: str) -> None:
