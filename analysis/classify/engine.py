@@ -232,7 +232,7 @@ def _list_head(doc: _Doc, pack: LangPack, start: int, end: int | None) -> int | 
 
 def _negated(doc: _Doc, pack: LangPack, start: int, end: int | None = None) -> bool:
     cs = doc.clause_start(start)
-    window = 50 if pack.lang == "en" else 10
+    window = 80 if pack.lang == "en" else 10
     head = _list_head(doc, pack, start, end) if pack.lang == "en" else None
     if head is not None:
         start, cs = head, doc.clause_start(head)
@@ -295,7 +295,10 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                 if kind in ("conduct", "count") and _quoted_law(doc, pk, m.start()):
                     flags.append("quoted_law")
                 if not flags and p.actor and pk.lex:
-                    af = _actor_flag(doc, pk, m.start(), m.end())
+                    # a conduct span ("called them 12 times") is judged by its first word
+                    end = m.end() if kind == "method" else m.start() + len(
+                        _WORD.match(scan, m.start()).group(0) or scan[m.start()])
+                    af = _actor_flag(doc, pk, m.start(), end)
                     if af:
                         flags.append(af)
                 if p.attach is not None and not flags and not _attached(doc, pk, p, m):
@@ -315,6 +318,7 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
 
 
 _THREAD_SPAN = 600
+_WORD = re.compile(r"\w*")
 # "I told them my employer doesn't allow calls": the recipient is no object of a speech verb
 _SPEECH_VERB = re.compile(r"(?:told|tell|telling|inform\w*|ask\w*)\b")
 

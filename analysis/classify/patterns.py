@@ -97,9 +97,14 @@ def lower_regex(rx: str) -> str:
     return re.sub(r"\(\?p([<=])", r"(?P\1", "".join(out))
 
 
+#: "didn't" in an English pattern also matches "didnt", "did n't" (CFPB's tokenised text) and a
+#: curly apostrophe; a bare "n't" alternative (no letter before it) is left alone.
+_NT = re.compile(r"(?<=[a-z])n't")
+
+
 def _compile(rx: str, flags: int, pid: str) -> re.Pattern:
     if flags == -1:
-        rx, flags = lower_regex(rx), 0
+        rx, flags = _NT.sub("(?:n['’]?t| n['’]t)", lower_regex(rx)), 0
     try:
         return re.compile(rx, flags)
     except re.error as exc:  # pragma: no cover - caught by tests on the data files

@@ -161,6 +161,14 @@ def _en_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
             mi = int(g["m"]) if g.get("m") else 0
             if h is None or h > 23:
                 continue
+            if g.get("rel"):  # "quarter to ten", "half past seven", "20 after 9"
+                q = {"quarter": 15, "half": 30}.get(g["relm"].lower()) or _en_number(g["relm"], pack)
+                if q is None or not 0 < q < 60 or not 1 <= h <= 12:
+                    continue
+                if g["rel"].lower() in ("to", "till", "til", "before"):
+                    h, mi = (h - 1) or 12, 60 - q
+                else:
+                    mi = q
             if g.get("ampm"):
                 if h == 0 or h > 12:
                     continue
