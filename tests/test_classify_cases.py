@@ -224,6 +224,8 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
     ("They never called me at night.", ("phone_call",), (), ("debtor",)),
     ("Nobody from the agency has ever contacted me by phone or by mail.", (), (), ()),
     ("He didnt tell me what company he was with.", (), ("NO_IDENTIFICATION",), ()),
+    ("Woke up to a text at 5:30am from XXXX about my balance. Then another at 5:45.", ("sms",), ("TIME_INCONVENIENT",), ("debtor",)),
+    ("A man came to my door, said he was an investigator with the police and would file the paperwork for my arrest.", ("visit_home",), ("THREAT_ARREST_OR_CRIME", "IMPERSONATION_OFFICIAL", "VISIT_IMPROPER"), ("debtor",)),
     ("She did not state what company she was calling from.", ("phone_call",), ("NO_IDENTIFICATION",), ("debtor",)),
     ("They call me 15+ times a day and tell my parents I owe a debt. I told them to stop contacting my parents and they refuse to stop.", ("phone_call",), ("FREQ_EXCESSIVE_CALLS", "THIRD_PARTY_DISCLOSURE", "CEASE_IGNORED"), ("family",)),
     ("My relatives told the company to not call back but they still do.", ("phone_call",), ("CEASE_IGNORED",), ("debtor",)),

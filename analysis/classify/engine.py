@@ -325,6 +325,9 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
     return out
 
 
+_VISIT_AGGRAVATING = frozenset({"THREAT_VIOLENCE", "THREAT_ARREST_OR_CRIME", "MISLEADING_CONSEQUENCES",
+                                "IMPERSONATION_OFFICIAL", "IMPERSONATION_ATTORNEY", "ABUSIVE_LANGUAGE",
+                                "DETENTION"})
 _THREAD_SPAN = 600
 _WORD = re.compile(r"\w*")
 # "I told them my employer doesn't allow calls": the recipient is no object of a speech verb
@@ -443,6 +446,26 @@ def _in_consumer_thread(p: Pattern, scan: str, m: re.Match, earlier: list[_M]) -
     if p.thread_origin is not None and p.thread_origin.search(scan, lo, m.start()):
         return True
     return any(o.p is p and "by_consumer" in o.flags and lo <= o.start < m.start() for o in earlier)
+
+
+_CONTEXT_CHARS, _CONTEXT_MINUTES = 120, 90
+
+
+def _resolve_from_context(times_raw: list) -> None:
+    """A bare time shortly after an exact one takes the a.m./p.m. reading nearest to it ("a text
+    at 5:30am. Then another at 5:45" -> 05:45; flag ampm_from_context): only when the exact time
+    is at most 120 characters before and one reading is within 90 minutes of it."""
+    last: tuple[int, int] | None = None  # (end, minute of day) of the last exact time
+    for rt, _ in sorted(times_raw, key=lambda x: x[0].start):
+        if rt.candidates and rt.bound is None and last is not None \
+                and rt.start - last[0] <= _CONTEXT_CHARS:
+            best = min(rt.candidates, key=lambda c: abs(c - last[1]))
+            if abs(best - last[1]) <= _CONTEXT_MINUTES:
+                rt.minute_of_day, rt.candidates = best, ()
+                rt.flags.discard("ampm_ambiguous")
+                rt.flags.add("ampm_from_context")
+        if rt.minute_of_day is not None:
+            last = (rt.end, rt.minute_of_day)
 
 
 @lru_cache(maxsize=8)
@@ -647,6 +670,13 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
         if m.p.codes[0] == "social_media_public":
             add_conduct("PUBLIC_SHAMING", "violation", rules_for(None, "PUBLIC_SHAMING"),
                         m.start, m.end, m.p.id)
+    # a visit to the workplace, or a home visit with threats, abuse, impersonation or detention,
+    # is an improper visit (US-PLACE-01 place cues; CN-3P-04 office visits; UK-VISIT-01)
+    for m in active_meth:
+        if m.p.codes[0] == "visit_work" or (m.p.codes[0] == "visit_home"
+                                             and conducts & _VISIT_AGGRAVATING):
+            add_conduct("VISIT_IMPROPER", "likely", rules_for(None, "VISIT_IMPROPER"),
+                        m.start, m.end, m.p.id)
     public_sents = {doc.sent(m.start) for m in active_meth
                     if m.p.codes[0] == "social_media_public"}
     public_sents |= {doc.sent(c.start) for c in cond if c.active and
@@ -689,10 +719,15 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
             before = low[max(0, rt.start - 12):rt.start]
             if t is not None:
                 declared.append((t, 1440) if "after" in before else (0, t))
+    _resolve_from_context(times_raw)
     for rt, pk in times_raw:
         flags = set(rt.flags)
-        contact = (doc.sent(rt.start) in method_sents and not flags & {
-            "negated", "tz_shift", "declared_window", "deadline"})
+        si = doc.sent(rt.start)
+        cont = pk.ctx.get("continuation")
+        contact = ((si in method_sents or (
+            si - 1 in method_sents and cont is not None and cont.search(
+                doc.text_for(pk), doc.sent_starts[si], doc.sent_end(rt.start)) is not None))
+            and not flags & {"negated", "tz_shift", "declared_window", "deadline"})
         tl = h = mi = None
         cands: tuple[str, ...] = ()
         status = None
