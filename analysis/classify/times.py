@@ -204,6 +204,65 @@ def _en_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
     return out
 
 
+# 我晚上十点下班 / 早上七点才起床: the consumer's own schedule, no contact time
+_ZH_SCHEDULE_AFTER = re.compile(r"(?:才|就|要|得|开始|准时|以后才|之后才)?(?:下班|上班|睡觉|起床|到家|回家|下课|放学|收工|下夜班)")
+_ZH_RANGE_GAP = re.compile(r"^(?:一直|持续|连续|再)?(?:打|催|闹|耗|骚扰|等)?(?:到|至|[-–—~～])$")
+_ZH_DIGITS = set("一二两三四五六七八九")
+
+
+def _zh_resolve(h: int, mi: int, dp: str | None, rt: RawTime) -> None:
+    """Set ``rt``'s minute of day (or its a.m./p.m. candidates) from hour, minute and daypart."""
+    if dp:
+        rt.daypart = ZH_DAYPART.get(dp)
+        hh = _resolve_zh(h, dp)
+        if hh is None:
+            rt.candidates = tuple(c + mi for c in _ambiguous(h % 12 or 12))
+            rt.flags.add("ampm_ambiguous")
+        else:
+            rt.minute_of_day = hh * 60 + mi
+    elif h >= 13 or h == 0:
+        rt.minute_of_day = h * 60 + mi
+        if h >= 13:
+            rt.flags.add("24h")
+    else:
+        rt.candidates = tuple(c + mi for c in _ambiguous(h))
+        rt.flags.add("ampm_ambiguous")
+
+
+def _zh_pair(p, m: re.Match, g: dict) -> list[RawTime]:
+    """下午三四点 / 晚上十一二点: two neighbouring hours, each an approximate time (or nothing
+    when the two numbers are no neighbours: 十三点 is no pair)."""
+    h1, h2 = zh_number(g["h"]), zh_number(g["h2"])
+    if h1 is None or h2 is None:
+        return []
+    if h1 >= 10 and h2 < 10:
+        h2 += 10                      # 十一二点 = 11 or 12
+    if h2 != h1 + 1 or h2 > 12:
+        return []
+    dp = g.get("dp")
+    a = RawTime(m.start("dp") if dp else m.start("h"), m.end("h"), p.id)
+    b = RawTime(m.start("h2"), m.end(), p.id)
+    for rt, h in ((a, h1), (b, h2)):
+        _zh_resolve(h, 0, dp, rt)
+        rt.flags.update(("approx", "range"))
+    return [a, b]
+
+
+def _zh_inherit_daypart(out: list[RawTime], scan: str) -> None:
+    """晚上九点到十一点: the bare end of a range takes the reading nearest after its start."""
+    out.sort(key=lambda r: r.start)
+    for a, b in zip(out, out[1:]):
+        if (a.minute_of_day is None or "ampm_ambiguous" not in b.flags or not b.candidates
+                or not _ZH_RANGE_GAP.match(scan[a.end:b.start].strip())):
+            continue
+        t = min(b.candidates, key=lambda c: (c - a.minute_of_day) % 1440)
+        b.minute_of_day, b.candidates = t, ()
+        b.flags.discard("ampm_ambiguous")
+        b.daypart = b.daypart or a.daypart
+        a.flags.add("range")
+        b.flags.add("range")
+
+
 def _zh_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
     out: list[RawTime] = []
     for p in pack.patterns["time"]:
@@ -211,8 +270,14 @@ def _zh_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
             continue
         for m in p.regex.finditer(scan):
             g = m.groupdict()
+            if g.get("h2") is not None:
+                out.extend(_zh_pair(p, m, g))
+                continue
             dp, mn, post = g.get("dp"), g.get("min"), g.get("post")
-            h = zh_number(g["h"])
+            tok = g["h"]
+            if len(tok) == 2 and tok[0] in _ZH_DIGITS and tok[1] in _ZH_DIGITS:
+                continue  # 两三点 / 三四点 are two hours, not 23 or 34 (zh.time.clock_pair)
+            h = zh_number(tok)
             if h is None or h > 24:
                 continue
             if not dp and not mn and not post and not g.get("pre") and p.id == "zh.time.clock":
@@ -242,22 +307,12 @@ def _zh_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
                 rt.bound = "after"
             elif post in ("以前", "之前", "前"):
                 rt.bound = "before"
-            if dp:
-                rt.daypart = ZH_DAYPART.get(dp)
-                hh = _resolve_zh(h, dp)
-                if hh is None:
-                    rt.candidates = tuple(c + mi for c in _ambiguous(h % 12 or 12))
-                    rt.flags.add("ampm_ambiguous")
-                else:
-                    rt.minute_of_day = hh * 60 + mi
-            elif h >= 13 or h == 0:
-                rt.minute_of_day = h * 60 + mi
-                if h >= 13:
-                    rt.flags.add("24h")
-            else:
-                rt.candidates = tuple(c + mi for c in _ambiguous(h))
-                rt.flags.add("ampm_ambiguous")
+            _zh_resolve(h, mi, dp, rt)
             out.append(rt)
+    _zh_inherit_daypart(out, scan)
+    for rt in out:
+        if _ZH_SCHEDULE_AFTER.match(scan, rt.end):
+            rt.flags.add("declared_window")
     return out
 
 

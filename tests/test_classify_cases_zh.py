@@ -1,0 +1,140 @@
+"""Own Chinese test sentences for the narrative classifier (patterns/zh.toml, times.py):
+new phrasings, negations, threats and promises, the borrower's own acts, and time traps."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.classify import classify_narrative
+
+
+def _r(text):
+    return classify_narrative(text, "zh")
+
+
+def _exact(r):
+    return {t.time_local for t in r.times if t.is_contact and t.precision == "exact"}
+
+
+# --- conducts: new phrasings -------------------------------------------------------------------
+@pytest.mark.parametrize("text,code", [
+    ("他们每隔几分钟就打一个，手机都没法用了。", "FREQ_EXCESSIVE_CALLS"),
+    ("我把号码拉黑了，他们又换了好几个号码轮番打。", "FREQ_EXCESSIVE_CALLS"),
+    ("一开机就是几十个未接来电。", "FREQ_EXCESSIVE_CALLS"),
+    ("一天之内给我打了三十多个电话。", "FREQ_EXCESSIVE_CALLS"),
+    ("昨晚收到几十条催收短信。", "FREQ_EXCESSIVE_MESSAGES"),
+    ("一晚上收了四十多条短信。", "FREQ_EXCESSIVE_MESSAGES"),
+    ("我跟他们说了别再给我爸妈打电话，他们依然天天打。", "CEASE_IGNORED"),
+    ("我请他们不要再联系我的同事，结果第二天又打到我单位。", "CEASE_IGNORED"),
+    ("说好协商期间请勿来电。结果当天照打不误。", "CEASE_IGNORED"),
+    ("对方说他是法院的书记员，让我马上还款。", "IMPERSONATION_OFFICIAL"),
+    ("他们给我发了一张伪造的法院传票。", "IMPERSONATION_OFFICIAL"),
+    ("短信说案件已移交法院，我回拨过去一问，原来是催收公司。", "IMPERSONATION_OFFICIAL"),
+    ("催收说我已经涉嫌信用卡诈骗，要移交公安。", "THREAT_ARREST_OR_CRIME"),
+    ("说我再不还就等着吃牢饭。", "THREAT_ARREST_OR_CRIME"),
+    ("说不还的话我爸妈要承担连带责任。", "MISLEADING_CONSEQUENCES"),
+    ("说以后我孩子政审过不了。", "MISLEADING_CONSEQUENCES"),
+    ("说要查封我的房子。", "MISLEADING_CONSEQUENCES"),
+    ("对方威胁说知道我住哪，让我出门小心点。", "THREAT_VIOLENCE"),
+    ("说知道我女儿在哪个学校上学。", "THREAT_VIOLENCE"),
+    ("电话里一口一个傻逼。", "ABUSIVE_LANGUAGE"),
+    ("说了很多难听的话羞辱我。", "ABUSIVE_LANGUAGE"),
+    ("他们在小区门口贴了我的照片。", "PUBLIC_SHAMING"),
+    ("当着我同事的面说我欠钱不还。", "PUBLIC_SHAMING"),
+    ("昨天两个人来我单位找我，在办公室大吵大闹。", "VISIT_IMPROPER"),
+    ("两个人跑到我公司前台，拿着喇叭喊我名字。", "VISIT_IMPROPER"),
+    ("催收把我堵在小区门口不让我走。", "DETENTION"),
+    ("堵在门口不让我出门，说今天不还钱哪也别想去。", "DETENTION"),
+    ("我问他是哪家公司的，他支支吾吾不肯说。", "NO_IDENTIFICATION"),
+    ("打电话从来不报工号，拒绝透露公司名称。", "NO_IDENTIFICATION"),
+    ("他们用私人手机号给我打电话。", "PRIVATE_CHANNEL_USE"),
+    ("催收员让我去其他平台借钱先还上。", "EXTRA_FEES_OR_NEW_LOANS"),
+    ("还给我发了好几个贷款APP的下载链接。", "EXTRA_FEES_OR_NEW_LOANS"),
+    ("他们把我的借款信息发给了我的通讯录好友。", "CONTACT_LIST_BLAST"),
+])
+def test_classify_zh__new_phrasings_give_the_conduct(text, code):
+    assert code in _r(text).conducts
+
+
+# --- negations, threats, promises, the borrower's own words: no label ---------------------------
+@pytest.mark.parametrize("text,code", [
+    ("催收态度很好，没有骂人，也没有威胁。", "ABUSIVE_LANGUAGE"),
+    ("他们没有限制我的人身自由。", "DETENTION"),
+    ("紧急联系人不用承担连带责任。", "MISLEADING_CONSEQUENCES"),
+    ("我跟催收说“你再打我就找媒体曝光你们”。", "PUBLIC_SHAMING"),
+    ("扬言要把我的照片发到朋友圈。", "PUBLIC_SHAMING"),
+    ("每次都先报工号和公司名字。", "NO_IDENTIFICATION"),
+    ("我希望他们不要再骚扰我，我还是会还钱的。", "CEASE_IGNORED"),
+    ("您的案件已移交XX区人民法院立案庭。", "THREAT_ARREST_OR_CRIME"),
+    ("当初业务员让我借的。", "EXTRA_FEES_OR_NEW_LOANS"),
+    ("连着一个礼拜每天打一次。", "FREQ_EXCESSIVE_CALLS"),
+    ("扬言明天去堵我家门口。", "VISIT_IMPROPER"),
+    ("领导都问我是不是出啥事了。", "EMPLOYER_CONTACT"),
+    ("说如果再不还就打给我领导。", "EMPLOYER_CONTACT"),
+    ("催收扬言要去我公司闹。", "EMPLOYER_CONTACT"),
+    ("催收打电话过来，老婆孩子全被吵醒了，说我是老赖。", "THIRD_PARTY_DISCLOSURE"),
+    ("还说他们知道我儿子在哪个幼儿园，我欠的钱必须还。", "THIRD_PARTY_DISCLOSURE"),
+    ("通讯录里以前的同事都接到了电话。", "EMPLOYER_CONTACT"),
+])
+def test_classify_zh__traps_give_no_conduct(text, code):
+    assert code not in _r(text).conducts
+
+
+# --- methods ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,methods", [
+    ("我自己昨晚十一点多打平台客服电话想协商延期。", ()),
+    ("我打平台客服电话，客服说明天上午会给我发短信确认。", ()),
+    ("我给催收打了个电话，他说可以减免。", ()),
+    ("我主动联系了催收，想协商分期。", ()),
+    ("借款时说年化不超过24%，结果算下来快36%了。", ()),
+    ("他们没有联系过我的家人，只打我本人电话。", ("phone_call",)),
+    ("催收从来没上门，也没在凌晨打过，都是白天打的。", ("phone_call",)),
+    ("这家从来没给我本人打过一个电话，直接寄了张明信片到我单位。", ("postcard",)),
+    ("他们打到我老家，跟我爷爷奶奶说我在外面欠了钱。", ("phone_call",)),
+    ("他们发短信说“明天就安排外访人员上门”。后来也没见有人来。", ("sms",)),
+    ("催收说会把材料寄到我户籍地派出所。", ("phone_call",)),
+    ("两个男的找到我租的房子，堵在门口不让我出门。", ("visit_home",)),
+    ("上个月两个人跑到我公司前台，说我欠钱不还。", ("visit_work",)),
+    ("催收把我堵在小区门口不让我走。", ("visit_home",)),
+    ("催收态度一直挺好，每次都先报工号。", ("phone_call",)),
+])
+def test_classify_zh__methods(text, methods):
+    assert _r(text).methods == methods
+
+
+@pytest.mark.parametrize("text,recipients", [
+    ("催收打电话给我婆婆，说我欠钱不还。", ("family",)),
+    ("他们给我妈打了电话，把我借钱的事全说了。", ("family",)),
+    ("还转到了我们村的微信群里。", ("neighbor_or_friend",)),
+    ("我们老板找我谈话，说有人联系他让他转告我赶紧还钱。", ("employer_or_coworker",)),
+    ("通讯录里的同学、甚至我房东都接到了电话。", ("contact_list", "neighbor_or_friend")),
+    ("催收半夜打电话过来，老婆孩子全被吵醒了。", ("debtor",)),
+])
+def test_classify_zh__recipients_need_a_contact(text, recipients):
+    assert _r(text).recipients == recipients
+
+
+# --- times ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,exact", [
+    ("催收一般是下午三四点打过来。", {"15:00", "16:00"}),
+    ("晚上十一二点还在打电话。", {"23:00", "00:00"}),
+    ("晚上九点到十一点一直在打电话。", {"21:00", "23:00"}),
+    ("从晚上十点一直打到十二点。", {"22:00", "00:00"}),
+    ("晚上十点一直打电话。", {"22:00"}),
+    ("早上八点五分打来电话。", {"08:05"}),
+    ("我是晚上十点下班，催收一般都是白天打。", set()),
+    ("两三点打来电话。", set()),
+])
+def test_classify_zh__clock_times(text, exact):
+    assert _exact(_r(text)) == exact
+
+
+def test_classify_zh__two_neighbouring_hours_without_daypart_stay_ambiguous():
+    r = _r("两三点打来电话。")
+    assert [t.candidates for t in r.times] == [("02:00", "14:00"), ("03:00", "15:00")]
+    assert all(t.precision == "ambiguous" for t in r.times)
+
+
+def test_classify_zh__two_digit_token_is_never_a_clock_hour():
+    # 两三点 is "two or three o'clock", never 23:00
+    assert "23:00" not in {t.time_local for t in _r("下午两三点打来电话。").times}
+    assert _exact(_r("下午两三点打来电话。")) == {"14:00", "15:00"}
