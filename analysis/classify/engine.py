@@ -561,7 +561,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     # --- raw mentions --------------------------------------------------------------------
     times_raw: list[tuple[RawTime, LangPack]] = []
     for pk in packs:
-        for rt in find_times(pk, doc.text_for(pk), low):
+        for rt in find_times(pk, doc.text_for(pk), low, doc.keywords(pk, low)):
             if _negated(doc, pk, rt.start):
                 rt.flags.add("negated")
             times_raw.append((rt, pk))

@@ -141,10 +141,10 @@ def _context_flags(rt: RawTime, pack: LangPack, scan: str) -> None:
             rt.bound = "after"
 
 
-def _en_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+def _en_times(pack: LangPack, scan: str, low: str, present: set | None = None) -> list[RawTime]:
     out: list[RawTime] = []
     for p in pack.patterns["time"]:
-        if not p.prefilter(low):
+        if not _passes(p, low, present):
             continue
         for m in p.regex.finditer(scan):
             g = m.groupdict()
@@ -263,10 +263,10 @@ def _zh_inherit_daypart(out: list[RawTime], scan: str) -> None:
         b.flags.add("range")
 
 
-def _zh_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+def _zh_times(pack: LangPack, scan: str, low: str, present: set | None = None) -> list[RawTime]:
     out: list[RawTime] = []
     for p in pack.patterns["time"]:
-        if not p.prefilter(low):
+        if not _passes(p, low, present):
             continue
         for m in p.regex.finditer(scan):
             g = m.groupdict()
@@ -316,24 +316,33 @@ def _zh_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
     return out
 
 
-def _dayparts(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+def _dayparts(pack: LangPack, scan: str, low: str, present: set | None = None) -> list[RawTime]:
     out = []
     for p in pack.patterns["daypart"]:
-        if not p.prefilter(low):
+        if not _passes(p, low, present):
             continue
         for m in p.regex.finditer(scan):
             out.append(RawTime(m.start(), m.end(), p.id, daypart=p.codes[0]))
     return out
 
 
-def find_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
+def _passes(p, low: str, present: set | None) -> bool:
+    """The pattern's keyword prefilter: ``present`` is the set of the pack's keywords found in
+    the text (one Aho-Corasick pass, engine._Doc.keywords); without it, substring tests."""
+    if present is None:
+        return p.prefilter(low)
+    return not p.keywords or not present.isdisjoint(p.keywords)
+
+
+def find_times(pack: LangPack, scan: str, low: str, present: set | None = None) -> list[RawTime]:
     """All time mentions of one language in ``scan`` (redactions already masked).
 
     Clock times win over dayparts they overlap; ranges ("from 7 until midnight", 十点到十二点)
     flag both ends ``range``. Context flags: tz_shift, declared_window, deadline, approx; bounds
     ("before 8 am", 零点过后) set ``bound``.
     """
-    clocks = _en_times(pack, scan, low) if pack.lang == "en" else _zh_times(pack, scan, low)
+    clocks = (_en_times(pack, scan, low, present) if pack.lang == "en"
+              else _zh_times(pack, scan, low, present))
     clocks.sort(key=lambda r: (r.start, -(r.end - r.start)))
     kept: list[RawTime] = []
     last_end = -1
@@ -354,7 +363,7 @@ def find_times(pack: LangPack, scan: str, low: str) -> list[RawTime]:
             a.flags.add("range")
             b.flags.add("range")
     dps: list[RawTime] = []
-    for d in sorted(_dayparts(pack, scan, low), key=lambda r: (r.start, -(r.end - r.start))):
+    for d in sorted(_dayparts(pack, scan, low, present), key=lambda r: (r.start, -(r.end - r.start))):
         if not any(d.start < c.end and c.start < d.end for c in kept + dps):
             dps.append(d)
     res = kept + dps
