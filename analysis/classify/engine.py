@@ -578,10 +578,20 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     # called my job or my family, they only send letters": no call; blind set BA-EN-11)
     anchors = [rt.start for rt, _ in times_raw]
     zh_anchors = [r.start for r in recs if r.pack.lang == "zh"]
+    # Chinese: past the method's clause only a time that is not negated itself (不是晚上打的，是
+    # 早上九点 keeps the call; 从来没上门，也没在凌晨打过 keeps no visit)
+    zh_free = [rt.start for rt, _ in times_raw if "negated" not in rt.flags]
     for m in meth:
         if m.flags == ("negated",):
             se = doc.sent_end(m.start)
-            if any(m.end <= a < se for a in anchors + (zh_anchors if m.pack.lang == "zh" else [])):
+            if m.pack.lang == "zh":
+                i = bisect.bisect_right(doc.clause_starts, m.end)
+                ce = min(se, doc.clause_starts[i]) if i < len(doc.clause_starts) else se
+                hit = any(m.end <= a < ce for a in anchors + zh_anchors) or any(
+                    m.end <= a < se for a in zh_free)
+            else:
+                hit = any(m.end <= a < se for a in anchors)
+            if hit:
                 m.flags = ()
     active_meth = [m for m in meth if m.active and not m.p.weak]
     if not active_meth:

@@ -1,0 +1,51 @@
+"""Engine-level rules of the narrative classifier that are not a single pattern: negation scope
+across clauses, contact times in the sentence after a contact, a.m./p.m. taken from a nearby
+exact time, derived improper visits, recipients of announced contacts, and the process pool.
+Each case pins the labels of a sentence of our own (language given)."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.classify import MIN_PARALLEL, classify_many, classify_narrative
+
+CASES = [
+    # negation scope (engine: negated methods kept only for an anchor after them)
+    ("zh", "催收从来没上门，也没在凌晨打过。", (), (), ()),
+    ("zh", "不是晚上打的，是早上九点。", ("phone_call",), (), ("debtor",)),
+    ("zh", "他们没有打给我家里人。", ("phone_call",), (), ("debtor",)),
+    ("en", "They never called me at night.", ("phone_call",), (), ("debtor",)),
+    ("en", "They have never called my job or my family, they only send letters.", ("letter",), (), ("debtor",)),
+    # contact time in the next sentence; a.m./p.m. from the exact time before
+    ("en", "Woke up to a text at 5:30am about my balance. Then another at 5:45.", ("sms",),
+     ("TIME_INCONVENIENT",), ("debtor",)),
+    # derived improper visits
+    ("en", "Two men came to my house and said I would be arrested if I did not pay.", ("visit_home",),
+     ("THREAT_ARREST_OR_CRIME", "VISIT_IMPROPER"), ("debtor",)),
+    ("en", "A collector showed up at my work and asked for me.", ("visit_work",),
+     ("EMPLOYER_CONTACT", "VISIT_IMPROPER"), ("employer_or_coworker",)),
+    ("en", "A man came to my house to ask about the loan.", ("visit_home",), (), ("debtor",)),
+    # announced contacts
+    ("en", "The collector said they would call my boss if I did not pay.", ("phone_call",),
+     ("MISLEADING_CONSEQUENCES",), ("debtor",)),
+]
+
+
+@pytest.mark.parametrize("lang,text,methods,conducts,recipients", CASES, ids=[c[1][:40] for c in CASES])
+def test_classify_engine_rules__cases(lang, text, methods, conducts, recipients):
+    r = classify_narrative(text, lang, "CN" if lang == "zh" else "US")
+    assert (r.methods, r.conducts, r.recipients) == (methods, conducts, recipients)
+
+
+def test_classify_engine_rules__bare_time_takes_ampm_of_the_time_before():
+    r = classify_narrative("Woke up to a text at 5:30am. Then another at 5:45.", "en", "US")
+    assert [(t.time_local, t.precision, "ampm_from_context" in t.flags) for t in r.times] == [
+        ("05:30", "exact", False), ("05:45", "exact", True)]
+    far = classify_narrative("A text came at 5:30am. " + "Nothing else happened that week. " * 5
+                             + "They called at 7.", "en", "US")
+    assert [t.precision for t in far.times] == ["exact", "ambiguous"]
+
+
+def test_classify_engine_rules__process_pool_gives_the_same_results():
+    texts = ["They called me 15 times in a single day.", "I called them to dispute the debt.",
+             "凌晨两点十分打电话骂我。", "They left a voicemail at 9:30 pm."] * (MIN_PARALLEL // 4 + 1)
+    assert classify_many(texts, workers=2) == classify_many(texts)
