@@ -92,7 +92,8 @@ def _method_html(ctx: ExportContext, opts: ExportOptions) -> str:
 
 def _caveats_html(ctx: ExportContext, opts: ExportOptions) -> str:
     lang = ctx.lang
-    items = [t("r_cav_unreviewed", lang), t("r_cav_allegations", lang), t("r_cav_coverage", lang),
+    items = [t("r_cav_unreviewed", lang), t("r_cav_classifier", lang), t("r_cav_allegations", lang),
+             t("r_cav_coverage", lang),
              t("r_cav_multi", lang),
              t("r_cav_suppression", lang, k=opts.k, km1=opts.k - 1) if opts.suppress else t("r_cav_no_suppression", lang)]
     return "<ul class=caveats>" + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>"
