@@ -249,3 +249,26 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
 def test_classify_cases__actor_model(text, methods, conducts, recipients):
     r = classify_narrative(text, "en", "US")
     assert (r.methods, r.conducts, r.recipients) == (methods, conducts, recipients)
+
+
+# Blind-set C1 phrasings, generalised (patterns/en.toml): new phrasings and their traps.
+@pytest.mark.parametrize("text,methods,conducts,recipients", [
+    ("A man has been telephoning my home at 6:15 in the morning.", ("phone_call",), ("TIME_INCONVENIENT",), ("debtor",)),
+    ("Some number I don't know left a voicemail at 11:40 pm, no name, no company.", ("voicemail",), ("TIME_INCONVENIENT", "NO_IDENTIFICATION"), ("debtor",)),
+    ("Under the FDCPA, collectors cannot call before 8 a.m. or after 9 p.m.", (), (), ()),
+    ("I am afraid they will start calling my employer.", (), (), ()),
+    ("I work the night shift from 9 pm to 7 am. The collector calls around 2 pm.", ("phone_call",), (), ("debtor",)),
+    ("They left me a voicemail calling me worthless trash and said I better watch my step.", ("voicemail",), ("ABUSIVE_LANGUAGE",), ("debtor",)),
+    ("He said you better watch your back.", ("phone_call",), ("THREAT_VIOLENCE",), ("debtor",)),
+    ("I told the collector I know exactly where their office is.", (), (), ()),
+    ("A postcard came to my house from the agency.", ("postcard",), (), ("debtor",)),
+    ("They texted me like 20-30 times a day.", ("sms",), ("FREQ_EXCESSIVE_MESSAGES",), ("debtor",)),
+    ("I texted them 20 times a day asking for the payoff.", (), (), ()),
+    ("I called them so many times to fix this.", (), (), ()),
+    ("I had to take out a payday loan to pay rent.", (), (), ()),
+    ("They called my husband and told him we should take out a payday loan to pay them off.", ("phone_call",), ("EXTRA_FEES_OR_NEW_LOANS",), ("spouse",)),
+    ("I filed a police report for identity theft.", (), (), ()),
+])
+def test_classify_cases__blind_c1_phrasings(text, methods, conducts, recipients):
+    r = classify_narrative(text, "en", "US")
+    assert (r.methods, r.conducts, r.recipients) == (methods, conducts, recipients)
