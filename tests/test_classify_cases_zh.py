@@ -138,3 +138,75 @@ def test_classify_zh__two_digit_token_is_never_a_clock_hour():
     # 两三点 is "two or three o'clock", never 23:00
     assert "23:00" not in {t.time_local for t in _r("下午两三点打来电话。").times}
     assert _exact(_r("下午两三点打来电话。")) == {"14:00", "15:00"}
+
+
+# --- blind set C1/B round: new phrasings (own sentences) ----------------------------------------
+@pytest.mark.parametrize("text,code", [
+    ("催收一天打我二三十个电话，真的受不了。", "FREQ_EXCESSIVE_CALLS"),
+    ("短信一天五六十条，手机都卡了。", "FREQ_EXCESSIVE_MESSAGES"),
+    ("客服答应我不再打给我爸妈，可第二天他们还是打了。", "CEASE_IGNORED"),
+    ("我们投诉后公司保证停止催收，结果这周又开始打了。", "CEASE_IGNORED"),
+    ("电话里张口就问候我祖宗十八代。", "ABUSIVE_LANGUAGE"),
+    ("骂我算什么玩意儿。", "ABUSIVE_LANGUAGE"),
+    ("说知道我住在哪，叫我下班路上注意点。", "THREAT_VIOLENCE"),
+    ("说再不还可就没这么简单了。", "THREAT_VIOLENCE"),
+    ("对方开口就说“我们是市公安局的”。", "IMPERSONATION_OFFICIAL"),
+    ("说是派出所的，我回拨过去一问，原来是外包催收。", "IMPERSONATION_OFFICIAL"),
+    ("我去问了那家律师事务所，对方表示没有这位律师。", "IMPERSONATION_ATTORNEY"),
+    ("两个人闯进我家，把门反锁，不给钱谁也别想走。", "DETENTION"),
+    ("半夜十二点两个人来我家砸门。", "VISIT_IMPROPER"),
+    ("在我家楼道墙上用油漆写了我的名字和欠款。", "PUBLIC_SHAMING"),
+    ("在小区业主群里发我的欠款截图。", "PUBLIC_SHAMING"),
+    ("说会让我单位从工资里扣。", "MISLEADING_CONSEQUENCES"),
+    ("说我这是骗贷，要报给经侦。", "THREAT_ARREST_OR_CRIME"),
+    ("给我婆婆打电话，跟她说我在外面欠了十几万。", "THIRD_PARTY_DISCLOSURE"),
+    ("催收要我先交800的停催费才肯停。", "EXTRA_FEES_OR_NEW_LOANS"),
+    ("叫我去另一个网贷平台借钱还他们。", "EXTRA_FEES_OR_NEW_LOANS"),
+    ("我问他们是哪里的，对方啥也不说就挂了。", "NO_IDENTIFICATION"),
+])
+def test_classify_zh__round_c_phrasings_give_the_conduct(text, code):
+    assert code in _r(text).conducts
+
+
+@pytest.mark.parametrize("text,code", [
+    ("他们一天一两个电话，还算正常。", "FREQ_EXCESSIVE_CALLS"),
+    ("一天两三条短信提醒。", "FREQ_EXCESSIVE_MESSAGES"),
+    ("您的案件已立案，请尽快联系处理。", "THREAT_ARREST_OR_CRIME"),
+    ("协商这事没那么简单。", "THREAT_VIOLENCE"),
+    ("我跟我妈说了我欠钱的事。", "THIRD_PARTY_DISCLOSURE"),
+    ("我赶紧把门锁了不让他们进来。", "DETENTION"),
+    ("晚上八点来我家敲门。", "VISIT_IMPROPER"),
+    ("还问人事能不能直接从我工资里扣。", "MISLEADING_CONSEQUENCES"),
+    ("说要让全村人都知道我欠钱。", "PUBLIC_SHAMING"),
+])
+def test_classify_zh__round_c_traps_give_no_conduct(text, code):
+    assert code not in _r(text).conducts
+
+
+@pytest.mark.parametrize("text,methods", [
+    ("我自己晚上十一点打给平台客服问能不能延期。", ()),
+    ("说实话他们没爆我通讯录，也没打给我家里人，就是利息太高。", ()),
+    ("客服说系统延迟，已经三天了。", ()),
+    ("我打人工客服投诉催收态度。", ()),
+    ("收到一封电子邮件，说要起诉我。", ("email",)),
+    ("他们在抖音上发了我的照片说我是老赖。", ("social_media_public",)),
+    ("在快手上私信我好几个好友。", ("social_media_private",)),
+    ("全是电脑合成的自动语音电话。", ("robocall",)),
+    ("邮件是从一个QQ邮箱发来的。", ("email",)),
+    ("两个人跑到我爸妈家里要钱。", ("visit_home",)),
+    ("他们到我们厂门口拉横幅。", ("visit_work",)),
+    ("说不还钱就找人去我单位门口等我。", ("phone_call",)),
+])
+def test_classify_zh__round_c_methods(text, methods):
+    assert _r(text).methods == methods
+
+
+@pytest.mark.parametrize("text,recipients", [
+    ("打给了我哥和我表姐，说我欠钱不还。", ("family",)),
+    ("我老公在外地上班，催收直接打给他了。", ("spouse",)),
+    ("我爷爷签收了一封催收函。", ("family",)),
+    ("拉横幅写我欠钱，整个小区都看到了。", ("public",)),
+    ("我怕了，赶紧找朋友借钱还上了。", ()),
+])
+def test_classify_zh__round_c_recipients(text, recipients):
+    assert _r(text).recipients == recipients

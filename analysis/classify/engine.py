@@ -327,7 +327,7 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
 
 _VISIT_AGGRAVATING = frozenset({"THREAT_VIOLENCE", "THREAT_ARREST_OR_CRIME", "MISLEADING_CONSEQUENCES",
                                 "IMPERSONATION_OFFICIAL", "IMPERSONATION_ATTORNEY", "ABUSIVE_LANGUAGE",
-                                "DETENTION"})
+                                "DETENTION", "PUBLIC_SHAMING"})
 _THREAD_SPAN = 600
 _WORD = re.compile(r"\w*")
 # "I told them my employer doesn't allow calls": the recipient is no object of a speech verb
