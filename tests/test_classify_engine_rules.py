@@ -49,3 +49,24 @@ def test_classify_engine_rules__process_pool_gives_the_same_results():
     texts = ["They called me 15 times in a single day.", "I called them to dispute the debt.",
              "凌晨两点十分打电话骂我。", "They left a voicemail at 9:30 pm."] * (MIN_PARALLEL // 4 + 1)
     assert classify_many(texts, workers=2) == classify_many(texts)
+
+
+def test_classify_engine_rules__declared_window_from_to():
+    """A declared schedule "from A to B" is one window (wrapping midnight); its times are not
+    contacts; a call inside it is against US-TIME-02, outside it is not."""
+    r = classify_narrative("I work nights and sleep from 8 am to 3 pm. They keep calling at 11 in the "
+                           "morning.", "en", "US")
+    assert [(t.time_local, t.is_contact) for t in r.times] == [("08:00", False), ("15:00", False),
+                                                              ("11:00", True)]
+    assert "TIME_INCONVENIENT" in r.conducts
+    night = classify_narrative("I work the night shift at the hospital from 9 pm to 7 am. The collector "
+                               "calls around 2 pm.", "en", "US")
+    assert night.conducts == () and [t.time_local for t in night.times if t.is_contact] == ["14:00"]
+
+
+def test_classify_engine_rules__caption_of_a_public_post_discloses():
+    r = classify_narrative('They posted in my town\'s Facebook group a photo of me with the caption "Does '
+                           'anyone know this woman? She owes money and is hiding."', "en", "US")
+    assert r.conducts == ("THIRD_PARTY_DISCLOSURE", "PUBLIC_SHAMING")
+    own = classify_narrative("They posted a photo of my car on Facebook. I owe money on it, true.", "en", "US")
+    assert own.conducts == ("PUBLIC_SHAMING",)

@@ -449,6 +449,13 @@ def _in_consumer_thread(p: Pattern, scan: str, m: re.Match, earlier: list[_M]) -
 
 
 _CONTEXT_CHARS, _CONTEXT_MINUTES = 120, 90
+_RANGE_JOIN = re.compile(r"\s*(?:to|until|till|til|through|-|–|and)\s*")
+
+
+def _open_quote(text: str, start: int, end: int) -> bool:
+    """A quotation opened in text[start:end] is still open at ``end``."""
+    seg = text[start:end]
+    return (seg.count('"') % 2 == 1) or seg.count("\u201c") > seg.count("\u201d")
 
 
 def _resolve_from_context(times_raw: list) -> None:
@@ -706,6 +713,9 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
             if si not in tp_sents and prev is not None and nxt is not None and nxt.search(
                     doc.text_for(d.pack), doc.sent_starts[si], doc.sent_end(d.start)):
                 si = prev  # "They call my references. ... They disclose my personal information."
+            if si not in tp_sents and si not in public_sents and si - 1 in public_sents and (
+                    _open_quote(doc.text_for(d.pack), doc.sent_starts[si - 1], d.start)):
+                si -= 1  # the caption of the post goes on: '... with the caption "Who knows her? She owes money'
             if si in tp_sents or si in public_sents:
                 anchor = tp_sents.get(si)
                 add_conduct("THIRD_PARTY_DISCLOSURE", "violation",
@@ -722,13 +732,26 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     rule = TIME_WINDOW_RULES[jur]
     tms: list[TimeMention] = []
     declared: list[tuple[int, int]] = []
-    for rt, pk in times_raw:
-        if "declared_window" in rt.flags:
-            t = rt.minute_of_day if rt.minute_of_day is not None else (
-                rt.bound_minute if rt.bound_minute is not None else None)
-            before = low[max(0, rt.start - 12):rt.start]
-            if t is not None:
-                declared.append((t, 1440) if "after" in before else (0, t))
+    allt = sorted(((rt, rt.minute_of_day if rt.minute_of_day is not None else rt.bound_minute)
+                   for rt, _ in times_raw), key=lambda x: x[0].start)
+    i = 0
+    while i < len(allt):
+        rt, t = allt[i]
+        if "declared_window" not in rt.flags or t is None:
+            i += 1
+            continue
+        if i + 1 < len(allt) and allt[i + 1][1] is not None and _RANGE_JOIN.fullmatch(
+                low, rt.end, allt[i + 1][0].start):
+            # "I sleep from 8 am to 3 pm", "night shift from 9 pm to 7 am": the window itself
+            # (wrapping midnight); its end is part of the declaration, not a contact time
+            u = allt[i + 1][1]
+            allt[i + 1][0].flags.add("declared_window")
+            declared += [(t, u)] if t < u else [(t, 1440), (0, u)]
+            i += 2
+            continue
+        before = low[max(0, rt.start - 12):rt.start]
+        declared.append((t, 1440) if "after" in before else (0, t))
+        i += 1
     _resolve_from_context(times_raw)
     for rt, pk in times_raw:
         flags = set(rt.flags)
