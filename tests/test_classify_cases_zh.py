@@ -210,3 +210,62 @@ def test_classify_zh__round_c_methods(text, methods):
 ])
 def test_classify_zh__round_c_recipients(text, recipients):
     assert _r(text).recipients == recipients
+
+
+# --- blind set C2 round: new phrasings (own sentences) ------------------------------------------
+@pytest.mark.parametrize("text,code", [
+    ("一天给我姐打了七八遍电话，她都不敢开机了。", "FREQ_EXCESSIVE_CALLS"),
+    ("这两天未接来电二十多个，全是催收。", "FREQ_EXCESSIVE_CALLS"),
+    ("拉黑了他们就换个号接着打。", "FREQ_EXCESSIVE_CALLS"),
+    ("一个个打给我的同学，问认不认识我。", "CONTACT_LIST_BLAST"),
+    ("挨个私信我的微信好友，说我借钱不还。", "CONTACT_LIST_BLAST"),
+    ("把我的借款合同截图转发给了我老婆和我丈母娘。", "THIRD_PARTY_DISCLOSURE"),
+    ("我同学都收到了短信，写着我逾期不还。", "THIRD_PARTY_DISCLOSURE"),
+    ("打给我舅舅，让他转告我赶紧还钱。", "THIRD_PARTY_DISCLOSURE"),
+    ("说案子马上移交检察机关，等着被公诉吧。", "THREAT_ARREST_OR_CRIME"),
+    ("说要冻结我名下的公积金。", "MISLEADING_CONSEQUENCES"),
+    ("在电话里说信不信我找人打断你的腿。", "THREAT_VIOLENCE"),
+    ("说再不还就让我躺着进医院。", "THREAT_VIOLENCE"),
+    ("两个人守在我家门口，说不还钱哪儿也别想出去。", "DETENTION"),
+    ("跟他们说了别找我爸妈，谁知道当天晚上就打给我爸了。", "CEASE_IGNORED"),
+    ("电话接通后对面一声不吭，过几秒就挂了。", "NO_IDENTIFICATION"),
+])
+def test_classify_zh__round_c2_phrasings_give_the_conduct(text, code):
+    assert code in _r(text).conducts
+
+
+@pytest.mark.parametrize("text,code", [
+    ("问他是哪家公司的就挂了，过了一会换了个号又打来。", "FREQ_EXCESSIVE_CALLS"),
+    ("听说他们会爆通讯录，我很担心。", "CONTACT_LIST_BLAST"),
+    ("有人说这家平台逾期了会爆通讯录。", "CONTACT_LIST_BLAST"),
+    ("我气不过，对催收说“再骚扰我就去你们公司拉横幅”。", "PUBLIC_SHAMING"),
+    ("我妈身体不好住院了。", "THREAT_VIOLENCE"),
+    ("我让他们别打我爸妈电话，后来确实没再打。", "CEASE_IGNORED"),
+])
+def test_classify_zh__round_c2_traps_give_no_conduct(text, code):
+    assert code not in _r(text).conducts
+
+
+@pytest.mark.parametrize("text,methods", [
+    ("《民法典》规定不得以电话、短信骚扰他人，他们给我寄了一封催款函。", ("letter",)),
+    ("收到一封律师函，我打过去，接电话的人说是平台法务。", ("letter",)),
+    ("QQ语音留言里一直在骂人。", ("voicemail",)),
+    ("用呼死你软件打我电话。", ("robocall",)),
+    ("把我欠钱的事群发给了我所有同学。", ("sms",)),
+    ("催收的人找到我四川老家去了。", ("visit_home",)),
+    ("听说他们会上门，我很害怕。", ()),
+])
+def test_classify_zh__round_c2_methods(text, methods):
+    assert _r(text).methods == methods
+
+
+@pytest.mark.parametrize("text,exact", [
+    ("我晚上十一点给催收发消息说下周还，他一直没回。", set()),
+    ("我前天晚上十点主动打给催收员想协商。", set()),
+    ("我晚上十一点接到催收电话。", {"23:00"}),
+    ("短信让我今晚23:00前还清欠款。", set()),
+    ("请于今天晚上十点之前处理，短信是下午三点发来的。", {"15:00"}),
+    ("我每天早上六点半出门，催收都是下午打。", set()),
+])
+def test_classify_zh__round_c2_times(text, exact):
+    assert _exact(_r(text)) == exact

@@ -205,7 +205,14 @@ def _en_times(pack: LangPack, scan: str, low: str, present: set | None = None) -
 
 
 # 我晚上十点下班 / 早上七点才起床: the consumer's own schedule, no contact time
-_ZH_SCHEDULE_AFTER = re.compile(r"(?:才|就|要|得|开始|准时|以后才|之后才)?(?:下班|上班|睡觉|起床|到家|回家|下课|放学|收工|下夜班)")
+_ZH_SCHEDULE_AFTER = re.compile(r"(?:才|就|要|得|开始|准时|以后才|之后才)?(?:出门|出发)?(?:下班|上班|睡觉|起床|到家|回家|下课|放学|收工|下夜班|出门|出发)")
+# 我晚上十一点给催收员发微信 / 我前天晚上十点自己打给客服: the borrower's own message or call, no
+# contact time (我晚上十点接到电话 stays one)
+_ZH_OWN_BEFORE = re.compile(r"我(?:是|就|又|也|还|每天|昨天|前天|今天|当天|那天|上周|后来|然后)?$")
+_ZH_OWN_AFTER = re.compile(r"(?:就|才|又|也|还|主动|自己|亲自|特意|专门)?(?:给|跟|向|打给|打电话给|回(?:复|了|电话)?|发(?:了|消息|微信|短信)|联系|打(?:过去|了个?电话|回去))(?!我)")
+# 请于今日22:00前完成还款 / 今晚十二点前还清: a deadline, no contact time
+_ZH_DEADLINE_AFTER = re.compile(r"(?:(?:之|以)?前)?(?:务必|必须|一定|要|请|记得|需|须)?(?:完成|还|处理|结清|缴|付|把|联系|回电|回复|到账|打款|转账|转|存|充值|办理|补齐|交)")
+_ZH_DEADLINE_NEED_BEFORE = re.compile(r"(?:之|以)?前")
 _ZH_RANGE_GAP = re.compile(r"^(?:一直|持续|连续|再)?(?:打|催|闹|耗|骚扰|等)?(?:到|至|[-–—~～])$")
 _ZH_DIGITS = set("一二两三四五六七八九")
 
@@ -313,6 +320,11 @@ def _zh_times(pack: LangPack, scan: str, low: str, present: set | None = None) -
     for rt in out:
         if _ZH_SCHEDULE_AFTER.match(scan, rt.end):
             rt.flags.add("declared_window")
+        elif _ZH_OWN_BEFORE.search(scan, max(0, rt.start - 6), rt.start) and _ZH_OWN_AFTER.match(scan, rt.end):
+            rt.flags.add("declared_window")  # the borrower's own act at that time
+        if (rt.bound == "before" or _ZH_DEADLINE_NEED_BEFORE.match(scan, rt.end)) and \
+                _ZH_DEADLINE_AFTER.match(scan, rt.end):
+            rt.flags.add("deadline")
     return out
 
 
