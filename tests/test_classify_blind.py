@@ -14,7 +14,14 @@ measurements, conduct micro P / R / F1 (the README has the full table):
 * en A 0.82 / 0.44 / 0.57, en B 0.90 / 0.35 / 0.51 (after tuning on A: 0.91 / 0.42 / 0.57),
   en C2 after tuning on A, B and C1: 0.94 / 0.35 / 0.52;
 * zh A 0.79 / 0.77 / 0.78, zh B 0.71 / 0.56 / 0.62 (after A: 0.74 / 0.58 / 0.65),
-  zh C2 after A, B, C1: 0.81 / 0.73 / 0.77.
+  zh C2 after A, B, C1: 0.81 / 0.73 / 0.77;
+* set D after all tuning (A, B, C1, C2): en 0.82 / 0.56 / 0.67 (methods F1 0.86, exact times
+  7/11), zh 0.86 / 0.83 / 0.84 (methods F1 0.87, exact times 8/9). No ambiguous time was ever
+  reported as exact.
+
+Label conventions differ in one place: the writers often label THIRD_PARTY_DISCLOSURE beside
+CONTACT_LIST_BLAST, labelled_dev.csv does not (P-ZH-07, S-ZH-03), and the classifier follows
+labelled_dev.csv, so those rows count as misses here.
 
 The floors below pin the figures reached now, so a change that makes any set worse is noticed;
 only first measurements estimate unseen narratives.
@@ -37,6 +44,12 @@ FLOORS = [
     ("blind_en_b.csv", 0.92, 0.92, 0.88),
     ("blind_en_c1.csv", 0.97, 0.98, 1.0),
     ("blind_en_c2.csv", 0.87, 0.95, 0.72),
+    ("blind_en_d.csv", 0.66, 0.86, 0.63),     # held out: measured once, never tuned on
+    ("blind_zh_a.csv", 0.99, 0.97, 1.0),
+    ("blind_zh_b.csv", 0.97, 0.98, 1.0),
+    ("blind_zh_c1.csv", 0.97, 0.99, 1.0),
+    ("blind_zh_c2.csv", 0.98, 0.99, 1.0),
+    ("blind_zh_d.csv", 0.84, 0.87, 0.88),     # held out: measured once, never tuned on
 ]
 
 
