@@ -70,3 +70,12 @@ def test_classify_engine_rules__caption_of_a_public_post_discloses():
     assert r.conducts == ("THIRD_PARTY_DISCLOSURE", "PUBLIC_SHAMING")
     own = classify_narrative("They posted a photo of my car on Facebook. I owe money on it, true.", "en", "US")
     assert own.conducts == ("PUBLIC_SHAMING",)
+
+
+def test_classify_engine_rules__conduct_only_where_a_rule_covers_it():
+    """PRIVATE_CHANNEL_USE has a rule in CN only (crosswalk.toml): the same words are evidence
+    (flag other_jurisdiction) but no flag in the US."""
+    text = "The collector started texting me from his own personal cell phone."
+    us, cn = classify_narrative(text, "en", "US"), classify_narrative(text, "en", "CN")
+    assert "PRIVATE_CHANNEL_USE" not in us.conducts and "PRIVATE_CHANNEL_USE" in cn.conducts
+    assert [e.flags for e in us.evidence if e.code == "PRIVATE_CHANNEL_USE"] == [("other_jurisdiction",)]

@@ -619,6 +619,8 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
 
     # --- conduct patterns -------------------------------------------------------------------
     for c in cond:
+        if c.active and c.p.jurisdictions and jur not in c.p.jurisdictions:
+            c.flags = ("other_jurisdiction",)  # e.g. private phones: a rule only in CN
         if not c.active:
             for code in c.p.codes:
                 ev("conduct", code, c.start, c.end, c.p.id, c.flags)

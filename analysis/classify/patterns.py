@@ -42,6 +42,8 @@ class Pattern:
     label: bool = True
     rules: dict = field(default_factory=dict)
     extra_rules: tuple[str, ...] = ()
+    #: conduct patterns only: jurisdictions whose rules cover the conduct (empty: all)
+    jurisdictions: tuple[str, ...] = ()
     per: str = ""
     count_kind: str = ""
     examples: tuple[str, ...] = ()
@@ -158,6 +160,7 @@ def load_pack(lang: str) -> LangPack:
                 label=bool(raw.get("label", True)),
                 rules={k: tuple(v) for k, v in raw.get("rules", {}).items()},
                 extra_rules=tuple(raw.get("extra_rules", ())),
+                jurisdictions=tuple(raw.get("jurisdictions", ())),
                 per=raw.get("per", ""), count_kind=raw.get("kind", ""),
                 examples=tuple(raw.get("examples", ())), counter=tuple(raw.get("counter", ())),
                 actor=bool(raw.get("actor", False)),
