@@ -4,9 +4,13 @@ exact time, derived improper visits, recipients of announced contacts, and the p
 Each case pins the labels of a sentence of our own (language given)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analysis.classify import MIN_PARALLEL, classify_many, classify_narrative
+
+CFPB_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "cfpb" / "current_wording.csv"
 
 CASES = [
     # negation scope (engine: negated methods kept only for an anchor after them)
@@ -79,3 +83,29 @@ def test_classify_engine_rules__conduct_only_where_a_rule_covers_it():
     us, cn = classify_narrative(text, "en", "US"), classify_narrative(text, "en", "CN")
     assert "PRIVATE_CHANNEL_USE" not in us.conducts and "PRIVATE_CHANNEL_USE" in cn.conducts
     assert [e.flags for e in us.evidence if e.code == "PRIVATE_CHANNEL_USE"] == [("other_jurisdiction",)]
+
+
+def test_classify_engine_rules__relabel_replaces_stored_narrative_labels(tmp_path, monkeypatch):
+    """python -m analysis.classify.relabel: narrative labels are re-read with the current
+    patterns (here: a pattern file change is simulated by deleting the stored labels), labels
+    from structured fields stay, and a missing database exits 2."""
+    import duckdb
+
+    from analysis.classify.relabel import main, relabel
+    from analysis.ingest import run_import
+
+    db_path = tmp_path / "cw.duckdb"
+    run_import([CFPB_FIXTURE], "cfpb", db_path)
+    q = ("SELECT label_source, label_code, count(*) FROM core_complaint_labels "
+         "WHERE label_kind = 'conduct' GROUP BY ALL ORDER BY ALL")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        stored = con.execute(q).fetchall()
+    assert any(src == "narrative" for src, _, _ in stored)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative'")
+    found, before, after = relabel(db_path, workers=1)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute(q).fetchall() == stored
+    assert not before and sum(after.values()) == sum(n for src, _, n in stored if src == "narrative")
+    assert found["narratives"] > 0
+    assert main(["--db", str(tmp_path / "missing.duckdb")]) == 2

@@ -1,0 +1,71 @@
+"""Command line: re-read every stored narrative with the current patterns.
+
+    python -m analysis.classify.relabel [--db PATH] [--workers N]
+
+Labels and incidents that the classifier stored at import time (``label_source = narrative``,
+``time_source = narrative``) reflect the patterns of that day. After the pattern files
+(``analysis/classify/patterns/*.toml``) change, this replaces them for every complaint with a
+narrative and rebuilds the summary tables, in one write transaction (all or nothing; readers
+keep the old version until it commits). Labels from structured fields are not touched.
+
+Prints the counts before and after per conduct code. Exit status 0; 2 when the database file
+does not exist.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from analysis import db
+from analysis.build import build_marts
+from analysis.ingest.common import upgrade_schema
+from analysis.narratives import label_narratives
+
+
+def _conduct_counts(con) -> Counter:
+    return Counter(dict(con.execute(
+        "SELECT label_code, count(*) FROM core_complaint_labels WHERE label_source = 'narrative' "
+        "AND label_kind = 'conduct' GROUP BY 1").fetchall()))
+
+
+def relabel(db_path: Path, workers: int = 1, progress=None) -> tuple[dict[str, int], Counter, Counter]:
+    """Re-classify all narratives in ``db_path`` and rebuild the marts.
+
+    Returns ``(label_narratives counts {"narratives", "labels", "incidents"}, conduct label
+    counts before, after)``. Raises ``FileNotFoundError`` when the database does not exist.
+    """
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: no database")
+    with db.write_transaction(db_path) as con:
+        upgrade_schema(con)
+        before = _conduct_counts(con)
+        found = label_narratives(con, progress=progress, workers=workers)
+        build_marts(con)
+        after = _conduct_counts(con)
+    return found, before, after
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.classify.relabel", description=__doc__.split("\n\n")[1])
+    ap.add_argument("--db", help=f"database file (default: ${db.ENV_VAR} or {db.DEFAULT_DB_PATH})")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
+    args = ap.parse_args(argv)
+    path = db.resolve_db_path(args.db)
+    try:
+        found, before, after = relabel(path, max(1, args.workers),
+                                       progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr))
+    except FileNotFoundError as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(f"{found['narratives']} narratives re-read: {found['labels']} labels, {found['incidents']} incidents")
+    for code in sorted(set(before) | set(after)):
+        print(f"  {code:<28}{before[code]:>8} -> {after[code]:>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
