@@ -28,6 +28,11 @@ CASES = [
     ("en", "A collector showed up at my work and asked for me.", ("visit_work",),
      ("EMPLOYER_CONTACT", "VISIT_IMPROPER"), ("employer_or_coworker",)),
     ("en", "A man came to my house to ask about the loan.", ("visit_home",), (), ("debtor",)),
+    # second-hand stories and rules quoted by the consumer give no conduct
+    ("en", "My coworker has the same collector and they called her at 6 in the morning and told her she "
+           "would be arrested. I only got one letter.", ("letter",), (), ("debtor",)),
+    ("en", "Under the FDCPA a collector cannot contact my employer or use profanity. They mailed me one "
+           "notice.", ("letter",), (), ("debtor",)),
     # announced contacts
     ("en", "The collector said they would call my boss if I did not pay.", ("phone_call",),
      ("MISLEADING_CONSEQUENCES",), ("debtor",)),
@@ -109,3 +114,10 @@ def test_classify_engine_rules__relabel_replaces_stored_narrative_labels(tmp_pat
     assert not before and sum(after.values()) == sum(n for src, _, n in stored if src == "narrative")
     assert found["narratives"] > 0
     assert main(["--db", str(tmp_path / "missing.duckdb")]) == 2
+
+
+def test_classify_engine_rules__contact_time_two_sentences_after_the_contact():
+    r = classify_narrative("I get 30 to 40 text messages a day from them. Same message over and over. "
+                           "The last one usually comes in around 11:48 PM.", "en", "US")
+    assert [t.time_local for t in r.times if t.is_contact] == ["23:48"]
+    assert set(r.conducts) == {"FREQ_EXCESSIVE_MESSAGES", "TIME_INCONVENIENT"}

@@ -260,13 +260,14 @@ def _quoted_law(doc: _Doc, pk: LangPack, pos: int) -> bool:
     """The sentence at ``pos`` quotes or paraphrases a statute ("the use or threat of violence
     ... any person", "15 USC 1692d"): conducts named there are the law's words, not what the
     collector did (``quoted_law`` in [actor] of patterns/en.toml)."""
-    ql = pk.lex.get("quoted_law")
-    if ql is None:
+    ql, sh = pk.lex.get("quoted_law"), pk.lex.get("second_hand")
+    if ql is None and sh is None:
         return False
     si = doc.sent(pos)
     hit = doc.quoted.get((pk.lang, si))
     if hit is None:
-        hit = ql.search(doc.text_for(pk), doc.sent_starts[si], doc.sent_end(pos)) is not None
+        a, b = doc.sent_starts[si], doc.sent_end(pos)
+        hit = any(rx is not None and rx.search(doc.text_for(pk), a, b) is not None for rx in (ql, sh))
         doc.quoted[(pk.lang, si)] = hit
     return hit
 
@@ -295,7 +296,7 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     flags.append("negated")
                 if p.irrealis and _irrealis(doc, pk, m.start()):
                     flags.append("irrealis")
-                if kind in ("conduct", "count") and _quoted_law(doc, pk, m.start()):
+                if kind in ("conduct", "count", "recipient") and _quoted_law(doc, pk, m.start()):
                     flags.append("quoted_law")
                 if not flags and p.actor and pk.lex:
                     # a conduct span ("called them 12 times") is judged by its first word
@@ -760,7 +761,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
         si = doc.sent(rt.start)
         cont = pk.ctx.get("continuation")
         contact = ((si in method_sents or (
-            si - 1 in method_sents and cont is not None and cont.search(
+            (si - 1 in method_sents or si - 2 in method_sents) and cont is not None and cont.search(
                 doc.text_for(pk), doc.sent_starts[si], doc.sent_end(rt.start)) is not None))
             and not flags & {"negated", "tz_shift", "declared_window", "deadline"})
         tl = h = mi = None
