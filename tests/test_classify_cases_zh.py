@@ -269,3 +269,67 @@ def test_classify_zh__round_c2_methods(text, methods):
 ])
 def test_classify_zh__round_c2_times(text, exact):
     assert _exact(_r(text)) == exact
+
+
+# --- blind set D round: new phrasings (own sentences) -------------------------------------------
+@pytest.mark.parametrize("text,code", [
+    ("两个人在我单位门口堵我，硬把我塞进车里，关了我三个小时才放我走。", "DETENTION"),
+    ("他们把我推上一辆面包车，说不还钱别想下车。", "DETENTION"),
+    ("他们推开门就挤进了客厅，说拿不到钱就不走了。", "VISIT_IMPROPER"),
+    ("开门后对方用脚抵着门不让我关，硬挤进屋里。", "VISIT_IMPROPER"),
+    ("客服答应暂停催收半个月，结果第三天又开始打。", "CEASE_IGNORED"),
+    ("有个男的打电话说他是“张律师”，我问他是哪个律所，他支支吾吾就挂了。", "IMPERSONATION_ATTORNEY"),
+    ("对方自称律所的，说要起诉我，后来我打回去一问，才知道是外包催收公司的人。", "IMPERSONATION_ATTORNEY"),
+    ("楼道墙上也被人贴满了打印纸，写着我欠钱不还。", "PUBLIC_SHAMING"),
+    ("我家门上被人贴了A4纸，邻居都在拍照。", "PUBLIC_SHAMING"),
+    ("把我的照片P成通缉令，发到了我老家的家族群里。", "PUBLIC_SHAMING"),
+])
+def test_classify_zh__round_d_phrasings_give_the_conduct(text, code):
+    assert code in _r(text).conducts
+
+
+@pytest.mark.parametrize("text,code", [
+    ("他们打到公司前台，说我欠钱不还，现在全公司都知道了。", "PUBLIC_SHAMING"),
+    ("我表姐以前在这个平台借过钱，逾期后被P图发到了朋友圈。", "PUBLIC_SHAMING"),
+    ("我同事在那个平台借了钱逾期，被爆了通讯录，我很怕。", "CONTACT_LIST_BLAST"),
+    ("按照规定，催收不得冒充公检法，不得骚扰通讯录联系人。", "IMPERSONATION_OFFICIAL"),
+    ("按照规定，催收不得冒充公检法，不得骚扰通讯录联系人。", "CONTACT_LIST_BLAST"),
+    ("我求他们放我一马，下个月一定还。", "DETENTION"),
+    ("客服说会暂停催收，之后确实没人打了。", "CEASE_IGNORED"),
+    ("每天早上七点半送孩子上学。", "MISLEADING_CONSEQUENCES"),
+])
+def test_classify_zh__round_d_traps_give_no_conduct(text, code):
+    assert code not in _r(text).conducts
+
+
+@pytest.mark.parametrize("text,methods", [
+    ("自动语音一分钟一个，家里人的电话都打不进来。", ("robocall",)),
+    ("我给客服打电话问，客服说是正常的，然后挂了我电话。", ()),
+    ("催收员在电话里说“晚上就去你家门口堵你”。", ("phone_call",)),
+    ("他们把截图转到我老家的村民群里。", ("im",)),
+    ("打电话说法院已经立案，传票马上寄到我家。", ("phone_call",)),
+    ("请你们不要联系我的家人，有事只通过短信联系我。", ()),
+    ("他们推开门就挤进了客厅。", ("visit_home",)),
+    ("两个人在我公司楼下等我下班。", ("visit_work",)),
+])
+def test_classify_zh__round_d_methods(text, methods):
+    assert _r(text).methods == methods
+
+
+@pytest.mark.parametrize("text,recipients", [
+    ("把我的照片发到了小区业主群，群里三百多人。", ("neighbor_or_friend", "public")),
+    ("门上贴了告示，写着“请邻居们监督”。", ("neighbor_or_friend",)),
+    ("希望平台不要联系我的紧急联系人和家人。", ()),
+])
+def test_classify_zh__round_d_recipients(text, recipients):
+    assert _r(text).recipients == recipients
+
+
+@pytest.mark.parametrize("text,exact", [
+    ("催收在电话里说“每天下午四点半你婆婆去接孩子”。", set()),
+    ("短信说下午五点你女儿放学，让我小心点。", set()),
+    ("凌晨两点我正在睡觉，他们打电话来。", {"02:00"}),
+    ("三个人早上7点就守在我家门口。", {"07:00"}),
+])
+def test_classify_zh__round_d_times(text, exact):
+    assert _exact(_r(text)) == exact

@@ -206,6 +206,8 @@ def _en_times(pack: LangPack, scan: str, low: str, present: set | None = None) -
 
 # 我晚上十点下班 / 早上七点才起床: the consumer's own schedule, no contact time
 _ZH_SCHEDULE_AFTER = re.compile(r"(?:才|就|要|得|开始|准时|以后才|之后才)?(?:出门|出发)?(?:下班|上班|睡觉|起床|到家|回家|下课|放学|收工|下夜班|出门|出发)")
+# 每天下午四点半你婆婆去接她 / 下午五点孩子放学（催收说出别人的作息）: someone else's routine, no contact time
+_ZH_OTHERS_ROUTINE_AFTER = re.compile(r"(?:你|他|她)(?:们)?(?:的|家)?(?:婆婆|公公|老婆|老公|妈妈?|爸爸?|女儿|儿子|孩子|小孩|奶奶|爷爷|外婆|外公|姥姥|保姆)?(?:都|就|会|要|准时|每天)?(?:去|来)?(?:接|送)(?:孩子|小孩|她|他|你|女儿|儿子)?(?![^，。！？]{0,2}电话)|(?:你|他|她)?(?:的|家)?(?:孩子|小孩|女儿|儿子)(?:就|准时)?(?:放学|上学|下课|出校门)")
 # 我晚上十一点给催收员发微信 / 我前天晚上十点自己打给客服: the borrower's own message or call, no
 # contact time (我晚上十点接到电话 stays one)
 _ZH_OWN_BEFORE = re.compile(r"我(?:是|就|又|也|还|每天|昨天|前天|今天|当天|那天|上周|后来|然后)?$")
@@ -318,7 +320,7 @@ def _zh_times(pack: LangPack, scan: str, low: str, present: set | None = None) -
             out.append(rt)
     _zh_inherit_daypart(out, scan)
     for rt in out:
-        if _ZH_SCHEDULE_AFTER.match(scan, rt.end):
+        if _ZH_SCHEDULE_AFTER.match(scan, rt.end) or _ZH_OTHERS_ROUTINE_AFTER.match(scan, rt.end):
             rt.flags.add("declared_window")
         elif _ZH_OWN_BEFORE.search(scan, max(0, rt.start - 6), rt.start) and _ZH_OWN_AFTER.match(scan, rt.end):
             rt.flags.add("declared_window")  # the borrower's own act at that time
