@@ -5,23 +5,26 @@ sets wrote labelled narratives in the format of labelled_dev.csv plus ``recipien
 
 * set A (blind_en_a, blind_zh_a; 40 + 40) and set B (blind_*_b; 40 + 40), one writer;
 * set C (blind_*_c1, blind_*_c2; 4 x 40), a second writer;
-* set D (blind_*_d; 50 + 50), a third writer, written after all tuning and measured once.
+* set D (blind_*_d; 50 + 50), a third writer; set E (blind_*_e; 50 + 50), a fourth writer,
+  written after tuning on D and measured once (held out).
 
 Each set was committed before the classifier was run on it and measured blind first; later
-rounds tuned the patterns on A, then B, then C1, then C2 (never on D). First blind
+rounds tuned the patterns on A, then B, then C1, then C2, then D (never on E). First blind
 measurements, conduct micro P / R / F1 (the README has the full table):
 
 * en A 0.82 / 0.44 / 0.57, en B 0.90 / 0.35 / 0.51 (after tuning on A: 0.91 / 0.42 / 0.57),
   en C2 after tuning on A, B and C1: 0.94 / 0.35 / 0.52;
 * zh A 0.79 / 0.77 / 0.78, zh B 0.71 / 0.56 / 0.62 (after A: 0.74 / 0.58 / 0.65),
   zh C2 after A, B, C1: 0.81 / 0.73 / 0.77;
-* set D after all tuning (A, B, C1, C2): en 0.82 / 0.56 / 0.67 (methods F1 0.86, exact times
-  7/11), zh 0.86 / 0.83 / 0.84 (methods F1 0.87, exact times 8/9). No ambiguous time was ever
-  reported as exact.
+* set D after tuning on A, B, C1, C2: en 0.82 / 0.56 / 0.67 (methods F1 0.86, exact times
+  7/11), zh 0.86 / 0.83 / 0.84 (methods F1 0.87, exact times 8/9);
+* set E (a fourth writer, 50 + 50) after tuning on A, B, C1, C2 and D: en 1.00 / 0.54 / 0.70
+  (methods F1 0.89, exact times 14/14), zh 0.94 / 0.85 / 0.89 (methods F1 0.89, exact times
+  8/8). No ambiguous time was ever reported as exact.
 
-Label conventions differ in one place: the writers often label THIRD_PARTY_DISCLOSURE beside
+Label conventions differ in one place: the writers of A–D often label THIRD_PARTY_DISCLOSURE beside
 CONTACT_LIST_BLAST, labelled_dev.csv does not (P-ZH-07, S-ZH-03), and the classifier follows
-labelled_dev.csv, so those rows count as misses here.
+labelled_dev.csv, so those rows count as misses here (the guide now says so; set E follows it).
 
 The floors below pin the figures reached now, so a change that makes any set worse is noticed;
 only first measurements estimate unseen narratives.
@@ -50,6 +53,8 @@ FLOORS = [
     ("blind_zh_c1.csv", 0.97, 0.99, 1.0),
     ("blind_zh_c2.csv", 0.98, 0.99, 1.0),
     ("blind_zh_d.csv", 0.99, 0.97, 1.0),      # first measured held out (0.84 / 0.87), then tuned on
+    ("blind_en_e.csv", 0.70, 0.88, 1.0),      # held out: measured once, never tuned on
+    ("blind_zh_e.csv", 0.88, 0.89, 1.0),      # held out: measured once, never tuned on
 ]
 
 
