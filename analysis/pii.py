@@ -5,6 +5,8 @@ hashes of collectors' numbers.
 
 * e-mail address → 【邮箱】 / [EMAIL]
 * 18-digit resident ID number whose check digit is valid (GB 11643) → 【身份证号】 / [ID]
+* 15-digit first-generation resident ID number (no check digit: a province code 11–82 and a
+  valid YYMMDD birth date) → 【身份证号】 / [ID]
 * bank card number, 13–19 digits (groups of 4 may be separated), Luhn-valid → 【银行卡号】 / [CARD]
 * phone number: mainland mobile (1[3-9]…, 11 digits) → 【手机号】 / [PHONE]; landlines such as
   010-12345678 or 0755-1234567, with or without +86, and international numbers (parsed and
@@ -26,6 +28,7 @@ treat the database file itself as confidential.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 import hmac
 import os
 import re
@@ -53,6 +56,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])"
                    r"(?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9A-Za-z])((?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])\d{4}"
+                   r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])")
 _CARD = re.compile(r"(?<![\d])(\d(?:[ -]?\d){12,18})(?![\d])")
 _MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![\d])")
 _LANDLINE = re.compile(r"(?<![\d])(?:(?:\+|00)?86[ -]?)?(?:\(0\d{2,3}\)|0\d{2,3})[ -]?\d{7,8}(?![\d])")
@@ -78,6 +83,19 @@ def is_valid_resident_id(number: str) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def is_first_generation_id(number: str) -> bool:
+    """True for a 15-digit first-generation PRC resident ID (issued until 2004, still seen in
+    old contracts): province code 11–82 and a real birth date 19YYMMDD at digits 7–12. There
+    is no check digit, so this is a plausibility test, not a validation."""
+    if len(number) != 15 or not number.isdigit():
+        return False
+    try:
+        date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError:
+        return False
+    return True
 
 
 def is_luhn_valid(digits: str) -> bool:
@@ -123,6 +141,7 @@ def _mask_cached(text: str) -> str:
 
     text = _EMAIL.sub(lambda m: tok("email"), text)
     text = _ID18.sub(lambda m: tok("id") if is_valid_resident_id(m.group(1)) else m.group(0), text)
+    text = _ID15.sub(lambda m: tok("id") if is_first_generation_id(m.group(1)) else m.group(0), text)
 
     def card(m: re.Match) -> str:
         digits = re.sub(r"\D", "", m.group(1))

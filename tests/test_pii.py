@@ -4,7 +4,7 @@ from pathlib import Path
 import duckdb
 
 from analysis.ingest import run_import
-from analysis.pii import hash_number, is_luhn_valid, is_valid_resident_id, mask_text
+from analysis.pii import hash_number, is_first_generation_id, is_luhn_valid, is_valid_resident_id, mask_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 RAW_VALUES = ["13812345678", "11010519491231002X", "6222021234567890128", "zhang.san@example.com", "12345678",
@@ -18,6 +18,10 @@ def test_pii__each_kind_masked():
     assert mask_text("call (805) 210-3404 or +44 20 7946 0958") == "call [PHONE] or [PHONE]"
     assert mask_text("身份证11010519491231002X") == "身份证【身份证号】"
     assert mask_text("身份证110105194912310021") == "身份证110105194912310021"  # bad check digit
+    assert mask_text("旧身份证号110105491231002，") == "旧身份证号【身份证号】，"  # 15-digit, first generation
+    assert mask_text("My old ID 320102750101123 was on it") == "My old ID [ID] was on it"
+    assert mask_text("订单号999999491231002") == "订单号999999491231002"  # no province 99
+    assert mask_text("编号110105491331002") == "编号110105491331002"  # no month 13
     assert mask_text("卡号6222 0212 3456 7890 128。") == "卡号【银行卡号】。"
     assert mask_text("邮箱zhang.san@example.com，") == "邮箱【邮箱】，"
     assert mask_text("QQ号：12345678") == "QQ号：【QQ】"
@@ -32,6 +36,7 @@ def test_pii__each_kind_masked():
 
 def test_pii__checks_and_hash():
     assert is_valid_resident_id("11010519491231002X") and not is_valid_resident_id("110105194912310021")
+    assert is_first_generation_id("110105480229002") and not is_first_generation_id("110105490229002")
     assert is_luhn_valid("6222021234567890128") and not is_luhn_valid("6222021234567890127")
     assert hash_number("138-1234-5678", "s") == hash_number("+86 13812345678", "s")
     assert hash_number("13812345678", "s") != hash_number("13812345678", "t")
