@@ -408,6 +408,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "in_save": ("Save complaint", "保存投诉"),
     "in_saving": ("Saving…", "正在保存…"),
     "in_not_saved": ("Not saved, please correct: {list}", "未保存，请先更正：{list}"),
+    "in_duplicate": ("This looks like an entry that is already saved: {ids} (same received date, creditor, collector "
+                     "and narrative). Saving again creates a second complaint.",
+                     "这条登记似乎已经保存过：{ids}（受理日期、被投诉方、催收方和投诉正文都相同）。再次保存会生成第二条投诉。"),
+    "in_save_anyway": ("Save anyway as a separate complaint", "仍作为另一条投诉保存"),
+    "in_not_saved_duplicate": ("Not saved: the same entry is already saved. Tick \"Save anyway\" to save a second "
+                               "complaint.",
+                               "未保存：相同的登记已经保存过。如确需保存第二条投诉，请勾选“仍作为另一条投诉保存”。"),
     "in_save_failed": ("Not saved (nothing was written): {msg}", "未保存（未写入任何内容）：{msg}"),
     "in_quarantined": ("{n} incident(s) could not be stored and are in quarantine (see the Data page).",
                        "{n} 个事件未能保存，已放入隔离区（见“数据”页面）。"),

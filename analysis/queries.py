@@ -404,6 +404,25 @@ def query_complaint_detail(con: Con, complaint_id: str) -> dict:
 
 # ---- Intake page: one complaint's evidence (call logs) --------------------------------------
 
+def query_possible_duplicates(con: Con, received: str | None, creditor: str, collector: str,
+                              narrative: str) -> pd.DataFrame:
+    """Complaints entered on the intake form (``source`` intake or a derived intake profile)
+    that look like the entry about to be saved: same received date (ISO string), same creditor
+    and collector names (trimmed, case-insensitive) and the same narrative as stored (callers
+    pass it masked with ``analysis.pii.mask_text``, as the importer stores it).
+    ``complaint_id, received_date, source``; empty when there is none or no date is given."""
+    if not received:
+        return pd.DataFrame(columns=["complaint_id", "received_date", "source"])
+    return _df(con, """
+        SELECT complaint_id, received_date, source FROM core_complaints
+        WHERE (source = 'intake' OR source LIKE 'intake\\_%' ESCAPE '\\')
+          AND received_date = CAST(? AS DATE)
+          AND lower(trim(coalesce(creditor_name, ''))) = lower(trim(?))
+          AND lower(trim(coalesce(collector_name, ''))) = lower(trim(?))
+          AND trim(coalesce(narrative, '')) = trim(?)
+        ORDER BY complaint_id""", [received, creditor or "", collector or "", narrative or ""])
+
+
 def query_evidence_complaints(con: Con, limit: int = 500) -> pd.DataFrame:
     """Complaints a call log can be attached to (the association's own intake and earlier call
     logs), newest first: ``complaint_id, received_date, source, company_name, incident_count``."""

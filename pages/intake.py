@@ -14,6 +14,7 @@ from analysis import codes  # noqa: E402
 from analysis.figures import make_call_timeline  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.ingest import ImportRefused, run_import  # noqa: E402
+from analysis.pii import mask_text  # noqa: E402
 from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
 from ui.links import page_link  # noqa: E402
@@ -129,9 +130,19 @@ with tab_form:
             problems += [t("in_incident_problem", lang, i=i + 1, msg=msg) for msg in inc_problems]
             incidents.append(inc)
 
+    dups = run_query("query_possible_duplicates", None,
+                     complaint.received.isoformat() if complaint.received else None,
+                     complaint.creditor.strip(), complaint.collector.strip(),
+                     mask_text(complaint.narrative.strip()) or "")
+    dup_ok = False
+    if dups is not None and len(dups):
+        st.warning(t("in_duplicate", lang, ids=", ".join(dups["complaint_id"])), icon=":material/content_copy:")
+        dup_ok = st.checkbox(t("in_save_anyway", lang), key=k + "dup_ok")
     if st.button(t("in_save", lang), key=k + "save", type="primary", icon=":material/save:"):
         if problems:
             st.error(t("in_not_saved", lang, list="; ".join(problems)))
+        elif dups is not None and len(dups) and not dup_ok:
+            st.error(t("in_not_saved_duplicate", lang))
         else:
             reference = complaint.reference or st.session_state["in_ref"]
             bar = st.progress(0.0, t("in_saving", lang))

@@ -342,3 +342,35 @@ def test_complaint_choice_label__missing_company_and_date():
     rows = pd.DataFrame({"complaint_id": ["call_log:abc", "intake:X"], "received_date": [pd.NaT, date(2024, 12, 5)],
                          "company_name": [None, "速借花"]})
     assert [intake.complaint_choice_label(r) for r in rows.itertuples()] == ["call_log:abc", "intake:X · 速借花 · 2024-12-05"]
+
+
+def _fill_minimal(at, gen: int):
+    k = f"in{gen}_"
+    at.date_input(key=k + "received").set_value(date(2024, 12, 5)).run()
+    at.text_input(key=k + "creditor").input("速借花").run()
+    at.text_input(key=k + "collector").input("某催收公司").run()
+    at.text_area(key=k + "narrative").input("晚上十一点打电话骂我，电话13812345678").run()
+    at.date_input(key=k + "inc0_date").set_value(date(2024, 12, 3)).run()
+    at.text_input(key=k + "inc0_clock").input("23:00").run()
+    at.selectbox(key=k + "inc0_method").set_value("phone_call").run()
+
+
+def test_intake_page__same_entry_twice_is_caught(db_path):
+    """Saving the same entry again (same date, creditor, collector, narrative) warns, refuses
+    without "Save anyway", and saves a second complaint only when it is ticked."""
+    count = lambda: q(db_path, "SELECT count(*) FROM core_complaints WHERE source = 'intake'")[0][0]  # noqa: E731
+    at = _intake_app("en")
+    _fill_minimal(at, 0)
+    assert not at.warning or all("looks like an entry" not in w.value for w in at.warning)
+    at.button(key="in0_save").click().run()
+    assert count() == 1 and not at.exception
+    _fill_minimal(at, 1)
+    dup = [w.value for w in at.warning if "looks like an entry" in w.value]
+    assert len(dup) == 1 and "intake:CA20" in dup[0]
+    at.button(key="in1_save").click().run()
+    assert count() == 1
+    assert at.error[0].value == ('Not saved: the same entry is already saved. Tick "Save anyway" to save a second '
+                                 'complaint.')
+    at.checkbox(key="in1_dup_ok").check().run()
+    at.button(key="in1_save").click().run()
+    assert count() == 2 and not at.exception
