@@ -326,6 +326,15 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
     return out
 
 
+#: Conducts that follow from a recipient or method code alone: (conduct, verdict) pairs.
+#: A workplace visit is also an improper visit (US-PLACE-01 place cues; CN-3P-04 office
+#: visits need consent; UK-VISIT-01).
+_DERIVED = {
+    "employer_or_coworker": (("EMPLOYER_CONTACT", "violation"),),
+    "contact_list": (("CONTACT_LIST_BLAST", "violation"),),
+    "visit_work": (("EMPLOYER_CONTACT", "violation"), ("VISIT_IMPROPER", "likely")),
+    "social_media_public": (("PUBLIC_SHAMING", "violation"),),
+}
 _VISIT_AGGRAVATING = frozenset({"THREAT_VIOLENCE", "THREAT_ARREST_OR_CRIME", "MISLEADING_CONSEQUENCES",
                                 "IMPERSONATION_OFFICIAL", "IMPERSONATION_ATTORNEY", "ABUSIVE_LANGUAGE",
                                 "DETENTION", "PUBLIC_SHAMING"})
@@ -676,25 +685,11 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     # --- derived conducts from methods and recipients --------------------------------------
     rec_codes = {r.p.codes[0] for r in active_recs}
     meth_codes = {m.p.codes[0] for m in active_meth}
-    for r in active_recs:
-        if r.p.codes[0] == "employer_or_coworker":
-            add_conduct("EMPLOYER_CONTACT", "violation", rules_for(None, "EMPLOYER_CONTACT"),
-                        r.start, r.end, r.p.id)
-        if r.p.codes[0] == "contact_list":
-            add_conduct("CONTACT_LIST_BLAST", "violation", rules_for(None, "CONTACT_LIST_BLAST"),
-                        r.start, r.end, r.p.id)
-    for m in active_meth:
-        if m.p.codes[0] == "visit_work":
-            add_conduct("EMPLOYER_CONTACT", "violation", rules_for(None, "EMPLOYER_CONTACT"),
-                        m.start, m.end, m.p.id)
-        if m.p.codes[0] == "social_media_public":
-            add_conduct("PUBLIC_SHAMING", "violation", rules_for(None, "PUBLIC_SHAMING"),
-                        m.start, m.end, m.p.id)
-    # a visit to the workplace, or a home visit with threats, abuse, impersonation or detention,
-    # is an improper visit (US-PLACE-01 place cues; CN-3P-04 office visits; UK-VISIT-01)
-    for m in active_meth:
-        if m.p.codes[0] == "visit_work" or (m.p.codes[0] == "visit_home"
-                                             and conducts & _VISIT_AGGRAVATING):
+    for m in active_recs + active_meth:
+        for code, verdict in _DERIVED.get(m.p.codes[0], ()):
+            add_conduct(code, verdict, rules_for(None, code), m.start, m.end, m.p.id)
+        # a home visit with threats, abuse, impersonation, detention or shaming is improper too
+        if m.p.codes[0] == "visit_home" and conducts & _VISIT_AGGRAVATING:
             add_conduct("VISIT_IMPROPER", "likely", rules_for(None, "VISIT_IMPROPER"),
                         m.start, m.end, m.p.id)
     public_sents = {doc.sent(m.start) for m in active_meth
