@@ -13,8 +13,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analysis.classify import NarrativeResult, classify_many, classify_pool, default_workers
-from analysis.classify import MIN_PARALLEL
+from analysis.classify import MIN_PARALLEL, NarrativeResult, classify_many, classify_pool, default_workers
 from analysis.ingest.common import Progress
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
 

@@ -121,3 +121,14 @@ def test_classify_engine_rules__contact_time_two_sentences_after_the_contact():
                            "The last one usually comes in around 11:48 PM.", "en", "US")
     assert [t.time_local for t in r.times if t.is_contact] == ["23:48"]
     assert set(r.conducts) == {"FREQ_EXCESSIVE_MESSAGES", "TIME_INCONVENIENT"}
+
+
+def test_classify_engine_rules__flags_say_why_a_conduct_is_not_counted():
+    story = classify_narrative("My coworker has the same collector and they told her she would be arrested.",
+                               "en", "US")
+    law = classify_narrative("Under the FDCPA a collector cannot threaten arrest.", "en", "US")
+    assert {e.flags for e in story.evidence if e.code == "THREAT_ARREST_OR_CRIME"} == {("second_hand",)}
+    assert {e.flags for e in law.evidence if e.code == "THREAT_ARREST_OR_CRIME"} == {("quoted_law",)}
+    msgs = classify_narrative("They keep texting me nonstop.", "en", "US")
+    assert msgs.conducts == ("FREQ_EXCESSIVE_MESSAGES",)
+    assert [e.pattern_id for e in msgs.evidence if e.label_kind == "conduct"] == ["en.freq.vague"]

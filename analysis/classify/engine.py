@@ -126,10 +126,15 @@ class _M:
     groups: dict
     pack: LangPack
     flags: tuple = ()
+    alt: bool = False  # attached through the pattern's attach_alt: its codes are codes_alt
 
     @property
     def active(self) -> bool:
         return not self.flags
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.p.codes_alt if self.alt else self.p.codes
 
 
 def detect_language(text: str) -> str:
@@ -173,7 +178,7 @@ class _Doc:
         self.scan = scan
         self.low = low
         self._kw: dict[str, set[str]] = {}
-        self.quoted: dict[tuple[str, int], bool] = {}  # (lang, sentence) -> quotes a statute
+        self.quoted: dict[tuple[str, int], str | None] = {}  # (lang, sentence) -> _not_own_account
         ends = [m.end() for m in _SENT.finditer(scan)]
         self.sent_starts = [0] + ends
         cl = set(self.sent_starts)
@@ -256,21 +261,20 @@ def _irrealis(doc: _Doc, pack: LangPack, start: int) -> bool:
     return pack.irrealis.search(doc.text_for(pack), lo, start) is not None
 
 
-def _quoted_law(doc: _Doc, pk: LangPack, pos: int) -> bool:
-    """The sentence at ``pos`` quotes or paraphrases a statute ("the use or threat of violence
-    ... any person", "15 USC 1692d"): conducts named there are the law's words, not what the
-    collector did (``quoted_law`` in [actor] of patterns/en.toml)."""
-    ql, sh = pk.lex.get("quoted_law"), pk.lex.get("second_hand")
-    if ql is None and sh is None:
-        return False
+def _not_own_account(doc: _Doc, pk: LangPack, pos: int) -> str | None:
+    """``quoted_law`` when the sentence at ``pos`` quotes or paraphrases a statute ("the use or
+    threat of violence ... any person", "a collector cannot ..."), ``second_hand`` when it tells
+    someone else's story ("my coworker has the same collector"), else None: conducts and
+    recipients named there are not what the collector did to the consumer ([actor] quoted_law
+    and second_hand in patterns/en.toml). Cached per sentence."""
     si = doc.sent(pos)
-    hit = doc.quoted.get((pk.lang, si))
-    if hit is None:
+    key = (pk.lang, si)
+    if key not in doc.quoted:
         a, b = doc.sent_starts[si], doc.sent_end(pos)
-        hit = any(rx is not None and rx.search(doc.text_for(pk), a, b) is not None for rx in (ql, sh))
-        doc.quoted[(pk.lang, si)] = hit
-    return hit
-
+        doc.quoted[key] = next((flag for flag in ("quoted_law", "second_hand")
+                                if pk.lex.get(flag) is not None
+                                and pk.lex[flag].search(doc.text_for(pk), a, b) is not None), None)
+    return doc.quoted[key]
 
 def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M]:
     out = []
@@ -296,8 +300,10 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     flags.append("negated")
                 if p.irrealis and _irrealis(doc, pk, m.start()):
                     flags.append("irrealis")
-                if kind in ("conduct", "count", "recipient") and _quoted_law(doc, pk, m.start()):
-                    flags.append("quoted_law")
+                if kind in ("conduct", "count", "recipient"):
+                    nf = _not_own_account(doc, pk, m.start())
+                    if nf:
+                        flags.append(nf)
                 if not flags and p.actor and pk.lex:
                     # a conduct span ("called them 12 times") is judged by its first word
                     end = m.end() if kind == "method" else m.start() + len(
@@ -305,8 +311,11 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                     af = _actor_flag(doc, pk, m.start(), end)
                     if af:
                         flags.append(af)
-                if p.attach is not None and not flags and not _attached(doc, pk, p, m):
-                    flags.append("unattached")
+                alt = False
+                if p.attach is not None and not flags and not _attached(doc, pk, p, m, p.attach):
+                    alt = p.attach_alt is not None and _attached(doc, pk, p, m, p.attach_alt)
+                    if not alt:
+                        flags.append("unattached")
                 if kind == "recipient" and pk.recipient_before is not None and not flags:
                     rb = pk.recipient_before.search(
                         scan, max(doc.sent_starts[doc.sent(m.start())], m.start() - 60), m.start())
@@ -322,7 +331,7 @@ def _scan_kind(kind: str, packs: list[LangPack], doc: _Doc, low: str) -> list[_M
                         flags.append("no_contact_verb")
                     elif pk.lex and _in_request(doc, pk, m.start(), presupposed_ok=True):
                         flags.append("in_request")
-                out.append(_M(p, m.start(), m.end(), m.groupdict(), pk, tuple(flags)))
+                out.append(_M(p, m.start(), m.end(), m.groupdict(), pk, tuple(flags), alt))
     return out
 
 
@@ -427,15 +436,16 @@ def _other_speaker(pk: LangPack, scan: str, start: int, end: int) -> bool:
     return last is not None and coll.search(scan, last.end(), end) is None
 
 
-def _attached(doc: _Doc, pk: LangPack, p: Pattern, m: re.Match) -> bool:
+def _attached(doc: _Doc, pk: LangPack, p: Pattern, m: re.Match, attach: re.Pattern) -> bool:
     """A vague intensity cue ("repeatedly", "constantly") counts only when a contact word
-    (``attach``) of the collector stands in its clause within ``attach_window`` characters."""
+    (``attach``, or ``attach_alt`` for the pattern's other codes) of the collector stands in its
+    clause within ``attach_window`` characters."""
     scan = doc.text_for(pk)
     lo = max(doc.clause_start(m.start()), m.start() - p.attach_window)
     i = bisect.bisect_right(doc.clause_starts, m.end())
     hi = min(doc.clause_starts[i] if i < len(doc.clause_starts) else len(scan),
              m.end() + p.attach_window)
-    for am in p.attach.finditer(scan, lo, hi):
+    for am in attach.finditer(scan, lo, hi):
         if not pk.lex or not (_consumer_act(doc, pk, am.start(), am.end())
                               or _in_request(doc, pk, am.start())):
             return True
@@ -632,10 +642,10 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
         if c.active and c.p.jurisdictions and jur not in c.p.jurisdictions:
             c.flags = ("other_jurisdiction",)  # e.g. private phones: a rule only in CN
         if not c.active:
-            for code in c.p.codes:
+            for code in c.codes:
                 ev("conduct", code, c.start, c.end, c.p.id, c.flags)
             continue
-        for code in c.p.codes:
+        for code in c.codes:
             add_conduct(code, c.p.verdict, rules_for(c.p, code), c.start, c.end, c.p.id,
                         label=c.p.label, reported=c.p.verdict == "needs_review")
             extra(c.p, code)
@@ -695,7 +705,7 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     public_sents = {doc.sent(m.start) for m in active_meth
                     if m.p.codes[0] == "social_media_public"}
     public_sents |= {doc.sent(c.start) for c in cond if c.active and
-                     "PUBLIC_SHAMING" in c.p.codes}
+                     "PUBLIC_SHAMING" in c.codes}
     third_party = {"spouse"} if jur != "US" else set()
     third_party |= _THIRD_PARTY - {"spouse"}
     if "CONTACT_LIST_BLAST" not in conducts and (public_sents or any(

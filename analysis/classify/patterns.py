@@ -51,6 +51,10 @@ class Pattern:
     actor: bool = False
     attach: re.Pattern | None = None
     attach_window: int = 60
+    #: a second contact-word list whose match gives ``codes_alt`` instead of ``codes`` (the same
+    #: intensity words next to "texts" make frequent messages, next to "calls" frequent calls)
+    attach_alt: re.Pattern | None = None
+    codes_alt: tuple[str, ...] = ()
 
     def prefilter(self, low: str) -> bool:
         """True when one of the keywords occurs in the lower-cased text (or none are given)."""
@@ -136,7 +140,7 @@ def load_pack(lang: str) -> LangPack:
                 valid = code_list("conduct")
             else:
                 pcodes, valid = (), []
-            for c in pcodes:
+            for c in pcodes + tuple(raw.get("codes_alt", ())):
                 if c not in valid:
                     raise ValueError(f"pattern {pid}: unknown {kind} code {c!r}")
             verdict = raw.get("verdict", "violation")
@@ -166,6 +170,8 @@ def load_pack(lang: str) -> LangPack:
                 actor=bool(raw.get("actor", False)),
                 attach=_compile(raw["attach"], flags, pid) if raw.get("attach") else None,
                 attach_window=int(raw.get("attach_window", 60)),
+                attach_alt=_compile(raw["attach_alt"], flags, pid) if raw.get("attach_alt") else None,
+                codes_alt=tuple(raw.get("codes_alt", ())),
             ))
     lex = data["lexicon"]
     ctx = {k: _compile(v, flags, f"{lang}.time_context.{k}")
