@@ -14,7 +14,7 @@ from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
 from ui.links import page_link  # noqa: E402
 from ui.tables import show_table  # noqa: E402
-from ui.page import page_header  # noqa: E402
+from ui.page import page_header, run_with_progress  # noqa: E402
 from ui.state import db_path  # noqa: E402
 
 lang = page_header("page_import")
@@ -131,16 +131,12 @@ st.subheader(t("imp_commit", lang))
 st.caption(t("imp_commit_help", lang, path=db_path()))
 if st.button(t("imp_import", lang), key="imp_import", type="primary", disabled=bool(problems),
              icon=":material/upload:"):
-    bar = st.progress(0.0, t("imp_importing", lang))
-    try:
-        reports = run_import([Path(name)], fmt, db_path(), sheet=sheet, mapping=mapping or None,
-                             file_bytes={name: data},
-                             progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
-    except (ImportRefused, ValueError) as err:
-        bar.empty()
-        st.error(t("imp_refused", lang, msg=str(err)))
-    else:
-        bar.empty()
+    reports = run_with_progress(
+        t("imp_importing", lang),
+        lambda progress: run_import([Path(name)], fmt, db_path(), sheet=sheet, mapping=mapping or None,
+                                    file_bytes={name: data}, progress=progress),
+        "imp_refused", lang)
+    if reports is not None:
         st.session_state["imp_done"] = (key, reports)
 done = st.session_state.get("imp_done")
 if done and done[0] == key:

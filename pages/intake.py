@@ -13,12 +13,12 @@ import streamlit as st  # noqa: E402
 from analysis import codes  # noqa: E402
 from analysis.figures import make_call_timeline  # noqa: E402
 from analysis.i18n import t  # noqa: E402
-from analysis.ingest import ImportRefused, run_import  # noqa: E402
+from analysis.ingest import run_import  # noqa: E402
 from analysis.pii import mask_text  # noqa: E402
 from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
 from ui.links import page_link  # noqa: E402
-from ui.page import page_header  # noqa: E402
+from ui.page import page_header, run_with_progress  # noqa: E402
 from ui.state import connection, db_path, run_query  # noqa: E402
 
 lang = page_header("page_intake")
@@ -145,15 +145,13 @@ with tab_form:
             st.error(t("in_not_saved_duplicate", lang))
         else:
             reference = complaint.reference or st.session_state["in_ref"]
-            bar = st.progress(0.0, t("in_saving", lang))
-            try:
-                cid, rep = intake.save(complaint, incidents, db_path(), reference=reference,
-                                       progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
-            except (ImportRefused, ValueError) as err:
-                bar.empty()
-                st.error(t("in_save_failed", lang, msg=str(err)))
-            else:
-                bar.empty()
+            saved = run_with_progress(
+                t("in_saving", lang),
+                lambda progress: intake.save(complaint, incidents, db_path(), reference=reference,
+                                             progress=progress),
+                "in_save_failed", lang)
+            if saved is not None:
+                cid, rep = saved
                 if rep.quarantined_count:
                     st.error(t("in_quarantined", lang, n=rep.quarantined_count))
                 st.session_state["in_last"] = (cid, rep.accepted_count)
@@ -184,16 +182,12 @@ with tab_calls:
                            help=t("in_calls_upload_help", lang))
     if log is not None and st.button(t("in_calls_import", lang), key="in_calls_import", icon=":material/upload:"):
         data = log.getvalue()
-        bar = st.progress(0.0, t("imp_importing", lang))
-        try:
-            reps = run_import([Path(log.name)], "call_log", db_path(), complaint_id=cid or None,
-                              file_bytes={log.name: data},
-                              progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
-        except (ImportRefused, ValueError) as err:
-            bar.empty()
-            st.error(t("imp_refused", lang, msg=str(err)))
-        else:
-            bar.empty()
+        reps = run_with_progress(
+            t("imp_importing", lang),
+            lambda progress: run_import([Path(log.name)], "call_log", db_path(), complaint_id=cid or None,
+                                        file_bytes={log.name: data}, progress=progress),
+            "imp_refused", lang)
+        if reps is not None:
             r = reps[0]
             st.session_state["in_evidence"] = cid or f"call_log:{sha256(data).hexdigest()[:12]}"
             st.session_state["in_calls_msg"] = t("in_calls_done", lang, n=r.accepted_count, q=r.quarantined_count,

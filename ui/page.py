@@ -24,6 +24,7 @@ from analysis.export.report import build_report_pack
 from analysis.db import read_cursor
 from analysis.filters import PRODUCT_NOT_RECORDED, Filter, FilterError, describe
 from analysis.i18n import t
+from analysis.ingest import ImportRefused
 from analysis.ingest.cfpb import COLLECTION_PRODUCTS
 from ui.state import connection, run_query
 
@@ -381,3 +382,17 @@ def page_header(title_key: str) -> str:
                                  format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
     st.title(t(title_key, lang))
     return lang
+
+
+def run_with_progress(label: str, work, error_key: str, lang: str):
+    """Run ``work(progress)`` (an import or save taking a ``progress(fraction, message)``
+    callback) under a progress bar. On ``ImportRefused`` or ``ValueError`` (nothing was
+    written) show ``t(error_key, msg=...)`` and return None; else return ``work``'s result."""
+    bar = st.progress(0.0, label)
+    try:
+        return work(lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
+    except (ImportRefused, ValueError) as err:
+        st.error(t(error_key, lang, msg=str(err)))
+        return None
+    finally:
+        bar.empty()
