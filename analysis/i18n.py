@@ -245,11 +245,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "r_cav_unreviewed": ("Flags are against published rules and have not been reviewed by a lawyer: they mark what a "
                          "complaint describes, not a legal finding.",
                          "各项标记依据已公布的规则，未经律师审核：只说明投诉所描述的情况，并非法律认定。"),
-    "r_cav_classifier": ("Labels read from narratives come from published pattern rules: on narratives the rules were not "
-                         "written for, most labels found are right, but much of the conduct described is missed (about half "
-                         "in independent English test sets; see README). Counts from narratives are lower bounds.",
-                         "从投诉正文识别的标签来自公开的模式规则：在规则未针对编写的正文上，识别出的标签大多正确，但相当一部分"
-                         "所述行为未被识别（英文独立测试集中约一半；见 README）。依据正文的计数是下限。"),
+    "r_cav_classifier": ("Labels read from narratives come from the classifier's pattern rules. Tested on narratives "
+                         "the rules were not written for, the labels it gives are mostly right, but it misses much of the "
+                         "conduct people describe (about half in English, about one in six in Chinese). Counts from "
+                         "narratives are therefore lower bounds.",
+                         "从投诉正文识别的标签来自分类器的模式规则。在编写规则时未曾见过的正文上测试，识别出的标签大多正确，"
+                         "但会漏掉相当一部分所述行为（英文约一半，中文约六分之一）。因此，依据正文的计数是下限。"),
     "r_cav_allegations": ("Complaints are the complainants' allegations; they have not been verified.",
                           "投诉内容为投诉人的陈述，未经核实。"),
     "r_cav_coverage": ("Counts show what was reported and recorded (coverage), not how often improper collection "

@@ -22,7 +22,7 @@ name_col, note_col = ("name_zh", "note_zh") if lang == "zh" else ("name_en", "no
 show_table(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
                 "first_received_date", "last_received_date", "last_imported_at", note_col]], lang)
 st.markdown(t("import_howto", lang))
-st.code(f"python -m analysis.ingest --format cfpb --db {db_path()} complaints.csv", language="bash")
+st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_path()} complaints.csv", language="bash")
 
 st.subheader(t("imports_title", lang))
 show_table(run_query("query_imports"), lang)

@@ -16,7 +16,7 @@ from ui.state import run_query  # noqa: E402
 
 ctx = page_setup("page_narratives")
 lang = ctx.lang
-st.caption(t("unreviewed", lang) + " " + t("r_cav_classifier", lang))
+st.caption(t("unreviewed", lang) + ("" if lang == "zh" else " ") + t("r_cav_classifier", lang))
 
 c1, c2 = st.columns([3, 1])
 search = c1.text_input(t("narr_search", lang), value=st.query_params.get("q", ""), key="q",

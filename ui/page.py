@@ -231,7 +231,7 @@ def page_setup(title_key: str) -> PageContext:
     con, _fp, path = connection()
     st.title(t(title_key, lang))
     if con is None:
-        st.info(t("no_db", lang, path=path, cmd=f"python -m analysis.ingest --format cfpb --db {path} FILE.csv"))
+        st.info(t("no_db", lang, path=path, cmd=f".venv/bin/python -m analysis.ingest --format cfpb --db {path} FILE.csv"))
         st.stop()
     # the language switch comes first, so it is there even when a bad filter stops the page
     st.session_state["lang_choice"] = lang

@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 2
     print(f"{found['narratives']} narratives re-read: {found['labels']} labels, {found['incidents']} incidents")
+    print(f"  {'conduct labels from narratives':<28}{'before':>8}    {'after':>5}")
     for code in sorted(set(before) | set(after)):
         print(f"  {code:<28}{before[code]:>8} -> {after[code]:>8}")
     return 0
