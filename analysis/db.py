@@ -1,25 +1,33 @@
 """Where the database lives, how it is opened, and how it is changed safely.
 
-Readers (the dashboard) open the file **read-only**. Writers (imports, the demonstration
-build) never touch the live file: ``write_transaction`` copies it, changes the copy in one
-DuckDB transaction, checkpoints, and atomically renames the copy over the live file. So
+Readers (the dashboard, exports, notebooks) open the database **read-only**. Writers never
+touch the file readers have open: the database is kept as two replicas behind a symbolic
+link (``analysis.store``); ``write_transaction`` changes the standby replica in one DuckDB
+transaction, keeps the marts in step for the rows it changed, and atomically points the link
+at it. So
 
-* a failed import leaves the database exactly as it was (the copy is thrown away);
-* the dashboard keeps serving from the old file while an import runs (DuckDB's file lock
-  is on the old inode; readers notice the new file through ``fingerprint`` and reopen);
-* two imports never interleave: a lock file serialises writers.
+* a failed or killed write leaves the database exactly as it was (the link still names the
+  untouched replica; the standby's uncommitted transaction is discarded);
+* the dashboard keeps serving the old version while a write runs and sees the new one on its
+  next rerun (readers notice it through ``fingerprint``), never half of one;
+* every step costs in proportion to the rows the write changed, not to the database;
+* two writers never interleave: a lock file serialises them.
 
 Database path: ``--db PATH`` (command line), else the ``COLLECTION_WATCH_DB`` environment
 variable, else ``data/collection_watch.duckdb`` under the project root (the default
 database, the only one that receives the demonstration data).
+
+Memory: every connection gets DuckDB's ``memory_limit`` (writers ``WRITE_MEMORY_LIMIT``,
+readers ``READ_MEMORY_LIMIT``; both can be set in the environment) and writers spill to the
+database's own ``.store/tmp`` folder, so builds and imports stay within a fixed budget.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
-import shutil
-import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -30,21 +38,27 @@ from analysis import codes, schema
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "collection_watch.duckdb"
 ENV_VAR = "COLLECTION_WATCH_DB"
+#: DuckDB memory_limit of a writer's connection (imports, builds): bounded resident memory.
+WRITE_MEMORY_LIMIT = os.environ.get("COLLECTION_WATCH_WRITE_MEMORY", "2GB")
+#: DuckDB memory_limit of one reader's connection (the dashboard holds one per database version).
+READ_MEMORY_LIMIT = os.environ.get("COLLECTION_WATCH_READ_MEMORY", "1GB")
+log = logging.getLogger(__name__)
 
 
 def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
     """Database path from ``--db`` value, else ``$COLLECTION_WATCH_DB``, else the default."""
+    # abspath, not resolve(): the path is a link to the live replica and must stay the link.
     if cli_value:
-        return Path(cli_value).expanduser().resolve()
+        return Path(os.path.abspath(Path(cli_value).expanduser()))
     env = os.environ.get(ENV_VAR)
     if env:
-        return Path(env).expanduser().resolve()
+        return Path(os.path.abspath(Path(env).expanduser()))
     return DEFAULT_DB_PATH
 
 
 def is_default_db(path: Path) -> bool:
     """True for the default database (the only one that gets demonstration data)."""
-    return Path(path).resolve() == DEFAULT_DB_PATH.resolve()
+    return os.path.abspath(path) == os.path.abspath(DEFAULT_DB_PATH)
 
 
 def fingerprint(path: Path) -> str:
@@ -65,17 +79,33 @@ ATTACH_ALIAS = "cw"
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """Open the database's current version read-only.
 
-    The file is ATTACHed to a private in-memory instance rather than opened with
-    ``duckdb.connect(path)``: DuckDB caches instances per path within a process, so a plain
-    connect after an import's swap could hand back the old version. Take cursors with
-    ``read_cursor``. Raises ``FileNotFoundError`` if the file does not exist.
+    The live replica (``analysis.store.live_replica``) is ATTACHed to a private in-memory
+    instance rather than opened with ``duckdb.connect(path)``: DuckDB caches instances per
+    path within a process, so a plain connect after a write could hand back the old version.
+    Take cursors with ``read_cursor``; close the connection when done, so a later write can
+    update this replica. Raises ``FileNotFoundError`` if the database does not exist.
     """
-    if not Path(path).exists():
-        raise FileNotFoundError(f"database not found: {path}")
-    con = duckdb.connect(":memory:")
-    con.execute(f"ATTACH '{_sql_literal(str(path))}' AS {ATTACH_ALIAS} (READ_ONLY)")
-    con.execute(f"USE {ATTACH_ALIAS}")
-    return con
+    from analysis.store import live_replica
+    last: Exception | None = None
+    for attempt in range(20):
+        target = live_replica(Path(path))
+        if target is None:
+            raise FileNotFoundError(f"database not found: {path}")
+        con = duckdb.connect(":memory:", config={"memory_limit": READ_MEMORY_LIMIT})
+        try:
+            con.execute(f"ATTACH '{_sql_literal(str(target))}' AS {ATTACH_ALIAS} (READ_ONLY)")
+        except (duckdb.IOException, duckdb.Error) as err:
+            # The link moved between resolving it and attaching, and a writer is now updating
+            # the replica it named: resolve again.
+            con.close()
+            if "lock" not in str(err).lower() and "conflict" not in str(err).lower():
+                raise
+            last = err
+            time.sleep(min(0.5, 0.02 * (attempt + 1)))
+            continue
+        con.execute(f"USE {ATTACH_ALIAS}")
+        return con
+    raise RuntimeError(f"could not open {path} read-only: {last}")
 
 
 def read_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -84,6 +114,71 @@ def read_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     cur = con.cursor()
     cur.execute(f"USE {ATTACH_ALIAS}")
     return cur
+
+
+class ReaderPool:
+    """Read-only connections shared by the threads of one process (the dashboard), one per
+    database version, each released as soon as a newer version is live and no query uses it.
+
+    A write updates the replica that was live before it (``analysis.store``), which it can do
+    only once no reader has that replica open: ``release_superseded`` (called after every use
+    and by the dashboard's watchdog every second) closes connections to older versions that no
+    query is using. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        import threading
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], list] = {}  # (path, fingerprint) -> [connection, users]
+
+    @contextlib.contextmanager
+    def cursor(self, path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, str]]:
+        """Yield ``(cursor, fingerprint)`` of the current version of ``path``; raises
+        ``FileNotFoundError`` when the database does not exist."""
+        path = Path(path)
+        fp = fingerprint(path)
+        if fp == "missing":
+            raise FileNotFoundError(f"database not found: {path}")
+        key = (str(path), fp)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                entry = self._entries[key] = [connect_read_only(path), 0]
+            entry[1] += 1
+        cur = None
+        try:
+            cur = read_cursor(entry[0])
+            yield cur, fp
+        finally:
+            if cur is not None:
+                cur.close()
+            with self._lock:
+                entry[1] -= 1
+            self.release_superseded()
+
+    def release_superseded(self) -> int:
+        """Close connections to versions that are no longer live and not in use. Returns how
+        many were closed."""
+        closed = 0
+        with self._lock:
+            for key in list(self._entries):
+                con, users = self._entries[key]
+                if users == 0 and fingerprint(Path(key[0])) != key[1]:
+                    self._entries.pop(key)
+                    con.close()
+                    closed += 1
+        return closed
+
+    def open_count(self) -> int:
+        """Connections currently open (for tests and the Data page)."""
+        with self._lock:
+            return len(self._entries)
+
+    def close_all(self) -> None:
+        """Close every connection that no query is using."""
+        with self._lock:
+            for key in [k for k, e in self._entries.items() if e[1] == 0]:
+                self._entries.pop(key)[0].close()
 
 
 def _sql_literal(text: str) -> str:
@@ -118,40 +213,99 @@ def write_lock(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def write_transaction(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Change the database all-or-nothing, without blocking readers.
+def write_transaction(path: Path, description: str = "write",
+                      progress=None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Change the database all-or-nothing, without blocking readers, at the cost of the change.
 
-    Yields a read-write connection to a private copy of ``path`` (or a new file, with the
-    schema created) inside ``BEGIN``. On normal exit the transaction commits, the copy is
-    checkpointed and atomically renamed over ``path``. On any exception the copy is deleted,
-    ``path`` is untouched, and the exception propagates.
+    Yields a read-write connection to the standby replica (``analysis.store``), brought up to
+    the live version, inside ``BEGIN``. The body must declare what it changed with
+    ``analysis.store.mark_changed`` (or ``mark_all_changed``); a body that changes core rows
+    without declaring is treated as a full change (correct, but costs a full rebuild).
+
+    On normal exit: the marts are updated for the change set, a version is recorded, the
+    transaction commits and is checkpointed, the database path is pointed at the standby, and
+    the other replica is brought up to date (skipped, and left to the next write, when a
+    reader keeps it open for more than ``analysis.store.REPLICA_WAIT_SECONDS``). On any
+    exception the transaction rolls back, the path is untouched, and the exception
+    propagates. ``description`` is recorded with the version; ``progress(fraction, message)``
+    hears about the replica steps.
+
+    Raises ``analysis.store.StoreBusy`` when the standby is held open by a reader for too long.
     """
+    from analysis import build, store
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda f, m: None)
     with write_lock(path):
-        fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
+        layout = store.prepare_layout(path)
+        con = store.open_replica_for_write(layout.standby, config=_write_config(path))
         try:
-            if path.exists():
-                shutil.copyfile(path, tmp)
-            else:
-                tmp.unlink()
-            con = duckdb.connect(str(tmp))
+            create_schema(con)
+            if layout.live is not None:
+                say(0.0, "bringing the standby copy up to date")
+                store.sync_replica(con, layout.live)
+            store.begin_change_set(con)
+            before = store.core_counts(con)
+            con.execute("BEGIN TRANSACTION")
             try:
-                create_schema(con)
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    yield con
-                    con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
-            os.replace(tmp, path)
+                yield con
+                full = store.full_change_reason(con)
+                if full is None and store.core_counts(con) != before and not _declared(con):
+                    log.warning("%s changed core rows without declaring them: full mart rebuild", description)
+                    full = "undeclared change"
+                if full is not None or layout.live is None:
+                    build.build_marts(con)
+                else:
+                    build.update_marts(con)
+                store.record_version(con, description, is_full=full is not None or layout.live is None)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("CHECKPOINT")
         finally:
-            for leftover in (tmp, Path(str(tmp) + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+            con.close()
+        if layout.live is not None:
+            _copy_mode(layout.live, layout.standby)
+        store.point_at(layout, layout.standby)
+        say(0.97, "updating the second copy")
+        other = layout.live or layout.standby.with_name(
+            store.REPLICAS[1] if layout.standby.name == store.REPLICAS[0] else store.REPLICAS[0])
+        _catch_up(other, layout.standby, path)
+
+
+def _declared(con: duckdb.DuckDBPyConnection) -> bool:
+    from analysis.build import CHANGE_SET_TABLE
+    return con.execute(f"SELECT count(*) FROM {CHANGE_SET_TABLE}").fetchone()[0] > 0
+
+
+def _write_config(path: Path) -> dict:
+    from analysis.store import spill_dir
+    return {"memory_limit": WRITE_MEMORY_LIMIT, "temp_directory": str(spill_dir(path))}
+
+
+def _copy_mode(src: Path, dst: Path) -> None:
+    try:
+        os.chmod(dst, os.stat(src).st_mode & 0o7777)
+    except OSError:
+        pass
+
+
+def _catch_up(replica: Path, live: Path, path: Path) -> None:
+    """Bring ``replica`` up to the version of ``live`` (a new database's second replica is a
+    copy). Left to the next write when a reader keeps it open."""
+    from analysis import store
+    if not replica.exists():
+        store._copy_file(live, replica)
+        return
+    try:
+        con = store.open_replica_for_write(replica, config=_write_config(path))
+    except store.StoreBusy as err:
+        log.warning("second copy not updated now (the next write will): %s", err)
+        return
+    try:
+        create_schema(con)
+        store.sync_replica(con, live)
+    finally:
+        con.close()
+    _copy_mode(live, replica)

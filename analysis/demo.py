@@ -38,10 +38,10 @@ import duckdb
 import pandas as pd
 
 from analysis import db
-from analysis.build import build_marts
 from analysis.codes import label as _label
 from analysis.rules import classify_contact_time
 from analysis.schema import TABLE_BY_NAME
+from analysis.store import mark_all_changed
 
 DEFAULT_SEED = 20261129
 #: Number of complaints per demonstration source.
@@ -703,8 +703,8 @@ def build_demo(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED) -> d
 
     The schema must exist (``analysis.db.write_transaction`` creates it); call this inside
     that transaction. Existing rows of the ``demo_cn`` / ``demo_us`` sources are replaced,
-    other sources are not touched. Marts are *not* rebuilt here (call
-    ``analysis.build.build_marts``).
+    other sources are not touched. Marts are *not* built here: the caller declares the change
+    (``analysis.store.mark_all_changed``) and ``write_transaction`` builds them.
 
     Returns ``{table: rows inserted}`` for ``meta_sources``, ``core_complaints``,
     ``core_incidents`` and ``core_complaint_labels``. Deterministic: the same ``seed`` gives
@@ -749,15 +749,15 @@ def ensure_demo_database(path: Path) -> bool:
     if path.exists():
         return False
     try:
-        with db.write_transaction(path) as con:
+        with db.write_transaction(path, "demonstration data") as con:
             if path.exists():  # built by a concurrent caller while we waited for the lock
                 raise _AlreadyBuilt
+            mark_all_changed(con, "demonstration data")
             build_demo(con)
             # The demo narratives go through the same classifier as imported ones, so the
             # narrative-derived labels and the Narratives page have something to show.
             from analysis.narratives import label_narratives
             label_narratives(con, "SELECT complaint_id FROM core_complaints WHERE source IN ('demo_cn', 'demo_us')")
-            build_marts(con)
     except _AlreadyBuilt:
         return False
     return True

@@ -228,6 +228,22 @@ TABLES = TABLES + (
         C("salt", "VARCHAR", "Random salt (hex)", "随机盐值"),
         C("created_at", "TIMESTAMP", "When it was created (UTC)", "创建时间"),
     )),
+    Table("meta_store_versions", "meta",
+          "One row per write (version history of the database; analysis/store.py)", "数据库版本记录（每次写入一行）", (
+        C("version", "BIGINT", "Version number, 1 for the first write", "版本号"),
+        C("is_full", "BOOLEAN", "The write rebuilt everything (new database, demonstration data, repair)",
+          "是否为全量重建"),
+        C("written_at", "TIMESTAMP", "When the write committed (UTC)", "写入时间（UTC）"),
+        C("description", "VARCHAR", "What the write was, e.g. import cfpb", "写入内容"),
+        C("changed_complaint_count", "BIGINT", "Complaints the write added, changed or deleted",
+          "新增、修改或删除的投诉数"),
+    ), ("version",)),
+    Table("meta_change_log", "meta",
+          "Complaints changed by the last two versions (replays them onto the second copy; analysis/store.py)",
+          "最近两个版本修改的投诉（用于同步第二副本）", (
+        C("version", "BIGINT", "Version that changed the complaint", "版本号"),
+        C("complaint_id", "VARCHAR", "Complaint added, changed or deleted", "投诉"),
+    )),
 )
 
 #: Public views: the documented surface for analysts opening the file in DuckDB / Jupyter.

@@ -19,7 +19,7 @@ from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
 from ui.links import page_link  # noqa: E402
 from ui.page import page_header, run_with_progress  # noqa: E402
-from ui.state import connection, db_path, run_query  # noqa: E402
+from ui.state import database, db_path, run_query  # noqa: E402
 
 lang = page_header("page_intake")
 
@@ -163,8 +163,8 @@ with tab_form:
 # ---- call log as evidence -------------------------------------------------------------------
 with tab_calls:
     st.caption(t("in_calls_intro", lang))
-    con, _fp, _path = connection()
-    known = run_query("query_evidence_complaints") if con is not None else None
+    fp, _path = database()
+    known = run_query("query_evidence_complaints") if fp != "missing" else None
     ids = [""] + ([] if known is None else known["complaint_id"].tolist())
     about = {} if known is None else {r.complaint_id: r for r in known.itertuples()}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import db
-from analysis.build import build_marts
+from analysis.store import mark_all_changed
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -76,7 +76,8 @@ def build_tiny_db(path: Path) -> Path:
         ("demo_cn", "Tiny CN", "小样本（中国）", "tests", "CN", True, "", ""),
         ("demo_us", "Tiny US", "小样本（美国）", "tests", "US", True, "", ""),
     ], columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic", "note_en", "note_zh"])
-    with db.write_transaction(path) as con:
+    with db.write_transaction(path, "tiny test database") as con:
+        mark_all_changed(con, "tiny test database")
         for name, frame in (("core_complaints", complaints), ("core_incidents", incidents), ("meta_sources", sources)):
             con.register("_f", frame)
             cols = ", ".join(frame.columns)
@@ -86,5 +87,4 @@ def build_tiny_db(path: Path) -> Path:
         con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id) "
                     "SELECT * FROM _l")
         con.unregister("_l")
-        build_marts(con)
     return path

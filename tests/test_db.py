@@ -15,7 +15,10 @@ def test_write_transaction__failure_leaves_file_as_it_was(tmp_path):
             con.execute("INSERT INTO meta_sources (source) VALUES ('b')")
             raise RuntimeError("boom")
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.duckdb", "x.duckdb.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.duckdb", "x.duckdb.lock", "x.duckdb.store"]
+    # the two replicas and an empty spill folder; no temporary copy, no write-ahead log
+    assert sorted(p.name for p in (tmp_path / "x.duckdb.store").iterdir()) == ["a.duckdb", "b.duckdb", "tmp"]
+    assert not any((tmp_path / "x.duckdb.store" / "tmp").iterdir())
 
 
 def test_write_transaction__reader_keeps_working_during_and_after_swap(tmp_path):

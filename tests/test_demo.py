@@ -88,7 +88,7 @@ def test_concurrent_callers_build_once(tmp_path):
     assert sorted(results) == [False, False, True]
     with duckdb.connect(str(path), read_only=True) as c:
         assert c.execute("SELECT count(*) FROM core_complaints").fetchone()[0] == 2700
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.duckdb", "race.duckdb.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.duckdb", "race.duckdb.lock", "race.duckdb.store"]
 
 
 def test_failed_build_leaves_nothing(tmp_path, monkeypatch):

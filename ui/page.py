@@ -21,12 +21,11 @@ from analysis.export.context import file_name as export_file_name
 from analysis.export.engine import export_chart
 from analysis.export.render import shared_renderer
 from analysis.export.report import build_report_pack
-from analysis.db import read_cursor
 from analysis.filters import PRODUCT_NOT_RECORDED, Filter, FilterError, describe
 from analysis.i18n import t
 from analysis.ingest import ImportRefused
 from analysis.ingest.cfpb import COLLECTION_PRODUCTS
-from ui.state import connection, run_query
+from ui.state import database, reading, run_query
 
 LIST_FIELDS = ("jurisdiction", "source", "product", "company", "region", "conduct", "method",
                "filed_with", "submission_medium", "outcome")
@@ -228,9 +227,9 @@ def page_setup(title_key: str) -> PageContext:
     """
     _leave_pages_directory_mode()
     lang = _lang_from_url()
-    con, _fp, path = connection()
+    fp, path = database()
     st.title(t(title_key, lang))
-    if con is None:
+    if fp == "missing":
         st.info(t("no_db", lang, path=path, cmd=f".venv/bin/python -m analysis.ingest --format cfpb --db {path} FILE.csv"))
         st.stop()
     # the language switch comes first, so it is there even when a bad filter stops the page
@@ -292,12 +291,8 @@ def _export_data(name: str, flt: Filter, lang: str, fmt: str, suppress: bool):
     """Callable for a download button: builds the file only on click, outside the script
     run, on its own cursor of the current database version."""
     def build() -> bytes:
-        con, _fp, _path = connection()
-        cur = read_cursor(con)
-        try:
+        with reading() as cur:
             out = export_chart(cur, name, flt, lang, fmt, options=ExportOptions(suppress=suppress))
-        finally:
-            cur.close()
         return out.data if out is not None else b""
     return build
 
@@ -327,14 +322,10 @@ def report_pack_controls(ctx: PageContext) -> None:
     key = (ctx.flt, ctx.lang, ctx.suppress)
     if st.sidebar.button(t("report_pack", ctx.lang), key="build_report_pack", icon=":material/inventory_2:"):
         bar = st.progress(0.0, t("report_building", ctx.lang))
-        con, _fp, _path = connection()
-        cur = read_cursor(con)
-        try:
+        with reading() as cur:
             name, data = build_report_pack(cur, ctx.flt, ctx.lang, options=ExportOptions(suppress=ctx.suppress),
                                            renderer=shared_renderer(),
                                            progress=lambda f, m: bar.progress(min(1.0, f), f"{t('report_building', ctx.lang)} {m}"))
-        finally:
-            cur.close()
         bar.empty()
         st.session_state["report_pack"] = (key, name, data)
     stored = st.session_state.get("report_pack")

@@ -1,15 +1,20 @@
-"""The one module that owns Streamlit caches: the database connection and query results.
+"""The one module that owns Streamlit caches: database connections and query results.
 
-The connection is opened read-only and cached per database *version* (``db.fingerprint``):
-when an import swaps in a new file, the next rerun opens it and query caches miss, since
-the fingerprint is part of every cache key. Each query runs on its own ``cursor()``.
+Connections are read-only and shared by all sessions of the process, one per database
+*version* (``db.fingerprint``), through ``analysis.db.ReaderPool``: when a write makes a new
+version live, the next rerun reads it, query caches miss (the fingerprint is part of every
+cache key), and a watchdog thread closes the old version's connection as soon as no query
+uses it, so the write can bring that replica up to date. Each query runs on its own cursor.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import streamlit as st
@@ -17,8 +22,9 @@ import streamlit as st
 from analysis import db, queries
 from analysis.filters import Filter
 
-_LOCK = threading.Lock()
-_CONNECTIONS: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+POOL = db.ReaderPool()
+_WATCHDOG_STARTED = threading.Event()
+WATCHDOG_SECONDS = 1.0
 
 
 def db_path() -> Path:
@@ -29,46 +35,52 @@ def db_path() -> Path:
     return db.resolve_db_path(args.db)
 
 
-def connection() -> tuple[duckdb.DuckDBPyConnection | None, str, Path]:
-    """``(connection or None, fingerprint, path)`` for the current database version.
+def _start_watchdog() -> None:
+    if _WATCHDOG_STARTED.is_set():
+        return
+    _WATCHDOG_STARTED.set()
 
-    Builds the default database with the demonstration data on first use. Returns
-    ``None`` as connection when a non-default database does not exist.
-    """
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_SECONDS)
+            try:
+                POOL.release_superseded()
+            except Exception:  # never let the watchdog die; the next round tries again
+                pass
+    threading.Thread(target=watch, name="collection-watch-reader-watchdog", daemon=True).start()
+
+
+def database() -> tuple[str, Path]:
+    """``(fingerprint, path)`` of the current database version (fingerprint ``"missing"``
+    when a non-default database does not exist). Builds the default database with the
+    demonstration data on first use."""
+    _start_watchdog()
     path = db_path()
     if db.is_default_db(path) and not path.exists():
         from analysis.demo import ensure_demo_database
         with st.spinner("Building the demonstration database (first start only)… / 正在生成演示数据库（仅首次启动）…"):
             ensure_demo_database(path)
-    fp = db.fingerprint(path)
-    if fp == "missing":
-        return None, fp, path
-    key = (str(path), fp)
-    with _LOCK:
-        con = _CONNECTIONS.get(key)
-        if con is None:
-            for old_key in [k for k in _CONNECTIONS if k[0] == str(path)]:
-                _CONNECTIONS.pop(old_key).close()
-            con = db.connect_read_only(path)
-            _CONNECTIONS[key] = con
-    return con, fp, path
+    return db.fingerprint(path), path
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the current database version, for one unit of work (a query, an export).
+    Raises ``FileNotFoundError`` when the database does not exist."""
+    _, path = database()
+    with POOL.cursor(path) as (cur, _fp):
+        yield cur
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _cached(fp: str, path: str, name: str, flt: Filter | None, args: tuple):
-    con, cur_fp, _ = connection()
-    if con is None:
-        raise FileNotFoundError(path)
-    cur = db.read_cursor(con)
-    try:
+    with reading() as cur:
         fn = getattr(queries, name)
         return fn(cur, flt, *args) if flt is not None else fn(cur, *args)
-    finally:
-        cur.close()
 
 
 def run_query(name: str, flt: Filter | None = None, *args):
     """Run ``analysis.queries.<name>(cursor, flt, *args)`` (or without ``flt`` when None),
     cached per database version, filter and arguments."""
-    _, fp, path = connection()
+    fp, path = database()
     return _cached(fp, str(path), name, flt, tuple(args))

@@ -20,9 +20,9 @@ from collections import Counter
 from pathlib import Path
 
 from analysis import db
-from analysis.build import build_marts
 from analysis.ingest.common import upgrade_schema
 from analysis.narratives import label_narratives
+from analysis.store import mark_changed
 
 
 def _conduct_counts(con) -> Counter:
@@ -32,7 +32,7 @@ def _conduct_counts(con) -> Counter:
 
 
 def relabel(db_path: Path, workers: int = 1, progress=None) -> tuple[dict[str, int], Counter, Counter]:
-    """Re-classify all narratives in ``db_path`` and rebuild the marts.
+    """Re-classify all narratives in ``db_path``; the marts follow for the complaints concerned.
 
     Returns ``(label_narratives counts {"narratives", "labels", "incidents"}, conduct label
     counts before, after)``. Raises ``FileNotFoundError`` when the database does not exist.
@@ -40,11 +40,15 @@ def relabel(db_path: Path, workers: int = 1, progress=None) -> tuple[dict[str, i
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path}: no database")
-    with db.write_transaction(db_path) as con:
+    with db.write_transaction(db_path, "relabel narratives") as con:
         upgrade_schema(con)
         before = _conduct_counts(con)
+        # Labels and incidents from narratives are replaced for every complaint that has some
+        # or has a narrative: the marts and the second copy follow exactly those.
+        mark_changed(con, "SELECT complaint_id FROM core_complaints WHERE has_narrative "
+                          "UNION SELECT complaint_id FROM core_complaint_labels WHERE label_source = 'narrative' "
+                          "UNION SELECT complaint_id FROM core_incidents WHERE time_source = 'narrative'")
         found = label_narratives(con, progress=progress, workers=workers)
-        build_marts(con)
         after = _conduct_counts(con)
     return found, before, after
 

@@ -1,4 +1,5 @@
-"""Importers: source files → raw → core, then the marts are rebuilt, in one transaction.
+"""Importers: source files → raw → core, and the marts' rows of the changed complaints, in one
+transaction (``analysis.db.write_transaction``).
 
 ``run_import(paths, fmt, db_path)`` is the single entry point for the command line
 (``python -m analysis.ingest``) and the UI. ``fmt`` is ``cfpb`` or the name of an import
@@ -14,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import db
-from analysis.build import build_marts
 from analysis.ingest.common import ImportRefused, ImportReport, Progress, current_user, upgrade_schema
 from analysis.ingest.profiles import list_profiles
 
@@ -56,7 +56,11 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str |
         ensure_demo_database(db_path)
     user = imported_by or current_user()
     reports = []
-    with db.write_transaction(db_path) as con:
+    def store_progress(frac: float, msg: str) -> None:  # 0: before the files; then after them
+        if progress:
+            progress(0.0 if frac == 0 else 0.95 + 0.05 * frac, msg)
+    with db.write_transaction(db_path, f"import {fmt}: {', '.join(p.name for p in paths)}",
+                              progress=store_progress) as con:
         upgrade_schema(con)
         for i, p in enumerate(paths):
             def file_progress(frac: float, msg: str, i=i, p=p) -> None:
@@ -72,8 +76,7 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str |
                                                    complaint_id=complaint_id, imported_by=user,
                                                    progress=file_progress))
         if progress:
-            progress(0.95, "rebuilding summary tables")
-        build_marts(con)
+            progress(0.95, "updating summary tables")
     if progress:
         progress(1.0, "done")
     return reports

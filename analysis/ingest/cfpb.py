@@ -24,6 +24,7 @@ from analysis.ingest.common import (
     record_json, sha256_bytes,
 )
 from analysis.narratives import label_narratives
+from analysis.store import mark_changed
 from analysis.schema import CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
 
 MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
@@ -363,6 +364,7 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport) -> None:
     rep.unchanged_count, rep.updated_count = unchanged, updated
     rep.accepted_count = changed  # new + updated; unchanged rows are counted apart
     rep.qa_issue_count = qa
+    mark_changed(con, "SELECT cid FROM _changed")
     found = label_narratives(con, "SELECT cid FROM _changed")
     if found["narratives"]:
         rep.notes.append(f"{found['narratives']} narratives read: {found['labels']} labels, "

@@ -50,6 +50,7 @@ from analysis.ingest.parse import (
     parse_when, split_list,
 )
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
+from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
 from analysis.narratives import label_narratives
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time, forbidden_hours
@@ -554,6 +555,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         changed = _write_call_grain(con, prep, rep, target)
     report(0.7, "reading narratives")
     if changed:
+        mark_changed(con, sorted(changed))
         con.register("_changed_ids", _arrow_table({"cid": sorted(changed)}))
         con.execute("CREATE OR REPLACE TEMP TABLE _changed_cids AS SELECT cid FROM _changed_ids")
         con.unregister("_changed_ids")

@@ -1,7 +1,9 @@
 -- mart_complaint_facts: one row per complaint with every dimension the filters use,
 -- conduct / method codes as sorted lists. Pages query this table (never raw).
+-- {scope}: the complaints to build (TRUE for all; a change set for incremental writes,
+-- see analysis.build.update_marts). A complaint's row depends on that complaint's rows only.
 WITH complaints AS (
-    SELECT * FROM core_complaints
+    SELECT * FROM core_complaints WHERE {scope}
 ), labels AS (
     SELECT
         complaint_id,
@@ -13,6 +15,7 @@ WITH complaints AS (
         list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'debt_issue'))) AS debt_issue_codes,
         list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'demand'))) AS demand_codes
     FROM core_complaint_labels
+    WHERE {scope}
     GROUP BY complaint_id
 ), incidents AS (
     SELECT
@@ -22,6 +25,7 @@ WITH complaints AS (
         list_sort(list_distinct(list(method_code) FILTER (WHERE time_source IN ('issue_code', 'field')))) AS method_codes_structured,
         list_sort(list_distinct(list(method_code) FILTER (WHERE time_source = 'narrative'))) AS method_codes_narrative
     FROM core_incidents
+    WHERE {scope}
     GROUP BY complaint_id
 )
 SELECT

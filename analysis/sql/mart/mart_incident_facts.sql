@@ -3,19 +3,21 @@
 -- is_in_all_view: when labels from all sources are shown, a contact reported both by a
 -- structured field / issue code and by the narrative must count once. Per complaint and
 -- method, the origin whose time is more precise is kept (structured wins ties).
+-- {scope}: the complaints to build (TRUE for all, or a change set; see mart_complaint_facts).
 WITH incidents AS (
     SELECT *,
         CASE WHEN time_source = 'narrative' THEN 'narrative' ELSE 'structured' END AS origin,
         CASE time_precision WHEN 'exact' THEN 4 WHEN 'daypart' THEN 3 WHEN 'outside_window_only' THEN 2
                             WHEN 'date_only' THEN 1 ELSE 0 END AS precision_rank
     FROM core_incidents
+    WHERE {scope}
 ), best AS (
     SELECT complaint_id, method_code,
         max(precision_rank) FILTER (WHERE origin = 'structured') AS structured_rank,
         max(precision_rank) FILTER (WHERE origin = 'narrative') AS narrative_rank
     FROM incidents GROUP BY ALL
 ), complaint_facts AS (
-    SELECT * FROM mart_complaint_facts
+    SELECT * FROM mart_complaint_facts WHERE {scope}
 )
 SELECT
     i.incident_id,
