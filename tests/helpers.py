@@ -8,10 +8,13 @@ import pandas as pd
 
 from analysis import db
 from analysis.store import mark_all_changed
+from tests.conftest import CFPB_COMPLAINTS, SHARED
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
-CFPB_FILES = sorted((SHARED_DATA / "cfpb").glob("*.csv"))
+SHARED_DATA = SHARED / "data"
+# The CFPB complaint exports (not the narratives-only pool, which is no export). Listed even
+# without ../shared: tests that import them are marked require_shared(*CFPB_COMPLAINTS).
+CFPB_FILES = [SHARED / rel for rel in CFPB_COMPLAINTS]
 
 
 def _complaint(cid, source, jur, received, company, filed_with, medium, outcome, timely, days, product="Debt collection"):

@@ -26,8 +26,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CFPB_COMPLAINTS, SHARED, require_shared
+
 REPO = Path(__file__).resolve().parent.parent
-CFPB_DIR = REPO.parent / "shared" / "data" / "cfpb"
+CFPB_DIR = SHARED / "data" / "cfpb"
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "tests" / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -38,7 +40,7 @@ PAGE_TIMEOUT_MS = 30_000
 MAX_SHOT_HEIGHT = 9000
 SETTLE_S = 2.0  # after the charts appear, so plotly finishes drawing before the screenshot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, require_shared(*CFPB_COMPLAINTS)]
 
 
 def _unavailable(reason: str) -> None:
@@ -86,7 +88,7 @@ def browser_db(tmp_path_factory) -> Path:
     with db.write_transaction(path) as con:
         demo.build_demo(con)
         build_marts(con)
-    files = sorted(CFPB_DIR.glob("*.csv"))
+    files = [SHARED / rel for rel in CFPB_COMPLAINTS]  # the complaint exports, not the narratives-only pool
     assert files, f"no CFPB files in {CFPB_DIR}"
     reports = run_import(files, "cfpb", path)
     assert sum(r.accepted_count for r in reports) > 0, [r.summary() for r in reports]

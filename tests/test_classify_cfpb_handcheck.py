@@ -51,14 +51,17 @@ import pytest
 
 from analysis.classify import classify_narrative
 from analysis.classify.evaluate import PRF
+from tests.conftest import CFPB_COMPLAINTS, SHARED, require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
-CFPB = ROOT / ".." / "shared" / "data" / "cfpb"
+CFPB = SHARED / "data" / "cfpb"
 LABELS = ROOT / "tests" / "data" / "cfpb_handlabels.csv"
 HOLDOUT = ROOT / "tests" / "data" / "cfpb_handlabels_holdout.csv"
 HOLDOUT2 = ROOT / "tests" / "data" / "cfpb_handlabels_holdout2.csv"
 HOLDOUT3 = ROOT / "tests" / "data" / "cfpb_handlabels_holdout3.csv"
 HOLDOUT4 = ROOT / "tests" / "data" / "cfpb_handlabels_holdout4.csv"
+
+pytestmark = require_shared(*CFPB_COMPLAINTS)  # the narratives of the labelled complaint ids
 
 
 def _split(cell: str) -> tuple[set[str], set[str]]:
@@ -95,12 +98,10 @@ def score_handcheck(labels: Path = LABELS) -> dict[str, PRF]:
     return out
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 def test_classify_handcheck__has_at_least_50_labelled_narratives():
     assert len(load_handcheck()) >= 50
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 @pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.99, 0.99), ("conducts", 0.99, 0.99),
                                               ("recipients", 0.95, 0.95), ("times", 0.95, 0.95)])
 def test_classify_handcheck__precision_recall_floor(key, min_p, min_r):
@@ -108,7 +109,6 @@ def test_classify_handcheck__precision_recall_floor(key, min_p, min_r):
     assert p >= min_p and r >= min_r
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 def test_classify_handcheck__holdout_has_60_unseen_narratives():
     first = {r["complaint_id"] for r, _ in load_handcheck()}
     hold = load_handcheck(HOLDOUT)
@@ -116,7 +116,6 @@ def test_classify_handcheck__holdout_has_60_unseen_narratives():
     assert sum(r["source_file"].startswith("complaints_") for r, _ in hold) >= 40
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 @pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.83, 0.99), ("conducts", 0.99, 0.99),
                                               ("recipients", 0.99, 0.99), ("times", 0.99, 0.99)])
 def test_classify_handcheck__holdout_precision_recall_floor(key, min_p, min_r):
@@ -125,7 +124,6 @@ def test_classify_handcheck__holdout_precision_recall_floor(key, min_p, min_r):
     assert p >= min_p and r >= min_r
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 def test_classify_handcheck__holdout2_has_50_unseen_narratives():
     seen = {r["complaint_id"] for r, _ in load_handcheck()} | {
         r["complaint_id"] for r, _ in load_handcheck(HOLDOUT)}
@@ -134,7 +132,6 @@ def test_classify_handcheck__holdout2_has_50_unseen_narratives():
     assert sum(r["source_file"].startswith("complaints_") for r, _ in hold) >= 40
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 @pytest.mark.parametrize("key,min_p,min_r", [("methods", 0.84, 0.95), ("conducts", 0.99, 0.94),
                                               ("recipients", 0.99, 0.75), ("times", 0.99, 0.99)])
 def test_classify_handcheck__holdout2_precision_recall_floor(key, min_p, min_r):
@@ -143,7 +140,6 @@ def test_classify_handcheck__holdout2_precision_recall_floor(key, min_p, min_r):
     assert p >= min_p and r >= min_r
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 def test_classify_handcheck__holdout3_and_4_are_new_narratives():
     seen: set[str] = set()
     for path, n in ((LABELS, 52), (HOLDOUT, 60), (HOLDOUT2, 50), (HOLDOUT3, 60), (HOLDOUT4, 50)):
@@ -152,7 +148,6 @@ def test_classify_handcheck__holdout3_and_4_are_new_narratives():
         seen |= ids
 
 
-@pytest.mark.skipif(not CFPB.exists(), reason="../shared/data/cfpb not present")
 @pytest.mark.parametrize("path,key,min_p,min_r", [
     (HOLDOUT3, "methods", 0.88, 0.99), (HOLDOUT3, "conducts", 0.93, 0.99),
     (HOLDOUT3, "recipients", 0.99, 0.99),

@@ -7,15 +7,15 @@ contact times and evidence spans, so any change in behaviour shows up as a diff.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from analysis.classify import classify_narrative
 from analysis.classify.evaluate import evaluate, parse_labels, parse_times
+from tests.conftest import LABELLED_DEV, SHARED, require_shared, shared_params
 
-DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "narratives" / "labelled_dev.csv"
-pytestmark = pytest.mark.skipif(not DEV.exists(), reason="../shared/data not present")
+DEV = SHARED / LABELLED_DEV
+pytestmark = require_shared(LABELLED_DEV)
 
 
 def _rows():
@@ -24,7 +24,7 @@ def _rows():
     return list(csv.DictReader(open(DEV, encoding="utf-8-sig")))
 
 
-@pytest.mark.parametrize("row", _rows(), ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", shared_params(_rows(), LABELLED_DEV), ids=lambda r: r["id"])
 def test_classify_dev__labels_of_the_csv(row):
     r = classify_narrative(row["text"], row["lang"])
     req, opt, any_opt = parse_labels(row["behaviours"])

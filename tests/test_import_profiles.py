@@ -17,10 +17,11 @@ from openpyxl import Workbook
 from analysis import db
 from analysis.ingest import ImportRefused, preview_file, run_import, validate_file
 from analysis.ingest.profiles import load_profile, propose_mapping, save_profile
+from tests.conftest import FTC_DNC, SHARED, require_shared
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
-FTC = REPO.parent / "shared" / "data" / "ftc_dnc" / "dnc_complaint_numbers_2019-12-16.csv"
+FTC = SHARED / FTC_DNC
 
 
 def q(path, sql, params=None):
@@ -208,6 +209,7 @@ def test_import_call_log__one_complaint_frequency_and_time(tmp_path):
         run_import([FIXTURES / "call_log.csv"], "call_log", path, complaint_id="intake:NOPE")
 
 
+@require_shared(FTC_DNC)
 def test_import_ftc__hourly_counts_match_raw_csv(tmp_path):
     path = tmp_path / "f.duckdb"
     [rep] = run_import([FTC], "ftc_dnc", path)

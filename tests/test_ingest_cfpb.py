@@ -27,13 +27,21 @@ import pytest
 
 from analysis import db
 from analysis.ingest import ImportRefused, run_import
+from tests.conftest import CFPB_COMPLAINTS, CFPB_MIXED, SHARED, require_shared, shared_params
 
 REPO = Path(__file__).resolve().parent.parent
-CFPB_DIR = REPO.parent / "shared" / "data" / "cfpb"
+CFPB_DIR = SHARED / "data" / "cfpb"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cfpb"
 MIXED = "complaints_2019_2020_mixed_products.csv"
 PAYDAY = "payday_loan_2023_sample.csv"
-REAL_FILES = sorted(p.name for p in CFPB_DIR.glob("*.csv"))
+
+
+def _is_complaint_export(path: Path) -> bool:  # not the narratives-only pool (no Complaint ID)
+    with path.open(encoding="utf-8-sig") as fh:
+        return "Complaint ID" in next(csv.reader(fh), [])
+
+
+REAL_FILES = sorted(p.name for p in CFPB_DIR.glob("*.csv") if _is_complaint_export(p))
 
 # --------------------------------------------------------------------------------------
 # The test's own mapping tables (DOMAIN.md / RULEBOOK.md §2.2), independent of analysis/maps.
@@ -288,11 +296,12 @@ def imports(db_path: Path) -> list[tuple]:
 # --------------------------------------------------------------------------------------
 # 1. The real shared files, each into a fresh database
 # --------------------------------------------------------------------------------------
+@require_shared(*CFPB_COMPLAINTS)
 def test_shared_cfpb_dir__holds_the_known_files():
     assert {MIXED, PAYDAY} <= set(REAL_FILES), f"expected the shared CFPB files in {CFPB_DIR}"
 
 
-@pytest.fixture(scope="module", params=REAL_FILES)
+@pytest.fixture(scope="module", params=shared_params(REAL_FILES, *CFPB_COMPLAINTS))
 def real_import(request, tmp_path_factory):
     """(file name, db path, reports, expectations) for one shared file in a fresh database."""
     name = request.param
@@ -738,6 +747,7 @@ def test_cli__second_run_reports_already_imported(tmp_path):
     assert proc.stdout.splitlines()[-1].startswith("accepted 0, quarantined 0, unchanged 3 -> ")
 
 
+@require_shared(CFPB_MIXED)
 def test_reimport__file_without_a_column_keeps_existing_values(tmp_path):
     """An older export lacking columns must not blank what the database already holds."""
     src = CFPB_DIR / "complaints_2019_2020_mixed_products.csv"

@@ -7,8 +7,10 @@ from analysis import db
 from analysis.build import build_marts
 from analysis.demo import build_demo
 from analysis.ingest import run_import
+from tests.conftest import CFPB_COMPLAINTS, missing_shared, require_shared
 from tests.helpers import CFPB_FILES, REPO
 
+needs_cfpb = require_shared(*CFPB_COMPLAINTS)  # the tests that look at the imported CFPB complaints
 PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "narratives", "data"]
 
 
@@ -18,7 +20,8 @@ def db_path(tmp_path_factory):
     with db.write_transaction(path) as con:
         build_demo(con)
         build_marts(con)
-    run_import(CFPB_FILES, "cfpb", path)
+    if not missing_shared(*CFPB_COMPLAINTS):  # without them only the tests marked needs_cfpb are skipped
+        run_import(CFPB_FILES, "cfpb", path)
     return path
 
 
@@ -34,6 +37,7 @@ def app(db_path, monkeypatch):
     return make
 
 
+@needs_cfpb
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_page__default_view(app, page, lang):
@@ -57,6 +61,7 @@ FILTERED = dict(lang="en", source=["cfpb", "demo_cn"], conduct=["TIME_INCONVENIE
                 label_source="all", product=["Debt collection", "网络贷款 (演示)"])
 
 
+@needs_cfpb
 @pytest.mark.parametrize("page", PAGES)
 def test_page__filtered_view(app, page):
     at = app(page, **FILTERED)
@@ -68,6 +73,7 @@ def test_page__filtered_view(app, page):
     assert any("synthetic demonstration data" in w.value for w in at.warning)  # demo_cn is in the view
 
 
+@needs_cfpb
 def test_overview__filtered_numbers_match_filter(app, db_path):
     at = app("overview", lang="en", source="cfpb", product="Debt collection",
              conduct=["TIME_INCONVENIENT", "FREQ_EXCESSIVE_CALLS"], label_source="structured")
@@ -103,6 +109,7 @@ def test_page__bad_filter_shows_error_and_no_chart(app, page, params, needle):
     assert not at.metric and not at.get("plotly_chart") and not at.dataframe
 
 
+@needs_cfpb
 def test_page__empty_result_says_so(app):
     at = app("overview", lang="en", source="cfpb", date_from="2030-01-01")
     assert not at.exception and not at.error
@@ -121,6 +128,7 @@ def test_language_switch_keeps_filters(app):
     assert at.query_params["method"] == "sms"
 
 
+@needs_cfpb
 def test_narratives__search_rule_and_reading(app):
     at = app("narratives", lang="en", q="sheriff")
     assert not at.exception and not at.error
@@ -132,6 +140,7 @@ def test_narratives__search_rule_and_reading(app):
     assert any("No narrative matches" in i.value for i in at.info)
 
 
+@needs_cfpb
 def test_overview__intake_complaints_count_in_the_default_view(tmp_path, monkeypatch):
     """Sources without a product (intake logs, platform exports) are in the default view."""
     path = tmp_path / "mixed.duckdb"
