@@ -1,5 +1,7 @@
 """Pieces every importer shares: reading a delimited file row by row with its row numbers,
-encoding detection, file hashes, the import report, and the errors an import raises."""
+encoding detection, file hashes, header comparison (``header_key``), ids derived from row
+content for files without an id column (``content_ids``), the import report, and the errors
+an import raises."""
 from __future__ import annotations
 
 import csv
@@ -8,10 +10,12 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterable
 
 from charset_normalizer import from_bytes
 
@@ -160,6 +164,58 @@ def _has_surrogate(s: str) -> bool:
 
 def _visible(s: str) -> str:
     return s.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+
+
+def header_key(name: str) -> str:
+    """A column header as every importer compares it (CFPB headers, profile aliases).
+
+    NFKC-folded (full-width letters become ASCII), case-folded, and stripped of everything
+    that is not a letter or a digit (spaces, underscores, hyphens, ``?``, brackets, other
+    punctuation and symbols). So ``Date received``, ``date_received``, ``DATE RECEIVED``,
+    ``Date_Received`` and ``dateReceived`` all give ``datereceived``; ``Consumer consent
+    provided?`` and ``consumer_consent_provided`` give ``consumerconsentprovided``; ``投诉编号``
+    stays ``投诉编号``. Returns ``str`` (empty for a header of punctuation only).
+    """
+    folded = unicodedata.normalize("NFKC", str(name or "")).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LNM")
+
+
+#: Prefix of ids derived from row content: never a CFPB Complaint ID (digits only).
+CONTENT_ID_PREFIX = "h"
+
+
+def content_ids(keys: Iterable[str]) -> list[str]:
+    """Stable ids for the rows of a file that has no id column, one per row, in order.
+
+    ``keys``: one text per row holding its normalised content (the importer decides the
+    normalisation: cleaned values named by column, dates as ISO dates). The id is ``h`` +
+    the first 16 hex digits of the key's SHA-256; the 2nd, 3rd… row with the same key in the
+    file gets ``-2``, ``-3``… (occurrence number among identical rows), so identical rows stay
+    apart and a re-import of the same rows, in any order, gives the same ids. Returns
+    ``list[str]``.
+    """
+    seen: Counter = Counter()
+    out = []
+    for key in keys:
+        seen[key] += 1
+        base = CONTENT_ID_PREFIX + hashlib.sha256(key.encode("utf-8", errors="surrogateescape")).hexdigest()[:16]
+        out.append(base if seen[key] == 1 else f"{base}-{seen[key]}")
+    return out
+
+
+def content_id_warning(id_column: str, n_repeats: int) -> str:
+    """The report note of an import whose ids were derived from content (``content_ids``).
+
+    ``id_column``: what the missing column is called (e.g. ``Complaint ID``); ``n_repeats``:
+    rows identical to an earlier row of the file (kept apart as -2, -3…)."""
+    text = (f"warning: no {id_column} column: each row's id was derived from its content "
+            f"('{CONTENT_ID_PREFIX}' + 16 hex digits). Re-imports of these rows are matched by content: "
+            "the same rows add nothing, but a corrected or updated row becomes a new complaint beside "
+            "the old one, and the same complaints from a file with ids are not matched to these")
+    if n_repeats:
+        text += (f"; {n_repeats} row(s) identical to an earlier row of the file were kept as separate "
+                 "complaints (ids ending -2, -3…)")
+    return text
 
 
 def record_json(header: list[str], fields: list[str]) -> str:

@@ -1,5 +1,7 @@
-"""Value parsers shared by the profile importers: text normalisation, dates and clock times
-in the formats associations' files use, lists, numbers and yes/no flags.
+"""Value parsers shared by the importers: text normalisation, dates and clock times in the
+formats associations' files use, lists, numbers and yes/no flags, and CFPB dates in every form
+CFPB and re-saving tools write, with the month-first / day-first reading decided per file
+(``cfpb_date_reading``, ``parse_cfpb_date``).
 
 All parsers are pure functions of one value, cached (files repeat values a lot).
 """
@@ -10,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Iterable
 
 #: Values that mean "empty".
 NULL_TOKENS = frozenset({"", "none", "null", "n/a", "na", "nan", "-", "--", "—", "无", "空", "暂无", "/"})
@@ -262,3 +265,131 @@ def lookup_code(value: str | None, table: dict[str, str], keywords: list[tuple[s
         if word in low:
             return code
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# CFPB dates: every form CFPB and the tools that re-save its files write, read per file
+# --------------------------------------------------------------------------------------------
+
+#: The date forms CFPB files come in (DOMAIN.md "Known source formats": ``2019-09-24``,
+#: ``9/24/2019``, ``09/24/19``) and those of tools that re-save them (Excel, LibreOffice,
+#: Socrata): shown in quarantine reasons and the import report.
+CFPB_DATE_FORMS = ("YYYY-MM-DD, YYYY/M/D, M/D/YYYY, MM/DD/YY, 24-Sep-2019, Sep 24, 2019, optionally "
+                   "with a time; day first (D/M/YYYY, DD/MM/YY, DD.MM.YYYY) when the file's dates show it")
+_CLOCK_TAIL = (r"(?:(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+               r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?")
+_CFPB_YMD = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _CLOCK_TAIL)
+_CFPB_NNY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK_TAIL)
+_CFPB_D_MON_Y = re.compile(r"(\d{1,2})[- ]([A-Za-z]{3,9})\.?[- ,]\s*(\d{4}|\d{2})" + _CLOCK_TAIL)
+_CFPB_MON_D_Y = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})" + _CLOCK_TAIL)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _month_number(name: str) -> int | None:
+    low = name.lower()
+    for i, full in enumerate(_MONTHS, start=1):
+        if len(low) >= 3 and full.startswith(low):
+            return i
+    return None
+
+
+def _full_year(y: int) -> int:
+    return y if y >= 100 else y + (2000 if y < 70 else 1900)
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """How one file's ``N/N/YEAR`` dates are read (``cfpb_date_reading``).
+
+    ``order``: ``mdy`` (month first, CFPB's own form) or ``dmy`` (day first, for the whole
+    file); ``day_first_only`` / ``month_first_only``: values that fit only that order (first /
+    second number above 12); ``ambiguous``: values that fit both; ``example``: a value that
+    decided, or ``None``."""
+
+    order: str
+    day_first_only: int
+    month_first_only: int
+    ambiguous: int
+    example: str | None = None
+
+    def note(self) -> str | None:
+        """The import report's sentence on the reading used (None: no ``N/N/YEAR`` dates)."""
+        if self.order == "dmy":
+            return (f"dates read day first (D/M/YYYY) for the whole file: {self.day_first_only} value(s) such as "
+                    f"{self.example!r} cannot be month first")
+        if self.day_first_only and self.month_first_only:
+            return (f"dates read month first (M/D/YYYY, CFPB's form): the file mixes {self.month_first_only} "
+                    f"value(s) that only fit month first with {self.day_first_only} that only fit day first "
+                    f"(such as {self.example!r}); those do not fit and are reported per row")
+        if self.month_first_only or self.ambiguous:
+            why = ("no value in the date columns has a first number above 12"
+                   if not self.month_first_only else "values such as "
+                   f"{self.example!r} can only be month first")
+            return f"dates read month first (M/D/YYYY, CFPB's form): {why}"
+        return None
+
+
+def cfpb_date_reading(values: Iterable[str | None]) -> DateReading:
+    """Decide, for one file, whether its ``N/N/YEAR`` dates (``/``, ``.`` or ``-``) are month
+    first or day first, from the values of its date columns (Date received and Date sent to
+    company together: one tool wrote both).
+
+    Day first for the whole file when some value can only be day first (first number 13–31,
+    second 1–12, e.g. ``24/09/2019``) and none can only be month first; otherwise month first,
+    CFPB's own form (DOMAIN.md), also for a file whose values are all ambiguous (``03/04/2019``)
+    or that contradict each other. Year-first values (``2019-09-24``, ``2019/9/24``) and month
+    names never count. Returns a ``DateReading``; raises nothing.
+    """
+    day_only = month_only = ambiguous = 0
+    day_example = month_example = None
+    for v in values:
+        m = _CFPB_NNY.fullmatch(v.strip()) if v else None
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
+        if 13 <= a <= 31 and 1 <= b <= 12:
+            day_only += 1
+            day_example = day_example or v.strip()
+        elif 13 <= b <= 31 and 1 <= a <= 12:
+            month_only += 1
+            month_example = month_example or v.strip()
+        elif 1 <= a <= 12 and 1 <= b <= 12:
+            ambiguous += 1
+    if day_only and not month_only:
+        return DateReading("dmy", day_only, month_only, ambiguous, day_example)
+    return DateReading("mdy", day_only, month_only, ambiguous, day_example if day_only else month_example)
+
+
+@lru_cache(maxsize=100_000)
+def parse_cfpb_date(value: str, order: str = "mdy") -> date:
+    """One CFPB date value (already trimmed, not empty) as a ``datetime.date``.
+
+    Forms: ``2019-09-24`` and ``2019/9/24`` (year first, also with a time such as
+    ``2019-09-24T00:00:00`` or ``2019-09-24 00:00:00.000Z``, which is dropped: CFPB publishes
+    dates only), ``9/24/2019``, ``09/24/19``, ``9-24-2019``, ``24.09.2019`` read in ``order``
+    (``mdy`` or ``dmy``, decided per file by ``cfpb_date_reading``), and Excel's month names
+    (``24-Sep-2019``, ``24-Sep-19``, ``Sep 24, 2019``). Two-digit years: 00–69 → 20xx.
+
+    Raises ``DateError`` with a message naming the value and what is wrong: no known form, no
+    such date, or no such date in the file's reading (``24/09/2019`` in a month-first file).
+    """
+    v = value.strip()
+    m = _CFPB_YMD.fullmatch(v)
+    reading = ""
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    elif m := _CFPB_NNY.fullmatch(v):
+        a, b, y = int(m.group(1)), int(m.group(3)), _full_year(int(m.group(4)))
+        mo, d = (a, b) if order == "mdy" else (b, a)
+        reading = f" when read {'month first (M/D/Y)' if order == 'mdy' else 'day first (D/M/Y)'}, as this file is read"
+    elif (m := _CFPB_D_MON_Y.fullmatch(v)) and _month_number(m.group(2)):
+        d, mo, y = int(m.group(1)), _month_number(m.group(2)), _full_year(int(m.group(3)))
+    elif (m := _CFPB_MON_D_Y.fullmatch(v)) and _month_number(m.group(1)):
+        mo, d, y = _month_number(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        raise DateError(f"{v!r} is not a date in a known form ({CFPB_DATE_FORMS})")
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise DateError(f"{v!r}: no such date{reading}") from None

@@ -2,7 +2,8 @@
 
 A profile (``<name>.toml``) says which source columns (header aliases, Chinese or English)
 give which of our fields (``FIELDS``), how rows group into complaints (``grain``), and the
-source's defaults (jurisdiction, filed_with, submission_medium, date order...). Value maps
+source's defaults (jurisdiction, filed_with, submission_medium, date order, whether a sheet
+without an id column gets ids from its rows' content: ``id_from_content``...). Value maps
 (status → outcome_code, method words → method_code, demands → demand_code...) are shared in
 ``_values.toml``; a profile's own ``[values.*]`` entries win.
 
@@ -20,9 +21,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from analysis.ingest.common import header_key
 
 SHIPPED_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = SHIPPED_DIR.parents[2]
@@ -101,6 +103,10 @@ class Profile:
     required: list[str] = field(default_factory=list)
     date_order: str = "mdy"
     id_from_row: bool = False
+    #: a sheet without an id column is accepted even when ``complaint_id`` is in ``required``:
+    #: each row gets an id derived from its content (``analysis.ingest.common.content_ids``),
+    #: with a warning in the report
+    id_from_content: bool = False
     keep_duplicate_rows: bool = False
     midnight_is_date_only: bool = False
     occurred_equal_received_is_not_a_time: bool = False
@@ -178,6 +184,7 @@ def load_profile(name: str) -> Profile:
         filed_with=data.get("filed_with", "other"), submission_medium=data.get("submission_medium"),
         columns=cols, values=values, keywords=keywords, required=list(data.get("required", [])),
         date_order=data.get("date_order", "mdy"), id_from_row=bool(data.get("id_from_row", False)),
+        id_from_content=bool(data.get("id_from_content", False)),
         keep_duplicate_rows=bool(data.get("keep_duplicate_rows", False)),
         midnight_is_date_only=bool(data.get("midnight_is_date_only", False)),
         occurred_equal_received_is_not_a_time=bool(data.get("occurred_equal_received_is_not_a_time", False)),
@@ -192,9 +199,10 @@ def _raw_profile(name: str) -> dict:
 
 
 def norm_header(h: str) -> str:
-    """A header compared loosely: NFKC, lower case, spaces / underscores / punctuation removed."""
-    h = unicodedata.normalize("NFKC", str(h or "")).lower()
-    return re.sub(r"[\s_\-:：()（）\[\]【】*?？]+", "", h)
+    """A header (or value-map key) compared loosely: ``analysis.ingest.common.header_key``, the
+    one comparison every importer uses (NFKC, case-folded, everything but letters and digits
+    removed: ``Complaint ID`` = ``complaint_id`` = ``COMPLAINT-ID``)."""
+    return header_key(h)
 
 
 def resolve_columns(header: list[str], profile: Profile) -> dict[str, int]:
@@ -254,7 +262,8 @@ def match_profiles(header: list[str]) -> list[tuple[str, int]]:
         except ValueError:
             continue
         cols = resolve_columns(header, prof)
-        if all(r in cols for r in prof.required if not (r == "complaint_id" and prof.id_from_row)):
+        if all(r in cols for r in prof.required
+               if not (r == "complaint_id" and (prof.id_from_row or prof.id_from_content))):
             out.append((name, len(cols)))
     return sorted(out, key=lambda x: (-x[1], x[0]))
 
