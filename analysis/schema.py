@@ -78,8 +78,18 @@ CFPB_HEADER_TO_RAW = {
     "Timely response?": "timely_response", "Consumer disputed?": "consumer_disputed",
     "Complaint ID": "complaint_id",
 }
-#: Columns without which a CFPB file cannot be imported.
-CFPB_REQUIRED_HEADERS = ("Date received", "Product", "Issue", "Company", "Complaint ID")
+#: Other names of CFPB columns: the field names of CFPB's search API and its CSV / JSON exports
+#: (``complaint_what_happened``, ``company_response``, ``timely``). Headers are compared with
+#: ``analysis.ingest.common.header_key`` (case, spaces, punctuation and snake_case ignored), so
+#: ``date_received`` or ``DATE RECEIVED`` need no entry here.
+CFPB_HEADER_ALIASES = {
+    "complaint_what_happened": "consumer_complaint_narrative",
+    "company_response": "company_response_to_consumer",
+    "timely": "timely_response",
+}
+#: Columns without which a CFPB file cannot be imported. ``Complaint ID`` is not among them:
+#: some 2013–2016 14-column files have none, and their rows get ids derived from their content.
+CFPB_REQUIRED_HEADERS = ("Date received", "Product", "Issue", "Company")
 
 _LINEAGE = (
     C("import_id", "VARCHAR", "Import that brought the row (meta_imports)", "导入批次编号"),

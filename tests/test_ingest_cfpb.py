@@ -769,3 +769,258 @@ def test_reimport__file_without_a_column_keeps_existing_values(tmp_path):
     assert query(db_path, "SELECT complaint_id, narrative, region, outcome_code FROM core_complaints ORDER BY 1") == before
     assert query(db_path, "SELECT count(*) FROM complaint_labels WHERE label_source = 'narrative'") == n_labels
     assert len(narrative_ids) == 5
+
+
+# --------------------------------------------------------------------------------------
+# 8. Every vintage: header spellings, date forms read per file, files without Complaint ID
+# --------------------------------------------------------------------------------------
+CFPB_HEADER = ["Date received", "Product", "Sub-product", "Issue", "Sub-issue", "Consumer complaint narrative",
+               "Company public response", "Company", "State", "ZIP code", "Tags", "Consumer consent provided?",
+               "Submitted via", "Date sent to company", "Company response to consumer", "Timely response?",
+               "Consumer disputed?", "Complaint ID"]
+SNAKE_HEADER = ["date_received", "product", "sub_product", "issue", "sub_issue", "consumer_complaint_narrative",
+                "company_public_response", "company", "state", "zip_code", "tags", "consumer_consent_provided",
+                "submitted_via", "date_sent_to_company", "company_response_to_consumer", "timely_response",
+                "consumer_disputed", "complaint_id"]
+#: Field names of CFPB's search API / its exports, as others write them.
+API_HEADER = ["Date_Received", "product", "sub_product", "issue", "sub_issue", "complaint_what_happened",
+              "company_public_response", "company", "state", "zip_code", "tags", "Consumer_consent_provided?",
+              "submitted_via", "dateSentToCompany", "company_response", "timely", "consumer_disputed",
+              "Complaint_ID"]
+HEADER_STYLES = {"snake_case": SNAKE_HEADER, "upper_case": [h.upper() for h in CFPB_HEADER], "api_names": API_HEADER}
+TWO_ROWS = [
+    ["2019-09-24", "Debt collection", "Credit card debt", "Communication tactics", "Frequent or repeated calls", "",
+     "", "Acme Collections, LLC", "tx", "75001", "", "Consent not provided", "Web", "2019-09-26",
+     "Closed with explanation", "Yes", "N/A", "9400001"],
+    ["2019-10-01", "Payday loan, title loan, or personal loan", "Payday loan",
+     "Charged fees or interest you didn't expect", "", "", "", "Check Into Cash", "OH", "43004", "", "",
+     "Phone", "2019-10-01", "Closed with monetary relief", "No", "N/A", "9400002"],
+]
+TWO_ROWS_STORED = [
+    ("9400001", date(2019, 9, 24), "Debt collection", "Credit card debt", "TX", "web", "explained", True, 2, False, None),
+    ("9400002", date(2019, 10, 1), "Payday loan, title loan, or personal loan", "Payday loan", "OH", "phone",
+     "monetary_relief", False, 0, False, None),
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], lineterminator: str = "\n") -> Path:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator=lineterminator)
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("style", sorted(HEADER_STYLES))
+def test_vintage__header_spelling_does_not_matter(tmp_path, style):
+    src = write_csv(tmp_path / f"{style}.csv", HEADER_STYLES[style], TWO_ROWS)
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (2, 2, 0, 0)
+    assert not any(n.startswith("columns not used") for n in rep.notes)
+    assert query(db_path, f"SELECT {COMPLAINT_COLUMNS} FROM complaints ORDER BY source_record_id") == TWO_ROWS_STORED
+    assert labels_of(db_path) == {"9400001": {(C, "FREQ_EXCESSIVE_CALLS")}, "9400002": {(D, "FEES_OR_INTEREST")}}
+    assert query(db_path, "SELECT complaint_id, consumer_consent_provided, timely_response FROM raw_cfpb__complaints "
+                          "ORDER BY 1") == [("9400001", "Consent not provided", "Yes"), ("9400002", "", "No")]
+
+
+def test_vintage__same_column_under_two_spellings_is_refused(tmp_path):
+    src = write_csv(tmp_path / "twice.csv", CFPB_HEADER + ["date_received"], [r + [r[0]] for r in TWO_ROWS])
+    db_path = tmp_path / "cw.duckdb"
+    with pytest.raises(ImportRefused) as err:
+        run_import([src], "cfpb", db_path)
+    assert str(err.value) == ("twice.csv: column 'Date received' appears more than once in the header "
+                              "(as 'Date received', 'date_received')")
+    assert not db_path.exists()
+
+
+def test_vintage__snake_case_file_missing_a_required_column_names_it(tmp_path):
+    src = write_csv(tmp_path / "short.csv", ["date_received", "product", "company", "complaint_id"],
+                    [["2019-09-24", "Debt collection", "Acme", "9400001"]])
+    with pytest.raises(ImportRefused) as err:
+        run_import([src], "cfpb", tmp_path / "cw.duckdb")
+    message = str(err.value)
+    assert "missing required column(s) 'Issue'. Found: 'date_received', 'product', 'company', 'complaint_id'." in message
+
+
+def date_rows(pairs: list[tuple[str, str]], first_id: int = 9500001) -> list[list[str]]:
+    """One debt-collection row per (Date received, Date sent to company), ids from ``first_id``."""
+    return [[received, "Debt collection", "Medical debt", "Attempts to collect debt not owed", "Debt was paid", "",
+             "", "Midland Funding LLC", "CA", "90001", "", "", "Web", sent, "Closed with explanation", "Yes", "",
+             str(first_id + i)] for i, (received, sent) in enumerate(pairs)]
+
+
+def dates_of(db_path: Path) -> list[tuple]:
+    return query(db_path, "SELECT source_record_id, received_date, response_days FROM complaints ORDER BY 1")
+
+
+def test_vintage__year_first_dates_with_slashes_and_times(tmp_path):
+    src = write_csv(tmp_path / "ymd.csv", CFPB_HEADER, date_rows([
+        ("2019/9/24", "2019/9/30"), ("2019/10/1", "2019/10/1"), ("2019-09-24T00:00:00", "2019-09-26 00:00:00"),
+        ("9/24/2019 12:00:00 AM", "09/30/19")]))
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (4, 4, 0, 0)
+    assert dates_of(db_path) == [("9500001", date(2019, 9, 24), 6), ("9500002", date(2019, 10, 1), 0),
+                                 ("9500003", date(2019, 9, 24), 2), ("9500004", date(2019, 9, 24), 6)]
+    assert "dates read month first (M/D/YYYY, CFPB's form): values such as '09/30/19' can only be month first" in rep.notes
+
+
+def test_vintage__day_first_file_decided_by_one_value(tmp_path):
+    # only '24/09/2019' cannot be month first; it turns the whole file day first
+    src = write_csv(tmp_path / "dmy.csv", CFPB_HEADER, date_rows([
+        ("03/04/2019", "05/04/2019"), ("10/11/2019", "12/11/2019"), ("01/02/19", "01/02/19"),
+        ("02.10.2019", "03.10.2019"), ("24/09/2019", ""), ("2019-04-03", "2019-04-05")]))
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (6, 6, 0, 0)
+    assert dates_of(db_path) == [
+        ("9500001", date(2019, 4, 3), 2), ("9500002", date(2019, 11, 10), 2), ("9500003", date(2019, 2, 1), 0),
+        ("9500004", date(2019, 10, 2), 1), ("9500005", date(2019, 9, 24), None), ("9500006", date(2019, 4, 3), 2)]
+    assert ("dates read day first (D/M/YYYY) for the whole file: 1 value(s) such as '24/09/2019' cannot be "
+            "month first") in rep.notes
+
+
+def test_vintage__ambiguous_file_stays_month_first(tmp_path):
+    src = write_csv(tmp_path / "ambiguous.csv", CFPB_HEADER, date_rows([
+        ("03/04/2019", "05/04/2019"), ("10/11/2019", "12/11/2019"), ("01/02/19", "01/02/19")]))
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.accepted_count, rep.quarantined_count) == (3, 0)
+    assert dates_of(db_path) == [("9500001", date(2019, 3, 4), 61), ("9500002", date(2019, 10, 11), 61),
+                                 ("9500003", date(2019, 1, 2), 0)]
+    assert ("dates read month first (M/D/YYYY, CFPB's form): no value in the date columns has a first number "
+            "above 12") in rep.notes
+
+
+def test_vintage__row_whose_date_fits_no_form_is_quarantined_alone(tmp_path):
+    src = write_csv(tmp_path / "mixed_dates.csv", CFPB_HEADER, date_rows([
+        ("2019-09-24", "2019-09-26"), ("9/25/2019", "9/27/2019"), ("Sept the 24th", "2019-09-26"),
+        ("24/09/2019", "2019-09-26"), ("", "2019-09-26"), ("2019-09-25", "someday")]))
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (6, 3, 3, 1)
+    assert rep.row_count == rep.accepted_count + rep.quarantined_count + rep.unchanged_count
+    assert dates_of(db_path) == [("9500001", date(2019, 9, 24), 2), ("9500002", date(2019, 9, 25), 2),
+                                 ("9500006", date(2019, 9, 25), None)]
+    got = query(db_path, "SELECT source_row_number, column_name, raw_value, reason FROM core_quarantine ORDER BY 1")
+    assert [g[:3] for g in got] == [(3, "date_received", "Sept the 24th"), (4, "date_received", "24/09/2019"),
+                                    (5, "date_received", "")]
+    assert got[0][3].startswith("Date received is empty or not a date: 'Sept the 24th' is not a date in a known "
+                                "form (YYYY-MM-DD, YYYY/M/D, M/D/YYYY, MM/DD/YY,")
+    # the file mixes month-first-only and day-first-only values: CFPB's month-first form wins
+    assert got[1][3] == ("Date received is empty or not a date: '24/09/2019': no such date when read month first "
+                         "(M/D/Y), as this file is read")
+    assert got[2][3] == "Date received is empty or not a date: the cell is empty"
+    assert [n for n in rep.notes if n.startswith("dates read")] == [
+        "dates read month first (M/D/YYYY, CFPB's form): the file mixes 2 value(s) that only fit month first "
+        "with 1 that only fit day first (such as '24/09/2019'); those do not fit and are reported per row"]
+    (qa,) = query(db_path, "SELECT source_row_number, column_name, raw_value, reason FROM core_qa_issues")
+    assert qa[:3] == (6, "date_sent_to_company", "someday")
+    assert qa[3].startswith("Date sent to company is not a date ('someday' is not a date in a known form")
+    assert qa[3].endswith("); response_days left empty")
+
+
+LEGACY_NO_ID_HEADER = ["Date received", "Product", "Sub-product", "Issue", "Sub-issue", "Consumer complaint narrative",
+                       "Company", "State", "ZIP code", "Submitted via", "Date sent to company",
+                       "Company response to consumer", "Timely response?", "Consumer disputed?"]
+LEGACY_NO_ID_ROWS = [
+    ["9/24/2015", "Debt collection", "Credit card", "Communication tactics", "Called outside of 8am-9pm", "",
+     "Acme Collections, LLC", "TX", "75001", "Web", "9/29/2015", "Closed with explanation", "Yes", "No"],
+    ["3/5/2015", "Debt collection", "Medical", "Cont'd attempts collect debt not owed", "Debt is not mine", "",
+     "Midland Funding LLC", "CA", "90001", "Phone", "3/5/2015", "Closed without relief", "Yes", "Yes"],
+    # the same values again: a second complaint, told apart by its occurrence number
+    ["3/5/2015", "Debt collection", "Medical", "Cont'd attempts collect debt not owed", "Debt is not mine", "",
+     "Midland Funding LLC", "CA", "90001", "Phone", "3/5/2015", "Closed without relief", "Yes", "Yes"],
+    ["12/1/2014", "Debt collection", "Payday loan", "Improper contact or sharing of info",
+     "Contacted employer after asked not to", "", "Quote Recovery, Inc.", "NY", "10001", "Referral", "12/3/2014",
+     "Closed with non-monetary relief", "No", "N/A"],
+    ["13/32/2015", "Debt collection", "Medical", "Cont'd attempts collect debt not owed", "Debt was paid", "",
+     "Midland Funding LLC", "CA", "90001", "Web", "", "Closed with explanation", "Yes", "No"],
+    ["1/15/2016", "Payday loan", "Payday loan", "Charged fees or interest I didn't expect", "", "", "Check Into Cash",
+     "OH", "43004", "Web", "1/15/2016", "Closed with explanation", "Yes", "No"],
+]
+
+
+def test_vintage__14_column_file_without_complaint_id_gets_content_ids(tmp_path):
+    src = write_csv(tmp_path / "legacy_no_id.csv", LEGACY_NO_ID_HEADER, LEGACY_NO_ID_ROWS)
+    db_path = tmp_path / "cw.duckdb"
+    (rep,) = run_import([src], "cfpb", db_path)
+    assert (rep.status, rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count,
+            rep.updated_count) == ("imported", 6, 5, 1, 0, 0)
+    assert any(n.startswith("warning: no Complaint ID column: each row's id was derived from its content") and
+               "a corrected or updated row becomes a new complaint" in n and
+               n.endswith("1 row(s) identical to an earlier row of the file were kept as separate complaints "
+                          "(ids ending -2, -3…)") for n in rep.notes)
+    stored = query(db_path, "SELECT source_row_number, complaint_id, source_record_id, received_date, response_days, "
+                            "outcome_code FROM core_complaints ORDER BY source_row_number")
+    assert [(n, d, days, o) for n, _, _, d, days, o in stored] == [
+        (1, date(2015, 9, 24), 5, "explained"), (2, date(2015, 3, 5), 0, "closed"), (3, date(2015, 3, 5), 0, "closed"),
+        (4, date(2014, 12, 1), 2, "non_monetary_relief"), (6, date(2016, 1, 15), 0, "explained")]
+    ids = {n: rid for n, _, rid, *_ in stored}
+    assert all(cid == "cfpb:" + rid for _, cid, rid, *_ in stored)
+    assert all(re.fullmatch(r"h[0-9a-f]{16}", ids[n]) for n in (1, 2, 4, 6))
+    assert ids[3] == ids[2] + "-2"
+    assert len(set(ids.values())) == 5
+    assert labels_of(db_path) == {
+        ids[1]: {(C, "TIME_INCONVENIENT")}, ids[2]: {(D, "DEBT_NOT_OWED")}, ids[3]: {(D, "DEBT_NOT_OWED")},
+        ids[4]: {(C, "EMPLOYER_CONTACT"), (C, "CEASE_IGNORED")}, ids[6]: {(D, "FEES_OR_INTEREST")}}
+    assert query(db_path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine") == [
+        (5, "date_received", "13/32/2015")]
+    # raw keeps the file as it came: no Complaint ID
+    assert query(db_path, "SELECT count(*), count(complaint_id) FROM raw_cfpb__complaints") == [(6, 0)]
+    before = table_counts(db_path)
+
+    # The same file again, byte for byte: nothing added.
+    (again,) = run_import([src], "cfpb", db_path)
+    assert (again.status, again.accepted_count, again.unchanged_count) == ("already_imported", 0, 6)
+
+    # The same rows re-saved by another tool: snake_case header, rows in reverse order, CRLF,
+    # ISO dates. Same ids, nothing added or updated.
+    def iso(text: str) -> str:
+        return datetime.strptime(text, "%m/%d/%Y").date().isoformat() if re.fullmatch(r"\d+/\d+/\d{4}", text) and \
+            int(text.split("/")[0]) <= 12 else text
+    resaved_rows = [[iso(v) if i in (0, 10) else v for i, v in enumerate(row)] for row in reversed(LEGACY_NO_ID_ROWS)]
+    resaved = write_csv(tmp_path / "legacy_no_id_resaved.csv", [h.lower().replace(" ", "_").rstrip("?")
+                                                               for h in LEGACY_NO_ID_HEADER],
+                        resaved_rows, lineterminator="\r\n")
+    assert resaved_rows[0][0] == "2016-01-15"
+    (rep2,) = run_import([resaved], "cfpb", db_path)
+    assert (rep2.status, rep2.row_count, rep2.accepted_count, rep2.updated_count, rep2.unchanged_count,
+            rep2.quarantined_count) == ("imported", 6, 0, 0, 5, 1)
+    assert rep2.row_count == rep2.accepted_count + rep2.quarantined_count + rep2.unchanged_count
+    after = table_counts(db_path)
+    for table in ("core_complaints", "core_incidents", "core_complaint_labels", "core_qa_issues"):
+        assert after[table] == before[table], table
+    assert query(db_path, "SELECT source_row_number, source_record_id FROM core_complaints ORDER BY 1") == [
+        (n, ids[n]) for n in (1, 2, 3, 4, 6)]
+
+    # A corrected row (a new company response) is matched by content: a new complaint, as warned.
+    corrected = [list(r) for r in LEGACY_NO_ID_ROWS]
+    corrected[0][11] = "Closed with monetary relief"
+    (rep3,) = run_import([write_csv(tmp_path / "legacy_no_id_corrected.csv", LEGACY_NO_ID_HEADER, corrected)],
+                         "cfpb", db_path)
+    assert (rep3.accepted_count, rep3.updated_count, rep3.unchanged_count, rep3.quarantined_count) == (1, 0, 4, 1)
+    assert query(db_path, "SELECT outcome_code, count(*) FROM complaints WHERE received_date = DATE '2015-09-24' "
+                          "GROUP BY 1 ORDER BY 1") == [("explained", 1), ("monetary_relief", 1)]
+
+
+def test_vintage__carried_over_sent_date_is_read_as_its_own_file_was(tmp_path):
+    """A later file without Date sent to company keeps the earlier value, read day first
+    when the earlier file was day first."""
+    db_path = tmp_path / "cw.duckdb"
+    first = write_csv(tmp_path / "dmy.csv", CFPB_HEADER, date_rows([("03/04/2019", "05/04/2019"),
+                                                                    ("24/09/2019", "30/09/2019")]))
+    run_import([first], "cfpb", db_path)
+    assert dates_of(db_path) == [("9500001", date(2019, 4, 3), 2), ("9500002", date(2019, 9, 24), 6)]
+    rows = date_rows([("2019-04-03", ""), ("2019-09-24", "")])
+    rows[0][14] = "Closed with monetary relief"  # row 1 changed: it is rewritten with the carried date
+    sent = CFPB_HEADER.index("Date sent to company")
+    later = write_csv(tmp_path / "no_sent_date.csv", [h for i, h in enumerate(CFPB_HEADER) if i != sent],
+                      [[v for i, v in enumerate(r) if i != sent] for r in rows])
+    (rep,) = run_import([later], "cfpb", db_path)
+    assert (rep.accepted_count, rep.updated_count, rep.unchanged_count, rep.qa_issue_count) == (1, 1, 1, 0)
+    assert dates_of(db_path) == [("9500001", date(2019, 4, 3), 2), ("9500002", date(2019, 9, 24), 6)]
+    assert query(db_path, "SELECT outcome_code FROM complaints WHERE source_record_id = '9500001'") == [
+        ("monetary_relief",)]

@@ -11,6 +11,18 @@ Mapping rules are data: ``analysis/maps/cfpb_issue_codes.csv`` (issue / sub-issu
 conduct and debt-issue codes, rule ids and implied incidents; DOMAIN.md "CFPB
 debt-collection sub-issues → codes" and RULEBOOK.md §2.2) and ``analysis/maps/cfpb_values.csv``
 (Submitted via → submission_medium, Company response → outcome_code, Timely response?).
+
+Every vintage (DOMAIN.md "Known source formats"; older exports lack columns):
+
+* Headers are matched with ``common.header_key`` (case, spaces, punctuation and snake_case
+  ignored: ``date_received`` = ``Date received``), plus the API names in
+  ``schema.CFPB_HEADER_ALIASES``.
+* Dates: every form in ``parse.CFPB_DATE_FORMS``; whether ``N/N/YEAR`` values are month or day
+  first is decided once per file (``parse.cfpb_date_reading``) and said in the report notes.
+  A value that fits no form quarantines its row (Date received) or is a QA issue (Date sent).
+* A file without a Complaint ID column (some 14-column files of 2013–2016): each row's id is
+  derived from its content (``common.content_ids``: ``h`` + 16 hex, ``-2``… for identical
+  rows), and the report warns that re-imports are matched by content.
 """
 from __future__ import annotations
 
@@ -20,18 +32,23 @@ import duckdb
 import pandas as pd
 
 from analysis.ingest.common import (
-    DelimitedFile, ImportRefused, ImportReport, Progress, new_import_id, read_delimited,
-    record_json, sha256_bytes,
+    DelimitedFile, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
+    new_import_id, read_delimited, record_json, sha256_bytes,
 )
+from analysis.ingest.parse import DateError, DateReading, cfpb_date_reading, parse_cfpb_date
 from analysis.narratives import label_narratives
 from analysis.store import mark_changed
-from analysis.schema import CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
+from analysis.schema import CFPB_HEADER_ALIASES, CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
 
 MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
 SOURCE = "cfpb"
 NULL_TOKENS = ("", "None", "N/A")
 RAW_COLUMNS = [c.name for c in TABLE_BY_NAME["raw_cfpb__complaints"].columns]
 DATA_COLUMNS = list(CFPB_HEADER_TO_RAW.values())
+DATE_COLUMNS = ("date_received", "date_sent_to_company")
+#: ``header_key`` of every CFPB header and alias → raw column.
+HEADER_KEYS = {header_key(h): raw for h, raw in [*CFPB_HEADER_TO_RAW.items(), *CFPB_HEADER_ALIASES.items()]}
+RAW_TO_HEADER = {raw: h for h, raw in CFPB_HEADER_TO_RAW.items()}
 #: Products shown by default (debt collection and payday / personal loans), all wordings.
 COLLECTION_PRODUCTS = (
     "Debt collection",
@@ -49,23 +66,40 @@ SOURCE_ROW = {
 }
 
 
-def check_header(header: list[str], file_name: str) -> list[str]:
-    """Validate a CFPB header; returns the names of columns that will be ignored.
+def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], list[str]]:
+    """Match a CFPB header to the raw columns, comparing with ``header_key`` (so ``Date
+    received``, ``date_received``, ``DATE RECEIVED`` and ``Date_Received`` are one column).
 
-    Raises ``ImportRefused`` naming every required column that is missing (and listing
-    what was found) so nothing is written.
+    Returns ``(columns, ignored)``: ``{raw column: index in header}`` for the columns found,
+    and the headers that match no CFPB column (kept out of the import, listed in the notes).
+    Raises ``ImportRefused`` (nothing written) naming every required column missing
+    (``CFPB_REQUIRED_HEADERS``, in CFPB's wording), the headers found and the optional columns
+    also absent; or naming a column given twice (e.g. ``Date received`` and ``date_received``).
     """
-    missing = [h for h in CFPB_REQUIRED_HEADERS if h not in header]
+    found: dict[str, list[int]] = {}
+    ignored = []
+    for i, h in enumerate(header):
+        raw = HEADER_KEYS.get(header_key(h))
+        if raw is None:
+            ignored.append(h)
+        else:
+            found.setdefault(raw, []).append(i)
+    missing = [h for h in CFPB_REQUIRED_HEADERS if CFPB_HEADER_TO_RAW[h] not in found]
     if missing:
+        absent = [h for h, raw in CFPB_HEADER_TO_RAW.items() if raw not in found and h not in missing]
         raise ImportRefused(
             f"{file_name}: not a CFPB complaint export: missing required column(s) "
             f"{', '.join(repr(m) for m in missing)}. Found: {', '.join(repr(h) for h in header)}. "
-            "Export the file again from consumerfinance.gov/data-research/consumer-complaints "
+            + (f"Optional column(s) also absent: {', '.join(repr(a) for a in absent)}. " if absent else "")
+            + "Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
+            "Date received). Export the file again from consumerfinance.gov/data-research/consumer-complaints "
             "(CSV) or choose the right --format.")
-    dup = sorted({h for h in header if header.count(h) > 1})
+    dup = {raw: idx for raw, idx in found.items() if len(idx) > 1}
     if dup:
-        raise ImportRefused(f"{file_name}: column(s) {', '.join(dup)} appear more than once in the header")
-    return [h for h in header if h not in CFPB_HEADER_TO_RAW]
+        raise ImportRefused(f"{file_name}: " + "; ".join(
+            f"column {RAW_TO_HEADER[raw]!r} appears more than once in the header (as "
+            f"{', '.join(repr(header[i]) for i in idx)})" for raw, idx in dup.items()))
+    return {raw: idx[0] for raw, idx in found.items()}, ignored
 
 
 def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes | None = None,
@@ -74,7 +108,9 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
 
     Every data row ends up either in ``core_complaints`` (accepted: new, updated, or
     already present unchanged) or in ``core_quarantine`` with its row number and reason;
-    none is dropped. A file whose exact bytes were imported before adds nothing.
+    none is dropped. A file whose exact bytes were imported before adds nothing. Dates are read
+    as the file's own reading says (month or day first, noted in ``rep.notes``); a file
+    without a Complaint ID column gets ids from its rows' content, with a warning note.
 
     Raises ``ImportRefused`` when required columns are missing (nothing written).
     Returns an ``ImportReport`` with the counts.
@@ -85,7 +121,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
     report_progress = progress or (lambda f, m: None)
     report_progress(0.02, f"reading {path.name}")
     parsed = read_delimited(data)
-    ignored = check_header(parsed.header, path.name)
+    columns, ignored = check_header(parsed.header, path.name)
     rep = ImportReport(new_import_id(), path.name, file_hash, parsed.encoding)
     rep.row_count = len(parsed.records) + len(parsed.bad_records)
     if ignored:
@@ -102,10 +138,16 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         return rep
 
     report_progress(0.2, f"{rep.row_count} rows read; staging")
-    _load_raw(con, parsed, rep)
+    reading, dates = _read_dates(parsed, columns)
+    if reading.note():
+        rep.notes.append(reading.note())
+    _load_raw(con, parsed, rep, columns)
     _quarantine_unreadable(con, parsed, rep)
+    by_content = "complaint_id" not in columns
+    if by_content:
+        _register_content_ids(con, parsed, rep, columns, dates)
     report_progress(0.4, "validating and coding")
-    _stage(con, rep, [CFPB_HEADER_TO_RAW[h] for h in CFPB_HEADER_TO_RAW if h not in parsed.header])
+    _stage(con, rep, [c for c in DATA_COLUMNS if c not in columns], dates, by_content)
     _apply(con, rep)
     _record_import(con, rep, imported_by)
     report_progress(1.0, "done")
@@ -119,8 +161,60 @@ def _ensure_source(con: duckdb.DuckDBPyConnection) -> None:
                 [SOURCE_ROW[c] for c in cols])
 
 
-def _load_raw(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile, rep: ImportReport) -> None:
-    idx = {CFPB_HEADER_TO_RAW[h]: i for i, h in enumerate(parsed.header) if h in CFPB_HEADER_TO_RAW}
+def _nz(value: str) -> str | None:
+    """A cell as ``cw_nz`` in SQL sees it: spaces trimmed; empty, ``None``, ``N/A`` → None."""
+    v = value.strip(" ")
+    return None if v in NULL_TOKENS else v
+
+
+def _read_dates(parsed: DelimitedFile, columns: dict[str, int]) -> tuple[DateReading, dict[str, tuple]]:
+    """The file's date reading and ``{value: (date or None, error or None)}`` for every distinct
+    value of its date columns (as ``cw_nz`` trims them)."""
+    idx = [columns[c] for c in DATE_COLUMNS if c in columns]
+    values = {v for _, fields in parsed.records for i in idx if (v := _nz(fields[i])) is not None}
+    reading = cfpb_date_reading(sorted(values))
+    return reading, _parse_dates(values, reading.order)
+
+
+def _parse_dates(values, order: str) -> dict[str, tuple]:
+    out = {}
+    for v in values:
+        try:
+            out[v] = (parse_cfpb_date(v, order), None)
+        except DateError as err:
+            out[v] = (None, str(err))
+    return out
+
+
+def _register_content_ids(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile, rep: ImportReport,
+                          columns: dict[str, int], dates: dict[str, tuple]) -> None:
+    """Temp table ``_cfpb_ids (source_row_number BIGINT, record_id VARCHAR)`` for a file without
+    a Complaint ID column: ids from ``content_ids`` over each row's cleaned values named by raw
+    column (file column order and empty columns do not matter; line breaks as LF; dates as ISO
+    dates, so a re-saved file with other date forms gives the same ids)."""
+    present = [(c, columns[c]) for c in DATA_COLUMNS if c in columns]
+    keys = []
+    for _, fields in parsed.records:
+        parts = []
+        for c, i in present:
+            v = _nz(fields[i])
+            if v is None:
+                continue
+            if c in DATE_COLUMNS and dates.get(v, (None,))[0] is not None:
+                v = dates[v][0].isoformat()
+            parts.append(f"{c}={v.replace(chr(13) + chr(10), chr(10))}")
+        keys.append("\x1f".join(parts))
+    ids = content_ids(keys)
+    frame = pd.DataFrame({"source_row_number": [n for n, _ in parsed.records], "record_id": ids}).astype(
+        {"source_row_number": "int64", "record_id": object})
+    con.register("_cfpb_ids_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE _cfpb_ids AS SELECT * FROM _cfpb_ids_frame")
+    con.unregister("_cfpb_ids_frame")
+    rep.notes.append(content_id_warning("Complaint ID", sum(1 for i in ids if "-" in i)))
+
+
+def _load_raw(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile, rep: ImportReport,
+              idx: dict[str, int]) -> None:
     columns: dict[str, list] = {c: [] for c in RAW_COLUMNS}
     for row_number, fields in parsed.records:
         columns["import_id"].append(rep.import_id)
@@ -145,30 +239,31 @@ def _quarantine_unreadable(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile
     rep.quarantined_count += len(rows)
 
 
-_STAGE_SQL = r"""
+_RAW_SQL = r"""
 CREATE OR REPLACE TEMP MACRO cw_nz(x) AS
     CASE WHEN x IS NULL OR trim(x) IN ('', 'None', 'N/A') THEN NULL ELSE trim(x) END;
-CREATE OR REPLACE TEMP MACRO cw_us_date(x) AS CASE
-    WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}([T ].*)?') THEN try_strptime(left(x, 10), '%Y-%m-%d')::DATE
-    WHEN regexp_full_match(x, '\d{1,2}/\d{1,2}/\d{4}') THEN try_strptime(x, '%m/%d/%Y')::DATE
-    WHEN regexp_full_match(x, '\d{1,2}/\d{1,2}/\d{2}') THEN try_strptime(x, '%m/%d/%y')::DATE
-    ELSE NULL END;
+CREATE OR REPLACE TEMP TABLE _raw AS
+SELECT r.* {carry_over}, {record_id} AS record_id, {sent_import} AS sent_date_import
+FROM raw_cfpb__complaints r
+{ids_join}
+LEFT JOIN core_complaints c ON c.complaint_id = 'cfpb:' || {record_id}
+LEFT JOIN raw_cfpb__complaints prev ON prev.import_id = c.import_id AND prev.source_file = c.source_file
+                                   AND prev.source_row_number = c.source_row_number
+WHERE r.import_id = $import_id
+"""
+
+_STAGE_SQL = r"""
 CREATE OR REPLACE TEMP TABLE _stage AS
-WITH raw AS (
-    SELECT r.* {carry_over}
-    FROM raw_cfpb__complaints r
-    LEFT JOIN core_complaints c ON c.complaint_id = 'cfpb:' || trim(r.complaint_id)
-    LEFT JOIN raw_cfpb__complaints prev ON prev.import_id = c.import_id AND prev.source_file = c.source_file
-                                       AND prev.source_row_number = c.source_row_number
-    WHERE r.import_id = $import_id
-), typed AS (
+WITH typed AS (
     SELECT
         raw.*,
-        cw_nz(complaint_id) AS record_id,
-        cw_us_date(cw_nz(date_received)) AS received_date_value,
-        cw_us_date(cw_nz(date_sent_to_company)) AS sent_date_value,
+        dr.value AS received_date_value, dr.error AS received_date_error,
+        ds.value AS sent_date_value, ds.error AS sent_date_error,
         md5(concat_ws(chr(31), {hash_columns})) AS record_hash
-    FROM raw
+    FROM _raw raw
+    LEFT JOIN _cfpb_dates dr ON dr.import_id = raw.import_id AND dr.raw_value = cw_nz(raw.date_received)
+    LEFT JOIN _cfpb_dates ds ON ds.import_id = raw.sent_date_import
+                            AND ds.raw_value = cw_nz(raw.date_sent_to_company)
 ), ranked AS (
     SELECT typed.*,
         row_number() OVER (PARTITION BY record_id ORDER BY source_row_number) AS occurrence,
@@ -178,7 +273,7 @@ WITH raw AS (
 SELECT ranked.*,
     CASE
         WHEN record_id IS NULL THEN 'complaint_id'
-        WHEN NOT regexp_full_match(record_id, '\d+') THEN 'complaint_id'
+        WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'complaint_id'
         WHEN occurrence > 1 THEN 'complaint_id'
         WHEN received_date_value IS NULL THEN 'date_received'
         WHEN received_date_value > current_date THEN 'date_received'
@@ -186,11 +281,11 @@ SELECT ranked.*,
     END AS reject_column,
     CASE
         WHEN record_id IS NULL THEN 'Complaint ID is empty'
-        WHEN NOT regexp_full_match(record_id, '\d+') THEN 'Complaint ID is not a whole number'
+        WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'Complaint ID is not a whole number'
         WHEN occurrence > 1 THEN 'Complaint ID appears more than once in this file (first at row '
                                  || first_row_number || ')'
         WHEN received_date_value IS NULL THEN
-            'Date received is empty or not a date in a known format (YYYY-MM-DD, M/D/YYYY, MM/DD/YY)'
+            'Date received is empty or not a date: ' || coalesce(received_date_error, 'the cell is empty')
         WHEN received_date_value > current_date THEN 'Date received is in the future'
         WHEN cw_nz(product) IS NULL THEN 'Product is empty'
     END AS reject_reason
@@ -198,22 +293,67 @@ FROM ranked
 """
 
 
-def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]) -> None:
-    # Line breaks inside fields are hashed as LF, so the same rows re-saved with CRLF line
-    # ends (narratives included) count as unchanged, not as updated.
-    hash_cols = ", ".join(f"coalesce(replace({c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS)
+def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str], dates: dict[str, tuple],
+           by_content: bool) -> None:
+    """Build temp table ``_stage``: this import's raw rows with previous values carried over,
+    ``record_id``, parsed dates (``received_date_value``, ``sent_date_value`` DATE, with their
+    errors), ``record_hash`` and ``reject_column`` / ``reject_reason`` (NULL: accepted)."""
+    # Line breaks inside fields are hashed as LF and dates as the ISO date read, so the same
+    # rows re-saved with CRLF line ends (narratives included) or with dates in another form
+    # (9/24/2019, 24/09/2019) count as unchanged, not as updated.
+    parsed_as = {"date_received": "dr.value", "date_sent_to_company": "ds.value"}
+    hash_cols = ", ".join(
+        f"coalesce(CAST({parsed_as[c]} AS VARCHAR), replace({c}, chr(13) || chr(10), chr(10)), '')"
+        if c in parsed_as else f"coalesce(replace({c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS)
     # A file without a column says nothing about it: for a complaint already in the database,
     # columns the file lacks (e.g. an older 14-column export) keep the values of its previous
     # source row instead of blanking them.
-    carry = (", ".join(f"coalesce(r.{c}, prev.{c}) AS {c}" for c in missing))
-    sql = _STAGE_SQL.replace("{hash_columns}", hash_cols).replace(
-        "{carry_over}", f"REPLACE ({carry})" if carry else "")
+    carry = (", ".join(f"coalesce(r.{c}, prev.{c}) AS {c}" for c in missing if c != "complaint_id"))
+    record_id = "ids.record_id" if by_content else "cw_nz(r.complaint_id)"
+    sql = (_RAW_SQL.replace("{carry_over}", f"REPLACE ({carry})" if carry else "")
+           .replace("{record_id}", record_id)
+           .replace("{sent_import}", "prev.import_id" if "date_sent_to_company" in missing else "r.import_id")
+           .replace("{ids_join}", "JOIN _cfpb_ids ids ON ids.source_row_number = r.source_row_number"
+                    if by_content else ""))
+    _run_sql(con, sql, rep)
+    _register_dates(con, rep, dates, "date_sent_to_company" in missing)
+    sql = (_STAGE_SQL.replace("{hash_columns}", hash_cols)
+           .replace("{id_pattern}", r"h[0-9a-f]{16}(-[0-9]+)?" if by_content else r"\d+"))
+    _run_sql(con, sql, rep)
+    _load_maps(con)
+
+
+def _run_sql(con: duckdb.DuckDBPyConnection, sql: str, rep: ImportReport) -> None:
     for stmt in [s for s in sql.split(";\n") if s.strip()]:
         if "$import_id" in stmt:
             con.execute(stmt.replace("$import_id", "?"), [rep.import_id])
         else:
             con.execute(stmt)
-    _load_maps(con)
+
+
+def _register_dates(con: duckdb.DuckDBPyConnection, rep: ImportReport, dates: dict[str, tuple],
+                    sent_carried: bool) -> None:
+    """Temp table ``_cfpb_dates (import_id, raw_value, value DATE, error)``: this file's date
+    values as read by its own reading, and, when the file has no Date sent to company column,
+    the values carried over from earlier imports, each read as its own file was read."""
+    rows = [(rep.import_id, v, d, e) for v, (d, e) in dates.items()]
+    if sent_carried:
+        carried = con.execute("SELECT DISTINCT sent_date_import, cw_nz(date_sent_to_company) FROM _raw "
+                              "WHERE sent_date_import IS NOT NULL AND cw_nz(date_sent_to_company) IS NOT NULL"
+                              ).fetchall()
+        by_import: dict[str, list[str]] = {}
+        for imp, v in carried:
+            by_import.setdefault(imp, []).append(v)
+        for imp, values in by_import.items():
+            earlier = con.execute("SELECT cw_nz(date_received), cw_nz(date_sent_to_company) FROM raw_cfpb__complaints "
+                                  "WHERE import_id = ?", [imp]).fetchall()
+            order = cfpb_date_reading(sorted({v for row in earlier for v in row if v})).order
+            rows.extend((imp, v, d, e) for v, (d, e) in _parse_dates(values, order).items())
+    frame = pd.DataFrame(rows, columns=["import_id", "raw_value", "value", "error"], dtype=object)
+    con.register("_cfpb_dates_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE _cfpb_dates AS SELECT import_id::VARCHAR AS import_id, "
+                "raw_value::VARCHAR AS raw_value, value::DATE AS value, error::VARCHAR AS error FROM _cfpb_dates_frame")
+    con.unregister("_cfpb_dates_frame")
 
 
 def _load_maps(con: duckdb.DuckDBPyConnection) -> None:
@@ -291,7 +431,8 @@ LATERAL (
               THEN 'Timely response? is neither Yes nor No; is_timely_response left empty' END),
         ('date_sent_to_company', cw_nz(ch.date_sent_to_company),
          CASE WHEN cw_nz(ch.date_sent_to_company) IS NOT NULL AND ch.sent_date_value IS NULL
-              THEN 'Date sent to company is not a date; response_days left empty'
+              THEN 'Date sent to company is not a date (' || coalesce(ch.sent_date_error, '?')
+                   || '); response_days left empty'
               WHEN ch.sent_date_value < ch.received_date_value
               THEN 'Date sent to company is before Date received' END)
     ) t(column_name, raw_value, reason)
@@ -369,7 +510,7 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport) -> None:
     if found["narratives"]:
         rep.notes.append(f"{found['narratives']} narratives read: {found['labels']} labels, "
                          f"{found['incidents']} incidents from the text")
-    for t in ("_stage", "_ok", "_changed", "_matched", "_issue_map", "_value_map"):
+    for t in ("_raw", "_stage", "_ok", "_changed", "_matched", "_issue_map", "_value_map", "_cfpb_dates", "_cfpb_ids"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
