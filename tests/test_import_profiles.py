@@ -336,3 +336,66 @@ def test_heimao__update_from_file_without_a_column_keeps_existing_values(tmp_pat
         assert cur.execute("SELECT complaint_id, label_code FROM core_complaint_labels "
                            "WHERE label_kind = 'demand' ORDER BY 1, 2").fetchall() == demands
         assert {r[0] for r in cur.execute("SELECT DISTINCT outcome_code FROM core_complaints").fetchall()} == {"closed"}
+
+
+INTAKE_NO_ID_HEADER = "受理日期,省份,被投诉方,催收方,催收日期,催收时刻,催收方式,催收对象,不当行为,催收号码,诉求,处理状态,内容"
+INTAKE_NO_ID_ROWS = [
+    "2024-12-05,广东,速借花,某催收公司,2024-12-03,23:10,电话,本人,辱骂、非合理时间,13900001111,停止骚扰,处理中,对方骂我",
+    "2024-12-05,广东,速借花,某催收公司,2024-12-04,凌晨,短信,紧急联系人,爆通讯录,,停止骚扰,处理中,给我妈发短信",
+    "2024-12-06,湖南,某贷,,2024-12-05,晚上,上门,家人,,,道歉赔偿,已回复,",
+    "2024-12-06,湖南,某贷,,2024-12-05,晚上,上门,家人,,,道歉赔偿,已回复,",  # identical: a second complaint
+    "2024-12-07,湖北,某贷,,不是日期,10:00,电话,本人,,,,处理中,",
+]
+
+
+def test_import_intake__sheet_without_id_column_gets_content_ids(tmp_path):
+    src = tmp_path / "intake_no_id.csv"
+    src.write_text("\n".join([INTAKE_NO_ID_HEADER] + INTAKE_NO_ID_ROWS) + "\n", encoding="utf-8")
+    path = tmp_path / "i.duckdb"
+    [rep] = run_import([src], "intake", path)
+    assert (rep.status, rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (
+        "imported", 5, 4, 1, 0)
+    assert any(n.startswith("warning: no id (投诉编号 / 登记编号 / 编号) column: each row's id was derived from its "
+                            "content ('h' + 16 hex digits)")
+               and "1 row(s) identical to an earlier row of the file were kept as separate complaints" in n
+               and n.endswith("each row is a complaint of its own") for n in rep.notes)
+    complaints = q(path, "SELECT source_row_number, complaint_id, source_record_id, received_date, region, outcome_code "
+                         "FROM core_complaints ORDER BY source_row_number")
+    assert [(n, d, reg, o) for n, _, _, d, reg, o in complaints] == [
+        (1, date(2024, 12, 5), "广东", "in_progress"), (2, date(2024, 12, 5), "广东", "in_progress"),
+        (3, date(2024, 12, 6), "湖南", "explained"), (4, date(2024, 12, 6), "湖南", "explained")]
+    ids = {n: rid for n, _, rid, *_ in complaints}
+    assert all(cid == "intake:" + rid for _, cid, rid, *_ in complaints)
+    assert all(re.fullmatch(r"h[0-9a-f]{16}", ids[n]) for n in (1, 2, 3)) and ids[4] == ids[3] + "-2"
+    assert len(set(ids.values())) == 4
+    incidents = """SELECT c.source_row_number, i.occurred_date, i.occurred_at, i.time_precision, i.daypart_code,
+                          i.method_code, i.recipient_code, i.time_rule_status
+                   FROM core_incidents i JOIN core_complaints c USING (complaint_id)
+                   WHERE i.time_source = 'field' ORDER BY 1"""
+    assert q(path, incidents) == [
+        (1, date(2024, 12, 3), datetime(2024, 12, 3, 23, 10), "exact", None, "phone_call", "debtor", "outside"),
+        (2, date(2024, 12, 4), None, "daypart", "early_morning", "sms", "emergency_contact", "outside"),
+        (3, date(2024, 12, 5), None, "daypart", "night", "visit_home", "family", "unknown"),
+        (4, date(2024, 12, 5), None, "daypart", "night", "visit_home", "family", "unknown")]
+    assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine") == [(5, "催收日期", "不是日期")]
+    tables = ("core_complaints", "core_incidents", "core_complaint_labels", "core_qa_issues")
+    before = {t: q(path, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+
+    # The same rows re-saved: reverse order, CRLF, 2024/12/3 for 2024-12-03, the number written
+    # with spaces. Same ids: nothing added, counts exact.
+    resaved_rows = [r.replace("2024-12-03,", "2024/12/3,").replace("13900001111", "139 0000 1111")
+                    for r in reversed(INTAKE_NO_ID_ROWS)]
+    resaved = tmp_path / "intake_no_id_resaved.csv"
+    resaved.write_bytes("\r\n".join([INTAKE_NO_ID_HEADER] + resaved_rows).encode("utf-8") + b"\r\n")
+    [rep2] = run_import([resaved], "intake", path)
+    assert (rep2.status, rep2.row_count, rep2.accepted_count, rep2.quarantined_count, rep2.unchanged_count) == (
+        "imported", 5, 0, 1, 4)
+    assert {t: q(path, f"SELECT count(*) FROM {t}")[0][0] for t in tables} == before
+    assert q(path, "SELECT source_row_number, source_record_id FROM core_complaints ORDER BY 1") == sorted(ids.items())
+
+
+def test_import_heimao__export_without_id_column_is_still_refused(tmp_path):
+    src = tmp_path / "heimao_no_id.csv"
+    src.write_text("投诉对象,发起时间,投诉进度\n某贷,2024-12-04 09:58:32,处理中\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match=r"required column\(s\) missing for profile 'heimao': complaint_id"):
+        run_import([src], "heimao", tmp_path / "h.duckdb")

@@ -24,6 +24,12 @@ Grains (``profile.grain``):
   (the borrower calling) are not collection contacts: they stay in raw and are counted in the
   report notes. Frequency checks (analysis.frequency) become conduct labels with rule ids.
 
+Files without an id column, for profiles with ``id_from_content = true`` (intake): each row's
+id is derived from its content (``common.content_ids``: ``h`` + 16 hex of the cleaned values,
+dates and times as parsed, the collector's number as its salted hash; identical rows ``-2``,
+``-3``…), so every row is a complaint of its own and re-imports of the same rows add nothing.
+The report notes warn that rows are matched by content (a corrected row is a new complaint).
+
 Times: ``occurred_at`` local wall-clock time of the debtor, as written in the file (no
 conversion). Precision exact (clock time), daypart (上午/晚上/凌晨… only), date_only.
 """
@@ -44,7 +50,9 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis import pii
-from analysis.ingest.common import ImportRefused, ImportReport, Progress, new_import_id, sha256_bytes
+from analysis.ingest.common import (
+    ImportRefused, ImportReport, Progress, content_id_warning, content_ids, new_import_id, sha256_bytes,
+)
 from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, clean_text, clean_value, lookup_code, parse_duration_seconds, parse_time,
     parse_when, split_list,
@@ -175,7 +183,8 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         if not cols and len(table.sheets) > 1 and sheet is None:
             notes.append(f"sheet {sh.name!r} skipped: none of its columns is known to profile {prof.name}")
             continue
-        missing = [f for f in prof.required if f not in cols and not (f == "complaint_id" and prof.id_from_row)
+        missing = [f for f in prof.required if f not in cols
+                   and not (f == "complaint_id" and (prof.id_from_row or prof.id_from_content))
                    and not (f == "occurred_at" and "occurred_date" in cols)
                    and not (f == "complaint_id" and prof.grain == "call")]
         if missing:
@@ -214,6 +223,12 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     memo: dict = {}  # distinct values → parsed results, shared by every row of this file
     for r in rows:
         _parse_row(r, prof, salt, today, memo)
+    n_content, n_repeats = _assign_content_ids(rows, prof)
+    if n_content:
+        aliases = " / ".join(prof.columns.get("complaint_id", [])) or "complaint_id"
+        notes.append(content_id_warning(f"id ({aliases})", n_repeats)
+                     + ("; without ids rows cannot be grouped, so each row is a complaint of its own"
+                        if prof.grain == "incident" else ""))
     _mark_duplicates(rows, prof)
     return Prepared(prof, path.name, sha256_bytes(data), table, used_mapping, rows, bad, notes)
 
@@ -317,8 +332,9 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
         r.occurred = When(r.occurred.day)
         r.qa.append(("occurred_at", occ_text, "call time equals the filing time (an automated report, not a call "
                                               "time): kept as date only"))
-    # required
-    if prof.grain != "call" and not prof.id_from_row and not v.get("complaint_id"):
+    # required (an id column present but empty rejects; an absent one may give content ids)
+    if (prof.grain != "call" and not prof.id_from_row and not v.get("complaint_id")
+            and ("complaint_id" in v or not prof.id_from_content)):
         r.reject = ("complaint_id", v.get("complaint_id"), "complaint id is empty")
         return
     if "received_at" in prof.required and r.received is None and not (prof.grain == "incident" and r.occurred):
@@ -376,12 +392,47 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     r.record_id = v.get("complaint_id")
 
 
+def _when_key(w: When | None) -> str:
+    if w is None:
+        return ""
+    return f"{w.day.isoformat() if w.day else ''} {w.hour}:{w.minute}:{w.second} {w.precision} {w.daypart_code}"
+
+
+def _assign_content_ids(rows: list[Row], prof: Profile) -> tuple[int, int]:
+    """Give accepted rows of sheets without an id column (profiles with ``id_from_content``) an
+    id from ``content_ids``. The key: cleaned (masked) field values by field name, empty ones
+    left out; received / occurred date and time as parsed (so ``2024-12-03`` and ``2024/12/3``,
+    or one date-time column and a date + time pair, give the same id); the collector's number
+    as its salted hash. The row's ``row_hash`` becomes the MD5 of the same key. Returns
+    ``(rows given an id, rows identical to an earlier one)``."""
+    if prof.id_from_row or not prof.id_from_content:
+        return 0, 0
+    todo = [r for r in rows if not r.reject and r.record_id is None and "complaint_id" not in r.values]
+    keys = []
+    for r in todo:
+        parts = [f"{k}={val}" for k, val in sorted(r.values.items())
+                 if val is not None and k not in _WHEN_FIELDS and k != "collector_number"]
+        parts += [f"received={_when_key(r.received)}", f"occurred={_when_key(r.occurred)}",
+                  f"number={r.number_hash or ''}"]
+        keys.append("\x1f".join(parts))
+    ids = content_ids(keys)
+    for r, rid, key in zip(todo, ids, keys):
+        r.record_id = rid
+        # the row's content hash (incident ids, unchanged / updated) from the same key, so a
+        # re-saved file with other date forms finds its rows unchanged
+        r.row_hash = hashlib.md5(key.encode("utf-8")).hexdigest()
+    return len(ids), sum(1 for i in ids if "-" in i)
+
+
+_WHEN_FIELDS = frozenset({"received_at", "occurred_at", "occurred_date", "occurred_time"})
+
+
 def _mark_duplicates(rows: list[Row], prof: Profile) -> None:
     first: dict[str, Row] = {}
     count: dict[str, int] = defaultdict(int)
     for r in rows:
-        if r.reject:
-            continue
+        if r.reject or (r.record_id is not None and "complaint_id" not in r.values and not prof.id_from_row):
+            continue  # rejected, or an id from content (identical rows already told apart)
         if prof.id_from_row:
             count[r.row_hash] += 1
             r.record_id = r.row_hash[:16] + (f"-{count[r.row_hash]}" if count[r.row_hash] > 1 else "")
