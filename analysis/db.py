@@ -27,6 +27,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Iterator
@@ -232,46 +233,59 @@ def write_transaction(path: Path, description: str = "write",
 
     Raises ``analysis.store.StoreBusy`` when the standby is held open by a reader for too long.
     """
-    from analysis import build, store
+    from analysis import store
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda f, m: None)
     with write_lock(path):
         layout = store.prepare_layout(path)
-        con = store.open_replica_for_write(layout.standby, config=_write_config(path))
         try:
-            create_schema(con)
-            if layout.live is not None:
-                say(0.0, "bringing the standby copy up to date")
-                store.sync_replica(con, layout.live)
-            store.begin_change_set(con)
-            before = store.core_counts(con)
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-                full = store.full_change_reason(con)
-                if full is None and store.core_counts(con) != before and not _declared(con):
-                    log.warning("%s changed core rows without declaring them: full mart rebuild", description)
-                    full = "undeclared change"
-                if full is not None or layout.live is None:
-                    build.build_marts(con)
-                else:
-                    build.update_marts(con)
-                store.record_version(con, description, is_full=full is not None or layout.live is None)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        if layout.live is not None:
-            _copy_mode(layout.live, layout.standby)
+            yield from _write_standby(layout, description, say)
+        except BaseException:
+            if layout.live is None and not path.is_symlink():
+                # a new database that never came to be: leave nothing behind
+                shutil.rmtree(store.store_dir(path), ignore_errors=True)
+            raise
         store.point_at(layout, layout.standby)
         say(0.97, "updating the second copy")
         other = layout.live or layout.standby.with_name(
             store.REPLICAS[1] if layout.standby.name == store.REPLICAS[0] else store.REPLICAS[0])
         _catch_up(other, layout.standby, path)
+
+
+def _write_standby(layout, description: str, say) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The body of ``write_transaction`` up to the swap: bring the standby up to date, yield
+    it inside a transaction, update marts and version, commit and checkpoint."""
+    from analysis import build, store
+    con = store.open_replica_for_write(layout.standby, config=_write_config(layout.link))
+    try:
+        create_schema(con)
+        if layout.live is not None:
+            say(0.0, "bringing the standby copy up to date")
+            store.sync_replica(con, layout.live)
+        store.begin_change_set(con)
+        before = store.core_counts(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            full = store.full_change_reason(con)
+            if full is None and store.core_counts(con) != before and not _declared(con):
+                log.warning("%s changed core rows without declaring them: full mart rebuild", description)
+                full = "undeclared change"
+            if full is not None or layout.live is None:
+                build.build_marts(con)
+            else:
+                build.update_marts(con)
+            store.record_version(con, description, is_full=full is not None or layout.live is None)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    if layout.live is not None:
+        _copy_mode(layout.live, layout.standby)
 
 
 def _declared(con: duckdb.DuckDBPyConnection) -> bool:

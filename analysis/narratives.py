@@ -35,10 +35,13 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
     """
     workers = default_workers() if workers is None else workers
     scope = f"AND complaint_id IN ({complaint_ids_sql})" if complaint_ids_sql else ""
-    rows = con.execute(f"""
-        SELECT complaint_id, narrative, language, jurisdiction FROM core_complaints
-        WHERE has_narrative {scope} ORDER BY complaint_id""", params or []).fetchall()
-    ids = [r[0] for r in rows]
+    # The texts to read go to a numbered temporary table and are fetched a page at a time, so
+    # memory stays flat however many there are (a whole CFPB import has millions).
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cw_narratives AS
+        SELECT row_number() OVER (ORDER BY complaint_id) AS rn, complaint_id, narrative, language, jurisdiction
+        FROM core_complaints WHERE has_narrative {scope}""", params or [])
+    total = con.execute("SELECT count(*) FROM _cw_narratives").fetchone()[0]
     if complaint_ids_sql:
         con.execute(f"DELETE FROM core_complaint_labels WHERE label_source = 'narrative' "
                     f"AND complaint_id IN ({complaint_ids_sql})", params or [])
@@ -48,43 +51,46 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative'")
         con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative'")
     n_labels = n_incidents = 0
-    pool = classify_pool(workers) if len(rows) >= MIN_PARALLEL else None
+    pool = classify_pool(workers) if total >= MIN_PARALLEL else None
     try:
-        n_labels, n_incidents = _label_batches(con, rows, pool, progress)
+        for start in range(0, total, _BATCH):
+            rows = con.execute("SELECT complaint_id, narrative, language, jurisdiction FROM _cw_narratives "
+                               "WHERE rn > ? AND rn <= ? ORDER BY rn", [start, start + _BATCH]).fetchall()
+            a, b = _label_batch(con, rows, pool)
+            n_labels += a
+            n_incidents += b
+            if progress:
+                progress(min(1.0, (start + len(rows)) / max(1, total)),
+                         f"reading narratives: {start + len(rows):,} of {total:,}")
     finally:
         if pool is not None:
             pool.shutdown()
-    return {"narratives": len(ids), "labels": n_labels, "incidents": n_incidents}
+        con.execute("DROP TABLE IF EXISTS _cw_narratives")
+    return {"narratives": total, "labels": n_labels, "incidents": n_incidents}
 
 
-def _label_batches(con: duckdb.DuckDBPyConnection, rows: list[tuple], pool,
-                   progress: Progress | None) -> tuple[int, int]:
-    n_labels = n_incidents = 0
-    for start in range(0, len(rows), _BATCH):
-        batch = rows[start:start + _BATCH]
-        # Classify each distinct (text, language, jurisdiction) once: templated or repeated
-        # narratives (intake logs, form letters) are common and the classifier is the cost.
-        keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
-        unique = list(dict.fromkeys(keys))
-        by_key = dict(zip(unique, classify_many([k[0] for k in unique], [k[1] for k in unique],
-                                                [k[2] for k in unique], pool=pool)))
-        results = [by_key[k] for k in keys]
-        labels, incidents = _to_frames([r[0] for r in batch], results)
-        if len(labels):
-            con.register("_nl", labels)
-            con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, "
-                        "rule_id, evidence, evidence_start, evidence_end, pattern_id) SELECT * FROM _nl")
-            con.unregister("_nl")
-        if len(incidents):
-            con.register("_ni", incidents)
-            con.execute(f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
-                        f"SELECT {', '.join(incidents.columns)} FROM _ni")
-            con.unregister("_ni")
-        n_labels += len(labels)
-        n_incidents += len(incidents)
-        if progress:
-            progress(min(1.0, (start + len(batch)) / max(1, len(rows))), "reading narratives")
-    return n_labels, n_incidents
+def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool) -> tuple[int, int]:
+    """Classify one page of ``(complaint_id, narrative, language, jurisdiction)`` rows and
+    insert its labels and incidents. Returns ``(labels, incidents)`` written."""
+    # Classify each distinct (text, language, jurisdiction) once: templated or repeated
+    # narratives (intake logs, form letters) are common and the classifier is the cost.
+    keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
+    unique = list(dict.fromkeys(keys))
+    by_key = dict(zip(unique, classify_many([k[0] for k in unique], [k[1] for k in unique],
+                                            [k[2] for k in unique], pool=pool)))
+    results = [by_key[k] for k in keys]
+    labels, incidents = _to_frames([r[0] for r in batch], results)
+    if len(labels):
+        con.register("_nl", labels)
+        con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, "
+                    "rule_id, evidence, evidence_start, evidence_end, pattern_id) SELECT * FROM _nl")
+        con.unregister("_nl")
+    if len(incidents):
+        con.register("_ni", incidents)
+        con.execute(f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
+                    f"SELECT {', '.join(incidents.columns)} FROM _ni")
+        con.unregister("_ni")
+    return len(labels), len(incidents)
 
 
 def _rule_for(result: NarrativeResult, conduct: str) -> str | None:

@@ -249,10 +249,13 @@ TABLES = TABLES + (
           "新增、修改或删除的投诉数"),
     ), ("version",)),
     Table("meta_change_log", "meta",
-          "Complaints changed by the last two versions (replays them onto the second copy; analysis/store.py)",
-          "最近两个版本修改的投诉（用于同步第二副本）", (
+          "Complaints and summary groups changed by the last two versions (replays them onto the second copy; "
+          "analysis/store.py)",
+          "最近两个版本修改的投诉和汇总分组（用于同步第二副本）", (
         C("version", "BIGINT", "Version that changed the complaint", "版本号"),
-        C("complaint_id", "VARCHAR", "Complaint added, changed or deleted", "投诉"),
+        C("complaint_id", "VARCHAR", "Complaint added, changed or deleted (or NULL)", "投诉"),
+        C("group_key", "VARCHAR", "Group of a summary mart (mart_*_cube*) whose count changed (or NULL)",
+          "汇总表中计数变化的分组"),
     )),
 )
 

@@ -25,14 +25,16 @@ the standby's uncommitted transaction when it is next opened, and a standby that
 is set back by the same replay). Costs: twice the disk space, and every change is written
 twice.
 
-Replication is by key, decided from each table's columns: tables with ``complaint_id`` by
-the change set's complaint ids; tables with ``import_id`` (and no ``complaint_id``) by the
+Replication is by key, decided from each table's columns: the cubes (``group_key``) by the
+summary groups the write changed; tables with ``complaint_id`` by the change set's complaint
+ids; tables with ``import_id`` (and no ``complaint_id``) by the
 imports one replica has and the other lacks; every other table (code lists, sources, salt,
 versions) is small and copied whole. After a replay the row counts of every table are
 compared; any difference (or a write that declared a full change) falls back to a full copy.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -41,8 +43,9 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.build import CHANGE_SET_TABLE
+from analysis.build import CHANGE_SET_TABLE, CHANGED_GROUPS_TABLE
 
+log = logging.getLogger(__name__)
 STORE_SUFFIX = ".store"
 REPLICAS = ("a.duckdb", "b.duckdb")
 FULL_FLAG_TABLE = "_cw_full_change"
@@ -235,8 +238,10 @@ def record_version(con: duckdb.DuckDBPyConnection, description: str, is_full: bo
                 [version, is_full, description])
     con.execute(f"DELETE FROM {CHANGE_LOG_TABLE} WHERE version < ?", [version - 1])
     if not is_full:
-        con.execute(f"INSERT INTO {CHANGE_LOG_TABLE} SELECT DISTINCT ?, complaint_id FROM {CHANGE_SET_TABLE} "
-                    "WHERE complaint_id IS NOT NULL", [version])
+        con.execute(f"INSERT INTO {CHANGE_LOG_TABLE} (version, complaint_id) SELECT DISTINCT ?, complaint_id "
+                    f"FROM {CHANGE_SET_TABLE} WHERE complaint_id IS NOT NULL", [version])
+        con.execute(f"INSERT INTO {CHANGE_LOG_TABLE} (version, group_key) SELECT DISTINCT ?, group_key "
+                    f"FROM {CHANGED_GROUPS_TABLE}", [version])
     return version
 
 
@@ -258,9 +263,12 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]
 
 
 def replication_key(table: str, columns: list[str]) -> str | None:
-    """How a table is replicated: ``complaint_id``, ``import_id``, or None (copied whole)."""
+    """How a table is replicated: ``complaint_id``, ``group_key`` (the cubes), ``import_id``,
+    or None (copied whole)."""
     if table in (VERSION_TABLE, CHANGE_LOG_TABLE):
         return None
+    if "group_key" in columns:
+        return "group_key"
     if "complaint_id" in columns:
         return "complaint_id"
     if "import_id" in columns:
@@ -282,16 +290,17 @@ def sync_replica(con: duckdb.DuckDBPyConnection, source: Path, progress=None) ->
         sv, s_full = current_version(con, "cw_src")
         dv, d_full = current_version(con)
         if sv == dv and _same_history(con):
-            return "same"
+            if not _counts_differ(con):
+                return "same"
+            # the live file was changed outside write_transaction (by hand, in DuckDB): copy it
+            log.warning("the standby differs from %s at the same version: copying it whole", source)
         mode = "copied"
         if dv == sv - 1 and not s_full:
-            keys_sql = f"SELECT complaint_id FROM cw_src.{CHANGE_LOG_TABLE} WHERE version = {int(sv)}"
-            mode = "replayed"
+            change_log, mode = f"cw_src.{CHANGE_LOG_TABLE} WHERE version = {int(sv)}", "replayed"
         elif dv == sv + 1 and not d_full:
-            keys_sql = f"SELECT complaint_id FROM main.{CHANGE_LOG_TABLE} WHERE version = {int(dv)}"
-            mode = "replayed"
+            change_log, mode = f"main.{CHANGE_LOG_TABLE} WHERE version = {int(dv)}", "replayed"
         if mode == "replayed":
-            _replay(con, keys_sql, progress)
+            _replay(con, change_log, progress)
             if _counts_differ(con):
                 mode = "copied"
         if mode == "copied":
@@ -307,11 +316,15 @@ def _same_history(con) -> bool:
     return a == b
 
 
-def _replay(con, keys_sql: str, progress) -> None:
+def _replay(con, log: str, progress) -> None:
+    """Replay one version's change set; ``log`` is ``<change log table> WHERE version = v``."""
     src, dst = _tables(con, "cw_src"), _tables(con, _main_catalog(con))
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_keys AS {keys_sql}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_keys AS SELECT complaint_id FROM {log} "
+                    "AND complaint_id IS NOT NULL")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_groups AS SELECT group_key FROM {log} "
+                    "AND group_key IS NOT NULL")
         con.execute("""CREATE OR REPLACE TEMP TABLE _cw_imports AS
             (SELECT import_id FROM cw_src.meta_imports EXCEPT SELECT import_id FROM main.meta_imports)
             UNION (SELECT import_id FROM main.meta_imports EXCEPT SELECT import_id FROM cw_src.meta_imports)""")
@@ -320,6 +333,8 @@ def _replay(con, keys_sql: str, progress) -> None:
             key = replication_key(table, cols)
             if key == "complaint_id":
                 where = "complaint_id IN (SELECT complaint_id FROM _cw_keys)"
+            elif key == "group_key":
+                where = "group_key IN (SELECT group_key FROM _cw_groups)"
             elif key == "import_id":
                 where = "import_id IN (SELECT import_id FROM _cw_imports)"
             else:

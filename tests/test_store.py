@@ -88,10 +88,13 @@ def _versions(path: Path) -> list[tuple]:
             "SELECT version, is_full, changed_complaint_count FROM meta_store_versions ORDER BY version").fetchall()
 
 
+_MARTS = build.MART_TABLES + tuple(c.name for c in build.CUBES)
+
+
 def _mart_rows(path: Path) -> dict[str, list]:
     with db.connect_read_only(path) as con:
         cur = db.read_cursor(con)
-        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in build.MART_TABLES}
+        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in _MARTS}
 
 
 def _marts_rebuilt_in_full(path: Path) -> dict[str, list]:
@@ -100,7 +103,7 @@ def _marts_rebuilt_in_full(path: Path) -> dict[str, list]:
     for t in ("core_complaints", "core_incidents", "core_complaint_labels"):
         con.execute(f"CREATE TABLE {t} AS FROM src.{t}")
     build.build_marts(con)
-    out = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in build.MART_TABLES}
+    out = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in _MARTS}
     con.close()
     return out
 
