@@ -285,7 +285,7 @@ def _run_and_kill(script: Path, marker: str, after: float) -> str:
 
 
 #: Kill points before the swap: (progress message, seconds after it); in the order of an import.
-_KILLS_BEFORE_SWAP = (("start", 0.0), ("start", 0.3), ("rows read; staging", 0.0), ("validating and coding", 0.0),
+_KILLS_BEFORE_SWAP = (("start", 0.0), ("start", 0.3), ("rows read", 0.0), ("validating and coding", 0.0),
                       ("validating and coding", 0.1), ("updating summary tables", 0.0))
 
 

@@ -29,13 +29,15 @@ def known_formats() -> list[str]:
 def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str | None = None,
                progress: Progress | None = None, sheet: str | None = None,
                mapping: dict[str, str | None] | None = None, complaint_id: str | None = None,
-               file_bytes: dict[str, bytes] | None = None) -> list[ImportReport]:
+               file_bytes: dict[str, bytes] | None = None, classify: str = "collection") -> list[ImportReport]:
     """Import ``paths`` (all or nothing) into the database at ``db_path``.
 
     ``fmt``: ``cfpb`` or a profile name. ``sheet``: only this worksheet of .xlsx files (default
     every sheet). ``mapping``: ``{header: field or None}`` replacing the profile's column aliases.
     ``complaint_id``: for ``call_log``, the complaint the log belongs to (None: a new complaint).
     ``file_bytes``: ``{path name: bytes}`` for uploads not on disk (the path is then only a name).
+    ``classify``: for ``cfpb``, which narratives the classifier reads
+    (``analysis.ingest.cfpb.CLASSIFY_SCOPES``; default those of the collection products).
 
     The default database gets the demonstration data first if it does not exist yet; a
     database at any other path holds exactly what is imported into it.
@@ -69,7 +71,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str |
             data = file_bytes.get(str(p), file_bytes.get(p.name))
             if fmt == "cfpb":
                 from analysis.ingest.cfpb import import_cfpb_file
-                reports.append(import_cfpb_file(con, p, data=data, imported_by=user, progress=file_progress))
+                reports.append(import_cfpb_file(con, p, data=data, imported_by=user, progress=file_progress,
+                                                classify=classify))
             else:
                 from analysis.ingest.generic import import_profile_file
                 reports.append(import_profile_file(con, p, fmt, data=data, sheet=sheet, mapping=mapping,

@@ -2,7 +2,7 @@
 
 Flow (one DuckDB transaction, see ``analysis.db.write_transaction``)::
 
-    file ─read_delimited─▶ raw_cfpb__complaints (all text, with file and row number)
+    file ─DelimitedReader, in chunks─▶ raw_cfpb__complaints (all text, with file and row number)
          ─SQL: parse, validate─▶ core_quarantine (rows that cannot be read, with reason)
          ─SQL: code with analysis/maps/*.csv─▶ core_complaints, core_complaint_labels,
                                                 core_incidents, core_qa_issues
@@ -26,14 +26,18 @@ Every vintage (DOMAIN.md "Known source formats"; older exports lack columns):
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import time
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from analysis.ingest.common import (
-    DelimitedFile, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
-    new_import_id, read_delimited, record_json, sha256_bytes,
+    DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
+    new_import_id, record_json, sha256_bytes,
 )
 from analysis.ingest.parse import DateError, DateReading, cfpb_date_reading, parse_cfpb_date
 from analysis.narratives import label_narratives
@@ -102,8 +106,17 @@ def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], lis
     return {raw: idx[0] for raw, idx in found.items()}, ignored
 
 
+#: Which narratives an import reads with the classifier: those of the collection products
+#: (default; ``COLLECTION_PRODUCTS``), every narrative, or none (``relabel`` can read them later).
+CLASSIFY_SCOPES = ("collection", "all", "none")
+#: Rows read from the file per chunk, and staged / coded per batch (bounded memory).
+READ_CHUNK_ROWS = 100_000
+BATCH_ROWS = 500_000
+
+
 def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes | None = None,
-                     imported_by: str = "unknown", progress: Progress | None = None) -> ImportReport:
+                     imported_by: str = "unknown", progress: Progress | None = None,
+                     classify: str = "collection") -> ImportReport:
     """Import one CFPB CSV file into the database open in ``con`` (inside a transaction).
 
     Every data row ends up either in ``core_complaints`` (accepted: new, updated, or
@@ -112,46 +125,106 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
     as the file's own reading says (month or day first, noted in ``rep.notes``); a file
     without a Complaint ID column gets ids from its rows' content, with a warning note.
 
-    Raises ``ImportRefused`` when required columns are missing (nothing written).
-    Returns an ``ImportReport`` with the counts.
+    The file is streamed: read ``READ_CHUNK_ROWS`` rows at a time into
+    ``raw_cfpb__complaints``, then validated, coded and classified ``BATCH_ROWS`` rows at a
+    time, so memory does not grow with the file (the whole CFPB database is ~10M rows).
+    ``classify``: which narratives to read with the classifier (``CLASSIFY_SCOPES``).
+
+    Raises ``ImportRefused`` when required columns are missing (nothing written) and
+    ``ValueError`` for an unknown ``classify``. Returns an ``ImportReport`` with the counts.
     """
+    if classify not in CLASSIFY_SCOPES:
+        raise ValueError(f"classify must be one of {', '.join(CLASSIFY_SCOPES)}, not {classify!r}")
     path = Path(path)
-    data = path.read_bytes() if data is None else data
-    file_hash = sha256_bytes(data)
-    report_progress = progress or (lambda f, m: None)
-    report_progress(0.02, f"reading {path.name}")
-    parsed = read_delimited(data)
-    columns, ignored = check_header(parsed.header, path.name)
-    rep = ImportReport(new_import_id(), path.name, file_hash, parsed.encoding)
-    rep.row_count = len(parsed.records) + len(parsed.bad_records)
-    if ignored:
-        rep.notes.append(f"columns not used: {', '.join(ignored)}")
-    _ensure_source(con)
-
-    seen = con.execute(
-        "SELECT import_id FROM meta_imports WHERE file_sha256 = ? AND format = 'cfpb' "
-        "AND status = 'imported' ORDER BY imported_at LIMIT 1", [file_hash]).fetchone()
-    if seen:
-        rep.status, rep.unchanged_count = "already_imported", rep.row_count
-        rep.notes.append(f"same file bytes as import {seen[0]}")
-        _record_import(con, rep, imported_by)
-        return rep
-
-    report_progress(0.2, f"{rep.row_count} rows read; staging")
-    reading, dates = _read_dates(parsed, columns)
+    say = progress or (lambda f, m: None)
+    say(0.0, f"reading {path.name}")
+    size = len(data) if data is not None else path.stat().st_size
+    file_hash = _sha256(path, data)
+    with (io.BytesIO(data) if data is not None else open(path, "rb")) as stream:
+        reader = DelimitedReader(stream)
+        columns, ignored = check_header(reader.header, path.name)
+        rep = ImportReport(new_import_id(), path.name, file_hash, reader.encoding)
+        if ignored:
+            rep.notes.append(f"columns not used: {', '.join(ignored)}")
+        _ensure_source(con)
+        seen = con.execute(
+            "SELECT import_id, row_count FROM meta_imports WHERE file_sha256 = ? AND format = 'cfpb' "
+            "AND status = 'imported' ORDER BY imported_at LIMIT 1", [file_hash]).fetchone()
+        if seen:
+            rep.status, rep.row_count, rep.unchanged_count = "already_imported", seen[1], seen[1]
+            rep.notes.append(f"same file bytes as import {seen[0]}")
+            _record_import(con, rep, imported_by)
+            return rep
+        by_content = "complaint_id" not in columns
+        date_idx = [columns[c] for c in DATE_COLUMNS if c in columns]
+        date_values: set[str] = set()
+        content_rows: list[tuple[int, list[str]]] = []
+        started = time.monotonic()
+        for records, bad in reader.chunks(READ_CHUNK_ROWS):
+            _load_raw(con, records, rep, columns)
+            _quarantine_unreadable(con, reader.header, bad, rep)
+            rep.row_count += len(records) + len(bad)
+            date_values.update(v for _, fields in records for i in date_idx if (v := _nz(fields[i])) is not None)
+            if by_content:
+                content_rows.extend(records)
+            done = reader.bytes_read / max(1, size)
+            say(0.3 * done, f"{rep.row_count:,} rows read{_eta(started, done)}")
+    reading = cfpb_date_reading(sorted(date_values))
+    dates = _parse_dates(date_values, reading.order)
     if reading.note():
         rep.notes.append(reading.note())
-    _load_raw(con, parsed, rep, columns)
-    _quarantine_unreadable(con, parsed, rep)
-    by_content = "complaint_id" not in columns
     if by_content:
-        _register_content_ids(con, parsed, rep, columns, dates)
-    report_progress(0.4, "validating and coding")
-    _stage(con, rep, [c for c in DATA_COLUMNS if c not in columns], dates, by_content)
-    _apply(con, rep)
+        _register_content_ids(con, content_rows, rep, columns, dates)
+        del content_rows
+    missing = [c for c in DATA_COLUMNS if c not in columns]
+    _prepare_batches(con, rep, missing, dates, by_content)
+    batches = max(1, -(-rep.row_count // BATCH_ROWS))
+    n_read = {"narratives": 0, "labels": 0, "incidents": 0, "skipped": 0}
+    started = time.monotonic()
+    for b in range(batches):
+        lo, hi = b * BATCH_ROWS, (b + 1) * BATCH_ROWS
+
+        def batch_progress(f: float, m: str, b=b) -> None:
+            done = (b + f) / batches
+            say(0.3 + 0.7 * done, f"rows {lo + 1:,}–{min(hi, rep.row_count):,} of {rep.row_count:,}: {m}"
+                                  f"{_eta(started, done)}")
+        batch_progress(0.0, "validating and coding")
+        _stage(con, rep, missing, by_content, lo, hi)
+        found = _apply(con, rep, classify, batch_progress)
+        for k in n_read:
+            n_read[k] += found[k]
+    _drop_import_temps(con)
+    rep.qa_issue_count = con.execute("SELECT count(*) FROM core_qa_issues WHERE import_id = ?",
+                                     [rep.import_id]).fetchone()[0]
+    if n_read["narratives"]:
+        rep.notes.append(f"{n_read['narratives']} narratives read: {n_read['labels']} labels, "
+                         f"{n_read['incidents']} incidents from the text")
+    if n_read["skipped"]:
+        rep.notes.append(f"{n_read['skipped']} narratives not read by the classifier ("
+                         + ("products other than debt collection and payday / personal loans; "
+                            if classify == "collection" else "") + "--classify all reads every narrative)")
     _record_import(con, rep, imported_by)
-    report_progress(1.0, "done")
+    say(1.0, "done")
     return rep
+
+
+def _sha256(path: Path, data: bytes | None) -> str:
+    if data is not None:
+        return sha256_bytes(data)
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(8 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _eta(started: float, done: float) -> str:
+    """``; about 3 min left`` from the time since ``started`` and the fraction ``done``."""
+    elapsed = time.monotonic() - started
+    if done <= 0.02 or elapsed < 2:
+        return ""
+    left = elapsed * (1 - done) / done
+    return f"; about {left / 60:.0f} min left" if left >= 90 else f"; about {left:.0f} s left"
 
 
 def _ensure_source(con: duckdb.DuckDBPyConnection) -> None:
@@ -167,15 +240,6 @@ def _nz(value: str) -> str | None:
     return None if v in NULL_TOKENS else v
 
 
-def _read_dates(parsed: DelimitedFile, columns: dict[str, int]) -> tuple[DateReading, dict[str, tuple]]:
-    """The file's date reading and ``{value: (date or None, error or None)}`` for every distinct
-    value of its date columns (as ``cw_nz`` trims them)."""
-    idx = [columns[c] for c in DATE_COLUMNS if c in columns]
-    values = {v for _, fields in parsed.records for i in idx if (v := _nz(fields[i])) is not None}
-    reading = cfpb_date_reading(sorted(values))
-    return reading, _parse_dates(values, reading.order)
-
-
 def _parse_dates(values, order: str) -> dict[str, tuple]:
     out = {}
     for v in values:
@@ -186,15 +250,15 @@ def _parse_dates(values, order: str) -> dict[str, tuple]:
     return out
 
 
-def _register_content_ids(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile, rep: ImportReport,
-                          columns: dict[str, int], dates: dict[str, tuple]) -> None:
+def _register_content_ids(con: duckdb.DuckDBPyConnection, records: list[tuple[int, list[str]]],
+                          rep: ImportReport, columns: dict[str, int], dates: dict[str, tuple]) -> None:
     """Temp table ``_cfpb_ids (source_row_number BIGINT, record_id VARCHAR)`` for a file without
     a Complaint ID column: ids from ``content_ids`` over each row's cleaned values named by raw
     column (file column order and empty columns do not matter; line breaks as LF; dates as ISO
     dates, so a re-saved file with other date forms gives the same ids)."""
     present = [(c, columns[c]) for c in DATA_COLUMNS if c in columns]
     keys = []
-    for _, fields in parsed.records:
+    for _, fields in records:
         parts = []
         for c, i in present:
             v = _nz(fields[i])
@@ -205,7 +269,7 @@ def _register_content_ids(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile,
             parts.append(f"{c}={v.replace(chr(13) + chr(10), chr(10))}")
         keys.append("\x1f".join(parts))
     ids = content_ids(keys)
-    frame = pd.DataFrame({"source_row_number": [n for n, _ in parsed.records], "record_id": ids}).astype(
+    frame = pd.DataFrame({"source_row_number": [n for n, _ in records], "record_id": ids}).astype(
         {"source_row_number": "int64", "record_id": object})
     con.register("_cfpb_ids_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE _cfpb_ids AS SELECT * FROM _cfpb_ids_frame")
@@ -213,43 +277,65 @@ def _register_content_ids(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile,
     rep.notes.append(content_id_warning("Complaint ID", sum(1 for i in ids if "-" in i)))
 
 
-def _load_raw(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile, rep: ImportReport,
+def _load_raw(con: duckdb.DuckDBPyConnection, records: list[tuple[int, list[str]]], rep: ImportReport,
               idx: dict[str, int]) -> None:
-    columns: dict[str, list] = {c: [] for c in RAW_COLUMNS}
-    for row_number, fields in parsed.records:
-        columns["import_id"].append(rep.import_id)
-        columns["source_file"].append(rep.source_file)
-        columns["source_row_number"].append(row_number)
-        for col in DATA_COLUMNS:
-            i = idx.get(col)
-            columns[col].append(fields[i] if i is not None else None)
-    frame = pd.DataFrame(columns, dtype=object).astype({"source_row_number": "int64"})
-    con.register("_raw_frame", frame)
-    con.execute(f"INSERT INTO raw_cfpb__complaints ({', '.join(RAW_COLUMNS)}) "
-                f"SELECT {', '.join(RAW_COLUMNS)} FROM _raw_frame")
-    con.unregister("_raw_frame")
+    """Append one chunk of records to ``raw_cfpb__complaints`` (every value as text)."""
+    if not records:
+        return
+    n = len(records)
+    arrays = {"import_id": pa.array([rep.import_id] * n, pa.string()),
+              "source_file": pa.array([rep.source_file] * n, pa.string()),
+              "source_row_number": pa.array([r for r, _ in records], pa.int64())}
+    for col in DATA_COLUMNS:
+        i = idx.get(col)
+        arrays[col] = pa.array([f[i] for _, f in records] if i is not None else [None] * n, pa.string())
+    con.register("_raw_chunk", pa.table([arrays[c] for c in RAW_COLUMNS], names=RAW_COLUMNS))
+    try:
+        con.execute(f"INSERT INTO raw_cfpb__complaints ({', '.join(RAW_COLUMNS)}) "
+                    f"SELECT {', '.join(RAW_COLUMNS)} FROM _raw_chunk")
+    finally:
+        con.unregister("_raw_chunk")
 
 
-def _quarantine_unreadable(con: duckdb.DuckDBPyConnection, parsed: DelimitedFile, rep: ImportReport) -> None:
-    rows = [(rep.import_id, rep.source_file, n, None, None, reason, record_json(parsed.header, fields))
-            for n, fields, reason in parsed.bad_records]
+def _quarantine_unreadable(con: duckdb.DuckDBPyConnection, header: list[str], bad: list, rep: ImportReport) -> None:
+    rows = [(rep.import_id, rep.source_file, n, None, None, reason, record_json(header, fields))
+            for n, fields, reason in bad]
     if rows:
         con.executemany("INSERT INTO core_quarantine (import_id, source_file, source_row_number, column_name, raw_value, "
                         "reason, raw_record) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     rep.quarantined_count += len(rows)
 
 
-_RAW_SQL = r"""
+_MACROS_SQL = r"""
 CREATE OR REPLACE TEMP MACRO cw_nz(x) AS
-    CASE WHEN x IS NULL OR trim(x) IN ('', 'None', 'N/A') THEN NULL ELSE trim(x) END;
+    CASE WHEN x IS NULL OR trim(x) IN ('', 'None', 'N/A') THEN NULL ELSE trim(x) END
+"""
+
+#: One batch of this import's raw rows (``$lo`` < row <= ``$hi``) with its record id and, when
+#: the file lacks columns, the values of the complaint's previous source row ({prev_join}).
+_RAW_SQL = r"""
 CREATE OR REPLACE TEMP TABLE _raw AS
 SELECT r.* {carry_over}, {record_id} AS record_id, {sent_import} AS sent_date_import
 FROM raw_cfpb__complaints r
 {ids_join}
+{prev_join}
+WHERE r.import_id = $import_id AND r.source_row_number > $lo AND r.source_row_number <= $hi
+"""
+
+_PREV_JOIN = r"""
 LEFT JOIN core_complaints c ON c.complaint_id = 'cfpb:' || {record_id}
 LEFT JOIN raw_cfpb__complaints prev ON prev.import_id = c.import_id AND prev.source_file = c.source_file
                                    AND prev.source_row_number = c.source_row_number
-WHERE r.import_id = $import_id
+"""
+
+#: The first row of every record id in the whole file (duplicates are told across batches).
+_FIRST_SQL = r"""
+CREATE OR REPLACE TEMP TABLE _cfpb_first AS
+SELECT {record_id} AS record_id, min(r.source_row_number) AS first_row_number
+FROM raw_cfpb__complaints r
+{ids_join}
+WHERE r.import_id = $import_id AND {record_id} IS NOT NULL
+GROUP BY ALL
 """
 
 _STAGE_SQL = r"""
@@ -265,16 +351,14 @@ WITH typed AS (
     LEFT JOIN _cfpb_dates ds ON ds.import_id = raw.sent_date_import
                             AND ds.raw_value = cw_nz(raw.date_sent_to_company)
 ), ranked AS (
-    SELECT typed.*,
-        row_number() OVER (PARTITION BY record_id ORDER BY source_row_number) AS occurrence,
-        min(source_row_number) OVER (PARTITION BY record_id) AS first_row_number
-    FROM typed
+    SELECT typed.*, f.first_row_number
+    FROM typed LEFT JOIN _cfpb_first f USING (record_id)
 )
 SELECT ranked.*,
     CASE
         WHEN record_id IS NULL THEN 'complaint_id'
         WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'complaint_id'
-        WHEN occurrence > 1 THEN 'complaint_id'
+        WHEN source_row_number > first_row_number THEN 'complaint_id'
         WHEN received_date_value IS NULL THEN 'date_received'
         WHEN received_date_value > current_date THEN 'date_received'
         WHEN cw_nz(product) IS NULL THEN 'product'
@@ -282,7 +366,7 @@ SELECT ranked.*,
     CASE
         WHEN record_id IS NULL THEN 'Complaint ID is empty'
         WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'Complaint ID is not a whole number'
-        WHEN occurrence > 1 THEN 'Complaint ID appears more than once in this file (first at row '
+        WHEN source_row_number > first_row_number THEN 'Complaint ID appears more than once in this file (first at row '
                                  || first_row_number || ')'
         WHEN received_date_value IS NULL THEN
             'Date received is empty or not a date: ' || coalesce(received_date_error, 'the cell is empty')
@@ -293,11 +377,30 @@ FROM ranked
 """
 
 
-def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str], dates: dict[str, tuple],
-           by_content: bool) -> None:
-    """Build temp table ``_stage``: this import's raw rows with previous values carried over,
-    ``record_id``, parsed dates (``received_date_value``, ``sent_date_value`` DATE, with their
-    errors), ``record_hash`` and ``reject_column`` / ``reject_reason`` (NULL: accepted)."""
+def _record_id_sql(by_content: bool) -> tuple[str, str]:
+    """``(record id expression, join)`` over ``raw_cfpb__complaints r``."""
+    if by_content:
+        return "ids.record_id", "JOIN _cfpb_ids ids ON ids.source_row_number = r.source_row_number"
+    return "cw_nz(r.complaint_id)", ""
+
+
+def _prepare_batches(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str],
+                     dates: dict[str, tuple], by_content: bool) -> None:
+    """Once per file: the SQL macros, the file's dates (``_cfpb_dates``), the first row of each
+    record id (``_cfpb_first``) and the code maps."""
+    _run_sql(con, _MACROS_SQL, rep)
+    _register_dates(con, rep, dates)
+    record_id, ids_join = _record_id_sql(by_content)
+    _run_sql(con, _FIRST_SQL.replace("{record_id}", record_id).replace("{ids_join}", ids_join), rep)
+    _load_maps(con)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str], by_content: bool,
+           lo: int, hi: int) -> None:
+    """Build temp table ``_stage`` for the rows ``lo`` < row number <= ``hi``: raw rows with
+    previous values carried over, ``record_id``, parsed dates (``received_date_value``,
+    ``sent_date_value`` DATE, with their errors), ``record_hash`` and ``reject_column`` /
+    ``reject_reason`` (NULL: accepted)."""
     # Line breaks inside fields are hashed as LF and dates as the ISO date read, so the same
     # rows re-saved with CRLF line ends (narratives included) or with dates in another form
     # (9/24/2019, 24/09/2019) count as unchanged, not as updated.
@@ -307,20 +410,23 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
         if c in parsed_as else f"coalesce(replace({c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS)
     # A file without a column says nothing about it: for a complaint already in the database,
     # columns the file lacks (e.g. an older 14-column export) keep the values of its previous
-    # source row instead of blanking them.
+    # source row instead of blanking them. Only then is the previous row looked up.
     carry = (", ".join(f"coalesce(r.{c}, prev.{c}) AS {c}" for c in missing if c != "complaint_id"))
-    record_id = "ids.record_id" if by_content else "cw_nz(r.complaint_id)"
+    record_id, ids_join = _record_id_sql(by_content)
+    sent_carried = "date_sent_to_company" in missing
+    needs_prev = bool(carry) or sent_carried
     sql = (_RAW_SQL.replace("{carry_over}", f"REPLACE ({carry})" if carry else "")
+           .replace("{prev_join}", _PREV_JOIN if needs_prev else "")
            .replace("{record_id}", record_id)
-           .replace("{sent_import}", "prev.import_id" if "date_sent_to_company" in missing else "r.import_id")
-           .replace("{ids_join}", "JOIN _cfpb_ids ids ON ids.source_row_number = r.source_row_number"
-                    if by_content else ""))
+           .replace("{sent_import}", "prev.import_id" if sent_carried else "r.import_id")
+           .replace("{ids_join}", ids_join)
+           .replace("$lo", str(int(lo))).replace("$hi", str(int(hi))))
     _run_sql(con, sql, rep)
-    _register_dates(con, rep, dates, "date_sent_to_company" in missing)
+    if sent_carried:
+        _add_carried_dates(con)
     sql = (_STAGE_SQL.replace("{hash_columns}", hash_cols)
            .replace("{id_pattern}", r"h[0-9a-f]{16}(-[0-9]+)?" if by_content else r"\d+"))
     _run_sql(con, sql, rep)
-    _load_maps(con)
 
 
 def _run_sql(con: duckdb.DuckDBPyConnection, sql: str, rep: ImportReport) -> None:
@@ -331,29 +437,39 @@ def _run_sql(con: duckdb.DuckDBPyConnection, sql: str, rep: ImportReport) -> Non
             con.execute(stmt)
 
 
-def _register_dates(con: duckdb.DuckDBPyConnection, rep: ImportReport, dates: dict[str, tuple],
-                    sent_carried: bool) -> None:
+def _register_dates(con: duckdb.DuckDBPyConnection, rep: ImportReport, dates: dict[str, tuple]) -> None:
     """Temp table ``_cfpb_dates (import_id, raw_value, value DATE, error)``: this file's date
-    values as read by its own reading, and, when the file has no Date sent to company column,
-    the values carried over from earlier imports, each read as its own file was read."""
-    rows = [(rep.import_id, v, d, e) for v, (d, e) in dates.items()]
-    if sent_carried:
-        carried = con.execute("SELECT DISTINCT sent_date_import, cw_nz(date_sent_to_company) FROM _raw "
-                              "WHERE sent_date_import IS NOT NULL AND cw_nz(date_sent_to_company) IS NOT NULL"
-                              ).fetchall()
-        by_import: dict[str, list[str]] = {}
-        for imp, v in carried:
-            by_import.setdefault(imp, []).append(v)
-        for imp, values in by_import.items():
-            earlier = con.execute("SELECT cw_nz(date_received), cw_nz(date_sent_to_company) FROM raw_cfpb__complaints "
-                                  "WHERE import_id = ?", [imp]).fetchall()
-            order = cfpb_date_reading(sorted({v for row in earlier for v in row if v})).order
-            rows.extend((imp, v, d, e) for v, (d, e) in _parse_dates(values, order).items())
-    frame = pd.DataFrame(rows, columns=["import_id", "raw_value", "value", "error"], dtype=object)
+    values as read by its own reading."""
+    frame = pd.DataFrame([(rep.import_id, v, d, e) for v, (d, e) in dates.items()],
+                         columns=["import_id", "raw_value", "value", "error"], dtype=object)
     con.register("_cfpb_dates_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE _cfpb_dates AS SELECT import_id::VARCHAR AS import_id, "
                 "raw_value::VARCHAR AS raw_value, value::DATE AS value, error::VARCHAR AS error FROM _cfpb_dates_frame")
     con.unregister("_cfpb_dates_frame")
+
+
+def _add_carried_dates(con: duckdb.DuckDBPyConnection) -> None:
+    """When the file has no Date sent to company column: add to ``_cfpb_dates`` the values this
+    batch carries over from earlier imports, each read as its own file was read."""
+    carried = con.execute("SELECT DISTINCT sent_date_import, cw_nz(date_sent_to_company) FROM _raw "
+                          "WHERE sent_date_import IS NOT NULL AND cw_nz(date_sent_to_company) IS NOT NULL "
+                          "AND (sent_date_import, cw_nz(date_sent_to_company)) NOT IN "
+                          "(SELECT (import_id, raw_value) FROM _cfpb_dates)").fetchall()
+    by_import: dict[str, list[str]] = {}
+    for imp, v in carried:
+        by_import.setdefault(imp, []).append(v)
+    rows = []
+    for imp, values in by_import.items():
+        earlier = con.execute("SELECT cw_nz(date_received), cw_nz(date_sent_to_company) FROM raw_cfpb__complaints "
+                              "WHERE import_id = ?", [imp]).fetchall()
+        order = cfpb_date_reading(sorted({v for row in earlier for v in row if v})).order
+        rows.extend((imp, v, d, e) for v, (d, e) in _parse_dates(values, order).items())
+    if rows:
+        frame = pd.DataFrame(rows, columns=["import_id", "raw_value", "value", "error"], dtype=object)
+        con.register("_cfpb_carried_frame", frame)
+        con.execute("INSERT INTO _cfpb_dates SELECT import_id::VARCHAR, raw_value::VARCHAR, value::DATE, "
+                    "error::VARCHAR FROM _cfpb_carried_frame")
+        con.unregister("_cfpb_carried_frame")
 
 
 def _load_maps(con: duckdb.DuckDBPyConnection) -> None:
@@ -487,30 +603,45 @@ ORDER BY cid, incident_method, incident_recipient, mapping_id
 """
 
 
-def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport) -> None:
+def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
+           progress: Progress | None = None) -> dict[str, int]:
+    """Write one staged batch: quarantine, complaints (new and updated), labels, incidents, QA
+    issues; declare the changed complaints; read their narratives (``classify`` scope). Adds to
+    the report's counts; returns ``label_narratives``' counts for the batch."""
     struct_cols = ", ".join(DATA_COLUMNS)
     sql = _APPLY_SQL.replace("{struct_columns}", struct_cols)
     for stmt in [s for s in sql.split(";\n\n") if s.strip()]:
         con.execute(stmt)
-    counts = con.execute("""
+    rejected, unchanged, updated, changed = con.execute("""
         SELECT
           (SELECT count(*) FROM _stage WHERE reject_reason IS NOT NULL),
           (SELECT count(*) FROM _ok WHERE existing_hash IS NOT NULL AND existing_hash = record_hash),
           (SELECT count(*) FROM _changed WHERE existing_hash IS NOT NULL),
-          (SELECT count(*) FROM _changed),
-          (SELECT count(*) FROM core_qa_issues WHERE import_id = ?)
-    """, [rep.import_id]).fetchone()
-    rejected, unchanged, updated, changed, qa = counts
+          (SELECT count(*) FROM _changed)""").fetchone()
     rep.quarantined_count += rejected
-    rep.unchanged_count, rep.updated_count = unchanged, updated
-    rep.accepted_count = changed  # new + updated; unchanged rows are counted apart
-    rep.qa_issue_count = qa
+    rep.unchanged_count += unchanged
+    rep.updated_count += updated
+    rep.accepted_count += changed  # new + updated; unchanged rows are counted apart
     mark_changed(con, "SELECT cid FROM _changed")
-    found = label_narratives(con, "SELECT cid FROM _changed")
-    if found["narratives"]:
-        rep.notes.append(f"{found['narratives']} narratives read: {found['labels']} labels, "
-                         f"{found['incidents']} incidents from the text")
-    for t in ("_raw", "_stage", "_ok", "_changed", "_matched", "_issue_map", "_value_map", "_cfpb_dates", "_cfpb_ids"):
+    # Labels and incidents from narratives of the changed complaints are replaced; only those in
+    # the classify scope are read again.
+    con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative' "
+                "AND complaint_id IN (SELECT cid FROM _changed)")
+    con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative' AND complaint_id IN (SELECT cid FROM _changed)")
+    in_scope = {"all": "TRUE", "none": "FALSE", "collection": "cw_nz(product) IN (" + ", ".join(
+        "'" + p.replace("'", "''") + "'" for p in COLLECTION_PRODUCTS) + ")"}[classify]
+    found = {"narratives": 0, "labels": 0, "incidents": 0}
+    if classify != "none":
+        found = label_narratives(con, f"SELECT cid FROM _changed WHERE {in_scope}", progress=progress)
+    found["skipped"] = con.execute(f"SELECT count(*) FROM _changed WHERE cw_nz(consumer_complaint_narrative) "
+                                   f"IS NOT NULL AND NOT coalesce({in_scope}, FALSE)").fetchone()[0]
+    for t in ("_raw", "_stage", "_ok", "_changed", "_matched"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    return found
+
+
+def _drop_import_temps(con: duckdb.DuckDBPyConnection) -> None:
+    for t in ("_issue_map", "_value_map", "_cfpb_dates", "_cfpb_ids", "_cfpb_first"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 

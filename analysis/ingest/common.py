@@ -116,43 +116,94 @@ def detect_encoding(data: bytes) -> str:
 
 
 def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile:
-    """Decode and split a CSV file, keeping every record with its row number.
+    """Decode and split a CSV file held in memory, keeping every record with its row number.
 
     Handles LF and CRLF line ends and quoted fields with embedded newlines. A record whose
     field count differs from the header's, or that holds bytes not valid in the detected
     encoding, is returned in ``bad_records`` with the reason instead of being dropped.
-    Raises ``ImportRefused`` for an empty file or one without a header.
+    Raises ``ImportRefused`` for an empty file or one without a header. (Large files:
+    ``DelimitedReader`` reads the same way a chunk at a time.)
     """
-    enc = encoding or detect_encoding(data)
-    text = data.decode(enc, errors="surrogateescape")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ImportRefused("the file is empty: expected a header row") from None
+    reader = DelimitedReader(io.BytesIO(data), encoding=encoding or detect_encoding(data))
     records: list[tuple[int, list[str]]] = []
     bad: list[tuple[int, list[str], str]] = []
-    n = len(header)
-    any_bad_bytes = _SURROGATE.search(text) is not None  # one scan instead of one per field
-    row_number = 0
-    try:
-        for fields in reader:
-            row_number += 1
+    for chunk_records, chunk_bad in reader.chunks():
+        records.extend(chunk_records)
+        bad.extend(chunk_bad)
+    return DelimitedFile(reader.header, records, bad, reader.encoding)
+
+
+#: Bytes read from the start of a file to detect its encoding (``detect_encoding``).
+ENCODING_SAMPLE_BYTES = 2_000_000
+
+
+class DelimitedReader:
+    """A CSV file read a chunk of records at a time, so memory stays flat for any size.
+
+    ``stream``: a binary file object (a file opened ``rb``, or ``io.BytesIO``); ``encoding``:
+    as ``detect_encoding`` says (pass ``None`` to detect it from the first
+    ``ENCODING_SAMPLE_BYTES``). ``header`` is read on construction (raises ``ImportRefused``
+    for an empty file). ``chunks(rows)`` yields ``(records, bad_records)`` lists as in
+    ``DelimitedFile``; row numbers count data rows from 1 (blank lines are not rows).
+    ``bytes_read`` tells how far the stream is (for progress).
+    """
+
+    def __init__(self, stream, *, encoding: str | None = None):
+        self._raw = stream
+        if encoding is None:
+            pos = stream.tell()
+            encoding = detect_encoding(stream.read(ENCODING_SAMPLE_BYTES + 4))
+            stream.seek(pos)
+        pos = stream.tell()
+        if stream.read(3) == b"\xef\xbb\xbf" and encoding.replace("-", "_").lower() in ("utf_8", "utf8"):
+            encoding = "utf_8_sig"  # the byte-order mark is not part of the first header
+        stream.seek(pos)
+        self.encoding = encoding
+        self._text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+        self._reader = csv.reader(self._text)
+        try:
+            self.header = [h.strip() for h in next(self._reader)]
+        except StopIteration:
+            raise ImportRefused("the file is empty: expected a header row") from None
+        self._row_number = 0
+        self._broken = False
+
+    @property
+    def bytes_read(self) -> int:
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def chunks(self, rows: int = 100_000):
+        """Yield ``(records, bad_records)`` of up to ``rows`` records each until the end."""
+        n = len(self.header)
+        records: list[tuple[int, list[str]]] = []
+        bad: list[tuple[int, list[str], str]] = []
+        while not self._broken:
+            try:
+                fields = next(self._reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                bad.append((self._row_number + 1, [], f"unreadable CSV from here on: {err}"))
+                self._broken = True
+                break
             if not fields:  # a blank line is not a record
-                row_number -= 1
                 continue
+            self._row_number += 1
             if len(fields) != n:
-                bad.append((row_number, fields, f"expected {n} fields as in the header, found {len(fields)}"))
-            elif any_bad_bytes and any(_has_surrogate(f) for f in fields):
-                bad.append((row_number, [_visible(f) for f in fields],
-                            f"bytes that are not valid {enc} text"))
+                bad.append((self._row_number, fields, f"expected {n} fields as in the header, found {len(fields)}"))
+            elif any(_has_surrogate(f) for f in fields if "\udc80" <= max(f, default="") ):
+                bad.append((self._row_number, [_visible(f) for f in fields],
+                            f"bytes that are not valid {self.encoding} text"))
             else:
-                records.append((row_number, fields))
-    except csv.Error as err:
-        bad.append((row_number + 1, [], f"unreadable CSV from here on: {err}"))
-    return DelimitedFile(header, records, bad, enc)
+                records.append((self._row_number, fields))
+            if len(records) + len(bad) >= rows:
+                yield records, bad
+                records, bad = [], []
+        if records or bad:
+            yield records, bad
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
