@@ -159,8 +159,9 @@ def export_parquet(db_path: str | os.PathLike, out_dir: str | os.PathLike,
     VARCHAR[] → LIST), snappy-compressed.
 
     The database is opened read-only (``analysis.db.connect_read_only``), so the export reads
-    one consistent version even while an import swaps in a new one. Output is deterministic:
-    rows are written in key order (``_ORDER``), the same database gives byte-identical files.
+    one consistent version even while a write swaps in a new one. Output is deterministic:
+    rows are written in key order (``_ORDER``) by one DuckDB thread, so the same database
+    gives byte-identical files (for the same DuckDB version).
     Overwrite-safe: every table is written into a hidden staging directory inside ``out_dir``
     and only then renamed over ``out_dir/<table>`` (:func:`swap_in`); on any error nothing
     in ``out_dir`` changes. Tables not in ``tables`` are left as they are.
@@ -181,6 +182,10 @@ def export_parquet(db_path: str | os.PathLike, out_dir: str | os.PathLike,
     counts: dict[str, int] = {}
     try:
         cur = db.read_cursor(con)
+        # One thread: DuckDB's partitioned COPY interleaves the rows of parallel threads, so
+        # with more the files' row order (and bytes) would vary from run to run. The cost is
+        # small (1M-row tables: about 9 s instead of 8 s on 2 cores).
+        cur.execute("SET threads = 1")
         version = cur.execute("SELECT version()").fetchone()[0]
         for table in tables:
             t0 = time.perf_counter()
