@@ -1,10 +1,12 @@
 """The mart build on Apache Spark: the lake's core Parquet → the two mart tables as Parquet.
 
 Same tables as ``analysis.build.build_marts`` (DuckDB), column for column and value for
-value; ``tests/test_spark_marts.py`` checks that on a small and a demonstration database.
+value; ``tests/test_spark_marts.py`` checks that on the tiny test database, an edge-case one
+and the demonstration database.
 Each builder below follows one SQL file of ``analysis/sql/mart/`` CTE by CTE, with the SQL
-it mirrors in comments; **change the SQL file and the function together.** Where Spark
-spells a DuckDB function differently:
+it mirrors in comments; **change the SQL file and the function together.** The SQL files'
+``WHERE {scope}`` (a change set for DuckDB's incremental writes) is always ``TRUE`` here:
+Spark builds the marts in full. Where Spark spells a DuckDB function differently:
 
 =====================================================  =============================================
 DuckDB (analysis/sql/mart/*.sql)                       Spark here
@@ -139,7 +141,7 @@ def _empty_list():
 def complaint_facts(core_complaints: DataFrame, core_complaint_labels: DataFrame,
                     core_incidents: DataFrame) -> DataFrame:
     """``analysis/sql/mart/mart_complaint_facts.sql``: one row per complaint."""
-    # WITH complaints AS (SELECT * FROM core_complaints)
+    # WITH complaints AS (SELECT * FROM core_complaints WHERE {scope})   -- {scope} = TRUE
     complaints = core_complaints
     # labels AS (SELECT complaint_id, list_sort(list_distinct(list(label_code) FILTER (...))) ...
     #            FROM core_complaint_labels GROUP BY complaint_id)
@@ -208,7 +210,7 @@ def incident_facts(core_incidents: DataFrame, mart_complaint_facts: DataFrame) -
         F.expr("max(precision_rank) FILTER (WHERE origin = 'structured')").alias("structured_rank"),
         F.expr("max(precision_rank) FILTER (WHERE origin = 'narrative')").alias("narrative_rank"),
     )
-    # complaint_facts AS (SELECT * FROM mart_complaint_facts)
+    # complaint_facts AS (SELECT * FROM mart_complaint_facts WHERE {scope})   -- {scope} = TRUE
     i, b, f = incidents.alias("i"), best.alias("b"), mart_complaint_facts.alias("f")
     # FROM incidents i
     # JOIN best b ON b.complaint_id = i.complaint_id AND b.method_code IS NOT DISTINCT FROM i.method_code
