@@ -118,6 +118,9 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 #: Complaints per slice of a full build (bounds the memory of the list aggregations).
 BUILD_CHUNK_COMPLAINTS = 500_000
+#: A change set of more than ``BUILD_CHUNK_COMPLAINTS`` complaints and at least 1/4 of all
+#: complaints is applied by a full build (and the other replica gets a file copy).
+LARGE_CHANGE_DIVISOR = 4
 
 
 def _date_chunks(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -155,6 +158,12 @@ def update_marts(con: duckdb.DuckDBPyConnection, change_set_table: str = CHANGE_
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema() "
         "AND database_name = current_database()").fetchall()}
     if any(t not in existing for t in MART_TABLES + tuple(c.name for c in CUBES)):
+        return build_marts(con)
+    changed, total = con.execute(f"SELECT (SELECT count(DISTINCT complaint_id) FROM {change_set_table}), "
+                                 "(SELECT count(*) FROM core_complaints)").fetchone()
+    if changed > BUILD_CHUNK_COMPLAINTS and changed * LARGE_CHANGE_DIVISOR >= total:
+        # A change of a large share of the database (the first load of a big file): the full
+        # build, in slices, costs no more than the change and keeps memory bounded.
         return build_marts(con)
     for cube in CUBES:  # old rows, counted negative
         con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_delta_{cube.name} AS {cube.select_sql(scope, sign='-')}")

@@ -105,6 +105,7 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
             time.sleep(min(0.5, 0.02 * (attempt + 1)))
             continue
         con.execute(f"USE {ATTACH_ALIAS}")
+        con.execute("SET enable_progress_bar = false")
         return con
     raise RuntimeError(f"could not open {path} read-only: {last}")
 
@@ -251,6 +252,7 @@ def write_transaction(path: Path, description: str = "write",
         other = layout.live or layout.standby.with_name(
             store.REPLICAS[1] if layout.standby.name == store.REPLICAS[0] else store.REPLICAS[0])
         _catch_up(other, layout.standby, path)
+        say(1.0, "second copy up to date")
 
 
 def _write_standby(layout, description: str, say) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -288,6 +290,21 @@ def _write_standby(layout, description: str, say) -> Iterator[duckdb.DuckDBPyCon
         _copy_mode(layout.live, layout.standby)
 
 
+def _is_large_change(live: Path) -> bool:
+    """The live replica's newest version rebuilt everything, or changed more than
+    ``BUILD_CHUNK_COMPLAINTS`` complaints and at least 1/``LARGE_CHANGE_DIVISOR`` of them."""
+    from analysis.build import BUILD_CHUNK_COMPLAINTS, LARGE_CHANGE_DIVISOR
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{_sql_literal(str(live))}' AS lv (READ_ONLY)")
+        is_full, changed, total = con.execute(
+            "SELECT v.is_full, v.changed_complaint_count, (SELECT count(*) FROM lv.core_complaints) "
+            "FROM lv.meta_store_versions v ORDER BY v.version DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return bool(is_full) or (changed > BUILD_CHUNK_COMPLAINTS and changed * LARGE_CHANGE_DIVISOR >= total)
+
+
 def _declared(con: duckdb.DuckDBPyConnection) -> bool:
     from analysis.build import CHANGE_SET_TABLE
     return con.execute(f"SELECT count(*) FROM {CHANGE_SET_TABLE}").fetchone()[0] > 0
@@ -309,7 +326,9 @@ def _catch_up(replica: Path, live: Path, path: Path) -> None:
     """Bring ``replica`` up to the version of ``live`` (a new database's second replica is a
     copy). Left to the next write when a reader keeps it open."""
     from analysis import store
-    if not replica.exists():
+    if not replica.exists() or _is_large_change(live):
+        # A new database, or a write that changed a large share of it: copying the file costs
+        # no more than replaying the change, and a reader still on the old file keeps its inode.
         store._copy_file(live, replica)
         return
     try:

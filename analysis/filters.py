@@ -111,6 +111,11 @@ def conduct_column(label_source: str) -> str:
     return _CONDUCT_COLUMN[label_source]
 
 
+def method_column(label_source: str) -> str:
+    """Complaint-grain column holding the method-code list for ``label_source``."""
+    return _METHOD_LIST_COLUMN[label_source]
+
+
 def build_where(flt: Filter, grain: str = "complaint") -> tuple[str, list]:
     """Turn a validated filter into a WHERE clause for the mart of ``grain``.
 
@@ -119,45 +124,50 @@ def build_where(flt: Filter, grain: str = "complaint") -> tuple[str, list]:
     is the list of values in placeholder order (lists for list-column conditions).
     Raises ``FilterError`` for invalid values and ``ValueError`` for an unknown grain.
     """
+    conds = _conditions(flt, grain)
+    return (" AND ".join(c[1] for c in conds) if conds else "TRUE"), [v for c in conds for v in c[2]]
+
+
+def filter_columns(flt: Filter, grain: str = "complaint") -> frozenset[str]:
+    """Mart columns the filter's WHERE clause (``build_where``) reads, e.g. ``received_date``,
+    ``region``, ``conduct_codes``: tells ``analysis.queries`` which marts can answer it."""
+    return frozenset(c for cond in _conditions(flt, grain) for c in cond[0])
+
+
+def _conditions(flt: Filter, grain: str) -> list[tuple[tuple[str, ...], str, list]]:
+    """The filter's conditions as ``(columns read, sql, params)``, in a fixed order."""
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
     flt.validate()
-    parts: list[str] = []
-    params: list = []
+    out: list[tuple[tuple[str, ...], str, list]] = []
     if flt.date_from:
-        parts.append("received_date >= ?")
-        params.append(flt.date_from)
+        out.append((("received_date",), "received_date >= ?", [flt.date_from]))
     if flt.date_to:
-        parts.append("received_date <= ?")
-        params.append(flt.date_to)
+        out.append((("received_date",), "received_date <= ?", [flt.date_to]))
     for name, column in _IN_COLUMNS.items():
         values = getattr(flt, name)
         if values:
-            parts.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
+            out.append(((column,), f"{column} IN ({', '.join('?' * len(values))})", list(values)))
     if flt.company:
         ph = ", ".join("?" * len(flt.company))
-        parts.append(f"(creditor_name IN ({ph}) OR collector_name IN ({ph}))")
-        params.extend(flt.company)
-        params.extend(flt.company)
+        out.append((("creditor_name", "collector_name"), f"(creditor_name IN ({ph}) OR collector_name IN ({ph}))",
+                    list(flt.company) * 2))
     if flt.conduct:
-        parts.append(f"list_has_any({_CONDUCT_COLUMN[flt.label_source]}, ?)")
-        params.append(list(flt.conduct))
+        col = _CONDUCT_COLUMN[flt.label_source]
+        out.append(((col,), f"list_has_any({col}, ?)", [list(flt.conduct)]))
     if flt.method:
         if grain == "complaint":
-            parts.append(f"list_has_any({_METHOD_LIST_COLUMN[flt.label_source]}, ?)")
-            params.append(list(flt.method))
+            col = _METHOD_LIST_COLUMN[flt.label_source]
+            out.append(((col,), f"list_has_any({col}, ?)", [list(flt.method)]))
         else:
-            parts.append(f"method_code IN ({', '.join('?' * len(flt.method))})")
-            params.extend(flt.method)
+            out.append((("method_code",), f"method_code IN ({', '.join('?' * len(flt.method))})", list(flt.method)))
     if grain == "incident":
         srcs = _INCIDENT_TIME_SOURCES[flt.label_source]
         if srcs:
-            parts.append(f"time_source IN ({', '.join('?' * len(srcs))})")
-            params.extend(srcs)
+            out.append((("time_source",), f"time_source IN ({', '.join('?' * len(srcs))})", list(srcs)))
         else:  # both sources: a contact reported by a field and by the narrative counts once
-            parts.append("is_in_all_view")
-    return (" AND ".join(parts) if parts else "TRUE"), params
+            out.append((("is_in_all_view",), "is_in_all_view", []))
+    return out
 
 
 def describe(flt: Filter, lang: str = "en", source_names: dict[str, str] | None = None) -> str:

@@ -2,22 +2,87 @@
 ``Filter`` and returning a pandas DataFrame of codes and counts (labels are applied by the
 figure builders). All filter values travel as bound parameters (``analysis.filters``).
 
+Every chart query reads one relation per grain, ``relation(flt, grain, columns)``: the
+filtered rows with the columns the query needs and a weight ``n`` (rows it stands for). It is
+answered by the smallest cube (``analysis.build.CUBES``) that holds those columns and every
+column the filter reads, else by the facts mart (``n`` = 1). A date filter that does not fall on
+month boundaries takes whole months from the cube and the days at its edges from the facts.
+So counts are ``sum(n)``, never ``count(*)``.
+
 Hours are local wall-clock hours of the debtor (0–23); ``*_pct`` columns are percentages
 0–100 (float64); counts are int64; ``response_days`` are days.
 """
 from __future__ import annotations
 
+import dataclasses
+from datetime import date, timedelta
+from typing import Iterable
+
 import duckdb
 import pandas as pd
 
 from analysis import codes
-from analysis.filters import Filter, build_where, conduct_column
+from analysis.build import CUBES
+from analysis.filters import Filter, build_where, conduct_column, filter_columns, method_column
 
 Con = duckdb.DuckDBPyConnection
+#: Answer from the cubes where they can (False: always the facts; the tests and the
+#: benchmark's baseline compare both).
+USE_CUBES = True
 
 
 def _df(con: Con, sql: str, params: list) -> pd.DataFrame:
     return con.execute(sql, params).df()
+
+
+def _month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _next_month(d: date) -> date:
+    return (d.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def relation(flt: Filter, grain: str, columns: Iterable[str]) -> tuple[str, list]:
+    """``(sql, params)`` of a parenthesised relation of the rows of ``grain`` that pass
+    ``flt``, with ``columns`` and ``n`` (BIGINT: facts rows it stands for).
+
+    Picks the first cube of ``grain`` in ``CUBES`` whose keys hold ``columns`` and the
+    filter's columns (``received_date`` aside); otherwise ``mart_<grain>_facts``. Raises
+    ``FilterError`` for an invalid filter, ``ValueError`` for an unknown grain.
+    """
+    cols = list(dict.fromkeys(columns))
+    needed = set(cols) | (filter_columns(flt, grain) - {"received_date"})
+    facts = f"mart_{grain}_facts"
+    select = ", ".join(cols + ["n"])
+    w_all, p_all = build_where(flt, grain)
+    cube = next((c for c in CUBES if c.grain == grain and needed <= set(c.keys)), None) if USE_CUBES else None
+    if cube is None:
+        return f"(SELECT {', '.join(cols + ['1::BIGINT AS n'])} FROM {facts} WHERE {w_all})", p_all
+    # Whole months from the cube; the days of partial months at the edges from the facts.
+    lo = None if flt.date_from is None else (
+        flt.date_from if flt.date_from.day == 1 else _next_month(flt.date_from))
+    hi = None if flt.date_to is None else (
+        _next_month(flt.date_to) if _next_month(flt.date_to) - timedelta(days=1) == flt.date_to
+        else _month_start(flt.date_to))
+    w, p = build_where(dataclasses.replace(flt, date_from=None, date_to=None), grain)
+    cube_sql = f"SELECT {', '.join(cols)}, {cube.count_column} AS n FROM {cube.name} WHERE {w}"
+    if lo is None and hi is None:
+        return f"({cube_sql})", p
+    if lo is not None and hi is not None and lo >= hi:  # within one month: the facts alone
+        return f"(SELECT {', '.join(cols + ['1::BIGINT AS n'])} FROM {facts} WHERE {w_all})", p_all
+    bounds = [(lo, "received_month >= ?"), (hi, "received_month < ?")]
+    cube_sql += "".join(f" AND {cond}" for v, cond in bounds if v is not None)
+    cube_p = p + [v for v, _ in bounds if v is not None]
+    edges = [(lo if lo != flt.date_from else None, "received_date < ?"),
+             (hi if flt.date_to is not None and hi != flt.date_to + timedelta(days=1) else None,
+              "received_date >= ?")]
+    if all(v is None for v, _ in edges):  # the filter falls on month boundaries: the cube alone
+        return f"({cube_sql})", cube_p
+    edge_sql = " OR ".join(cond for v, cond in edges if v is not None)
+    facts_sql = (f"SELECT {', '.join(cols + ['1::BIGINT AS n'])} FROM {facts} WHERE {w_all} AND ({edge_sql})")
+    facts_p = p_all + [v for v, _ in edges if v is not None]
+    return f"({cube_sql} UNION ALL {facts_sql})", cube_p + facts_p
 
 
 def query_kpis(con: Con, flt: Filter) -> dict[str, float | int | None]:
@@ -31,18 +96,19 @@ def query_kpis(con: Con, flt: Filter) -> dict[str, float | int | None]:
     (incidents known only as "outside hours", e.g. CFPB sub-issue), ``timely_known_count``,
     ``timely_rate_pct``. Percentages are None when their denominator is 0.
     """
-    cw, cp = build_where(flt, "complaint")
-    iw, ip = build_where(flt, "incident")
     ccol = conduct_column(flt.label_source)
+    crel, cp = relation(flt, "complaint", [ccol, "is_timely_response"])
+    irel, ip = relation(flt, "incident", ["time_precision", "is_outside_permitted_hours"])
     c = con.execute(f"""
-        SELECT count(*), count(*) FILTER (WHERE len({ccol}) > 0),
-               count(is_timely_response), count(*) FILTER (WHERE is_timely_response)
-        FROM mart_complaint_facts WHERE {cw}""", cp).fetchone()
+        SELECT coalesce(sum(n), 0)::BIGINT, coalesce(sum(n) FILTER (WHERE len({ccol}) > 0), 0)::BIGINT,
+               coalesce(sum(n) FILTER (WHERE is_timely_response IS NOT NULL), 0)::BIGINT,
+               coalesce(sum(n) FILTER (WHERE is_timely_response), 0)::BIGINT
+        FROM {crel} f""", cp).fetchone()
     i = con.execute(f"""
-        SELECT count(*), count(*) FILTER (WHERE time_precision = 'exact'),
-               count(*) FILTER (WHERE time_precision = 'exact' AND is_outside_permitted_hours),
-               count(*) FILTER (WHERE time_precision = 'outside_window_only')
-        FROM mart_incident_facts WHERE {iw}""", ip).fetchone()
+        SELECT coalesce(sum(n), 0)::BIGINT, coalesce(sum(n) FILTER (WHERE time_precision = 'exact'), 0)::BIGINT,
+               coalesce(sum(n) FILTER (WHERE time_precision = 'exact' AND is_outside_permitted_hours), 0)::BIGINT,
+               coalesce(sum(n) FILTER (WHERE time_precision = 'outside_window_only'), 0)::BIGINT
+        FROM {irel} f""", ip).fetchone()
 
     def pct(a, b):
         return None if not b else 100.0 * a / b
@@ -62,13 +128,12 @@ def query_complaints_by_month(con: Con, flt: Filter) -> pd.DataFrame:
     ``improper_complaint_count`` (int64, with at least one conduct label). One row per
     month that has complaints, ascending.
     """
-    w, p = build_where(flt, "complaint")
     ccol = conduct_column(flt.label_source)
+    rel, p = relation(flt, "complaint", ["received_month", ccol])
     return _df(con, f"""
-        SELECT received_month, count(*) AS complaint_count,
-               count(*) FILTER (WHERE len({ccol}) > 0) AS improper_complaint_count
-        FROM mart_complaint_facts WHERE {w}
-        GROUP BY received_month ORDER BY received_month""", p)
+        SELECT received_month, sum(n)::BIGINT AS complaint_count,
+               coalesce(sum(n) FILTER (WHERE len({ccol}) > 0), 0)::BIGINT AS improper_complaint_count
+        FROM {rel} f GROUP BY received_month ORDER BY received_month""", p)
 
 
 def query_incidents_by_hour_weekday(con: Con, flt: Filter) -> pd.DataFrame:
@@ -79,12 +144,12 @@ def query_incidents_by_hour_weekday(con: Con, flt: Filter) -> pd.DataFrame:
     (int 0–23, local wall-clock), ``incident_count`` (int64). Only cells with incidents;
     dayparts and outside-hours flags are excluded (they have no hour).
     """
-    w, p = build_where(flt, "incident")
+    rel, p = relation(flt, "incident", ["jurisdiction", "occurred_weekday", "occurred_hour", "time_precision"])
     return _df(con, f"""
         SELECT jurisdiction, coalesce(occurred_weekday, 0)::INTEGER AS occurred_weekday,
-               occurred_hour::INTEGER AS occurred_hour, count(*) AS incident_count
-        FROM mart_incident_facts
-        WHERE {w} AND time_precision = 'exact' AND occurred_hour IS NOT NULL
+               occurred_hour::INTEGER AS occurred_hour, sum(n)::BIGINT AS incident_count
+        FROM {rel} f
+        WHERE time_precision = 'exact' AND occurred_hour IS NOT NULL
         GROUP BY ALL ORDER BY jurisdiction, occurred_weekday, occurred_hour""", p)
 
 
@@ -95,10 +160,8 @@ def query_time_coverage(con: Con, flt: Filter) -> pd.DataFrame:
     ``incident_count`` (int64, 0 when none), ``share_pct`` (float64, of all filtered
     incidents; 0 when there are none).
     """
-    w, p = build_where(flt, "incident")
-    got = _df(con, f"""
-        SELECT time_precision, count(*) AS incident_count FROM mart_incident_facts
-        WHERE {w} GROUP BY time_precision""", p)
+    rel, p = relation(flt, "incident", ["time_precision"])
+    got = _df(con, f"SELECT time_precision, sum(n)::BIGINT AS incident_count FROM {rel} f GROUP BY time_precision", p)
     out = pd.DataFrame({"time_precision": codes.codes("time_precision")})
     out = out.merge(got, on="time_precision", how="left").fillna({"incident_count": 0})
     out["incident_count"] = out["incident_count"].astype("int64")
@@ -114,13 +177,14 @@ def query_outside_share_by_month(con: Con, flt: Filter) -> pd.DataFrame:
     Columns: ``jurisdiction``, ``occurred_month`` (datetime64), ``exact_time_incident_count``,
     ``outside_count`` (int64), ``outside_share_pct`` (float64).
     """
-    w, p = build_where(flt, "incident")
+    rel, p = relation(flt, "incident", ["jurisdiction", "occurred_month", "time_precision",
+                                        "is_outside_permitted_hours"])
     return _df(con, f"""
-        SELECT jurisdiction, occurred_month, count(*) AS exact_time_incident_count,
-               count(*) FILTER (WHERE is_outside_permitted_hours) AS outside_count,
-               100.0 * count(*) FILTER (WHERE is_outside_permitted_hours) / count(*) AS outside_share_pct
-        FROM mart_incident_facts
-        WHERE {w} AND time_precision = 'exact' AND occurred_month IS NOT NULL
+        SELECT jurisdiction, occurred_month, sum(n)::BIGINT AS exact_time_incident_count,
+               coalesce(sum(n) FILTER (WHERE is_outside_permitted_hours), 0)::BIGINT AS outside_count,
+               100.0 * coalesce(sum(n) FILTER (WHERE is_outside_permitted_hours), 0) / sum(n) AS outside_share_pct
+        FROM {rel} f
+        WHERE time_precision = 'exact' AND occurred_month IS NOT NULL
         GROUP BY ALL ORDER BY jurisdiction, occurred_month""", p)
 
 
@@ -130,11 +194,11 @@ def query_conduct_counts(con: Con, flt: Filter) -> pd.DataFrame:
     Columns: ``conduct_code``, ``complaint_count`` (int64), ``share_pct`` (float64, of all
     filtered complaints). Descending by count, then code.
     """
-    w, p = build_where(flt, "complaint")
     ccol = conduct_column(flt.label_source)
+    rel, p = relation(flt, "complaint", [ccol])
     # Group by the whole conduct list first: there are few distinct lists, so the unnest is cheap.
     return _df(con, f"""
-        WITH combos AS (SELECT {ccol} AS conducts, count(*) AS n FROM mart_complaint_facts WHERE {w} GROUP BY ALL),
+        WITH combos AS (SELECT {ccol} AS conducts, sum(n) AS n FROM {rel} f GROUP BY ALL),
         total AS (SELECT sum(n) AS total_n FROM combos)
         SELECT conduct_code, sum(n)::BIGINT AS complaint_count,
                100.0 * sum(n) / any_value(total_n) AS share_pct
@@ -149,15 +213,14 @@ def query_method_counts(con: Con, flt: Filter) -> pd.DataFrame:
     distinct complaints with at least one incident of that method). Descending by
     complaints, then code.
     """
-    iw, ip = build_where(flt, "incident")
-    cw, cp = build_where(flt, "complaint")
-    mcol = {"all": "method_codes", "structured": "method_codes_structured",
-            "narrative": "method_codes_narrative"}[flt.label_source]
+    mcol = method_column(flt.label_source)
+    irel, ip = relation(flt, "incident", ["method_code"])
+    crel, cp = relation(flt, "complaint", [mcol])
     return _df(con, f"""
         WITH inc AS (
-            SELECT method_code, count(*) AS incident_count FROM mart_incident_facts WHERE {iw} GROUP BY ALL
+            SELECT method_code, sum(n)::BIGINT AS incident_count FROM {irel} f GROUP BY ALL
         ), combos AS (
-            SELECT {mcol} AS methods, count(*) AS n FROM mart_complaint_facts WHERE {cw} GROUP BY ALL
+            SELECT {mcol} AS methods, sum(n) AS n FROM {crel} f GROUP BY ALL
         ), comp AS (
             SELECT method_code, sum(n)::BIGINT AS complaint_count
             FROM (SELECT unnest(methods) AS method_code, n FROM combos) GROUP BY ALL
@@ -172,11 +235,12 @@ def query_conduct_by_month(con: Con, flt: Filter) -> pd.DataFrame:
 
     Columns: ``received_month`` (datetime64), ``conduct_code``, ``complaint_count`` (int64).
     """
-    w, p = build_where(flt, "complaint")
     ccol = conduct_column(flt.label_source)
+    rel, p = relation(flt, "complaint", ["received_month", ccol])
     return _df(con, f"""
-        SELECT received_month, conduct_code, count(*) AS complaint_count
-        FROM (SELECT received_month, unnest({ccol}) AS conduct_code FROM mart_complaint_facts WHERE {w})
+        WITH combos AS (SELECT received_month, {ccol} AS conducts, sum(n) AS n FROM {rel} f GROUP BY ALL)
+        SELECT received_month, conduct_code, sum(n)::BIGINT AS complaint_count
+        FROM (SELECT received_month, unnest(conducts) AS conduct_code, n FROM combos)
         GROUP BY ALL ORDER BY received_month, conduct_code""", p)
 
 
@@ -186,10 +250,10 @@ def query_conduct_cooccurrence(con: Con, flt: Filter) -> pd.DataFrame:
     Columns: ``conduct_a``, ``conduct_b`` (codes; both orders present; a = b gives the
     conduct's own complaint count), ``complaint_count`` (int64).
     """
-    w, p = build_where(flt, "complaint")
     ccol = conduct_column(flt.label_source)
+    rel, p = relation(flt, "complaint", [ccol])
     return _df(con, f"""
-        WITH combos AS (SELECT {ccol} AS conducts, count(*) AS n FROM mart_complaint_facts WHERE {w} GROUP BY ALL)
+        WITH combos AS (SELECT {ccol} AS conducts, sum(n) AS n FROM {rel} f GROUP BY ALL)
         SELECT a.conduct_a, b.conduct_b, sum(a.n)::BIGINT AS complaint_count
         FROM (SELECT conducts, n, unnest(conducts) AS conduct_a FROM combos) a,
              unnest(a.conducts) AS b(conduct_b)
@@ -203,17 +267,17 @@ def query_company_conduct(con: Con, flt: Filter, top_n: int = 15) -> pd.DataFram
     ``complaint_count`` (int64), ``company_complaint_count`` (int64, complaints of the
     company with any conduct). Ordered by company total desc, name, then conduct.
     """
-    w, p = build_where(flt, "complaint")
     ccol = conduct_column(flt.label_source)
+    rel, p = relation(flt, "complaint", ["company_name", ccol])
     return _df(con, f"""
         WITH f AS (
-            SELECT complaint_id, company_name, {ccol} AS conducts FROM mart_complaint_facts
-            WHERE {w} AND company_name IS NOT NULL AND len({ccol}) > 0
+            SELECT company_name, {ccol} AS conducts, sum(n) AS n FROM {rel} f
+            WHERE company_name IS NOT NULL AND len({ccol}) > 0 GROUP BY ALL
         ), top AS (
-            SELECT company_name, count(*) AS company_complaint_count FROM f
+            SELECT company_name, sum(n)::BIGINT AS company_complaint_count FROM f
             GROUP BY company_name ORDER BY company_complaint_count DESC, company_name LIMIT ?
         )
-        SELECT f.company_name, u.conduct_code, count(*) AS complaint_count,
+        SELECT f.company_name, u.conduct_code, sum(f.n)::BIGINT AS complaint_count,
                any_value(top.company_complaint_count) AS company_complaint_count
         FROM f JOIN top USING (company_name), unnest(f.conducts) AS u(conduct_code)
         GROUP BY f.company_name, u.conduct_code
@@ -234,11 +298,11 @@ def query_channel_outcomes(con: Con, flt: Filter, channel: str = "filed_with") -
     col = _CHANNELS.get(channel)
     if col is None:
         raise ValueError(f"unknown channel {channel!r}")
-    w, p = build_where(flt, "complaint")
+    rel, p = relation(flt, "complaint", [col, "outcome_code"])
     return _df(con, f"""
         WITH g AS (
-            SELECT {col} AS channel_code, outcome_code, count(*) AS complaint_count
-            FROM mart_complaint_facts WHERE {w} GROUP BY ALL
+            SELECT {col} AS channel_code, outcome_code, sum(n)::BIGINT AS complaint_count
+            FROM {rel} f GROUP BY ALL
         )
         SELECT channel_code, outcome_code, complaint_count,
                100.0 * complaint_count / sum(complaint_count) OVER (PARTITION BY channel_code) AS share_pct
@@ -251,22 +315,43 @@ def query_channel_summary(con: Con, flt: Filter, channel: str = "filed_with") ->
     Columns: ``channel_code``, ``complaint_count`` (int64), ``timely_rate_pct`` (float64,
     of complaints where timeliness is known; NaN if none), ``median_response_days`` and
     ``mean_response_days`` (float64 days; NaN if unknown), ``relief_share_pct`` (float64,
-    monetary or non-monetary relief). Descending by complaints, then code.
+    monetary or non-monetary relief). Descending by complaints, then code. The median of
+    an even number of values is the mean of the two middle ones (as DuckDB's ``median``).
     """
     col = _CHANNELS.get(channel)
     if col is None:
         raise ValueError(f"unknown channel {channel!r}")
-    w, p = build_where(flt, "complaint")
+    rel, p = relation(flt, "complaint", [col, "is_timely_response", "response_days", "outcome_code"])
+    # The median from weighted rows: the values at positions floor((N+1)/2) and floor(N/2)+1
+    # of the sorted days, found from running totals per response_days value.
     return _df(con, f"""
-        SELECT {col} AS channel_code, count(*) AS complaint_count,
-               100.0 * count(*) FILTER (WHERE is_timely_response) / nullif(count(is_timely_response), 0)
-                   AS timely_rate_pct,
-               median(response_days)::DOUBLE AS median_response_days,
-               avg(response_days)::DOUBLE AS mean_response_days,
-               100.0 * count(*) FILTER (WHERE outcome_code IN ('monetary_relief', 'non_monetary_relief'))
-                   / count(*) AS relief_share_pct
-        FROM mart_complaint_facts WHERE {w}
-        GROUP BY ALL ORDER BY complaint_count DESC, channel_code NULLS LAST""", p)
+        WITH f AS (SELECT * FROM {rel} f),
+        g AS (
+            SELECT {col} AS channel_code, sum(n)::BIGINT AS complaint_count,
+                   100.0 * sum(n) FILTER (WHERE is_timely_response) / nullif(sum(n) FILTER (
+                       WHERE is_timely_response IS NOT NULL), 0) AS timely_rate_pct,
+                   (sum(n * response_days) / nullif(sum(n) FILTER (WHERE response_days IS NOT NULL), 0))::DOUBLE
+                       AS mean_response_days,
+                   100.0 * coalesce(sum(n) FILTER (WHERE outcome_code IN ('monetary_relief', 'non_monetary_relief')), 0)
+                       / sum(n) AS relief_share_pct
+            FROM f GROUP BY ALL
+        ), days AS (
+            SELECT {col} AS channel_code, response_days, sum(n) AS n FROM f
+            WHERE response_days IS NOT NULL GROUP BY ALL
+        ), running AS (
+            SELECT *, sum(n) OVER (PARTITION BY channel_code ORDER BY response_days) AS upto,
+                   sum(n) OVER (PARTITION BY channel_code) AS total FROM days
+        ), med AS (
+            SELECT channel_code,
+                   ((min(response_days) FILTER (WHERE upto >= (total + 1) // 2))
+                    + (min(response_days) FILTER (WHERE upto >= total // 2 + 1))) / 2.0
+                       AS median_response_days
+            FROM running GROUP BY channel_code
+        )
+        SELECT g.channel_code, g.complaint_count, g.timely_rate_pct, med.median_response_days::DOUBLE
+                   AS median_response_days, g.mean_response_days, g.relief_share_pct
+        FROM g LEFT JOIN med ON med.channel_code IS NOT DISTINCT FROM g.channel_code
+        ORDER BY g.complaint_count DESC, g.channel_code NULLS LAST""", p)
 
 
 def query_channel_flow(con: Con, flt: Filter) -> pd.DataFrame:
@@ -275,10 +360,10 @@ def query_channel_flow(con: Con, flt: Filter) -> pd.DataFrame:
     Columns: ``submission_medium``, ``filed_with``, ``outcome_code`` (None = not recorded),
     ``complaint_count`` (int64).
     """
-    w, p = build_where(flt, "complaint")
+    rel, p = relation(flt, "complaint", ["submission_medium", "filed_with", "outcome_code"])
     return _df(con, f"""
-        SELECT submission_medium, filed_with, outcome_code, count(*) AS complaint_count
-        FROM mart_complaint_facts WHERE {w}
+        SELECT submission_medium, filed_with, outcome_code, sum(n)::BIGINT AS complaint_count
+        FROM {rel} f
         GROUP BY ALL ORDER BY submission_medium NULLS LAST, filed_with NULLS LAST, outcome_code NULLS LAST""", p)
 
 
@@ -287,16 +372,18 @@ def query_channel_flow(con: Con, flt: Filter) -> pd.DataFrame:
 def query_sources(con: Con) -> pd.DataFrame:
     """Sources loaded: ``source``, ``name_en``, ``name_zh``, ``publisher``, ``jurisdiction``,
     ``is_synthetic``, ``note_en``, ``note_zh``, ``complaint_count``, ``incident_count``,
-    ``first_received_date``, ``last_received_date``, ``last_imported_at``."""
+    ``first_received_date``, ``last_received_date``, ``last_imported_at``. Counts come from
+    the cubes (a few thousand rows), the dates from the facts' date column."""
     return _df(con, """
-        SELECT s.*, coalesce(c.n, 0) AS complaint_count, coalesce(i.n, 0) AS incident_count,
-               c.first_date AS first_received_date, c.last_date AS last_received_date,
+        SELECT s.*, coalesce(c.n, 0)::BIGINT AS complaint_count, coalesce(i.n, 0)::BIGINT AS incident_count,
+               d.first_date AS first_received_date, d.last_date AS last_received_date,
                m.last_imported_at
         FROM meta_sources s
-        LEFT JOIN (SELECT source, count(*) n, min(received_date) first_date, max(received_date) last_date
-                   FROM core_complaints GROUP BY source) c USING (source)
-        LEFT JOIN (SELECT c.source, count(*) n FROM core_incidents i JOIN core_complaints c USING (complaint_id)
-                   GROUP BY c.source) i USING (source)
+        LEFT JOIN (SELECT source, sum(complaint_count) n FROM mart_complaint_cube GROUP BY source) c USING (source)
+        LEFT JOIN (SELECT source, sum(incident_count) n FROM mart_incident_cube_by_month GROUP BY source) i
+               USING (source)
+        LEFT JOIN (SELECT source, min(received_date) first_date, max(received_date) last_date
+                   FROM mart_complaint_facts GROUP BY source) d USING (source)
         LEFT JOIN (SELECT source, max(imported_at) last_imported_at FROM meta_imports GROUP BY source) m USING (source)
         ORDER BY s.is_synthetic, s.source""", [])
 
@@ -330,13 +417,16 @@ def query_qa_issues(con: Con, limit: int = 5000) -> pd.DataFrame:
 
 def query_filter_options(con: Con) -> dict[str, list[str]]:
     """Values offered by the non-coded filters, most frequent first: ``source``,
-    ``product``, ``company``, ``region`` (lists of str)."""
+    ``product``, ``company``, ``region`` (lists of str). Regions are counted in the facts
+    (the cubes have none), the rest in the complaint cube."""
     out = {}
-    for key, col in (("source", "source"), ("product", "product"), ("company", "company_name"),
-                     ("region", "region")):
+    for key, col, table, weight in (("source", "source", "mart_complaint_cube", "sum(complaint_count)"),
+                                    ("product", "product", "mart_complaint_cube", "sum(complaint_count)"),
+                                    ("company", "company_name", "mart_complaint_cube", "sum(complaint_count)"),
+                                    ("region", "region", "mart_complaint_facts", "count(*)")):
         out[key] = [r[0] for r in con.execute(
-            f"SELECT {col} FROM mart_complaint_facts WHERE {col} IS NOT NULL "
-            f"GROUP BY {col} ORDER BY count(*) DESC, {col}").fetchall()]
+            f"SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
+            f"GROUP BY {col} ORDER BY {weight} DESC, {col}").fetchall()]
     return out
 
 

@@ -406,7 +406,9 @@ def open_replica_for_write(replica: Path, *, wait_seconds: float | None = None,
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(replica), config=config or {})
+            con = duckdb.connect(str(replica), config=config or {})
+            con.execute("SET enable_progress_bar = false")  # imports report their own progress
+            return con
         except (duckdb.IOException, duckdb.ConnectionException) as err:
             if "lock" not in str(err).lower() and "conflict" not in str(err).lower():
                 raise

@@ -194,7 +194,7 @@ class DelimitedReader:
             self._row_number += 1
             if len(fields) != n:
                 bad.append((self._row_number, fields, f"expected {n} fields as in the header, found {len(fields)}"))
-            elif any(_has_surrogate(f) for f in fields if "\udc80" <= max(f, default="") ):
+            elif not (row := "".join(fields)).isascii() and _SURROGATE.search(row) is not None:
                 bad.append((self._row_number, [_visible(f) for f in fields],
                             f"bytes that are not valid {self.encoding} text"))
             else:
