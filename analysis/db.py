@@ -118,6 +118,19 @@ def read_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
+def with_rows(con: duckdb.DuckDBPyConnection, rows, sql: str, name: str = "_rows"):
+    """Run ``sql`` with ``rows`` (a pandas DataFrame or a pyarrow Table) visible as ``name``.
+
+    Use this, not ``con.register``, inside a write transaction: DuckDB keeps every frame
+    registered in an open transaction alive until it ends, so a long import that registers a
+    frame per chunk grows without bound (measured: +1.2 GB per million CFPB rows). Returns the
+    result relation of a SELECT (call ``fetchall()``), None for other statements.
+    """
+    import pyarrow as pa
+    rel = con.from_arrow(rows) if isinstance(rows, pa.Table) else con.from_df(rows)
+    return rel.query(name, sql)
+
+
 class ReaderPool:
     """Read-only connections shared by the threads of one process (the dashboard), one per
     database version, each released as soon as a newer version is live and no query uses it.

@@ -721,14 +721,8 @@ def build_demo(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED) -> d
     counts = {}
     for table, df in frames.items():
         columns = TABLE_BY_NAME[table].columns
-        view = f"_demo_{table}"
-        con.register(view, df)
-        try:
-            select = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
-            con.execute(f"INSERT INTO {table} ({', '.join(c.name for c in columns)}) "
-                        f"SELECT {select} FROM {view}")
-        finally:
-            con.unregister(view)
+        select = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
+        db.with_rows(con, df, f"INSERT INTO {table} ({', '.join(c.name for c in columns)}) SELECT {select} FROM _rows")
         counts[table] = len(df)
     return counts
 

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from analysis.classify import MIN_PARALLEL, NarrativeResult, classify_many, classify_pool, default_workers
+from analysis.db import with_rows
 from analysis.ingest.common import Progress
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
 
@@ -81,15 +82,11 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool) -> tu
     results = [by_key[k] for k in keys]
     labels, incidents = _to_frames([r[0] for r in batch], results)
     if len(labels):
-        con.register("_nl", labels)
-        con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, "
-                    "rule_id, evidence, evidence_start, evidence_end, pattern_id) SELECT * FROM _nl")
-        con.unregister("_nl")
+        with_rows(con, labels, "INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, "
+                               "rule_id, evidence, evidence_start, evidence_end, pattern_id) SELECT * FROM _rows")
     if len(incidents):
-        con.register("_ni", incidents)
-        con.execute(f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
-                    f"SELECT {', '.join(incidents.columns)} FROM _ni")
-        con.unregister("_ni")
+        with_rows(con, incidents, f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
+                                  f"SELECT {', '.join(incidents.columns)} FROM _rows")
     return len(labels), len(incidents)
 
 

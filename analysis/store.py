@@ -195,11 +195,9 @@ def mark_changed(con: duckdb.DuckDBPyConnection, complaint_ids: str | list[str])
         con.execute(f"INSERT INTO {CHANGE_SET_TABLE} {complaint_ids}")
     elif complaint_ids:
         import pyarrow as pa
-        con.register("_cw_ids", pa.table({"complaint_id": pa.array(list(complaint_ids), pa.string())}))
-        try:
-            con.execute(f"INSERT INTO {CHANGE_SET_TABLE} SELECT complaint_id FROM _cw_ids")
-        finally:
-            con.unregister("_cw_ids")
+        from analysis.db import with_rows
+        with_rows(con, pa.table({"complaint_id": pa.array(list(complaint_ids), pa.string())}),
+                  f"INSERT INTO {CHANGE_SET_TABLE} SELECT complaint_id FROM _rows")
 
 
 def mark_all_changed(con: duckdb.DuckDBPyConnection, why: str) -> None:

@@ -66,8 +66,11 @@ def test_import_helpers__intake_fixture_suggested_mapped_validated():
     bad = dict(mapping, **{"省份": "complaint_id"})
     assert importer.mapping_problems(bad, "intake", "en") == [
         "Complaint id in the source · complaint_id is given by more than one column (投诉编号, 省份): keep one."]
-    missing = {h: (None if f == "complaint_id" else f) for h, f in mapping.items()}
-    assert importer.mapping_problems(missing, "intake", "zh") == ["没有任何列对应“投诉编号 · complaint_id”，该格式需要此字段。"]
+    missing = {h: (None if f in ("occurred_at", "occurred_date") else f) for h, f in mapping.items()}
+    assert importer.mapping_problems(missing, "intake", "zh") == ["没有任何列对应“催收时间 · occurred_at”，该格式需要此字段。"]
+    # an intake sheet without an id column is accepted: ids come from the rows' content
+    no_id = {h: (None if f == "complaint_id" else f) for h, f in mapping.items()}
+    assert importer.mapping_problems(no_id, "intake", "zh") == []
     v = validate_file(data, "intake.csv", "intake", mapping=mapping)
     assert importer.validation_counts(v) == {"rows": 7, "accepted": v.accepted_count, "quarantined": len(v.quarantined),
                                              "qa": len(v.qa_issues)}

@@ -64,7 +64,7 @@ def required_fields(fmt: str) -> list[str]:
     prof = load_profile(fmt)
     out = []
     for f in prof.required:
-        if f == "complaint_id" and (prof.id_from_row or prof.grain == "call"):
+        if f == "complaint_id" and (prof.id_from_row or prof.id_from_content or prof.grain == "call"):
             continue
         out.append(f)
     return out

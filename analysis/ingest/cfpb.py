@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from analysis.db import with_rows
 from analysis.ingest.common import (
     DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
     new_import_id, record_json, sha256_bytes,
@@ -271,9 +272,7 @@ def _register_content_ids(con: duckdb.DuckDBPyConnection, records: list[tuple[in
     ids = content_ids(keys)
     frame = pd.DataFrame({"source_row_number": [n for n, _ in records], "record_id": ids}).astype(
         {"source_row_number": "int64", "record_id": object})
-    con.register("_cfpb_ids_frame", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE _cfpb_ids AS SELECT * FROM _cfpb_ids_frame")
-    con.unregister("_cfpb_ids_frame")
+    with_rows(con, frame, "CREATE OR REPLACE TEMP TABLE _cfpb_ids AS SELECT * FROM _rows")
     rep.notes.append(content_id_warning("Complaint ID", sum(1 for i in ids if "-" in i)))
 
 
@@ -289,12 +288,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, records: list[tuple[int, list[str]
     for col in DATA_COLUMNS:
         i = idx.get(col)
         arrays[col] = pa.array([f[i] for _, f in records] if i is not None else [None] * n, pa.string())
-    con.register("_raw_chunk", pa.table([arrays[c] for c in RAW_COLUMNS], names=RAW_COLUMNS))
-    try:
-        con.execute(f"INSERT INTO raw_cfpb__complaints ({', '.join(RAW_COLUMNS)}) "
-                    f"SELECT {', '.join(RAW_COLUMNS)} FROM _raw_chunk")
-    finally:
-        con.unregister("_raw_chunk")
+    with_rows(con, pa.table([arrays[c] for c in RAW_COLUMNS], names=RAW_COLUMNS),
+              f"INSERT INTO raw_cfpb__complaints ({', '.join(RAW_COLUMNS)}) SELECT {', '.join(RAW_COLUMNS)} FROM _rows")
 
 
 def _quarantine_unreadable(con: duckdb.DuckDBPyConnection, header: list[str], bad: list, rep: ImportReport) -> None:
@@ -442,10 +437,8 @@ def _register_dates(con: duckdb.DuckDBPyConnection, rep: ImportReport, dates: di
     values as read by its own reading."""
     frame = pd.DataFrame([(rep.import_id, v, d, e) for v, (d, e) in dates.items()],
                          columns=["import_id", "raw_value", "value", "error"], dtype=object)
-    con.register("_cfpb_dates_frame", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE _cfpb_dates AS SELECT import_id::VARCHAR AS import_id, "
-                "raw_value::VARCHAR AS raw_value, value::DATE AS value, error::VARCHAR AS error FROM _cfpb_dates_frame")
-    con.unregister("_cfpb_dates_frame")
+    with_rows(con, frame, "CREATE OR REPLACE TEMP TABLE _cfpb_dates AS SELECT import_id::VARCHAR AS import_id, "
+                          "raw_value::VARCHAR AS raw_value, value::DATE AS value, error::VARCHAR AS error FROM _rows")
 
 
 def _add_carried_dates(con: duckdb.DuckDBPyConnection) -> None:
@@ -466,21 +459,15 @@ def _add_carried_dates(con: duckdb.DuckDBPyConnection) -> None:
         rows.extend((imp, v, d, e) for v, (d, e) in _parse_dates(values, order).items())
     if rows:
         frame = pd.DataFrame(rows, columns=["import_id", "raw_value", "value", "error"], dtype=object)
-        con.register("_cfpb_carried_frame", frame)
-        con.execute("INSERT INTO _cfpb_dates SELECT import_id::VARCHAR, raw_value::VARCHAR, value::DATE, "
-                    "error::VARCHAR FROM _cfpb_carried_frame")
-        con.unregister("_cfpb_carried_frame")
+        with_rows(con, frame, "INSERT INTO _cfpb_dates SELECT import_id::VARCHAR, raw_value::VARCHAR, value::DATE, "
+                              "error::VARCHAR FROM _rows")
 
 
 def _load_maps(con: duckdb.DuckDBPyConnection) -> None:
     issue_map = pd.read_csv(MAPS_DIR / "cfpb_issue_codes.csv", dtype=str, keep_default_na=False)
     value_map = pd.read_csv(MAPS_DIR / "cfpb_values.csv", dtype=str, keep_default_na=False)
-    con.register("_issue_map_frame", issue_map)
-    con.register("_value_map_frame", value_map)
-    con.execute("CREATE OR REPLACE TEMP TABLE _issue_map AS SELECT * FROM _issue_map_frame")
-    con.execute("CREATE OR REPLACE TEMP TABLE _value_map AS SELECT * FROM _value_map_frame")
-    con.unregister("_issue_map_frame")
-    con.unregister("_value_map_frame")
+    with_rows(con, issue_map, "CREATE OR REPLACE TEMP TABLE _issue_map AS SELECT * FROM _rows")
+    with_rows(con, value_map, "CREATE OR REPLACE TEMP TABLE _value_map AS SELECT * FROM _rows")
 
 
 _APPLY_SQL = r"""

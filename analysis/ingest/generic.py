@@ -50,6 +50,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis import pii
+from analysis.db import with_rows
 from analysis.ingest.common import (
     ImportRefused, ImportReport, Progress, content_id_warning, content_ids, new_import_id, sha256_bytes,
 )
@@ -487,13 +488,8 @@ def _daypart_forbidden(jurisdiction: str, daypart_code: str | None) -> bool:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> None:
     if not len(frame):
         return
-    name = f"_ins_{table}"
-    con.register(name, frame)
-    try:
-        cols = ", ".join(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
-    finally:
-        con.unregister(name)
+    cols = ", ".join(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
+    with_rows(con, frame, f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
 
 
 #: Arrow types of the columns that are not text (every other column is ``pa.string()``).
@@ -607,9 +603,8 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
     report(0.7, "reading narratives")
     if changed:
         mark_changed(con, sorted(changed))
-        con.register("_changed_ids", _arrow_table({"cid": sorted(changed)}))
-        con.execute("CREATE OR REPLACE TEMP TABLE _changed_cids AS SELECT cid FROM _changed_ids")
-        con.unregister("_changed_ids")
+        with_rows(con, _arrow_table({"cid": sorted(changed)}),
+                  "CREATE OR REPLACE TEMP TABLE _changed_cids AS SELECT cid FROM _rows")
         found = label_narratives(con, "SELECT cid FROM _changed_cids")
         con.execute("DROP TABLE IF EXISTS _changed_cids")
         if found["narratives"]:
@@ -765,24 +760,18 @@ def _qa_frame(rows: list[tuple]) -> pa.Table:
 def _existing(con, table: str, key: str, values: list[str], extra: str = "") -> dict:
     if not values:
         return {}
-    con.register("_keys", _arrow_table({"k": values}))
-    try:
-        res = con.execute(f"SELECT t.{key}{', t.' + extra if extra else ''} FROM {table} t "
-                          f"JOIN _keys ON _keys.k = t.{key}").fetchall()
-    finally:
-        con.unregister("_keys")
+    res = with_rows(con, _arrow_table({"k": values}), f"SELECT t.{key}{', t.' + extra if extra else ''} "
+                    f"FROM {table} t JOIN _keys ON _keys.k = t.{key}", name="_keys").fetchall()
     return {r[0]: (r[1] if extra else True) for r in res}
 
 
 def _delete_complaints(con, cids: list[str]) -> None:
     if not cids:
         return
-    con.register("_del", _arrow_table({"cid": cids}))
-    try:
-        for t in ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints"):
-            con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT cid FROM _del)")
-    finally:
-        con.unregister("_del")
+    with_rows(con, _arrow_table({"cid": cids}), "CREATE OR REPLACE TEMP TABLE _del AS SELECT cid FROM _rows")
+    for t in ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints"):
+        con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT cid FROM _del)")
+    con.execute("DROP TABLE _del")
 
 
 def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
@@ -840,14 +829,12 @@ def _fields_not_in_file(prep: Prepared) -> set[str]:
 
 
 def _snapshot(con, cids: list[str]) -> None:
-    con.register("_upd", _arrow_table({"cid": cids}))
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _old_complaints AS SELECT * FROM core_complaints "
-                    "WHERE complaint_id IN (SELECT cid FROM _upd)")
-        con.execute("CREATE OR REPLACE TEMP TABLE _old_labels AS SELECT * FROM core_complaint_labels "
-                    "WHERE complaint_id IN (SELECT cid FROM _upd) AND label_source = 'field'")
-    finally:
-        con.unregister("_upd")
+    with_rows(con, _arrow_table({"cid": cids}), "CREATE OR REPLACE TEMP TABLE _upd AS SELECT cid FROM _rows")
+    con.execute("CREATE OR REPLACE TEMP TABLE _old_complaints AS SELECT * FROM core_complaints "
+                "WHERE complaint_id IN (SELECT cid FROM _upd)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _old_labels AS SELECT * FROM core_complaint_labels "
+                "WHERE complaint_id IN (SELECT cid FROM _upd) AND label_source = 'field'")
+    con.execute("DROP TABLE _upd")
 
 
 def _keep_what_the_file_lacks(con, missing: set[str], rep: ImportReport) -> None:
@@ -943,12 +930,11 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
     _insert(con, "core_incidents", _incident_frame(incidents))
     lf = _tuples_table(labels, LABEL_COLUMNS)  # already one per (complaint, kind, code)
     if len(lf):
-        con.register("_new_labels", lf)
-        con.execute(f"""INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)})
+        with_rows(con, lf, f"""INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)})
             SELECT {', '.join('n.' + c for c in LABEL_COLUMNS)} FROM _new_labels n
             WHERE NOT EXISTS (SELECT 1 FROM core_complaint_labels l WHERE l.complaint_id = n.complaint_id
-                AND l.label_kind = n.label_kind AND l.label_code = n.label_code AND l.label_source = 'field')""")
-        con.unregister("_new_labels")
+                AND l.label_kind = n.label_kind AND l.label_code = n.label_code AND l.label_source = 'field')""",
+                  name="_new_labels")
     _insert(con, "core_qa_issues", _qa_frame(qa))
     return changed
 
@@ -1012,10 +998,9 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
         labels.append((cid, "conduct", "FREQ_EXCESSIVE_CALLS", "field", violations["rule_id"].min(), "; ".join(parts),
                        None, None, "call_log:frequency"))
     if labels:
-        con.register("_cl", pd.DataFrame(labels, columns=LABEL_COLUMNS).astype(
-            {"evidence_start": "Int64", "evidence_end": "Int64"}))
-        con.execute(f"INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)}) SELECT * FROM _cl")
-        con.unregister("_cl")
+        with_rows(con, pd.DataFrame(labels, columns=LABEL_COLUMNS).astype(
+            {"evidence_start": "Int64", "evidence_end": "Int64"}),
+            f"INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)}) SELECT * FROM _rows")
     if len(violations):
         rep.notes.append("frequency checks: " + ", ".join(
             f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items()))
