@@ -314,11 +314,17 @@ def _same_history(con) -> bool:
     return a == b
 
 
+#: Rows a replay copies, by replication key (the temporary tables ``_replay`` fills).
+_KEY_SCOPES = {
+    "complaint_id": "complaint_id IN (SELECT complaint_id FROM _cw_keys)",
+    "group_key": "group_key IN (SELECT group_key FROM _cw_groups)",
+    "import_id": "import_id IN (SELECT import_id FROM _cw_imports)",
+}
+
+
 def _replay(con, log: str, progress) -> None:
     """Replay one version's change set; ``log`` is ``<change log table> WHERE version = v``."""
-    src, dst = _tables(con, "cw_src"), _tables(con, _main_catalog(con))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    def keys() -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_keys AS SELECT complaint_id FROM {log} "
                     "AND complaint_id IS NOT NULL")
         con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_groups AS SELECT group_key FROM {log} "
@@ -326,37 +332,30 @@ def _replay(con, log: str, progress) -> None:
         con.execute("""CREATE OR REPLACE TEMP TABLE _cw_imports AS
             (SELECT import_id FROM cw_src.meta_imports EXCEPT SELECT import_id FROM main.meta_imports)
             UNION (SELECT import_id FROM main.meta_imports EXCEPT SELECT import_id FROM cw_src.meta_imports)""")
-        for i, (table, cols) in enumerate(sorted(src.items())):
-            _ensure_table(con, table, dst)
-            key = replication_key(table, cols)
-            if key == "complaint_id":
-                where = "complaint_id IN (SELECT complaint_id FROM _cw_keys)"
-            elif key == "group_key":
-                where = "group_key IN (SELECT group_key FROM _cw_groups)"
-            elif key == "import_id":
-                where = "import_id IN (SELECT import_id FROM _cw_imports)"
-            else:
-                where = "TRUE"
-            _copy_rows(con, table, cols, where)
-            if progress:
-                progress((i + 1) / len(src), f"replica: {table}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("CHECKPOINT")
+    _copy_tables(con, lambda table, cols: _KEY_SCOPES.get(replication_key(table, cols), "TRUE"), progress,
+                 before=keys)
 
 
 def _copy_all(con, progress) -> None:
+    """Make every table equal to the source's (tables the source lacks are dropped)."""
+    _copy_tables(con, lambda table, cols: "TRUE", progress, drop_missing=True)
+
+
+def _copy_tables(con, where_of, progress, before=None, drop_missing: bool = False) -> None:
+    """In one transaction, replace the rows ``where_of(table, columns)`` selects in every table
+    of the source (attached as ``cw_src``) with the source's rows."""
     src, dst = _tables(con, "cw_src"), _tables(con, _main_catalog(con))
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in dst:
-            if table not in src:
-                con.execute(f"DROP TABLE main.{table}")
+        if before:
+            before()
+        if drop_missing:
+            for table in dst:
+                if table not in src:
+                    con.execute(f"DROP TABLE main.{table}")
         for i, (table, cols) in enumerate(sorted(src.items())):
             _ensure_table(con, table, dst)
-            _copy_rows(con, table, cols, "TRUE")
+            _copy_rows(con, table, cols, where_of(table, cols))
             if progress:
                 progress((i + 1) / len(src), f"replica: {table}")
         con.execute("COMMIT")
