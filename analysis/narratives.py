@@ -25,13 +25,15 @@ _BATCH = 20_000
 
 def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | None = None,
                      params: list | None = None, progress: Progress | None = None,
-                     workers: int | None = None) -> dict[str, int]:
+                     workers: int | None = None, replace: bool = True) -> dict[str, int]:
     """Classify narratives and replace their narrative-derived labels and incidents.
 
     ``complaint_ids_sql``: a SELECT returning the complaint ids to (re)classify, with
     ``params``; None means every complaint with a narrative. ``workers``: processes to
     classify with (default ``analysis.classify.default_workers()``; a pool is started only for
-    at least ``MIN_PARALLEL`` narratives). Runs inside the caller's transaction. Returns
+    at least ``MIN_PARALLEL`` narratives). ``replace=False``: the caller already removed the
+    complaints' narrative labels and incidents (saves two table scans per call). Runs inside
+    the caller's transaction. Returns
     ``{"narratives": n, "labels": n, "incidents": n}``.
     """
     workers = default_workers() if workers is None else workers
@@ -43,12 +45,12 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         SELECT row_number() OVER (ORDER BY complaint_id) AS rn, complaint_id, narrative, language, jurisdiction
         FROM core_complaints WHERE has_narrative {scope}""", params or [])
     total = con.execute("SELECT count(*) FROM _cw_narratives").fetchone()[0]
-    if complaint_ids_sql:
+    if replace and complaint_ids_sql:
         con.execute(f"DELETE FROM core_complaint_labels WHERE label_source = 'narrative' "
                     f"AND complaint_id IN ({complaint_ids_sql})", params or [])
         con.execute(f"DELETE FROM core_incidents WHERE time_source = 'narrative' "
                     f"AND complaint_id IN ({complaint_ids_sql})", params or [])
-    else:
+    elif replace:
         con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative'")
         con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative'")
     n_labels = n_incidents = 0

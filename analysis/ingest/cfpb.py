@@ -350,6 +350,7 @@ WITH typed AS (
     FROM typed LEFT JOIN _cfpb_first f USING (record_id)
 )
 SELECT ranked.*,
+    cw_nz(consumer_complaint_narrative) AS narrative_text,
     CASE
         WHEN record_id IS NULL THEN 'complaint_id'
         WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'complaint_id'
@@ -480,18 +481,17 @@ SELECT import_id, source_file, source_row_number, reject_column,
 FROM _stage WHERE reject_reason IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE _ok AS
-SELECT s.*, 'cfpb:' || s.record_id AS cid,
+SELECT s.source_row_number, 'cfpb:' || s.record_id AS cid, s.record_hash,
        c.source_record_hash AS existing_hash
 FROM _stage s LEFT JOIN core_complaints c ON c.complaint_id = 'cfpb:' || s.record_id
 WHERE s.reject_reason IS NULL;
 
 CREATE OR REPLACE TEMP TABLE _changed AS
-SELECT * FROM _ok WHERE existing_hash IS NULL OR existing_hash <> record_hash;
+SELECT s.*, o.cid, o.existing_hash
+FROM _stage s JOIN _ok o USING (source_row_number)
+WHERE o.existing_hash IS NULL OR o.existing_hash <> o.record_hash;
 
-DELETE FROM core_complaint_labels WHERE complaint_id IN (SELECT cid FROM _changed WHERE existing_hash IS NOT NULL);
-DELETE FROM core_incidents WHERE complaint_id IN (SELECT cid FROM _changed WHERE existing_hash IS NOT NULL);
-DELETE FROM core_qa_issues WHERE complaint_id IN (SELECT cid FROM _changed WHERE existing_hash IS NOT NULL);
-DELETE FROM core_complaints WHERE complaint_id IN (SELECT cid FROM _changed WHERE existing_hash IS NOT NULL);
+{delete_updated};
 
 INSERT INTO core_complaints
 SELECT
@@ -505,9 +505,9 @@ SELECT
     outcome.code,
     CASE timely.code WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END,
     CASE WHEN ch.sent_date_value IS NOT NULL THEN date_diff('day', ch.received_date_value, ch.sent_date_value) END,
-    cw_nz(ch.consumer_complaint_narrative) IS NOT NULL,
-    cw_nz(ch.consumer_complaint_narrative),
-    CASE WHEN cw_nz(ch.consumer_complaint_narrative) IS NOT NULL THEN 'en' END,
+    ch.narrative_text IS NOT NULL,
+    ch.narrative_text,
+    CASE WHEN ch.narrative_text IS NOT NULL THEN 'en' END,
     ch.record_hash, ch.import_id, ch.source_file, ch.source_row_number
 FROM _changed ch
 LEFT JOIN _value_map medium ON medium.field = 'submitted_via' AND medium.raw_value = cw_nz(ch.submitted_via)
@@ -543,13 +543,15 @@ LATERAL (
 WHERE v.reason IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE _matched AS
-WITH candidates AS (
-    SELECT ch.cid, cw_nz(ch.issue) AS issue, cw_nz(ch.sub_issue) AS sub_issue, m.*,
+WITH ch AS (
+    SELECT cid, cw_nz(issue) AS ci, cw_nz(sub_issue) AS cs FROM _changed
+), keys AS (  -- the four keys a map row can have for this complaint ('*' = any): equi-joins only
+    SELECT ch.cid, ch.ci, ch.cs, k.ki, k.ks
+    FROM ch, LATERAL (VALUES (ch.ci, ch.cs), (ch.ci, '*'), ('*', ch.cs), ('*', '*')) k(ki, ks)
+), candidates AS (
+    SELECT keys.cid, keys.ci AS issue, keys.cs AS sub_issue, m.*,
            (CASE WHEN m.issue <> '*' THEN 2 ELSE 0 END) + (CASE WHEN m.sub_issue <> '*' THEN 1 ELSE 0 END) AS specificity
-    FROM _changed ch
-    JOIN _issue_map m
-      ON (m.issue = '*' OR m.issue = cw_nz(ch.issue))
-     AND (m.sub_issue = '*' OR m.sub_issue = cw_nz(ch.sub_issue))
+    FROM keys JOIN _issue_map m ON m.issue = keys.ki AND m.sub_issue = keys.ks
 )
 SELECT * FROM candidates
 QUALIFY specificity = max(specificity) OVER (PARTITION BY cid);
@@ -598,6 +600,13 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
     struct_cols = ", ".join(DATA_COLUMNS)
     sql = _APPLY_SQL.replace("{struct_columns}", struct_cols)
     for stmt in [s for s in sql.split(";\n\n") if s.strip()]:
+        if stmt.strip() == "{delete_updated}":
+            # The old rows of updated complaints go (every table scan skipped when none were).
+            if con.execute("SELECT count(*) FROM _changed WHERE existing_hash IS NOT NULL").fetchone()[0]:
+                for t in ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints"):
+                    con.execute(f"DELETE FROM {t} WHERE complaint_id IN "
+                                "(SELECT cid FROM _changed WHERE existing_hash IS NOT NULL)")
+            continue
         con.execute(stmt)
     rejected, unchanged, updated, changed = con.execute("""
         SELECT
@@ -610,18 +619,16 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
     rep.updated_count += updated
     rep.accepted_count += changed  # new + updated; unchanged rows are counted apart
     mark_changed(con, "SELECT cid FROM _changed")
-    # Labels and incidents from narratives of the changed complaints are replaced; only those in
-    # the classify scope are read again.
-    con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative' "
-                "AND complaint_id IN (SELECT cid FROM _changed)")
-    con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative' AND complaint_id IN (SELECT cid FROM _changed)")
+    # (Labels and incidents of updated complaints, narrative ones included, went with the
+    # complaint above; those in the classify scope are read again now.)
     in_scope = {"all": "TRUE", "none": "FALSE", "collection": "cw_nz(product) IN (" + ", ".join(
         "'" + p.replace("'", "''") + "'" for p in COLLECTION_PRODUCTS) + ")"}[classify]
     found = {"narratives": 0, "labels": 0, "incidents": 0}
     if classify != "none":
-        found = label_narratives(con, f"SELECT cid FROM _changed WHERE {in_scope}", progress=progress)
-    found["skipped"] = con.execute(f"SELECT count(*) FROM _changed WHERE cw_nz(consumer_complaint_narrative) "
-                                   f"IS NOT NULL AND NOT coalesce({in_scope}, FALSE)").fetchone()[0]
+        found = label_narratives(con, f"SELECT cid FROM _changed WHERE {in_scope}", progress=progress,
+                                 replace=False)
+    found["skipped"] = con.execute(f"SELECT count(*) FROM _changed WHERE narrative_text IS NOT NULL "
+                                   f"AND NOT coalesce({in_scope}, FALSE)").fetchone()[0]
     for t in ("_raw", "_stage", "_ok", "_changed", "_matched"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return found
