@@ -315,3 +315,22 @@ def test_store__import_killed_at_any_moment_leaves_database_exactly_as_before(tm
     assert leftovers == ["a.duckdb", "b.duckdb", "tmp"]
     assert not any(store.spill_dir(path).iterdir())
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob("*.wal"))
+
+
+def test_store__readers_during_a_command_line_import_see_before_or_after_never_between(tmp_path):
+    path = tmp_path / "x.duckdb"
+    run_import([FIXTURE], "cfpb", path)
+    before = _live_counts(path)["core_complaints"]
+    big = _replicated(tmp_path, 3000)
+    script = tmp_path / "imp.py"
+    script.write_text(_KILL_SCRIPT.format(repo=str(REPO), csv=str(big), db=str(path)))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    seen = set()
+    while proc.poll() is None:  # a dashboard-like reader: open, count, close, again
+        with db.connect_read_only(path) as con:
+            cur = db.read_cursor(con)
+            seen.add(cur.execute("SELECT (SELECT count(*) FROM core_complaints), "
+                                 "(SELECT count(*) FROM mart_complaint_facts)").fetchone())
+    assert "IMPORT FINISHED" in proc.communicate()[0]
+    assert seen <= {(before, before), (before + 3000, before + 3000)} and (before, before) in seen
+    assert _live_counts(path)["core_complaints"] == before + 3000
