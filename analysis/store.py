@@ -267,6 +267,8 @@ def replication_key(table: str, columns: list[str]) -> str | None:
         return None
     if "group_key" in columns:
         return "group_key"
+    if table.startswith("raw_") and "import_id" in columns:
+        return "import_id"  # raw rows as they came: a raw complaint_id column is the source's own id
     if "complaint_id" in columns:
         return "complaint_id"
     if "import_id" in columns:
@@ -300,6 +302,8 @@ def sync_replica(con: duckdb.DuckDBPyConnection, source: Path, progress=None) ->
         if mode == "replayed":
             _replay(con, change_log, progress)
             if _counts_differ(con):
+                log.warning("replaying version %s left row counts different from %s: copying every table",
+                            sv, source)
                 mode = "copied"
         if mode == "copied":
             _copy_all(con, progress)

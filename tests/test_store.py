@@ -108,7 +108,19 @@ def _marts_rebuilt_in_full(path: Path) -> dict[str, list]:
     return out
 
 
-def test_store__imports_are_incremental_and_replicas_equal(tmp_path):
+def _no_full_copy(*_a, **_k):
+    raise AssertionError("a replica was copied whole instead of replaying the change")
+
+
+def test_store__replication_keys():
+    assert store.replication_key("raw_cfpb__complaints", ["import_id", "complaint_id"]) == "import_id"
+    assert store.replication_key("core_qa_issues", ["import_id", "complaint_id"]) == "complaint_id"
+    assert store.replication_key("core_quarantine", ["import_id", "source_file"]) == "import_id"
+    assert store.replication_key("mart_complaint_cube", ["group_key", "source"]) == "group_key"
+    assert store.replication_key("meta_sources", ["source"]) is None
+
+
+def test_store__imports_are_incremental_and_replicas_equal(tmp_path, monkeypatch):
     path = tmp_path / "x.duckdb"
     header, rows = _rows(FIXTURE)
     n = len(rows)
@@ -121,6 +133,7 @@ def test_store__imports_are_incremental_and_replicas_equal(tmp_path):
     changed[0][resp] = "Closed with monetary relief"
     new = list(rows[1])
     new[cid] = "9199999"
+    monkeypatch.setattr(store, "_copy_all", _no_full_copy)  # every later write replays its change set
     second = run_import([_write(tmp_path / "v2.csv", header, changed + [new])], "cfpb", path)[0]
     assert (second.accepted_count, second.updated_count, second.unchanged_count) == (2, 1, n - 1)
     # the second write touched exactly the two complaints it changed, not the database
