@@ -149,6 +149,15 @@ def time_pandas(path: Path, repeats: int) -> dict:
 
 
 def _rss_mb() -> float:
+    """Peak resident memory of this process image (VmHWM, MB). Not ``ru_maxrss``: Linux keeps
+    that across fork and exec, so a child would report the benchmark's own peak."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -162,11 +171,10 @@ def _child(args: list[str]) -> dict:
 
 
 def _measure(fn) -> dict:
-    """Run ``fn()``: seconds and peak resident memory of this process and its children (MB)."""
+    """Run ``fn()``: seconds and this process's peak resident memory (MB)."""
     t = time.perf_counter()
     fn()
-    return {"seconds": time.perf_counter() - t, "rss_mb": _rss_mb(),
-            "children_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    return {"seconds": time.perf_counter() - t, "rss_mb": _rss_mb()}
 
 
 def time_imports(path: Path, rows: int, out_dir: Path, repeats: int = 3) -> dict:
@@ -185,7 +193,7 @@ def time_imports(path: Path, rows: int, out_dir: Path, repeats: int = 3) -> dict
         renamed.write_bytes(f.read_bytes().replace(b"\r\n", b"\n"))
         res["same_rows"].append(_child(["--run-import", str(renamed), str(path)]))
     return {kind: {"seconds": _pcts([r["seconds"] for r in runs]),
-                   "rss_mb": max(max(r["rss_mb"], r["children_rss_mb"]) for r in runs),
+                   "rss_mb": max(r["rss_mb"] for r in runs),
                    "counts": runs[-1]["counts"]} for kind, runs in res.items()}
 
 
