@@ -32,13 +32,15 @@ CHANGE_SET_TABLE = "_cw_changed"
 CHANGED_GROUPS_TABLE = "_cw_changed_groups"
 ALL = "TRUE"
 
-#: Complaint dimensions every cube keeps (the filters' columns except ``region`` and the exact
-#: ``received_date``, which only the facts have).
+#: Complaint dimensions every cube keeps (the filters' columns except company, ``region`` and
+#: the exact ``received_date``, which the facts have).
 _COMPLAINT_KEYS = (
-    "received_month", "source", "jurisdiction", "product", "creditor_name", "collector_name", "company_name",
-    "filed_with", "submission_medium", "outcome_code",
+    "received_month", "source", "jurisdiction", "product", "filed_with", "submission_medium", "outcome_code",
     "conduct_codes", "conduct_codes_structured", "conduct_codes_narrative",
 )
+_COMPANY_KEYS = ("creditor_name", "collector_name", "company_name")
+_METHOD_LISTS = ("method_codes", "method_codes_structured", "method_codes_narrative")
+_INCIDENT_KEYS = ("method_code", "time_source", "is_in_all_view", "time_precision", "is_outside_permitted_hours")
 
 
 @dataclass(frozen=True)
@@ -70,19 +72,21 @@ class Cube:
                 f"FROM {self.facts} WHERE {scope} GROUP BY ALL")
 
 
+#: Smallest first: a query reads the first cube of its grain that has every column it and its
+#: filter need (``analysis.queries.relation``). Companies multiply the groups (CFPB names
+#: thousands), so only the ``_by_company`` cube keeps them; incident questions with a company
+#: filter read the facts.
 CUBES: tuple[Cube, ...] = (
     Cube("mart_complaint_cube", "complaint",
-         _COMPLAINT_KEYS + ("is_timely_response", "response_days", "method_codes", "method_codes_structured",
-                            "method_codes_narrative", "has_narrative"),
+         _COMPLAINT_KEYS + ("is_timely_response", "response_days", "has_narrative") + _METHOD_LISTS,
+         "complaint_count"),
+    Cube("mart_complaint_cube_by_company", "complaint",
+         _COMPLAINT_KEYS + _COMPANY_KEYS + ("is_timely_response", "has_narrative") + _METHOD_LISTS,
          "complaint_count"),
     Cube("mart_incident_cube_by_hour", "incident",
-         _COMPLAINT_KEYS + ("method_code", "time_source", "is_in_all_view", "time_precision", "occurred_weekday",
-                            "occurred_hour", "is_outside_permitted_hours"),
-         "incident_count"),
+         _COMPLAINT_KEYS + _INCIDENT_KEYS + ("occurred_weekday", "occurred_hour"), "incident_count"),
     Cube("mart_incident_cube_by_month", "incident",
-         _COMPLAINT_KEYS + ("method_code", "time_source", "is_in_all_view", "time_precision", "occurred_month",
-                            "is_outside_permitted_hours"),
-         "incident_count"),
+         _COMPLAINT_KEYS + _INCIDENT_KEYS + ("occurred_month",), "incident_count"),
 )
 CUBE_BY_NAME = {c.name: c for c in CUBES}
 
@@ -194,3 +198,51 @@ def _apply_cube_delta(con: duckdb.DuckDBPyConnection, cube: Cube, scope: str) ->
     for t in (delta, "_cw_net", "_cw_new"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return written
+
+
+def missing_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Marts this version of the code reads that the open database lacks (a database written by
+    an older version): ``rebuild`` makes them."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    return [t for t in MART_TABLES + tuple(c.name for c in CUBES) if t not in have]
+
+
+def rebuild(db_path, progress=None) -> dict[str, int]:
+    """Rebuild every mart of the database at ``db_path`` from core, as one write (for a
+    database from an older version, or after the mart definitions change). Cost grows with
+    the database. Returns ``{table: rows}``; raises ``FileNotFoundError`` without a database."""
+    from pathlib import Path as _Path
+
+    from analysis import db, store
+    if not _Path(db_path).exists():
+        raise FileNotFoundError(f"{db_path}: no database")
+    with db.write_transaction(_Path(db_path), "rebuild marts", progress=progress) as con:
+        store.mark_all_changed(con, "rebuild marts")
+    with db.connect_read_only(_Path(db_path)) as con:
+        cur = db.read_cursor(con)
+        return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in MART_TABLES + tuple(c.name for c in CUBES)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.build [--db PATH]``: rebuild every mart (prints rows per mart)."""
+    import argparse
+    import sys
+
+    from analysis import db
+    ap = argparse.ArgumentParser(prog="python -m analysis.build", description="Rebuild every mart from core.")
+    ap.add_argument("--db", help=f"database file (default: ${db.ENV_VAR} or {db.DEFAULT_DB_PATH})")
+    args = ap.parse_args(argv)
+    try:
+        counts = rebuild(db.resolve_db_path(args.db),
+                         progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr, flush=True))
+    except FileNotFoundError as err:
+        print(err, file=sys.stderr)
+        return 2
+    for t, n in counts.items():
+        print(f"{t:36s}{n:>14,}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

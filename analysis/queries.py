@@ -422,7 +422,8 @@ def query_filter_options(con: Con) -> dict[str, list[str]]:
     out = {}
     for key, col, table, weight in (("source", "source", "mart_complaint_cube", "sum(complaint_count)"),
                                     ("product", "product", "mart_complaint_cube", "sum(complaint_count)"),
-                                    ("company", "company_name", "mart_complaint_cube", "sum(complaint_count)"),
+                                    ("company", "company_name", "mart_complaint_cube_by_company",
+                                     "sum(complaint_count)"),
                                     ("region", "region", "mart_complaint_facts", "count(*)")):
         out[key] = [r[0] for r in con.execute(
             f"SELECT {col} FROM {table} WHERE {col} IS NOT NULL "

@@ -140,3 +140,24 @@ def test_cubes__are_much_smaller_than_the_facts(cur):
         rows, total = cur.execute(f"SELECT count(*), sum({cube.count_column}) FROM {cube.name}").fetchone()
         assert total == n_facts[cube.grain]  # every facts row counted once
         assert rows < n_facts[cube.grain]
+
+
+def test_cubes__a_database_from_an_older_version_gets_its_marts_rebuilt(tmp_path):
+    import duckdb
+
+    from analysis import build, store
+    path = tmp_path / "old.duckdb"
+    run_import([REPO / "tests" / "fixtures" / "cfpb" / "current_wording.csv"], "cfpb", path)
+    with duckdb.connect(str(store.live_replica(path))) as con:  # as an older version left it
+        con.execute("DROP TABLE mart_complaint_cube_by_company")
+        con.execute("DROP TABLE mart_incident_cube_by_hour")
+    with db.connect_read_only(path) as con:
+        assert build.missing_marts(db.read_cursor(con)) == ["mart_complaint_cube_by_company",
+                                                             "mart_incident_cube_by_hour"]
+    counts = build.rebuild(path)
+    assert counts["mart_complaint_facts"] == 10 and counts["mart_complaint_cube_by_company"] > 0
+    with db.connect_read_only(path) as con:
+        cur = db.read_cursor(con)
+        assert build.missing_marts(cur) == []
+        assert queries.query_kpis(cur, Filter())["complaint_count"] == 10
+    assert build.main(["--db", str(tmp_path / "nothing.duckdb")]) == 2

@@ -19,7 +19,7 @@ from typing import Iterator
 import duckdb
 import streamlit as st
 
-from analysis import db, queries
+from analysis import build, db, queries
 from analysis.filters import Filter
 
 POOL = db.ReaderPool()
@@ -60,7 +60,21 @@ def database() -> tuple[str, Path]:
         from analysis.demo import ensure_demo_database
         with st.spinner("Building the demonstration database (first start only)… / 正在生成演示数据库（仅首次启动）…"):
             ensure_demo_database(path)
+    fp = db.fingerprint(path)
+    if fp != "missing":
+        _ensure_marts(fp, str(path))
     return db.fingerprint(path), path
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _ensure_marts(fp: str, path: str) -> None:
+    """Once per database version: a database written by an older version lacks marts the
+    pages read; build them (one write) before any page queries."""
+    with POOL.cursor(Path(path)) as (cur, _):
+        missing = build.missing_marts(cur)
+    if missing:
+        with st.spinner("Updating the summary tables for this version (once)… / 正在为此版本更新汇总表（仅一次）…"):
+            build.rebuild(path)
 
 
 @contextlib.contextmanager
