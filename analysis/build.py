@@ -88,7 +88,6 @@ CUBES: tuple[Cube, ...] = (
     Cube("mart_incident_cube_by_month", "incident",
          _COMPLAINT_KEYS + _INCIDENT_KEYS + ("occurred_month",), "incident_count"),
 )
-CUBE_BY_NAME = {c.name: c for c in CUBES}
 
 
 def mart_sql(table: str, scope: str = ALL) -> str:

@@ -54,7 +54,6 @@ def relation(flt: Filter, grain: str, columns: Iterable[str]) -> tuple[str, list
     cols = list(dict.fromkeys(columns))
     needed = set(cols) | (filter_columns(flt, grain) - {"received_date"})
     facts = f"mart_{grain}_facts"
-    select = ", ".join(cols + ["n"])
     w_all, p_all = build_where(flt, grain)
     cube = next((c for c in CUBES if c.grain == grain and needed <= set(c.keys)), None) if USE_CUBES else None
     if cube is None:

@@ -63,7 +63,8 @@ def database() -> tuple[str, Path]:
     fp = db.fingerprint(path)
     if fp != "missing":
         _ensure_marts(fp, str(path))
-    return db.fingerprint(path), path
+        fp = db.fingerprint(path)  # a new version if the marts had to be built
+    return fp, path
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

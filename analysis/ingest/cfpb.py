@@ -40,7 +40,7 @@ from analysis.ingest.common import (
     DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
     new_import_id, record_json, sha256_bytes,
 )
-from analysis.ingest.parse import DateError, DateReading, cfpb_date_reading, parse_cfpb_date
+from analysis.ingest.parse import DateError, cfpb_date_reading, parse_cfpb_date
 from analysis.narratives import label_narratives
 from analysis.store import mark_changed
 from analysis.schema import CFPB_HEADER_ALIASES, CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME

@@ -209,10 +209,6 @@ class DelimitedReader:
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
-def _has_surrogate(s: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in s)
-
-
 def _visible(s: str) -> str:
     return s.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
