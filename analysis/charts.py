@@ -115,6 +115,10 @@ CHARTS: tuple[ChartSpec, ...] = (
               title_values=_channel("submission_medium")),
     ChartSpec("channel_flow", "channels_outcomes", "query_channel_flow", figures.make_channel_sankey, "complaints",
               _complaints, title_key="flow_title"),
+    # --- companies (issue 10) ---
+    # --- trends (issue 10) ---
+    # --- places (issue 10) ---
+    # --- readability (issue 10) ---
 )
 CHART_BY_NAME = {c.name: c for c in CHARTS}
 

@@ -477,6 +477,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tl_date": ("Date", "日期"),
     "in_todo": (":material/edit: Still to fill in: {list}", ":material/edit: 尚需填写：{list}"),
     # ---- end of import and intake pages block ----
+    # --- view (issue 10) ---
+    # --- companies (issue 10) ---
+    # --- trends (issue 10) ---
+    # --- places (issue 10) ---
+    # --- exports (issue 10) ---
+    # --- readability (issue 10) ---
 }
 
 
