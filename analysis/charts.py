@@ -8,7 +8,7 @@ screen and in a report are the same chart.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 import duckdb
 import pandas as pd
@@ -25,8 +25,9 @@ PAGES = ("overview", "time_of_day", "methods_conduct", "channels_outcomes")
 class ChartSpec:
     """One chart.
 
-    ``name``: stable id (widget keys, file names). ``page``: page key. ``query``: name of
-    an ``analysis.queries`` function called as ``query(con, flt, *args)``. ``make``:
+    ``name``: stable id (widget keys, file names). ``page``: page key. ``query``: a query
+    name for ``analysis.queries.query_function`` (``query_x`` or ``analysis.mod:query_x``),
+    called as ``query(con, flt, *query_args(choices))``. ``make``:
     ``(frame, lang) -> Figure``. ``unit``: ``complaints`` or ``incidents`` (what the chart
     counts). ``count``: ``(frame, kpis) -> int``, the number of records the chart rests on.
     ``has_rule_flags``: the chart shows flags derived from RULEBOOK rules (footnote).
@@ -39,12 +40,18 @@ class ChartSpec:
     make: Callable[[pd.DataFrame, str], go.Figure]
     unit: str
     count: Callable[[pd.DataFrame, dict], int]
-    args: tuple = ()
+    args: tuple | Callable[[dict], tuple] = ()
     has_rule_flags: bool = False
     time_coverage: bool = False
     select: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     title_key: str = ""
     title_values: Callable[[str], dict] | None = None
+
+    def query_args(self, choices: Mapping[str, str] | None = None) -> tuple:
+        """The query's arguments after ``flt``: ``args`` itself, or, when ``args`` is a
+        callable, ``args(choices)`` – the page's choices (URL values such as
+        ``{"period": "month"}``; empty for a report pack, so it must supply defaults)."""
+        return tuple(self.args(dict(choices or {}))) if callable(self.args) else tuple(self.args)
 
     def title(self, lang: str) -> str:
         """The chart's title in ``lang`` (the same string its figure draws)."""
@@ -135,15 +142,17 @@ class BuiltChart:
 
 
 def build_chart(con: duckdb.DuckDBPyConnection, name: str, flt: Filter, lang: str,
-                kpis: dict | None = None, frame: pd.DataFrame | None = None) -> BuiltChart:
+                kpis: dict | None = None, frame: pd.DataFrame | None = None,
+                choices: Mapping[str, str] | None = None) -> BuiltChart:
     """Query and draw chart ``name`` for ``flt`` in ``lang``.
 
-    ``kpis`` (from ``query_kpis``) and ``frame`` may be passed when already computed.
+    ``kpis`` (from ``query_kpis``) and ``frame`` may be passed when already computed;
+    ``choices`` are the page's choices (``ChartSpec.query_args``).
     Raises ``KeyError`` for an unknown chart name.
     """
     spec = CHART_BY_NAME[name]
     if frame is None:
-        frame = getattr(queries, spec.query)(con, flt, *spec.args)
+        frame = queries.query_function(spec.query)(con, flt, *spec.query_args(choices))
     if spec.select is not None:
         frame = spec.select(frame)
     if kpis is None:

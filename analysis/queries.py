@@ -14,6 +14,8 @@ Hours are local wall-clock hours of the debtor (0–23); ``*_pct`` columns are p
 """
 from __future__ import annotations
 
+import importlib
+
 import dataclasses
 from datetime import date, timedelta
 from typing import Iterable
@@ -29,6 +31,19 @@ Con = duckdb.DuckDBPyConnection
 #: Answer from the cubes where they can (False: always the facts; the tests and the
 #: benchmark's baseline compare both).
 USE_CUBES = True
+
+
+def query_function(name: str):
+    """The query function ``name``: a function of this module (``"query_kpis"``) or
+    ``"module:function"`` of a module under ``analysis`` (``"analysis.companies:query_x"``).
+    Raises ``ValueError`` for a module outside ``analysis``, ``KeyError`` / ``AttributeError``
+    for an unknown function."""
+    if ":" not in name:
+        return globals()[name]
+    module, fn = name.split(":", 1)
+    if module != "analysis" and not module.startswith("analysis."):
+        raise ValueError(f"query module must be under analysis: {module!r}")
+    return getattr(importlib.import_module(module), fn)
 
 
 def _df(con: Con, sql: str, params: list) -> pd.DataFrame:

@@ -7,7 +7,7 @@ widget or query runs: a bad value shows one error and runs no query.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -48,6 +48,7 @@ class PageContext:
     source_names: dict[str, str]
     sources: pd.DataFrame
     suppress: bool = True
+    choices: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         """The filter in words, in the page language."""
@@ -338,13 +339,44 @@ def show_chart(ctx: PageContext, name: str, kpis: dict) -> bool:
     """Render catalogue chart ``name`` (analysis.charts) with caption and download; says so
     in words when there is nothing to draw. Returns True when a chart was drawn."""
     spec = CHART_BY_NAME[name]
-    frame = run_query(spec.query, ctx.flt, *spec.args)
-    built = build_chart(None, name, ctx.flt, ctx.lang, kpis=kpis, frame=frame)
+    frame = run_query(spec.query, ctx.flt, *spec.query_args(ctx.choices))
+    built = build_chart(None, name, ctx.flt, ctx.lang, kpis=kpis, frame=frame, choices=ctx.choices)
     if built.figure is None:
         return False
     n_text = (n_complaints if spec.unit == "complaints" else n_incidents)(built.n, ctx.lang)
     chart_block(ctx, built.figure, n_text=n_text, name=name)
     return True
+
+
+def page_choice(ctx: PageContext, key: str, options: list[str], default: str, label: str,
+                format_func=None, where=None, kind: str = "segmented") -> str:
+    """A page's own choice (a period, a measure, a minimum count) kept in the URL under
+    ``key`` and recorded in ``ctx.choices`` (chart queries and every export read it there).
+
+    ``options``: the allowed values (strings); a URL value outside them falls back to
+    ``default``. ``kind``: ``segmented`` (few options) or ``select``. ``where``: a container
+    (default: the page body). Returns the chosen value.
+    """
+    value = url_choice(key, options, default)
+    wkey = f"choice_{key}"
+    if st.session_state.get(f"_{wkey}_url") != value:  # the URL changed from outside: follow it
+        st.session_state[wkey] = value
+        st.session_state[f"_{wkey}_url"] = value
+
+    def changed() -> None:
+        new = st.session_state.get(wkey) or default
+        st.query_params[key] = new
+        st.session_state[f"_{wkey}_url"] = new
+
+    box = where if where is not None else st
+    fmt = format_func or str
+    if kind == "select":
+        box.selectbox(label, options, key=wkey, format_func=fmt, on_change=changed)
+    else:
+        box.segmented_control(label, options, key=wkey, format_func=fmt, required=True, on_change=changed)
+    value = st.session_state.get(wkey) or default
+    ctx.choices[key] = value
+    return value
 
 
 def url_choice(key: str, options: list[str], default: str) -> str:

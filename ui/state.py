@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import sys
 import threading
 import time
@@ -88,28 +87,15 @@ def reading() -> Iterator[duckdb.DuckDBPyConnection]:
         yield cur
 
 
-def query_function(name: str):
-    """The query function ``name``: a function of ``analysis.queries`` (``"query_kpis"``) or
-    ``"module:function"`` of a module under ``analysis`` (``"analysis.companies:query_x"``).
-    Raises ``ValueError`` for a module outside ``analysis``, ``AttributeError`` for an
-    unknown function."""
-    if ":" not in name:
-        return getattr(queries, name)
-    module, fn = name.split(":", 1)
-    if module != "analysis" and not module.startswith("analysis."):
-        raise ValueError(f"query module must be under analysis: {module!r}")
-    return getattr(importlib.import_module(module), fn)
-
-
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _cached(fp: str, path: str, name: str, flt: Filter | None, args: tuple):
     with reading() as cur:
-        fn = query_function(name)
+        fn = queries.query_function(name)
         return fn(cur, flt, *args) if flt is not None else fn(cur, *args)
 
 
 def run_query(name: str, flt: Filter | None = None, *args):
-    """Run query ``name`` (see ``query_function``) as ``fn(cursor, flt, *args)`` (or without
+    """Run query ``name`` (see ``analysis.queries.query_function``) as ``fn(cursor, flt, *args)`` (or without
     ``flt`` when None), cached per database version, filter and arguments."""
     fp, path = database()
     return _cached(fp, str(path), name, flt, tuple(args))
