@@ -1,16 +1,26 @@
-"""The one filter builder: a ``Filter`` becomes ``(where_sql, params)`` plus a description.
+"""The one filter builder: every filter field defined once, in ``FIELDS``.
 
-Values are always bound parameters; column names come only from the allow-list below,
-never from user text. Values within a field are OR'd, fields are AND'd. The same WHERE
-feeds the totals and the detail rows, so they always agree.
+A ``FilterField`` says everything about one field: its name (the ``Filter`` attribute,
+the URL key and, with dashes, the command-line flag ``--name``), the mart columns it reads
+(the allow-list: column names never come from user text), its code list, its labels in
+both languages, how it reads in a sentence, and how it becomes SQL. The ``Filter``
+dataclass, its validation, the WHERE clause (``build_where``), the description in words
+(``describe``), the URL round trip (``to_url`` / ``from_url``), the command-line flags
+(``add_cli_arguments`` / ``from_cli``) and the dashboard's widgets (``ui.page``) all derive
+from that table: adding a filter is one entry in ``FIELDS``.
 
-Filters apply to the mart tables ``mart_complaint_facts`` (grain ``complaint``) and
-``mart_incident_facts`` (grain ``incident``); both carry every filter column.
+Values are always bound parameters. Values within a field are OR'd, fields are AND'd. The
+same WHERE feeds the totals and the detail rows, so they always agree. Filters apply to the
+mart tables ``mart_complaint_facts`` (grain ``complaint``) and ``mart_incident_facts``
+(grain ``incident``); both carry every filter column.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import argparse
+import dataclasses
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable, Mapping
 
 from analysis import codes
 
@@ -18,6 +28,11 @@ GRAINS = ("complaint", "incident")
 #: ``product`` value of complaints whose source records no product (set in the mart).
 PRODUCT_NOT_RECORDED = "(not recorded)"
 LABEL_SOURCES = ("all", "structured", "narrative")
+#: Earliest and latest received date a filter may name (a wider date is a typing error, and
+#: Streamlit's date widget cannot show it).
+DATE_MIN, DATE_MAX = date(1990, 1, 1), date(2100, 12, 31)
+#: Longest free-text value (company, region, source, product) a filter accepts.
+MAX_VALUE_LENGTH = 300
 
 
 class FilterError(ValueError):
@@ -36,74 +51,188 @@ class FilterError(ValueError):
         return self.message_zh if lang == "zh" else self.message_en
 
 
-@dataclass(frozen=True)
-class Filter:
-    """Every filter of the dashboard. Empty tuple = no restriction on that field.
-
-    ``date_from`` / ``date_to``: inclusive bounds on ``received_date`` (the date the
-    organisation received the complaint). Coded fields hold codes from analysis.codes;
-    ``product``, ``company`` (creditor or collector), ``region`` and ``source`` hold
-    values as stored. ``label_source`` chooses which conduct / method labels count:
-    ``all``, ``structured`` (issue codes and fields) or ``narrative``.
-    """
-
-    date_from: date | None = None
-    date_to: date | None = None
-    jurisdiction: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    product: tuple[str, ...] = ()
-    company: tuple[str, ...] = ()
-    region: tuple[str, ...] = ()
-    conduct: tuple[str, ...] = ()
-    method: tuple[str, ...] = ()
-    filed_with: tuple[str, ...] = ()
-    submission_medium: tuple[str, ...] = ()
-    outcome: tuple[str, ...] = ()
-    label_source: str = "all"
-
-    def validate(self) -> "Filter":
-        """Check every value; returns self. Raises ``FilterError`` on the first bad one."""
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise FilterError("date_from", self.date_from,
-                              f"The start date {self.date_from} is after the end date {self.date_to}.",
-                              f"开始日期 {self.date_from} 晚于结束日期 {self.date_to}。")
-        for name, list_name in _CODED_FIELDS.items():
-            for v in getattr(self, name):
-                if not codes.is_code(list_name, v):
-                    raise FilterError(name, v,
-                                      f"Unknown {name.replace('_', ' ')} code {v!r}. "
-                                      f"Known codes: {', '.join(codes.codes(list_name))}.",
-                                      f"未知的{_FIELD_ZH[name]}代码 {v!r}。")
-        if self.label_source not in LABEL_SOURCES:
-            raise FilterError("label_source", self.label_source,
-                              f"Unknown label source {self.label_source!r}; use one of {', '.join(LABEL_SOURCES)}.",
-                              f"未知的标签来源 {self.label_source!r}。")
-        for name in ("source", "product", "company", "region"):
-            for v in getattr(self, name):
-                if not isinstance(v, str) or not v.strip() or len(v) > 300:
-                    raise FilterError(name, v, f"Invalid {name} value {v!r}.", f"无效的{_FIELD_ZH[name]}值 {v!r}。")
-        return self
+#: A condition: ``(mart columns read, sql with ? placeholders, params)``.
+Condition = tuple[tuple[str, ...], str, list]
 
 
-_CODED_FIELDS = {
-    "jurisdiction": "jurisdiction", "conduct": "conduct", "method": "method",
-    "filed_with": "filed_with", "submission_medium": "submission_medium", "outcome": "outcome",
-}
-_FIELD_ZH = {
-    "jurisdiction": "适用地区", "source": "数据来源", "product": "产品", "company": "公司",
-    "region": "地区", "conduct": "行为", "method": "方式", "filed_with": "受理机构",
-    "submission_medium": "提交方式", "outcome": "结果", "date_from": "开始日期", "date_to": "结束日期",
-}
-#: Simple ``column IN (...)`` fields: filter field → column (the allow-list).
-_IN_COLUMNS = {
-    "jurisdiction": "jurisdiction", "source": "source", "product": "product", "region": "region",
-    "filed_with": "filed_with", "submission_medium": "submission_medium", "outcome": "outcome_code",
-}
+def _in(column: str, values) -> Condition:
+    return (column,), f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
 _CONDUCT_COLUMN = {"all": "conduct_codes", "structured": "conduct_codes_structured",
                    "narrative": "conduct_codes_narrative"}
 _METHOD_LIST_COLUMN = {"all": "method_codes", "structured": "method_codes_structured",
                        "narrative": "method_codes_narrative"}
+#: Incident ``time_source`` values behind each label source (None: both; see ``_label_source_sql``).
 _INCIDENT_TIME_SOURCES = {"all": None, "structured": ("field", "issue_code"), "narrative": ("narrative",)}
+
+
+def _company_sql(values, flt, grain) -> list[Condition]:
+    ph = ", ".join("?" * len(values))
+    return [(("creditor_name", "collector_name"), f"(creditor_name IN ({ph}) OR collector_name IN ({ph}))",
+             list(values) * 2)]
+
+
+def _conduct_sql(values, flt, grain) -> list[Condition]:
+    col = _CONDUCT_COLUMN[flt.label_source]
+    return [((col,), f"list_has_any({col}, ?)", [list(values)])]
+
+
+def _method_sql(values, flt, grain) -> list[Condition]:
+    if grain == "complaint":
+        col = _METHOD_LIST_COLUMN[flt.label_source]
+        return [((col,), f"list_has_any({col}, ?)", [list(values)])]
+    return [_in("method_code", values)]
+
+
+def _label_source_sql(value, flt, grain) -> list[Condition]:
+    if grain != "incident":
+        return []  # at complaint grain the label source picks the conduct / method columns
+    srcs = _INCIDENT_TIME_SOURCES[value]
+    if srcs:
+        return [_in("time_source", srcs)]
+    # both sources: a contact reported by a field and by the narrative counts once
+    return [(("is_in_all_view",), "is_in_all_view", [])]
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter field.
+
+    ``name``: ``Filter`` attribute and URL key (CLI flag: ``cli_flag``). ``kind``: ``date``
+    (one ``datetime.date``), ``list`` (a tuple of str; empty = no restriction) or ``choice``
+    (one of ``choices``). ``label``: (en, zh) widget label. ``phrase``: (en, zh) name in a
+    sentence ("method is SMS" / "方式为「短信」"). ``column``: the mart column of a plain
+    ``IN`` field, or the column a date bound compares. ``code_list``: the ``analysis.codes``
+    list of a coded field (values are codes; shown as labels). ``sql``: for fields that are
+    not a plain ``IN``: ``(value, flt, grain) -> [Condition]``. ``op``: ``>=`` / ``<=`` for
+    date bounds. ``help``: (en, zh) extra help text.
+    """
+
+    name: str
+    kind: str
+    label: tuple[str, str]
+    phrase: tuple[str, str]
+    column: str | None = None
+    code_list: str | None = None
+    choices: tuple[str, ...] = ()
+    default: object = None
+    sql: Callable[[object, object, str], list[Condition]] | None = None
+    op: str | None = None
+    help: tuple[str, str] | None = None
+
+    @property
+    def cli_flag(self) -> str:
+        """The command-line flag, e.g. ``--filed-with``."""
+        return "--" + self.name.replace("_", "-")
+
+    def text(self, attr: str, lang: str) -> str:
+        """``label`` / ``phrase`` / ``help`` in ``lang``."""
+        pair = getattr(self, attr)
+        return "" if pair is None else (pair[1] if lang == "zh" else pair[0])
+
+    def show(self, value: str, lang: str, source_names: Mapping[str, str] | None = None) -> str:
+        """A value as users read it: the label of a code, a source's display name, "not
+        recorded" for the missing product; other values (from files) as stored."""
+        if self.code_list:
+            return codes.label(self.code_list, value, lang)
+        if self.name == "source" and source_names:
+            return source_names.get(value, value)
+        if self.name == "product" and value == PRODUCT_NOT_RECORDED:
+            return "未记录" if lang == "zh" else "not recorded"
+        if self.name == "label_source":
+            return {"all": ("all sources", "全部来源"), "structured": ("structured fields / issue codes", "结构化字段/问题分类"),
+                    "narrative": ("narratives", "投诉正文")}[value][1 if lang == "zh" else 0]
+        return str(value)
+
+    def conditions(self, flt, grain: str) -> list[Condition]:
+        """The SQL conditions of this field in ``flt`` at ``grain`` ([] when unrestricted)."""
+        value = getattr(flt, self.name)
+        if self.kind == "date":
+            return [] if value is None else [((self.column,), f"{self.column} {self.op} ?", [value])]
+        if self.kind == "list" and not value:
+            return []
+        if self.sql is not None:
+            return self.sql(value, flt, grain)
+        return [_in(self.column, value)]
+
+
+#: Every filter field, in the order of the sidebar, the description and the SQL.
+FIELDS: tuple[FilterField, ...] = (
+    FilterField("date_from", "date", ("Received from", "受理日期自"), ("received from", "受理日期自"),
+                column="received_date", op=">="),
+    FilterField("date_to", "date", ("Received to", "受理日期至"), ("received to", "受理日期至"),
+                column="received_date", op="<="),
+    FilterField("jurisdiction", "list", ("Jurisdiction", "适用地区"), ("jurisdiction", "适用地区"),
+                column="jurisdiction", code_list="jurisdiction"),
+    FilterField("source", "list", ("Data source", "数据来源"), ("source", "数据来源"), column="source"),
+    FilterField("product", "list", ("Product", "产品"), ("product", "产品"), column="product"),
+    FilterField("company", "list", ("Company (creditor / collector)", "公司（债权方/催收方）"),
+                ("company", "公司"), sql=_company_sql),
+    FilterField("region", "list", ("State / province", "州/省"), ("state/province", "州/省"), column="region"),
+    FilterField("conduct", "list", ("Conduct", "不当催收行为"), ("conduct", "行为"), code_list="conduct",
+                sql=_conduct_sql),
+    FilterField("method", "list", ("Method", "催收方式"), ("method", "方式"), code_list="method", sql=_method_sql),
+    FilterField("filed_with", "list", ("Filed with", "受理机构"), ("filed with", "受理机构"), column="filed_with",
+                code_list="filed_with"),
+    FilterField("submission_medium", "list", ("Submitted via", "提交方式"), ("submitted via", "提交方式"),
+                column="submission_medium", code_list="submission_medium"),
+    FilterField("outcome", "list", ("Outcome", "处理结果"), ("outcome", "结果"), column="outcome_code",
+                code_list="outcome"),
+    FilterField("label_source", "choice", ("Labels from", "标签来源"), ("labels from", "标签来源"),
+                choices=LABEL_SOURCES, default="all", sql=_label_source_sql),
+)
+FIELD_BY_NAME: dict[str, FilterField] = {f.name: f for f in FIELDS}
+LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind == "list")
+DATE_FIELDS = tuple(f.name for f in FIELDS if f.kind == "date")
+
+
+def _default(f: FilterField):
+    return () if f.kind == "list" else f.default
+
+
+def _validate(self) -> "Filter":
+    """Check every value; returns self. Raises ``FilterError`` on the first bad one."""
+    for f in FIELDS:
+        value = getattr(self, f.name)
+        en, zh = f.text("label", "en"), f.text("label", "zh")
+        if f.kind == "date":
+            if value is not None and not (isinstance(value, date) and DATE_MIN <= value <= DATE_MAX):
+                raise FilterError(f.name, value, f"{en}: {value} is outside {DATE_MIN}–{DATE_MAX}.",
+                                  f"{zh}：{value} 不在 {DATE_MIN} 至 {DATE_MAX} 之间。")
+        elif f.kind == "choice":
+            if value not in f.choices:
+                raise FilterError(f.name, value, f"Unknown {f.phrase[0]} {value!r}; use one of {', '.join(f.choices)}.",
+                                  f"未知的{f.phrase[1]} {value!r}。")
+        else:
+            if not isinstance(value, tuple):
+                raise FilterError(f.name, value, f"{en}: expected a list of values.", f"{zh}：应为取值列表。")
+            for v in value:
+                if f.code_list:
+                    if not codes.is_code(f.code_list, v):
+                        raise FilterError(f.name, v, f"Unknown {f.phrase[0]} code {v!r}. "
+                                                     f"Known codes: {', '.join(codes.codes(f.code_list))}.",
+                                          f"未知的{f.phrase[1]}代码 {v!r}。")
+                elif not isinstance(v, str) or not v.strip() or len(v) > MAX_VALUE_LENGTH:
+                    raise FilterError(f.name, v, f"Invalid {f.phrase[0]} value {v!r}.", f"无效的{f.phrase[1]}值 {v!r}。")
+    if self.date_from and self.date_to and self.date_from > self.date_to:
+        raise FilterError("date_from", self.date_from,
+                          f"The start date {self.date_from} is after the end date {self.date_to}.",
+                          f"开始日期 {self.date_from} 晚于结束日期 {self.date_to}。")
+    return self
+
+
+Filter = dataclasses.make_dataclass(
+    "Filter", [(f.name, object, field(default=_default(f))) for f in FIELDS], frozen=True,
+    namespace={"validate": _validate, "__module__": __name__, "__doc__": """Every filter of the dashboard,
+    one attribute per ``FIELDS`` entry. Empty tuple = no restriction on that field.
+
+    ``date_from`` / ``date_to``: inclusive bounds on ``received_date`` (the date the
+    organisation received the complaint). Coded fields hold codes from analysis.codes;
+    ``product``, ``company`` (creditor or collector), ``region`` and ``source`` hold values
+    as stored. ``label_source`` chooses which conduct / method labels count: ``all``,
+    ``structured`` (issue codes and fields) or ``narrative``.
+    """})
 
 
 def conduct_column(label_source: str) -> str:
@@ -134,82 +263,128 @@ def filter_columns(flt: Filter, grain: str = "complaint") -> frozenset[str]:
     return frozenset(c for cond in _conditions(flt, grain) for c in cond[0])
 
 
-def _conditions(flt: Filter, grain: str) -> list[tuple[tuple[str, ...], str, list]]:
-    """The filter's conditions as ``(columns read, sql, params)``, in a fixed order."""
+def _conditions(flt: Filter, grain: str) -> list[Condition]:
+    """The filter's conditions, in ``FIELDS`` order."""
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
     flt.validate()
-    out: list[tuple[tuple[str, ...], str, list]] = []
-    if flt.date_from:
-        out.append((("received_date",), "received_date >= ?", [flt.date_from]))
-    if flt.date_to:
-        out.append((("received_date",), "received_date <= ?", [flt.date_to]))
-    for name, column in _IN_COLUMNS.items():
-        values = getattr(flt, name)
-        if values:
-            out.append(((column,), f"{column} IN ({', '.join('?' * len(values))})", list(values)))
-    if flt.company:
-        ph = ", ".join("?" * len(flt.company))
-        out.append((("creditor_name", "collector_name"), f"(creditor_name IN ({ph}) OR collector_name IN ({ph}))",
-                    list(flt.company) * 2))
-    if flt.conduct:
-        col = _CONDUCT_COLUMN[flt.label_source]
-        out.append(((col,), f"list_has_any({col}, ?)", [list(flt.conduct)]))
-    if flt.method:
-        if grain == "complaint":
-            col = _METHOD_LIST_COLUMN[flt.label_source]
-            out.append(((col,), f"list_has_any({col}, ?)", [list(flt.method)]))
-        else:
-            out.append((("method_code",), f"method_code IN ({', '.join('?' * len(flt.method))})", list(flt.method)))
-    if grain == "incident":
-        srcs = _INCIDENT_TIME_SOURCES[flt.label_source]
-        if srcs:
-            out.append((("time_source",), f"time_source IN ({', '.join('?' * len(srcs))})", list(srcs)))
-        else:  # both sources: a contact reported by a field and by the narrative counts once
-            out.append((("is_in_all_view",), "is_in_all_view", []))
-    return out
+    return [c for f in FIELDS for c in f.conditions(flt, grain)]
 
 
-def describe(flt: Filter, lang: str = "en", source_names: dict[str, str] | None = None) -> str:
-    """Human description of the filter, e.g. "received 2023-01-01 to 2023-06-30; method is
-    phone call or SMS". Returns "all records" / "全部记录" when nothing is filtered.
-    ``source_names`` maps source codes to display names."""
+def is_default(flt: Filter, name: str) -> bool:
+    """True when field ``name`` of ``flt`` does not restrict anything."""
+    return getattr(flt, name) == _default(FIELD_BY_NAME[name])
+
+
+def describe(flt: Filter, lang: str = "en", source_names: Mapping[str, str] | None = None) -> str:
+    """The filter in words, e.g. "received 2023-01-01 to 2023-06-30; method is phone call
+    or SMS" / "受理日期 2023-01-01 至 2023-06-30；方式为「电话」、「短信」". Returns
+    "all records" / "全部记录" when nothing is filtered. ``source_names`` maps source codes
+    to display names (never the raw code when a name is known)."""
     zh = lang == "zh"
     out = []
     if flt.date_from or flt.date_to:
         a = flt.date_from.isoformat() if flt.date_from else "…"
         b = flt.date_to.isoformat() if flt.date_to else "…"
         out.append(f"受理日期 {a} 至 {b}" if zh else f"received {a} to {b}")
-    names = {
-        "jurisdiction": ("适用地区", "jurisdiction"), "source": ("数据来源", "source"),
-        "product": ("产品", "product"), "company": ("公司", "company"), "region": ("地区", "state/province"),
-        "conduct": ("行为", "conduct"), "method": ("方式", "method"), "filed_with": ("受理机构", "filed with"),
-        "submission_medium": ("提交方式", "submitted via"), "outcome": ("结果", "outcome"),
-    }
-    for f in fields(flt):
-        if f.name not in names:
+    for f in FIELDS:
+        if f.kind == "date" or is_default(flt, f.name):
             continue
-        values = getattr(flt, f.name)
-        if not values:
-            continue
-        list_name = _CODED_FIELDS.get(f.name)
-        if list_name:
-            shown = [codes.label(list_name, v, lang) for v in values]
-        elif f.name == "source" and source_names:
-            shown = [source_names.get(v, v) for v in values]
-        elif f.name == "product":
-            shown = [("未记录" if zh else "not recorded") if v == PRODUCT_NOT_RECORDED else v for v in values]
+        value = getattr(flt, f.name)
+        shown = [f.show(v, lang, source_names) for v in (value if f.kind == "list" else (value,))]
+        if f.kind == "choice":
+            out.append(f"{f.phrase[1]}：{shown[0]}" if zh else f"{f.phrase[0]} {shown[0]}")
+        elif zh:  # 「」 keep names with commas or Latin text readable inside Chinese
+            out.append(f"{f.phrase[1]}为" + "、".join(f"「{v}」" for v in shown))
         else:
-            shown = list(values)
-        zh_name, en_name = names[f.name]
-        if zh:  # 「」 keep names with commas or Latin text readable inside Chinese
-            out.append(f"{zh_name}为" + "、".join(f"「{v}」" for v in shown))
-        else:
-            out.append(f"{en_name} is {' or '.join(shown)}")
-    if flt.label_source != "all":
-        src = {"structured": ("结构化字段/问题分类", "structured fields / issue codes"),
-               "narrative": ("投诉正文", "narratives")}[flt.label_source]
-        out.append(f"标签来源：{src[0]}" if zh else f"labels from {src[1]}")
+            out.append(f"{f.phrase[0]} is {' or '.join(shown)}")
     if not out:
         return "全部记录" if zh else "all records"
     return "；".join(out) if zh else "; ".join(out)
+
+
+# --- the URL and the command line --------------------------------------------------------
+
+def bad_date(name: str, raw: str) -> FilterError:
+    """The error for a date that is not ``YYYY-MM-DD`` (field ``name``)."""
+    f = FIELD_BY_NAME[name]
+    return FilterError(name, raw, f"{f.text('label', 'en')} must be a date written YYYY-MM-DD; got {raw!r}.",
+                       f"{f.text('label', 'zh')}须为 YYYY-MM-DD 格式的日期，收到 {raw!r}。")
+
+
+def from_url(params: Mapping[str, list[str]]) -> Filter:
+    """The validated ``Filter`` of URL query parameters ``{key: [values]}`` (keys are field
+    names; an empty value ``key=`` means "all"; unknown keys are ignored). Raises
+    ``FilterError`` for a value a field cannot take (dates not ``YYYY-MM-DD`` or out of
+    range, unknown codes, an unknown label source)."""
+    values: dict[str, object] = {}
+    for f in FIELDS:
+        raw = [v for v in params.get(f.name, []) if v != ""]
+        if not raw:
+            continue
+        if f.kind == "date":
+            try:
+                values[f.name] = date.fromisoformat(raw[0])
+            except ValueError:
+                raise bad_date(f.name, raw[0]) from None
+        elif f.kind == "choice":
+            values[f.name] = raw[0]
+        else:
+            values[f.name] = tuple(dict.fromkeys(raw))
+    return Filter(**values).validate()
+
+
+def to_url(flt: Filter, keep_empty: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """URL query parameters of ``flt``: ``{key: [values]}`` for every restricted field, in
+    ``FIELDS`` order; the fields in ``keep_empty`` are written as ``[""]`` ("all") when
+    unrestricted, so a link states that choice explicitly. ``from_url(to_url(f)) == f``."""
+    out: dict[str, list[str]] = {}
+    for f in FIELDS:
+        value = getattr(flt, f.name)
+        if is_default(flt, f.name):
+            if f.name in keep_empty:
+                out[f.name] = [""]
+        elif f.kind == "date":
+            out[f.name] = [value.isoformat()]
+        elif f.kind == "choice":
+            out[f.name] = [value]
+        else:
+            out[f.name] = list(value)
+    return out
+
+
+def _cli_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+
+
+def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add one flag per filter field to ``parser`` (``--conduct X --conduct Y``,
+    ``--date-from YYYY-MM-DD``, ``--label-source all``); read them back with ``from_cli``."""
+    for f in FIELDS:
+        if f.kind == "date":
+            parser.add_argument(f.cli_flag, dest=f"flt_{f.name}", type=_cli_date, metavar="YYYY-MM-DD",
+                                help=f"{f.phrase[0]} (inclusive)")
+        elif f.kind == "choice":
+            parser.add_argument(f.cli_flag, dest=f"flt_{f.name}", choices=f.choices, default=f.default,
+                                help=f"{f.phrase[0]} (default {f.default})")
+        else:
+            codes_hint = f"; codes: {', '.join(codes.codes(f.code_list))}" if f.code_list else ""
+            parser.add_argument(f.cli_flag, dest=f"flt_{f.name}", action="append", default=None, metavar="VALUE",
+                                help=f"filter on {f.phrase[0]} (repeat for several values{codes_hint})")
+
+
+def from_cli(args: argparse.Namespace, base: Filter | None = None) -> Filter:
+    """The ``Filter`` of parsed ``add_cli_arguments`` flags; a list field without a flag
+    keeps ``base``'s value (a default scope), a given flag replaces it. Not validated
+    (call ``.validate()``)."""
+    values = {}
+    for f in FIELDS:
+        v = getattr(args, f"flt_{f.name}")
+        if f.kind == "list":
+            values[f.name] = tuple(v) if v is not None else (getattr(base, f.name) if base else ())
+        else:
+            values[f.name] = v
+    return Filter(**values)

@@ -18,12 +18,12 @@ def test_build_where__every_field_complaint_grain():
     sql, params = build_where(flt, "complaint")
     assert sql == (
         "received_date >= ? AND received_date <= ? AND jurisdiction IN (?) AND source IN (?) AND product IN (?) "
-        "AND region IN (?, ?) AND filed_with IN (?) AND submission_medium IN (?) AND outcome_code IN (?, ?) "
-        "AND (creditor_name IN (?) OR collector_name IN (?)) AND list_has_any(conduct_codes, ?) "
-        "AND list_has_any(method_codes, ?)")
-    assert params == [date(2023, 1, 1), date(2023, 6, 30), "US", "cfpb", "Debt collection", "CA", "NY",
-                      "financial_regulator", "web", "explained", "closed", "Acme; DROP TABLE x",
-                      "Acme; DROP TABLE x", ["TIME_INCONVENIENT"], ["phone_call", "sms"]]
+        "AND (creditor_name IN (?) OR collector_name IN (?)) AND region IN (?, ?) "
+        "AND list_has_any(conduct_codes, ?) AND list_has_any(method_codes, ?) "
+        "AND filed_with IN (?) AND submission_medium IN (?) AND outcome_code IN (?, ?)")
+    assert params == [date(2023, 1, 1), date(2023, 6, 30), "US", "cfpb", "Debt collection", "Acme; DROP TABLE x",
+                      "Acme; DROP TABLE x", "CA", "NY", ["TIME_INCONVENIENT"], ["phone_call", "sms"],
+                      "financial_regulator", "web", "explained", "closed"]
     assert "Acme" not in sql and "DROP" not in sql
 
 
@@ -67,3 +67,72 @@ def test_describe__both_languages():
     assert describe(flt, "zh") == "受理日期 2023-01-01 至 2023-06-30；方式为「电话」、「短信」"
     assert describe(Filter(), "en") == "all records"
     assert describe(Filter(source=("cfpb",)), "en", {"cfpb": "CFPB"}) == "source is CFPB"
+
+
+# --- one definition per field: URL, command line and description derive from FIELDS ---------
+
+from analysis.filters import FIELDS, add_cli_arguments, from_cli, from_url, to_url  # noqa: E402
+
+FULL = Filter(date_from=date(2023, 1, 1), date_to=date(2023, 6, 30), jurisdiction=("US", "CN"), source=("cfpb",),
+              product=("Debt collection",), company=("Acme, Inc.",), region=("CA",), conduct=("TIME_INCONVENIENT",),
+              method=("sms",), filed_with=("company",), submission_medium=("web",), outcome=("closed",),
+              label_source="narrative")
+
+
+def test_fields__every_filter_attribute_has_one_field_and_back():
+    import dataclasses
+    assert [f.name for f in dataclasses.fields(Filter)] == [f.name for f in FIELDS]
+    assert all(getattr(FULL, f.name) != getattr(Filter(), f.name) for f in FIELDS), "FULL sets every field"
+
+
+def test_url__round_trip_of_every_field():
+    url = to_url(FULL)
+    assert url["date_from"] == ["2023-01-01"] and url["jurisdiction"] == ["US", "CN"]
+    assert url["label_source"] == ["narrative"] and url["company"] == ["Acme, Inc."]
+    assert from_url(url) == FULL
+    assert to_url(Filter()) == {}
+    assert to_url(Filter(), keep_empty=("source", "product")) == {"source": [""], "product": [""]}
+    assert from_url({"source": [""], "product": [""], "unknown_key": ["x"]}) == Filter()
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"date_from": ["0001-01-01"]}, "date_from"),
+    ({"date_to": ["2024-13-01"]}, "date_to"),
+    ({"date_from": ["yesterday"]}, "date_from"),
+    ({"conduct": ["TIME_INCONVENIENT", "NOPE"]}, "conduct"),
+    ({"label_source": ["guess"]}, "label_source"),
+    ({"date_from": ["2024-03-01"], "date_to": ["2024-01-01"]}, "date_from"),
+])
+def test_url__bad_values_raise_the_filter_error(params, field):
+    with pytest.raises(FilterError) as err:
+        from_url(params)
+    assert err.value.field == field
+    assert err.value.message("zh") != err.value.message("en")
+
+
+def test_cli__one_flag_per_field_and_base_scope():
+    import argparse
+    p = argparse.ArgumentParser()
+    add_cli_arguments(p)
+    a = p.parse_args(["--date-from", "2023-01-01", "--date-to", "2023-06-30", "--jurisdiction", "US",
+                      "--jurisdiction", "CN", "--source", "cfpb", "--product", "Debt collection", "--company",
+                      "Acme, Inc.", "--region", "CA", "--conduct", "TIME_INCONVENIENT", "--method", "sms",
+                      "--filed-with", "company", "--submission-medium", "web", "--outcome", "closed",
+                      "--label-source", "narrative"])
+    assert from_cli(a) == FULL
+    base = Filter(source=("demo_cn",), product=("网络贷款",))
+    widened = from_cli(p.parse_args(["--product", "Debt collection"]), base)
+    assert widened.source == ("demo_cn",) and widened.product == ("Debt collection",)
+
+
+def test_describe__every_field_in_both_languages():
+    assert describe(FULL, "en", {"cfpb": "CFPB complaints"}) == (
+        "received 2023-01-01 to 2023-06-30; jurisdiction is United States or China; source is CFPB complaints; "
+        "product is Debt collection; company is Acme, Inc.; state/province is CA; conduct is Contact at inconvenient "
+        "hours; method is SMS; filed with is Company; submitted via is Web; outcome is Closed (no explanation); "
+        "labels from narratives")
+    assert describe(FULL, "zh", {"cfpb": "CFPB 投诉"}) == (
+        "受理日期 2023-01-01 至 2023-06-30；适用地区为「美国」、「中国」；数据来源为「CFPB 投诉」；产品为「Debt collection」；"
+        "公司为「Acme, Inc.」；州/省为「CA」；行为为「非合理时间催收」；方式为「短信」；受理机构为「平台/公司客服」；"
+        "提交方式为「网页」；结果为「结案(无说明)」；标签来源：投诉正文")
+    assert describe(Filter(product=("(not recorded)",)), "zh") == "产品为「未记录」"
