@@ -478,10 +478,90 @@ STRINGS: dict[str, tuple[str, str]] = {
     "in_todo": (":material/edit: Still to fill in: {list}", ":material/edit: 尚需填写：{list}"),
     # ---- end of import and intake pages block ----
     # --- view (issue 10) ---
+    "f_data_span": ("The data runs from {first} to {last}; these dates mean no restriction.",
+                    "数据起止：{first} 至 {last}；保持这两个日期即不限日期。"),
+    "drill_hint": ("Click a bar, cell or point to filter the whole view to it.",
+                   "点击柱形、单元格或数据点，即可将整个视图筛选到该项。"),
+    "drill_done": ("Filtered to {what}. Use the browser's back button or the sidebar to undo.",
+                   "已筛选到 {what}。可用浏览器的后退按钮或侧栏筛选撤销。"),
+    "behind_chart": ("Complaints and narratives behind this chart", "查看该图背后的投诉与正文"),
     # --- companies (issue 10) ---
     # --- trends (issue 10) ---
     # --- places (issue 10) ---
+    "page_places": ("Places", "地区分布"),
+    "places_title_count": ("Complaints by {place}", "{place}投诉数"),
+    "places_title_rate": ("Complaints per million inhabitants by {place}", "{place}每百万人口投诉数"),
+    "places_place_us": ("US state", "美国各州"),
+    "places_place_cn": ("Chinese province", "中国各省份"),
+    "places_unit_count": ("Complaints", "投诉数"),
+    "places_unit_rate": ("Complaints per<br>million inhabitants", "每百万人口<br>投诉数"),
+    "places_jurisdiction": ("Country", "国家"),
+    "places_measure": ("Colour by", "着色指标"),
+    "places_measure_complaints": ("Complaints", "投诉数"),
+    "places_measure_rate": ("Per million inhabitants", "每百万人口投诉数"),
+    "places_col_place": ("Place", "地区"),
+    "places_col_complaints": ("Complaints", "投诉数"),
+    "places_col_rate": ("Per million inhabitants", "每百万人口"),
+    "places_col_share": ("Share", "占比"),
+    "places_grey_count": ("Grey: no complaints in this view.", "灰色：当前筛选下无投诉。"),
+    "places_grey_rate": ("Rate = complaints in this view per million inhabitants (for the whole period, not per "
+                         "year). Grey: no complaints, or no population figure (—).",
+                         "比率 = 当前筛选下的投诉数 ÷ 人口 × 100 万（整个时段合计，非年均）。灰色：无投诉，或无人口数据（—）。"),
+    "places_pop_us": ("Population: U.S. Census Bureau, 2020 Census resident population, April 1, 2020 (Island "
+                      "Areas: 2020 Island Areas Censuses).",
+                      "人口：美国人口普查局 2020 年人口普查常住人口（2020 年 4 月 1 日；海岛属地为 2020 年属地普查）。"),
+    "places_pop_cn": ("Population: National Bureau of Statistics of China, Seventh National Population Census, "
+                      "1 November 2020 (Hong Kong, Macao, Taiwan: the end-2020 figures in the census communiqué).",
+                      "人口：国家统计局第七次全国人口普查（2020 年 11 月 1 日零时）；港澳台为普查公报所列 2020 年底数据。"),
+    "places_off_map": ("Not on the map: {parts} (listed in the table).", "未在地图上显示：{parts}（见表格）。"),
+    "places_off_not_recorded": ("{n} with no region recorded", "未记录地区 {n} 条"),
+    "places_off_not_mapped": ("{n} with a region not recognised", "地区无法识别 {n} 条"),
+    "places_off_no_tile": ("{n} in places without a tile (e.g. military mail)", "无图块的地区（如美军邮政）{n} 条"),
+    "places_off_not_recorded_label": ("(region not recorded)", "（未记录地区）"),
+    "places_not_mapped_value": ("Not recognised: “{value}”", "无法识别：“{value}”"),
+    "places_unmapped_title": ("Region values not recognised", "无法识别的地区值"),
+    "places_unmapped_help": ("These stored values name no known state or province. Their complaints count in the "
+                             "totals and shares but are not on the map; add the spelling to the aliases in "
+                             "analysis/maps/regions.csv to place them.",
+                             "以下原始地区值无法对应到已知的州或省份。其投诉计入合计与占比，但不在地图上显示；"
+                             "在 analysis/maps/regions.csv 的别名中加入该写法即可对应。"),
+    "places_unmapped_none": ("Every stored region value of this country was recognised.", "该国家的所有地区值均已识别。"),
+    "places_no_data_jur": ("No complaints of {jur} match these filters.", "当前筛选下没有{jur}的投诉。"),
+    "places_describe_count": ("Most complaints: {top}. Not on the map: {off}.", "投诉最多：{top}。未在地图上显示：{off} 条。"),
+    "places_describe_rate": ("Highest complaints per million inhabitants: {top}. Not on the map: {off}.",
+                             "每百万人口投诉最多：{top}。未在地图上显示：{off} 条。"),
+    "col_region_code": ("Place code", "地区代码"),
+    "col_name_en": ("Place (English)", "地区（英文）"),
+    "col_name_zh": ("Place (Chinese)", "地区（中文）"),
+    "col_region_status": ("Region status", "地区状态"),
+    "col_region": ("Region as stored", "原始地区值"),
+    "col_population": ("Population", "人口"),
+    "col_rate_per_million": ("Complaints per million inhabitants", "每百万人口投诉数"),
+    "col_population_source": ("Population source", "人口数据来源"),
     # --- exports (issue 10) ---
+    "xa_item": ("About", "说明"),
+    "xa_text": ("Text", "内容"),
+    "xa_title": ("Title", "标题"),
+    "xa_file": ("Data file", "数据文件"),
+    "xa_exported": ("Exported", "导出日期"),
+    "xa_n": ("Records (n)", "记录数（n）"),
+    "xa_notes": ("Notes", "附注"),
+    "xa_columns": ("Columns", "列"),
+    "xa_how": ("How to read the table", "表格读法"),
+    "xa_layout": ("The first row is the header; one row per record. Percentages (columns ending _pct) and days "
+                  "(_days) are rounded to one decimal; counts (_count) are whole numbers.",
+                  "第一行为表头，每行一条记录。百分比（列名以 _pct 结尾）和天数（_days）保留一位小数；计数（_count）为整数。"),
+    "xa_codes": ("Code columns hold stable codes, the same in every language; the column after each holds its label "
+                 "in English.",
+                 "代码列为固定代码，各语言相同；其后一列为该代码的中文名称。"),
+    "xa_marks": ("Small numbers: “{mark}” stands for a count from 1 to {km1}, “{dash}” for a share or average "
+                 "computed from such a count (pandas: read_csv(..., na_values=[\"{mark}\", \"{dash}\"])).",
+                 "小数抑制：“{mark}”表示 1 至 {km1} 的计数，“{dash}”表示由这类计数算出的占比或平均值"
+                 "（pandas：read_csv(..., na_values=[\"{mark}\", \"{dash}\"])）。"),
+    "xa_cli_scope": ("Scope: {desc}", "范围：{desc}"),
+    "xa_cli_default": ("(the dashboard's default scope; --all-sources / --all-products widen it)",
+                       "（与看板默认范围相同；用 --all-sources / --all-products 扩大）"),
+    "xa_cli_n": ("Complaints in scope: {n}", "范围内投诉数：{n}"),
     # --- readability (issue 10) ---
 }
 

@@ -12,7 +12,7 @@ from analysis.i18n import t  # noqa: E402
 from analysis.ingest import ImportRefused, preview_file, run_import, validate_file  # noqa: E402
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
-from ui.links import page_link  # noqa: E402
+from ui.nav import link_to  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.page import page_header, run_with_progress  # noqa: E402
 from ui.state import db_path  # noqa: E402
@@ -24,8 +24,7 @@ up = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx", "txt"], key="i
                       help=t("imp_upload_help", lang))
 if up is None:
     st.info(t("imp_wait", lang))
-    page_link("pages/intake.py", "intake", t("imp_to_intake", lang), icon=":material/edit_note:",
-              query_params={"lang": lang})
+    link_to("intake", lang, t("imp_to_intake", lang))
     st.stop()
 data, name = up.getvalue(), up.name
 digest = sha256(data).hexdigest()[:12]
@@ -145,5 +144,4 @@ if done and done[0] == key:
     for r in done[1]:
         for note in r.notes:
             st.caption(f"{r.source_file}: {note}")
-    page_link("pages/data.py", "data", t("imp_to_data", lang), icon=":material/database:",
-              query_params={"lang": lang})
+    link_to("data", lang, t("imp_to_data", lang))

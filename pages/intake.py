@@ -17,7 +17,7 @@ from analysis.ingest import run_import  # noqa: E402
 from analysis.pii import mask_text  # noqa: E402
 from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
-from ui.links import page_link  # noqa: E402
+from ui.nav import link_to  # noqa: E402
 from ui.page import page_header, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
 
@@ -53,8 +53,8 @@ with tab_form:
     last = st.session_state.get("in_last")
     if last:
         st.success(t("in_saved", lang, cid=last[0], n=last[1]))
-        page_link("pages/overview.py", "overview", t("in_to_overview", lang), icon=":material/dashboard:",
-                  query_params={"lang": lang, "source": "intake", "product": ""})
+        link_to("overview", lang, t("in_to_overview", lang), extra={"source": ["intake"], "product": [""]},
+                keep_view=False)
     k = f"in{gen}_"
     st.subheader(t("in_complaint", lang))
     c1, c2, c3 = st.columns(3)
@@ -233,5 +233,4 @@ with tab_bulk:
     guide.columns = [t("in_guide_zh", lang), t("in_guide_en", lang), t("in_guide_field", lang),
                      t("in_guide_example", lang)]
     st.dataframe(guide, hide_index=True)
-    page_link("pages/import_data.py", "import", t("in_to_import", lang), icon=":material/upload_file:",
-              query_params={"lang": lang})
+    link_to("import", lang, t("in_to_import", lang))

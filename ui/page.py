@@ -1,9 +1,12 @@
-"""Page scaffolding shared by every page: language, sidebar filters bound to the URL,
-the demonstration-data banner, and the chart block (chart + caption + CSV download).
+"""Page scaffolding shared by every page: language, the menu, sidebar filters bound to the
+URL, the demonstration-data banner, and the chart block (chart + caption + downloads +
+drill-down).
 
-Filter state lives in the URL (codes, never translated labels, so a link works in either
-language), mirrored to widget state; it survives page switches. URL values are validated *before* any
-widget or query runs: a bad value shows one error and runs no query.
+The view (every filter of ``analysis.filters.FIELDS`` and the language) lives in the URL, as
+codes, never translated labels, so a link works in either language; the widgets mirror it.
+Every menu link carries the whole view (``ui.nav``), so it survives page switches and the
+browser's back button. URL values are validated *before* any widget or query runs: a bad
+value shows one error and runs no query.
 """
 from __future__ import annotations
 
@@ -14,112 +17,85 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import codes
+from analysis import codes, drill
 from analysis.charts import CHART_BY_NAME, build_chart
-from analysis.export.context import MIME, ExportOptions
+from analysis.export.context import MIME, ExportOptions, ViewContext
 from analysis.export.context import file_name as export_file_name
 from analysis.export.engine import export_chart
 from analysis.export.render import shared_renderer
 from analysis.export.report import build_report_pack
-from analysis.filters import PRODUCT_NOT_RECORDED, Filter, FilterError, describe
+from analysis.filters import (DATE_FIELDS, DATE_MAX, DATE_MIN, FIELD_BY_NAME, FIELDS, LIST_FIELDS, Filter,
+                              FilterError, from_url, to_url)
 from analysis.i18n import t
 from analysis.ingest import ImportRefused
-from analysis.ingest.cfpb import COLLECTION_PRODUCTS
+from analysis.scope import default_scope
+from ui import nav
 from ui.state import database, reading, run_query
 
-LIST_FIELDS = ("jurisdiction", "source", "product", "company", "region", "conduct", "method",
-               "filed_with", "submission_medium", "outcome")
-_CODED = {"jurisdiction": "jurisdiction", "conduct": "conduct", "method": "method",
-          "filed_with": "filed_with", "submission_medium": "submission_medium", "outcome": "outcome"}
-_LABEL_KEYS = {"jurisdiction": "f_jurisdiction", "source": "f_source", "product": "f_product",
-               "company": "f_company", "region": "f_region", "conduct": "f_conduct", "method": "f_method",
-               "filed_with": "f_filed_with", "submission_medium": "f_medium", "outcome": "f_outcome"}
-DATE_FIELDS = ("date_from", "date_to")
-ALL_KEYS = ("lang", "label_source") + DATE_FIELDS + LIST_FIELDS
+#: Fields whose "all" is written explicitly in the URL (``key=``): their default is a scope,
+#: not "all", so a link must say when the analyst widened it.
+EXPLICIT_ALL = ("source", "product")
+LANGS = ("zh", "en")
 
 
 @dataclass
 class PageContext:
-    """What a page needs: language, validated filter, source display names and sources
-    table (DataFrame of ``query_sources``)."""
+    """What a page needs: language, validated filter, the view context (filter in words,
+    sources with their spans; the same object the exports use), the suppression switch and
+    the page's own choices (``page_choice``)."""
 
     lang: str
     flt: Filter
-    source_names: dict[str, str]
-    sources: pd.DataFrame
+    view: ViewContext
     suppress: bool = True
     choices: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         """The filter in words, in the page language."""
-        return describe(self.flt, self.lang, self.source_names)
+        return self.view.filter_text
 
     def source_text(self) -> str:
         """Sources in the current view with publisher and received-date span."""
-        sel = self.sources
-        if self.flt.source:
-            sel = sel[sel["source"].isin(self.flt.source)]
-        parts = []
-        for r in sel.itertuples():
-            if not r.complaint_count:
-                continue
-            name = r.name_zh if self.lang == "zh" else r.name_en
-            span = ""
-            if pd.notna(r.first_received_date):
-                span = f" {pd.Timestamp(r.first_received_date):%Y-%m-%d}–{pd.Timestamp(r.last_received_date):%Y-%m-%d}"
-            parts.append(f"{name}{span}")
-        return "; ".join(parts) if parts else "—"
+        return self.view.source_text()
 
 
 def _lang_from_url() -> str:
     raw = st.query_params.get("lang", "zh")
-    return raw if raw in ("zh", "en") else "zh"
+    return raw if raw in LANGS else "zh"
 
 
-def _default_sources(sources: pd.DataFrame) -> list[str]:
-    real = sources[(~sources["is_synthetic"].astype(bool)) & (sources["complaint_count"] > 0)]["source"].tolist()
-    return real or sources[sources["complaint_count"] > 0]["source"].tolist()
+def _url_params() -> dict[str, list[str]]:
+    """The URL's filter parameters ``{field: [values]}`` (other keys left out)."""
+    return {f.name: st.query_params.get_all(f.name) for f in FIELDS if f.name in st.query_params}
 
 
-def _parse_date(raw: str, field: str, lang: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        name = t("f_dates", lang) + (" (from)" if field == "date_from" else " (to)")
-        raise FilterError(field, raw, t("bad_date", "en", field=name, value=raw),
-                          t("bad_date", "zh", field=name, value=raw)) from None
-
-
-def _validate_url(options: dict[str, list[str]], lang: str) -> None:
-    """Raise ``FilterError`` for any URL value a widget could not show."""
+def _validate_url(options: dict[str, list[str]]) -> None:
+    """Raise ``FilterError`` for any URL value a widget could not show: the language, any
+    value ``filters.from_url`` refuses, and values of uncoded fields not in the database."""
     raw_lang = st.query_params.get("lang")
-    if raw_lang is not None and raw_lang not in ("zh", "en"):
+    if raw_lang is not None and raw_lang not in LANGS:
         raise FilterError("lang", raw_lang, f"Unknown language {raw_lang!r}; use zh or en.",
                           f"未知语言 {raw_lang!r}，请用 zh 或 en。")
-    for f in DATE_FIELDS:
-        raw = st.query_params.get(f)
-        if raw:
-            _parse_date(raw, f, lang)
-    ls = st.query_params.get("label_source")
-    if ls is not None and ls not in ("all", "structured", "narrative"):
-        Filter(label_source=ls).validate()
-    for f in LIST_FIELDS:
-        values = [v for v in st.query_params.get_all(f) if v != ""]
-        if _CODED.get(f):
-            Filter(**{f: tuple(values)}).validate()
-        else:
-            unknown = [v for v in values if v not in set(options[f])]
-            if unknown:
-                raise FilterError(f, unknown[0], f"{t(_LABEL_KEYS[f], 'en')}: {unknown[0]!r} is not in the database.",
-                                  f"{t(_LABEL_KEYS[f], 'zh')}：数据库中没有 {unknown[0]!r}。")
+    flt = from_url(_url_params())
+    for name in LIST_FIELDS:
+        f = FIELD_BY_NAME[name]
+        if f.code_list:
+            continue
+        unknown = [v for v in getattr(flt, name) if v not in set(options[name])]
+        if unknown:
+            raise FilterError(name, unknown[0], f"{f.text('label', 'en')}: {unknown[0]!r} is not in the database.",
+                              f"{f.text('label', 'zh')}：数据库中没有 {unknown[0]!r}。")
+
+
+def _forget_applied() -> None:
+    st.session_state.pop("_filters_applied", None)
 
 
 def _reset_filters() -> None:
-    for k in ("label_source",) + DATE_FIELDS + LIST_FIELDS:
-        if k in st.query_params:
-            del st.query_params[k]
-    for k in ("_filters_saved", "_filters_applied"):
-        st.session_state.pop(k, None)
+    for f in FIELDS:
+        if f.name in st.query_params:
+            del st.query_params[f.name]
+    _forget_applied()
 
 
 def _bad_filter(err: FilterError, lang: str) -> None:
@@ -127,79 +103,70 @@ def _bad_filter(err: FilterError, lang: str) -> None:
     if st.button(t("f_reset", lang), key="reset_bad_filter"):
         keep = st.query_params.get("lang")
         st.query_params.clear()
-        if keep in ("zh", "en"):
+        if keep in LANGS:
             st.query_params["lang"] = keep
-        for k in ("_filters_saved", "_filters_applied"):
-            st.session_state.pop(k, None)
+        _forget_applied()
         st.rerun()
     st.stop()
 
 
-def _defaults(sources: pd.DataFrame, options: dict[str, list[str]]) -> dict[str, object]:
-    """Widget values when the URL says nothing: real sources (demo only when nothing real
-    is loaded), collection-related products of those sources, everything else unrestricted."""
-    default_sources = _default_sources(sources)
-    with_demo = bool(sources[sources["source"].isin(default_sources)]["is_synthetic"].astype(bool).any())
-    return {
-        "date_from": None, "date_to": None, "label_source": "all",
-        **{f: [] for f in LIST_FIELDS},
-        "source": default_sources,
-        "product": [p for p in options["product"] if p in COLLECTION_PRODUCTS or p == PRODUCT_NOT_RECORDED
-                    or (with_demo and ("演示" in p or p.lower().startswith("demo")))],
-    }
+def _defaults(sources: pd.DataFrame, options: dict[str, list[str]], first: date | None,
+              last: date | None) -> dict[str, object]:
+    """Widget values when the URL says nothing: the default scope (``analysis.scope``),
+    everything else unrestricted; the date widgets show the data's first and last day."""
+    return {"date_from": first, "date_to": last, **{f: [] for f in LIST_FIELDS},
+            **{k: list(v) for k, v in default_scope(sources, options["product"]).items()},
+            **{f.name: f.default for f in FIELDS if f.kind == "choice"}}
 
 
-def _url_state() -> dict[str, list[str]]:
-    return {k: st.query_params.get_all(k) for k in ("label_source",) + DATE_FIELDS + LIST_FIELDS
-            if k in st.query_params}
-
-
-def _sync_from_url(defaults: dict[str, object], lang: str) -> None:
-    """Set widget state from the URL when the URL changed from outside (first load, a
-    pasted link, a page switch that dropped the parameters: those are restored)."""
-    url = _url_state()
-    saved = st.session_state.get("_filters_saved")
-    if not url and saved:
-        for k, v in saved.items():
-            st.query_params[k] = v
-        url = saved
-    if url == st.session_state.get("_filters_applied"):
-        return
-    for k, default in defaults.items():
-        if k not in url:
-            st.session_state[k] = default
-        elif k in DATE_FIELDS:
-            st.session_state[k] = _parse_date(url[k][0], k, lang) if url[k][0] else None
-        elif k == "label_source":
-            st.session_state[k] = url[k][0] or "all"
+def _state_to_filter(first: date | None, last: date | None) -> Filter:
+    """The ``Filter`` the widgets show. A date equal to the data's first (last) day is no
+    restriction, so a link stays valid when newer data arrives."""
+    values: dict[str, object] = {}
+    for f in FIELDS:
+        v = st.session_state.get(f.name)
+        if f.kind == "date":
+            values[f.name] = None if v in (None, first if f.name == "date_from" else last) else v
+        elif f.kind == "choice":
+            values[f.name] = v or f.default
         else:
-            st.session_state[k] = [v for v in url[k] if v != ""]
+            values[f.name] = tuple(v or ())
+    return Filter(**values)
+
+
+def _sync_from_url(defaults: dict[str, object], url: dict[str, list[str]]) -> None:
+    """Set widget state from the URL when the URL changed from outside (first load, a
+    pasted link, a menu link, the back button) or a widget has no state yet (a new page)."""
+    if url == st.session_state.get("_filters_applied") and all(f.name in st.session_state for f in FIELDS):
+        return
+    flt = from_url(url)
+    for f in FIELDS:
+        if f.name not in url:
+            st.session_state[f.name] = defaults[f.name]
+        elif f.kind == "list":
+            st.session_state[f.name] = list(getattr(flt, f.name))
+        else:
+            st.session_state[f.name] = getattr(flt, f.name) if getattr(flt, f.name) is not None else defaults[f.name]
     st.session_state["_filters_applied"] = url
 
 
-def _sync_to_url() -> None:
-    """Write the widget state to the URL (every filter, so a link reproduces the view;
-    an empty list is written as ``key=`` meaning "all")."""
-    state: dict[str, list[str]] = {}
-    for k in DATE_FIELDS:
-        v = st.session_state.get(k)
-        if v:
-            state[k] = [v.isoformat()]
-    ls = st.session_state.get("label_source", "all")
-    if ls != "all":
-        state["label_source"] = [ls]
-    for f in LIST_FIELDS:
-        v = st.session_state.get(f) or []
-        if v or f in ("source", "product"):
-            state[f] = list(v) if v else [""]
-    if state != _url_state():
-        for k in ("label_source",) + DATE_FIELDS + LIST_FIELDS:
-            if k in st.query_params and k not in state:
-                del st.query_params[k]
+def _sync_to_url(flt: Filter, defaults: dict[str, object]) -> dict[str, list[str]]:
+    """Write the view to the URL: every restricted field, and ``key=`` for a scoped field
+    (``EXPLICIT_ALL``) the analyst widened to "all". Returns the parameters written."""
+    state = to_url(flt)
+    for name in EXPLICIT_ALL:  # the default scope is implied by the absence of the key
+        if list(getattr(flt, name)) == list(defaults[name]):
+            state.pop(name, None)
+        elif not getattr(flt, name):
+            state[name] = [""]
+    if state != _url_params():
+        for f in FIELDS:
+            if f.name in st.query_params and f.name not in state:
+                del st.query_params[f.name]
         for k, v in state.items():
             st.query_params[k] = v if len(v) > 1 else v[0]
     st.session_state["_filters_applied"] = state
-    st.session_state["_filters_saved"] = state
+    return state
 
 
 def _set_lang() -> None:
@@ -220,8 +187,31 @@ def _leave_pages_directory_mode() -> None:
         st.rerun()
 
 
+#: Sidebar chips show whole names (Streamlit cuts them at a fixed width, so two sources
+#: named "Synthetic demo data (CN)" and "(US)" read the same).
+_CSS = """<style>
+section[data-testid="stSidebar"] [data-testid="stMultiSelect"] span[data-tag] { max-width: 100% !important; height: auto !important; }
+section[data-testid="stSidebar"] [data-testid="stMultiSelect"] span[data-tag] > span { max-width: none !important;
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+
+
+def _language_and_menu(lang: str):
+    """The language switch and a container for the menu (filled once the view is known)."""
+    st.html(_CSS)
+    st.session_state["lang_choice"] = lang
+    st.sidebar.segmented_control(t("language", lang), list(LANGS), key="lang_choice", required=True,
+                                 format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
+    return st.sidebar.container()
+
+
+def _option_label(name: str, lang: str, source_names: dict[str, str]):
+    f = FIELD_BY_NAME[name]
+    return lambda v: f.show(v, lang, source_names)
+
+
 def page_setup(title_key: str) -> PageContext:
-    """Render the language switch, title, filters and banners; return the context.
+    """Render the language switch, menu, title, filters and banners; return the context.
 
     Stops the page (``st.stop``) when there is no database or a filter value is invalid,
     after saying so on screen.
@@ -230,57 +220,55 @@ def page_setup(title_key: str) -> PageContext:
     lang = _lang_from_url()
     fp, path = database()
     st.title(t(title_key, lang))
+    menu = _language_and_menu(lang)  # first, so the switch is there even when a bad filter stops the page
     if fp == "missing":
+        nav.nav_links(lang, where=menu)
         st.info(t("no_db", lang, path=path, cmd=f".venv/bin/python -m analysis.ingest --format cfpb --db {path} FILE.csv"))
         st.stop()
-    # the language switch comes first, so it is there even when a bad filter stops the page
-    st.session_state["lang_choice"] = lang
-    st.sidebar.segmented_control(t("language", lang), ["zh", "en"], key="lang_choice", required=True,
-                                 format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
     sources = run_query("query_sources")
     options = run_query("query_filter_options")
+    first, last = run_query("query_date_range")
     try:
-        _validate_url(options, lang)
+        _validate_url(options)
     except FilterError as err:
+        nav.nav_links(lang, where=menu)
         _bad_filter(err, lang)
-    defaults = _defaults(sources, options)
-    _sync_from_url(defaults, lang)
+    defaults = _defaults(sources, options, first, last)
+    _sync_from_url(defaults, _url_params())
 
     sb = st.sidebar
     sb.header(t("filters", lang))
-    first, last = run_query("query_date_range")
-    c1, c2 = sb.columns(2)
-    c1.date_input(t("f_dates", lang), min_value=date(2000, 1, 1), max_value=date(2100, 1, 1), key="date_from",
-                  format="YYYY-MM-DD", help=f"{first} – {last}" if first else None)
-    c2.date_input("…", min_value=date(2000, 1, 1), max_value=date(2100, 1, 1), key="date_to", format="YYYY-MM-DD")
     names = dict(zip(sources["source"], sources["name_zh" if lang == "zh" else "name_en"]))
-    for f in LIST_FIELDS:
-        if f in _CODED:
-            opts = codes.codes(_CODED[f])
-            fmt = (lambda v, ln=_CODED[f]: codes.label(ln, v, lang))
-        else:
-            opts = list(options[f])
-            fmt = ((lambda v: names.get(v, v)) if f == "source" else
-                   (lambda v: t("not_recorded", lang) if v == PRODUCT_NOT_RECORDED else v))
-        sb.multiselect(t(_LABEL_KEYS[f], lang), opts, format_func=fmt, key=f, placeholder=t("f_all", lang))
-    sb.selectbox(t("f_label_source", lang), ["all", "structured", "narrative"], key="label_source",
-                 format_func=lambda v: t(f"ls_{v}", lang))
+    span = t("f_data_span", lang, first=first, last=last) if first else None
+    for name in DATE_FIELDS:
+        sb.date_input(FIELD_BY_NAME[name].text("label", lang), min_value=DATE_MIN, max_value=DATE_MAX, key=name,
+                       format="YYYY-MM-DD", help=span)
+    for f in FIELDS:
+        if f.kind == "list":
+            opts = codes.codes(f.code_list) if f.code_list else list(options[f.name])
+            sb.multiselect(f.text("label", lang), opts, format_func=_option_label(f.name, lang, names), key=f.name,
+                           placeholder=t("f_all", lang), help=f.text("help", lang) or None)
+        elif f.kind == "choice":
+            sb.selectbox(f.text("label", lang), list(f.choices), key=f.name,
+                         format_func=_option_label(f.name, lang, names))
     sb.button(t("f_reset", lang), on_click=_reset_filters, key="reset_filters")
-    _sync_to_url()
+    try:
+        flt = _state_to_filter(first, last).validate()
+    except FilterError as err:
+        nav.nav_links(lang, where=menu)
+        _bad_filter(err, lang)
+    state = _sync_to_url(flt, defaults)
+    nav.remember_view(state)
+    nav.nav_links(lang, where=menu)
     sb.divider()
     suppress = sb.toggle(t("download_suppress", lang), value=True, key="suppress",
                          help=t("suppress_help", lang))
 
-    try:
-        flt = Filter(date_from=st.session_state.get("date_from"), date_to=st.session_state.get("date_to"),
-                     label_source=st.session_state.get("label_source") or "all",
-                     **{f: tuple(st.session_state.get(f) or ()) for f in LIST_FIELDS}).validate()
-    except FilterError as err:
-        _bad_filter(err, lang)
+    view = run_query("analysis.export.context:make_view", flt, lang)
     shown = set(flt.source) if flt.source else set(sources["source"])
     if sources[sources["source"].isin(shown)]["is_synthetic"].astype(bool).any():
         st.warning(t("demo_banner", lang), icon=":material/science:")
-    ctx = PageContext(lang, flt, names, sources, suppress)
+    ctx = PageContext(lang, flt, view, suppress)
     report_pack_controls(ctx)
     return ctx
 
@@ -288,30 +276,56 @@ def page_setup(title_key: str) -> PageContext:
 EXPORT_FORMATS = ("png", "svg", "pdf", "xlsx", "csv")
 
 
-def _export_data(name: str, flt: Filter, lang: str, fmt: str, suppress: bool):
+def _export_data(name: str, ctx: PageContext, fmt: str):
     """Callable for a download button: builds the file only on click, outside the script
-    run, on its own cursor of the current database version."""
+    run, on its own cursor of the current database version, from the page's view (filter,
+    language, choices, suppression)."""
+    flt, lang, choices, suppress = ctx.flt, ctx.lang, dict(ctx.choices), ctx.suppress
+
     def build() -> bytes:
         with reading() as cur:
-            out = export_chart(cur, name, flt, lang, fmt, options=ExportOptions(suppress=suppress))
+            out = export_chart(cur, name, flt, lang, fmt, options=ExportOptions(suppress=suppress), choices=choices)
         return out.data if out is not None else b""
     return build
 
 
+def _drill(chart_key: str, fig: go.Figure, counter_key: str) -> None:
+    """Selection callback: set the filter widgets to the clicked point's target (before
+    the rerun renders them); the page then writes the new view to the URL."""
+    event = st.session_state.get(chart_key) or {}
+    points = (event.get("selection") or {}).get("points") or []
+    target = drill.targets_of(fig, points)
+    if not target:
+        return
+    for name, values in target.items():
+        f = FIELD_BY_NAME[name]
+        st.session_state[name] = date.fromisoformat(values[0]) if f.kind == "date" else (
+            values[0] if f.kind == "choice" else list(values))
+    st.session_state[counter_key] = st.session_state.get(counter_key, 0) + 1  # a fresh chart, no stale selection
+    st.session_state["_drilled"] = target
+
+
 def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str) -> None:
-    """Show a chart with its caption (filter, n, sources) and its downloads: the data as
-    CSV and XLSX, the chart as PNG, SVG and PDF (built on click by the export engine, with
-    title, filter, n, sources and footnotes inside; small counts suppressed unless the
-    sidebar switch is off).
+    """Show a chart with its caption (filter, n, sources), a link to the complaints and
+    narratives behind it, and its downloads: the data as CSV and XLSX, the chart as PNG, SVG
+    and PDF (built on click by the export engine from the same view; small counts suppressed
+    unless the sidebar switch is off). A chart whose figure carries drill targets
+    (``analysis.drill``) filters the whole view to a clicked bar, cell or point.
 
     ``name`` is the catalogue chart id (analysis.charts), used in widget keys and file names.
     """
-    st.plotly_chart(fig, key=f"chart_{name}", config={"displaylogo": False})
+    counter_key = f"_drill_n_{name}"
+    key = f"chart_{name}_{st.session_state.get(counter_key, 0)}"
+    if drill.is_drillable(fig):
+        st.plotly_chart(fig, key=key, config={"displaylogo": False}, selection_mode="points",
+                        on_select=lambda: _drill(key, fig, counter_key))
+    else:
+        st.plotly_chart(fig, key=key, config={"displaylogo": False})
     st.caption(t("caption", ctx.lang, desc=ctx.describe(), n=n_text, sources=ctx.source_text()))
     spec = CHART_BY_NAME[name]
-    cols = st.columns(len(EXPORT_FORMATS), gap="small", width=560)
-    for col, fmt in zip(cols, EXPORT_FORMATS):
-        col.download_button(fmt.upper(), data=_export_data(name, ctx.flt, ctx.lang, fmt, ctx.suppress),
+    nav.link_to("narratives", ctx.lang, t("behind_chart", ctx.lang), icon=":material/article:")
+    for col, fmt in zip(st.columns(len(EXPORT_FORMATS), gap="small", width=560), EXPORT_FORMATS):
+        col.download_button(fmt.upper(), data=_export_data(name, ctx, fmt),
                             file_name=export_file_name(spec.page, name, ctx.lang, fmt, date.today()),
                             mime=MIME[fmt], key=f"dl_{name}_{fmt}", on_click="ignore", icon=":material/download:",
                             help=t("download_help", ctx.lang, fmt=fmt.upper()))
@@ -400,9 +414,7 @@ def page_header(title_key: str) -> str:
     language. Needs no database (an import may create it)."""
     _leave_pages_directory_mode()
     lang = _lang_from_url()
-    st.session_state["lang_choice"] = lang
-    st.sidebar.segmented_control(t("language", lang), ["zh", "en"], key="lang_choice", required=True,
-                                 format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
+    nav.nav_links(lang, where=_language_and_menu(lang))
     st.title(t(title_key, lang))
     return lang
 

@@ -1,5 +1,7 @@
-"""What every export states besides the chart itself: filter in words, sources with their
-date spans, totals and coverage, rule ids, suppression setting, and file names.
+"""What every view and export states besides the chart itself: filter in words, sources with
+their date spans (``ViewContext``, shared by the dashboard's captions and the exports), and
+for files also totals and coverage, rule ids, suppression setting and file names
+(``ExportContext``).
 """
 from __future__ import annotations
 
@@ -36,23 +38,21 @@ class ExportOptions:
 
 
 @dataclass
-class ExportContext:
-    """Facts about one filter and language, computed once per export or report pack.
+class ViewContext:
+    """What a view states besides its charts, computed once per filter and language and
+    used both by the dashboard's captions and by every export, so the two cite the same
+    words and the same date spans.
 
-    ``filter_text``: the filter in words. ``sources``: one row per source in the view
-    (``source``, ``name``, ``publisher``, ``complaint_count``, ``first_received_date``,
-    ``last_received_date``). ``kpis``: ``queries.query_kpis``. ``rule_ids``: rule ids of
-    the conduct labels in the view, sorted. ``narrative_count``: complaints with a narrative.
+    ``filter_text``: the filter in words (display names of sources, labels of codes).
+    ``sources``: one row per source in the view (``source``, ``name``, ``publisher``,
+    ``is_synthetic``, ``complaint_count``, ``first_received_date``, ``last_received_date``:
+    the received dates of the view's complaints of that source, within the filter).
     """
 
     flt: Filter
     lang: str
     filter_text: str
     sources: pd.DataFrame
-    kpis: dict
-    rule_ids: list[str]
-    narrative_count: int
-    day: date = field(default_factory=date.today)
 
     def source_text(self) -> str:
         """"Name 2019-01-02–2020-12-30; …" for the sources in the view."""
@@ -62,7 +62,23 @@ class ExportContext:
             if pd.notna(r.first_received_date):
                 span = f" {pd.Timestamp(r.first_received_date):%Y-%m-%d}–{pd.Timestamp(r.last_received_date):%Y-%m-%d}"
             parts.append(f"{r.name}{span}")
-        return "; ".join(parts) if parts else t("x_no_sources", self.lang)
+        return ("；" if self.lang == "zh" else "; ").join(parts) if parts else t("x_no_sources", self.lang)
+
+    def source_names(self) -> dict[str, str]:
+        """Source code → display name, for the sources in the view."""
+        return dict(zip(self.sources["source"], self.sources["name"]))
+
+
+@dataclass
+class ExportContext(ViewContext):
+    """A ``ViewContext`` plus the facts an export file states: ``kpis``
+    (``queries.query_kpis``), ``rule_ids`` (rule ids of the conduct labels in the view,
+    sorted), ``narrative_count`` (complaints with a narrative) and the export ``day``."""
+
+    kpis: dict = field(default_factory=dict)
+    rule_ids: list[str] = field(default_factory=list)
+    narrative_count: int = 0
+    day: date = field(default_factory=date.today)
 
     def exact_time_share(self) -> float | None:
         """Percent of incidents in the view with an exact clock time (None without incidents)."""
@@ -72,18 +88,45 @@ class ExportContext:
 
 def query_source_spans(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -> pd.DataFrame:
     """Sources in the filtered view with their complaint counts and received-date spans
-    (within the filter). Columns: ``source``, ``name``, ``publisher``, ``is_synthetic``,
-    ``complaint_count``, ``first_received_date``, ``last_received_date``."""
-    w, p = build_where(flt, "complaint")
+    (within the filter). Columns: ``source``, ``name`` (display name in ``lang``, else the
+    code), ``publisher``, ``is_synthetic``, ``complaint_count`` (int64),
+    ``first_received_date``, ``last_received_date`` (dates). Counts and months come from the
+    complaint cube (``queries.relation``); only the first and last month of each source are
+    read from the facts for the exact days, so the cost does not grow with the database."""
+    rel, p = queries.relation(flt, "complaint", ["source", "received_month"])
     name = "name_zh" if lang == "zh" else "name_en"
-    return con.execute(f"""
-        WITH f AS (SELECT source, count(*) AS complaint_count, min(received_date) AS first_received_date,
-                          max(received_date) AS last_received_date
-                   FROM mart_complaint_facts WHERE {w} GROUP BY source)
-        SELECT f.source, coalesce(nullif(s.{name}, ''), f.source) AS name, s.publisher, s.is_synthetic,
-               f.complaint_count, f.first_received_date, f.last_received_date
-        FROM f LEFT JOIN meta_sources s USING (source)
-        ORDER BY f.complaint_count DESC, f.source""", p).df()
+    months = con.execute(f"""
+        WITH m AS (SELECT source, received_month, sum(n) AS n FROM {rel} f GROUP BY ALL HAVING sum(n) > 0)
+        SELECT m.source, coalesce(nullif(any_value(s.{name}), ''), m.source) AS name, any_value(s.publisher) AS publisher,
+               any_value(s.is_synthetic) AS is_synthetic, sum(m.n)::BIGINT AS complaint_count,
+               min(m.received_month) AS first_month, max(m.received_month) AS last_month
+        FROM m LEFT JOIN meta_sources s USING (source)
+        GROUP BY m.source ORDER BY complaint_count DESC, m.source""", p).df()
+    w, wp = build_where(flt, "complaint")
+    firsts, lasts = [], []
+    for r in months.itertuples():
+        lo = pd.Timestamp(r.first_month).date()
+        hi = pd.Timestamp(r.last_month).date()
+        first = con.execute(f"""SELECT min(received_date) FROM mart_complaint_facts WHERE {w} AND source = ?
+                                AND received_month = ?""", wp + [r.source, lo]).fetchone()[0]
+        last = con.execute(f"""SELECT max(received_date) FROM mart_complaint_facts WHERE {w} AND source = ?
+                               AND received_month = ?""", wp + [r.source, hi]).fetchone()[0]
+        firsts.append(first)
+        lasts.append(last)
+    out = months.drop(columns=["first_month", "last_month"])
+    out["first_received_date"] = pd.to_datetime(pd.Series(firsts, dtype="object"))
+    out["last_received_date"] = pd.to_datetime(pd.Series(lasts, dtype="object"))
+    return out
+
+
+def make_view(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -> ViewContext:
+    """The ``ViewContext`` of ``flt`` in ``lang`` (validates the filter: raises
+    ``FilterError``). The dashboard's captions and every export are built from it."""
+    flt.validate()
+    sources = query_source_spans(con, flt, lang)
+    name = "name_zh" if lang == "zh" else "name_en"
+    names = dict(con.execute(f"SELECT source, coalesce(nullif({name}, ''), source) FROM meta_sources").fetchall())
+    return ViewContext(flt, lang, describe(flt, lang, names), sources)
 
 
 def query_conduct_rule_ids(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[str]:
@@ -100,16 +143,15 @@ def query_conduct_rule_ids(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[
     return [r[0] for r in rows]
 
 
-def make_context(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, day: date | None = None) -> ExportContext:
-    """Compute the ``ExportContext`` of ``flt`` in ``lang`` (validates the filter: raises
-    ``FilterError``)."""
-    flt.validate()
-    sources = query_source_spans(con, flt, lang)
-    names = dict(zip(sources["source"], sources["name"]))
+def make_context(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, day: date | None = None,
+                 view: ViewContext | None = None) -> ExportContext:
+    """The ``ExportContext`` of ``flt`` in ``lang``: ``view`` (from ``make_view``; computed
+    when not given) plus totals, rule ids and the narrative count. Raises ``FilterError``."""
+    view = view if view is not None else make_view(con, flt, lang)
     w, p = build_where(flt, "complaint")
     narr = con.execute(f"SELECT count(*) FILTER (WHERE has_narrative) FROM mart_complaint_facts WHERE {w}",
                        p).fetchone()[0]
-    return ExportContext(flt, lang, describe(flt, lang, names), sources, queries.query_kpis(con, flt),
+    return ExportContext(view.flt, view.lang, view.filter_text, view.sources, queries.query_kpis(con, flt),
                          query_conduct_rule_ids(con, flt), int(narr or 0), day or date.today())
 
 
