@@ -484,9 +484,113 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "点击柱形、单元格或数据点，即可将整个视图筛选到该项。"),
     "drill_done": ("Filtered to {what}. Use the browser's back button or the sidebar to undo.",
                    "已筛选到 {what}。可用浏览器的后退按钮或侧栏筛选撤销。"),
+    "views_title": ("Saved views", "保存的视图"),
+    "views_none": ("No saved views yet.", "尚无保存的视图。"),
+    "views_name": ("Name for this view", "视图名称"),
+    "views_save": ("Save this view", "保存当前视图"),
+    "views_saved": ("Saved as “{name}”: everyone using this database sees it in this list.",
+                    "已保存为“{name}”：使用此数据库的所有人都能在此列表中看到。"),
+    "views_link": ("Link to this view (filters, language and page choices):", "当前视图的链接（含筛选、语言和页面选项）："),
     "behind_chart": ("Complaints and narratives behind this chart", "查看该图背后的投诉与正文"),
     # --- companies (issue 10) ---
     # --- trends (issue 10) ---
+    "page_trends": ("Trends", "趋势"),
+    "trends_measure": ("Measure", "指标"),
+    "trends_period": ("Period", "周期"),
+    "trends_m_complaints": ("Complaints", "投诉数"),
+    "trends_m_improper": ("Complaints with improper conduct", "涉不当行为的投诉数"),
+    "trends_m_conduct": ("Complaints: {conduct}", "涉“{conduct}”的投诉数"),
+    "trends_m_incidents": ("Incidents", "催收事件数"),
+    "trends_m_outside_hours": ("Incidents alleged outside permitted hours", "被指在禁止时段的催收事件数"),
+    "trends_p_week": ("week", "周"),
+    "trends_p_month": ("month", "月"),
+    "trends_p_quarter": ("quarter", "季度"),
+    "trends_period_week": ("Week", "周"),
+    "trends_period_month": ("Month", "月"),
+    "trends_period_quarter": ("Quarter", "季度"),
+    "trends_per_title": ("{measure} per {period}", "每{period}{measure}"),
+    "trends_chart_complaints": ("Trend of complaints (chosen measure and period)", "投诉趋势（所选指标与周期）"),
+    "trends_chart_incidents": ("Trend of incidents (chosen measure and period)", "催收事件趋势（所选指标与周期）"),
+    "trends_axis_week": ("Week (ISO, starting Monday)", "周（ISO 周，周一起）"),
+    "trends_axis_month": ("Month", "月份"),
+    "trends_axis_quarter": ("Quarter", "季度"),
+    "trends_change_axis": ("Change vs previous period", "较上期变化"),
+    "trends_change_axis_short": ("Change", "变化"),
+    "trends_legend_incomplete": ("Incomplete period (partial data)", "不完整周期（数据不全）"),
+    "trends_incomplete_short": ("incomplete", "不完整"),
+    "trends_legend_spike": ("Spike", "异常高峰"),
+    "trends_hover_value": ("{period}: {value}", "{period}：{value}"),
+    "trends_hover_change": ("Change vs previous period: {change}{pct}", "较上期：{change}{pct}"),
+    "trends_spike_hover_robust_z": ("Spike: robust z-score {score} ≥ {threshold} (median of the previous {n} complete "
+                                    "periods: {median})",
+                                    "异常高峰：稳健 z 分数 {score} ≥ {threshold}（此前 {n} 个完整周期的中位数：{median}）"),
+    "trends_spike_hover_poisson": ("Spike: Poisson p = {p} < {threshold} (median of the previous {n} complete "
+                                   "periods: {median})",
+                                   "异常高峰：泊松 p = {p} < {threshold}（此前 {n} 个完整周期的中位数：{median}）"),
+    "trends_spike_rule_robust_z": (
+        "Spikes (◆) are periods far above their own recent past: at least {threshold} robust standard deviations above "
+        "the median of the previous {baseline} complete periods (modified z-score, Iglewicz & Hoaglin 1993; spread = "
+        "median absolute deviation × 1.4826, never less than the square root of the median, i.e. ordinary counting "
+        "noise, nor less than 1). A period is judged only with at least {min_baseline} earlier complete periods; "
+        "incomplete periods are never flagged.",
+        "◆ 为异常高峰：该周期的数量比此前 {baseline} 个完整周期的中位数高出至少 {threshold} 个稳健标准差（修正 z 分数，"
+        "Iglewicz & Hoaglin 1993；离散度 = 中位数绝对偏差 × 1.4826，且不小于中位数的平方根（即一般计数波动），也不小于 1）。"
+        "此前至少有 {min_baseline} 个完整周期才作判断；不完整周期从不标记。"),
+    "trends_spike_rule_poisson": (
+        "Spikes (◆) are periods far above their own recent past: a count at least this high would occur with probability "
+        "below {threshold} if the period were like the median of the previous {baseline} complete periods (Poisson "
+        "upper tail). A period is judged only with at least {min_baseline} earlier complete periods; incomplete periods "
+        "are never flagged.",
+        "◆ 为异常高峰：若该周期与此前 {baseline} 个完整周期的中位数水平相同，出现不低于该数量的概率小于 {threshold}"
+        "（泊松上尾检验）。此前至少有 {min_baseline} 个完整周期才作判断；不完整周期从不标记。"),
+    "trends_events_note": ("Dashed lines: rule events dated in RULEBOOK.md, with the date's status: V checked against "
+                           "the rule's text, S secondary sources only, R unverified. Hover a label for the full title.",
+                           "虚线：RULEBOOK.md 所载规则事件，括号内为日期的核实状态：V 已对照原文，S 仅依据二手来源，"
+                           "R 未核实。悬停标签可看完整名称。"),
+    "trends_incomplete_note": ("A hollow point on a dashed line is an incomplete period: the data starts or ends "
+                               "inside it, so it is not comparable with full periods.",
+                               "虚线上的空心点为不完整周期：数据在该周期中途开始或结束，不能与完整周期直接比较。"),
+    "trends_spikes_title": ("Spikes by conduct and by company", "按行为和公司的异常高峰"),
+    "trends_spikes_conduct": ("By conduct", "按行为"),
+    "trends_spikes_company": ("By company (the {n} with most complaints in view)", "按公司（当前视图中投诉最多的 {n} 家）"),
+    "trends_spikes_none": ("No spike in these series.", "这些序列中没有异常高峰。"),
+    "trends_col_period": ("Period", "周期"),
+    "trends_col_value": ("Complaints", "投诉数"),
+    "trends_col_baseline_median": ("Median of previous periods", "此前周期中位数"),
+    "trends_col_score": ("Robust z-score", "稳健 z 分数"),
+    "trends_col_p_value": ("Poisson p", "泊松 p 值"),
+    "trends_ba_title": ("Before and after a rule event", "规则事件前后对比"),
+    "trends_ba_event": ("Event", "事件"),
+    "trends_ba_months": ("Months on each side", "每侧月数"),
+    "trends_ba_no_events": ("No rule event is dated for the jurisdictions in view.", "当前视图的适用地区没有带日期的规则事件。"),
+    "trends_ba_side": ("Side", "区间"),
+    "trends_ba_before": ("Before", "之前"),
+    "trends_ba_after": ("After", "之后"),
+    "trends_ba_before_word": ("before", "之前"),
+    "trends_ba_after_word": ("after", "之后"),
+    "trends_ba_window": ("Months", "月份"),
+    "trends_ba_months_with_data": ("Complete months with data", "有数据的完整月数"),
+    "trends_ba_total": ("Total", "合计"),
+    "trends_ba_mean": ("Monthly mean", "月均"),
+    "trends_ba_sentence": ("{measure}: {before} a month in the {nb} complete months before “{event}” and {after} a month "
+                           "in the {na} complete months after; a change of {change} a month ({pct}).",
+                           "{measure}：“{event}”之前 {nb} 个完整月份月均 {before}，之后 {na} 个完整月份月均 {after}；"
+                           "每月变化 {change}（{pct}）。"),
+    "trends_ba_event_month_after": ("The event falls on the first day of {month}, so {month} counts as after.",
+                                    "事件在 {month} 的第一天，因此 {month} 计入“之后”。"),
+    "trends_ba_event_month_excluded": ("The event falls inside {month}, so {month} is left out of both sides.",
+                                       "事件在 {month} 月中，因此 {month} 两侧均不计入。"),
+    "trends_ba_short": ("Only {have} of {want} months {side} the event have complete data: compare with care.",
+                        "事件{side}只有 {have} / {want} 个月有完整数据，比较时请谨慎。"),
+    "trends_ba_no_side": ("No complete month of data {side} the event, so there is no comparison.",
+                          "事件{side}没有完整月份的数据，无法比较。"),
+    "trends_ba_caveat": ("A change after a rule does not show that the rule caused it: complaint numbers also move "
+                         "with data coverage, complaint channels and public attention.",
+                         "规则之后的变化并不说明由规则导致：投诉数量也会随数据覆盖、投诉渠道和公众关注而变化。"),
+    "trends_describe": ("{measure} per period from {first} to {last} ({n} periods); highest {peak} ({peak_v}); last "
+                        "complete period {last_done}: {last_v}. Spikes: {spikes}.",
+                        "{measure}按周期统计，{first} 至 {last}（{n} 个周期）；最高 {peak}（{peak_v}）；最后一个完整周期 "
+                        "{last_done}：{last_v}。异常高峰：{spikes}。"),
     # --- places (issue 10) ---
     "page_places": ("Places", "地区分布"),
     "places_title_count": ("Complaints by {place}", "{place}投诉数"),
@@ -563,6 +667,67 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "（与看板默认范围相同；用 --all-sources / --all-products 扩大）"),
     "xa_cli_n": ("Complaints in scope: {n}", "范围内投诉数：{n}"),
     # --- readability (issue 10) ---
+    "n_label": ("{label} (n={n})", "{label}（n={n}）"),
+    "hover_complaints": ("{n} complaints", "{n} 条投诉"),
+    "cooccur_hover": ("{a} + {b}: {n} complaints", "{a} + {b}：{n} 条投诉"),
+    "cooccur_hover_self": ("{a}: {n} complaints in all", "{a}：共 {n} 条投诉"),
+    "cooccur_note": ("(n) on the diagonal: complaints with that conduct · blank: never together",
+                     "对角线括号内：有该行为的投诉数 · 空白：从未同时出现"),
+    "other_conducts": ("Other conducts ({n})", "其他行为（{n} 种）"),
+    "complaints_per_conduct": ("Complaints (counted once per conduct)", "投诉数（每种行为各计一次）"),
+    "alleg_month_title": ("Complaints alleging contact outside permitted hours (no clock time), share by month",
+                          "称在禁止时段被联系的投诉占比（按月；仅有指称，无具体时刻）"),
+    "alleg_company_title": ("Companies with most allegations of contact outside permitted hours (no clock time), "
+                            "top {n}", "被指在禁止时段联系最多的公司（仅有指称，无具体时刻；前 {n} 家）"),
+    "alleg_hover": ("{a} of {n} complaints allege it", "{n} 条投诉中有 {a} 条如此指称"),
+    "alleg_min_base": ("{months} month(s) with fewer than {n} complaints are not drawn.",
+                       "有 {months} 个月份的投诉少于 {n} 条，未绘制。"),
+    "alleg_share_axis": ("% of complaints in the filter", "占筛选内全部投诉的比例（%）"),
+    "alleg_count_axis": ("Complaints with the allegation", "有此指称的投诉数"),
+    "alleg_share_hidden": ("share not shown (under {n} complaints)", "投诉不足 {n} 条，不计占比"),
+    "alleg_note_first": (
+        "Most records here say only that the contact came outside the permitted hours, without a clock time "
+        "(CFPB's sub-issue “Called before 8am or after 9pm” or “Contacted before 8am or after 9pm”): {flags} such "
+        "allegations, against {exact} incidents with an exact clock time. The two charts below count these "
+        "allegations as a share of all complaints in the filter; they are not placed on any hour. The heatmaps "
+        "further down show only incidents with an exact clock time.",
+        "这里的大多数记录只说明联系发生在禁止时段，没有具体时刻（CFPB 子问题“早 8 点前或晚 9 点后来电/联系”）：共 {flags} "
+        "条此类指称，而有精确时刻的事件只有 {exact} 个。下面两张图以筛选内全部投诉为分母计算这类指称的占比，不把它们归入任何小时；"
+        "再往下的热力图只包含有精确时刻的事件。"),
+    "alleg_note_after": (
+        "Besides incidents with a clock time, {flags} records say only that the contact came outside the permitted "
+        "hours (e.g. CFPB's sub-issue “Called before 8am or after 9pm”), without a time. The charts below count them "
+        "as a share of all complaints in the filter, not on any hour.",
+        "除有具体时刻的事件外，另有 {flags} 条记录只说明联系发生在禁止时段（如 CFPB 子问题“早 8 点前或晚 9 点后来电”），"
+        "没有具体时刻。下面的图以筛选内全部投诉为分母计算其占比，不把它们归入任何小时。"),
+    # CFPB product names (English, shown as given; in Chinese with a Chinese name first:
+    # analysis.figures.product_label). Current and legacy names of CFPB's product list.
+    "product:Debt collection": ("Debt collection", "债务催收"),
+    "product:Payday loan, title loan, or personal loan": ("Payday loan, title loan, or personal loan",
+                                                          "发薪日贷款、车辆抵押贷款或个人贷款"),
+    "product:Payday loan, title loan, personal loan, or advance loan": (
+        "Payday loan, title loan, personal loan, or advance loan", "发薪日贷款、车辆抵押贷款、个人贷款或预支贷款"),
+    "product:Payday loan": ("Payday loan", "发薪日贷款"),
+    "product:Consumer Loan": ("Consumer Loan", "消费贷款"),
+    "product:Credit reporting, credit repair services, or other personal consumer reports": (
+        "Credit reporting, credit repair services, or other personal consumer reports", "征信报告、信用修复或其他个人消费者报告"),
+    "product:Credit reporting or other personal consumer reports": (
+        "Credit reporting or other personal consumer reports", "征信报告或其他个人消费者报告"),
+    "product:Credit reporting": ("Credit reporting", "征信报告"),
+    "product:Credit card or prepaid card": ("Credit card or prepaid card", "信用卡或预付卡"),
+    "product:Credit card": ("Credit card", "信用卡"),
+    "product:Prepaid card": ("Prepaid card", "预付卡"),
+    "product:Checking or savings account": ("Checking or savings account", "支票或储蓄账户"),
+    "product:Bank account or service": ("Bank account or service", "银行账户或服务"),
+    "product:Mortgage": ("Mortgage", "住房抵押贷款"),
+    "product:Student loan": ("Student loan", "学生贷款"),
+    "product:Vehicle loan or lease": ("Vehicle loan or lease", "汽车贷款或租赁"),
+    "product:Money transfer, virtual currency, or money service": (
+        "Money transfer, virtual currency, or money service", "转账、虚拟货币或货币服务"),
+    "product:Money transfers": ("Money transfers", "转账汇款"),
+    "product:Virtual currency": ("Virtual currency", "虚拟货币"),
+    "product:Other financial service": ("Other financial service", "其他金融服务"),
+    "product:Debt or credit management": ("Debt or credit management", "债务或信用管理"),
 }
 
 

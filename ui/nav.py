@@ -88,6 +88,30 @@ def link_to(url_path: str, lang: str, label: str | None = None, icon: str | None
         box.markdown(f"[{text}](/{url_path}?{urlencode(params, doseq=True)})")
 
 
+def plain(text: str) -> str:
+    """``text`` escaped for Streamlit's Markdown (labels of links, buttons and captions are
+    Markdown): every character Markdown gives a meaning is backslash-escaped, so a value
+    typed by someone (a view name) shows as typed and never as a link or an image."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:" else ch for ch in str(text))
+
+
+def link_to_view(view, label: str, where=None) -> None:
+    """A link to a saved view (``analysis.views.SavedView``): its page with its parameters;
+    ``label`` is shown as plain text."""
+    label = plain(label)
+    from urllib.parse import urlencode
+
+    from streamlit.errors import StreamlitPageNotFoundError
+    box = where if where is not None else st
+    page = PAGE_BY_PATH.get(view.page)
+    if page is None:
+        return
+    try:
+        box.page_link(page.script, label=label, icon=":material/bookmark:", query_params=_query(view.params))
+    except StreamlitPageNotFoundError:
+        box.markdown(f"[{label}](/{view.page}?{urlencode(view.params, doseq=True)})")
+
+
 def nav_links(lang: str, where=None) -> None:
     """The menu: one link per page, each carrying the view."""
     box = where if where is not None else st.sidebar

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import codes, drill
+from analysis import codes, drill, views
 from analysis.charts import CHART_BY_NAME, build_chart
 from analysis.export.context import MIME, ExportOptions, ViewContext
 from analysis.export.context import file_name as export_file_name
@@ -210,6 +210,45 @@ def _option_label(name: str, lang: str, source_names: dict[str, str]):
     return lambda v: f.show(v, lang, source_names)
 
 
+def _all_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _saved_views(lang: str, title_key: str) -> None:
+    """Sidebar: the named saved views of this database (links), and saving the current
+    view (page, filters, language and page choices) under a name."""
+    from urllib.parse import urlsplit
+    _, path = database()
+    page = next(p for p in nav.PAGES if p.title_key == title_key)
+    with st.sidebar.expander(t("views_title", lang), icon=":material/bookmarks:"):
+        try:
+            saved = views.load_views(path)
+        except ValueError as err:
+            st.error(str(err))
+            saved = []
+        for v in saved:
+            nav.link_to_view(v, label=v.name)
+        if not saved:
+            st.caption(t("views_none", lang))
+        note = st.session_state.pop("_view_note", None)
+        if note:
+            (st.success if note[0] == "ok" else st.error)(note[1])
+        name = st.text_input(t("views_name", lang), key="view_name", max_chars=views.MAX_NAME)
+        if st.button(t("views_save", lang), key="view_save", icon=":material/bookmark_add:"):
+            try:
+                v = views.save_view(path, name, page.url_path, _all_params(), "local", tuple(nav.PAGE_BY_PATH))
+                st.session_state["_view_note"] = ("ok", t("views_saved", lang, name=nav.plain(v.name)))
+            except (ValueError, FilterError) as err:
+                msg = err.message(lang) if isinstance(err, FilterError) else str(err)
+                st.session_state["_view_note"] = ("error", nav.plain(msg))
+            st.rerun()
+        base = urlsplit(st.context.url or "")
+        link = f"{base.scheme}://{base.netloc}/{page.url_path}" if base.netloc else f"/{page.url_path}"
+        from urllib.parse import urlencode
+        st.caption(t("views_link", lang))
+        st.code(f"{link}?{urlencode(_all_params(), doseq=True)}", language=None, wrap_lines=True)
+
+
 def page_setup(title_key: str) -> PageContext:
     """Render the language switch, menu, title, filters and banners; return the context.
 
@@ -260,6 +299,7 @@ def page_setup(title_key: str) -> PageContext:
     state = _sync_to_url(flt, defaults)
     nav.remember_view(state)
     nav.nav_links(lang, where=menu)
+    _saved_views(lang, title_key)
     sb.divider()
     suppress = sb.toggle(t("download_suppress", lang), value=True, key="suppress",
                          help=t("suppress_help", lang))
