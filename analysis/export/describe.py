@@ -3,7 +3,7 @@ largest categories, change over the period, share outside permitted hours. Count
 to k-1 are written "<k" when suppression is on, like in the charts."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Mapping
 
 import pandas as pd
 
@@ -13,7 +13,9 @@ from analysis.export.context import ExportOptions
 from analysis.export.suppress import count_text, is_small
 from analysis.rules import forbidden_hours, partly_forbidden_hours
 
-Describer = Callable[[BuiltChart, str, ExportOptions], str]
+#: ``(built, lang, opts, args) -> text``; ``args``: the chart's query arguments after the
+#: filter (``spec.query_args(choices)``, e.g. ``("filed_with",)``).
+Describer = Callable[[BuiltChart, str, ExportOptions, tuple], str]
 
 
 def _c(n, o: ExportOptions) -> str:
@@ -43,7 +45,7 @@ def _months(frame: pd.DataFrame, col: str) -> tuple[str, str]:
     return f"{m.min():%Y-%m}", f"{m.max():%Y-%m}"
 
 
-def _monthly_trend(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _monthly_trend(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame
     a, z = _months(f, "received_month")
     peak = f.loc[f["complaint_count"].idxmax()]
@@ -60,7 +62,7 @@ def _monthly_trend(b: BuiltChart, lang: str, o: ExportOptions) -> str:
             f"({_pct(imp, tot)}) carry at least one improper-conduct label.")
 
 
-def _time_coverage(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _time_coverage(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame.set_index("time_precision")["incident_count"]
     tot = int(f.sum())
     exact, dp = int(f.get("exact", 0)), int(f.get("daypart", 0))
@@ -73,7 +75,7 @@ def _time_coverage(b: BuiltChart, lang: str, o: ExportOptions) -> str:
             f"({_pct(none, tot)}).")
 
 
-def _heatmap(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _heatmap(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame
     jur = b.spec.name.rsplit("_", 1)[1].upper()
     tot = int(f["incident_count"].sum())
@@ -92,7 +94,7 @@ def _heatmap(b: BuiltChart, lang: str, o: ExportOptions) -> str:
     return s + (f" {_c(part, o)} more fall in hour 21, partly forbidden (21:00 exactly is a boundary case)." if part else "")
 
 
-def _outside_trend(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _outside_trend(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     parts = []
     for jur, sub in b.frame.groupby("jurisdiction", sort=True):
         out, ex = int(sub["outside_count"].sum()), int(sub["exact_time_incident_count"].sum())
@@ -105,7 +107,7 @@ def _outside_trend(b: BuiltChart, lang: str, o: ExportOptions) -> str:
     return lead + _join(parts, lang) + ("。" if lang == "zh" else ".")
 
 
-def _conduct_counts(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _conduct_counts(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame
     total = float((f["complaint_count"] / (f["share_pct"] / 100)).dropna().iloc[0]) if len(f) and f["share_pct"].iloc[0] else None
     top = _top(f, "conduct_code", "conduct", "complaint_count", lang, o, total=total)
@@ -113,12 +115,12 @@ def _conduct_counts(b: BuiltChart, lang: str, o: ExportOptions) -> str:
             else f"Most frequent conducts: {top} (share of all complaints). {len(f)} conducts in all.")
 
 
-def _method_counts(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _method_counts(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     top = _top(b.frame, "method_code", "method", "complaint_count", lang, o)
     return (f"投诉最多的催收方式：{top}。" if lang == "zh" else f"Methods named in most complaints: {top}.")
 
 
-def _conduct_trend(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _conduct_trend(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame
     a, z = _months(f, "received_month")
     lead = f.groupby("conduct_code")["complaint_count"].sum().idxmax()
@@ -131,7 +133,7 @@ def _conduct_trend(b: BuiltChart, lang: str, o: ExportOptions) -> str:
             f"first month to {_c(sub.iloc[-1].complaint_count, o)} in its last (peak {_c(sub['complaint_count'].max(), o)}).")
 
 
-def _cooccurrence(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _cooccurrence(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame[b.frame["conduct_a"] < b.frame["conduct_b"]]
     if f.empty:
         return "没有同时出现的行为。" if lang == "zh" else "No two conducts occur in the same complaint."
@@ -143,7 +145,7 @@ def _cooccurrence(b: BuiltChart, lang: str, o: ExportOptions) -> str:
             f"The diagonal gives each conduct's own count.")
 
 
-def _company(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _company(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame
     first = f.iloc[0]
     sub = f[f["company_name"] == first.company_name]
@@ -155,8 +157,8 @@ def _company(b: BuiltChart, lang: str, o: ExportOptions) -> str:
             f"({_c(first.company_complaint_count, o)}), most often for {top}. {n} companies shown.")
 
 
-def _outcome_mix(b: BuiltChart, lang: str, o: ExportOptions) -> str:
-    ch = b.spec.args[0]
+def _outcome_mix(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
+    ch = args[0]
     parts = []
     for chan, sub in b.frame.groupby("channel_code", dropna=False, sort=False):
         tot = int(sub["complaint_count"].sum())
@@ -170,8 +172,8 @@ def _outcome_mix(b: BuiltChart, lang: str, o: ExportOptions) -> str:
     return lead + _join(parts[:6], lang) + ("。" if lang == "zh" else ".")
 
 
-def _timeliness(b: BuiltChart, lang: str, o: ExportOptions) -> str:
-    ch = b.spec.args[0]
+def _timeliness(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
+    ch = args[0]
     f = b.frame.dropna(subset=["timely_rate_pct"])
     if o.suppress:
         f = f[~f["complaint_count"].map(lambda v: is_small(v, o.k))]
@@ -185,7 +187,7 @@ def _timeliness(b: BuiltChart, lang: str, o: ExportOptions) -> str:
             f"{lo.timely_rate_pct:.1f}%.")
 
 
-def _flow(b: BuiltChart, lang: str, o: ExportOptions) -> str:
+def _flow(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
     f = b.frame
     tot = int(f["complaint_count"].sum())
     path = f.groupby(["submission_medium", "filed_with"], dropna=False)["complaint_count"].sum().idxmax()
@@ -209,9 +211,11 @@ DESCRIBERS: dict[str, Describer] = {
 }
 
 
-def describe_chart(built: BuiltChart, lang: str, opts: ExportOptions) -> str:
-    """One or two sentences on what ``built`` shows ("" when its frame is empty)."""
+def describe_chart(built: BuiltChart, lang: str, opts: ExportOptions,
+                   choices: Mapping[str, str] | None = None) -> str:
+    """One or two sentences on what ``built`` shows ("" when its frame is empty).
+    ``choices``: the page's choices the chart was built with (default: its defaults)."""
     if built.frame is None or built.frame.empty or built.n == 0:
         return ""
     fn = DESCRIBERS.get(built.spec.name)
-    return fn(built, lang, opts) if fn else ""
+    return fn(built, lang, opts, built.spec.query_args(choices)) if fn else ""
