@@ -1,5 +1,7 @@
-"""Export engine without a browser: suppression, tables (CSV / XLSX), names, CLI errors."""
+"""Export engine without a browser: suppression, tables (CSV / XLSX, header first), About
+sheet and about files, names, the command line and its default scope."""
 import io
+import re
 from datetime import date
 
 import numpy as np
@@ -7,17 +9,20 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from analysis import codes
 from analysis.charts import CHARTS, build_chart
 from analysis.db import connect_read_only
 from analysis.export import __main__ as cli
 from analysis.export.context import ExportOptions, file_name, make_context
 from analysis.export.describe import DESCRIBERS, describe_chart
-from analysis.export.engine import export_chart
-from analysis.export.figure import SUPPRESSORS, suppress_figure
+from analysis.export.engine import about_file, export_chart
+from analysis.export.figure import SUPPRESSORS, export_figure, suppress_figure
 from analysis.export.report import report_html
 from analysis.export.suppress import suppress_frame
-from analysis.export.tables import localise_table, to_csv_bytes, to_xlsx_bytes
+from analysis.export.tables import (export_table, label_column, localise_table, round_for_people, to_csv_bytes,
+                                    to_xlsx_bytes)
 from analysis.filters import Filter
+from tests.conftest import CFPB_MIXED, REPO, SHARED, require_shared
 from tests.helpers import build_tiny_db
 
 DAY = date(2026, 11, 29)
@@ -93,40 +98,194 @@ def test_localise_table__headers_and_labels():
                                                       "Month received"]
 
 
-def test_csv_and_xlsx__formulas_neutralised_header_block():
+def test_export_table__query_names_labels_in_the_files_language_rounded():
+    df = pd.DataFrame({"channel_code": ["app", "web", None], "outcome_code": ["explained", None, "in_progress"],
+                       "jurisdiction": ["CN", "US", "CN"], "occurred_weekday": [3, 0, 7],
+                       "complaint_count": [2, 1, 3], "share_pct": [200 / 3, 100 / 3, 100.0],
+                       "median_response_days": [2.25, 3.0, float("nan")]})
+    zh = export_table(df, "zh", channel_list="submission_medium")
+    assert list(zh.frame.columns) == ["channel_code", "channel", "outcome_code", "outcome", "jurisdiction",
+                                      "jurisdiction_label", "occurred_weekday", "occurred_weekday_label",
+                                      "complaint_count", "share_pct", "median_response_days"]
+    f = zh.frame
+    assert f["channel"].tolist() == [codes.label("submission_medium", v, "zh") for v in ("app", "web", None)]
+    assert f["outcome"].tolist() == [codes.label("outcome", "explained", "zh"), "未记录",
+                                     codes.label("outcome", "in_progress", "zh")]
+    assert f["jurisdiction_label"].tolist() == [codes.label("jurisdiction", "CN", "zh"),
+                                                codes.label("jurisdiction", "US", "zh"),
+                                                codes.label("jurisdiction", "CN", "zh")]
+    assert f["occurred_weekday_label"].tolist() == ["周三", "日期不明", "周日"]
+    assert f["share_pct"].tolist() == [66.7, 33.3, 100.0]
+    assert f["median_response_days"].tolist()[:2] == [2.2, 3.0] and pd.isna(f["median_response_days"].iloc[2])
+    assert str(f["complaint_count"].dtype) == "Int64"
+    assert zh.headers["channel"] == "渠道代码（名称）" and zh.headers["share_pct"] == "占比（%）"
+    en = export_table(df, "en", channel_list="submission_medium")
+    assert list(en.frame.columns) == list(zh.frame.columns)  # the same columns in both languages
+    assert en.frame["channel"].tolist()[0] == codes.label("submission_medium", "app", "en") != f["channel"][0]
+    assert label_column("conduct_code") == "conduct" and label_column("conduct_a") == "conduct_a_label"
+    assert label_column("conduct_code", {"conduct"}) == "conduct_code_label"
+
+
+def test_round_for_people__after_suppression_marks_stay_numbers_rounded():
+    df = pd.DataFrame({"conduct_code": ["A", "B", "C"], "complaint_count": [0, 3, 12],
+                       "share_pct": [0.0, 3 / 15 * 100, 12 / 15 * 100], "incident_count": [10.0, 7.0, 40.0],
+                       "outside_share_pct": [100 / 3, 200 / 3, 12.25]})
+    out = round_for_people(suppress_frame(df, 5))
+    assert out["complaint_count"].tolist() == [0, "<5", 12]
+    assert [type(v) for v in out["complaint_count"]] == [int, str, int]
+    assert out["share_pct"].tolist() == [0.0, "–", 80.0]
+    assert out["incident_count"].tolist() == [10, 7, 40] and str(out["incident_count"].dtype) == "Int64"
+    assert out["outside_share_pct"].tolist() == [33.3, 66.7, 12.2]  # halves to even
+    assert df["incident_count"].tolist() == [10.0, 7.0, 40.0]  # input untouched
+
+
+def test_csv_and_xlsx__header_first_formulas_neutralised():
     table = pd.DataFrame({"公司": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"], "n": [1, 2, 3, 4, -5]})
-    csv = to_csv_bytes(table, ["Title", "=cmd|' /C calc'!A0"]).decode("utf-8-sig")
-    assert csv.startswith("Title\r\n'=cmd|' /C calc'!A0\r\n\r\n公司,n\r\n")
+    data = to_csv_bytes(table)
+    assert data.startswith(b"\xef\xbb\xbf\xe5\x85\xac\xe5\x8f\xb8,n\r\n")  # BOM, then the header row
+    csv = data.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "\r\n'+1,2\r\n" in csv and "'-2" in csv and "'@SUM(A1)" in csv
     assert "ok,-5" in csv
-    wb = load_workbook(io.BytesIO(to_xlsx_bytes([("Data", table, ["Title", "-risky"])])))
+    back = pd.read_csv(io.BytesIO(data))
+    assert list(back.columns) == ["公司", "n"] and back["n"].tolist() == [1, 2, 3, 4, -5]
+    wb = load_workbook(io.BytesIO(to_xlsx_bytes([("Data", table)])))
     ws = wb["Data"]
-    values = [c.value for c in ws["A"]]
-    assert values == ["Title", "'-risky", None, "公司", "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
+    assert [c.value for c in ws["A"]] == ["公司", "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
-    assert [c.value for c in ws["B"]][4:] == [1, 2, 3, 4, -5]
+    assert [c.value for c in ws["B"]] == ["n", 1, 2, 3, 4, -5]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:B6"
 
 
-def test_export_chart__csv_bom_header_and_suppressed(con):
-    f = export_chart(con, "conduct_counts", Filter(), "zh", "csv", ctx=None)
-    assert f.data.startswith(b"\xef\xbb\xbf")
+def test_export_chart__csv_first_row_is_the_header_values_are_the_query_rounded(con):
+    built = build_chart(con, "time_coverage", Filter(), "zh")
+    f = export_chart(con, "time_coverage", Filter(), "zh", "csv", options=ExportOptions(suppress=False))
+    assert f.data.startswith(b"\xef\xbb\xbftime_precision,time_precision_label,incident_count,share_pct\r\n")
+    assert f.name.startswith("collection-watch_time_of_day_time-coverage_") and f.name.endswith("_zh.csv")
+    back = pd.read_csv(io.BytesIO(f.data), keep_default_na=False)
+    q = built.frame
+    assert back["time_precision"].tolist() == q["time_precision"].tolist() == [
+        "exact", "daypart", "outside_window_only", "date_only", "unknown"]
+    assert back["time_precision_label"].tolist() == [codes.label("time_precision", c, "zh") for c in q["time_precision"]]
+    assert back["incident_count"].tolist() == q["incident_count"].tolist() == [3, 1, 1, 0, 0]
+    assert back["incident_count"].dtype == "int64"
+    assert back["share_pct"].tolist() == q["share_pct"].round(1).tolist() == [60.0, 20.0, 20.0, 0.0, 0.0]
     text = f.data.decode("utf-8-sig")
-    assert "筛选：全部记录" in text and "小样本（美国）" in text and "<5" in text
-    assert "行为代码,行为代码（名称）,投诉数,占比（%）" in text
-    assert f.name.startswith("collection-watch_methods_conduct_conduct-counts_") and f.name.endswith("_zh.csv")
+    assert "筛选" not in text and "数据来源" not in text and "小样本" not in text  # no title block
 
 
-def test_export_chart__xlsx_sheets_and_values(con):
+def test_export_chart__csv_suppressed_marks_and_unrounded_share_gone(con):
+    f = export_chart(con, "conduct_counts", Filter(), "zh", "csv")
+    text = f.data.decode("utf-8-sig")
+    assert text.splitlines()[0] == "conduct_code,conduct,complaint_count,share_pct"
+    back = pd.read_csv(io.BytesIO(f.data), na_values=["<5", "–"])
+    q = build_chart(con, "conduct_counts", Filter(), "zh").frame
+    assert back["conduct_code"].tolist() == q["conduct_code"].tolist()
+    assert back["conduct"].tolist() == [codes.label("conduct", c, "zh") for c in q["conduct_code"]]
+    assert back["complaint_count"].isna().all() and back["share_pct"].isna().all()  # every count here is 1 or 2
+    assert text.count("<5") == len(q) == 4
+    raw = export_chart(con, "conduct_counts", Filter(), "en", "csv", options=ExportOptions(suppress=False))
+    back = pd.read_csv(io.BytesIO(raw.data))
+    assert back["complaint_count"].tolist() == q["complaint_count"].tolist() == [2, 1, 1, 1]
+    assert back["share_pct"].tolist() == q["share_pct"].round(1).tolist() == [50.0, 25.0, 25.0, 25.0]
+
+
+def test_export_chart__outcome_mix_has_counts_and_shares(con):
+    q = build_chart(con, "outcome_mix_filed_with", Filter(), "en").frame
+    f = export_chart(con, "outcome_mix_filed_with", Filter(), "en", "csv", options=ExportOptions(suppress=False))
+    back = pd.read_csv(io.BytesIO(f.data))
+    assert list(back.columns) == ["channel_code", "channel", "outcome_code", "outcome", "complaint_count", "share_pct"]
+    assert back["complaint_count"].tolist() == q["complaint_count"].tolist() == [1, 1, 1, 1]
+    assert back["complaint_count"].sum() == 4  # every complaint of the tiny database once
+    assert back["share_pct"].tolist() == [100.0, 100.0, 50.0, 50.0]  # us:1 and us:2 share financial_regulator
+    assert back["channel"].tolist()[:2] == [codes.label("filed_with", "complaint_platform", "en"),
+                                            codes.label("filed_with", "consumer_association", "en")]
+    x = export_chart(con, "outcome_mix_submission_medium", Filter(), "zh", "xlsx", options=ExportOptions(suppress=False))
+    ws = load_workbook(io.BytesIO(x.data)).worksheets[0]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["渠道代码", "渠道代码（名称）", "处理结果代码", "处理结果代码（名称）", "投诉数", "占比（%）"]
+    qm = build_chart(con, "outcome_mix_submission_medium", Filter(), "zh").frame
+    assert [r[4] for r in rows[1:]] == qm["complaint_count"].tolist() and sum(r[4] for r in rows[1:]) == 4
+    assert [r[5] for r in rows[1:]] == qm["share_pct"].round(1).tolist()
+
+
+def test_export_chart__xlsx_header_in_row_1_and_about_holds_the_title_block(con):
     f = export_chart(con, "time_coverage", Filter(), "en", "xlsx", options=ExportOptions(suppress=False))
     wb = load_workbook(io.BytesIO(f.data))
     assert wb.sheetnames == ["How precisely incident times ar", "About 说明"]
-    rows = [[c.value for c in r] for r in wb.worksheets[0].iter_rows()]
-    head = rows.index(["Time precision code", "Time precision code – label", "Incidents", "Share (%)"])
-    assert [r[:3] for r in rows[head + 1:]] == [["exact", "Exact clock time", 3], ["daypart", "Part of day only", 1],
-                                                ["outside_window_only", "Outside-hours flag only", 1],
-                                                ["date_only", "Date only", 0], ["unknown", "No time", 0]]
-    about = [[c.value for c in r] for r in wb["About 说明"].iter_rows()]
-    assert any("Small numbers are NOT suppressed" in (r[1] or "") for r in about)
+    ws = wb.worksheets[0]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["Time precision code", "Time precision code – label", "Incidents", "Share (%)"]
+    assert rows[1:] == [["exact", "Exact clock time", 3, 60.0], ["daypart", "Part of day only", 1, 20.0],
+                        ["outside_window_only", "Outside-hours flag only", 1, 20.0],
+                        ["date_only", "Date only", 0, 0.0], ["unknown", "No time", 0, 0.0]]
+    assert ws["D2"].number_format == "0.0" and ws.freeze_panes == "A2"
+    about = [tuple(c.value for c in r) for r in wb["About 说明"].iter_rows()]
+    assert about[0] == ("About", "Text")
+    items = {}
+    for k, v in about[1:]:
+        items.setdefault(k, []).append(v)
+    assert items["Title"] == ["Collection Watch — How precisely incident times are known"]
+    assert items["Data file"] == [f.name] and items["Filters"] == ["all records"]
+    assert items["Records (n)"] == ["5 incidents"]
+    assert items["Data sources"] == ["Tiny CN (tests): 2 complaints, received 2024-02-20 to 2024-03-01",
+                                     "Tiny US (tests): 2 complaints, received 2024-01-10 to 2024-02-05"]
+    assert items["Notes"][0].startswith("Times: 60.0% of incidents have an exact clock time (3 of 5)")
+    assert items["Columns"] == ["time_precision — Time precision code",
+                                "time_precision_label — Time precision code – label",
+                                "incident_count — Incidents", "share_pct — Share (%)"]
+    assert any("Small numbers are NOT suppressed" in v for v in items["Caveats"])
+    assert date.fromisoformat(items["Exported"][0])
+
+
+def test_about__holds_everything_the_old_csv_title_block_held(con):
+    """Title, filter, n, sources, rule ids and every footnote: in the about file and the About sheet."""
+    ctx = make_context(con, Filter(), "en", DAY)
+    built = build_chart(con, "conduct_counts", Filter(), "en", kpis=ctx.kpis)
+    f = about_file(built, ctx, ExportOptions())
+    assert f.name == "collection-watch_methods_conduct_conduct-counts_2026-11-29_en.about.txt"
+    text = f.data.decode("utf-8")
+    assert text.startswith("Title: Collection Watch — Complaints by conduct\r\n"
+                           "Data file: collection-watch_methods_conduct_conduct-counts_2026-11-29_en.csv\r\n"
+                           "Exported: 2026-11-29\r\nFilters: all records\r\nRecords (n): <5 complaints\r\n")
+    for rule in ("CN-3P-03", "CN-TIME-01", "US-FREQ-01", "US-LANG-01", "US-TIME-01"):
+        assert rule in text
+    assert "Tiny US (tests): 2 complaints, received 2024-01-10 to 2024-02-05" in text
+    assert "Counts from 1 to 4 are shown as <5" in text and "na_values=[\"<5\", \"–\"]" in text
+    assert "  conduct_code — Conduct code\r\n  conduct — Conduct code – label\r\n" in text
+    x = export_chart(con, "conduct_counts", Filter(), "en", "xlsx", ctx=ctx)
+    about = [c.value for r in load_workbook(io.BytesIO(x.data))["About 说明"].iter_rows() for c in r]
+    lines = text.splitlines()
+    assert lines[1].startswith("Data file: ") and x.name in about
+    for line in lines[:1] + lines[2:]:
+        if line.startswith("  "):
+            assert line.strip() in about, line
+        elif line.endswith(":"):
+            assert line[:-1] in about, line
+        else:
+            item, value = line.split(": ", 1)
+            assert about[about.index(item) + 1] == value, line
+
+
+@pytest.mark.parametrize("flt", [
+    Filter(source=("demo_cn",)),
+    Filter(source=("demo_cn",), product=("Debt collection",)),  # the source has no complaint in this view
+])
+def test_exports__source_filter_shows_display_names_never_raw_codes(con, flt):
+    for lang, name in (("zh", "小样本（中国）"), ("en", "Tiny CN")):
+        ctx = make_context(con, flt, lang, DAY)
+        assert name in ctx.filter_text and "demo_cn" not in ctx.filter_text
+        for chart in ("conduct_counts", "time_coverage", "outcome_mix_filed_with"):
+            built = build_chart(con, chart, flt, lang, kpis=ctx.kpis)
+            about = about_file(built, ctx, ExportOptions()).data.decode("utf-8")
+            assert name in about and "demo_cn" not in about
+            assert "demo_cn" not in export_chart(con, chart, flt, lang, "csv", ctx=ctx).data.decode("utf-8-sig")
+            wb = load_workbook(io.BytesIO(export_chart(con, chart, flt, lang, "xlsx", ctx=ctx).data))
+            cells = [str(c.value) for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.value is not None]
+            assert any(name in c for c in cells) and not any("demo_cn" in c for c in cells)
+            fig = export_figure(built, ctx, ExportOptions())
+            if fig is not None:
+                drawn = " ".join(a.text for a in fig.layout.annotations)
+                assert name in drawn and "demo_cn" not in drawn
 
 
 def test_file_name__page_chart_date_lang():
@@ -160,9 +319,140 @@ def test_cli__missing_db_exit_2(tmp_path):
     assert exc.value.code == 2
 
 
-def test_cli__csv_page(tmp_path, capsys):
+def test_cli__csv_page_writes_an_about_file_beside_each_csv(tmp_path, capsys):
     db = tmp_path / "x.duckdb"
     build_tiny_db(db)
     assert cli.main(["--db", str(db), "--out", str(tmp_path / "o"), "--page", "channels_outcomes", "--format", "csv",
-                     "--lang", "en"]) == 0
-    assert len(list((tmp_path / "o").glob("collection-watch_channels_outcomes_*_en.csv"))) == 5
+                     "--lang", "en", "--all-products"]) == 0
+    csvs = sorted((tmp_path / "o").glob("collection-watch_channels_outcomes_*_en.csv"))
+    abouts = sorted((tmp_path / "o").glob("collection-watch_channels_outcomes_*_en.about.txt"))
+    assert len(csvs) == len(abouts) == 5
+    assert [p.name[:-len(".csv")] for p in csvs] == [p.name[:-len(".about.txt")] for p in abouts]
+    out = capsys.readouterr()
+    assert sorted(out.out.split()) == sorted(str(p) for p in csvs + abouts)
+    for p in csvs:  # header first: the query's first column
+        assert pd.read_csv(p).columns[0] == ("submission_medium" if "channel-flow" in p.name else "channel_code")
+
+
+def _cli_scope(err: str) -> tuple[str, int]:
+    scope = re.search(r"^Scope: (.*)$", err, re.M).group(1)
+    n = int(re.search(r"^Complaints in scope: ([\d,]+)$", err, re.M).group(1).replace(",", ""))
+    return scope, n
+
+
+def test_cli__default_scope_is_the_dashboards(tmp_path, capsys, con):
+    """Tiny database: only demonstration sources, so both are in scope; of its products only
+    "Debt collection" is a collection product ("网络贷款" is not named as a demo product)."""
+    from analysis import queries
+    from analysis.scope import default_filter, default_scope
+
+    assert default_scope(queries.query_sources(con), queries.query_filter_options(con)["product"]) == {
+        "source": ["demo_cn", "demo_us"], "product": ["Debt collection"]}
+    flt = default_filter(con)
+    assert flt == Filter(source=("demo_cn", "demo_us"), product=("Debt collection",))
+    assert queries.query_kpis(con, flt)["complaint_count"] == 2  # us:1 and us:2
+    db = tmp_path / "x.duckdb"
+    build_tiny_db(db)
+    base = ["--db", str(db), "--out", str(tmp_path / "o"), "--page", "overview", "--format", "csv", "--lang", "en",
+            "--no-suppress"]
+    assert cli.main(base) == 0
+    scope, n = _cli_scope(capsys.readouterr().err)
+    assert n == 2 and "product is Debt collection" in scope and "default scope" in scope
+    trend = pd.read_csv(next((tmp_path / "o").glob("*overview-monthly-trend*.csv")))
+    assert trend["complaint_count"].sum() == 2 and trend["received_month"].tolist() == ["2024-01", "2024-02"]
+    assert cli.main(base + ["--all-products"]) == 0
+    scope, n = _cli_scope(capsys.readouterr().err)
+    assert n == 4 and "product is" not in scope and "default scope" in scope  # sources still the default
+    assert cli.main(base + ["--product", "网络贷款", "--source", "demo_cn"]) == 0
+    scope, n = _cli_scope(capsys.readouterr().err)
+    assert n == 2 and "default scope" not in scope and "Tiny CN" in scope
+    with pytest.raises(SystemExit) as exc:
+        cli.main(base + ["--product", "x", "--all-products"])
+    assert exc.value.code == 2
+
+
+# ---- the shared CFPB file: default scope and real values ------------------------------------
+
+CFPB_CSV = SHARED / CFPB_MIXED
+
+
+@pytest.fixture(scope="module")
+def cfpb_db(tmp_path_factory):
+    """The tiny database (demonstration sources) plus the shared mixed-products CFPB file."""
+    from analysis.ingest import run_import
+
+    path = build_tiny_db(tmp_path_factory.mktemp("cfpb") / "cw.duckdb")
+    run_import([CFPB_CSV], "cfpb", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cfpb_rows():
+    """The CFPB file read with pandas, codes mapped with the reviewable value map."""
+    d = pd.read_csv(CFPB_CSV, dtype=str, keep_default_na=False)
+    vm = pd.read_csv(REPO / "analysis" / "maps" / "cfpb_values.csv", dtype=str, keep_default_na=False)
+    for field, col, out in (("submitted_via", "Submitted via", "medium"),
+                            ("company_response_to_consumer", "Company response to consumer", "outcome")):
+        m = dict(vm[vm["field"] == field][["raw_value", "code"]].values)
+        d[out] = d[col].map(lambda v, m=m: m.get(v.strip()) if v.strip() not in ("", "None", "N/A") else None)
+    return d
+
+
+@require_shared(CFPB_MIXED)
+def test_default_scope__real_data_cli_and_dashboard_agree(cfpb_db, cfpb_rows, tmp_path, capsys):
+    from analysis import queries
+    from analysis.ingest.cfpb import COLLECTION_PRODUCTS
+    from analysis.scope import default_filter
+
+    coll = cfpb_rows[cfpb_rows["Product"].isin(COLLECTION_PRODUCTS)]
+    expected = coll["Complaint ID"].nunique()
+    assert expected == len(coll) > 0
+    c = connect_read_only(cfpb_db)
+    try:
+        flt = default_filter(c)  # what the dashboard's sidebar starts with (analysis.scope)
+        assert flt.source == ("cfpb",)  # real data loaded: the demonstration sources are left out
+        assert set(flt.product) == set(coll["Product"])  # the collection products of the file, nothing else
+        assert queries.query_kpis(c, flt)["complaint_count"] == expected
+    finally:
+        c.close()
+    base = ["--db", str(cfpb_db), "--page", "overview", "--format", "csv", "--lang", "en", "--no-suppress"]
+    assert cli.main(base + ["--out", str(tmp_path / "d")]) == 0
+    _, n = _cli_scope(capsys.readouterr().err)
+    assert n == expected
+    trend = pd.read_csv(next((tmp_path / "d").glob("*overview-monthly-trend*.csv")))
+    by_month = pd.to_datetime(coll["Date received"], format="mixed").dt.strftime("%Y-%m").value_counts().sort_index()
+    assert trend["received_month"].tolist() == by_month.index.tolist()
+    assert trend["complaint_count"].tolist() == by_month.tolist()
+    assert cli.main(base + ["--out", str(tmp_path / "a"), "--all-products"]) == 0
+    _, n = _cli_scope(capsys.readouterr().err)
+    assert n == cfpb_rows["Complaint ID"].nunique() > expected
+
+
+@require_shared(CFPB_MIXED)
+def test_outcome_mix_csv__real_counts_and_rounded_shares(cfpb_db, cfpb_rows):
+    from analysis.ingest.cfpb import COLLECTION_PRODUCTS
+
+    coll = cfpb_rows[cfpb_rows["Product"].isin(COLLECTION_PRODUCTS)]
+    exp = coll.groupby(["medium", "outcome"], dropna=False).size().rename("n").reset_index()
+    exp["share"] = (100 * exp["n"] / exp.groupby("medium", dropna=False)["n"].transform("sum")).round(1)
+    c = connect_read_only(cfpb_db)
+    try:
+        flt = Filter(source=("cfpb",), product=tuple(sorted(set(coll["Product"]))))
+        for fmt_opts, suppressed in ((ExportOptions(suppress=False), False), (ExportOptions(), True)):
+            f = export_chart(c, "outcome_mix_submission_medium", flt, "zh", "csv", options=fmt_opts)
+            back = pd.read_csv(io.BytesIO(f.data), na_values=["<5", "–"], keep_default_na=False)
+            assert list(back.columns[:4]) == ["channel_code", "channel", "outcome_code", "outcome"]
+            got = {(r.channel_code or None, r.outcome_code or None): (r.complaint_count, r.share_pct)
+                   for r in back.itertuples()}
+            want = {(r.medium, r.outcome): (r.n, r.share) for r in exp.itertuples()}
+            assert got.keys() == want.keys()
+            for key, (n, share) in want.items():
+                if suppressed and 0 < n < 5:
+                    assert pd.isna(got[key][0]) and pd.isna(got[key][1]), key
+                else:
+                    assert got[key] == (n, share), key
+            assert back["channel"].tolist() == [codes.label("submission_medium", v or None, "zh")
+                                                for v in back["channel_code"]]
+        assert back["complaint_count"].sum() < len(coll) == sum(n for n, _ in want.values())
+    finally:
+        c.close()

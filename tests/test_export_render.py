@@ -80,8 +80,38 @@ def test_report_pack__contents_and_sections(con, renderer, tmp_path, lang, secti
     assert sum(n.endswith(".svg") for n in names) == sum(n.endswith(".png") for n in names) >= 10
     from openpyxl import load_workbook
 
+    import pandas as pd
+
+    from analysis.charts import CHARTS, build_chart
+
     wb = load_workbook(io.BytesIO(z.read(f"collection-watch_report_data_2026-11-29_{lang}.xlsx")))
-    assert wb.sheetnames[0] == "About 说明" and len(wb.sheetnames) == 17
+    assert wb.sheetnames[0] == "About 说明" and len(wb.sheetnames) == len(CHARTS) + 1 == 17
+    about = [[c.value for c in r] for r in wb["About 说明"].iter_rows()]
+    assert about[0] == ["About", "Text"] if lang == "en" else about[0] == ["说明", "内容"]
+    about_items = {r[0] for r in about}
+    assert set(wb.sheetnames[1:]) <= about_items  # every data sheet has its title, n and notes there
+    about_text = " ".join(str(v) for r in about for v in r)
+    assert "US-TIME-01" in about_text and "CN-TIME-01" in about_text and ("<5" in about_text)
+    conduct_sheet = wb[wb.sheetnames[1 + [c.name for c in CHARTS].index("conduct_counts")]]
+    assert [c.value for c in conduct_sheet[1]] == (["Conduct code", "Conduct code – label", "Complaints", "Share (%)"]
+                                                    if lang == "en" else ["行为代码", "行为代码（名称）", "投诉数", "占比（%）"])
+    assert conduct_sheet["A2"].value == "TIME_INCONVENIENT" and conduct_sheet["C2"].value == "<5"
+    # one header-first CSV per chart, with its about file beside it
+    csvs = sorted(n for n in names if n.startswith("data/") and n.endswith(".csv"))
+    assert len(csvs) == len(CHARTS)
+    assert sorted(n for n in names if n.endswith(".about.txt")) == sorted(n[:-4] + ".about.txt" for n in csvs)
+    trend_csv = f"data/overview/collection-watch_overview_overview-monthly-trend_2026-11-29_{lang}.csv"
+    trend = pd.read_csv(io.BytesIO(z.read(trend_csv)))
+    frame = build_chart(con, "overview_monthly_trend", Filter(), lang).frame
+    assert list(trend.columns) == ["received_month", "complaint_count", "improper_complaint_count"]
+    assert trend["received_month"].tolist() == [f"{m:%Y-%m}" for m in frame["received_month"]] == [
+        "2024-01", "2024-02", "2024-03"]
+    assert trend["complaint_count"].tolist() == ["<5"] * 3  # 1, 2 and 1 complaints: suppressed
+    about_txt = z.read(trend_csv[:-4] + ".about.txt").decode("utf-8")
+    title = "Complaints per month" if lang == "en" else "每月投诉数"
+    n_line = "Records (n): <5 complaints" if lang == "en" else "记录数（n）：<5 条投诉"  # 4 complaints, suppressed
+    for s in (title, n_line, "US-TIME-01", "received_month — ", "complaint_count — "):
+        assert s in about_txt, s
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(z.read(f"collection-watch_report_2026-11-29_{lang}.pdf"))
     assert pdf.read_bytes().startswith(b"%PDF")

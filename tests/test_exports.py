@@ -1,4 +1,6 @@
 """CSV for Excel: BOM, CRLF, Chinese text, formulas neutralised."""
+import io
+
 import pandas as pd
 
 from analysis.exports import neutralise_formulas, to_csv_bytes
@@ -17,3 +19,12 @@ def test_neutralise_formulas__only_text_cells():
     assert out["a"].tolist()[:4] == ["'+cmd", "'-x", "'@SUM(A1)", "ok"]
     assert out["b"].tolist() == [-1, 2, 3, 4, 5]
     assert df["a"].tolist()[0] == "+cmd"  # input untouched
+
+
+def test_to_csv_bytes__pandas_reads_it_back_without_clean_up():
+    df = pd.DataFrame({"conduct_code": ["CONTACT_LIST_BLAST", "TIME_INCONVENIENT"], "conduct": ["爆通讯录", "不当时间催收"],
+                       "complaint_count": [12, 3], "share_pct": [66.7, 16.7]})
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(df)))
+    assert list(back.columns) == list(df.columns)  # the BOM is not part of the first header
+    pd.testing.assert_frame_equal(back, df, check_dtype=False)
+    assert back["complaint_count"].dtype == "int64" and back["share_pct"].dtype == "float64"

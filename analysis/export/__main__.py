@@ -1,22 +1,22 @@
 """Command line: ``python -m analysis.export --db PATH --page PAGE --format FMT --lang zh|en --out DIR``
-(every chart of a page) or ``--report-pack`` (the ZIP of everything). Exit 2 on bad arguments."""
+(every chart of a page) or ``--report-pack`` (the ZIP of everything). Exit 2 on bad arguments.
+
+Scope: by default the dashboard's default scope (``analysis.scope``: the real sources, or the
+demonstration data when nothing real is loaded; the debt-collection products), so the figures
+match what the dashboard shows first. ``--source`` / ``--product`` set those lists,
+``--all-sources`` / ``--all-products`` lift them. The scope used and its complaint count are
+printed to stderr; the paths written go to stdout (a CSV's ``<name>.about.txt`` beside it).
+"""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
-from datetime import date
 from pathlib import Path
 
 from analysis.charts import PAGES
 from analysis.export.context import FORMATS, ExportOptions
-from analysis.filters import Filter, FilterError
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+from analysis.filters import Filter, FilterError, add_cli_arguments, from_cli
 
 
 def parser() -> argparse.ArgumentParser:
@@ -30,14 +30,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, help="file format (with --page)")
     p.add_argument("--no-suppress", action="store_true", help="do not suppress counts below k (default: suppress)")
     p.add_argument("--k", type=int, default=5, help="suppression threshold (default 5)")
-    for name in ("source", "product", "company", "region", "jurisdiction", "conduct", "method", "filed-with",
-                 "submission-medium", "outcome"):
-        p.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
-                       help=f"filter on {name.replace('-', ' ')} (repeat for several values)")
-    p.add_argument("--date-from", type=_date)
-    p.add_argument("--date-to", type=_date)
-    p.add_argument("--label-source", choices=("all", "structured", "narrative"), default="all")
+    add_cli_arguments(p)  # one flag per filter field (analysis.filters.FIELDS)
+    p.add_argument("--all-sources", action="store_true",
+                   help="every source, demonstration data included (default: the dashboard's default sources)")
+    p.add_argument("--all-products", action="store_true",
+                   help="every product (default: the dashboard's default, the debt-collection products)")
     return p
+
+
+def scope_filter(con, a: argparse.Namespace) -> tuple[Filter, bool]:
+    """The filter of parsed arguments ``a``: the default scope (``analysis.scope.
+    default_filter``) for sources and products, lifted by ``--all-sources`` /
+    ``--all-products``, replaced by ``--source`` / ``--product`` values; every other filter
+    flag as given. Returns ``(filter, whether part of the default scope is used)``."""
+    from analysis.scope import default_filter
+
+    uses_default = ((a.flt_source is None and not a.all_sources) or
+                    (a.flt_product is None and not a.all_products))
+    base = default_filter(con) if uses_default else Filter()
+    base = dataclasses.replace(base, source=() if a.all_sources else base.source,
+                               product=() if a.all_products else base.product)
+    return from_cli(a, base), uses_default
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,24 +60,33 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--page needs --format (png, svg, pdf, csv or xlsx)")
     if a.k < 2:
         p.error("--k must be at least 2")
+    if a.all_sources and a.flt_source is not None:
+        p.error("--all-sources and --source exclude each other")
+    if a.all_products and a.flt_product is not None:
+        p.error("--all-products and --product exclude each other")
     db_path = Path(a.db)
     if not db_path.is_file():
         p.error(f"database not found: {db_path}")
-    flt = Filter(date_from=a.date_from, date_to=a.date_to, label_source=a.label_source,
-                 jurisdiction=tuple(a.jurisdiction), source=tuple(a.source), product=tuple(a.product),
-                 company=tuple(a.company), region=tuple(a.region), conduct=tuple(a.conduct), method=tuple(a.method),
-                 filed_with=tuple(a.filed_with), submission_medium=tuple(a.submission_medium),
-                 outcome=tuple(a.outcome))
-    try:
-        flt.validate()
+    try:  # the values given on the command line, before the database is opened
+        from_cli(a).validate()
     except FilterError as err:
         p.error(err.message(a.lang))
     from analysis.db import connect_read_only
+    from analysis.export.context import make_context
+    from analysis.i18n import t
 
     opts = ExportOptions(suppress=not a.no_suppress, k=a.k)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     con = connect_read_only(db_path)
+    flt, uses_default = scope_filter(con, a)
+    try:
+        ctx = make_context(con, flt, a.lang)
+    except FilterError as err:
+        p.error(err.message(a.lang))
+    print(t("xa_cli_scope", a.lang, desc=ctx.filter_text) + (" " + t("xa_cli_default", a.lang) if uses_default else ""),
+          file=sys.stderr)
+    print(t("xa_cli_n", a.lang, n=f"{int(ctx.kpis.get('complaint_count') or 0):,}"), file=sys.stderr)
 
     def progress(frac: float, msg: str) -> None:
         print(f"\r{frac:4.0%} {msg[:60]:<60}", end="", file=sys.stderr, flush=True)
@@ -72,14 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     if a.report_pack:
         from analysis.export.report import build_report_pack
 
-        name, data = build_report_pack(con, flt, a.lang, options=opts, progress=progress)
+        name, data = build_report_pack(con, flt, a.lang, options=opts, progress=progress, ctx=ctx)
         (out / name).write_bytes(data)
         print(file=sys.stderr)
         print(out / name)
     else:
         from analysis.export.engine import export_page
 
-        for path in export_page(con, a.page, flt, a.lang, a.format, out, options=opts, progress=progress):
+        for path in export_page(con, a.page, flt, a.lang, a.format, out, options=opts, progress=progress, ctx=ctx):
             print(path)
         print(file=sys.stderr)
     return 0

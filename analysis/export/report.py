@@ -1,7 +1,8 @@
 """The report pack: for one filter and language, a ZIP with every chart of every page (PNG
-and SVG), their data (one XLSX, a sheet per chart plus "About / 说明") and one PDF report
-(title page, each chart with a generated description, method, caveats) printed from HTML
-by the same browser that drew the charts.
+and SVG), their data (one XLSX: "About 说明" plus a header-first sheet per chart; and per
+chart a header-first CSV with its ``<name>.about.txt``) and one PDF report (title page,
+each chart with a generated description, method, caveats) printed from HTML by the same
+browser that drew the charts.
 """
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from analysis.charts import PAGES, BuiltChart, build_chart, charts_of
 from analysis.classify.patterns import load_crosswalk
 from analysis.export.context import ExportContext, ExportOptions, file_name, make_context
 from analysis.export.describe import describe_chart
-from analysis.export.engine import ABOUT_SHEET, about_table, chart_table, chart_title, header_lines
+from analysis.export.engine import (ABOUT_SHEET, about_file, about_table, chart_data, chart_title,
+                                    pack_about_rows)
 from analysis.export.figure import export_figure
 from analysis.export.render import Renderer
 from analysis.export.rulebook import load_rules
-from analysis.export.tables import to_xlsx_bytes
+from analysis.export.tables import sheet_name, to_csv_bytes, to_xlsx_bytes
 from analysis.figures import FONT_FAMILY
 from analysis.filters import Filter
 from analysis.i18n import t
@@ -170,13 +172,18 @@ def _daypart_count(con, flt: Filter) -> int:
 
 def build_report_pack(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, *,
                       options: ExportOptions = ExportOptions(), renderer: Renderer | None = None,
-                      progress: Progress | None = None, day: date | None = None) -> tuple[str, bytes]:
+                      progress: Progress | None = None, day: date | None = None,
+                      ctx: ExportContext | None = None) -> tuple[str, bytes]:
     """Build the report pack of ``flt`` in ``lang``. Returns ``(zip_file_name, zip_bytes)``.
 
     The ZIP holds ``charts/<page>/…png`` and ``…svg`` for every chart with data, one
-    ``…_data_….xlsx`` (a sheet per chart + "About 说明") and ``…_report_….pdf``.
+    ``…_data_….xlsx`` ("About 说明" + a sheet per chart, header in row 1), for every
+    chart ``data/<page>/….csv`` (header first) with ``….about.txt`` beside it (title,
+    filter, n, sources, rule ids, notes, columns) and ``…_report_….pdf``. Charts are built
+    with their default choices.
     ``renderer``: a running ``Renderer`` to reuse (else one is started and stopped here).
-    ``progress(fraction, message)`` is called as it goes. Raises ``FilterError`` for an
+    ``progress(fraction, message)`` is called as it goes. ``ctx``: the context of ``flt``
+    and ``lang`` when already made (its ``day`` then dates the files). Raises ``FilterError`` for an
     invalid filter and ``RenderError`` when the browser fails.
     """
     def tick(frac: float, msg: str) -> None:
@@ -184,7 +191,7 @@ def build_report_pack(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, *,
             progress(min(1.0, frac), msg)
 
     tick(0.0, "queries")
-    ctx = make_context(con, flt, lang, day)
+    ctx = ctx or make_context(con, flt, lang, day)
     ctx.kpis["_daypart_count"] = _daypart_count(con, flt)
     specs = [s for p in PAGES for s in charts_of(p)]
     built = [build_chart(con, s.name, flt, lang, kpis=ctx.kpis) for s in specs]
@@ -206,9 +213,17 @@ def build_report_pack(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, *,
                     z.writestr(f"charts/{b.spec.page}/" + file_name(b.spec.page, b.spec.name, lang, "png", ctx.day), png)
                 charts.append((b, _svg_for_html(svg) if svg else None))
             tick(0.84, "xlsx")
-            sheets = [(ABOUT_SHEET, about_table(ctx, options), None)] + [
-                (chart_title(b, lang), chart_table(b, lang, options), header_lines(b, ctx, options)) for b in built]
+            taken = {ABOUT_SHEET}
+            names = [sheet_name(chart_title(b, lang), taken) for b in built]
+            tables = [chart_data(b, lang, options) for b in built]
+            sheets = [(ABOUT_SHEET, about_table(pack_about_rows(ctx, options, list(zip(names, built))), lang))] + [
+                (n, d.localised()) for n, d in zip(names, tables)]
             z.writestr(file_name("report", "data", lang, "xlsx", ctx.day), to_xlsx_bytes(sheets))
+            for b, d in zip(built, tables):
+                folder = f"data/{b.spec.page}/"
+                z.writestr(folder + file_name(b.spec.page, b.spec.name, lang, "csv", ctx.day), to_csv_bytes(d.frame))
+                about = about_file(b, ctx, options, table=d)
+                z.writestr(folder + about.name, about.data)
             tick(0.88, "pdf")
             html_doc = report_html(ctx, options, charts)
             z.writestr(file_name("report", None, lang, "pdf", ctx.day), r.print_pdf(html_doc))

@@ -1,16 +1,30 @@
-"""Tables for people: the data behind a chart as CSV and XLSX that spreadsheets open safely.
+"""Tables for people and programs: the data behind a chart as CSV and XLSX that open without
+hand clean-up.
 
-CSV is UTF-8 with a byte-order mark (Excel then reads Chinese text correctly), CRLF line
-ends; in CSV and XLSX every text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a
-tab / CR) gets a leading apostrophe, so a spreadsheet never runs it as a formula.
+Layout (issue 10): the **first row is the header**, one row per record, nothing above or
+below the table – so ``pandas.read_csv``, Excel pivots and ``csvkit`` read it as is. What a
+chart's file used to carry in a title block (title, filter, n, sources, rule ids, notes)
+goes to the XLSX "About" sheet and, for CSV, to a side file (``<name>.about.txt``) written
+by the command line and the report pack (see ``analysis.export.engine.about_rows``).
 
-``localise_table`` turns a query frame into the table people read: column headers in the
-chosen language, a label column beside every code column, months as ``YYYY-MM``.
+CSV is UTF-8 **with** a byte-order mark and CRLF line ends: Excel (Windows, macOS) only
+reads a double-clicked CSV as UTF-8 when the BOM is there, otherwise Chinese labels come out
+garbled; ``pandas.read_csv``, R's ``read.csv(fileEncoding="UTF-8-BOM")`` / readr and Python's
+``csv`` with ``encoding="utf-8-sig"`` drop it. In CSV and XLSX every text cell that starts
+with ``=``, ``+``, ``-`` or ``@`` (or a tab / CR) gets a leading apostrophe, so a spreadsheet
+never runs it as a formula.
+
+``export_table`` turns a query frame into the table of a chart's file: query column names
+kept (stable, the same in both languages; ``conduct_code``), a label column in the file's
+language after every code column (``conduct``), months as ``YYYY-MM``, percentages and days
+rounded to one decimal, counts as whole numbers. ``localise_table`` is the same table with
+headers in the chosen language (the XLSX sheets).
 """
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,22 +58,15 @@ def _join_lists(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame, header_lines: list[str] | None = None) -> bytes:
-    """``df`` as CSV bytes: UTF-8 with BOM, CRLF, no index, formulas neutralised.
-    List cells (e.g. conduct_codes) are written joined with ``;``.
-
-    ``header_lines``: optional lines written first, one text cell each, then an empty
-    line, then the table (the header block of an export: title, filter, sources).
-    """
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """``df`` as CSV bytes: header row first, UTF-8 with BOM, CRLF, no index, formulas
+    neutralised. List cells (e.g. conduct_codes) are written joined with ``;``. Floats are
+    written as they are (round them first, e.g. with ``round_for_people``)."""
     out = _join_lists(neutralise_formulas(df))
-    body = out.to_csv(index=False, lineterminator="\r\n")
-    if header_lines:
-        head = pd.DataFrame({"_": [neutralise_value(x) for x in header_lines]})
-        body = head.to_csv(index=False, header=False, lineterminator="\r\n") + "\r\n" + body
-    return body.encode("utf-8-sig")
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-# ---- column names and code labels ------------------------------------------------------------
+# ---- column names, code labels, rounding ---------------------------------------------------
 
 #: Query column → (i18n key of its header). Code columns also get a label column.
 COLUMN_KEYS: dict[str, str] = {
@@ -83,6 +90,9 @@ CODE_COLUMNS: dict[str, str] = {
     "method_code": "method", "conduct_a": "conduct", "conduct_b": "conduct", "outcome_code": "outcome",
     "submission_medium": "submission_medium", "filed_with": "filed_with",
 }
+#: Column name suffix → decimals kept in exported tables (house naming: ``*_pct`` percent,
+#: ``*_days`` days). Counts (``*_count``) are written as whole numbers.
+ROUND_DECIMALS: dict[str, int] = {"_pct": 1, "_days": 1}
 
 
 def column_header(col: str, lang: str) -> str:
@@ -91,27 +101,102 @@ def column_header(col: str, lang: str) -> str:
     return t(key, lang) if key else col
 
 
-def localise_table(frame: pd.DataFrame, lang: str, channel_list: str | None = None) -> pd.DataFrame:
-    """The table people read: headers in ``lang``; after every code column a label column
-    (``<header> (label)``); ``occurred_weekday`` gets weekday names; month columns become
-    ``YYYY-MM`` text. ``channel_list`` names the code list of ``channel_code``. Values are
-    not otherwise changed (suppression marks pass through)."""
+def label_column(col: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """Name of the label column written after code column ``col``: ``conduct_code`` →
+    ``conduct``, ``outcome_code`` → ``outcome``; any other (``jurisdiction``, ``conduct_a``)
+    → ``<col>_label``; also ``<col>_label`` when the short name is already a column."""
+    short = col[: -len("_code")] if col.endswith("_code") else ""
+    return short if short and short not in taken else f"{col}_label"
+
+
+def _decimals(col: str) -> int | None:
+    return next((d for suffix, d in ROUND_DECIMALS.items() if col.endswith(suffix)), None)
+
+
+def _round_value(v, decimals: int | None, whole: bool):
+    if isinstance(v, (bool, np.bool_)) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        if pd.isna(v):
+            return v
+        if whole and float(v).is_integer():
+            return int(v)
+        if decimals is not None:
+            return round(float(v), decimals)
+    return v
+
+
+def round_for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``frame`` with ``*_pct`` and ``*_days`` columns rounded to one decimal
+    (``ROUND_DECIMALS``; halves to even, as ``Series.round``) and ``*_count`` columns as
+    whole numbers (``Int64`` when numeric; in object columns, e.g. after suppression, the
+    numbers become ``int`` and marks such as "<5" stay). Other columns are unchanged."""
+    out = frame.copy()
+    for col in out.columns:
+        whole = str(col).endswith("_count")
+        dec = _decimals(str(col))
+        if not whole and dec is None:
+            continue
+        s = out[col]
+        if pd.api.types.is_bool_dtype(s):
+            continue
+        if pd.api.types.is_numeric_dtype(s):
+            out[col] = s.round().astype("Int64") if whole else s.round(dec)
+        else:
+            out[col] = s.map(lambda v, d=dec, w=whole: _round_value(v, d, w)).astype(object)
+    return out
+
+
+@dataclass
+class ExportTable:
+    """A chart's table as exported: ``frame`` with query column names and label columns
+    (what the CSV holds) and ``headers``: column → header in the file's language (the XLSX
+    header row, and the column list of the About sheet / about file)."""
+
+    frame: pd.DataFrame
+    headers: dict[str, str]
+
+    def localised(self) -> pd.DataFrame:
+        """``frame`` with the headers in the file's language."""
+        return self.frame.rename(columns=self.headers)
+
+
+def export_table(frame: pd.DataFrame, lang: str, channel_list: str | None = None) -> ExportTable:
+    """The table of a chart's data file (see the module docstring): after every code column
+    a label column (``label_column``) in ``lang``; ``occurred_weekday`` gets weekday names
+    (0 = not stated); month columns (``*_month``) become ``YYYY-MM`` text; rounded by
+    ``round_for_people``. ``channel_list`` names the code list of ``channel_code``.
+    Suppression marks ("<5", "–") pass through unchanged."""
     lists = dict(CODE_COLUMNS)
     if channel_list:
         lists["channel_code"] = channel_list
+    frame = round_for_people(frame)
     cols: dict[str, pd.Series] = {}
+    headers: dict[str, str] = {}
+    taken = set(map(str, frame.columns))
     for col in frame.columns:
         s = frame[col]
-        if col.endswith("_month"):
+        if str(col).endswith("_month"):
             s = s.map(lambda v: pd.Timestamp(v).strftime("%Y-%m") if pd.notna(v) else None)
-        cols[column_header(col, lang)] = s.reset_index(drop=True)
+        cols[col] = s.reset_index(drop=True)
+        headers[col] = column_header(col, lang)
+        lab = None
         if col in lists:
             lab = s.map(lambda v, ln=lists[col]: codes.label(ln, None if pd.isna(v) else v, lang))
-            cols[t("col_label_of", lang, col=column_header(col, lang))] = lab.reset_index(drop=True)
         elif col == "occurred_weekday":
             lab = s.map(lambda v: codes.weekday_label(v, lang) if v else t("day_unknown", lang))
-            cols[t("col_label_of", lang, col=column_header(col, lang))] = lab.reset_index(drop=True)
-    return pd.DataFrame(cols)
+        if lab is not None:
+            name = label_column(col, taken)
+            taken.add(name)
+            cols[name] = lab.astype(object).reset_index(drop=True)
+            headers[name] = t("col_label_of", lang, col=column_header(col, lang))
+    return ExportTable(pd.DataFrame(cols), headers)
+
+
+def localise_table(frame: pd.DataFrame, lang: str, channel_list: str | None = None) -> pd.DataFrame:
+    """``export_table(frame, lang, channel_list)`` with headers in ``lang``: the label
+    column of a code column is headed ``<header> – label`` / ``<header>（名称）``."""
+    return export_table(frame, lang, channel_list).localised()
 
 
 # ---- XLSX ----------------------------------------------------------------------------------
@@ -120,7 +205,8 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name (≤ 31 characters, no []:*?/\\) from ``text``."""
+    """A valid, unique Excel sheet name (≤ 31 characters, no []:*?/\\) from ``text``; adds
+    it to ``taken``. A name that is already valid and not taken is returned unchanged."""
     base = _SHEET_BAD.sub("_", text).strip("'")[:31] or "Sheet"
     name, i = base, 2
     while name.lower() in {x.lower() for x in taken}:
@@ -143,37 +229,45 @@ def _xlsx_value(v):
     return neutralise_value(v)
 
 
-def write_sheet(ws, table: pd.DataFrame, header_lines: list[str] | None = None) -> None:
-    """Write ``header_lines`` (one per row, first bold) then ``table`` (bold header row) into
-    openpyxl worksheet ``ws``. Every text cell is neutralised."""
-    from openpyxl.styles import Font
+def _text_width(v) -> float:
+    s = "" if v is None else str(v)
+    return sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in s)
 
-    row = 1
-    for i, line in enumerate(header_lines or []):
-        c = ws.cell(row=row, column=1, value=_xlsx_value(line))
-        if i == 0:
-            c.font = Font(bold=True, size=13)
-        row += 1
-    if header_lines:
-        row += 1
+
+def write_sheet(ws, table: pd.DataFrame) -> None:
+    """Write ``table`` into openpyxl worksheet ``ws``: bold header in row 1 (frozen, with an
+    auto-filter), one row per record from row 2. Every text cell is neutralised; floats
+    with at most one decimal are shown with one (``0.0``); long text wraps."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     for j, col in enumerate(table.columns, start=1):
-        ws.cell(row=row, column=j, value=_xlsx_value(str(col))).font = Font(bold=True)
-        ws.column_dimensions[ws.cell(row=row, column=j).column_letter].width = max(10, min(40, 2 + 1.6 * len(str(col))))
-    for r in table.itertuples(index=False):
-        row += 1
+        ws.cell(row=1, column=j, value=_xlsx_value(str(col))).font = Font(bold=True)
+    for i, r in enumerate(table.itertuples(index=False), start=2):
         for j, v in enumerate(r, start=1):
-            ws.cell(row=row, column=j, value=_xlsx_value(v))
+            c = ws.cell(row=i, column=j, value=_xlsx_value(v))
+            if isinstance(c.value, float) and round(c.value, 1) == c.value:
+                c.number_format = "0.0"
+            elif isinstance(c.value, str) and len(c.value) > 80:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+    for j, col in enumerate(table.columns, start=1):
+        widest = max([_text_width(col)] + [_text_width(v) for v in table.iloc[:200, j - 1]])
+        ws.column_dimensions[get_column_letter(j)].width = max(10, min(80, 2 + 1.1 * widest))
+    if len(table.columns):
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(1, len(table) + 1)}"
 
 
-def to_xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, list[str] | None]]) -> bytes:
-    """An XLSX workbook with one sheet per ``(name, table, header_lines)`` in order."""
+def to_xlsx_bytes(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
+    """An XLSX workbook with one sheet per ``(name, table)`` in order (names made valid and
+    unique by ``sheet_name``), each written by ``write_sheet`` (header in row 1)."""
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
-    for name, table, header in sheets:
-        write_sheet(wb.create_sheet(sheet_name(name, taken)), table, header)
+    for name, table in sheets:
+        write_sheet(wb.create_sheet(sheet_name(name, taken)), table)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
