@@ -14,7 +14,7 @@ from analysis.charts import CHARTS, build_chart
 from analysis.db import connect_read_only
 from analysis.export import __main__ as cli
 from analysis.export.context import ExportOptions, file_name, make_context
-from analysis.export.describe import DESCRIBERS, describe_chart
+from analysis.export.describe import DESCRIBERS, describe_chart, describer
 from analysis.export.engine import about_file, export_chart
 from analysis.export.figure import SUPPRESSORS, export_figure, suppress_figure
 from analysis.export.report import report_html
@@ -55,9 +55,12 @@ def test_suppress_frame__every_catalogue_chart(con):
             for before, after in zip(b.frame[col], out[col]):
                 if col.endswith("_count") and isinstance(before, (int, np.integer)) and 0 < before < 5:
                     assert after == "<5", (spec.name, col)
-                elif after != "–":
-                    assert (pd.isna(before) and pd.isna(after)) or before == after or (
-                        isinstance(before, (list, np.ndarray))), (spec.name, col, before, after)
+                elif isinstance(before, (list, np.ndarray)) or (isinstance(after, str) and after == "–"):
+                    continue
+                elif pd.isna(before):  # None, NaN and pd.NA stay missing
+                    assert pd.isna(after), (spec.name, col, before, after)
+                else:
+                    assert before == after, (spec.name, col, before, after)
 
 
 def test_suppress_figure__small_counts_not_drawn(con):
@@ -74,7 +77,35 @@ def test_suppress_figure__small_counts_not_drawn(con):
 
 def test_every_catalogue_chart_has_suppression_and_description():
     assert {c.name for c in CHARTS} <= set(SUPPRESSORS)
-    assert {c.name for c in CHARTS} <= set(DESCRIBERS)
+    assert [c.name for c in CHARTS if describer(c) is None] == []
+
+
+def test_describer__found_here_or_beside_the_charts_query(monkeypatch):
+    import sys
+    import types
+
+    from analysis.charts import ChartSpec
+
+    assert describer(next(c for c in CHARTS if c.name == "conduct_counts")) is DESCRIBERS["conduct_counts"]
+    mod = types.ModuleType("analysis._cw_test_page")
+    mod.DESCRIBERS = {"x_chart": lambda b, lang, o, args: f"x {args[0]}"}
+    monkeypatch.setitem(sys.modules, "analysis._cw_test_page", mod)
+    spec = ChartSpec("x_chart", "overview", "analysis._cw_test_page:query_x", None, "complaints",
+                     lambda d, k: 1, args=lambda choices: (choices.get("m", "count"),))
+    assert describer(spec) is mod.DESCRIBERS["x_chart"]
+    assert describer(ChartSpec("y_chart", "overview", "query_kpis", None, "complaints", lambda d, k: 1)) is None
+    built = types.SimpleNamespace(spec=spec, frame=pd.DataFrame({"a": [1]}), n=1)
+    assert describe_chart(built, "en", ExportOptions()) == "x count"
+    assert describe_chart(built, "en", ExportOptions(), choices={"m": "rate"}) == "x rate"
+
+
+def test_page_title__known_pages_and_fallback():
+    from analysis.export.report import page_title
+
+    assert page_title("time_of_day", "zh") == "催收时段" and page_title("channels_outcomes", "en") == \
+        "Channels and outcomes"
+    assert page_title("trends", "en") == "Trends"  # page_<page> when the key exists
+    assert page_title("no_such_page", "en") == "Collection Watch"
 
 
 def test_descriptions__every_chart_both_languages(con):

@@ -3,12 +3,13 @@ largest categories, change over the period, share outside permitted hours. Count
 to k-1 are written "<k" when suppression is on, like in the charts."""
 from __future__ import annotations
 
+import importlib
 from typing import Callable, Mapping
 
 import pandas as pd
 
 from analysis import codes
-from analysis.charts import BuiltChart
+from analysis.charts import BuiltChart, ChartSpec
 from analysis.export.context import ExportOptions
 from analysis.export.suppress import count_text, is_small
 from analysis.rules import forbidden_hours, partly_forbidden_hours
@@ -211,11 +212,25 @@ DESCRIBERS: dict[str, Describer] = {
 }
 
 
+def describer(spec: ChartSpec) -> Describer | None:
+    """The describer of chart ``spec``: ``DESCRIBERS`` here, else the ``DESCRIBERS`` dict of
+    the module that holds the chart's query (``"analysis.places:query_region_counts"`` →
+    ``analysis.places.DESCRIBERS``), so a page module keeps its charts' descriptions beside
+    its queries. None when neither has one."""
+    fn = DESCRIBERS.get(spec.name)
+    if fn is None and ":" in spec.query:
+        module = spec.query.split(":", 1)[0]
+        if module.startswith("analysis."):
+            fn = getattr(importlib.import_module(module), "DESCRIBERS", {}).get(spec.name)
+    return fn
+
+
 def describe_chart(built: BuiltChart, lang: str, opts: ExportOptions,
                    choices: Mapping[str, str] | None = None) -> str:
-    """One or two sentences on what ``built`` shows ("" when its frame is empty).
-    ``choices``: the page's choices the chart was built with (default: its defaults)."""
+    """One or two sentences on what ``built`` shows ("" when its frame is empty or the chart
+    has no describer). ``choices``: the page's choices the chart was built with (default:
+    its defaults)."""
     if built.frame is None or built.frame.empty or built.n == 0:
         return ""
-    fn = DESCRIBERS.get(built.spec.name)
+    fn = describer(built.spec)
     return fn(built, lang, opts, built.spec.query_args(choices)) if fn else ""

@@ -30,12 +30,19 @@ from analysis.export.rulebook import load_rules
 from analysis.export.tables import sheet_name, to_csv_bytes, to_xlsx_bytes
 from analysis.figures import FONT_FAMILY
 from analysis.filters import Filter
-from analysis.i18n import t
+from analysis.i18n import STRINGS, t
 from analysis.rules import TIME_WINDOW_RULES
 
 Progress = Callable[[float, str], None]
 PAGE_TITLE_KEYS = {"overview": "page_overview", "time_of_day": "page_time", "methods_conduct": "page_methods",
                    "channels_outcomes": "page_channels"}
+
+
+def page_title(page: str, lang: str) -> str:
+    """Title of catalogue page ``page`` in ``lang``: ``PAGE_TITLE_KEYS``, else the i18n key
+    ``page_<page>`` when it exists (``page_trends``, ``page_places``), else the app title."""
+    key = PAGE_TITLE_KEYS.get(page, f"page_{page}")
+    return t(key if key in STRINGS else "app_title", lang)
 
 
 def _e(s) -> str:
@@ -153,7 +160,7 @@ def report_html(ctx: ExportContext, opts: ExportOptions, charts: list[tuple[Buil
              f"<h2>{_e(t('r_contents', lang))}</h2><ol class=toc>{toc}<li>{_e(t('r_method', lang))}</li>"
              f"<li>{_e(t('r_caveats', lang))}</li></ol></div>"]
     for b, svg in drawn:
-        page = t(PAGE_TITLE_KEYS.get(b.spec.page, "app_title"), lang)
+        page = page_title(b.spec.page, lang)
         body = svg
         parts.append(f"<div class=chart><p class=page>{_e(page)}</p><h2>{_e(chart_title(b, lang))}</h2>"
                      f"<p class=desc>{_e(describe_chart(b, lang, opts))}</p>{body}</div>")
