@@ -1,0 +1,75 @@
+"""Companies: who does it. Companies ranked by a chosen measure (complaints, a conduct's
+share, contact outside permitted hours, timely responses, an outcome's share), with a table,
+and the profile of one company (trend, conduct mix against the others, outcomes, channels)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import streamlit as st  # noqa: E402
+
+from analysis.companies import (MEASURES, MIN_COUNT_DEFAULT, MIN_COUNT_OPTIONS, channels_table,  # noqa: E402
+                                get_measure, ranking_args, ranking_table)
+from analysis.i18n import t  # noqa: E402
+from ui.page import page_choice, page_setup, show_chart  # noqa: E402
+from ui.state import run_query  # noqa: E402
+
+Q = "analysis.companies:"
+ctx = page_setup("page_companies")
+lang = ctx.lang
+k = run_query("query_kpis", ctx.flt)
+if k["complaint_count"] == 0:
+    st.info(t("no_data", lang))
+    st.stop()
+st.caption(t("unreviewed", lang))
+
+c1, c2 = st.columns([3, 1])
+measure = page_choice(ctx, "measure", [m.id for m in MEASURES], "complaints", t("co_measure", lang),
+                      format_func=lambda v: get_measure(v).label(lang), where=c1, kind="select")
+page_choice(ctx, "min_count", [str(n) for n in MIN_COUNT_OPTIONS], str(MIN_COUNT_DEFAULT), t("co_min_count", lang),
+            format_func=lambda v: t("co_min_count_opt", lang, n=v) if v == str(MIN_COUNT_DEFAULT) else v,
+            where=c2, kind="select")
+c2.caption(t("co_min_count_help", lang, n=MIN_COUNT_DEFAULT))
+args = ranking_args(ctx.choices)
+ranking = run_query(Q + "query_company_ranking", ctx.flt, *args)
+if ranking.empty:
+    st.info(t("co_no_company", lang))
+    st.stop()
+ranked = ranking[ranking["is_ranked"]]
+
+left, right = st.columns([3, 2])
+with left:
+    if ranked.empty:
+        st.info(t("co_no_ranked", lang, min=args[1]))
+    else:
+        show_chart(ctx, "companies_ranking", k)
+with right:
+    st.dataframe(ranking_table(ranking, lang), hide_index=True, height=520,
+                 column_config={t("co_col_value", lang): st.column_config.NumberColumn(format="%.1f")})
+st.caption(t("co_base_note", lang))
+st.caption(t("co_grouping_note", lang))
+
+st.subheader(t("co_profile", lang))
+options = list(ranked["company"]) or list(ranking["company"])
+company = page_choice(ctx, "profile", options, options[0], t("co_profile_pick", lang), kind="select")
+summary = run_query(Q + "query_company_summary", ctx.flt, company)
+m = st.columns(3)
+m[0].metric(t("co_kpi_complaints", lang), f"{summary['complaint_count']:,}", border=True)
+m[1].metric(t("co_kpi_narratives", lang), f"{summary['narrative_count']:,}", border=True)
+rate = summary["timely_rate_pct"]
+m[2].metric(t("co_kpi_timely", lang), "–" if rate is None else f"{rate:.1f}%", border=True,
+            help=t("co_kpi_timely_help", lang, n=summary["timely_known_count"]))
+names = summary["company_names"]
+with st.expander(t("co_names_title", lang, n=len(names))):
+    st.text("\n".join(names))  # names from files: plain text
+
+if summary["complaint_count"]:
+    show_chart(ctx, "company_trend", k)
+    a, b = st.columns(2)
+    with a:
+        if not show_chart(ctx, "company_conduct_mix", k):
+            st.info(t("no_conducts", lang))
+    with b:
+        show_chart(ctx, "company_outcomes", k)
+        st.markdown(f"**{t('co_channels', lang)}**")
+        ch = run_query(Q + "query_company_channels", ctx.flt, company)
+        st.dataframe(channels_table(ch, lang), hide_index=True)
