@@ -476,17 +476,20 @@ def query_company_trend(con: Con, flt: Filter, company: str | Sequence[str] | No
 
     Columns: ``received_month`` (datetime64, first day), ``complaint_count`` (int64; 0 in a
     month the filtered data covers but the company has no complaint), ``company`` (str,
-    display name). One row per month with any filtered complaint, ascending; empty when
-    the company has no complaint in the filter. ``company``: see ``resolve_company``."""
+    display name). One row per month with any filtered complaint from the company's first
+    to its last month, ascending (months the data does not cover are absent: the chart
+    shows gaps there); empty when the company has no complaint in the filter.
+    ``company``: see ``resolve_company``."""
     name, names = resolve_company(con, flt, company)
     is_c, cp = _is_company_sql(names)
     rel, p = relation(flt, "complaint", ["received_month", "company_name"])
     df = con.execute(f"""
-        SELECT received_month, coalesce(sum(n) FILTER (WHERE {is_c}), 0)::BIGINT AS complaint_count
-        FROM {rel} f WHERE received_month IS NOT NULL GROUP BY received_month ORDER BY received_month""",
-                     cp + p).df()
-    if df["complaint_count"].sum() == 0:
-        df = df.iloc[0:0]
+        WITH m AS (
+            SELECT received_month, coalesce(sum(n) FILTER (WHERE {is_c}), 0)::BIGINT AS complaint_count
+            FROM {rel} f WHERE received_month IS NOT NULL GROUP BY received_month
+        ), span AS (SELECT min(received_month) AS lo, max(received_month) AS hi FROM m WHERE complaint_count > 0)
+        SELECT received_month, complaint_count FROM m, span
+        WHERE received_month BETWEEN span.lo AND span.hi ORDER BY received_month""", cp + p).df()
     df["company"] = pd.Series([name] * len(df), dtype=object)
     return df
 
@@ -663,6 +666,9 @@ def make_company_ranking_bar(df: pd.DataFrame, lang: str = "en", top_n: int = TO
     top = float(xs.max()) if len(xs) else 1.0
     fig.update_xaxes(range=[0, (top or 1.0) * (1.3 if is_count else 1.55)], title=m.label(lang),
                      ticksuffix="" if is_count else "%")
+    if not is_count:  # room for the labels beyond the longest bar, but no tick above 100 %
+        step = next(s for s in (1, 2, 5, 10, 20, 25) if (top or 1.0) / s <= 5)
+        fig.update_xaxes(tickvals=list(range(0, int(min(100.0, top)) + step, step))[:11])
     fig.update_yaxes(autorange="reversed", automargin=True)
     excluded = int((~df["is_ranked"]).sum())
     if is_count:
@@ -690,7 +696,9 @@ def make_company_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
                                name=_plain(short_label(name, 60)), line={"color": COMPANY_COLOUR, "width": 2},
                                hovertemplate="%{x|%Y-%m}: %{y:,}<extra></extra>"))
     fig.update_xaxes(title=t("month", lang))
-    fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
+    fig.update_yaxes(title=t("complaints", lang), rangemode="tozero", tickformat=",d")
+    if len(df) and df["complaint_count"].max() <= 5:
+        fig.update_yaxes(dtick=1)  # whole complaints only
     _month_axis(fig)
     fig = _layout(fig, t("co_trend_title", lang), height=380)
     fig.update_layout(showlegend=True, legend={"x": 0, "xanchor": "left"})
@@ -720,9 +728,10 @@ def make_company_conduct_mix(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(autorange="reversed")  # first conduct on top, and the company above the others in a group
     fig.update_xaxes(title=t("co_share_axis", lang), range=[0, (top or 1.0) * 1.25], ticksuffix="%")
-    fig = _layout(fig, t("co_mix_title", lang), height=max(320, 150 + 44 * len(df)))
+    fig = _layout(fig, t("co_mix_title", lang), height=max(340, 190 + 44 * len(df)))
+    # the legend (two long names) on its own line under the title, never over it
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
-                              "traceorder": "normal"})
+                              "traceorder": "normal"}, margin={"t": 110})
     return fig
 
 

@@ -36,15 +36,13 @@ if ranking.empty:
     st.stop()
 ranked = ranking[ranking["is_ranked"]]
 
-left, right = st.columns([3, 2])
-with left:
-    if ranked.empty:
-        st.info(t("co_no_ranked", lang, min=args[1]))
-    else:
-        show_chart(ctx, "companies_ranking", k)
-with right:
-    st.dataframe(ranking_table(ranking, lang), hide_index=True, height=520,
-                 column_config={t("co_col_value", lang): st.column_config.NumberColumn(format="%.1f")})
+if ranked.empty:
+    st.info(t("co_no_ranked", lang, min=args[1]))
+else:
+    show_chart(ctx, "companies_ranking", k)
+    value_format = "%d" if get_measure(args[0]).kind == "count" else "%.1f"
+    st.dataframe(ranking_table(ranking, lang), hide_index=True, height=320,
+                 column_config={t("co_col_value", lang): st.column_config.NumberColumn(format=value_format)})
 st.caption(t("co_base_note", lang))
 st.caption(t("co_grouping_note", lang))
 
@@ -64,12 +62,12 @@ with st.expander(t("co_names_title", lang, n=len(names))):
 
 if summary["complaint_count"]:
     show_chart(ctx, "company_trend", k)
+    if not show_chart(ctx, "company_conduct_mix", k):
+        st.info(t("no_conducts", lang))
     a, b = st.columns(2)
     with a:
-        if not show_chart(ctx, "company_conduct_mix", k):
-            st.info(t("no_conducts", lang))
-    with b:
         show_chart(ctx, "company_outcomes", k)
+    with b:
         st.markdown(f"**{t('co_channels', lang)}**")
         ch = run_query(Q + "query_company_channels", ctx.flt, company)
         st.dataframe(channels_table(ch, lang), hide_index=True)

@@ -113,7 +113,7 @@ def test_alias_file__errors_are_reported(tmp_path):
 # ---- the hand-made database -----------------------------------------------------------------
 #
 # 23 complaints. company (raw names × complaints) | THREAT_VIOLENCE | timely known / timely | outcome
-#   Acme: "Acme Collections, Inc." ×3 (Jan), "ACME COLLECTIONS INC" ×2 (Feb), "acme collections" ×1 (Feb)
+#   Acme: "Acme Collections, Inc." ×3 (Jan), "ACME COLLECTIONS INC" ×2 (Feb), "acme collections" ×1 (Apr)
 #         threat 3 of 6; abusive 1; timely T,T,T,F,F,None (3/5); monetary_relief ×2, explained ×4;
 #         web ×4, phone ×2; incidents: a1 two calls outside + one inside, a2 a flag outside, a3 inside
 #   信*飞 ×3 + 信*飞有限公司 ×2 (Feb): threat 1 of 5; abusive 1; timeliness unknown; in_progress
@@ -139,7 +139,8 @@ ACME = ["Acme Collections, Inc."] * 3 + ["ACME COLLECTIONS INC"] * 2 + ["acme co
 def build_companies_db(path: Path) -> Path:
     acme_timely = [True, True, True, False, False, None]
     acme_outcome = ["monetary_relief", "monetary_relief", "explained", "explained", "explained", "explained"]
-    rows = [_c(f"us:a{i + 1}", n, 1 if i < 3 else 2, timely=acme_timely[i], outcome=acme_outcome[i],
+    acme_month = [1, 1, 1, 2, 2, 4]
+    rows = [_c(f"us:a{i + 1}", n, acme_month[i], timely=acme_timely[i], outcome=acme_outcome[i],
                medium="web" if i < 4 else "phone") for i, n in enumerate(ACME)]
     rows += [_c(f"us:x{i + 1}", n, 2, outcome="in_progress")
              for i, n in enumerate(["信*飞"] * 3 + ["信*飞有限公司"] * 2)]
@@ -269,7 +270,7 @@ def test_ranking__outcome_share(cur):
 def test_ranking__filters_apply_and_cubes_agree_with_facts(cur, monkeypatch):
     flt = Filter(date_from=date(2024, 1, 15), date_to=date(2024, 3, 9))  # mid-month edges: cube + facts
     r = co.query_company_ranking(cur, flt, "complaints")
-    assert rows(r, "company", "complaint_count") == [("信*飞", 5), ("Acme Collections, Inc.", 3)]  # February only
+    assert rows(r, "company", "complaint_count") == [("信*飞", 5), ("Acme Collections, Inc.", 2)]  # February only
     for m in ("complaints", "conduct:THREAT_VIOLENCE", "timely", "outside_hours", "outcome:explained"):
         for f in (Filter(), flt, Filter(conduct=("THREAT_VIOLENCE",)), Filter(method=("phone_call",))):
             cubes = co.query_company_ranking(cur, f, m, 1)
@@ -301,7 +302,7 @@ def test_profile__trend_conduct_mix_outcomes_channels(cur):
     acme = "Acme Collections, Inc."
     tr = co.query_company_trend(cur, Filter(), acme)
     assert [(m.date(), n) for m, n in zip(tr["received_month"], tr["complaint_count"])] == [
-        (date(2024, 1, 1), 3), (date(2024, 2, 1), 3), (date(2024, 3, 1), 0)]  # March covered, none of Acme
+        (date(2024, 1, 1), 3), (date(2024, 2, 1), 2), (date(2024, 3, 1), 0), (date(2024, 4, 1), 1)]  # March: none
     mix = co.query_company_conduct_mix(cur, Filter(), acme)
     assert rows(mix, "conduct_code", "complaint_count", "others_complaint_count", "company_base_count",
                 "others_base_count") == [("THREAT_VIOLENCE", 3, 4, 6, 17), ("ABUSIVE_LANGUAGE", 1, 2, 6, 17)]
@@ -372,7 +373,7 @@ def test_figures__profile_charts(cur, lang):
     assert mix.figure.data[0].name.startswith("Acme Collections, Inc. (n=6)")
     assert list(mix.figure.data[1].text) == ["23.5%", "11.8%"]
     trend = build_chart(cur, "company_trend", Filter(), lang, choices=ch)
-    assert list(trend.figure.data[0].y) == [3, 3, 0] and trend.n == 6
+    assert list(trend.figure.data[0].y) == [3, 2, 0, 1] and trend.n == 6
     outc = build_chart(cur, "company_outcomes", Filter(), lang, choices=ch)
     assert list(outc.figure.data[0].text) == ["2 (33.3%)", "4 (66.7%)"] and outc.n == 6
     assert "Acme Collections, Inc." in outc.figure.layout.xaxis.title.text
@@ -389,7 +390,7 @@ def test_suppression__bars_and_lines(cur):
     assert [list(c) for c in bar.customdata][:2] == [["<5", 6, bar.customdata[0][2]], ["<5", 5, bar.customdata[1][2]]]
     t = build_chart(cur, "company_trend", Filter(), "en", choices={"profile": "Acme Collections, Inc."})
     co.suppress_company_figure(t.figure, t.frame, 5)
-    assert list(t.figure.data[0].y) == [None, None, 0]
+    assert list(t.figure.data[0].y) == [None, None, 0, None]
 
 
 def test_export__csv_xlsx_png(cur, monkeypatch, tmp_path):
