@@ -668,7 +668,8 @@ def make_company_ranking_bar(df: pd.DataFrame, lang: str = "en", top_n: int = TO
                      ticksuffix="" if is_count else "%")
     if not is_count:  # room for the labels beyond the longest bar, but no tick above 100 %
         step = next(s for s in (1, 2, 5, 10, 20, 25) if (top or 1.0) / s <= 5)
-        fig.update_xaxes(tickvals=list(range(0, int(min(100.0, top)) + step, step))[:11])
+        ticks = list(range(0, int(min(100.0, top)) + step, step))[:11]
+        fig.update_xaxes(tickvals=ticks, ticktext=[f"{v}%" for v in ticks])
     fig.update_yaxes(autorange="reversed", automargin=True)
     excluded = int((~df["is_ranked"]).sum())
     if is_count:
