@@ -553,3 +553,84 @@ def query_complaint_evidence(con: Con, complaint_id: str) -> dict:
         FROM core_incidents WHERE complaint_id = ?
         ORDER BY coalesce(occurred_at, occurred_date) NULLS LAST, incident_id""", [complaint_id])
     return {"jurisdiction": jur, "calls": query_complaint_calls(con, complaint_id), "incidents": incidents}
+
+
+# --- time-of-day allegations (issue 10) ---
+# An allegation is an incident whose time is known only as "outside the permitted hours":
+# time_precision 'outside_window_only', written by the CFPB importer from the sub-issues
+# "Called before 8am or after 9pm", "Contacted before 8am or after 9pm" (electronic
+# communications) and the legacy "Called outside of 8am-9pm" (analysis/maps/cfpb_issue_codes.csv
+# CFPB-22, CFPB-22L, CFPB-26; DOMAIN.md "CFPB debt-collection sub-issues"). It has no hour, so
+# it never enters the hour charts. The importer writes at most one such incident per complaint
+# (a CFPB complaint has one sub-issue), so counting these incidents counts complaints
+# (tests/test_allegations.py checks it on the shared CFPB file).
+
+#: Fewest complaints a share of complaints may rest on (a jurisdiction's month, a company): below
+#: it the share is not given (NULL), because one or two complaints swing it between 0 % and
+#: 100 %. One constant for every such threshold (``analysis.figures.MIN_SHARE_BASE`` is this one).
+MIN_COUNT = 10
+#: The time precision of an allegation without a clock time (``analysis.codes`` time_precision).
+ALLEGATION_PRECISION = "outside_window_only"
+
+
+def query_allegations_by_month(con: Con, flt: Filter) -> pd.DataFrame:
+    """Complaints alleging contact outside the permitted hours without a clock time, as a share
+    of **all complaints in the filter** (not only those with a conduct), by jurisdiction and
+    received month.
+
+    Columns: ``jurisdiction`` (str), ``received_month`` (datetime64, first day),
+    ``complaint_count`` (int64, complaints in the filter of that jurisdiction and month),
+    ``allegation_count`` (int64, of them with an allegation), ``allegation_share_pct``
+    (float64, 0–100; NaN when ``complaint_count`` < ``MIN_COUNT``). Only jurisdictions with at
+    least one allegation in the filter (a source that records no such flag says nothing);
+    every month with complaints of those jurisdictions (allegation_count 0 when none). Sorted by
+    jurisdiction, month. Allegations follow the incident filter: labels from narratives give
+    none; with labels from all sources, a contact whose narrative gives a more precise time for
+    the same method counts there instead (as in ``query_time_coverage``).
+    """
+    arel, ap = relation(flt, "incident", ["jurisdiction", "received_month", "time_precision"])
+    crel, cp = relation(flt, "complaint", ["jurisdiction", "received_month"])
+    return _df(con, f"""
+        WITH a AS (
+            SELECT jurisdiction, received_month, sum(n)::BIGINT AS allegation_count
+            FROM {arel} f WHERE time_precision = ? GROUP BY ALL
+        ), c AS (
+            SELECT jurisdiction, received_month, sum(n)::BIGINT AS complaint_count
+            FROM {crel} f WHERE jurisdiction IN (SELECT jurisdiction FROM a) GROUP BY ALL
+        )
+        SELECT c.jurisdiction, c.received_month, c.complaint_count,
+               coalesce(a.allegation_count, 0)::BIGINT AS allegation_count,
+               CASE WHEN c.complaint_count >= ? THEN 100.0 * coalesce(a.allegation_count, 0) / c.complaint_count
+               END::DOUBLE AS allegation_share_pct
+        FROM c LEFT JOIN a USING (jurisdiction, received_month)
+        ORDER BY c.jurisdiction, c.received_month""", ap + [ALLEGATION_PRECISION] + cp + [MIN_COUNT])
+
+
+def query_allegations_by_company(con: Con, flt: Filter, top_n: int = 15) -> pd.DataFrame:
+    """The ``top_n`` companies (collector, else creditor) with most complaints alleging contact
+    outside the permitted hours without a clock time (allegations as in
+    ``query_allegations_by_month``).
+
+    Columns: ``company_name`` (str), ``allegation_count`` (int64, ≥ 1), ``complaint_count``
+    (int64, the company's complaints in the filter), ``allegation_share_pct`` (float64, 0–100;
+    NaN when ``complaint_count`` < ``MIN_COUNT``). Descending by allegations, then name.
+    The allegations are counted in the incident facts (no incident cube keeps companies), the
+    complaints in the company cube.
+    """
+    arel, ap = relation(flt, "incident", ["company_name", "time_precision"])
+    crel, cp = relation(flt, "complaint", ["company_name"])
+    return _df(con, f"""
+        WITH a AS (
+            SELECT company_name, sum(n)::BIGINT AS allegation_count
+            FROM {arel} f WHERE time_precision = ? AND company_name IS NOT NULL
+            GROUP BY ALL ORDER BY allegation_count DESC, company_name LIMIT ?
+        ), c AS (
+            SELECT company_name, sum(n)::BIGINT AS complaint_count
+            FROM {crel} f WHERE company_name IN (SELECT company_name FROM a) GROUP BY ALL
+        )
+        SELECT a.company_name, a.allegation_count, c.complaint_count,
+               CASE WHEN c.complaint_count >= ? THEN 100.0 * a.allegation_count / c.complaint_count
+               END::DOUBLE AS allegation_share_pct
+        FROM a JOIN c USING (company_name)
+        ORDER BY a.allegation_count DESC, a.company_name""",
+               ap + [ALLEGATION_PRECISION, int(top_n)] + cp + [MIN_COUNT])
