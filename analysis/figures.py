@@ -4,16 +4,127 @@ code looks the same on every page and in every export. No Streamlit here.
 """
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import codes
-from analysis.i18n import t
+from analysis.filters import PRODUCT_NOT_RECORDED
+from analysis.i18n import STRINGS, t
+from analysis.queries import MIN_COUNT
 from analysis.rules import TIME_WINDOW_RULES, forbidden_hours, partly_forbidden_hours
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, Noto Sans, Arial, sans-serif"
 FORBIDDEN_FILL = "rgba(213, 94, 0, 0.16)"
 FORBIDDEN_LINE = "#D55E00"
+#: Most colour categories a chart may use (house style: at most ~8 colours); a stacked chart
+#: keeps the largest ``MAX_COLOURS - 1`` categories and adds "other".
+MAX_COLOURS = 8
+#: Light grey of the "other" category (lighter than the palette's own grey).
+OTHER_COLOUR = "#CCCCCC"
+
+
+# ---- labels ------------------------------------------------------------------------------------
+
+def is_missing(value) -> bool:
+    """True for a value that was not recorded: None, NaN, pandas NA or an empty string."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values
+        return False
+
+
+def code_label(list_name: str, code, lang: str = "en") -> str:
+    """``codes.label`` with every missing value (None, NaN, NA, "") shown as "Not recorded" /
+    "未记录", never as "None", "nan" or an empty label."""
+    return t("not_recorded", lang) if is_missing(code) else codes.label(list_name, code, lang)
+
+
+def product_label(product, lang: str = "en") -> str:
+    """A product as shown to users. CFPB product names are English and are shown as given; in
+    Chinese a known CFPB product gets its Chinese name first, e.g. "债务催收（Debt collection）"
+    (names: i18n keys ``product:<name>``). Missing values and ``PRODUCT_NOT_RECORDED`` give
+    "Not recorded" / "未记录"; any other name (a platform's own product) is returned as is."""
+    if is_missing(product) or product == PRODUCT_NOT_RECORDED:
+        return t("not_recorded", lang)
+    key = f"product:{product}"
+    if lang == "zh" and key in STRINGS:
+        return f"{t(key, 'zh')}（{product}）"
+    return str(product)
+
+
+def _char_units(ch: str) -> int:
+    return 2 if ord(ch) >= 0x2E80 else 1
+
+
+def label_units(text: str) -> int:
+    """Width of ``text`` in Latin-character units (a CJK / full-width character counts 2)."""
+    return sum(_char_units(ch) for ch in text)
+
+
+def wrap_label(text, max_units: int = 22, escape: bool = False) -> str:
+    """``text`` broken into lines of at most ``max_units`` (``label_units``) joined with
+    ``<br>`` (plotly's line break), so long category labels stay whole instead of being cut
+    at the chart's edge. Breaks at spaces, after "/" "、" "，" and between CJK characters; a
+    single word longer than a line is kept whole. ``escape``: HTML-escape the text first
+    (values from files, e.g. company names, which plotly would otherwise read as markup)."""
+    text = str(text)
+    if escape:
+        text = html.escape(text, quote=False)
+    if label_units(text) <= max_units:
+        return text
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if _char_units(ch) == 2 and ch not in "（）「」，、/":
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        elif ch == " ":
+            tokens.append(word + " ")
+            word = ""
+        elif ch in "/、，":
+            tokens.append(word + ch)
+            word = ""
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    lines, cur = [], ""
+    for tok in tokens:
+        if cur and label_units((cur + tok).rstrip()) > max_units:
+            # prefer a break after the line's last "/" "、" "，" when it is not too early
+            cut = max(cur.rstrip().rfind(c) for c in "/、，")
+            if cut >= 0 and label_units(cur[:cut + 1]) >= 0.4 * max_units:
+                lines.append(cur[:cut + 1].rstrip())
+                cur = cur[cut + 1:].lstrip() + tok
+            else:
+                lines.append(cur.rstrip())
+                cur = tok.lstrip()
+        else:
+            cur += tok
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return "<br>".join(lines)
+
+
+def label_px(labels, size: float = 13) -> float:
+    """Rough rendered width in px of the widest line of ``labels`` (``<br>``-wrapped) at font
+    ``size``: a Latin character ≈ 0.58 em, a CJK character ≈ 1 em."""
+    widths = [label_units(line) * size * 0.5 + 0.08 * size * len(line)
+              for lab in labels for line in str(lab).split("<br>")]
+    return max(widths, default=0.0)
+
+
+def n_label(label: str, n, lang: str = "en") -> str:
+    """A category label with the count it rests on: "Web (n=1,234)" / "网页（n=1,234）"."""
+    return t("n_label", lang, label=label, n=f"{int(n):,}")
 
 
 def _month_axis(fig: go.Figure) -> None:
@@ -35,6 +146,18 @@ def _layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = Tru
 def _pct_text(v: float) -> str:
     """Percent for labels: "<0.1%" rather than a misleading "0.0%" for a tiny non-zero share."""
     return "<0.1%" if 0 < v < 0.05 else f"{v:.1f}%"
+
+
+#: Longest line (``label_units``) of a category label: bar charts, heatmap axes, company names.
+BAR_LABEL_UNITS = 24
+HEATMAP_LABEL_UNITS = 18
+COMPANY_LABEL_UNITS = 30
+
+
+def _row_px(labels, base: int = 28) -> int:
+    """Height per category row: ``base`` px, more when a label runs over several lines."""
+    lines = max((str(x).count("<br>") + 1 for x in labels), default=1)
+    return max(base, 8 + 16 * lines)
 
 
 def _with_month_gaps(df: pd.DataFrame, month_col: str, keys: list[str] | None = None) -> pd.DataFrame:
@@ -133,8 +256,9 @@ def make_time_coverage_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
 
 
 #: A monthly share resting on fewer timed incidents than this is not drawn (it would swing
-#: between 0 % and 100 % on one or two calls); the chart says so.
-MIN_SHARE_BASE = 10
+#: between 0 % and 100 % on one or two calls); the chart says so. The one threshold for shares
+#: (``analysis.queries.MIN_COUNT``).
+MIN_SHARE_BASE = MIN_COUNT
 
 
 def make_outside_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -161,20 +285,79 @@ def make_outside_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     return fig
 
 
+def make_allegation_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Line per jurisdiction of ``query_allegations_by_month``: the percentage of complaints
+    in the filter that allege contact outside the permitted hours without a clock time (e.g.
+    CFPB's sub-issue "Called before 8am or after 9pm"), by received month. Hover: allegations
+    and complaints of the month. Months whose share is not given (fewer than ``MIN_COUNT``
+    complaints) are left out, with a note. Never placed on an hour: these records have none."""
+    fig = go.Figure()
+    shown = df[df["allegation_share_pct"].notna()]
+    for jur, sub in shown.groupby("jurisdiction", sort=True):
+        sub = _with_month_gaps(sub, "received_month")
+        fig.add_scatter(
+            x=sub["received_month"], y=sub["allegation_share_pct"], mode="lines+markers",
+            name=codes.label("jurisdiction", jur, lang), line={"color": FORBIDDEN_LINE if jur == "US" else None},
+            customdata=sub[["allegation_count", "complaint_count"]].values,
+            hovertemplate="%{x|%Y-%m}: %{y:.2f}%<br>" + t("alleg_hover", lang, a="%{customdata[0]:,}",
+                                                          n="%{customdata[1]:,}") + "<extra></extra>")
+    if len(shown) < len(df):
+        fig.add_annotation(text=t("alleg_min_base", lang, n=MIN_COUNT, months=len(df) - len(shown)),
+                           xref="paper", yref="paper", x=0, y=-0.3, showarrow=False, xanchor="left",
+                           font={"size": 12, "color": "#555"})
+    fig.update_xaxes(title=t("month", lang))
+    fig.update_yaxes(title=t("alleg_share_axis", lang), rangemode="tozero", ticksuffix="%")
+    _month_axis(fig)
+    fig = _layout(fig, t("alleg_month_title", lang))
+    fig.update_layout(margin={"b": 80}, showlegend=shown["jurisdiction"].nunique() > 1)
+    return fig
+
+
+def make_allegation_company_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15) -> go.Figure:
+    """Horizontal bars of ``query_allegations_by_company``: complaints alleging contact outside
+    the permitted hours without a clock time, per company (largest at the top). The y label
+    gives the company's complaints in the filter (n=…); the bar text the allegations and their
+    share of those complaints, or "share not shown" below ``MIN_COUNT`` complaints."""
+    d = df.iloc[::-1]
+    ylabels = [n_label(wrap_label(c, COMPANY_LABEL_UNITS, escape=True), n, lang)
+               for c, n in zip(d["company_name"], d["complaint_count"])]
+    text = [f"{a:,} ({_pct_text(s)})" if pd.notna(s) else f"{a:,}"
+            for a, s in zip(d["allegation_count"], d["allegation_share_pct"])]
+    hover = [t("alleg_hover", lang, a=f"{a:,}", n=f"{n:,}") for a, n in zip(d["allegation_count"], d["complaint_count"])]
+    fig = go.Figure(go.Bar(
+        x=d["allegation_count"], y=ylabels, orientation="h", marker_color=FORBIDDEN_LINE, text=text,
+        textposition="outside", cliponaxis=False, hovertext=hover, hovertemplate="%{y}<br>%{hovertext}<extra></extra>"))
+    top = int(d["allegation_count"].max() or 1)
+    fig.update_xaxes(title=t("alleg_count_axis", lang), range=[0, top * 1.12], tickformat=",d",
+                     dtick=1 if top <= 10 else None)
+    fig.update_yaxes(automargin=True)
+    fig.add_annotation(text=t("alleg_company_note", lang, n=MIN_COUNT), xref="paper", yref="paper", x=0, y=1,
+                       xanchor="left", yanchor="bottom", showarrow=False, font={"size": 12, "color": "#555"})
+    fig = _layout(fig, t("alleg_company_title", lang, n=top_n),
+                  height=max(300, 130 + _row_px(ylabels, 30) * len(d)), legend=False)
+    fig.update_layout(margin={"t": 80, "r": int(label_px(text)) + 16, "l": int(label_px(ylabels)) + 12})
+    return fig
+
+
 def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: str, title: str,
                   lang: str = "en", share_col: str | None = None) -> go.Figure:
     """Horizontal bar of counts per code, largest first, colours from the code list."""
     d = df.sort_values([value_col, code_col], ascending=[True, False])
-    text = ([f"{n:,} ({s:.1f}%)" for n, s in zip(d[value_col], d[share_col])] if share_col
+    text = ([f"{n:,} ({_pct_text(s)})" for n, s in zip(d[value_col], d[share_col])] if share_col
             else [f"{n:,}" for n in d[value_col]])
+    labels = [wrap_label(code_label(list_name, c, lang), BAR_LABEL_UNITS) for c in d[code_col]]
     fig = go.Figure(go.Bar(
-        x=d[value_col], y=[codes.label(list_name, c, lang) for c in d[code_col]], orientation="h",
+        x=d[value_col], y=labels, orientation="h",
         marker_color=[codes.color(list_name, c) for c in d[code_col]], text=text, textposition="outside",
-        cliponaxis=False,
+        cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, float(d[value_col].max() or 1) * (1.45 if share_col else 1.25)])
+    fig.update_xaxes(range=[0, float(d[value_col].max() or 1) * 1.12])
     fig.update_xaxes(title=t("complaints", lang) if "complaint" in value_col else t("incidents", lang))
-    return _layout(fig, title, height=max(300, 60 + 28 * len(d)), legend=False)
+    fig.update_yaxes(automargin=True)
+    fig = _layout(fig, title, height=max(300, 70 + _row_px(labels) * len(d)), legend=False)
+    # the count text sits right of the longest bar: room for it in the right margin
+    fig.update_layout(margin={"r": int(label_px(text)) + 16, "l": int(label_px(labels)) + 12})
+    return fig
 
 
 def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str, lang: str = "en",
@@ -201,84 +384,144 @@ def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str,
     return _layout(fig, title, height=440)
 
 
+def _cell_text(v: int) -> str:
+    """A heatmap cell's number, short enough for a narrow cell: exact up to 9999, then
+    "12k" / "1.2M" (the hover and the data export give the exact count); 0 is left blank."""
+    if not v:
+        return ""
+    if v < 10_000:
+        return str(v)
+    if v < 1_000_000:
+        return f"{v / 1000:.0f}k"
+    return f"{v / 1_000_000:.1f}M"
+
+
 def make_cooccurrence_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Conduct × conduct heatmap of ``query_conduct_cooccurrence`` (diagonal: own count)."""
+    """Conduct × conduct heatmap of ``query_conduct_cooccurrence``.
+
+    Cells: complaints with both conducts (``_cell_text``; blank when none). The diagonal (a
+    conduct with itself = its own count) would dwarf every pair, so it is left out of the
+    colour scale and blank; its count is in the hover (and in "Complaints by conduct"); the
+    page says so under the chart (``cooccur_note``). Row
+    labels are wrapped (``HEATMAP_LABEL_UNITS``), column labels are whole and slanted; both
+    margins are sized from the labels so no label is cut."""
     present = [c for c in codes.codes("conduct") if c in set(df["conduct_a"])]
+    present += sorted(c for c in set(df["conduct_a"]) if not codes.is_code("conduct", c))
     grid = (df.pivot_table(index="conduct_a", columns="conduct_b", values="complaint_count", aggfunc="sum")
             .reindex(index=present, columns=present).fillna(0).astype("int64"))
-    labels = [codes.label("conduct", c, lang) for c in present]
-    # The diagonal (a conduct with itself = its own count) would dwarf every pair: keep it
-    # out of the colour scale and show its number in brackets.
+    names = [codes.label("conduct", c, lang) for c in present]
+    ylabels = [wrap_label(x, HEATMAP_LABEL_UNITS) for x in names]
     z = grid.values.astype(float)
-    text = [[(f"({v})" if i == j else str(v)) for j, v in enumerate(row)] for i, row in enumerate(grid.values)]
+    text = [["" if i == j else _cell_text(int(v)) for j, v in enumerate(row)] for i, row in enumerate(grid.values)]
+    hover = [[t("cooccur_hover_self" if i == j else "cooccur_hover", lang, a=names[i], b=names[j], n=f"{v:,}")
+              for j, v in enumerate(row)] for i, row in enumerate(grid.values)]
     for i in range(len(present)):
         z[i][i] = float("nan")
-    fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, colorscale="Oranges", zmin=0,
-                               text=text, texttemplate="%{text}",
-                               colorbar={"title": {"text": t("complaints", lang)}},
-                               hovertemplate="%{y} + %{x}: %{z}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-35)
-    return _layout(fig, t("cooccur_title", lang), height=max(380, 140 + 34 * len(present)), legend=False)
+    dense = len(present) > 12
+    # Cell numbers at a fixed size (plotly would otherwise shrink them to the cell); plotly
+    # writes each in dark or white from the cell's colour, so they stay readable. No colour
+    # bar: the numbers are in the cells, and the grid gets its width.
+    fig = go.Figure(go.Heatmap(z=z, x=names, y=ylabels, colorscale="Oranges", zmin=0, xgap=1, ygap=1,
+                               text=text, texttemplate="%{text}", textfont={"size": 11 if dense else 13},
+                               hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showscale=False))
+    fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False, tickfont={"size": 12})
+    fig.update_xaxes(tickangle=-60, automargin=True, showgrid=False, tickfont={"size": 12})
+    rows = _row_px(ylabels, 30)
+    x_px = label_px(names, 12) * 0.87  # column labels slanted at 60°: their height below the grid
+    fig = _layout(fig, t("cooccur_title", lang), height=int(84 + x_px + rows * len(present)), legend=False)
+    # the first slanted column label reaches left of the grid by half its length
+    fig.update_layout(margin={"l": int(max(label_px(ylabels, 12), label_px(names[:1], 12) * 0.5)) + 14,
+                              "b": int(x_px) + 16, "r": 16})
+    return fig
 
 
 def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15) -> go.Figure:
-    """Stacked horizontal bars of ``query_company_conduct``: companies by conduct."""
-    companies = list(dict.fromkeys(df["company_name"]))[::-1]
+    """Stacked horizontal bars of ``query_company_conduct``: companies by conduct.
+
+    At most ``MAX_COLOURS`` colours: the ``MAX_COLOURS - 1`` conducts with most complaints
+    across the companies shown keep their colour, the rest are summed as "Other conducts"
+    (grey). A complaint counts once per conduct (multi-label), so a bar can be longer than
+    the company's complaints; the y label gives those (n=…)."""
+    order = list(dict.fromkeys(df["company_name"]))
+    totals = df.drop_duplicates("company_name").set_index("company_name")["company_complaint_count"]
+    companies = order[::-1]
+    ylabels = [n_label(wrap_label(c, COMPANY_LABEL_UNITS, escape=True), totals[c], lang) for c in companies]
+    by_conduct = df.groupby("conduct_code")["complaint_count"].sum()
+    ranked = sorted(by_conduct.index, key=lambda c: (-by_conduct[c], codes.codes("conduct").index(c)
+                                                      if codes.is_code("conduct", c) else 999, c))
+    keep = ranked[:MAX_COLOURS - 1] if len(ranked) > MAX_COLOURS else ranked
+    rest = [c for c in ranked if c not in keep]
+    groups = [(codes.label("conduct", c, lang), codes.color("conduct", c), [c])
+              for c in codes.codes("conduct") if c in keep]
+    groups += [(str(c), OTHER_COLOUR, [c]) for c in keep if not codes.is_code("conduct", c)]
+    if rest:
+        groups.append((t("other_conducts", lang, n=len(rest)), OTHER_COLOUR, rest))
     fig = go.Figure()
-    for c in codes.codes("conduct"):
-        sub = df[df["conduct_code"] == c].set_index("company_name").reindex(companies)
-        if sub["complaint_count"].notna().any():
-            fig.add_bar(y=companies, x=sub["complaint_count"].fillna(0), orientation="h",
-                        name=codes.label("conduct", c, lang), marker_color=codes.color("conduct", c))
+    for name, colour, members in groups:
+        sub = (df[df["conduct_code"].isin(members)].groupby("company_name")["complaint_count"].sum()
+               .reindex(companies).fillna(0).astype("int64"))
+        fig.add_bar(y=ylabels, x=sub.values, orientation="h", name=name, marker_color=colour,
+                    hovertemplate="%{y}<br>" + html.escape(name) + ": %{x:,}<extra></extra>")
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=t("complaints", lang))
-    fig = _layout(fig, t("company_title", lang, n=top_n), height=max(380, 120 + 30 * len(companies)))
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"})
+    fig.update_xaxes(title=t("complaints_per_conduct", lang))
+    fig.update_yaxes(automargin=True)
+    fig = _layout(fig, t("company_title", lang, n=top_n),
+                  height=max(380, 130 + _row_px(ylabels, 30) * len(companies)))
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                              "traceorder": "normal"},
+                      margin={"l": int(label_px(ylabels)) + 12})
     return fig
 
 
 def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go.Figure:
     """100 % stacked bars of ``query_channel_outcomes``: outcome shares per channel."""
     list_name = channel
-    chans = [c for c in codes.codes(list_name) if c in set(df["channel_code"].dropna())]
-    if df["channel_code"].isna().any():
+    d = df.copy()
+    for col in ("channel_code", "outcome_code"):  # object columns: None stays None (a str column makes it NaN)
+        d[col] = pd.Series([None if is_missing(v) else v for v in df[col]], index=df.index, dtype=object)
+    chans = [c for c in codes.codes(list_name) if c in set(d["channel_code"].dropna())]
+    chans += sorted({c for c in d["channel_code"].dropna() if not codes.is_code(list_name, c)})
+    if d["channel_code"].isna().any():
         chans.append(None)
-    ylabels = [codes.label(list_name, c, lang) for c in chans][::-1]
+    totals = {c: int(d.loc[d["channel_code"].isna() if c is None else d["channel_code"] == c, "complaint_count"].sum())
+              for c in chans}
+    # every row carries the complaints it rests on: "Web (n=1,234)"
+    ylabels = [n_label(code_label(list_name, c, lang), totals[c], lang) for c in chans][::-1]
     fig = go.Figure()
-    outcomes = codes.codes("outcome") + ([None] if df["outcome_code"].isna().any() else [])
+    outcomes = codes.codes("outcome") + ([None] if d["outcome_code"].isna().any() else [])
     for o in outcomes:
-        sub = df[df["outcome_code"].isna()] if o is None else df[df["outcome_code"] == o]
+        sub = d[d["outcome_code"].isna()] if o is None else d[d["outcome_code"] == o]
         if sub.empty:
             continue
-        share = {(None if pd.isna(r.channel_code) else r.channel_code): (r.share_pct, r.complaint_count)
-                 for r in sub.itertuples()}
+        share = {r.channel_code: (r.share_pct, r.complaint_count) for r in sub.itertuples()}
         xs = [share.get(c, (0, 0))[0] for c in chans][::-1]
         ns = [share.get(c, (0, 0))[1] for c in chans][::-1]
-        fig.add_bar(y=ylabels, x=xs, orientation="h", name=codes.label("outcome", o, lang),
+        name = code_label("outcome", o, lang)
+        fig.add_bar(y=ylabels, x=xs, orientation="h", name=name,
                     marker_color=codes.color("outcome", o), customdata=ns,
-                    hovertemplate="%{y}: %{x:.1f}% (%{customdata})<extra>" + codes.label("outcome", o, lang)
-                    + "</extra>")
+                    hovertemplate="%{y}<br>" + html.escape(name) + ": %{x:.1f}% · "
+                    + t("hover_complaints", lang, n="%{customdata:,}") + "<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("share_pct", lang), range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(automargin=True)
     channel_name = t("ch_filed_with" if channel == "filed_with" else "ch_medium", lang)
     fig = _layout(fig, t("outcome_mix_title", lang, channel=channel_name), height=max(360, 190 + 40 * len(chans)))
     # nine outcomes do not fit beside the title: legend under the chart
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0,
                               "traceorder": "normal"},
-                      margin={"b": 90})
+                      margin={"b": 90, "r": 28, "l": int(label_px(ylabels)) + 12})
     return fig
 
 
 def make_channel_timeliness_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go.Figure:
     """Bars of ``query_channel_summary``: timely-response rate per channel, with median days."""
     d = df.copy()
-    labels = [codes.label(channel, c if not pd.isna(c) else None, lang) for c in d["channel_code"]]
+    labels = [code_label(channel, c, lang) for c in d["channel_code"]]
     text = [f"{r:.1f}% · {t('median_days', lang)} {m:.0f}" if pd.notna(r) and pd.notna(m)
             else (f"{r:.1f}%" if pd.notna(r) else "–")
             for r, m in zip(d["timely_rate_pct"], d["median_response_days"])]
     fig = go.Figure(go.Bar(x=d["timely_rate_pct"], y=labels, orientation="h", text=text, textposition="auto",
-                           marker_color=[codes.color(channel, c if not pd.isna(c) else None)
+                           marker_color=[codes.color(channel, None if is_missing(c) else c)
                                          for c in d["channel_code"]]))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("timely_rate", lang), range=[0, 105], ticksuffix="%")
@@ -294,11 +537,12 @@ def make_channel_sankey(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     index: dict[tuple[str, object], int] = {}
 
     def node(kind: str, code) -> int:
+        code = None if is_missing(code) else code  # NaN != NaN: one "not recorded" node per column
         key = (kind, code)
         if key not in index:
             index[key] = len(nodes)
-            nodes.append(codes.label(kind, None if pd.isna(code) else code, lang))
-            colors.append(codes.color(kind, None if pd.isna(code) else code))
+            nodes.append(code_label(kind, code, lang))
+            colors.append(codes.color(kind, code))
         return index[key]
 
     d = df.copy()

@@ -17,14 +17,15 @@ if k["complaint_count"] == 0:
     st.stop()
 st.caption(t("unreviewed", lang))
 
-left, right = st.columns(2)
-with left:
-    has_conducts = show_chart(ctx, "conduct_counts", k)
-    if not has_conducts:
-        st.info(t("no_conducts", lang))
-with right:
-    if not show_chart(ctx, "method_counts", k):
-        st.info(t("chart_empty", lang))
+# One chart per row: side by side, the long conduct labels and the count texts did not fit
+# (labels cut at the left edge, "1,144 (4" at the right) and the download buttons were squeezed.
+has_conducts = show_chart(ctx, "conduct_counts", k)
+if not has_conducts:
+    st.info(t("no_conducts", lang))
+if not show_chart(ctx, "method_counts", k):
+    st.info(t("chart_empty", lang))
 if has_conducts:
-    for name in ("conduct_trend", "conduct_cooccurrence", "company_conduct"):
-        show_chart(ctx, name, k)
+    show_chart(ctx, "conduct_trend", k)
+    if show_chart(ctx, "conduct_cooccurrence", k):
+        st.caption(t("cooccur_note", lang))
+    show_chart(ctx, "company_conduct", k)

@@ -1,5 +1,9 @@
-"""Figure builders: trace types, category order, colours, forbidden-hour marks."""
+"""Figure builders: trace types, category order, colours, forbidden-hour marks, and
+readability: whole labels, counts in labels, legible cell numbers, at most 8 colours."""
+import math
+
 import duckdb
+import pandas as pd
 import pytest
 
 from analysis import codes, figures
@@ -54,8 +58,27 @@ def test_make_outcome_mix_bar__outcome_order_and_shares(con):
     assert [tr.name for tr in fig.data] == ["Monetary relief", "Closed with explanation", "In progress"]
     assert fig.layout.barmode == "stack"
     explained = fig.data[1]
-    assert dict(zip(explained.y, explained.x)) == {"Consumer association / 12315": 100.0, "Financial regulator": 50.0,
-                                                   "Complaint platform": 0}
+    # every row carries the complaints it rests on
+    assert dict(zip(explained.y, explained.x)) == {"Consumer association / 12315 (n=1)": 100.0,
+                                                   "Financial regulator (n=2)": 50.0, "Complaint platform (n=1)": 0}
+    assert dict(zip(explained.y, explained.customdata)) == {"Consumer association / 12315 (n=1)": 1,
+                                                            "Financial regulator (n=2)": 1,
+                                                            "Complaint platform (n=1)": 0}
+    assert "%{customdata:,} complaints" in explained.hovertemplate  # counts in the hover
+
+
+def test_make_outcome_mix_bar__counts_in_labels_and_missing_values_not_recorded():
+    df = pd.DataFrame({"channel_code": ["web", "web", "web", None, None],
+                       "outcome_code": ["explained", "closed", None, "explained", pd.NA],
+                       "complaint_count": [1000, 200, 34, 6, 4], "share_pct": [81.0, 16.2, 2.8, 60.0, 40.0]})
+    fig = figures.make_outcome_mix_bar(df, "submission_medium", "en")
+    assert list(fig.data[0].y) == ["Not recorded (n=10)", "Web (n=1,234)"]  # bottom-up
+    assert [tr.name for tr in fig.data] == ["Closed with explanation", "Closed (no explanation)", "Not recorded"]
+    assert list(fig.data[2].x) == [40.0, 2.8] and list(fig.data[2].customdata) == [4, 34]
+    zh = figures.make_outcome_mix_bar(df, "submission_medium", "zh")
+    assert list(zh.data[0].y) == ["未记录（n=10）", "网页（n=1,234）"] and zh.data[2].name == "未记录"
+    text = fig.to_json() + zh.to_json()
+    assert "None" not in text and "nan" not in text.replace("nan\"", "") and "<NA>" not in text
 
 
 def test_make_channel_sankey__flows_sum_to_complaints(con):
@@ -80,10 +103,10 @@ def test_make_monthly_trend_and_cooccurrence(con):
     co = figures.make_cooccurrence_heatmap(q.query_conduct_cooccurrence(con, Filter()), "en")
     assert list(co.data[0].x) == ["Contact at inconvenient hours", "Excessive calls", "Contact-list blasting",
                                   "Abusive language"]
+    assert [y.replace("<br>", " ") for y in co.data[0].y] == list(co.data[0].x)
 
 
 def test_make_monthly_trend__months_not_covered_are_gaps_not_lines():
-    import pandas as pd
     df = pd.DataFrame({"received_month": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-05-01"]),
                        "complaint_count": [3, 4, 5], "improper_complaint_count": [1, 0, 2]})
     fig = figures.make_monthly_trend(df, "en")
@@ -93,7 +116,6 @@ def test_make_monthly_trend__months_not_covered_are_gaps_not_lines():
 
 
 def test_make_code_trend__zero_inside_covered_months():
-    import pandas as pd
     df = pd.DataFrame({"received_month": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-02-01"]),
                        "conduct_code": ["ABUSIVE_LANGUAGE", "ABUSIVE_LANGUAGE", "CEASE_IGNORED"],
                        "complaint_count": [2, 1, 4]})
@@ -103,7 +125,6 @@ def test_make_code_trend__zero_inside_covered_months():
 
 
 def test_make_outside_share_trend__months_on_few_incidents_not_drawn():
-    import pandas as pd
     df = pd.DataFrame({"jurisdiction": ["US", "US", "US"],
                        "occurred_month": pd.to_datetime(["2019-10-01", "2019-11-01", "2019-12-01"]),
                        "exact_time_incident_count": [1, 12, 400], "outside_count": [1, 3, 40],
@@ -111,3 +132,131 @@ def test_make_outside_share_trend__months_on_few_incidents_not_drawn():
     fig = figures.make_outside_share_trend(df, "en")
     assert list(fig.data[0].y) == [25.0, 10.0]
     assert fig.layout.annotations[0].text == "1 month(s) with fewer than 10 timed incidents are not drawn."
+
+
+# ---- readability ---------------------------------------------------------------------------
+
+ALL_CONDUCTS = codes.codes("conduct")
+
+
+def _plain(label: str) -> str:
+    """A wrapped label read back: line breaks as spaces (CJK lines joined without one)."""
+    parts = label.split("<br>")
+    out = parts[0]
+    for p in parts[1:]:
+        out += ("" if ord(out[-1]) >= 0x2E80 or out.endswith(("/", "、")) and ord(p[0]) >= 0x2E80 else " ") + p
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_wrap_label__every_conduct_label_whole_and_short_lines(lang):
+    for c in ALL_CONDUCTS:
+        full = codes.label("conduct", c, lang)
+        wrapped = figures.wrap_label(full, figures.HEATMAP_LABEL_UNITS)
+        assert _plain(wrapped).replace(" ", "") == full.replace(" ", "")  # nothing cut, nothing added
+        lines = wrapped.split("<br>")
+        assert all(figures.label_units(x) <= figures.HEATMAP_LABEL_UNITS for x in lines if " " in x or "/" in x or
+                   ord(x[0]) >= 0x2E80), wrapped
+    assert figures.wrap_label("Disclosure to third parties", 18) == "Disclosure to<br>third parties"
+    assert figures.wrap_label("收取催收费/诱导借新还旧", 18) == "收取催收费/<br>诱导借新还旧"
+    assert figures.wrap_label("A <b>bold</b> & co", 40, escape=True) == "A &lt;b&gt;bold&lt;/b&gt; &amp; co"
+
+
+def _cooc_all() -> pd.DataFrame:
+    """Every conduct with every other: pairs a×b = 3 (0 for the last conduct's pairs), own = 100 + i."""
+    rows = []
+    for i, a in enumerate(ALL_CONDUCTS):
+        for j, b in enumerate(ALL_CONDUCTS):
+            n = 100 + i if i == j else (0 if a == ALL_CONDUCTS[-1] or b == ALL_CONDUCTS[-1] else 3 + i + j)
+            rows.append((a, b, n))
+    rows.append((ALL_CONDUCTS[0], ALL_CONDUCTS[1], 12_340))  # a large pair (summed with 3 + 0 + 1)
+    return pd.DataFrame(rows, columns=["conduct_a", "conduct_b", "complaint_count"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_make_cooccurrence_heatmap__whole_labels_legible_numbers(lang):
+    fig = figures.make_cooccurrence_heatmap(_cooc_all(), lang)
+    hm = fig.data[0]
+    names = [codes.label("conduct", c, lang) for c in ALL_CONDUCTS]
+    assert list(hm.x) == names  # column labels whole, on one line (slanted)
+    assert [_plain(y).replace(" ", "") for y in hm.y] == [n.replace(" ", "") for n in names]  # rows wrapped, whole
+    assert "Disclosure to<br>third parties" in hm.y or "向第三方透露债务" in hm.y
+    # room for the labels: left margin ≥ the widest row line, bottom ≥ the slanted column labels
+    assert fig.layout.margin.l >= figures.label_px(hm.y, 12) and fig.layout.margin.b >= figures.label_px(names, 12) * 0.8
+    assert hm.textfont.size >= 11 and hm.textfont.color is None  # fixed size; plotly's per-cell contrast colour
+    assert hm.texttemplate == "%{text}" and hm.showscale is False
+    last = len(ALL_CONDUCTS) - 1
+    assert all(hm.text[i][i] == "" for i in range(len(names)))  # the diagonal: blank, out of the colour scale
+    assert all(math.isnan(hm.z[i][i]) for i in range(len(names)))
+    assert hm.text[0][last] == "" and hm.z[0][last] == 0  # zero pairs blank
+    assert hm.text[0][1] == "12k" and hm.text[1][0] == "4" and hm.text[2][3] == "8"
+    assert "12,344" in hm.hovertext[0][1] and "100" in hm.hovertext[0][0]  # exact numbers in the hover
+    assert fig.layout.height >= 30 * len(names)
+
+
+def _company_frame() -> pd.DataFrame:
+    """Two companies, every one of the 19 conducts: conduct i has 19 - i complaints at each."""
+    rows = []
+    for name, total in (("PORTFOLIO RECOVERY ASSOCIATES INC", 400), ("速借花", 300)):
+        for i, c in enumerate(ALL_CONDUCTS):
+            rows.append((name, c, len(ALL_CONDUCTS) - i, total))
+    return pd.DataFrame(rows, columns=["company_name", "conduct_code", "complaint_count", "company_complaint_count"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_make_company_conduct_bar__at_most_8_colours_with_other(lang):
+    df = _company_frame()
+    fig = figures.make_company_conduct_bar(df, lang, 15)
+    colours = {tr.marker.color for tr in fig.data}
+    assert len(fig.data) == figures.MAX_COLOURS == 8 and len(colours) == 8
+    assert [tr.name for tr in fig.data[:7]] == [codes.label("conduct", c, lang) for c in ALL_CONDUCTS[:7]]
+    other = fig.data[7]
+    assert other.name == ("Other conducts (12)" if lang == "en" else "其他行为（12 种）")
+    assert other.marker.color == figures.OTHER_COLOUR
+    assert list(other.x) == [sum(range(1, 13))] * 2  # conducts 8..19 summed, per company
+    assert sum(sum(tr.x) for tr in fig.data) == int(df["complaint_count"].sum())  # nothing lost
+    n = "（n=300）" if lang == "zh" else " (n=300)"
+    assert list(fig.data[0].y) == ["速借花" + n, "PORTFOLIO RECOVERY ASSOCIATES<br>INC" + n.replace("300", "400")]
+
+
+def test_make_company_conduct_bar__few_conducts_keep_their_colours(con):
+    fig = figures.make_company_conduct_bar(q.query_company_conduct(con, Filter()), "en")
+    assert [tr.name for tr in fig.data] == ["Contact at inconvenient hours", "Excessive calls", "Contact-list blasting",
+                                            "Abusive language"]
+    assert list(fig.data[0].y) == ["速借花 (n=1)", "AcmeCollect (n=2)"]
+
+
+def test_make_code_bar__long_labels_wrapped_whole_and_room_for_the_text():
+    df = pd.DataFrame({"conduct_code": ALL_CONDUCTS, "complaint_count": range(1000, 1000 + len(ALL_CONDUCTS)),
+                       "share_pct": [42.4] * len(ALL_CONDUCTS)})
+    fig = figures.make_code_bar(df, "conduct_code", "conduct", "complaint_count", "t", "en", share_col="share_pct")
+    bar = fig.data[0]
+    assert sorted(_plain(y) for y in bar.y) == sorted(codes.label("conduct", c, "en") for c in ALL_CONDUCTS)
+    assert all(figures.label_units(x) <= figures.BAR_LABEL_UNITS for y in bar.y for x in y.split("<br>"))
+    assert bar.text[-1] == "1,018 (42.4%)"
+    assert fig.layout.margin.r >= figures.label_px(["1,018 (42.4%)"])  # the count text is not cut at the edge
+
+
+def test_labels__missing_values_and_products():
+    for missing in (None, float("nan"), pd.NA, "", "  "):
+        assert figures.code_label("outcome", missing, "en") == "Not recorded"
+        assert figures.code_label("outcome", missing, "zh") == "未记录"
+        assert figures.product_label(missing, "zh") == "未记录"
+    assert figures.product_label("(not recorded)", "en") == "Not recorded"
+    assert figures.product_label("Debt collection", "en") == "Debt collection"
+    assert figures.product_label("Debt collection", "zh") == "债务催收（Debt collection）"
+    assert figures.product_label("Payday loan, title loan, or personal loan", "zh").startswith("发薪日贷款")
+    assert figures.product_label("网络贷款", "zh") == "网络贷款"  # a platform's own product: as given
+    assert figures.n_label("Web", 1234, "en") == "Web (n=1,234)" and figures.n_label("网页", 5, "zh") == "网页（n=5）"
+
+
+def test_channel_sankey_and_timeliness__missing_codes_not_recorded():
+    flow = pd.DataFrame({"submission_medium": ["web", None], "filed_with": ["financial_regulator", None],
+                         "outcome_code": [pd.NA, "explained"], "complaint_count": [3, 2]})
+    sk = figures.make_channel_sankey(flow, "zh").data[0]
+    assert sk.node.label.count("未记录") == 3 and "None" not in sk.node.label
+    summary = pd.DataFrame({"channel_code": ["web", None], "complaint_count": [3, 2], "timely_rate_pct": [50.0, None],
+                            "median_response_days": [2.0, None], "mean_response_days": [2.0, None],
+                            "relief_share_pct": [0.0, 0.0]})
+    assert list(figures.make_channel_timeliness_bar(summary, "submission_medium", "en").data[0].y) == [
+        "Web", "Not recorded"]
