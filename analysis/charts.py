@@ -7,6 +7,7 @@ screen and in a report are the same chart.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -14,12 +15,9 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import codes, figures, queries
+from analysis import codes, companies, figures, places, queries, trends
 from analysis.filters import Filter
 from analysis.i18n import t
-
-PAGES = ("overview", "time_of_day", "methods_conduct", "channels_outcomes")
-
 
 @dataclass(frozen=True)
 class ChartSpec:
@@ -123,11 +121,25 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("channel_flow", "channels_outcomes", "query_channel_flow", figures.make_channel_sankey, "complaints",
               _complaints, title_key="flow_title"),
     # --- companies (issue 10) ---
+    *companies.chart_specs(ChartSpec),  # ChartSpec passed in: companies does not import the catalogue
     # --- trends (issue 10) ---
+    *trends.chart_specs(ChartSpec),  # ChartSpec passed in: trends does not import the catalogue
     # --- places (issue 10) ---
+    *places.chart_specs(ChartSpec),  # ChartSpec passed in: places does not import the catalogue
     # --- readability (issue 10) ---
+    # Allegations of contact outside the permitted hours without a clock time (CFPB sub-issue):
+    # shares of the complaints in the filter, never placed on an hour. n = those complaints.
+    ChartSpec("time_allegation_share", "time_of_day", "query_allegations_by_month",
+              figures.make_allegation_share_trend, "complaints", _sum("complaint_count"), has_rule_flags=True,
+              time_coverage=True, title_key="alleg_month_title"),
+    ChartSpec("time_allegation_companies", "time_of_day", "query_allegations_by_company",
+              lambda d, lang: figures.make_allegation_company_bar(d, lang, 15), "complaints",
+              _sum("complaint_count"), args=(15,), has_rule_flags=True, title_key="alleg_company_title",
+              title_values=lambda lang: {"n": 15}),
 )
 CHART_BY_NAME = {c.name: c for c in CHARTS}
+# The pages that draw charts, in menu order (the order of CHARTS).
+PAGES: tuple[str, ...] = tuple(dict.fromkeys(c.page for c in CHARTS))
 
 
 @dataclass
@@ -160,6 +172,20 @@ def build_chart(con: duckdb.DuckDBPyConnection, name: str, flt: Filter, lang: st
     n = spec.count(frame, kpis)
     fig = spec.make(frame, lang) if len(frame) and n > 0 else None
     return BuiltChart(spec, frame, fig, n)
+
+
+def chart_hook(spec: ChartSpec, table: str, own: Mapping[str, Callable]) -> Callable | None:
+    """A per-chart export hook: ``own[spec.name]`` (the export module's table), else the entry
+    for ``spec.name`` in the dict named ``table`` (``"SUPPRESSORS"``, ``"DESCRIBERS"``) of the
+    module holding the chart's query (``"analysis.places:query_region_counts"`` →
+    ``analysis.places.SUPPRESSORS``), so a page module keeps its charts' hooks beside its
+    queries. None when neither has one."""
+    fn = own.get(spec.name)
+    if fn is None and ":" in spec.query:
+        module = spec.query.split(":", 1)[0]
+        if module.startswith("analysis."):
+            fn = getattr(importlib.import_module(module), table, {}).get(spec.name)
+    return fn
 
 
 def charts_of(page: str) -> list[ChartSpec]:

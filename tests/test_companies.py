@@ -393,12 +393,9 @@ def test_suppression__bars_and_lines(cur):
     assert list(t.figure.data[0].y) == [None, None, 0, None]
 
 
-def test_export__csv_xlsx_png(cur, monkeypatch, tmp_path):
-    from analysis.export import figure as xf
+def test_export__csv_xlsx_png(cur, tmp_path):
     from analysis.export.context import ExportOptions
     from analysis.export.engine import export_chart
-    for spec in charts_of("companies"):  # until the lead wires them (see the report)
-        monkeypatch.setitem(xf.SUPPRESSORS, spec.name, co.suppress_company_figure)
     choices = {"measure": "timely", "min_count": "3"}
     csv_file = export_chart(cur, "companies_ranking", Filter(), "en", "csv", choices=choices)
     lines = csv_file.data.decode("utf-8-sig").splitlines()
@@ -445,12 +442,7 @@ def test_export__descriptions_and_suppression_rules_cover_every_chart(cur):
 def app(db_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from ui import nav
     monkeypatch.setenv(db.ENV_VAR, str(db_path))
-    if "companies" not in nav.PAGE_BY_PATH:  # until app.py's navigation lists the page
-        page = nav.NavPage("companies", "pages/companies.py", "page_companies", ":material/domain:")
-        monkeypatch.setattr(nav, "PAGES", nav.PAGES + (page,))
-        monkeypatch.setitem(nav.PAGE_BY_PATH, "companies", page)
 
     def make(**params):
         at = AppTest.from_file(str(REPO / "pages" / "companies.py"), default_timeout=60)

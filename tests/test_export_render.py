@@ -82,17 +82,18 @@ def test_report_pack__contents_and_sections(con, renderer, tmp_path, lang, secti
 
     import pandas as pd
 
-    from analysis.charts import CHARTS, build_chart
+    from analysis.charts import CHARTS, PAGES, build_chart, charts_of
 
     wb = load_workbook(io.BytesIO(z.read(f"collection-watch_report_data_2026-11-29_{lang}.xlsx")))
-    assert wb.sheetnames[0] == "About 说明" and len(wb.sheetnames) == len(CHARTS) + 1 == 17
+    assert wb.sheetnames[0] == "About 说明" and len(wb.sheetnames) == len(CHARTS) + 1 == 29
     about = [[c.value for c in r] for r in wb["About 说明"].iter_rows()]
     assert about[0] == ["About", "Text"] if lang == "en" else about[0] == ["说明", "内容"]
     about_items = {r[0] for r in about}
     assert set(wb.sheetnames[1:]) <= about_items  # every data sheet has its title, n and notes there
     about_text = " ".join(str(v) for r in about for v in r)
     assert "US-TIME-01" in about_text and "CN-TIME-01" in about_text and ("<5" in about_text)
-    conduct_sheet = wb[wb.sheetnames[1 + [c.name for c in CHARTS].index("conduct_counts")]]
+    pack_order = [c.name for p in PAGES for c in charts_of(p)]  # the pack's order: page by page
+    conduct_sheet = wb[wb.sheetnames[1 + pack_order.index("conduct_counts")]]
     assert [c.value for c in conduct_sheet[1]] == (["Conduct code", "Conduct code – label", "Complaints", "Share (%)"]
                                                     if lang == "en" else ["行为代码", "行为代码（名称）", "投诉数", "占比（%）"])
     assert conduct_sheet["A2"].value == "TIME_INCONVENIENT" and conduct_sheet["C2"].value == "<5"

@@ -396,12 +396,7 @@ def test_cfpb_state_values__every_one_maps_to_a_code_or_is_empty(rel):
 def app(fixture_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from ui import nav
     monkeypatch.setenv(db.ENV_VAR, str(fixture_db))
-    if "places" not in nav.PAGE_BY_PATH:  # until ui/nav.py lists the page
-        page = nav.NavPage("places", "pages/places.py", "page_places", ":material/map:")
-        monkeypatch.setattr(nav, "PAGES", nav.PAGES + (page,))
-        monkeypatch.setitem(nav.PAGE_BY_PATH, "places", page)
 
     def make(**params):
         at = AppTest.from_file(str(REPO / "pages" / "places.py"), default_timeout=60)

@@ -565,23 +565,9 @@ def test_cfpb_mixed__before_after(cfpb, event, months, product):
 
 # ---- the page -----------------------------------------------------------------------------------
 
-def _list_page_for_the_test(monkeypatch):
-    """The navigation's page list (ui/nav.py) is the lead's: until it names this page, add it
-    for the test run (page_setup looks the page up there)."""
-    try:
-        from ui import nav
-    except ImportError:  # a version without ui/nav.py: app.py lists the pages
-        return
-    if not any(p.url_path == "trends" for p in nav.PAGES):
-        page = nav.NavPage("trends", "pages/trends.py", "page_trends", ":material/trending_up:")
-        monkeypatch.setattr(nav, "PAGES", nav.PAGES + (page,))
-        monkeypatch.setattr(nav, "PAGE_BY_PATH", {**nav.PAGE_BY_PATH, "trends": page})
-
-
 @pytest.fixture
 def page(series_path, monkeypatch):
     monkeypatch.setenv(db.ENV_VAR, str(series_path))
-    _list_page_for_the_test(monkeypatch)
 
     def run(**params):
         at = AppTest.from_file(str(REPO / "pages" / "trends.py"), default_timeout=60)

@@ -202,7 +202,7 @@ def _language_and_menu(lang: str):
     st.session_state["lang_choice"] = lang
     st.sidebar.segmented_control(t("language", lang), list(LANGS), key="lang_choice", required=True,
                                  format_func=lambda v: {"zh": "中文", "en": "English"}[v], on_change=_set_lang)
-    return st.sidebar.container()
+    return st.sidebar.container(key="menu")
 
 
 def _option_label(name: str, lang: str, source_names: dict[str, str]):

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.export.tables import COLUMN_KEYS
-from analysis.i18n import t
+from analysis.export.tables import column_header
 
 #: Column → (English, Chinese) header for the tables of the Data and Narratives pages.
 SCREEN_HEADERS: dict[str, tuple[str, str]] = {
@@ -37,9 +36,7 @@ def show_table(df: pd.DataFrame, lang: str, **kwargs) -> None:
     for col in df.columns:
         if col in SCREEN_HEADERS:
             label = SCREEN_HEADERS[col][1 if lang == "zh" else 0]
-        elif col in COLUMN_KEYS:
-            label = t(COLUMN_KEYS[col], lang)
-        else:
+        elif (label := column_header(col, lang)) == col:
             continue
         if pd.api.types.is_datetime64_any_dtype(df[col]) and col.endswith("_date"):
             config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")

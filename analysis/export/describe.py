@@ -3,13 +3,12 @@ largest categories, change over the period, share outside permitted hours. Count
 to k-1 are written "<k" when suppression is on, like in the charts."""
 from __future__ import annotations
 
-import importlib
 from typing import Callable, Mapping
 
 import pandas as pd
 
 from analysis import codes
-from analysis.charts import BuiltChart, ChartSpec
+from analysis.charts import BuiltChart, ChartSpec, chart_hook
 from analysis.export.context import ExportOptions
 from analysis.export.suppress import count_text, is_small
 from analysis.rules import forbidden_hours, partly_forbidden_hours
@@ -106,6 +105,31 @@ def _outside_trend(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ())
                      else f"{name}: {share} from {a} to {z} ({_c(out, o)} of {_c(ex, o)})")
     lead = "有时刻的事件中处于禁止时段的占比——" if lang == "zh" else "Share of timed incidents outside permitted hours — "
     return lead + _join(parts, lang) + ("。" if lang == "zh" else ".")
+
+
+def _allegation_month(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
+    parts = []
+    for jur, sub in b.frame.groupby("jurisdiction", sort=True):
+        a, n = int(sub["allegation_count"].sum()), int(sub["complaint_count"].sum())
+        share = "–" if o.suppress and (is_small(a, o.k) or is_small(n, o.k)) else _pct(a, n)
+        first, last = _months(sub, "received_month")
+        name = codes.label("jurisdiction", jur, lang)
+        parts.append(f"{name}：{first} 至 {last} 共 {share}（{_c(a, o)}/{_c(n, o)}）" if lang == "zh"
+                     else f"{name}: {share} from {first} to {last} ({_c(a, o)} of {_c(n, o)})")
+    lead = ("投诉中指称在禁止时段联系（无确切时刻）的占比——" if lang == "zh"
+            else "Share of complaints alleging contact outside permitted hours (no clock time) — ")
+    return lead + _join(parts, lang) + ("。" if lang == "zh" else ".")
+
+
+def _allegation_companies(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
+    f = b.frame
+    first = f.iloc[0]
+    return (f"指称在禁止时段联系（无确切时刻）的投诉最多的公司为 {first.company_name}"
+            f"（{_c(first.allegation_count, o)} 条，共 {_c(first.complaint_count, o)} 条投诉）。图中列出 {len(f)} 家公司。"
+            if lang == "zh" else
+            f"Most complaints alleging contact outside permitted hours (no clock time): {first.company_name} "
+            f"({_c(first.allegation_count, o)} of its {_c(first.complaint_count, o)} complaints). "
+            f"{len(f)} companies shown.")
 
 
 def _conduct_counts(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:
@@ -209,20 +233,15 @@ DESCRIBERS: dict[str, Describer] = {
     "outcome_mix_filed_with": _outcome_mix, "outcome_mix_submission_medium": _outcome_mix,
     "channel_timeliness_filed_with": _timeliness, "channel_timeliness_submission_medium": _timeliness,
     "channel_flow": _flow,
+    "time_allegation_share": _allegation_month, "time_allegation_companies": _allegation_companies,
 }
 
 
 def describer(spec: ChartSpec) -> Describer | None:
     """The describer of chart ``spec``: ``DESCRIBERS`` here, else the ``DESCRIBERS`` dict of
-    the module that holds the chart's query (``"analysis.places:query_region_counts"`` →
-    ``analysis.places.DESCRIBERS``), so a page module keeps its charts' descriptions beside
-    its queries. None when neither has one."""
-    fn = DESCRIBERS.get(spec.name)
-    if fn is None and ":" in spec.query:
-        module = spec.query.split(":", 1)[0]
-        if module.startswith("analysis."):
-            fn = getattr(importlib.import_module(module), "DESCRIBERS", {}).get(spec.name)
-    return fn
+    the module that holds the chart's query (``analysis.charts.chart_hook``). None when
+    neither has one."""
+    return chart_hook(spec, "DESCRIBERS", DESCRIBERS)
 
 
 def describe_chart(built: BuiltChart, lang: str, opts: ExportOptions,

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.charts import BuiltChart
+from analysis.charts import CHART_BY_NAME, BuiltChart, chart_hook
 from analysis.export.context import ExportContext, ExportOptions, chart_rule_ids
 from analysis.export.suppress import count_text, is_small, mark
 from analysis.figures import FONT_FAMILY
@@ -127,16 +128,41 @@ SUPPRESSORS = {
     "outcome_mix_filed_with": _outcome_mix, "outcome_mix_submission_medium": _outcome_mix,
     "channel_timeliness_filed_with": _timeliness, "channel_timeliness_submission_medium": _timeliness,
     "channel_flow": _sankey,
+    "time_allegation_share": _outside_trend, "time_allegation_companies": _bar_counts,
 }
+
+_N_IN_LABEL = re.compile(r"n=(\d[\d,]*)")
+
+
+def _small_n_labels(fig: go.Figure, k: int) -> None:
+    """Category labels carrying the count they rest on ("Web (n=3)", ``figures.n_label``):
+    a count from 1 to k-1 reads "n<5" (the label would give the count back)."""
+    def fix(label):
+        if not isinstance(label, str):
+            return label
+        return _N_IN_LABEL.sub(lambda m: f"n{mark(k)}" if is_small(int(m.group(1).replace(",", "")), k)
+                               else m.group(0), label)
+    for tr in fig.data:
+        if tr.type != "bar":
+            continue
+        axis = "y" if tr.orientation == "h" else "x"
+        vals = getattr(tr, axis)
+        if vals is not None:
+            setattr(tr, axis, [fix(v) for v in vals])
 
 
 def suppress_figure(fig: go.Figure, name: str, frame: pd.DataFrame, k: int) -> go.Figure:
     """Copy of ``fig`` (catalogue chart ``name`` drawn from ``frame``) with counts 1..k-1
-    suppressed as described in the module docstring. Raises ``KeyError`` for a chart
-    without a suppression rule, so a new catalogue chart cannot be exported unprotected."""
-    rule = SUPPRESSORS[name]
+    suppressed as described in the module docstring, and counts in category labels
+    ("n=3") marked. The rule is ``SUPPRESSORS[name]`` or the ``SUPPRESSORS`` of the module
+    holding the chart's query (``analysis.charts.chart_hook``). Raises ``KeyError`` for a
+    chart without a suppression rule, so a new catalogue chart cannot be exported unprotected."""
+    rule = chart_hook(CHART_BY_NAME[name], "SUPPRESSORS", SUPPRESSORS)
+    if rule is None:
+        raise KeyError(f"chart {name!r} has no suppression rule")
     out = go.Figure(fig)
     rule(out, frame, k)
+    _small_n_labels(out, k)
     return out
 
 

@@ -4,7 +4,8 @@ What counts as a count: columns named ``*_count`` (the house naming rule for cou
 count of 0 is kept: a true zero identifies no one, and showing "<5" for a category that
 never occurs would be wrong. Values derived from a suppressed count in the same row would
 give the count back by arithmetic (3 complaints = 0.044 % of 6,810), so those cells
-(``DERIVED``) become "–"; every other cell is left exactly as it was.
+(``DERIVED``; a period-over-period change also when the previous row's count is small,
+``DERIVED_WITH_PREVIOUS``) become "–"; every other cell is left exactly as it was.
 
 Not done (stated in the report's caveats): secondary suppression, i.e. recovering a
 suppressed cell from a row or column total by subtraction.
@@ -24,6 +25,16 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "relief_share_pct": ("complaint_count",),
     "median_response_days": ("complaint_count",),
     "mean_response_days": ("complaint_count",),
+    "rate_per_million": ("complaint_count",),
+    "others_share_pct": ("others_complaint_count", "others_base_count"),
+    "allegation_share_pct": ("allegation_count", "complaint_count"),
+}
+_PERIOD_COUNTS = ("complaint_count", "improper_complaint_count", "incident_count", "outside_count")
+#: Derived columns → count columns they are computed from in the same row AND the row before
+#: (period-over-period change: this period's count minus the previous one; rows in period order).
+DERIVED_WITH_PREVIOUS: dict[str, tuple[str, ...]] = {
+    "period_change": _PERIOD_COUNTS,
+    "period_change_pct": _PERIOD_COUNTS,
 }
 
 
@@ -51,13 +62,16 @@ def suppress_frame(frame: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
     get a mark become object columns; nothing else changes."""
     out = frame.copy()
     small = {c: frame[c].map(lambda v: is_small(v, k)) for c in count_columns(frame)}
-    for col, sources in DERIVED.items():
+    derived = [(c, s, False) for c, s in DERIVED.items()] + [(c, s, True) for c, s in DERIVED_WITH_PREVIOUS.items()]
+    for col, sources, previous in derived:
         if col not in out.columns:
             continue
         hit = pd.Series(False, index=frame.index)
         for s in sources:
             if s in small:
                 hit |= small[s]
+                if previous:
+                    hit |= small[s].shift(1, fill_value=False).astype(bool)
         if hit.any():
             out[col] = out[col].astype(object)
             out.loc[hit, col] = DERIVED_MARK

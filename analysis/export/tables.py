@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import codes
-from analysis.i18n import t
+from analysis.i18n import STRINGS, t
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,22 +68,9 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 # ---- column names, code labels, rounding ---------------------------------------------------
 
-#: Query column → (i18n key of its header). Code columns also get a label column.
-COLUMN_KEYS: dict[str, str] = {
-    "complaint_count": "col_complaint_count", "incident_count": "col_incident_count",
-    "improper_complaint_count": "col_improper_complaint_count", "share_pct": "col_share_pct",
-    "received_month": "col_received_month", "occurred_month": "col_occurred_month",
-    "jurisdiction": "col_jurisdiction", "occurred_weekday": "col_occurred_weekday",
-    "occurred_hour": "col_occurred_hour", "time_precision": "col_time_precision",
-    "exact_time_incident_count": "col_exact_time_incident_count", "outside_count": "col_outside_count",
-    "outside_share_pct": "col_outside_share_pct", "conduct_code": "col_conduct_code",
-    "method_code": "col_method_code", "conduct_a": "col_conduct_a", "conduct_b": "col_conduct_b",
-    "company_name": "col_company_name", "company_complaint_count": "col_company_complaint_count",
-    "channel_code": "col_channel_code", "outcome_code": "col_outcome_code",
-    "timely_rate_pct": "col_timely_rate_pct", "median_response_days": "col_median_response_days",
-    "mean_response_days": "col_mean_response_days", "relief_share_pct": "col_relief_share_pct",
-    "submission_medium": "col_submission_medium", "filed_with": "col_filed_with",
-}
+#: Query column ``x`` → its header is the string ``col_x`` of ``analysis.i18n`` (one entry
+#: per column there, both languages). Code columns also get a label column.
+COLUMN_KEY_PREFIX = "col_"
 #: Code column → code list of its values (``channel_code`` is resolved per chart).
 CODE_COLUMNS: dict[str, str] = {
     "jurisdiction": "jurisdiction", "time_precision": "time_precision", "conduct_code": "conduct",
@@ -96,9 +83,10 @@ ROUND_DECIMALS: dict[str, int] = {"_pct": 1, "_days": 1}
 
 
 def column_header(col: str, lang: str) -> str:
-    """Header of query column ``col`` in ``lang`` (the column name itself if unmapped)."""
-    key = COLUMN_KEYS.get(col)
-    return t(key, lang) if key else col
+    """Header of query column ``col`` in ``lang``: the i18n string ``col_<col>`` (the column
+    name itself when there is none)."""
+    key = COLUMN_KEY_PREFIX + str(col)
+    return t(key, lang) if key in STRINGS else col
 
 
 def label_column(col: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
