@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import codes
+from analysis import codes, drill
 from analysis.filters import Filter, conduct_column
 from analysis.figures import _layout, _month_axis, _pct_text, _with_month_gaps
 from analysis.i18n import t
@@ -663,6 +663,8 @@ def make_company_ranking_bar(df: pd.DataFrame, lang: str = "en", top_n: int = TO
         cliponaxis=False, customdata=_customdata(ranked["complaint_count"].astype(int), ranked["base_count"].astype(int),
                                                  names),
         hovertemplate=hover, meta="count" if is_count else "rate"))
+    # a click on a company: the view narrows to every spelling grouped under it
+    drill.tag(fig.data[0], [{"company": list(v), "company_role": ["attributed"]} for v in ranked["company_names"]])
     top = float(xs.max()) if len(xs) else 1.0
     fig.update_xaxes(range=[0, (top or 1.0) * (1.3 if is_count else 1.55)], title=m.label(lang),
                      ticksuffix="" if is_count else "%")

@@ -10,7 +10,7 @@ Field names are those of ``analysis.filters.FIELDS``; values are URL values (cod
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -23,7 +23,9 @@ Target = dict[str, list[str]]
 
 def tag(trace, targets: Iterable[Mapping[str, Iterable[str]] | None]):
     """Attach one target per point of ``trace`` (None: the point is not clickable); returns
-    the trace. Raises ``KeyError`` for a field that is not a filter field."""
+    the trace. A string ``meta`` the trace had (a builder's name for the trace) is kept as
+    ``meta["role"]`` (read it with ``role``). Raises ``KeyError`` for a field that is not a
+    filter field."""
     clean = []
     for target in targets:
         if target is None:
@@ -32,10 +34,44 @@ def tag(trace, targets: Iterable[Mapping[str, Iterable[str]] | None]):
         for name in target:
             FIELD_BY_NAME[name]
         clean.append({k: [str(v) for v in vals] for k, vals in target.items()})
-    meta = dict(trace.meta) if isinstance(trace.meta, dict) else {}
+    meta = dict(trace.meta) if isinstance(trace.meta, dict) else (
+        {"role": trace.meta} if isinstance(trace.meta, str) else {})
     meta["drill"] = clean
     trace.meta = meta
     return trace
+
+
+def cell_overlay(x: list, y: list, targets: list, hovertext: list, size: float) -> go.Scatter:
+    """Clickable points over heatmap cells (plotly selects no heatmap cell): one invisible
+    square marker of ``size`` px per cell at (``x[i]``, ``y[i]``), tagged with ``targets[i]``
+    and carrying the cell's ``hovertext`` (give the heatmap ``hoverinfo="skip"`` so the
+    hover is shown once)."""
+    trace = go.Scatter(x=x, y=y, mode="markers", marker={"symbol": "square", "size": size, "opacity": 0},
+                       hovertext=hovertext, hovertemplate="%{hovertext}<extra></extra>", showlegend=False)
+    return tag(trace, targets)
+
+
+def role(trace) -> str | None:
+    """The builder's name for ``trace``: its string ``meta``, kept by ``tag`` as ``meta["role"]``."""
+    meta = trace.meta
+    return meta if isinstance(meta, str) else (meta.get("role") if isinstance(meta, dict) else None)
+
+
+def period_target(start, period: str) -> Target:
+    """The target of one ISO week / calendar month / quarter (``period``: ``week``, ``month``,
+    ``quarter``) starting on ``start``: ``date_from`` its first day, ``date_to`` its last.
+    Raises ``ValueError`` for another period."""
+    d = pd.Timestamp(start).date()
+    if period == "week":
+        end = d + timedelta(days=6)
+    elif period == "month":
+        return month_target(d)
+    elif period == "quarter":
+        last_month = d.month + 2
+        end = date(d.year, last_month, calendar.monthrange(d.year, last_month)[1])
+    else:
+        raise ValueError(f"unknown period {period!r}")
+    return {"date_from": [d.isoformat()], "date_to": [end.isoformat()]}
 
 
 def month_target(month) -> Target:

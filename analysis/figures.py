@@ -9,8 +9,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import codes
-from analysis.filters import PRODUCT_NOT_RECORDED
+from analysis import codes, drill
+from analysis.filters import FIELD_BY_NAME, PRODUCT_NOT_RECORDED, product_label  # noqa: F401  (product_label: re-exported)
 from analysis.i18n import STRINGS, t
 from analysis.queries import MIN_COUNT
 from analysis.rules import TIME_WINDOW_RULES, forbidden_hours, partly_forbidden_hours
@@ -43,19 +43,6 @@ def code_label(list_name: str, code, lang: str = "en") -> str:
     """``codes.label`` with every missing value (None, NaN, NA, "") shown as "Not recorded" /
     "未记录", never as "None", "nan" or an empty label."""
     return t("not_recorded", lang) if is_missing(code) else codes.label(list_name, code, lang)
-
-
-def product_label(product, lang: str = "en") -> str:
-    """A product as shown to users. CFPB product names are English and are shown as given; in
-    Chinese a known CFPB product gets its Chinese name first, e.g. "债务催收（Debt collection）"
-    (names: i18n keys ``product:<name>``). Missing values and ``PRODUCT_NOT_RECORDED`` give
-    "Not recorded" / "未记录"; any other name (a platform's own product) is returned as is."""
-    if is_missing(product) or product == PRODUCT_NOT_RECORDED:
-        return t("not_recorded", lang)
-    key = f"product:{product}"
-    if lang == "zh" and key in STRINGS:
-        return f"{t(key, 'zh')}（{product}）"
-    return str(product)
 
 
 def _char_units(ch: str) -> int:
@@ -184,13 +171,17 @@ def _with_month_gaps(df: pd.DataFrame, month_col: str, keys: list[str] | None = 
 
 
 def make_monthly_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Line chart of ``query_complaints_by_month``: all complaints and those with conduct."""
+    """Line chart of ``query_complaints_by_month``: all complaints and those with conduct.
+    Clicking a point filters to its month."""
     df = _with_month_gaps(df, "received_month")
     fig = go.Figure()
+    months = [drill.month_target(m) for m in df["received_month"]]
     fig.add_scatter(x=df["received_month"], y=df["complaint_count"], mode="lines+markers",
                     name=t("trend_all", lang), line={"color": "#0072B2", "width": 2})
     fig.add_scatter(x=df["received_month"], y=df["improper_complaint_count"], mode="lines+markers",
                     name=t("trend_improper", lang), line={"color": "#D55E00", "width": 2})
+    for tr in fig.data:  # a click on a month: the view narrows to that month
+        drill.tag(tr, months)
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
     _month_axis(fig)
@@ -301,6 +292,7 @@ def make_allegation_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure
             customdata=sub[["allegation_count", "complaint_count"]].values,
             hovertemplate="%{x|%Y-%m}: %{y:.2f}%<br>" + t("alleg_hover", lang, a="%{customdata[0]:,}",
                                                           n="%{customdata[1]:,}") + "<extra></extra>")
+        drill.tag(fig.data[-1], [{**drill.month_target(m), "jurisdiction": [jur]} for m in sub["received_month"]])
     if len(shown) < len(df):
         fig.add_annotation(text=t("alleg_min_base", lang, n=MIN_COUNT, months=len(df) - len(shown)),
                            xref="paper", yref="paper", x=0, y=-0.3, showarrow=False, xanchor="left",
@@ -327,6 +319,7 @@ def make_allegation_company_bar(df: pd.DataFrame, lang: str = "en", top_n: int =
     fig = go.Figure(go.Bar(
         x=d["allegation_count"], y=ylabels, orientation="h", marker_color=FORBIDDEN_LINE, text=text,
         textposition="outside", cliponaxis=False, hovertext=hover, hovertemplate="%{y}<br>%{hovertext}<extra></extra>"))
+    drill.tag(fig.data[0], [{"company": [c], "company_role": ["attributed"]} for c in d["company_name"]])
     top = int(d["allegation_count"].max() or 1)
     fig.update_xaxes(title=t("alleg_count_axis", lang), range=[0, top * 1.12], tickformat=",d",
                      dtick=1 if top <= 10 else None)
@@ -341,7 +334,8 @@ def make_allegation_company_bar(df: pd.DataFrame, lang: str = "en", top_n: int =
 
 def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: str, title: str,
                   lang: str = "en", share_col: str | None = None) -> go.Figure:
-    """Horizontal bar of counts per code, largest first, colours from the code list."""
+    """Horizontal bar of counts per code, largest first, colours from the code list. When
+    ``list_name`` is a filter field (conduct, method), clicking a bar filters to its code."""
     d = df.sort_values([value_col, code_col], ascending=[True, False])
     text = ([f"{n:,} ({_pct_text(s)})" for n, s in zip(d[value_col], d[share_col])] if share_col
             else [f"{n:,}" for n in d[value_col]])
@@ -351,6 +345,8 @@ def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: st
         marker_color=[codes.color(list_name, c) for c in d[code_col]], text=text, textposition="outside",
         cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
     ))
+    if list_name in FIELD_BY_NAME:  # a click on a bar: the view narrows to that code
+        drill.tag(fig.data[0], [{list_name: [c]} for c in d[code_col]])
     fig.update_xaxes(range=[0, float(d[value_col].max() or 1) * 1.12])
     fig.update_xaxes(title=t("complaints", lang) if "complaint" in value_col else t("incidents", lang))
     fig.update_yaxes(automargin=True)
@@ -362,7 +358,8 @@ def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: st
 
 def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str, lang: str = "en",
                     top_n: int = 8) -> go.Figure:
-    """Monthly lines of the ``top_n`` codes (by total) from a ``received_month`` × code frame."""
+    """Monthly lines of the ``top_n`` codes (by total) from a ``received_month`` × code frame.
+    Clicking a point filters to that code (when a filter field) and month."""
     totals = df.groupby(code_col)["complaint_count"].sum().sort_values(ascending=False)
     keep = list(totals.index[:top_n])
     fig = go.Figure()
@@ -378,6 +375,8 @@ def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str,
         sub["received_month"] = sub.index
         fig.add_scatter(x=sub["received_month"], y=sub["complaint_count"], mode="lines+markers",
                         name=codes.label(list_name, c, lang), line={"color": codes.color(list_name, c)})
+        if list_name in FIELD_BY_NAME:  # a click: that code in that month
+            drill.tag(fig.data[-1], [{**drill.month_target(m), list_name: [c]} for m in sub["received_month"]])
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
     _month_axis(fig)
@@ -404,7 +403,8 @@ def make_cooccurrence_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     colour scale and blank; its count is in the hover (and in "Complaints by conduct"); the
     page says so under the chart (``cooccur_note``). Row
     labels are wrapped (``HEATMAP_LABEL_UNITS``), column labels are whole and slanted; both
-    margins are sized from the labels so no label is cut."""
+    margins are sized from the labels so no label is cut. Clicking a cell filters to the
+    complaints with both conducts (``conduct_match=all``); a diagonal cell to its conduct."""
     present = [c for c in codes.codes("conduct") if c in set(df["conduct_a"])]
     present += sorted(c for c in set(df["conduct_a"]) if not codes.is_code("conduct", c))
     grid = (df.pivot_table(index="conduct_a", columns="conduct_b", values="complaint_count", aggfunc="sum")
@@ -423,10 +423,16 @@ def make_cooccurrence_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     # bar: the numbers are in the cells, and the grid gets its width.
     fig = go.Figure(go.Heatmap(z=z, x=names, y=ylabels, colorscale="Oranges", zmin=0, xgap=1, ygap=1,
                                text=text, texttemplate="%{text}", textfont={"size": 11 if dense else 13},
-                               hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showscale=False))
+                               hoverinfo="skip", showscale=False))
+    rows = _row_px(ylabels, 30)
+    # clickable cells: a pair filters to complaints with both conducts, the diagonal to one
+    cells = [(i, j) for i in range(len(present)) for j in range(len(present))]
+    fig.add_trace(drill.cell_overlay(
+        [names[j] for i, j in cells], [ylabels[i] for i, j in cells],
+        [{"conduct": [present[i]]} if i == j else {"conduct": [present[i], present[j]], "conduct_match": ["all"]}
+         for i, j in cells], [hover[i][j] for i, j in cells], size=min(rows, 36)))
     fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False, tickfont={"size": 12})
     fig.update_xaxes(tickangle=-60, automargin=True, showgrid=False, tickfont={"size": 12})
-    rows = _row_px(ylabels, 30)
     x_px = label_px(names, 12) * 0.87  # column labels slanted at 60°: their height below the grid
     fig = _layout(fig, t("cooccur_title", lang), height=int(84 + x_px + rows * len(present)), legend=False)
     # the first slanted column label reaches left of the grid by half its length
@@ -441,7 +447,8 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
     At most ``MAX_COLOURS`` colours: the ``MAX_COLOURS - 1`` conducts with most complaints
     across the companies shown keep their colour, the rest are summed as "Other conducts"
     (grey). A complaint counts once per conduct (multi-label), so a bar can be longer than
-    the company's complaints; the y label gives those (n=…)."""
+    the company's complaints; the y label gives those (n=…). Clicking a segment filters to
+    the company and its conduct(s)."""
     order = list(dict.fromkeys(df["company_name"]))
     totals = df.drop_duplicates("company_name").set_index("company_name")["company_complaint_count"]
     companies = order[::-1]
@@ -462,6 +469,8 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
                .reindex(companies).fillna(0).astype("int64"))
         fig.add_bar(y=ylabels, x=sub.values, orientation="h", name=name, marker_color=colour,
                     hovertemplate="%{y}<br>" + html.escape(name) + ": %{x:,}<extra></extra>")
+        drill.tag(fig.data[-1], [{"company": [c], "company_role": ["attributed"], "conduct": members}
+                                 for c in companies])
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("complaints_per_conduct", lang))
     fig.update_yaxes(automargin=True)
@@ -474,7 +483,8 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
 
 
 def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go.Figure:
-    """100 % stacked bars of ``query_channel_outcomes``: outcome shares per channel."""
+    """100 % stacked bars of ``query_channel_outcomes``: outcome shares per channel.
+    Clicking a segment filters to the channel and outcome."""
     list_name = channel
     d = df.copy()
     for col in ("channel_code", "outcome_code"):  # object columns: None stays None (a str column makes it NaN)
@@ -501,6 +511,9 @@ def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go
                     marker_color=codes.color("outcome", o), customdata=ns,
                     hovertemplate="%{y}<br>" + html.escape(name) + ": %{x:.1f}% · "
                     + t("hover_complaints", lang, n="%{customdata:,}") + "<extra></extra>")
+        # a click: that channel and outcome (values not recorded cannot be filtered to)
+        drill.tag(fig.data[-1], [None if c is None or o is None else {channel: [c], "outcome": [o]}
+                                 for c in chans[::-1]])
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("share_pct", lang), range=[0, 100], ticksuffix="%")
     fig.update_yaxes(automargin=True)
@@ -514,7 +527,8 @@ def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go
 
 
 def make_channel_timeliness_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go.Figure:
-    """Bars of ``query_channel_summary``: timely-response rate per channel, with median days."""
+    """Bars of ``query_channel_summary``: timely-response rate per channel, with median days.
+    Clicking a bar filters to the channel."""
     d = df.copy()
     labels = [code_label(channel, c, lang) for c in d["channel_code"]]
     text = [f"{r:.1f}% · {t('median_days', lang)} {m:.0f}" if pd.notna(r) and pd.notna(m)
@@ -523,6 +537,7 @@ def make_channel_timeliness_bar(df: pd.DataFrame, channel: str, lang: str = "en"
     fig = go.Figure(go.Bar(x=d["timely_rate_pct"], y=labels, orientation="h", text=text, textposition="auto",
                            marker_color=[codes.color(channel, None if is_missing(c) else c)
                                          for c in d["channel_code"]]))
+    drill.tag(fig.data[0], [None if is_missing(c) else {channel: [c]} for c in d["channel_code"]])
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("timely_rate", lang), range=[0, 105], ticksuffix="%")
     channel_name = t("ch_filed_with" if channel == "filed_with" else "ch_medium", lang)

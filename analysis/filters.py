@@ -23,6 +23,7 @@ from datetime import date
 from typing import Callable, Mapping
 
 from analysis import codes
+from analysis.i18n import STRINGS, t
 
 GRAINS = ("complaint", "incident")
 #: ``product`` value of complaints whose source records no product (set in the mart).
@@ -68,6 +69,8 @@ _INCIDENT_TIME_SOURCES = {"all": None, "structured": ("field", "issue_code"), "n
 
 
 def _company_sql(values, flt, grain) -> list[Condition]:
+    if flt.company_role == "attributed":  # the company charts count: the collector, else the creditor
+        return [_in("company_name", values)]
     ph = ", ".join("?" * len(values))
     return [(("creditor_name", "collector_name"), f"(creditor_name IN ({ph}) OR collector_name IN ({ph}))",
              list(values) * 2)]
@@ -75,7 +78,12 @@ def _company_sql(values, flt, grain) -> list[Condition]:
 
 def _conduct_sql(values, flt, grain) -> list[Condition]:
     col = _CONDUCT_COLUMN[flt.label_source]
-    return [((col,), f"list_has_any({col}, ?)", [list(values)])]
+    fn = "list_has_all" if flt.conduct_match == "all" else "list_has_any"
+    return [((col,), f"{fn}({col}, ?)", [list(values)])]
+
+
+def _no_sql(value, flt, grain) -> list[Condition]:
+    return []  # a modifier of another field (``FilterField.match``), applied in that field's SQL
 
 
 def _method_sql(values, flt, grain) -> list[Condition]:
@@ -95,6 +103,31 @@ def _label_source_sql(value, flt, grain) -> list[Condition]:
     return [(("is_in_all_view",), "is_in_all_view", [])]
 
 
+def _not_recorded(value) -> bool:
+    """None, NaN, pandas NA, "" or ``PRODUCT_NOT_RECORDED``."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() in ("", PRODUCT_NOT_RECORDED)
+    try:
+        return bool(value != value)  # NaN
+    except TypeError:  # pandas NA
+        return True
+
+
+def product_label(product, lang: str = "en") -> str:
+    """A product as shown to users. CFPB product names are English and are shown as given; in
+    Chinese a known CFPB product gets its Chinese name first, e.g. "债务催收（Debt collection）"
+    (names: i18n keys ``product:<name>``). Missing values and ``PRODUCT_NOT_RECORDED`` give
+    "Not recorded" / "未记录"; any other name (a platform's own product) is returned as is."""
+    if _not_recorded(product):
+        return t("not_recorded", lang)
+    key = f"product:{product}"
+    if lang == "zh" and key in STRINGS:
+        return f"{t(key, 'zh')}（{product}）"
+    return str(product)
+
+
 @dataclass(frozen=True)
 class FilterField:
     """One filter field.
@@ -106,7 +139,9 @@ class FilterField:
     ``IN`` field, or the column a date bound compares. ``code_list``: the ``analysis.codes``
     list of a coded field (values are codes; shown as labels). ``sql``: for fields that are
     not a plain ``IN``: ``(value, flt, grain) -> [Condition]``. ``op``: ``>=`` / ``<=`` for
-    date bounds. ``help``: (en, zh) extra help text.
+    date bounds. ``help``: (en, zh) extra help text. ``choice_labels``: choice → (en, zh)
+    as users read it. ``match``: for a list field, the choice field (values ``any`` /
+    ``all``) saying whether a record needs any or all of the values chosen.
     """
 
     name: str
@@ -120,6 +155,8 @@ class FilterField:
     sql: Callable[[object, object, str], list[Condition]] | None = None
     op: str | None = None
     help: tuple[str, str] | None = None
+    choice_labels: Mapping[str, tuple[str, str]] | None = None
+    match: str | None = None
 
     @property
     def cli_flag(self) -> str:
@@ -132,17 +169,17 @@ class FilterField:
         return "" if pair is None else (pair[1] if lang == "zh" else pair[0])
 
     def show(self, value: str, lang: str, source_names: Mapping[str, str] | None = None) -> str:
-        """A value as users read it: the label of a code, a source's display name, "not
-        recorded" for the missing product; other values (from files) as stored."""
+        """A value as users read it: the label of a code, a source's display name, a product
+        (``product_label``: Chinese name of a CFPB product, "not recorded"); other values
+        (from files) as stored."""
         if self.code_list:
             return codes.label(self.code_list, value, lang)
         if self.name == "source" and source_names:
             return source_names.get(value, value)
-        if self.name == "product" and value == PRODUCT_NOT_RECORDED:
-            return "未记录" if lang == "zh" else "not recorded"
-        if self.name == "label_source":
-            return {"all": ("all sources", "全部来源"), "structured": ("structured fields / issue codes", "结构化字段/问题分类"),
-                    "narrative": ("narratives", "投诉正文")}[value][1 if lang == "zh" else 0]
+        if self.name == "product":
+            return product_label(value, lang)
+        if self.choice_labels and value in self.choice_labels:
+            return self.choice_labels[value][1 if lang == "zh" else 0]
         return str(value)
 
     def conditions(self, flt, grain: str) -> list[Condition]:
@@ -168,10 +205,19 @@ FIELDS: tuple[FilterField, ...] = (
     FilterField("source", "list", ("Data source", "数据来源"), ("source", "数据来源"), column="source"),
     FilterField("product", "list", ("Product", "产品"), ("product", "产品"), column="product"),
     FilterField("company", "list", ("Company (creditor / collector)", "公司（债权方/催收方）"),
-                ("company", "公司"), sql=_company_sql),
+                ("company", "公司"), sql=_company_sql, match="company_role"),
+    FilterField("company_role", "choice", ("Company named as", "公司身份"), ("company named as", "公司身份"),
+                choices=("either", "attributed"), default="either", sql=_no_sql,
+                choice_labels={"either": ("creditor or collector", "债权方或催收方"),
+                               "attributed": ("as charted: the collector, else the creditor",
+                                              "按图表口径：有催收方时为催收方，否则为债权方")}),
     FilterField("region", "list", ("State / province", "州/省"), ("state/province", "州/省"), column="region"),
     FilterField("conduct", "list", ("Conduct", "不当催收行为"), ("conduct", "行为"), code_list="conduct",
-                sql=_conduct_sql),
+                sql=_conduct_sql, match="conduct_match"),
+    FilterField("conduct_match", "choice", ("Complaints with", "投诉须含"), ("conducts", "行为"),
+                choices=("any", "all"), default="any", sql=_no_sql,
+                choice_labels={"any": ("any of the conducts chosen", "任一所选行为"),
+                               "all": ("all of the conducts chosen", "全部所选行为")}),
     FilterField("method", "list", ("Method", "催收方式"), ("method", "方式"), code_list="method", sql=_method_sql),
     FilterField("filed_with", "list", ("Filed with", "受理机构"), ("filed with", "受理机构"), column="filed_with",
                 code_list="filed_with"),
@@ -180,7 +226,10 @@ FIELDS: tuple[FilterField, ...] = (
     FilterField("outcome", "list", ("Outcome", "处理结果"), ("outcome", "结果"), column="outcome_code",
                 code_list="outcome"),
     FilterField("label_source", "choice", ("Labels from", "标签来源"), ("labels from", "标签来源"),
-                choices=LABEL_SOURCES, default="all", sql=_label_source_sql),
+                choices=LABEL_SOURCES, default="all", sql=_label_source_sql,
+                choice_labels={"all": ("all sources", "全部来源"),
+                               "structured": ("structured fields / issue codes", "结构化字段/问题分类"),
+                               "narrative": ("narratives", "投诉正文")}),
 )
 FIELD_BY_NAME: dict[str, FilterField] = {f.name: f for f in FIELDS}
 LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind == "list")
@@ -230,8 +279,11 @@ Filter = dataclasses.make_dataclass(
     ``date_from`` / ``date_to``: inclusive bounds on ``received_date`` (the date the
     organisation received the complaint). Coded fields hold codes from analysis.codes;
     ``product``, ``company`` (creditor or collector), ``region`` and ``source`` hold values
-    as stored. ``label_source`` chooses which conduct / method labels count: ``all``,
-    ``structured`` (issue codes and fields) or ``narrative``.
+    as stored. ``company_role``: ``either`` (default: creditor or collector) or
+    ``attributed`` (``company_name``: the collector, else the creditor, as the company
+    charts count). ``conduct_match``: ``any`` (default) or ``all`` of the conducts chosen.
+    ``label_source`` chooses which conduct / method labels count: ``all``, ``structured``
+    (issue codes and fields) or ``narrative``.
     """})
 
 
@@ -287,17 +339,24 @@ def describe(flt: Filter, lang: str = "en", source_names: Mapping[str, str] | No
         a = flt.date_from.isoformat() if flt.date_from else "…"
         b = flt.date_to.isoformat() if flt.date_to else "…"
         out.append(f"受理日期 {a} 至 {b}" if zh else f"received {a} to {b}")
+    modifiers = {f.match for f in FIELDS if f.match}
     for f in FIELDS:
-        if f.kind == "date" or is_default(flt, f.name):
+        if f.kind == "date" or f.name in modifiers or is_default(flt, f.name):
             continue
         value = getattr(flt, f.name)
         shown = [f.show(v, lang, source_names) for v in (value if f.kind == "list" else (value,))]
+        every = bool(f.match) and getattr(flt, f.match) == "all" and len(shown) > 1
+        how = "" if not f.match or getattr(flt, f.match) == "all" or is_default(flt, f.match) else (
+            FIELD_BY_NAME[f.match].show(getattr(flt, f.match), lang))
         if f.kind == "choice":
             out.append(f"{f.phrase[1]}：{shown[0]}" if zh else f"{f.phrase[0]} {shown[0]}")
         elif zh:  # 「」 keep names with commas or Latin text readable inside Chinese
-            out.append(f"{f.phrase[1]}为" + "、".join(f"「{v}」" for v in shown))
-        else:
-            out.append(f"{f.phrase[0]} is {' or '.join(shown)}")
+            out.append(f"{f.phrase[1]}{'同时包括' if every else '为'}" + "、".join(f"「{v}」" for v in shown)
+                       + (f"（{how}）" if how else ""))
+        else:  # names with a comma or " or " in them are quoted so the list stays readable
+            shown = [f"“{v}”" if ("," in v or " or " in v or " and " in v) else v for v in shown]
+            out.append(f"{f.phrase[0]} {'includes' if every else 'is'} {(' and ' if every else ' or ').join(shown)}"
+                       + (f" ({how})" if how else ""))
     if not out:
         return "全部记录" if zh else "all records"
     return "；".join(out) if zh else "; ".join(out)

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import codes
+from analysis import codes, drill
 from analysis.filters import Filter, build_where, conduct_column
 from analysis.i18n import t
 from analysis.queries import relation
@@ -794,7 +794,9 @@ def make_trend_figure(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     the previous period as bars in a lower panel, and rule events as dashed vertical lines
     with short staggered labels carrying their date status (hover: full title and source).
     At most 5 colours. Title: the catalogue's (``trends_chart_<unit>``); the measure is the
-    line's legend entry (and the axis title when it fits), the period the x-axis title."""
+    line's legend entry (and the axis title when it fits), the period the x-axis title.
+    Clicking a period filters to its dates (and the measure's conduct, if any); traces keep
+    their names (``cw_value`` …) as ``analysis.drill.role``."""
     from plotly.subplots import make_subplots
 
     from analysis.figures import FONT_FAMILY, _layout
@@ -891,6 +893,10 @@ def make_trend_figure(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.update_yaxes(title=t("trends_change_axis_short", lang), zeroline=True, zerolinecolor="#999", row=2, col=1)
     fig.update_xaxes(title=t(f"trends_axis_{period}", lang), row=2, col=1)
     fig.update_xaxes(tickformat="%Y-%m")  # numbers, the same in both languages
+    # a click on a period (point, spike or change bar): the view narrows to that period
+    extra = {"conduct": [m.conduct]} if m.conduct else {}
+    for tr in fig.data:
+        drill.tag(tr, [None if v is None else {**drill.period_target(v, period), **extra} for v in tr.x])
     fig = _layout(fig, t(f"trends_chart_{m.unit}", lang), height=540)
     fig.update_layout(font={"family": FONT_FAMILY}, bargap=0.15, showlegend=True)
     return fig
@@ -908,11 +914,11 @@ def suppress_trend_figure(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
     starts = list(pd.to_datetime(frame["period_start"]))
     prev_small = {s: (i > 0 and small[starts[i - 1]]) for i, s in enumerate(starts)}
     for tr in fig.data:
-        if tr.meta in ("cw_value", "cw_incomplete", "cw_spike"):
+        if drill.role(tr) in ("cw_value", "cw_incomplete", "cw_spike"):
             tr.y = [None if (x is not None and small.get(pd.Timestamp(x), False)) else y
                     for x, y in zip(tr.x, tr.y)]
             tr.hovertext = None
-        elif tr.meta == "cw_change":
+        elif drill.role(tr) == "cw_change":
             tr.y = [None if small.get(pd.Timestamp(x), False) or prev_small.get(pd.Timestamp(x), False) else y
                     for x, y in zip(tr.x, tr.y)]
             tr.hovertext = None

@@ -190,7 +190,13 @@ def test_make_cooccurrence_heatmap__whole_labels_legible_numbers(lang):
     assert all(math.isnan(hm.z[i][i]) for i in range(len(names)))
     assert hm.text[0][last] == "" and hm.z[0][last] == 0  # zero pairs blank
     assert hm.text[0][1] == "12k" and hm.text[1][0] == "4" and hm.text[2][3] == "8"
-    assert "12,344" in hm.hovertext[0][1] and "100" in hm.hovertext[0][0]  # exact numbers in the hover
+    # the hover and the clicks are on an invisible point per cell (plotly selects no heatmap cell)
+    cells, n = fig.data[1], len(names)
+    assert hm.hoverinfo == "skip" and cells.marker.opacity == 0 and len(cells.x) == n * n
+    assert "12,344" in cells.hovertext[0 * n + 1] and "100" in cells.hovertext[0]  # exact numbers in the hover
+    assert (cells.x[0 * n + 1], cells.y[0 * n + 1]) == (names[1], hm.y[0])
+    assert cells.meta["drill"][0 * n + 1] == {"conduct": [ALL_CONDUCTS[0], ALL_CONDUCTS[1]], "conduct_match": ["all"]}
+    assert cells.meta["drill"][2 * n + 2] == {"conduct": [ALL_CONDUCTS[2]]}
     assert fig.layout.height >= 30 * len(names)
 
 

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from analysis.filters import Filter, FilterError, build_where, describe
+from analysis import codes
 
 
 def test_build_where__empty_filter_is_true():
@@ -74,8 +75,8 @@ def test_describe__both_languages():
 from analysis.filters import FIELDS, add_cli_arguments, from_cli, from_url, to_url  # noqa: E402
 
 FULL = Filter(date_from=date(2023, 1, 1), date_to=date(2023, 6, 30), jurisdiction=("US", "CN"), source=("cfpb",),
-              product=("Debt collection",), company=("Acme, Inc.",), region=("CA",), conduct=("TIME_INCONVENIENT",),
-              method=("sms",), filed_with=("company",), submission_medium=("web",), outcome=("closed",),
+              product=("Debt collection",), company=("Acme, Inc.",), company_role="attributed", region=("CA",), conduct=("TIME_INCONVENIENT",),
+              conduct_match="all", method=("sms",), filed_with=("company",), submission_medium=("web",), outcome=("closed",),
               label_source="narrative")
 
 
@@ -110,13 +111,26 @@ def test_url__bad_values_raise_the_filter_error(params, field):
     assert err.value.message("zh") != err.value.message("en")
 
 
+def test_conduct_match__all_needs_every_conduct_in_sql_and_words():
+    flt = Filter(conduct=("THREAT_VIOLENCE", "ABUSIVE_LANGUAGE"), conduct_match="all")
+    where, params = build_where(flt)
+    assert "list_has_all(conduct_codes, ?)" in where and params == [["THREAT_VIOLENCE", "ABUSIVE_LANGUAGE"]]
+    assert "list_has_any(conduct_codes, ?)" in build_where(Filter(conduct=("THREAT_VIOLENCE",)))[0]
+    assert build_where(Filter(conduct_match="all"))[0] == build_where(Filter())[0]  # nothing chosen: no condition
+    names = [codes.label("conduct", c, "en") for c in flt.conduct]
+    assert describe(flt, "en") == f"conduct includes {names[0]} and {names[1]}"
+    zh = [codes.label("conduct", c, "zh") for c in flt.conduct]
+    assert describe(flt, "zh") == f"行为同时包括「{zh[0]}」、「{zh[1]}」"
+    assert describe(Filter(conduct_match="all"), "en") == "all records"
+
+
 def test_cli__one_flag_per_field_and_base_scope():
     import argparse
     p = argparse.ArgumentParser()
     add_cli_arguments(p)
     a = p.parse_args(["--date-from", "2023-01-01", "--date-to", "2023-06-30", "--jurisdiction", "US",
                       "--jurisdiction", "CN", "--source", "cfpb", "--product", "Debt collection", "--company",
-                      "Acme, Inc.", "--region", "CA", "--conduct", "TIME_INCONVENIENT", "--method", "sms",
+                      "Acme, Inc.", "--company-role", "attributed", "--region", "CA", "--conduct", "TIME_INCONVENIENT", "--conduct-match", "all", "--method", "sms",
                       "--filed-with", "company", "--submission-medium", "web", "--outcome", "closed",
                       "--label-source", "narrative"])
     assert from_cli(a) == FULL
@@ -128,11 +142,11 @@ def test_cli__one_flag_per_field_and_base_scope():
 def test_describe__every_field_in_both_languages():
     assert describe(FULL, "en", {"cfpb": "CFPB complaints"}) == (
         "received 2023-01-01 to 2023-06-30; jurisdiction is United States or China; source is CFPB complaints; "
-        "product is Debt collection; company is Acme, Inc.; state/province is CA; conduct is Contact at inconvenient "
+        "product is Debt collection; company is “Acme, Inc.” (as charted: the collector, else the creditor); state/province is CA; conduct is Contact at inconvenient "
         "hours; method is SMS; filed with is Company; submitted via is Web; outcome is Closed (no explanation); "
         "labels from narratives")
     assert describe(FULL, "zh", {"cfpb": "CFPB 投诉"}) == (
-        "受理日期 2023-01-01 至 2023-06-30；适用地区为「美国」、「中国」；数据来源为「CFPB 投诉」；产品为「Debt collection」；"
-        "公司为「Acme, Inc.」；州/省为「CA」；行为为「非合理时间催收」；方式为「短信」；受理机构为「平台/公司客服」；"
+        "受理日期 2023-01-01 至 2023-06-30；适用地区为「美国」、「中国」；数据来源为「CFPB 投诉」；产品为「债务催收（Debt collection）」；"
+        "公司为「Acme, Inc.」（按图表口径：有催收方时为催收方，否则为债权方）；州/省为「CA」；行为为「非合理时间催收」；方式为「短信」；受理机构为「平台/公司客服」；"
         "提交方式为「网页」；结果为「结案(无说明)」；标签来源：投诉正文")
     assert describe(Filter(product=("(not recorded)",)), "zh") == "产品为「未记录」"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import db, queries, trends
+from analysis import db, drill, queries, trends
 from analysis.charts import CHART_BY_NAME, build_chart
 from analysis.filters import Filter
 from analysis.ingest import run_import
@@ -439,7 +439,7 @@ def test_make_trend_figure__traces_labels_and_colours(con):
     assert fig.layout.title.text == CHART_BY_NAME["trends_complaints"].title("en") == (
         "Complaints over time, with spikes and rule events")
     assert fig.data[0].name == "Complaints" and fig.layout.xaxis2.title.text == "Month" and fig.layout.showlegend
-    metas = [tr.meta for tr in fig.data]
+    metas = [drill.role(tr) for tr in fig.data]
     assert metas == ["cw_value", "cw_incomplete", "cw_spike", "cw_change"]
     value, incomplete, spike, change = fig.data
     assert len(value.x) == 16 and list(value.y) == MONTH_VALUES[:-1]  # complete months, solid
@@ -472,7 +472,7 @@ def test_suppress_trend_figure__small_counts_and_their_changes(con):
     trends.suppress_trend_figure(fig, df, 5)
     value = fig.data[0]
     assert list(value.y) == [0, 0, None] + [0] * 9 + [5, 0, 0, 0]  # 2 incidents in 2021-01 are left out
-    change = next(tr for tr in fig.data if tr.meta == "cw_change")
+    change = next(tr for tr in fig.data if drill.role(tr) == "cw_change")
     # bars of 2021-01 (+2) and 2021-02 (-2) would give the 2 back
     assert list(change.y)[:4] == [0, None, None, 0]
 
