@@ -79,15 +79,18 @@ def build_tiny_db(path: Path) -> Path:
         ("demo_cn", "Tiny CN", "小样本（中国）", "tests", "CN", True, "", ""),
         ("demo_us", "Tiny US", "小样本（美国）", "tests", "US", True, "", ""),
     ], columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic", "note_en", "note_zh"])
-    with db.write_transaction(path, "tiny test database") as con:
-        mark_all_changed(con, "tiny test database")
-        for name, frame in (("core_complaints", complaints), ("core_incidents", incidents), ("meta_sources", sources)):
+    return write_core(path, "tiny test database", core_complaints=complaints, core_incidents=incidents,
+                      meta_sources=sources, core_complaint_labels=labels)
+
+
+def write_core(path: Path, description: str, **tables: pd.DataFrame) -> Path:
+    """Write hand-made core tables (``core_complaints=frame``, …; columns named as the table's)
+    into the database at ``path`` in one write transaction (the marts follow). Returns ``path``."""
+    with db.write_transaction(path, description) as con:
+        mark_all_changed(con, description)
+        for name, frame in tables.items():
             con.register("_f", frame)
             cols = ", ".join(frame.columns)
             con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _f")
             con.unregister("_f")
-        con.register("_l", labels)
-        con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id) "
-                    "SELECT * FROM _l")
-        con.unregister("_l")
     return path

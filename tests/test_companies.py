@@ -14,9 +14,8 @@ from analysis import companies as co
 from analysis import db, queries
 from analysis.charts import CHART_BY_NAME, PAGES, build_chart, charts_of
 from analysis.filters import Filter
-from analysis.store import mark_all_changed
 from tests.conftest import CFPB_MIXED, SHARED, require_shared
-from tests.helpers import REPO, _complaint, _incident
+from tests.helpers import REPO, _complaint, _incident, write_core
 
 # ---- normalise_company ------------------------------------------------------------------------
 
@@ -173,18 +172,8 @@ def build_companies_db(path: Path) -> Path:
     sources = pd.DataFrame([("demo_us", "Tiny US", "小样本（美国）", "tests", "US", True, "", "")],
                            columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic",
                                     "note_en", "note_zh"])
-    with db.write_transaction(path, "companies test database") as con:
-        mark_all_changed(con, "companies test database")
-        for name, frame in (("core_complaints", complaints), ("core_incidents", incidents), ("meta_sources", sources)):
-            con.register("_f", frame)
-            cols = ", ".join(frame.columns)
-            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _f")
-            con.unregister("_f")
-        con.register("_l", labels)
-        con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id) "
-                    "SELECT * FROM _l")
-        con.unregister("_l")
-    return path
+    return write_core(path, "companies test database", core_complaints=complaints, core_incidents=incidents,
+                      meta_sources=sources, core_complaint_labels=labels)
 
 
 @pytest.fixture(scope="module")

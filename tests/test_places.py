@@ -22,9 +22,8 @@ from analysis.export.context import ExportOptions
 from analysis.filters import Filter
 from analysis.ingest import run_import
 from analysis.places import region_code
-from analysis.store import mark_all_changed
 from tests.conftest import CFPB_COMPLAINTS, CFPB_MIXED, SHARED, require_shared
-from tests.helpers import REPO, _complaint
+from tests.helpers import REPO, _complaint, write_core
 
 REGIONS_CSV = REPO / "analysis" / "maps" / "regions.csv"
 #: U.S. Census Bureau, 2020 Census: resident population of the 50 states and DC, April 1, 2020.
@@ -169,18 +168,8 @@ def build_places_db(path: Path) -> Path:
                             for j in ("US", "CN", "UK")],
                            columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic",
                                     "note_en", "note_zh"])
-    with db.write_transaction(path, "places test database") as con:
-        mark_all_changed(con, "places test database")
-        for name, frame in (("core_complaints", complaints), ("meta_sources", sources)):
-            con.register("_f", frame)
-            cols = ", ".join(frame.columns)
-            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _f")
-            con.unregister("_f")
-        con.register("_l", labels)
-        con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id) "
-                    "SELECT * FROM _l")
-        con.unregister("_l")
-    return path
+    return write_core(path, "places test database", core_complaints=complaints, meta_sources=sources,
+                      core_complaint_labels=labels)
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,8 @@ from analysis import db, drill, queries, trends
 from analysis.charts import CHART_BY_NAME, build_chart
 from analysis.filters import Filter
 from analysis.ingest import run_import
-from analysis.store import mark_all_changed
 from tests.conftest import CFPB_MIXED, RULEBOOK_MD, SHARED, require_shared
-from tests.helpers import REPO, _complaint, _incident
+from tests.helpers import REPO, _complaint, _incident, write_core
 
 # ---- the designed series ------------------------------------------------------------------------
 #: Complaints per received month (US source ``series_us``). Twelve months of 10 ± 1 (sum 120,
@@ -74,18 +73,8 @@ def build_series_db(path: Path) -> Path:
     sources = pd.DataFrame([("series_us", "Series US", "序列（美国）", "tests", "US", False, "", "")],
                            columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic",
                                     "note_en", "note_zh"])
-    with db.write_transaction(path, "trends test database") as con:
-        mark_all_changed(con, "trends test database")
-        for name, frame in (("core_complaints", complaints), ("core_incidents", incidents), ("meta_sources", sources)):
-            con.register("_f", frame)
-            cols = ", ".join(frame.columns)
-            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _f")
-            con.unregister("_f")
-        con.register("_l", labels)
-        con.execute("INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id) "
-                    "SELECT * FROM _l")
-        con.unregister("_l")
-    return path
+    return write_core(path, "trends test database", core_complaints=complaints, core_incidents=incidents,
+                      meta_sources=sources, core_complaint_labels=labels)
 
 
 @pytest.fixture(scope="module")
