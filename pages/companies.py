@@ -10,17 +10,12 @@ import streamlit as st  # noqa: E402
 from analysis.companies import (MEASURES, MIN_COUNT_DEFAULT, MIN_COUNT_OPTIONS, channels_table,  # noqa: E402
                                 get_measure, ranking_args, ranking_table)
 from analysis.i18n import t  # noqa: E402
-from ui.page import page_choice, page_setup, show_chart  # noqa: E402
+from ui.page import chart_page, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
 
 Q = "analysis.companies:"
-ctx = page_setup("page_companies")
+ctx, k = chart_page("page_companies", unreviewed=True)
 lang = ctx.lang
-k = run_query("query_kpis", ctx.flt)
-if k["complaint_count"] == 0:
-    st.info(t("no_data", lang))
-    st.stop()
-st.caption(t("unreviewed", lang))
 
 c1, c2 = st.columns([3, 1])
 measure = page_choice(ctx, "measure", [m.id for m in MEASURES], "complaints", t("co_measure", lang),

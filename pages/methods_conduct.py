@@ -6,16 +6,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from analysis.i18n import t  # noqa: E402
-from ui.page import page_setup, show_chart  # noqa: E402
-from ui.state import run_query  # noqa: E402
+from ui.page import chart_page, show_chart  # noqa: E402
 
-ctx = page_setup("page_methods")
+ctx, k = chart_page("page_methods", unreviewed=True)
 lang = ctx.lang
-k = run_query("query_kpis", ctx.flt)
-if k["complaint_count"] == 0:
-    st.info(t("no_data", lang))
-    st.stop()
-st.caption(t("unreviewed", lang))
 
 # One chart per row: side by side, the long conduct labels and the count texts did not fit
 # (labels cut at the left edge, "1,144 (4" at the right) and the download buttons were squeezed.

@@ -6,15 +6,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from analysis.i18n import t  # noqa: E402
-from ui.page import page_setup, show_chart  # noqa: E402
-from ui.state import run_query  # noqa: E402
+from ui.page import chart_page, show_chart  # noqa: E402
 
-ctx = page_setup("page_overview")
+ctx, k = chart_page("page_overview")
 lang = ctx.lang
-k = run_query("query_kpis", ctx.flt)
-if k["complaint_count"] == 0:
-    st.info(t("no_data", lang))
-    st.stop()
 
 
 def pct(v):

@@ -11,17 +11,13 @@ from analysis import codes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.places import (MAP_JURISDICTIONS, MEASURES, default_jurisdiction, region_table,  # noqa: E402
                              unmapped_table)
-from ui.page import page_choice, page_setup, show_chart  # noqa: E402
+from ui.page import chart_page, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
 
 QUERY = "analysis.places:query_region_counts"
 
-ctx = page_setup("page_places")
+ctx, k = chart_page("page_places")
 lang = ctx.lang
-k = run_query("query_kpis", ctx.flt)
-if k["complaint_count"] == 0:
-    st.info(t("no_data", lang))
-    st.stop()
 
 c1, c2 = st.columns(2)
 counts = run_query(QUERY, ctx.flt, "complaints")

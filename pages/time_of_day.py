@@ -11,15 +11,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from analysis.i18n import t  # noqa: E402
-from ui.page import page_setup, show_chart  # noqa: E402
-from ui.state import run_query  # noqa: E402
+from ui.page import chart_page, show_chart  # noqa: E402
 
-ctx = page_setup("page_time")
+ctx, k = chart_page("page_time", unit="incidents")
 lang = ctx.lang
-k = run_query("query_kpis", ctx.flt)
-if k["incident_count"] == 0:
-    st.info(t("no_data", lang))
-    st.stop()
 
 flags, exact = int(k["outside_flag_only_count"]), int(k["exact_time_incident_count"])
 allegations_first = flags > exact

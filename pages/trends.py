@@ -9,16 +9,11 @@ import streamlit as st  # noqa: E402
 
 from analysis import trends  # noqa: E402
 from analysis.i18n import t  # noqa: E402
-from ui.page import page_choice, page_setup, show_chart  # noqa: E402
+from ui.page import chart_page, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
 
-ctx = page_setup("page_trends")
+ctx, k = chart_page("page_trends", unreviewed=True)
 lang = ctx.lang
-k = run_query("query_kpis", ctx.flt)
-if k["complaint_count"] == 0:
-    st.info(t("no_data", lang))
-    st.stop()
-st.caption(t("unreviewed", lang))
 
 c1, c2 = st.columns([3, 2])
 measure = page_choice(ctx, "measure", trends.measure_options(), "complaints", t("trends_measure", lang),

@@ -249,6 +249,21 @@ def _saved_views(lang: str, title_key: str) -> None:
         st.code(f"{link}?{urlencode(_all_params(), doseq=True)}", language=None, wrap_lines=True)
 
 
+def chart_page(title_key: str, *, unit: str = "complaints", unreviewed: bool = False) -> tuple[PageContext, dict]:
+    """``page_setup`` for a page of charts, then its key figures (``query_kpis``). Stops the
+    page with the "no data" note when the view holds no ``unit`` (``complaints`` /
+    ``incidents``); ``unreviewed``: say under the title that the labels are unreviewed.
+    Returns ``(ctx, kpis)``."""
+    ctx = page_setup(title_key)
+    kpis = run_query("query_kpis", ctx.flt)
+    if kpis["incident_count" if unit == "incidents" else "complaint_count"] == 0:
+        st.info(t("no_data", ctx.lang))
+        st.stop()
+    if unreviewed:
+        st.caption(t("unreviewed", ctx.lang))
+    return ctx, kpis
+
+
 def page_setup(title_key: str) -> PageContext:
     """Render the language switch, menu, title, filters and banners; return the context.
 
