@@ -64,6 +64,9 @@ PAGES = [
     ("time_of_day", "/time_of_day", "催收时段", "Time of day", 2, 0),
     ("methods_conduct", "/methods_conduct", "方式与行为", "Methods and conduct", 4, 0),
     ("channels_outcomes", "/channels_outcomes", "渠道与结果", "Channels and outcomes", 3, 0),
+    ("companies", "/companies", "涉诉机构", "Companies", 2, 1),
+    ("trends", "/trends", "趋势", "Trends", 1, 1),
+    ("places", "/places", "地区分布", "Places", 1, 1),
     ("narratives", "/narratives", "投诉正文", "Narratives", 0, 1),
     ("data", "/data", "数据", "Data", 0, 3),
 ]
@@ -71,6 +74,7 @@ ERROR_SELECTOR = '[data-testid="stAlertContentError"]'
 EXCEPTION_SELECTOR = '[data-testid="stException"]'
 PLOT_SELECTOR = ".js-plotly-plot"
 TABLE_SELECTOR = '[data-testid="stDataFrame"]'
+MENU_SELECTOR = ".st-key-menu"  # the sidebar menu (ui.nav.nav_links), whose links carry the view
 LOAD_TIMES: dict[str, float] = {}
 
 
@@ -261,7 +265,7 @@ def test_deep_link_on_fresh_server(server, page):
     page.goto(url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
     page.locator("h1", has_text="Data").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     _wait_script_done(page)
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = page.locator(MENU_SELECTOR).inner_text()
     if "Overview" not in nav:
         _shoot(page, "deep_link_first_visit_en")
     assert "Overview" in nav and "Time of day" in nav, (
@@ -288,7 +292,7 @@ def test_page_renders(server, page, name, path, title_zh, title_en, min_plots, m
             chart_title = plot.locator(".gtitle").all_inner_texts()
             pytest.fail(f"{where}: chart {i + 1} of {n_plots} {chart_title} has nothing drawn", pytrace=False)
     other = title_en if lang == "zh" else title_zh
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = page.locator(MENU_SELECTOR).inner_text()
     assert title in nav and other not in nav, f"{where}: sidebar navigation not in {lang}: {nav!r}"
     n_tables = page.locator(TABLE_SELECTOR).count()
     assert n_tables >= min_tables, f"{where}: {n_tables} tables, expected at least {min_tables}"
@@ -322,3 +326,112 @@ def test_bad_filter_shows_error_and_no_chart(server, page):
     assert not page.locator('[data-testid="stMetric"]').count(), "key figures shown despite the bad filter"
     assert not _alerts(page, EXCEPTION_SELECTOR)
     assert "Page not found" not in page.inner_text("body")
+
+
+# --------------------------------------------------------------------------------------
+# The view follows the analyst (issue 10)
+# --------------------------------------------------------------------------------------
+def _metric(page: Page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _expected_complaints(db_path: Path, **fields) -> int:
+    """The headline count of the default scope narrowed by ``fields``, from the database."""
+    import dataclasses
+
+    from analysis import db, queries
+    from analysis.scope import default_filter
+    with db.connect_read_only(db_path) as con:
+        flt = dataclasses.replace(default_filter(con), **fields)
+        return int(queries.query_kpis(con, flt)["complaint_count"])
+
+
+FILTER_PAGES = [("overview", "Overview"), ("time_of_day", "Time of day"), ("methods_conduct", "Methods and conduct"),
+                ("channels_outcomes", "Channels and outcomes"), ("companies", "Companies"), ("trends", "Trends"),
+                ("places", "Places"), ("narratives", "Narratives"), ("data", "Data")]
+CAPTIONED = {"overview", "time_of_day", "methods_conduct", "channels_outcomes", "companies", "trends", "places"}
+
+
+def _pick(page: Page, widget_label: str, option: str) -> None:
+    """Choose ``option`` in the sidebar multiselect labelled ``widget_label``."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=widget_label)
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def _follow_menu(page: Page, path: str, title: str) -> None:
+    """Click the menu's link to ``path`` and wait for that page to finish (the home page's
+    link may land on ``/``, where it is also served)."""
+    page.locator(MENU_SELECTOR).get_by_role("link", name=title, exact=True).click()
+    root = " || location.pathname === '/'" if path == "overview" else ""
+    page.wait_for_function(f"location.pathname.endsWith('/{path}'){root}", timeout=PAGE_TIMEOUT_MS)
+    page.locator("h1", has_text=title).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    _wait_script_done(page)
+    time.sleep(0.5)
+    _wait_script_done(page)
+
+
+def test_view_follows_between_pages(server, page, browser_db):
+    """Set a filter with the sidebar widget, then click through every page by the menu:
+    each URL keeps the filter and the language, each page shows it, the headline count is
+    the database's count for that view, and the back button returns to the earlier view."""
+    _load(page, f"{server}/time_of_day?lang=en", "Time of day", min_plots=1)
+    _pick(page, "Submitted via", "Web")
+    page.wait_for_function("location.search.includes('submission_medium=web')", timeout=PAGE_TIMEOUT_MS)
+    _wait_script_done(page)
+    expected = _expected_complaints(browser_db, submission_medium=("web",))
+    everything = _expected_complaints(browser_db)
+    assert 0 < expected < everything
+    for path, title in FILTER_PAGES:
+        _follow_menu(page, path, title)
+        assert "submission_medium=web" in page.url and "lang=en" in page.url, f"{path}: the view was lost: {page.url}"
+        _assert_clean(page, page.url)
+        assert _h1_text(page) == title
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "Web" in sidebar, f"{path}: the Submitted via widget does not show Web"
+        if path == "overview":
+            assert _metric(page, "Complaints") == f"{expected:,}", "headline count differs from the database"
+        if path in CAPTIONED:
+            captions = " ".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
+            assert "submitted via is Web" in captions, f"{path}: captions do not state the filter"
+    _shoot(page, "view_followed_to_data_en")
+    page.go_back()
+    page.wait_for_function("location.pathname.endsWith('/narratives')", timeout=PAGE_TIMEOUT_MS)
+    page.locator("h1", has_text="Narratives").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    _wait_script_done(page)
+    assert "submission_medium=web" in page.url and "lang=en" in page.url, page.url
+
+
+def test_click_into_a_bar_sets_the_filter(server, page, browser_db):
+    """Click the first bar of "Complaints by conduct": the URL gains that conduct, the
+    sidebar shows it and the headline count is the database's for it."""
+    _load(page, f"{server}/methods_conduct?lang=en", "Methods and conduct", min_plots=1)
+    plot = page.locator(PLOT_SELECTOR).filter(has=page.locator(".gtitle", has_text="Complaints by conduct")).first
+    plot.scroll_into_view_if_needed()
+    bar = plot.locator("g.point").last  # the top bar: the most frequent conduct
+    bar.click(force=True)
+    page.wait_for_function("location.search.includes('conduct=')", timeout=PAGE_TIMEOUT_MS)
+    _wait_script_done(page)
+    time.sleep(0.5)
+    _wait_script_done(page)
+    from urllib.parse import parse_qs, urlparse
+    chosen = parse_qs(urlparse(page.url).query)["conduct"]
+    assert len(chosen) == 1, page.url
+    _shoot(page, "drilled_conduct_en")
+    _follow_menu(page, "overview", "Overview")
+    assert f"conduct={chosen[0]}" in page.url
+    assert _metric(page, "Complaints") == f"{_expected_complaints(browser_db, conduct=tuple(chosen)):,}"
+
+
+def test_every_page_has_a_working_url_and_bad_dates_get_the_filter_message(server, page):
+    _load(page, f"{server}/overview?lang=en", "Overview", min_plots=1)
+    _assert_clean(page, "/overview")
+    page.goto(f"{server}/overview?lang=en&date_from=0001-01-01", wait_until="domcontentloaded")
+    page.locator(ERROR_SELECTOR).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    _wait_script_done(page)
+    errors = _alerts(page, ERROR_SELECTOR)
+    assert len(errors) == 1 and "0001-01-01" in errors[0], errors
+    assert not _alerts(page, EXCEPTION_SELECTOR)

@@ -134,11 +134,23 @@ def _state_to_filter(first: date | None, last: date | None) -> Filter:
     return Filter(**values)
 
 
-def _sync_from_url(defaults: dict[str, object], url: dict[str, list[str]]) -> None:
+def _page_identity(title_key: str) -> str:
+    """What Streamlit keys a page's widgets by (the running page's script hash; the title
+    key when run without ``app.py``'s navigation)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    run = get_script_run_ctx()
+    return getattr(run, "page_script_hash", None) or title_key
+
+
+def _sync_from_url(defaults: dict[str, object], url: dict[str, list[str]], page_id: str) -> None:
     """Set widget state from the URL when the URL changed from outside (first load, a
-    pasted link, a menu link, the back button) or a widget has no state yet (a new page)."""
-    if url == st.session_state.get("_filters_applied") and all(f.name in st.session_state for f in FIELDS):
+    pasted link, a menu link, the back button) or the page changed: Streamlit resets a
+    page's widgets when another page is shown, even widgets with the same key, so on a new
+    page the URL (which every menu link fills with the whole view) is the view."""
+    if (url == st.session_state.get("_filters_applied") and st.session_state.get("_filters_page") == page_id
+            and all(f.name in st.session_state for f in FIELDS)):
         return
+    st.session_state["_filters_page"] = page_id
     flt = from_url(url)
     for f in FIELDS:
         if f.name not in url:
@@ -288,7 +300,7 @@ def page_setup(title_key: str) -> PageContext:
         nav.nav_links(lang, where=menu)
         _bad_filter(err, lang)
     defaults = _defaults(sources, options, first, last)
-    _sync_from_url(defaults, _url_params())
+    _sync_from_url(defaults, _url_params(), _page_identity(title_key))
 
     sb = st.sidebar
     sb.header(t("filters", lang))
