@@ -665,6 +665,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "事件{side}只有 {have} / {want} 个月有完整数据，比较时请谨慎。"),
     "trends_ba_no_side": ("No complete month of data {side} the event, so there is no comparison.",
                           "事件{side}没有完整月份的数据，无法比较。"),
+    "trends_ba_both_zero": ("Both sides are 0 ({measure}), so this comparison says nothing; widen the filter or "
+                            "choose another event.",
+                            "事件前后均为 0（{measure}），此比较没有意义；请放宽筛选条件或选择其他事件。"),
     "trends_ba_caveat": ("A change after a rule does not show that the rule caused it: complaint numbers also move "
                          "with data coverage, complaint channels and public attention.",
                          "规则之后的变化并不说明由规则导致：投诉数量也会随数据覆盖、投诉渠道和公众关注而变化。"),

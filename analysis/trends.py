@@ -699,6 +699,8 @@ def before_after_sentences(result: dict, event_title: str, lang: str) -> list[st
                         event=event_title, nb=b["months_with_data"], na=a["months_with_data"],
                         before=_num(b["monthly_mean"]), after=_num(a["monthly_mean"]),
                         change=f"{result['change']:+,.1f}", pct=pct))
+    if result["change"] is not None and b["total"] == 0 and a["total"] == 0:
+        out.insert(1, t("trends_ba_both_zero", lang, measure=measure_label(result["measure"], lang)))
     out.append(t("trends_ba_caveat", lang))
     return out
 

@@ -335,6 +335,9 @@ def test_before_after__event_on_the_first_counts_its_month_after(con):
 def test_before_after__measures_months_and_filters(con):
     r = trends.before_after(con, Filter(), date(2021, 11, 30), 1, "conduct:FREQ_EXCESSIVE_CALLS")
     assert (r["before"]["total"], r["after"]["total"], r["change"], r["change_pct"]) == (0, 0, 0.0, None)
+    said = trends.before_after_sentences(r, "x", "en")
+    assert said[1] == ("Both sides are 0 (Complaints: Excessive calls), so this comparison says nothing; widen "
+                       "the filter or choose another event.")
     r = trends.before_after(con, Filter(), date(2021, 12, 1), 1, "conduct:FREQ_EXCESSIVE_CALLS")
     assert (r["before"]["total"], r["after"]["total"], r["change"]) == (30, 0, -30.0)
     assert r["change_pct"] == -100.0
