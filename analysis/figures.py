@@ -120,13 +120,33 @@ def _month_axis(fig: go.Figure) -> None:
     fig.update_xaxes(tickformat="%Y-%m", dtick="M1" if len(months) <= 12 else None, hoverformat="%Y-%m")
 
 
+#: Legend entries that fit on one line beside a chart's title; more go under the chart.
+LEGEND_BESIDE_TITLE_MAX = 4
+#: Width in px a legend line under a chart may take (the narrowest chart: half the page).
+LEGEND_LINE_PX = 560
+
+
 def _layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = True) -> go.Figure:
+    """Title, font, template and legend of every chart. A legend of at most
+    ``LEGEND_BESIDE_TITLE_MAX`` entries sits on the title's line at the right; a longer one
+    would run into the title, so it goes under the chart (the chart grows by its lines)."""
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 17}},
         template="plotly_white", font={"family": FONT_FAMILY, "size": 13}, height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10}, showlegend=legend,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
     )
+    names = [tr.name for tr in fig.data if tr.name and tr.showlegend is not False]
+    if legend and len(names) > LEGEND_BESIDE_TITLE_MAX:
+        line_px = [label_px([n]) + 48 for n in names]  # symbol and gap beside each name
+        lines, used = 1, 0.0
+        for w in line_px:
+            if used and used + w > LEGEND_LINE_PX:
+                lines, used = lines + 1, 0.0
+            used += w
+        below = 22 * lines + 16
+        fig.update_layout(height=height + below, margin={"b": 56 + below},
+                          legend={"yref": "container", "y": 0, "yanchor": "bottom", "xanchor": "left", "x": 0})
     return fig
 
 
