@@ -67,20 +67,35 @@ def build_tiny_db(path: Path) -> Path:
                   "outside", "CN-TIME-01"),
         _incident("cn:3#2", "cn:3", datetime(2024, 2, 18, 0, 0), "daypart", "sms", "debtor", None, "unknown", None),
     ])
-    labels = pd.DataFrame([
+    labels = labels_frame([
         ("us:1", "conduct", "TIME_INCONVENIENT", "field", "US-TIME-01"),
         ("us:1", "conduct", "FREQ_EXCESSIVE_CALLS", "field", "US-FREQ-01"),
         ("us:2", "conduct", "ABUSIVE_LANGUAGE", "issue_code", "US-LANG-01"),
         ("cn:3", "conduct", "CONTACT_LIST_BLAST", "narrative", "CN-3P-03"),
         ("cn:3", "conduct", "TIME_INCONVENIENT", "field", "CN-TIME-01"),
         ("cn:4", "debt_issue", "FEES_OR_INTEREST", "field", None),
-    ], columns=["complaint_id", "label_kind", "label_code", "label_source", "rule_id"])
-    sources = pd.DataFrame([
-        ("demo_cn", "Tiny CN", "小样本（中国）", "tests", "CN", True, "", ""),
-        ("demo_us", "Tiny US", "小样本（美国）", "tests", "US", True, "", ""),
-    ], columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic", "note_en", "note_zh"])
+    ])
+    sources = sources_frame(("demo_cn", "Tiny CN", "小样本（中国）", "CN", True),
+                            ("demo_us", "Tiny US", "小样本（美国）", "US", True))
     return write_core(path, "tiny test database", core_complaints=complaints, core_incidents=incidents,
                       meta_sources=sources, core_complaint_labels=labels)
+
+
+SOURCE_COLUMNS = ["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic", "note_en", "note_zh"]
+LABEL_COLUMNS = ["complaint_id", "label_kind", "label_code", "label_source", "rule_id"]
+
+
+def sources_frame(*sources: tuple[str, str, str, str, bool]) -> pd.DataFrame:
+    """``meta_sources`` rows from ``(source, name_en, name_zh, jurisdiction, is_synthetic)``
+    (publisher "tests", no notes)."""
+    return pd.DataFrame([(s, en, zh, "tests", jur, synth, "", "") for s, en, zh, jur, synth in sources],
+                        columns=SOURCE_COLUMNS)
+
+
+def labels_frame(rows) -> pd.DataFrame:
+    """``core_complaint_labels`` from ``(complaint_id, label_kind, label_code, label_source,
+    rule_id)`` tuples."""
+    return pd.DataFrame(list(rows), columns=LABEL_COLUMNS)
 
 
 def write_core(path: Path, description: str, **tables: pd.DataFrame) -> Path:

@@ -15,7 +15,7 @@ from analysis import db, queries
 from analysis.charts import CHART_BY_NAME, PAGES, build_chart, charts_of
 from analysis.filters import Filter
 from tests.conftest import CFPB_MIXED, SHARED, require_shared
-from tests.helpers import REPO, _complaint, _incident, write_core
+from tests.helpers import REPO, _complaint, _incident, labels_frame, sources_frame, write_core
 
 # ---- normalise_company ------------------------------------------------------------------------
 
@@ -152,9 +152,8 @@ def build_companies_db(path: Path) -> Path:
     complaints = pd.DataFrame(rows)
     threat = ["us:a1", "us:a2", "us:a3", "us:x1", "us:s1", "us:s2", "us:n1"]
     abusive = ["us:a4", "us:x2", "us:b1"]
-    labels = pd.DataFrame([(c, "conduct", "THREAT_VIOLENCE", "field", "US-VIOL-01") for c in threat]
-                          + [(c, "conduct", "ABUSIVE_LANGUAGE", "field", "US-LANG-01") for c in abusive],
-                          columns=["complaint_id", "label_kind", "label_code", "label_source", "rule_id"])
+    labels = labels_frame([(c, "conduct", "THREAT_VIOLENCE", "field", "US-VIOL-01") for c in threat]
+                          + [(c, "conduct", "ABUSIVE_LANGUAGE", "field", "US-LANG-01") for c in abusive])
     incidents = pd.DataFrame([
         _incident("us:a1#1", "us:a1", datetime(2024, 1, 3, 22, 30), "exact", "phone_call", "debtor", True, "outside",
                   "US-TIME-01"),
@@ -169,9 +168,7 @@ def build_companies_db(path: Path) -> Path:
         _incident("us:x1#1", "us:x1", datetime(2024, 2, 1, 1, 0), "daypart", "sms", "debtor", True, "outside",
                   "US-TIME-01"),
     ])
-    sources = pd.DataFrame([("demo_us", "Tiny US", "小样本（美国）", "tests", "US", True, "", "")],
-                           columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic",
-                                    "note_en", "note_zh"])
+    sources = sources_frame(("demo_us", "Tiny US", "小样本（美国）", "US", True))
     return write_core(path, "companies test database", core_complaints=complaints, core_incidents=incidents,
                       meta_sources=sources, core_complaint_labels=labels)
 

@@ -23,7 +23,7 @@ from analysis.filters import Filter
 from analysis.ingest import run_import
 from analysis.places import region_code
 from tests.conftest import CFPB_COMPLAINTS, CFPB_MIXED, SHARED, require_shared
-from tests.helpers import REPO, _complaint, write_core
+from tests.helpers import REPO, _complaint, labels_frame, sources_frame, write_core
 
 REGIONS_CSV = REPO / "analysis" / "maps" / "regions.csv"
 #: U.S. Census Bureau, 2020 Census: resident population of the 50 states and DC, April 1, 2020.
@@ -162,12 +162,8 @@ def build_places_db(path: Path) -> Path:
         row["region"] = region
         rows.append(row)
     complaints = pd.DataFrame(rows)
-    labels = pd.DataFrame([(cid, "conduct", "ABUSIVE_LANGUAGE", "field", None) for cid, _, _, c in FIXTURE if c],
-                          columns=["complaint_id", "label_kind", "label_code", "label_source", "rule_id"])
-    sources = pd.DataFrame([(f"fx_{j.lower()}", f"Fixture {j}", f"测试 {j}", "tests", j, False, "", "")
-                            for j in ("US", "CN", "UK")],
-                           columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic",
-                                    "note_en", "note_zh"])
+    labels = labels_frame((cid, "conduct", "ABUSIVE_LANGUAGE", "field", None) for cid, _, _, c in FIXTURE if c)
+    sources = sources_frame(*[(f"fx_{j.lower()}", f"Fixture {j}", f"测试 {j}", j, False) for j in ("US", "CN", "UK")])
     return write_core(path, "places test database", core_complaints=complaints, meta_sources=sources,
                       core_complaint_labels=labels)
 

@@ -18,7 +18,7 @@ from analysis.charts import CHART_BY_NAME, build_chart
 from analysis.filters import Filter
 from analysis.ingest import run_import
 from tests.conftest import CFPB_MIXED, RULEBOOK_MD, SHARED, require_shared
-from tests.helpers import REPO, _complaint, _incident, write_core
+from tests.helpers import REPO, _complaint, _incident, labels_frame, sources_frame, write_core
 
 # ---- the designed series ------------------------------------------------------------------------
 #: Complaints per received month (US source ``series_us``). Twelve months of 10 ± 1 (sum 120,
@@ -67,12 +67,9 @@ def build_series_db(path: Path) -> Path:
         _incident(f"{cid}#1", cid, datetime(d.year, d.month, d.day, 10, 0), "exact", "phone_call", "debtor", False,
                   "inside", "US-TIME-01")
         for cid, d, _, _, inc in rows for outside in inc])
-    labels = pd.DataFrame([(cid, "conduct", c, "issue_code" if c == "ABUSIVE_LANGUAGE" else "field", None)
-                           for cid, _, _, cs, _ in rows for c in cs],
-                          columns=["complaint_id", "label_kind", "label_code", "label_source", "rule_id"])
-    sources = pd.DataFrame([("series_us", "Series US", "序列（美国）", "tests", "US", False, "", "")],
-                           columns=["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic",
-                                    "note_en", "note_zh"])
+    labels = labels_frame((cid, "conduct", c, "issue_code" if c == "ABUSIVE_LANGUAGE" else "field", None)
+                          for cid, _, _, cs, _ in rows for c in cs)
+    sources = sources_frame(("series_us", "Series US", "序列（美国）", "US", False))
     return write_core(path, "trends test database", core_complaints=complaints, core_incidents=incidents,
                       meta_sources=sources, core_complaint_labels=labels)
 
