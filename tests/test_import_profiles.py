@@ -297,12 +297,12 @@ def test_import__cli_with_profile(tmp_path):
     out = subprocess.run([sys.executable, "-m", "analysis.ingest", "--format", "intake", "--db", str(path),
                           str(FIXTURES / "intake.csv")], capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stderr
-    assert "intake.csv: 7 rows read, 5 accepted (0 updated), 2 quarantined" in out.stdout
+    assert "intake.csv: 7 rows read = 5 accepted + 2 quarantined + 0 already present (0 of the accepted updated)" in out.stdout
     out = subprocess.run([sys.executable, "-m", "analysis.ingest", "--format", "call_log", "--complaint-id",
                           "intake:IN002", "--db", str(path), str(FIXTURES / "call_log.csv")],
                          capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stderr
-    assert "14 rows read, 12 accepted" in out.stdout
+    assert "14 rows read = 12 accepted" in out.stdout
 
 
 def test_heimao__update_from_file_without_a_column_keeps_existing_values(tmp_path):

@@ -732,8 +732,8 @@ def test_cli__prints_accepted_and_quarantined_counts(tmp_path):
                    str(FIXTURES / "malformed_rows.csv"), str(FIXTURES / "three_date_formats.csv"))
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("malformed_rows.csv: 8 rows read, 2 accepted (0 updated), 6 quarantined, ")
-    assert lines[1].startswith("three_date_formats.csv: 3 rows read, 3 accepted (0 updated), 0 quarantined, ")
+    assert lines[0].startswith("malformed_rows.csv: 8 rows read = 2 accepted + 6 quarantined + 0 already present (0 of the accepted updated), ")
+    assert lines[1].startswith("three_date_formats.csv: 3 rows read = 3 accepted + 0 quarantined + 0 already present (0 of the accepted updated), ")
     assert re.fullmatch(r"accepted 5, quarantined 6, unchanged 0 -> .*cw\.duckdb", lines[-1])
     assert query(db_path, "SELECT count(*) FROM complaints") == [(5,)]
     assert query(db_path, "SELECT count(*) FROM core_quarantine") == [(6,)]

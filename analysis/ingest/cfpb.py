@@ -640,6 +640,7 @@ def _drop_import_temps(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _record_import(con: duckdb.DuckDBPyConnection, rep: ImportReport, imported_by: str) -> None:
+    rep.balance()  # raises (and the write is rolled back) when a row went missing
     con.execute(
         "INSERT INTO meta_imports (import_id, format, source, source_file, file_sha256, imported_at, imported_by, "
         "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status) "

@@ -31,6 +31,11 @@ class ImportRefused(Exception):
     """
 
 
+class ImportUnbalanced(ImportRefused):
+    """An import's rows do not add up (read ≠ accepted + quarantined + already present); the
+    import is refused and rolled back rather than lose a row silently."""
+
+
 @dataclass
 class ImportReport:
     """What one import did. Counts are rows of the source file (data rows, header excluded)."""
@@ -48,15 +53,26 @@ class ImportReport:
     qa_issue_count: int = 0
     notes: list[str] = field(default_factory=list)
 
+    def balance(self) -> str:
+        """The row equation of the import: ``"N rows read = A accepted + Q quarantined + U already
+        present"``. Raises ``ImportUnbalanced`` when the counts do not add up (some row was
+        neither written, set aside nor found present): importers call this before recording
+        the import, so such an import fails and writes nothing."""
+        text = (f"{self.row_count:,} rows read = {self.accepted_count:,} accepted + {self.quarantined_count:,} "
+                f"quarantined + {self.unchanged_count:,} already present")
+        if self.row_count != self.accepted_count + self.quarantined_count + self.unchanged_count:
+            raise ImportUnbalanced(f"{self.source_file}: rows do not add up ({text}); nothing was imported. "
+                                   "This is a fault of the importer: please report it with the file.")
+        return text
+
     def summary(self) -> str:
-        """One line for the console: file, rows read, accepted, quarantined, unchanged."""
+        """One line for the console: file, the row equation (``balance``), updates, values
+        not coded and the encoding."""
         if self.status == "already_imported":
             return (f"{self.source_file}: already imported (same file bytes); nothing added "
-                    f"[{self.row_count} rows unchanged]")
-        return (f"{self.source_file}: {self.row_count} rows read, {self.accepted_count} accepted "
-                f"({self.updated_count} updated), {self.quarantined_count} quarantined, "
-                f"{self.unchanged_count} already present unchanged, {self.qa_issue_count} values "
-                f"not coded (see core_qa_issues) [encoding {self.encoding}]")
+                    f"[{self.balance()}]")
+        return (f"{self.source_file}: {self.balance()} ({self.updated_count:,} of the accepted updated), "
+                f"{self.qa_issue_count:,} values not coded (see core_qa_issues) [encoding {self.encoding}]")
 
 
 @dataclass
@@ -137,6 +153,46 @@ def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile
 ENCODING_SAMPLE_BYTES = 2_000_000
 
 
+#: The csv module's limit on one field's characters (its default, 131,072, is smaller than
+#: a long narrative: a 200 KB cell stopped the whole file). A field longer than this, or a
+#: record running over more than ``MAX_RECORD_LINES`` lines, is treated as a quote that was
+#: never closed (see ``DelimitedReader``).
+MAX_FIELD_CHARS = 64 * 1024 * 1024
+#: Lines one record may span (a quoted narrative with line breaks); more means a quote
+#: that was never closed is swallowing the rows after it.
+MAX_RECORD_LINES = 5_000
+#: Characters of a quarantined line kept as its raw record.
+MAX_RAW_CHARS = 1_000_000
+csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+class _RecordTooLong(Exception):
+    """A record ran over ``MAX_RECORD_LINES`` lines (raised through the csv reader)."""
+
+
+class _Lines:
+    """The file's lines for ``csv.reader``, remembering the raw lines of the record being
+    read (``taken``) and taking lines back (``push_back``) to read them again."""
+
+    def __init__(self, text):
+        self._text = text
+        self._back: list[str] = []
+        self.taken: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.pop() if self._back else next(self._text)
+        self.taken.append(line)
+        if len(self.taken) > MAX_RECORD_LINES:
+            raise _RecordTooLong
+        return line
+
+    def push_back(self, lines: list[str]) -> None:
+        self._back.extend(reversed(lines))
+
+
 class DelimitedReader:
     """A CSV file read a chunk of records at a time, so memory stays flat for any size.
 
@@ -146,6 +202,15 @@ class DelimitedReader:
     for an empty file). ``chunks(rows)`` yields ``(records, bad_records)`` lists as in
     ``DelimitedFile``; row numbers count data rows from 1 (blank lines are not rows).
     ``bytes_read`` tells how far the stream is (for progress).
+
+    Nothing is dropped: every record is returned, good or bad. A quote that is opened and
+    never closed where it should be makes the csv module read on across line ends, so that
+    one "record" swallows the rows after it. A record spanning several lines is taken to be
+    such a runaway when its field count differs from the header's, when its text holds an
+    odd number of quote characters (the file ended inside the quote), when a field passes
+    ``MAX_FIELD_CHARS`` or the record passes ``MAX_RECORD_LINES`` lines: then its first
+    line alone is a bad record (raw text kept, reason given) and the lines after it are
+    read again as rows of their own.
     """
 
     def __init__(self, stream, *, encoding: str | None = None):
@@ -160,13 +225,16 @@ class DelimitedReader:
         stream.seek(pos)
         self.encoding = encoding
         self._text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
-        self._reader = csv.reader(self._text)
+        self._lines = _Lines(self._text)
+        self._reader = csv.reader(self._lines)
         try:
             self.header = [h.strip() for h in next(self._reader)]
         except StopIteration:
             raise ImportRefused("the file is empty: expected a header row") from None
+        except (csv.Error, _RecordTooLong):
+            raise ImportRefused("the header row is unreadable: a quote in it is never closed") from None
+        self._lines.taken = []
         self._row_number = 0
-        self._broken = False
 
     @property
     def bytes_read(self) -> int:
@@ -175,24 +243,51 @@ class DelimitedReader:
         except (OSError, ValueError):
             return 0
 
+    def _next_record(self) -> tuple[list[str] | None, str | None]:
+        """``(fields, None)`` for a record as the csv module read it, ``([raw line], reason)``
+        for the first line of a runaway quote (the rest is pushed back), ``(None, None)`` at
+        the end of the file."""
+        lines = self._lines
+        lines.taken = []
+        try:
+            fields = next(self._reader)
+        except StopIteration:
+            return None, None
+        except (csv.Error, _RecordTooLong) as err:
+            reason = (f"a field longer than {MAX_FIELD_CHARS:,} characters" if isinstance(err, csv.Error)
+                      else f"a record running over more than {MAX_RECORD_LINES:,} lines")
+            self._reader = csv.reader(lines)  # a fresh parser state for the lines read again
+            return self._runaway(reason)
+        taken = lines.taken
+        if len(taken) > 1 and (len(fields) != len(self.header) or sum(x.count('"') for x in taken) % 2):
+            return self._runaway("a quote opened on this line is not closed before the next row")
+        return fields, None
+
+    def _runaway(self, why: str) -> tuple[list[str], str]:
+        taken = self._lines.taken
+        first, rest = taken[0], taken[1:]
+        self._lines.push_back(rest)
+        raw = first.rstrip("\r\n")
+        if len(raw) > MAX_RAW_CHARS:
+            raw = raw[:MAX_RAW_CHARS] + f"… [{len(raw) - MAX_RAW_CHARS:,} more characters not kept]"
+        return [_visible(raw)], (f"unreadable CSV ({why}); this line is set aside and the "
+                                 f"{len(rest):,} line(s) after it are read again as rows")
+
     def chunks(self, rows: int = 100_000):
         """Yield ``(records, bad_records)`` of up to ``rows`` records each until the end."""
         n = len(self.header)
         records: list[tuple[int, list[str]]] = []
         bad: list[tuple[int, list[str], str]] = []
-        while not self._broken:
-            try:
-                fields = next(self._reader)
-            except StopIteration:
+        while True:
+            fields, problem = self._next_record()
+            if fields is None:
                 break
-            except csv.Error as err:
-                bad.append((self._row_number + 1, [], f"unreadable CSV from here on: {err}"))
-                self._broken = True
-                break
-            if not fields:  # a blank line is not a record
+            if problem is None and not fields:  # a blank line is not a record
                 continue
             self._row_number += 1
-            if len(fields) != n:
+            if problem is not None:
+                bad.append((self._row_number, fields, problem))
+            elif len(fields) != n:
                 bad.append((self._row_number, fields, f"expected {n} fields as in the header, found {len(fields)}"))
             elif not (row := "".join(fields)).isascii() and _SURROGATE.search(row) is not None:
                 bad.append((self._row_number, [_visible(f) for f in fields],

@@ -1008,6 +1008,7 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
 
 
 def _record_import(con, rep: ImportReport, prof: Profile, imported_by: str) -> None:
+    rep.balance()  # raises (and the write is rolled back) when a row went missing
     con.execute(
         "INSERT INTO meta_imports (import_id, format, source, source_file, file_sha256, imported_at, imported_by, "
         "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status) "
