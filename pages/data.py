@@ -11,7 +11,7 @@ from analysis.i18n import t  # noqa: E402
 from analysis.schema import data_dictionary  # noqa: E402
 from ui.page import page_setup  # noqa: E402
 from ui.tables import show_table  # noqa: E402
-from ui.state import db_path, run_query  # noqa: E402
+from ui.state import db_label, run_query  # noqa: E402
 
 ctx = page_setup("page_data")
 lang = ctx.lang
@@ -22,7 +22,7 @@ name_col, note_col = ("name_zh", "note_zh") if lang == "zh" else ("name_en", "no
 show_table(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
                 "first_received_date", "last_received_date", "last_imported_at", note_col]], lang)
 st.markdown(t("import_howto", lang))
-st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_path()} complaints.csv", language="bash")
+st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_label()} complaints.csv", language="bash")
 
 st.subheader(t("imports_title", lang))
 show_table(run_query("query_imports"), lang)

@@ -12,10 +12,10 @@ from analysis.i18n import t  # noqa: E402
 from analysis.ingest import ImportRefused, preview_file, run_import, validate_file  # noqa: E402
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
-from ui.nav import link_to  # noqa: E402
+from ui.nav import link_to, plain  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.page import page_header, run_with_progress  # noqa: E402
-from ui.state import db_path  # noqa: E402
+from ui.state import db_label, db_path  # noqa: E402
 
 lang = page_header("page_import")
 st.caption(t("imp_intro", lang))
@@ -87,7 +87,7 @@ else:
             except ValueError as err:
                 st.error(t("imp_profile_bad", lang, msg=str(err)))
             else:
-                st.success(t("imp_profile_saved", lang, name=pname.strip(), path=path))
+                st.success(t("imp_profile_saved", lang, name=plain(pname.strip()), path=db_label(path)))
 
 # ---- validation -----------------------------------------------------------------------------
 key = (digest, fmt, sheet, tuple(sorted((h, f or "") for h, f in mapping.items())))
@@ -127,7 +127,7 @@ if fmt != "cfpb":
 
 # ---- import ---------------------------------------------------------------------------------
 st.subheader(t("imp_commit", lang))
-st.caption(t("imp_commit_help", lang, path=db_path()))
+st.caption(t("imp_commit_help", lang, path=db_label()))
 if st.button(t("imp_import", lang), key="imp_import", type="primary", disabled=bool(problems),
              icon=":material/upload:"):
     reports = run_with_progress(

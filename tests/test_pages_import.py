@@ -377,3 +377,16 @@ def test_intake_page__same_entry_twice_is_caught(db_path):
     at.checkbox(key="in1_dup_ok").check().run()
     at.button(key="in1_save").click().run()
     assert count() == 2 and not at.exception
+
+
+@pytest.mark.parametrize("script", ["import_data.py", "data.py"])
+def test_pages_do_not_show_the_servers_directories(db_path, script):
+    """Issue 11: the Import and Data pages named the database by its full path on the server."""
+    at = AppTest.from_file(str(REPO / "pages" / script), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [e.value for kind in ("markdown", "caption", "code", "info", "success") for e in getattr(at, kind)]
+    assert not [s for s in shown if str(db_path.parent) in str(s)]
+    if script == "data.py":  # the command to import names the file, relative to nothing on the server
+        assert f"--db {db_path.name} complaints.csv" in at.code[0].value

@@ -30,7 +30,7 @@ from analysis.i18n import t
 from analysis.ingest import ImportRefused
 from analysis.scope import default_scope
 from ui import nav
-from ui.state import database, reading, run_query
+from ui.state import database, db_label, reading, run_query
 
 #: Fields whose "all" is written explicitly in the URL (``key=``): their default is a scope,
 #: not "all", so a link must say when the analyst widened it.
@@ -289,7 +289,8 @@ def page_setup(title_key: str) -> PageContext:
     menu = _language_and_menu(lang)  # first, so the switch is there even when a bad filter stops the page
     if fp == "missing":
         nav.nav_links(lang, where=menu)
-        st.info(t("no_db", lang, path=path, cmd=f".venv/bin/python -m analysis.ingest --format cfpb --db {path} FILE.csv"))
+        name = db_label(path)
+        st.info(t("no_db", lang, path=name, cmd=f".venv/bin/python -m analysis.ingest --format cfpb --db {name} FILE.csv"))
         st.stop()
     sources = run_query("query_sources")
     options = run_query("query_filter_options")

@@ -35,6 +35,19 @@ def db_path() -> Path:
     return db.resolve_db_path(args.db)
 
 
+def db_label(path: Path | None = None) -> str:
+    """How the pages name the database file: its path inside the repository
+    (``data/collection_watch.duckdb``), else its file name only, never the server's full
+    directory layout."""
+    path = Path(path or db_path())
+    path = path.parent.resolve() / path.name  # the name itself may be a link to the live replica
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        return path.relative_to(repo).as_posix()
+    except ValueError:
+        return path.name
+
+
 def _start_watchdog() -> None:
     if _WATCHDOG_STARTED.is_set():
         return
