@@ -12,7 +12,8 @@ from analysis.i18n import t  # noqa: E402
 from analysis.ingest import ImportRefused, preview_file, run_import, validate_file  # noqa: E402
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
-from ui.nav import link_to, plain  # noqa: E402
+from ui.nav import link_to  # noqa: E402
+from ui.text import plain  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.page import page_header, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
@@ -31,7 +32,7 @@ digest = sha256(data).hexdigest()[:12]
 try:
     first = preview_file(data, name)
 except ImportRefused as err:
-    st.error(t("imp_unreadable", lang, msg=str(err)))
+    st.error(t("imp_unreadable", lang, msg=plain(str(err))))
     st.stop()
 
 # ---- format and sheet -----------------------------------------------------------------------
@@ -42,7 +43,7 @@ fmt = c1.selectbox(t("imp_format", lang), formats, index=formats.index(suggested
                    format_func=lambda f: importer.format_label(f, lang), key=f"imp_fmt_{digest}")
 matches = importer.matching_formats(first)
 if matches:
-    c1.caption(t("imp_matches", lang, list="; ".join(t("imp_match_item", lang, name=n, n=k) for n, k in matches[:4])))
+    c1.caption(t("imp_matches", lang, list="; ".join(t("imp_match_item", lang, name=plain(n), n=k) for n, k in matches[:4])))
 else:
     c1.caption(t("imp_no_match", lang))
 sheet = None
@@ -53,7 +54,7 @@ if len(first.sheet_names) > 1:
 try:
     pv, proposed = importer.initial_mapping(data, name, fmt, sheet)
 except (ImportRefused, ValueError) as err:
-    st.error(t("imp_unreadable", lang, msg=str(err)))
+    st.error(t("imp_unreadable", lang, msg=plain(str(err))))
     st.stop()
 
 # ---- preview --------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ else:
             format_func=lambda f: importer.field_label(f, lang), key=f"imp_map_{digest}_{fmt}_{i}")
     problems = importer.mapping_problems(mapping, fmt, lang)
     for p in problems:
-        st.error(p)
+        st.error(plain(p))
     with st.expander(t("imp_save_profile", lang)):
         pname = st.text_input(t("imp_profile_name", lang), key=f"imp_pname_{digest}", max_chars=40,
                               help=t("imp_profile_name_help", lang))
@@ -85,7 +86,7 @@ else:
             try:
                 path = save_profile(pname.strip(), mapping, base=importer.base_of(fmt))
             except ValueError as err:
-                st.error(t("imp_profile_bad", lang, msg=str(err)))
+                st.error(t("imp_profile_bad", lang, msg=plain(str(err))))
             else:
                 st.success(t("imp_profile_saved", lang, name=plain(pname.strip()), path=db_label(path)))
 
@@ -98,7 +99,7 @@ if fmt != "cfpb":
             st.session_state["imp_validation"] = (key, validate_file(data, name, fmt, sheet=sheet, mapping=mapping))
         except (ImportRefused, ValueError) as err:
             st.session_state.pop("imp_validation", None)
-            st.error(t("imp_refused", lang, msg=str(err)))
+            st.error(t("imp_refused", lang, msg=plain(str(err))))
     stored = st.session_state.get("imp_validation")
     if stored and stored[0] == key:
         v = stored[1]
@@ -121,7 +122,7 @@ if fmt != "cfpb":
                                file_name=f"qa_{Path(name).stem}.csv", mime="text/csv", key="imp_dl_qa",
                                on_click="ignore", icon=":material/download:")
         for note in v.notes:
-            st.caption(note)
+            st.caption(plain(note))
         if not n["quarantined"] and not n["qa"]:
             st.success(t("imp_all_good", lang))
 
@@ -143,5 +144,5 @@ if done and done[0] == key:
     st.dataframe(importer.report_frame(done[1], lang), hide_index=True)
     for r in done[1]:
         for note in r.notes:
-            st.caption(f"{r.source_file}: {note}")
+            st.caption(plain(f"{r.source_file}: {note}"))
     link_to("data", lang, t("imp_to_data", lang))

@@ -18,6 +18,7 @@ from analysis.pii import mask_text  # noqa: E402
 from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
 from ui.nav import link_to  # noqa: E402
+from ui.text import plain  # noqa: E402
 from ui.page import page_header, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
 
@@ -29,7 +30,7 @@ def show_problems(found: list[tuple[bool, str]]) -> list[str]:
     every problem (the form can be saved only when there is none)."""
     for missing, msg in found:
         if not missing:
-            st.error(msg)
+            st.error(plain(msg))
     todo = [m for missing, m in found if missing]
     if todo:
         st.caption(t("in_todo", lang, list=" ".join(todo)))
@@ -52,7 +53,7 @@ def label(list_name: str):
 with tab_form:
     last = st.session_state.get("in_last")
     if last:
-        st.success(t("in_saved", lang, cid=last[0], n=last[1]))
+        st.success(t("in_saved", lang, cid=plain(last[0]), n=last[1]))
         link_to("overview", lang, t("in_to_overview", lang), extra={"source": ["intake"], "product": [""]},
                 keep_view=False)
     k = f"in{gen}_"
@@ -136,11 +137,11 @@ with tab_form:
                      mask_text(complaint.narrative.strip()) or "")
     dup_ok = False
     if dups is not None and len(dups):
-        st.warning(t("in_duplicate", lang, ids=", ".join(dups["complaint_id"])), icon=":material/content_copy:")
+        st.warning(t("in_duplicate", lang, ids=plain(", ".join(dups["complaint_id"]))), icon=":material/content_copy:")
         dup_ok = st.checkbox(t("in_save_anyway", lang), key=k + "dup_ok")
     if st.button(t("in_save", lang), key=k + "save", type="primary", icon=":material/save:"):
         if problems:
-            st.error(t("in_not_saved", lang, list="; ".join(problems)))
+            st.error(t("in_not_saved", lang, list=plain("; ".join(problems))))
         elif dups is not None and len(dups) and not dup_ok:
             st.error(t("in_not_saved_duplicate", lang))
         else:
@@ -195,7 +196,7 @@ with tab_calls:
             st.session_state["in_calls_pending"] = True
             st.rerun()
     if st.session_state.get("in_calls_msg"):
-        st.success(st.session_state["in_calls_msg"])
+        st.success(plain(st.session_state["in_calls_msg"]))
     if cid:
         ev = run_query("query_complaint_evidence", None, cid)
         calls, jur_c = ev["calls"], ev["jurisdiction"] or "CN"

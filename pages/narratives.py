@@ -10,6 +10,7 @@ import streamlit as st  # noqa: E402
 from analysis import codes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from ui.highlight import highlight_html  # noqa: E402
+from ui.text import plain  # noqa: E402
 from ui.page import page_setup  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.state import run_query  # noqa: E402
@@ -24,7 +25,7 @@ search = c1.text_input(t("narr_search", lang), value=st.query_params.get("q", ""
 rules = run_query("query_narrative_rule_ids")
 rule_param = st.query_params.get("rule")
 if rule_param and rule_param not in rules:
-    st.error(t("bad_filter", lang, msg=f"rule {rule_param!r}"))
+    st.error(t("bad_filter", lang, msg=plain(f"rule {rule_param!r}")))
     st.stop()
 rule = c2.selectbox(t("narr_rule", lang), [""] + rules, index=([""] + rules).index(rule_param or ""),
                     format_func=lambda v: v or t("f_all", lang), key="rule")
@@ -57,7 +58,8 @@ spans = [(int(r.evidence_start), int(r.evidence_end), r.label_kind,
          for r in labels.itertuples() if pd.notna(r.evidence_start) and pd.notna(r.evidence_end)]
 left, right = st.columns([3, 2])
 with left:
-    st.markdown(f"**{chosen}** · {pd.Timestamp(c['received_date']):%Y-%m-%d} · {c.get('collector_name') or c.get('creditor_name') or ''}",
+    st.markdown(f"**{plain(chosen)}** · {pd.Timestamp(c['received_date']):%Y-%m-%d} · "
+                f"{plain(c.get('collector_name') or c.get('creditor_name'))}",
                 help=t("narr_text_help", lang))
     st.html(highlight_html(c["narrative"] or "", spans))
 with right:

@@ -1,6 +1,7 @@
 """Shared test helpers: a tiny hand-made database whose every number is known."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -79,6 +80,11 @@ def build_tiny_db(path: Path) -> Path:
                             ("demo_us", "Tiny US", "小样本（美国）", "US", True))
     return write_core(path, "tiny test database", core_complaints=complaints, core_incidents=incidents,
                       meta_sources=sources, core_complaint_labels=labels)
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown made by ``ui.text.plain`` (its backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", str(markdown))
 
 
 SOURCE_COLUMNS = ["source", "name_en", "name_zh", "publisher", "jurisdiction", "is_synthetic", "note_en", "note_zh"]

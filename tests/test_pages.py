@@ -8,7 +8,7 @@ from analysis.build import build_marts
 from analysis.demo import build_demo
 from analysis.ingest import run_import
 from tests.conftest import CFPB_COMPLAINTS, missing_shared, require_shared
-from tests.helpers import CFPB_FILES, REPO
+from tests.helpers import CFPB_FILES, REPO, shown
 
 needs_cfpb = require_shared(*CFPB_COMPLAINTS)  # the tests that look at the imported CFPB complaints
 PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "narratives", "data"]
@@ -105,7 +105,7 @@ def test_overview__filtered_numbers_match_filter(app, db_path):
 def test_page__bad_filter_shows_error_and_no_chart(app, page, params, needle):
     at = app(page, **params)
     assert not at.exception
-    assert len(at.error) == 1 and needle in at.error[0].value
+    assert len(at.error) == 1 and needle in shown(at.error[0].value)
     assert not at.metric and not at.get("plotly_chart") and not at.dataframe
 
 
@@ -135,7 +135,7 @@ def test_narratives__search_rule_and_reading(app):
     assert any("complaints with a narrative" in c.value for c in at.caption)
     assert at.query_params["complaint"].startswith("cfpb:")
     at = app("narratives", lang="en", rule="NOT-A-RULE")
-    assert len(at.error) == 1 and "NOT-A-RULE" in at.error[0].value
+    assert len(at.error) == 1 and "NOT-A-RULE" in shown(at.error[0].value)
     at = app("narratives", lang="en", q="zzqqxx-no-such-word")
     assert any("No narrative matches" in i.value for i in at.info)
 
@@ -168,4 +168,4 @@ def test_bad_filter__language_switch_still_there(app):
     switch = [b for b in at.sidebar.get("button_group") if b.key == "lang_choice"][0]
     switch.set_value("en")
     at.run()
-    assert "Unknown conduct code 'NOT_A_CODE'" in at.error[0].value
+    assert "Unknown conduct code 'NOT_A_CODE'" in shown(at.error[0].value)

@@ -16,7 +16,7 @@ from analysis.figures import make_call_timeline
 from analysis.ingest import preview_file, run_import, validate_file
 from analysis.ingest.profiles import USER_DIR_ENV, load_profile
 from analysis.queries import query_complaint_evidence, query_evidence_complaints
-from tests.helpers import REPO
+from tests.helpers import REPO, shown
 from ui import importer, intake
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
@@ -209,7 +209,7 @@ def test_intake_page__fill_and_save(db_path):
     assert not at.error, [e.value for e in at.error]
     at.button(key="in0_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.success[0].value == ("Saved as complaint intake:CA-TEST-1 with 2 incident(s). "
+    assert shown(at.success[0].value) == ("Saved as complaint intake:CA-TEST-1 with 2 incident(s). "
                                    "It is counted in every chart now.")
     assert q(db_path, "SELECT count(*) FROM core_complaints")[0][0] == before + 1
     assert q(db_path, """SELECT source, jurisdiction, received_date, creditor_name, collector_name, region, filed_with,
@@ -260,10 +260,10 @@ def test_intake_page__bad_entry_shows_error_and_writes_nothing(db_path, field, v
     at.date_input(key="in0_inc0_date").set_value(value if field == "date" else date(2024, 12, 3)).run()
     at.text_input(key="in0_inc0_clock").input(value if field == "clock" else "10:00").run()
     at.selectbox(key="in0_inc0_method").set_value("phone_call").run()
-    assert [e.value for e in at.error] == [message]
+    assert [shown(e.value) for e in at.error] == [message]
     at.button(key="in0_save").click().run()
     assert not at.exception
-    assert at.error[-1].value == f"Not saved, please correct: incident 1: {message}"
+    assert shown(at.error[-1].value) == f"Not saved, please correct: incident 1: {message}"
     assert not [s.value for s in at.success if s.value.startswith("Saved")]
     assert q(db_path, "SELECT count(*) FROM core_complaints")[0][0] == before
     assert q(db_path, "SELECT count(*) FROM meta_imports")[0][0] == imports
@@ -273,7 +273,7 @@ def test_intake_page__future_received_date(db_path):
     at = _intake_app("zh")
     future = date.today() + timedelta(days=1)
     at.date_input(key="in0_received").set_value(future).run()
-    assert f"受理日期 {future} 晚于今天。" in [e.value for e in at.error]
+    assert f"受理日期 {future} 晚于今天。" in [shown(e.value) for e in at.error]
 
 
 # ---- Call log as evidence -------------------------------------------------------------------
@@ -368,11 +368,11 @@ def test_intake_page__same_entry_twice_is_caught(db_path):
     at.button(key="in0_save").click().run()
     assert count() == 1 and not at.exception
     _fill_minimal(at, 1)
-    dup = [w.value for w in at.warning if "looks like an entry" in w.value]
+    dup = [shown(w.value) for w in at.warning if "looks like an entry" in w.value]
     assert len(dup) == 1 and "intake:CA20" in dup[0]
     at.button(key="in1_save").click().run()
     assert count() == 1
-    assert at.error[0].value == ('Not saved: the same entry is already saved. Tick "Save anyway" to save a second '
+    assert shown(at.error[0].value) == ('Not saved: the same entry is already saved. Tick "Save anyway" to save a second '
                                  'complaint.')
     at.checkbox(key="in1_dup_ok").check().run()
     at.button(key="in1_save").click().run()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from analysis.i18n import t
+from ui.text import plain  # noqa: F401  (re-exported: pages import it from here)
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,6 @@ def link_to(url_path: str, lang: str, label: str | None = None, icon: str | None
         box.markdown(f"[{text}](/{url_path}?{urlencode(params, doseq=True)})")
 
 
-def plain(text: str) -> str:
-    """``text`` escaped for Streamlit's Markdown (labels of links, buttons and captions are
-    Markdown): every character Markdown gives a meaning is backslash-escaped, so a value
-    typed by someone (a view name) shows as typed and never as a link or an image."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:" else ch for ch in str(text))
 
 
 def link_to_view(view, label: str, where=None) -> None:

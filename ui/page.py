@@ -30,6 +30,7 @@ from analysis.i18n import t
 from analysis.ingest import ImportRefused
 from analysis.scope import default_scope
 from ui import nav
+from ui.text import plain
 from ui.state import database, db_label, reading, run_query
 
 #: Fields whose "all" is written explicitly in the URL (``key=``): their default is a scope,
@@ -99,7 +100,7 @@ def _reset_filters() -> None:
 
 
 def _bad_filter(err: FilterError, lang: str) -> None:
-    st.error(t("bad_filter", lang, msg=err.message(lang)))
+    st.error(t("bad_filter", lang, msg=plain(err.message(lang))))
     if st.button(t("f_reset", lang), key="reset_bad_filter"):
         keep = st.query_params.get("lang")
         st.query_params.clear()
@@ -236,7 +237,7 @@ def _saved_views(lang: str, title_key: str) -> None:
         try:
             saved = views.load_views(path)
         except ValueError as err:
-            st.error(str(err))
+            st.error(plain(str(err)))
             saved = []
         for v in saved:
             nav.link_to_view(v, label=v.name)
@@ -389,7 +390,7 @@ def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str) -> 
                         on_select=lambda: _drill(key, fig, counter_key))
     else:
         st.plotly_chart(fig, key=key, config={"displaylogo": False})
-    st.caption(t("caption", ctx.lang, desc=ctx.describe(), n=n_text, sources=ctx.source_text()))
+    st.caption(t("caption", ctx.lang, desc=plain(ctx.describe()), n=n_text, sources=plain(ctx.source_text())))
     spec = CHART_BY_NAME[name]
     nav.link_to("narratives", ctx.lang, t("behind_chart", ctx.lang), icon=":material/article:")
     for col, fmt in zip(st.columns(len(EXPORT_FORMATS), gap="small", width=560), EXPORT_FORMATS):
@@ -493,9 +494,9 @@ def run_with_progress(label: str, work, error_key: str, lang: str):
     written) show ``t(error_key, msg=...)`` and return None; else return ``work``'s result."""
     bar = st.progress(0.0, label)
     try:
-        return work(lambda f, msg: bar.progress(min(1.0, max(0.0, f)), msg))
+        return work(lambda f, msg: bar.progress(min(1.0, max(0.0, f)), plain(msg)))
     except (ImportRefused, ValueError) as err:
-        st.error(t(error_key, lang, msg=str(err)))
+        st.error(t(error_key, lang, msg=plain(str(err))))
         return None
     finally:
         bar.empty()

@@ -1,0 +1,101 @@
+"""Values from files are plain text on every page (issue 11).
+
+A CFPB file whose company, state and narrative cells hold Markdown and HTML (an external
+image, a link, a script tag) is imported with the real importer; each page is then run under
+AppTest and every piece of Markdown it hands to the browser (titles, captions, alerts,
+markdown, expander labels) is parsed with a CommonMark parser: it must hold no link, no image
+and no raw HTML. Before the fix the Narratives page and the chart captions rendered
+``![x](http://evil.example/x.png)`` as an image the browser fetched."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+from analysis import db
+from analysis.ingest import run_import
+from benchmarks.gen_cfpb import HEADER, write_cfpb_csv
+from tests.helpers import REPO
+from ui.text import plain
+
+IMAGE = "![x](http://evil.example/x.png)"
+LINK = "[Acme](http://evil.example/)"
+HTML = '<img src="http://evil.example/y.png">'
+HOSTILE = {"Company": [IMAGE, LINK, HTML], "State": [HTML, "[CA](http://evil.example/)"],
+           "Consumer complaint narrative": [f"They called at 11pm. {IMAGE} <script>alert(1)</script>"]}
+MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory):
+    base = tmp_path_factory.mktemp("plain")
+    write_cfpb_csv(base / "clean.csv", 120, seed=5)
+    with open(base / "clean.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    for i, row in enumerate(rows[1:]):
+        row[HEADER.index("Product")] = "Debt collection"
+        for col, values in HOSTILE.items():
+            row[HEADER.index(col)] = values[i % len(values)]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    (base / "hostile.csv").write_text(buf.getvalue(), encoding="utf-8")
+    path = base / "cw.duckdb"
+    [rep] = run_import([base / "hostile.csv"], "cfpb", path)
+    assert rep.accepted_count == 120
+    return path
+
+
+def _unsafe(markdown: str) -> list[str]:
+    """Links (other than our own links to a page of the dashboard), images and raw HTML that
+    ``markdown`` would render."""
+    found = []
+
+    def walk(tokens):
+        for tok in tokens:
+            internal = tok.type == "link_open" and tok.attrs["href"].startswith("/") \
+                and not tok.attrs["href"].startswith("//")  # our own menu links (values percent-encoded)
+            if tok.type in ("link_open", "image", "html_inline", "html_block") and not internal:
+                found.append(f"{tok.type}: {tok.attrs or tok.content}")
+            walk(tok.children or [])
+    walk(MD.parse(markdown))
+    return found
+
+
+def _markdown_shown(at: AppTest) -> list[str]:
+    out = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [str(e.label) for e in at.expander]
+    return out
+
+
+PAGES = [("overview", {"company": IMAGE}), ("companies", {"company": LINK}),
+         ("narratives", {"q": "evil"}), ("places", {}), ("methods_conduct", {"company": HTML}),
+         ("channels_outcomes", {}), ("trends", {}), ("data", {})]
+
+
+@pytest.mark.parametrize("page,params", PAGES, ids=[p for p, _ in PAGES])
+def test_values_from_files_never_render_as_links_images_or_html(hostile_db, monkeypatch, page, params):
+    monkeypatch.setenv(db.ENV_VAR, str(hostile_db))
+    at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = _markdown_shown(at)
+    bad = {text[:120]: _unsafe(text) for text in shown if _unsafe(text)}
+    assert not bad
+    if "company" in params:  # the filter sentence names the company, escaped
+        assert any(plain(params["company"]) in text for text in shown), shown
+
+
+def test_plain_round_trips_through_commonmark():
+    for value in [IMAGE, LINK, HTML, "a_b*c*", "1. not a list", "# not a heading", "`code`", "$x$", ":red[x]",
+                  "&lt;b&gt;", "x\\y"]:
+        html = MD.render(plain(value)).strip()
+        assert not _unsafe(plain(value)), value
+        assert html.startswith("<p>") and "<a " not in html and "<img" not in html and "<h1" not in html
