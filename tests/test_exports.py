@@ -28,3 +28,26 @@ def test_to_csv_bytes__pandas_reads_it_back_without_clean_up():
     assert list(back.columns) == list(df.columns)  # the BOM is not part of the first header
     pd.testing.assert_frame_equal(back, df, check_dtype=False)
     assert back["complaint_count"].dtype == "int64" and back["share_pct"].dtype == "float64"
+
+
+def test_neutralise_formulas__lists_spaces_and_full_width_signs():
+    """Issue 11: lists joined after the check (=x;y), a leading space and the full-width ＝
+    slipped through."""
+    from analysis.export.tables import neutralise_value
+    df = pd.DataFrame({"codes": [["=x", "y"], ["a", "=b"], []], "name": [" =1+1", "＝HYPERLINK(\"u\")", "\u3000＠x"]})
+    out = neutralise_formulas(df)
+    assert out["codes"].tolist() == ["'=x;y", "a;=b", ""]
+    assert out["name"].tolist() == ["' =1+1", "'＝HYPERLINK(\"u\")", "'\u3000＠x"]
+    assert [neutralise_value(v) for v in ["\tx", "\rx", "-", "ok -1", "", 5, None]] == \
+        ["'\tx", "'\rx", "'-", "ok -1", "", 5, None]
+    data = to_csv_bytes(df).decode("utf-8-sig")
+    assert "'=x;y" in data and "' =1+1" in data
+
+
+def test_xlsx_cells_are_guarded_after_joining_lists():
+    from openpyxl import load_workbook
+
+    from analysis.export.tables import to_xlsx_bytes
+    df = pd.DataFrame({"codes": [["=x", "y"]], "name": ["＋1"]})
+    ws = load_workbook(io.BytesIO(to_xlsx_bytes([("t", df)]))).active
+    assert [ws.cell(row=2, column=j).value for j in (1, 2)] == ["'=x;y", "'＋1"]

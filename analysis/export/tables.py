@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,17 +33,32 @@ import pandas as pd
 from analysis import codes
 from analysis.i18n import STRINGS, t
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: First characters (after NFKC folding, so the full-width ＝＋－＠ count too) with which a
+#: spreadsheet starts a formula or a DDE call (OWASP "CSV injection").
+_FORMULA_START = frozenset("=+-@")
+#: Characters a spreadsheet may skip before the formula sign (Excel and LibreOffice trim
+#: spaces; tab and CR start a cell in some importers).
+_SKIPPED_BEFORE = " \t\r\n\u00a0\u3000"
 
 
 def neutralise_value(v):
-    """``v`` with a leading apostrophe when it is text that a spreadsheet would run."""
-    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+    """``v`` with a leading apostrophe when it is text that a spreadsheet would run: text
+    whose first character other than spaces, tabs and line breaks is = + - @ (also the
+    full-width ＝ ＋ － ＠), or that starts with a tab or CR. Lists are joined with ``;``
+    first (the joined text is what the cell holds). Other values are returned unchanged."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        v = ";".join(map(str, v))
+    if not isinstance(v, str) or not v:
+        return v
+    head = v.lstrip(_SKIPPED_BEFORE)
+    if v[0] in "\t\r" or (head and unicodedata.normalize("NFKC", head[0])[:1] in _FORMULA_START):
+        return "'" + v
+    return v
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``df`` whose text cells starting with = + - @ (or tab / CR) get a leading
-    apostrophe. Numbers are untouched (a negative number is not a formula)."""
+    """Copy of ``df`` with every text or list cell through ``neutralise_value`` (lists joined
+    with ``;``). Numbers are untouched (a negative number is not a formula)."""
     out = df.copy()
     for col in out.columns:
         s = out[col]
@@ -51,18 +67,11 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _join_lists(out: pd.DataFrame) -> pd.DataFrame:
-    for col in out.columns:
-        if out[col].dtype == object and any(isinstance(v, (list, tuple, np.ndarray)) for v in out[col]):
-            out[col] = out[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
-    return out
-
-
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """``df`` as CSV bytes: header row first, UTF-8 with BOM, CRLF, no index, formulas
     neutralised. List cells (e.g. conduct_codes) are written joined with ``;``. Floats are
     written as they are (round them first, e.g. with ``round_for_people``)."""
-    out = _join_lists(neutralise_formulas(df))
+    out = neutralise_formulas(df)  # joins list cells, then guards the joined text
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
@@ -208,8 +217,6 @@ def sheet_name(text: str, taken: set[str]) -> str:
 def _xlsx_value(v):
     if v is None or (not isinstance(v, (list, tuple, np.ndarray, str)) and pd.isna(v)):
         return None
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return ";".join(map(str, v))
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, pd.Timestamp):
