@@ -292,6 +292,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_detected": ("{kind} file · encoding {encoding} · first {n} rows · sheets: {sheets}. Personal data is "
                      "already masked here, as it will be in the database.",
                      "{kind} 文件 · 编码 {encoding} · 前 {n} 行 · 工作表：{sheets}。此处个人信息已脱敏，写入数据库时同样如此。"),
+    "imp_encoding_unsure": ("The encoding is a guess: the file is read as {encoding}, not UTF-8. If names in the "
+                            "preview look wrong, save the file as UTF-8 (CSV UTF-8 in Excel) and upload it again.",
+                            "编码为推测：文件按 {encoding} 读取，而非 UTF-8。如预览中的名称显示异常，请将文件另存为 UTF-8"
+                            "（Excel 中选择“CSV UTF-8”）后重新上传。"),
+    "imp_encoding_damaged": ("Read as {encoding}: {invalid} byte(s) are not valid {encoding} (the rows holding them "
+                             "will be quarantined) and {damaged} character(s) were already replaced by � before "
+                             "this file was made.",
+                             "按 {encoding} 读取：有 {invalid} 个字节不是有效的 {encoding}（含这些字节的行将被隔离），"
+                             "另有 {damaged} 个字符在生成此文件前已被替换为 �。"),
     "imp_cfpb_note": ("CFPB files have a fixed layout: no mapping is needed, and rows are checked during the import.",
                       "CFPB 文件格式固定：无需指定列对应关系，各行在导入时校验。"),
     "imp_mapping": ("Column mapping", "列对应关系"),

@@ -61,6 +61,12 @@ except (ImportRefused, ValueError) as err:
 st.subheader(t("imp_preview", lang))
 st.caption(t("imp_detected", lang, kind=pv.kind.upper(), encoding=pv.encoding, n=len(pv.rows),
              sheets=", ".join(pv.sheet_names) or "—"))
+guess = pv.encoding_guess
+if guess is not None and not guess.sure:
+    st.warning(t("imp_encoding_unsure", lang, encoding=guess.encoding) if guess.invalid_bytes == 0 and not
+               guess.damaged_chars else t("imp_encoding_damaged", lang, encoding=guess.encoding,
+                                          invalid=guess.invalid_bytes, damaged=guess.damaged_chars),
+               icon=":material/translate:")
 st.dataframe(pv.rows, hide_index=True, height=240)
 
 mapping: dict = {}

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import db
-from analysis.ingest.common import ImportRefused, ImportReport, Progress, current_user, upgrade_schema
+from analysis.ingest.common import (EncodingGuess, ImportRefused, ImportReport, Progress, current_user,  # noqa: F401
+                                    upgrade_schema)
 from analysis.ingest.profiles import list_profiles
 
 FORMATS = ("cfpb", "heimao", "c12315", "intake", "call_log", "ftc_dnc")
@@ -92,7 +93,8 @@ class Preview:
     ``encoding`` (detected, or ``xlsx``), ``kind`` (csv / xlsx), ``sheet_names`` (workbooks),
     ``header`` (of the first sheet read), ``rows`` (first rows as a DataFrame, source headers,
     values masked), ``proposed_mapping`` (``{header: field or None}``: the profile's when one
-    is given and fits, else guessed from the headers), ``matching_profiles`` (``[(name, n)]``).
+    is given and fits, else guessed from the headers), ``matching_profiles`` (``[(name, n)]``),
+    ``encoding_guess`` (CSV: how sure the encoding is, invalid bytes; see ``guess_encoding``).
     """
 
     encoding: str
@@ -102,6 +104,7 @@ class Preview:
     rows: pd.DataFrame
     proposed_mapping: dict[str, str | None]
     matching_profiles: list[tuple[str, int]]
+    encoding_guess: EncodingGuess | None = None
 
 
 def preview_file(data: bytes, file_name: str, *, profile: str | None = None, sheet: str | None = None,
@@ -122,7 +125,7 @@ def preview_file(data: bytes, file_name: str, *, profile: str | None = None, she
     else:
         proposed = propose_mapping(sh.header)
     return Preview(table.encoding, table.kind, table.sheet_names, sh.header, frame, proposed,
-                   match_profiles(sh.header))
+                   match_profiles(sh.header), table.encoding_guess)
 
 
 def _unique(header: list[str]) -> list[str]:

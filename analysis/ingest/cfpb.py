@@ -145,6 +145,8 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         reader = DelimitedReader(stream)
         columns, ignored = check_header(reader.header, path.name)
         rep = ImportReport(new_import_id(), path.name, file_hash, reader.encoding)
+        if reader.encoding_guess and reader.encoding_guess.note:
+            rep.notes.append(f"encoding: {reader.encoding_guess.note}")
         if ignored:
             rep.notes.append(f"columns not used: {', '.join(ignored)}")
         _ensure_source(con)

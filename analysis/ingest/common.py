@@ -79,12 +79,14 @@ class ImportReport:
 class DelimitedFile:
     """A decoded delimited file: ``header`` (list[str]), ``records`` (list of
     ``(row_number, fields)`` with row_number 1 = first data row), ``bad_records`` (list of
-    ``(row_number, fields_or_text, reason)``) and the detected ``encoding``."""
+    ``(row_number, fields_or_text, reason)``), the detected ``encoding`` and
+    ``encoding_guess`` (``EncodingGuess``; None when the encoding was given)."""
 
     header: list[str]
     records: list[tuple[int, list[str]]]
     bad_records: list[tuple[int, list[str], str]]
     encoding: str
+    encoding_guess: EncodingGuess | None = None
 
 
 def new_import_id() -> str:
@@ -105,30 +107,82 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def detect_encoding(data: bytes) -> str:
-    """Text encoding of ``data``, detected with charset-normalizer.
+#: Encodings the files of our users come in (CFPB exports, Chinese complaint platforms,
+#: spreadsheets saved on Windows): the only candidates ``guess_encoding`` weighs, so a
+#: Latin-1 file is no longer read as Baltic cp775 or cp1257.
+ENCODING_CANDIDATES = ("utf_8", "gb18030", "big5", "cp1252", "utf_16", "shift_jis")
+#: Share of a file's non-ASCII characters that may be invalid UTF-8 for the file to stay
+#: UTF-8 (its rows holding the bad bytes are quarantined) rather than be re-read, wholly
+#: garbled, in another encoding.
+UTF8_INVALID_SHARE_MAX = 0.01
+#: charset-normalizer's "chaos" (0 = clean text) above which a guess is reported as unsure.
+CHAOS_UNSURE = 0.05
 
-    UTF-8 with a BOM is reported as ``utf_8_sig``; GBK-family results are widened to
-    ``gb18030`` (a superset). Raises ``ImportRefused`` if the bytes are not text.
-    """
+
+@dataclass(frozen=True)
+class EncodingGuess:
+    """``encoding`` (a Python codec name), ``sure`` (False: say so to the person importing),
+    ``invalid_bytes`` (bytes not valid in ``encoding``: their rows are quarantined),
+    ``damaged_chars`` (U+FFFD replacement characters written into the file itself) and
+    ``note`` (one English sentence for the import report and the command line, or None)."""
+
+    encoding: str
+    sure: bool = True
+    note: str | None = None
+    invalid_bytes: int = 0
+    damaged_chars: int = 0
+
+
+def guess_encoding(data: bytes) -> EncodingGuess:
+    """The text encoding of ``data`` (its first ``ENCODING_SAMPLE_BYTES`` are read).
+
+    - A byte-order mark decides (``utf_8_sig``, ``utf_16``).
+    - UTF-8 when the bytes are UTF-8, and also when only a few are not (at most
+      ``UTF8_INVALID_SHARE_MAX`` of the non-ASCII characters): those rows are quarantined
+      with their reason, and the note says how many bytes are invalid.
+    - Otherwise charset-normalizer chooses among ``ENCODING_CANDIDATES``; GBK-family results
+      are widened to ``gb18030``. The guess is unsure (and the note says which encoding was
+      taken and how to override it) when the decoded text looks noisy (chaos above
+      ``CHAOS_UNSURE``) or when the sample is mostly ASCII with few other bytes to go on.
+
+    Raises ``ImportRefused`` when no candidate decodes the bytes (a binary file)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf_8_sig"
-    sample = data[: 2_000_000]
-    try:
-        sample.decode("utf-8")
-        return "utf_8"
-    except UnicodeDecodeError as err:
-        # A multi-byte character cut by the sample boundary is still UTF-8.
-        if err.start >= len(sample) - 4 and len(data) > len(sample):
-            return "utf_8"
-    best = from_bytes(sample).best()
+        return EncodingGuess("utf_8_sig")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return EncodingGuess("utf_16")
+    sample = data[:ENCODING_SAMPLE_BYTES]
+    cut = len(data) > len(sample)
+    text = sample.decode("utf-8", errors="replace")
+    damaged = sample.decode("utf-8", errors="ignore").count("\ufffd")  # U+FFFD written into the file itself
+    invalid = text.count("\ufffd") - damaged
+    if cut and invalid and text.endswith("\ufffd"):  # a character cut by the sample's end
+        invalid -= len(text) - len(text.rstrip("\ufffd"))
+    said = (f"; {damaged} character(s) in it are already the replacement character \ufffd (the text was damaged "
+            "before this file was made)") if damaged > 0 else ""
+    if invalid <= 0:
+        return EncodingGuess("utf_8", not said, f"UTF-8{said}" if said else None, 0, max(0, damaged))
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    if invalid <= UTF8_INVALID_SHARE_MAX * non_ascii:
+        return EncodingGuess("utf_8", False, f"{invalid} byte(s) are not valid UTF-8 in a file that is otherwise "
+                                           f"UTF-8: the rows holding them are quarantined{said}", invalid,
+                             max(0, damaged))
+    best = from_bytes(sample, cp_isolation=list(ENCODING_CANDIDATES)).best()
     if best is None:
         raise ImportRefused("the file is not readable text in any known encoding "
                             "(is it a spreadsheet or a compressed file?)")
     enc = best.encoding.lower()
     if enc in ("gbk", "gb2312", "hz", "gb18030", "cp936"):
-        return "gb18030"
-    return enc
+        enc = "gb18030"
+    evidence = sum(1 for b in sample if b > 127)
+    if best.chaos > CHAOS_UNSURE or evidence < 20:
+        return EncodingGuess(enc, False, f"the encoding is a guess: read as {enc} (not UTF-8); if names look wrong, "
+                                         "save the file as UTF-8 and import it again")
+    return EncodingGuess(enc, True, f"read as {enc} (not UTF-8)")
+
+
+def detect_encoding(data: bytes) -> str:
+    """``guess_encoding(data).encoding``. Raises ``ImportRefused`` for a binary file."""
+    return guess_encoding(data).encoding
 
 
 def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile:
@@ -140,13 +194,13 @@ def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile
     Raises ``ImportRefused`` for an empty file or one without a header. (Large files:
     ``DelimitedReader`` reads the same way a chunk at a time.)
     """
-    reader = DelimitedReader(io.BytesIO(data), encoding=encoding or detect_encoding(data))
+    reader = DelimitedReader(io.BytesIO(data), encoding=encoding)
     records: list[tuple[int, list[str]]] = []
     bad: list[tuple[int, list[str], str]] = []
     for chunk_records, chunk_bad in reader.chunks():
         records.extend(chunk_records)
         bad.extend(chunk_bad)
-    return DelimitedFile(reader.header, records, bad, reader.encoding)
+    return DelimitedFile(reader.header, records, bad, reader.encoding, reader.encoding_guess)
 
 
 #: Bytes read from the start of a file to detect its encoding (``detect_encoding``).
@@ -215,9 +269,11 @@ class DelimitedReader:
 
     def __init__(self, stream, *, encoding: str | None = None):
         self._raw = stream
+        self.encoding_guess: EncodingGuess | None = None
         if encoding is None:
             pos = stream.tell()
-            encoding = detect_encoding(stream.read(ENCODING_SAMPLE_BYTES + 4))
+            self.encoding_guess = guess_encoding(stream.read(ENCODING_SAMPLE_BYTES + 4))
+            encoding = self.encoding_guess.encoding
             stream.seek(pos)
         pos = stream.tell()
         if stream.read(3) == b"\xef\xbb\xbf" and encoding.replace("-", "_").lower() in ("utf_8", "utf8"):

@@ -174,7 +174,8 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     rows: list[Row] = []
     bad = []
     used_mapping: dict[str | None, dict[str, str]] = {}
-    notes: list[str] = []
+    guess = table.encoding_guess
+    notes: list[str] = [f"encoding: {guess.note}"] if guess and guess.note else []
     for sh in table.sheets:
         if mapping:
             cols = {f: sh.header.index(h) for h, f in mapping.items() if f and h in sh.header}

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from analysis.ingest.common import ImportRefused, read_delimited
+from analysis.ingest.common import EncodingGuess, ImportRefused, read_delimited
 
 
 @dataclass
@@ -24,12 +24,14 @@ class Sheet:
 @dataclass
 class SourceTable:
     """A read file: ``kind`` (csv, xlsx), ``encoding`` (detected; ``xlsx`` for workbooks),
-    ``sheets`` (one for CSV) and ``sheet_names`` (every worksheet of a workbook)."""
+    ``sheets`` (one for CSV), ``sheet_names`` (every worksheet of a workbook) and
+    ``encoding_guess`` (CSV: ``common.EncodingGuess``, what to tell the person importing)."""
 
     kind: str
     encoding: str
     sheets: list[Sheet]
     sheet_names: list[str]
+    encoding_guess: EncodingGuess | None = None
 
 
 def is_xlsx(data: bytes, file_name: str = "") -> bool:
@@ -48,7 +50,8 @@ def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
         raise ImportRefused(f"{file_name}: old .xls workbooks are not supported; save it as .xlsx or CSV")
     parsed = read_delimited(data)
     records = parsed.records[:max_rows] if max_rows else parsed.records
-    return SourceTable("csv", parsed.encoding, [Sheet(None, parsed.header, records, parsed.bad_records)], [])
+    return SourceTable("csv", parsed.encoding, [Sheet(None, parsed.header, records, parsed.bad_records)], [],
+                       parsed.encoding_guess)
 
 
 def cell_text(v) -> str:

@@ -1,0 +1,101 @@
+"""Encodings of imported files (issue 11): Western files decode correctly, one bad byte does
+not switch a UTF-8 file to another encoding, and an unsure guess or damaged text is said in
+the preview, the import report and the command line."""
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from analysis.ingest import preview_file, run_import
+from analysis.ingest.common import guess_encoding
+from benchmarks.gen_cfpb import HEADER, write_cfpb_csv
+from tests.helpers import REPO
+
+COMPANY = HEADER.index("Company")
+WESTERN = ["Société Générale", "Crédit Agricole", "Banco Santander España", "Müller Inkasso GmbH", "Ørsted Finans"]
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory) -> list[list[str]]:
+    path = tmp_path_factory.mktemp("enc") / "clean.csv"
+    write_cfpb_csv(path, 300, seed=3)
+    with open(path, newline="", encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    for i, row in enumerate(table[1:]):
+        row[COMPANY] = WESTERN[i % len(WESTERN)]
+    return table
+
+
+def _text(rows) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _companies(db) -> set[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {r[0] for r in con.execute("SELECT DISTINCT coalesce(collector_name, creditor_name) FROM core_complaints").fetchall()}
+
+
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_a_western_file_decodes_correctly(rows, tmp_path, codec):
+    """It used to be read as cp775 / cp1250 ("Sociķtķ Gķnķrale") without a word."""
+    text = _text(rows)
+    if codec == "latin-1":  # no cp1252-only characters (quotes, euro sign) in a Latin-1 file
+        text = "".join(ch for ch in text if ord(ch) < 256)
+    path = tmp_path / f"{codec}.csv"
+    path.write_bytes(text.encode(codec))
+    [rep] = run_import([path], "cfpb", tmp_path / "w.duckdb", classify="none")
+    assert rep.encoding == "cp1252" and rep.accepted_count == 300
+    assert _companies(tmp_path / "w.duckdb") == set(WESTERN)
+
+
+def test_one_invalid_byte_keeps_the_file_utf8_and_quarantines_its_row(rows, tmp_path):
+    """One byte 0xFF used to switch the whole file to cp1257."""
+    text = _text(rows).replace("Müller Inkasso GmbH", "MARKER", 1)
+    data = text.encode("utf-8").replace(b"MARKER", b"M\xfcller Inkasso GmbH", 1)  # a Latin-1 ü in UTF-8
+    path = tmp_path / "one_bad_byte.csv"
+    path.write_bytes(data)
+    [rep] = run_import([path], "cfpb", tmp_path / "u.duckdb", classify="none")
+    assert rep.encoding == "utf_8"
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (300, 299, 1)
+    assert any("1 byte(s) are not valid UTF-8" in n for n in rep.notes)
+    assert _companies(tmp_path / "u.duckdb") == set(WESTERN)  # every other row decoded right
+    with duckdb.connect(str(tmp_path / "u.duckdb"), read_only=True) as con:
+        [(reason, raw)] = con.execute("SELECT reason, raw_record FROM core_quarantine").fetchall()
+    assert "not valid utf_8" in reason and "M\ufffdller" in raw
+
+
+def test_guesses_say_how_sure_they_are():
+    chinese = "投诉编号,被投诉方\n" + "\n".join(f"{i},速借花有限公司" for i in range(40))
+    assert guess_encoding(chinese.encode("gb18030")).encoding == "gb18030"
+    assert guess_encoding(chinese.encode("gbk")).encoding == "gb18030"
+    sure = guess_encoding(("a,b\n" + "\n".join(f"{i},Crédit Agricole" for i in range(40))).encode("latin-1"))
+    assert (sure.encoding, sure.sure) == ("cp1252", True)
+    thin = guess_encoding("a,b\n1,Café\n".encode("latin-1"))  # one non-ASCII byte to go on
+    assert (thin.encoding, thin.sure) == ("cp1252", False) and "the encoding is a guess" in thin.note
+    damaged = guess_encoding("a,b\n1,Caf\ufffd\n".encode("utf-8"))
+    assert (damaged.encoding, damaged.sure, damaged.damaged_chars) == ("utf_8", False, 1)
+    assert guess_encoding(b"a,b\n1,2\n").note is None and guess_encoding(b"a,b\n1,2\n").sure
+    # a multi-byte character cut by the sample's end is not an invalid byte
+    from analysis.ingest import common
+    long = ("a,b\n" + "1,速借花\n" * (common.ENCODING_SAMPLE_BYTES // 11 + 5)).encode("utf-8")
+    assert guess_encoding(long[: common.ENCODING_SAMPLE_BYTES + 2] + long[-20:]).sure
+
+
+def test_preview_and_command_line_say_an_unsure_guess(tmp_path):
+    data = "Complaint ID,Company,Date received\nX1,Café Crédit,2024-01-02\n".encode("latin-1")
+    pv = preview_file(data, "few.csv")
+    assert pv.encoding_guess is not None and not pv.encoding_guess.sure
+    path = tmp_path / "few.csv"
+    path.write_bytes("Complaint ID,Date received,Product,Issue,Company\n1,2024-01-02,Debt collection,x,Café\n"
+                     .encode("latin-1"))
+    out = subprocess.run([sys.executable, "-m", "analysis.ingest", "--format", "cfpb", "--db",
+                          str(tmp_path / "c.duckdb"), str(path)], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert "note: encoding: the encoding is a guess: read as cp1252" in out.stdout
