@@ -77,6 +77,46 @@ def fingerprint(path: Path) -> str:
 ATTACH_ALIAS = "cw"
 
 
+class DatabaseUnreadable(RuntimeError):
+    """The database file exists but is not a readable DuckDB database (truncated, damaged,
+    or another kind of file). ``str(err)`` names the file, DuckDB's reason and how to get a
+    working database back; ``err.path`` is the file."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        super().__init__(
+            f"{path} is not a readable Collection Watch database ({reason.splitlines()[0][:300]}). "
+            "It may be truncated, damaged, or not a database file. Restore it from a backup, or rebuild it: "
+            "move the file (and the folder beside it named like it with .store) aside and import the source "
+            "files again, e.g. `python -m analysis.ingest --format cfpb --db PATH FILE.csv`; the default "
+            "database is rebuilt with the demonstration data on the next start.")
+
+
+def verify_readable(path: Path) -> None:
+    """Read every row of every table of the database file ``path`` (read-only, nothing
+    changed). Raises ``DatabaseUnreadable`` when DuckDB cannot: not a database, truncated,
+    damaged blocks. Costs a full read: used once, before a plain file is taken into the
+    two-replica store (which copies it anyway)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{_sql_literal(str(path))}' AS chk (READ_ONLY)")
+        for schema_name, table in con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'chk'").fetchall():
+            con.execute(f'SELECT sum(hash(t)) FROM chk."{schema_name}"."{table}" AS t').fetchall()
+    except duckdb.Error as err:
+        if _is_lock_error(err):
+            raise
+        raise DatabaseUnreadable(path, str(err)) from err
+    finally:
+        con.close()
+
+
+def _is_lock_error(err: Exception) -> bool:
+    """A replica held by another connection (retry), as opposed to an unreadable file."""
+    text = str(err).lower()
+    return "lock" in text or "conflict" in text
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """Open the database's current version read-only.
 
@@ -84,7 +124,8 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     instance rather than opened with ``duckdb.connect(path)``: DuckDB caches instances per
     path within a process, so a plain connect after a write could hand back the old version.
     Take cursors with ``read_cursor``; close the connection when done, so a later write can
-    update this replica. Raises ``FileNotFoundError`` if the database does not exist.
+    update this replica. Raises ``FileNotFoundError`` if the database does not exist and
+    ``DatabaseUnreadable`` if it is not a readable database.
     """
     from analysis.store import live_replica
     last: Exception | None = None
@@ -99,8 +140,8 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
             # The link moved between resolving it and attaching, and a writer is now updating
             # the replica it named: resolve again.
             con.close()
-            if "lock" not in str(err).lower() and "conflict" not in str(err).lower():
-                raise
+            if not _is_lock_error(err):
+                raise DatabaseUnreadable(Path(path), str(err)) from err
             last = err
             time.sleep(min(0.5, 0.02 * (attempt + 1)))
             continue
@@ -274,10 +315,15 @@ def _write_standby(layout, description: str, say) -> Iterator[duckdb.DuckDBPyCon
     from analysis import build, store
     con = store.open_replica_for_write(layout.standby, config=_write_config(layout.link))
     try:
-        create_schema(con)
-        if layout.live is not None:
-            say(0.0, "bringing the standby copy up to date")
-            store.sync_replica(con, layout.live)
+        try:
+            create_schema(con)
+            if layout.live is not None:
+                say(0.0, "bringing the standby copy up to date")
+                store.sync_replica(con, layout.live)
+        except (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException) as err:
+            if _is_lock_error(err):
+                raise
+            raise DatabaseUnreadable(layout.link, str(err)) from err
         store.begin_change_set(con)
         before = store.core_counts(con)
         con.execute("BEGIN TRANSACTION")

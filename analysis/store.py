@@ -100,6 +100,9 @@ def prepare_layout(path: Path) -> Layout:
       replaced by a link; a kill before the final rename leaves the plain file in place;
     * already a link: the other replica is the standby.
 
+    A plain file that DuckDB cannot read whole raises ``analysis.db.DatabaseUnreadable``
+    before anything is touched.
+
     Also removes what a killed write may have left: temporary files in the store, an
     emptied spill directory, and the copy-and-swap temporary files of older versions.
     """
@@ -118,7 +121,9 @@ def prepare_layout(path: Path) -> Layout:
         for f in (a, b):
             _unlink_replica(f)
         return Layout(path, None, a)
-    # A plain database file: convert (kill-safe at every step).
+    # A plain database file: check it reads, then convert (kill-safe at every step).
+    from analysis.db import verify_readable
+    verify_readable(path)
     _unlink_replica(a)
     _unlink_replica(b)
     os.link(path, a)
@@ -401,7 +406,8 @@ def _lit(text: str) -> str:
 def open_replica_for_write(replica: Path, *, wait_seconds: float | None = None,
                            config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open a replica read-write, waiting while a reader (this or another process) still has
-    it open. Raises ``StoreBusy`` after ``wait_seconds`` (default ``REPLICA_WAIT_SECONDS``)."""
+    it open. Raises ``StoreBusy`` after ``wait_seconds`` (default ``REPLICA_WAIT_SECONDS``) and
+    ``analysis.db.DatabaseUnreadable`` when the replica is not a readable database."""
     wait = REPLICA_WAIT_SECONDS if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait
     delay = 0.05
@@ -410,9 +416,10 @@ def open_replica_for_write(replica: Path, *, wait_seconds: float | None = None,
             con = duckdb.connect(str(replica), config=config or {})
             con.execute("SET enable_progress_bar = false")  # imports report their own progress
             return con
-        except (duckdb.IOException, duckdb.ConnectionException) as err:
+        except (duckdb.IOException, duckdb.ConnectionException, duckdb.SerializationException) as err:
             if "lock" not in str(err).lower() and "conflict" not in str(err).lower():
-                raise
+                from analysis.db import DatabaseUnreadable
+                raise DatabaseUnreadable(replica, str(err)) from err
             last = err
         except Exception as err:  # same process: "Unique file handle conflict"
             if "conflict" not in str(err).lower():

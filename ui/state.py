@@ -75,9 +75,27 @@ def database() -> tuple[str, Path]:
             ensure_demo_database(path)
     fp = db.fingerprint(path)
     if fp != "missing":
-        _ensure_marts(fp, str(path))
+        try:
+            _ensure_marts(fp, str(path))
+        except db.DatabaseUnreadable as err:
+            stop_unreadable(err)
         fp = db.fingerprint(path)  # a new version if the marts had to be built
     return fp, path
+
+
+def stop_unreadable(err: Exception) -> None:
+    """Say, in the page's language, that the database file cannot be read and how to get a
+    working one back (no traceback, no server directories), then stop the page."""
+    from analysis.i18n import t
+    from ui.text import plain
+    path = getattr(err, "path", None) or db_path()
+    reason = str(err.__cause__ or err).splitlines()[0]
+    for p in (str(Path(path).resolve()), str(path), str(Path(path).parent)):
+        reason = reason.replace(p, db_label(path) if p != str(Path(path).parent) else ".")
+    lang = st.query_params.get("lang", "zh")
+    st.error(t("db_unreadable", lang if lang in ("zh", "en") else "zh", name=plain(db_label(path)),
+               reason=plain(reason[:300])), icon=":material/error:")
+    st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -111,4 +129,7 @@ def run_query(name: str, flt: Filter | None = None, *args):
     """Run query ``name`` (see ``analysis.queries.query_function``) as ``fn(cursor, flt, *args)`` (or without
     ``flt`` when None), cached per database version, filter and arguments."""
     fp, path = database()
-    return _cached(fp, str(path), name, flt, tuple(args))
+    try:
+        return _cached(fp, str(path), name, flt, tuple(args))
+    except (db.DatabaseUnreadable, duckdb.IOException, duckdb.SerializationException) as err:
+        stop_unreadable(err)

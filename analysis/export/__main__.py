@@ -14,6 +14,8 @@ import dataclasses
 import sys
 from pathlib import Path
 
+import duckdb
+
 from analysis.charts import PAGES
 from analysis.export.context import FORMATS, ExportOptions
 from analysis.filters import Filter, FilterError, add_cli_arguments, from_cli
@@ -71,15 +73,22 @@ def main(argv: list[str] | None = None) -> int:
         from_cli(a).validate()
     except FilterError as err:
         p.error(err.message(a.lang))
-    from analysis.db import connect_read_only
+    from analysis.db import DatabaseUnreadable, connect_read_only
     from analysis.export.context import make_context
     from analysis.i18n import t
 
     opts = ExportOptions(suppress=not a.no_suppress, k=a.k)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    con = connect_read_only(db_path)
-    flt, uses_default = scope_filter(con, a)
+    try:
+        con = connect_read_only(db_path)
+        flt, uses_default = scope_filter(con, a)
+    except DatabaseUnreadable as err:
+        print(str(err), file=sys.stderr)
+        return 2
+    except (duckdb.IOException, duckdb.SerializationException) as err:  # a damaged block met while reading
+        print(str(DatabaseUnreadable(db_path, str(err))), file=sys.stderr)
+        return 2
     try:
         ctx = make_context(con, flt, a.lang)
     except FilterError as err:

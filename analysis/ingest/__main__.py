@@ -22,6 +22,7 @@ import time
 from tqdm import tqdm
 
 from analysis import db
+from analysis.db import DatabaseUnreadable
 from analysis.classify import WORKERS_ENV
 from analysis.ingest import ImportRefused, known_formats, run_import
 from analysis.ingest.cfpb import CLASSIFY_SCOPES
@@ -54,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     except ImportRefused as err:
         close()
         print(f"Import refused, nothing was written to {path}:\n  {err}", file=sys.stderr)
+        return 2
+    except DatabaseUnreadable as err:
+        close()
+        print(f"Import refused, nothing was written:\n  {err}", file=sys.stderr)
         return 2
     close()
     for rep in reports:
