@@ -12,6 +12,7 @@ import streamlit as st  # noqa: E402
 
 from analysis import codes  # noqa: E402
 from analysis.figures import make_call_timeline  # noqa: E402
+from analysis.filters import DATE_MAX, DATE_MIN  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.ingest import run_import  # noqa: E402
 from analysis.pii import mask_text  # noqa: E402
@@ -62,7 +63,7 @@ with tab_form:
     ref = c1.text_input(t("in_reference", lang), key=k + "ref", placeholder=st.session_state["in_ref"],
                         help=t("in_reference_help", lang), max_chars=40)
     received = c2.date_input(t("in_received", lang), value=today, key=k + "received", format="YYYY-MM-DD",
-                             min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
+                             min_value=DATE_MIN, max_value=DATE_MAX)
     jur = c3.selectbox(t("in_jurisdiction", lang), list(intake.JURISDICTIONS), key=k + "jur",
                        format_func=label("jurisdiction"))
     c1, c2, c3 = st.columns(3)
@@ -99,7 +100,7 @@ with tab_form:
             st.markdown(f"**{t('in_incident_n', lang, i=i + 1)}**")
             c1, c2, c3 = st.columns(3)
             day = c1.date_input(t("in_date", lang), value=None, key=p + "date", format="YYYY-MM-DD",
-                                min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
+                                min_value=DATE_MIN, max_value=DATE_MAX)
             kind = c2.selectbox(t("in_time_kind", lang), list(intake.TIME_KINDS), key=p + "kind",
                                 format_func=lambda v: t(f"in_kind_{v}", lang))
             clock, daypart = "", None

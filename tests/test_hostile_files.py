@@ -178,3 +178,36 @@ def test_rows_that_do_not_add_up_refuse_the_import():
         rep.balance()
     rep.unchanged_count = 1
     assert rep.balance() == "10 rows read = 7 accepted + 2 quarantined + 1 already present"
+
+
+def test_implausible_dates_and_clock_times_are_quarantined_with_the_reason(tmp_path):
+    """Issue 11: a received date of 1899-12-31 (an empty Excel date cell) and 25:00 were
+    accepted. CFPB and a profile (intake) file; the reason names the value and the rule."""
+    header = ("Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint narrative,Company public response,"
+              "Company,State,ZIP code,Tags,Consumer consent provided?,Submitted via,Date sent to company,"
+              "Company response to consumer,Timely response?,Consumer disputed?,Complaint ID")
+    row = "{d},Debt collection,,Written notification about debt,,,,Acme,CA,,,,Web,2024-01-02,Closed,Yes,N/A,{i}"
+    path = tmp_path / "dates.csv"
+    path.write_text("\n".join([header, row.format(d="1899-12-31", i=1), row.format(d="2024-01-03 25:00", i=2),
+                               row.format(d="1990-01-01", i=3), row.format(d="2024-01-03 23:59", i=4)]) + "\n")
+    rep, db = _import(path)
+    assert _equation(rep) == (4, 2, 2, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        reasons = dict(con.execute("SELECT raw_value, reason FROM core_quarantine").fetchall())
+        kept = sorted(r[0] for r in con.execute("SELECT received_date::VARCHAR FROM core_complaints").fetchall())
+    assert reasons["1899-12-31"].startswith("Date received 1899-12-31 is before 1990-01-01: not a plausible date")
+    assert "the time in it is not a clock time" in reasons["2024-01-03 25:00"]
+    assert kept == ["1990-01-01", "2024-01-03"]
+
+    intake = tmp_path / "intake_dates.csv"
+    intake.write_text("投诉编号,受理日期,被投诉方,催收日期,催收时刻,内容\n"
+                      "X1,1899-12-31,速借花,2024-12-03,22:00,骂我\n"
+                      "X2,2024-12-05,速借花,1899-12-30,23:10,骂我\n"
+                      "X3,2024-12-05,速借花,2024-12-03,25:00,骂我\n"
+                      "X4,2024-12-05,速借花,2024-12-03,23:10,骂我\n", encoding="utf-8")
+    rep, db = _import(intake, "intake")
+    assert _equation(rep) == (4, 1, 3, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = sorted(con.execute("SELECT column_name, raw_value, reason FROM core_quarantine").fetchall())
+    assert [(c, v) for c, v, _ in got] == [("催收日期", "1899-12-30"), ("催收时刻", "25:00"), ("受理日期", "1899-12-31")]
+    assert "before 1990-01-01" in got[0][2] and "time out of range" in got[1][2] and "before 1990-01-01" in got[2][2]

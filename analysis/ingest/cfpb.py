@@ -40,7 +40,8 @@ from analysis.ingest.common import (
     DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
     new_import_id, record_json, sha256_bytes,
 )
-from analysis.ingest.parse import DateError, cfpb_date_reading, parse_cfpb_date
+from analysis.filters import DATE_MIN
+from analysis.ingest.parse import IMPLAUSIBLE_NOTE, DateError, cfpb_date_reading, parse_cfpb_date
 from analysis.narratives import label_narratives
 from analysis.store import mark_changed
 from analysis.schema import CFPB_HEADER_ALIASES, CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
@@ -359,6 +360,7 @@ SELECT ranked.*,
         WHEN source_row_number > first_row_number THEN 'complaint_id'
         WHEN received_date_value IS NULL THEN 'date_received'
         WHEN received_date_value > current_date THEN 'date_received'
+        WHEN received_date_value < DATE '{date_min}' THEN 'date_received'
         WHEN cw_nz(product) IS NULL THEN 'product'
     END AS reject_column,
     CASE
@@ -369,6 +371,8 @@ SELECT ranked.*,
         WHEN received_date_value IS NULL THEN
             'Date received is empty or not a date: ' || coalesce(received_date_error, 'the cell is empty')
         WHEN received_date_value > current_date THEN 'Date received is in the future'
+        WHEN received_date_value < DATE '{date_min}' THEN 'Date received ' || strftime(received_date_value, '%Y-%m-%d')
+            || ' is before {date_min}: {implausible_note}'
         WHEN cw_nz(product) IS NULL THEN 'Product is empty'
     END AS reject_reason
 FROM ranked
@@ -422,7 +426,8 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
     _run_sql(con, sql, rep)
     if sent_carried:
         _add_carried_dates(con)
-    sql = (_STAGE_SQL.replace("{hash_columns}", hash_cols)
+    sql = (_STAGE_SQL.replace("{hash_columns}", hash_cols).replace("{date_min}", DATE_MIN.isoformat())
+           .replace("{implausible_note}", IMPLAUSIBLE_NOTE.replace("'", "''"))
            .replace("{id_pattern}", r"h[0-9a-f]{16}(-[0-9]+)?" if by_content else r"\d+"))
     _run_sql(con, sql, rep)
 

@@ -56,7 +56,7 @@ from analysis.ingest.common import (
 )
 from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, clean_text, clean_value, lookup_code, parse_duration_seconds, parse_time,
-    parse_when, split_list,
+    implausible, parse_when, split_list,
 )
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
 from analysis.store import mark_changed
@@ -309,6 +309,9 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
         if r.received.day > today:
             r.reject = ("received_at", v["received_at"], "date is in the future")
             return
+        if why := implausible(r.received.day):
+            r.reject = ("received_at", v["received_at"], why)
+            return
     # occurred
     occ_text = v.get("occurred_at")
     col = "occurred_at" if occ_text else "occurred_date"
@@ -328,6 +331,9 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
         return
     if r.occurred and r.occurred.day > today:
         r.reject = ("occurred_at", occ_text or v.get("occurred_date"), "date is in the future")
+        return
+    if r.occurred and r.occurred.day and (why := implausible(r.occurred.day)):
+        r.reject = ("occurred_at", occ_text, why) if occ_text else ("occurred_date", v.get("occurred_date"), why)
         return
     if (prof.occurred_equal_received_is_not_a_time and r.occurred and occ_text and v.get("received_at")
             and occ_text == v["received_at"]):

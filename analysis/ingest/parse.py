@@ -92,6 +92,21 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
+#: Why a date before ``analysis.filters.DATE_MIN`` is set aside (said after the date).
+IMPLAUSIBLE_NOTE = "not a plausible date (an empty spreadsheet date cell reads as 1899-12-30 or 1899-12-31)"
+
+
+def implausible(day: date) -> str | None:
+    """Why ``day`` cannot be the date of a complaint or an incident, or None. Dates before
+    ``analysis.filters.DATE_MIN`` (1990-01-01, the earliest date the dashboard filters on)
+    are spreadsheet artefacts: an empty Excel date cell reads as 1899-12-30 or 1899-12-31,
+    a zero as 1900-01-00. (Dates in the future are checked where today's date is known.)"""
+    from analysis.filters import DATE_MIN
+    if day < DATE_MIN:
+        return f"{day.isoformat()} is before {DATE_MIN.isoformat()}: {IMPLAUSIBLE_NOTE}"
+    return None
+
+
 class DateError(ValueError):
     """A value that is not a date in any known format (the message says which formats)."""
 
@@ -276,7 +291,7 @@ def lookup_code(value: str | None, table: dict[str, str], keywords: list[tuple[s
 #: Socrata): shown in quarantine reasons and the import report.
 CFPB_DATE_FORMS = ("YYYY-MM-DD, YYYY/M/D, M/D/YYYY, MM/DD/YY, 24-Sep-2019, Sep 24, 2019, optionally "
                    "with a time; day first (D/M/YYYY, DD/MM/YY, DD.MM.YYYY) when the file's dates show it")
-_CLOCK_TAIL = (r"(?:(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+_CLOCK_TAIL = (r"(?:(?:T|\s+)(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:[.,]\d{1,9})?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
                r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?")
 _CFPB_YMD = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _CLOCK_TAIL)
 _CFPB_NNY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK_TAIL)
@@ -372,7 +387,8 @@ def parse_cfpb_date(value: str, order: str = "mdy") -> date:
     (``24-Sep-2019``, ``24-Sep-19``, ``Sep 24, 2019``). Two-digit years: 00–69 → 20xx.
 
     Raises ``DateError`` with a message naming the value and what is wrong: no known form, no
-    such date, or no such date in the file's reading (``24/09/2019`` in a month-first file).
+    such date, no such date in the file's reading (``24/09/2019`` in a month-first file), or
+    a time that is no clock time (``2024-01-03 25:00``).
     """
     v = value.strip()
     m = _CFPB_YMD.fullmatch(v)
@@ -389,6 +405,9 @@ def parse_cfpb_date(value: str, order: str = "mdy") -> date:
         mo, d, y = _month_number(m.group(1)), int(m.group(2)), int(m.group(3))
     else:
         raise DateError(f"{v!r} is not a date in a known form ({CFPB_DATE_FORMS})")
+    if m.group("hh") is not None and (int(m.group("hh")) > 23 or int(m.group("mm")) > 59
+                                      or int(m.group("ss") or 0) > 59):
+        raise DateError(f"{v!r}: the time in it is not a clock time (00:00–23:59)")
     try:
         return date(y, mo, d)
     except ValueError:
