@@ -432,8 +432,8 @@ def test_reimport__same_file_adds_nothing(real_import, tmp_path):
     (rep,) = run_import([CFPB_DIR / name], "cfpb", db_path)
     after = table_counts(db_path)
     assert (rep.status, rep.accepted_count, rep.unchanged_count) == ("already_imported", 0, exp["rows"])
-    # only the import log and the store's version history grow (analysis/store.py)
-    assert after == {**before, "meta_imports": before["meta_imports"] + 1,
+    # only the import log, the audit log and the store's version history grow (analysis/store.py)
+    assert after == {**before, "meta_imports": before["meta_imports"] + 1, "meta_audit": before["meta_audit"] + 1,
                      "meta_store_versions": before["meta_store_versions"] + 1, "meta_change_log": 0}
     assert [r[:2] for r in imports(db_path)] == [(name, "imported"), (name, "already_imported")]
 

@@ -206,6 +206,7 @@ def test_store__standby_ahead_after_a_kill_before_the_swap_is_set_back(tmp_path,
     rep = run_import([FIXTURE], "cfpb", path)[0]
     assert rep.status == "already_imported"
     assert _live_counts(path) == before | {"meta_imports": before["meta_imports"] + 1,
+                                          "meta_audit": before["meta_audit"] + 1,
                                           "meta_store_versions": 2, "meta_change_log": 0}
     assert _differences(*_replicas(path)) == {}
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import db
+from analysis import audit, db
+from analysis.audit import Actor
 from analysis.ingest.common import (EncodingGuess, ImportRefused, ImportReport, Progress, current_user,  # noqa: F401
                                     upgrade_schema)
 from analysis.ingest.profiles import list_profiles
@@ -27,7 +28,8 @@ def known_formats() -> list[str]:
     return ["cfpb"] + [p for p in list_profiles() if p != "cfpb"]
 
 
-def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str | None = None,
+def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | None = None,
+               action: str = "import", imported_by: str | None = None,
                progress: Progress | None = None, sheet: str | None = None,
                mapping: dict[str, str | None] | None = None, complaint_id: str | None = None,
                file_bytes: dict[str, bytes] | None = None, classify: str = "collection") -> list[ImportReport]:
@@ -39,6 +41,9 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str |
     ``file_bytes``: ``{path name: bytes}`` for uploads not on disk (the path is then only a name).
     ``classify``: for ``cfpb``, which narratives the classifier reads
     (``analysis.ingest.cfpb.CLASSIFY_SCOPES``; default those of the collection products).
+    ``actor`` (``analysis.audit.Actor``): who imports (default: the OS user on the command
+    line, or ``imported_by``); each file's import is written to the audit log as ``action``
+    (``import``; ``intake`` for the intake form) in the same transaction.
 
     The default database gets the demonstration data first if it does not exist yet; a
     database at any other path holds exactly what is imported into it.
@@ -57,7 +62,9 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str |
     if db.is_default_db(db_path):
         from analysis.demo import ensure_demo_database
         ensure_demo_database(db_path)
-    user = imported_by or current_user()
+    if actor is None:
+        actor = Actor(imported_by, "unknown", "dashboard") if imported_by else Actor.command_line()
+    user = actor.name
     reports = []
     def store_progress(frac: float, msg: str) -> None:  # 0: before the files; then after them
         if progress:
@@ -79,6 +86,7 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, imported_by: str |
                 reports.append(import_profile_file(con, p, fmt, data=data, sheet=sheet, mapping=mapping,
                                                    complaint_id=complaint_id, imported_by=user,
                                                    progress=file_progress))
+            audit.record_import(con, actor, action, reports[-1])
         if progress:
             progress(0.95, "updating summary tables")
     if progress:

@@ -1,0 +1,106 @@
+"""Accounts, roles and the audit log (issue 11)."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from analysis import accounts
+from analysis.accounts import AccountError, add_account, allowed, verify
+from tests.helpers import REPO
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "cw.duckdb.accounts.json"
+
+
+def test_roles_and_actions():
+    assert [a for a in accounts.ACTIONS if allowed("viewer", a)] == ["view", "export"]
+    assert allowed("editor", "import") and allowed("editor", "delete") and not allowed("editor", "accounts")
+    assert all(allowed("admin", a) for a in accounts.ACTIONS)
+    assert not allowed(None, "view") and not allowed("root", "view") and not allowed("single_user", "import")
+    with pytest.raises(KeyError):
+        allowed("admin", "imprt")  # a typo refuses, never opens
+
+
+def test_passwords_are_argon2_hashes_in_a_private_file(path):
+    add_account(path, "amira", "admin", "correct horse battery")
+    raw = path.read_text()
+    assert "correct horse" not in raw
+    [entry] = json.loads(raw)["accounts"]
+    assert entry["password_hash"].startswith("$argon2id$")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert verify(path, "amira", "correct horse battery").role == "admin"
+    assert verify(path, "amira", "correct horse batterY") is None
+    assert verify(path, "nobody", "correct horse battery") is None
+
+
+def test_unknown_names_cost_a_hash_too(path):
+    add_account(path, "amira", "admin", "correct horse battery")
+    def timed(name):
+        start = time.perf_counter()
+        for _ in range(5):
+            verify(path, name, "wrong password here")
+        return time.perf_counter() - start
+    known, unknown = timed("amira"), timed("nobody")
+    assert unknown > 0.3 * known  # both run argon2 (an early return would be ~1000x faster)
+
+
+def test_account_rules(path):
+    with pytest.raises(AccountError, match="first account must be an admin"):
+        add_account(path, "ed", "editor", "long enough password")
+    add_account(path, "amira", "admin", "correct horse battery")
+    with pytest.raises(AccountError, match="too short"):
+        add_account(path, "ed", "editor", "short")
+    with pytest.raises(AccountError, match="a name is"):
+        add_account(path, "../etc", "editor", "long enough password")
+    with pytest.raises(AccountError, match="unknown role"):
+        add_account(path, "ed", "owner", "long enough password")
+    add_account(path, "ed", "editor", "long enough password")
+    with pytest.raises(AccountError, match="exists already"):
+        add_account(path, "ed", "viewer", "long enough password")
+    with pytest.raises(AccountError, match="no admin"):
+        accounts.set_role(path, "amira", "viewer")
+    with pytest.raises(AccountError, match="no admin"):
+        accounts.remove_account(path, "amira")
+    accounts.set_disabled(path, "ed")
+    assert verify(path, "ed", "long enough password") is None
+    accounts.set_disabled(path, "ed", False)
+    accounts.set_password(path, "ed", "another long password")
+    assert verify(path, "ed", "long enough password") is None and verify(path, "ed", "another long password")
+    add_account(path, "someone@example.org", "viewer", oidc=True)
+    assert accounts.role_of_oidc(path, "someone@example.org") == "viewer"
+    assert accounts.role_of_oidc(path, "ed") is None and accounts.role_of_oidc(path, None) is None
+    assert verify(path, "someone@example.org", "") is None  # no password sign-in for identity-provider accounts
+
+
+def test_command_line_manages_accounts_and_audits_each_change(tmp_path):
+    db_path = tmp_path / "cw.duckdb"
+    env = {**os.environ, "COLLECTION_WATCH_DB": str(db_path)}
+    env.pop(accounts.ENV_VAR, None)
+
+    def run(*args, stdin=""):
+        return subprocess.run([sys.executable, "-m", "analysis.accounts", *args], input=stdin, capture_output=True,
+                              text=True, cwd=REPO, env=env)
+    out = run("add", "amira", "--role", "admin", "--password-stdin", stdin="correct horse battery\n")
+    assert out.returncode == 0, out.stderr
+    assert run("add", "ed", "--role", "editor", "--password-stdin", stdin="short\n").returncode == 2
+    assert run("add", "ed", "--role", "editor", "--password-stdin", stdin="long enough password\n").returncode == 0
+    assert run("role", "ed", "viewer").returncode == 0
+    refused = run("remove", "amira")
+    assert refused.returncode == 2 and "no admin" in refused.stderr
+    listed = run("list").stdout
+    assert "amira\tadmin\tpassword\tenabled" in listed and "ed\tviewer" in listed and "$argon2" not in listed
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute("SELECT actor, actor_role, via, action, target, detail FROM meta_audit "
+                           "ORDER BY logged_at, audit_id").fetchall()
+    assert [(r[3], r[4]) for r in rows] == [("account_add", "amira"), ("account_add", "ed"), ("account_role", "ed")]
+    assert {r[2] for r in rows} == {"command line"} and all(r[0].startswith("os:") for r in rows)
+    assert json.loads(rows[2][5]) == {"role": "viewer"}
