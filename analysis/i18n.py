@@ -58,6 +58,43 @@ STRINGS: dict[str, tuple[str, str]] = {
     # common
     "no_data": ("No complaints match these filters. Widen the date range or remove a filter.",
                 "没有符合筛选条件的投诉。请放宽日期范围或去掉部分筛选。"),
+    "audit_title": ("Audit log", "审计日志"),
+    "audit_note": ("Every change to the data and to accounts: who, when, what, the file and its rows. Entries are "
+                   "kept when data is deleted. Visible to editors.",
+                   "对数据和账户的每次更改：谁、何时、做了什么、文件及行数。删除数据时审计记录保留。仅编辑可见。"),
+    "auth_sign_in": ("Sign in", "登录"),
+    "auth_name": ("Name", "账户名"),
+    "auth_password": ("Password", "密码"),
+    "auth_sign_out": ("Sign out", "退出登录"),
+    "auth_sign_in_idp": ("Sign in with your organisation's account", "使用机构账户登录"),
+    "auth_signed_in": ("Signed in as {name} ({role}).", "已登录：{name}（{role}）。"),
+    "auth_no_role": ("{name} has no account on this dashboard; ask an admin to add one.",
+                     "{name} 在本仪表盘没有账户，请联系管理员添加。"),
+    "auth_single_user": ("Single-user mode on this computer: no accounts are set up. Changing the data is possible "
+                         "while it holds only the demonstration data; before loading real complaints or opening the "
+                         "dashboard to other computers, create an admin: python -m analysis.accounts add NAME "
+                         "--role admin",
+                         "本机单用户模式：尚未设置账户。仅在只有演示数据时可以修改数据；导入真实投诉或让其他电脑访问前，"
+                         "请先创建管理员：python -m analysis.accounts add 账户名 --role admin"),
+    "auth_sign_in_first": ("Sign in to use the dashboard.", "请先登录再使用仪表盘。"),
+    "auth_wrong": ("Name or password is wrong.", "账户名或密码错误。"),
+    "auth_wait": ("Too many failed sign-ins: wait {s} seconds and try again.", "登录失败次数过多，请等待 {s} 秒后重试。"),
+    "auth_real_data": ("Real complaints are loaded, so changing the data needs an account (single-user mode is "
+                       "for the demonstration data). Create an admin on the server: python -m analysis.accounts add "
+                       "NAME --role admin, then sign in.",
+                       "已载入真实投诉，修改数据需要账户（单用户模式仅适用于演示数据）。请在服务器上创建管理员："
+                       "python -m analysis.accounts add 账户名 --role admin，然后登录。"),
+    "auth_role_cannot": ("Your role ({role}) cannot do this; it needs {need}. Ask an admin.",
+                         "您的角色（{role}）无权执行此操作，需要{need}权限。请联系管理员。"),
+    "auth_exposed": ("This dashboard can be reached from other computers and has no accounts, so it shows "
+                     "nothing. On the server, create an admin (python -m analysis.accounts add NAME --role admin) "
+                     "or run it on this computer only (the default address 127.0.0.1).",
+                     "此仪表盘可被其他电脑访问且未设置账户，因此不显示任何内容。请在服务器上创建管理员"
+                     "（python -m analysis.accounts add 账户名 --role admin），或仅在本机运行（默认地址 127.0.0.1）。"),
+    "role_viewer": ("viewer", "查看者"),
+    "role_editor": ("editor", "编辑"),
+    "role_admin": ("admin", "管理员"),
+    "role_single_user": ("single user", "单用户"),
     "db_unreadable": ("The database {name} cannot be read: it may be truncated, damaged or not a database file "
                       "(DuckDB: {reason}). Nothing was changed. Restore it from a backup, or rebuild it: move the file "
                       "and the folder beside it named like it with .store aside and import the source files again "

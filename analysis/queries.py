@@ -407,6 +407,13 @@ def query_imports(con: Con) -> pd.DataFrame:
     return _df(con, "SELECT * FROM meta_imports ORDER BY imported_at DESC, import_id", [])
 
 
+def query_audit(con: Con, limit: int = 1000) -> pd.DataFrame:
+    """The audit log (``meta_audit``), newest first, at most ``limit`` rows: every column
+    but ``audit_id``."""
+    return _df(con, "SELECT * EXCLUDE (audit_id) FROM meta_audit ORDER BY logged_at DESC, audit_id LIMIT ?",
+               [int(limit)])
+
+
 def query_table_counts(con: Con) -> pd.DataFrame:
     """Row count of every base table: columns ``table_name`` (str), ``row_count`` (int64)."""
     names = [r[0] for r in con.execute(

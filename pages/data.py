@@ -9,6 +9,7 @@ import streamlit as st  # noqa: E402
 from analysis.exports import to_csv_bytes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.schema import data_dictionary  # noqa: E402
+from ui import auth  # noqa: E402
 from ui.page import page_setup  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.state import db_label, run_query  # noqa: E402
@@ -26,6 +27,11 @@ st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_label()} co
 
 st.subheader(t("imports_title", lang))
 show_table(run_query("query_imports"), lang)
+
+if auth.can(ctx.who, "audit"):
+    st.subheader(t("audit_title", lang))
+    st.caption(t("audit_note", lang))
+    show_table(run_query("query_audit"), lang, table="meta_audit")
 
 st.subheader(t("tables_title", lang))
 show_table(run_query("query_table_counts"), lang)

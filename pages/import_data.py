@@ -15,10 +15,10 @@ from ui import importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain  # noqa: E402
 from ui.tables import show_table  # noqa: E402
-from ui.page import page_header, run_with_progress  # noqa: E402
+from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
 
-lang = page_header("page_import")
+lang, who = editor_page("page_import", "import")
 st.caption(t("imp_intro", lang))
 
 up = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx", "txt"], key="imp_file",
@@ -140,7 +140,7 @@ if st.button(t("imp_import", lang), key="imp_import", type="primary", disabled=b
     reports = run_with_progress(
         t("imp_importing", lang),
         lambda progress: run_import([Path(name)], fmt, db_path(), sheet=sheet, mapping=mapping or None,
-                                    file_bytes={name: data}, progress=progress),
+                                    file_bytes={name: data}, progress=progress, actor=who.actor()),
         "imp_refused", lang)
     if reports is not None:
         st.session_state["imp_done"] = (key, reports)

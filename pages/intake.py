@@ -20,10 +20,10 @@ from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain  # noqa: E402
-from ui.page import page_header, run_with_progress  # noqa: E402
+from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
 
-lang = page_header("page_intake")
+lang, who = editor_page("page_intake", "intake")
 
 
 def show_problems(found: list[tuple[bool, str]]) -> list[str]:
@@ -150,7 +150,7 @@ with tab_form:
             saved = run_with_progress(
                 t("in_saving", lang),
                 lambda progress: intake.save(complaint, incidents, db_path(), reference=reference,
-                                             progress=progress),
+                                             progress=progress, actor=who.actor()),
                 "in_save_failed", lang)
             if saved is not None:
                 cid, rep = saved
@@ -187,7 +187,8 @@ with tab_calls:
         reps = run_with_progress(
             t("imp_importing", lang),
             lambda progress: run_import([Path(log.name)], "call_log", db_path(), complaint_id=cid or None,
-                                        file_bytes={log.name: data}, progress=progress),
+                                        file_bytes={log.name: data}, progress=progress,
+                                        actor=who.actor(), action="intake"),
             "imp_refused", lang)
         if reps is not None:
             r = reps[0]

@@ -17,7 +17,9 @@ from analysis.ingest import preview_file, run_import, validate_file
 from analysis.ingest.profiles import USER_DIR_ENV, load_profile
 from analysis.queries import query_complaint_evidence, query_evidence_complaints
 from tests.helpers import REPO, shown
+from analysis import accounts
 from ui import importer, intake
+from ui.auth import SESSION_KEY
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
 
@@ -30,7 +32,15 @@ def db_path(tmp_path, monkeypatch):
         build_marts(con)
     monkeypatch.setenv(db.ENV_VAR, str(path))
     monkeypatch.setenv(USER_DIR_ENV, str(tmp_path / "profiles"))
+    accounts.add_account(accounts.accounts_path(path), "amira", "admin", "correct horse battery")
+    accounts.add_account(accounts.accounts_path(path), "ed", "editor", "long enough password")
     return path
+
+
+def _as(at: AppTest, name: str = "ed") -> AppTest:
+    """``at`` in a session where ``name`` has signed in (ui.auth)."""
+    at.session_state[SESSION_KEY] = name
+    return at
 
 
 def q(path, sql, params=()):
@@ -45,7 +55,7 @@ def q(path, sql, params=()):
 
 @pytest.mark.parametrize("lang,title", [("zh", "导入数据"), ("en", "Import")])
 def test_import_page__first_screen(db_path, lang, title):
-    at = AppTest.from_file(str(REPO / "pages" / "import_data.py"), default_timeout=60)
+    at = _as(AppTest.from_file(str(REPO / "pages" / "import_data.py"), default_timeout=60))
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -168,7 +178,7 @@ def test_intake_rows_and_templates():
 # ---- Intake page: AppTest -------------------------------------------------------------------
 
 def _intake_app(lang="en"):
-    at = AppTest.from_file(str(REPO / "pages" / "intake.py"), default_timeout=60)
+    at = _as(AppTest.from_file(str(REPO / "pages" / "intake.py"), default_timeout=60))
     at.query_params["lang"] = lang
     return at.run()
 
@@ -228,6 +238,10 @@ def test_intake_page__fill_and_save(db_path):
                                                          "WHERE complaint_id = ?", ["intake:CA-TEST-1"])
     assert q(db_path, "SELECT format, source_file, accepted_count FROM meta_imports WHERE source = 'intake'") == [
         ("intake", "intake-form_CA-TEST-1.csv", 2)]
+    # the audit log names the signed-in editor (issue 11), not the server's OS user
+    assert q(db_path, "SELECT actor, actor_role, via, action, file_name, rows_read, rows_added, rows_quarantined "
+                      "FROM meta_audit") == [("ed", "editor", "dashboard", "intake", "intake-form_CA-TEST-1.csv", 2, 2, 0)]
+    assert q(db_path, "SELECT imported_by FROM meta_imports WHERE source = 'intake'") == [("ed",)]
     # The form is fresh for the next entry; the marts count the new complaint.
     assert at.text_input(key="in1_creditor").value == ""
     assert q(db_path, "SELECT count(*) FROM mart_complaint_facts WHERE complaint_id = 'intake:CA-TEST-1'") == [(1,)]
@@ -382,7 +396,7 @@ def test_intake_page__same_entry_twice_is_caught(db_path):
 @pytest.mark.parametrize("script", ["import_data.py", "data.py"])
 def test_pages_do_not_show_the_servers_directories(db_path, script):
     """Issue 11: the Import and Data pages named the database by its full path on the server."""
-    at = AppTest.from_file(str(REPO / "pages" / script), default_timeout=60)
+    at = _as(AppTest.from_file(str(REPO / "pages" / script), default_timeout=60))
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]

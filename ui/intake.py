@@ -286,7 +286,7 @@ def file_name(reference: str) -> str:
 
 
 def save(c: ComplaintInput, incidents: list[IncidentInput], db_path: Path, *, reference: str,
-         imported_by: str | None = None, progress=None) -> tuple[str, ImportReport]:
+         actor=None, progress=None) -> tuple[str, ImportReport]:
     """Commit an entry through ``run_import`` (all or nothing). Returns ``(complaint_id in the
     database, report)``. Raises ``ValueError`` when the entry has problems (nothing written) and
     ``ImportRefused`` from the importer."""
@@ -298,7 +298,7 @@ def save(c: ComplaintInput, incidents: list[IncidentInput], db_path: Path, *, re
     name = file_name(reference)
     data = to_csv(rows(c, incidents, reference), "zh")
     fmt = profile_for(c.jurisdiction, c.filed_with)
-    reports = run_import([Path(name)], fmt, db_path, imported_by=imported_by, progress=progress,
+    reports = run_import([Path(name)], fmt, db_path, actor=actor, action="intake", progress=progress,
                          file_bytes={name: data})
     return f"{load_profile(fmt).source}:{reference}", reports[0]
 

@@ -29,7 +29,7 @@ from analysis.filters import (DATE_FIELDS, DATE_MAX, DATE_MIN, FIELD_BY_NAME, FI
 from analysis.i18n import t
 from analysis.ingest import ImportRefused
 from analysis.scope import default_scope
-from ui import nav
+from ui import auth, nav
 from ui.text import plain
 from ui.state import database, db_label, reading, run_query
 
@@ -43,13 +43,14 @@ LANGS = ("zh", "en")
 class PageContext:
     """What a page needs: language, validated filter, the view context (filter in words,
     sources with their spans; the same object the exports use), the suppression switch and
-    the page's own choices (``page_choice``)."""
+    the page's own choices (``page_choice``) and who is using it (``ui.auth.Identity``)."""
 
     lang: str
     flt: Filter
     view: ViewContext
     suppress: bool = True
     choices: dict[str, str] = field(default_factory=dict)
+    who: auth.Identity | None = None
 
     def describe(self) -> str:
         """The filter in words, in the page language."""
@@ -288,6 +289,7 @@ def page_setup(title_key: str) -> PageContext:
     fp, path = database()
     st.title(t(title_key, lang))
     menu = _language_and_menu(lang)  # first, so the switch is there even when a bad filter stops the page
+    who = auth.gate(lang)
     if fp == "missing":
         nav.nav_links(lang, where=menu)
         name = db_label(path)
@@ -337,7 +339,7 @@ def page_setup(title_key: str) -> PageContext:
     shown = set(flt.source) if flt.source else set(sources["source"])
     if sources[sources["source"].isin(shown)]["is_synthetic"].astype(bool).any():
         st.warning(t("demo_banner", lang), icon=":material/science:")
-    ctx = PageContext(lang, flt, view, suppress)
+    ctx = PageContext(lang, flt, view, suppress, who=who)
     report_pack_controls(ctx)
     return ctx
 
@@ -486,6 +488,14 @@ def page_header(title_key: str) -> str:
     nav.nav_links(lang, where=_language_and_menu(lang))
     st.title(t(title_key, lang))
     return lang
+
+
+def editor_page(title_key: str, action: str) -> tuple[str, "auth.Identity"]:
+    """``page_header`` for a page that changes the data (Import, Intake): also the sign-in box
+    and the check that this person may do ``action`` (``analysis.accounts.ACTIONS``), which
+    stops the page with the reason otherwise. Returns ``(lang, identity)``."""
+    lang = page_header(title_key)
+    return lang, auth.require(action, lang)
 
 
 def run_with_progress(label: str, work, error_key: str, lang: str):

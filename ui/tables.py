@@ -30,11 +30,16 @@ SCREEN_HEADERS: dict[str, tuple[str, str]] = {
 }
 
 
-def show_table(df: pd.DataFrame, lang: str, **kwargs) -> None:
-    """``st.dataframe`` with translated headers; dates shown as YYYY-MM-DD."""
+def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, **kwargs) -> None:
+    """``st.dataframe`` with translated headers; dates shown as YYYY-MM-DD. ``table``: a table
+    of ``analysis.schema`` whose column descriptions are the headers."""
+    from analysis.schema import TABLE_BY_NAME
+    described = {c.name: (c.en, c.zh) for c in TABLE_BY_NAME[table].columns} if table else {}
     config = {}
     for col in df.columns:
-        if col in SCREEN_HEADERS:
+        if col in described:
+            label = described[col][1 if lang == "zh" else 0].split(" (")[0].split("（")[0]
+        elif col in SCREEN_HEADERS:
             label = SCREEN_HEADERS[col][1 if lang == "zh" else 0]
         elif (label := column_header(col, lang)) == col:
             continue

@@ -1,0 +1,121 @@
+"""Who may see and change what, on the pages (issue 11): single-user mode on this computer,
+local accounts with roles, and a server reachable from other computers."""
+from __future__ import annotations
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from analysis import accounts, db
+from analysis.build import build_marts
+from analysis.demo import build_demo
+from analysis.ingest import run_import
+from tests.helpers import REPO, shown
+from ui.auth import SESSION_KEY
+
+CFPB_FIXTURE = REPO / "tests" / "fixtures" / "cfpb" / "three_date_formats.csv"
+
+
+@pytest.fixture
+def demo_db(tmp_path, monkeypatch):
+    path = tmp_path / "cw.duckdb"
+    with db.write_transaction(path) as con:
+        build_demo(con)
+        build_marts(con)
+    monkeypatch.setenv(db.ENV_VAR, str(path))
+    monkeypatch.delenv(accounts.ENV_VAR, raising=False)
+    return path
+
+
+@pytest.fixture
+def exposed():
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    yield
+    config.set_option("server.address", before)
+
+
+def _page(name: str, lang: str = "en", signed_in: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / f"{name}.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    if signed_in:
+        at.session_state[SESSION_KEY] = signed_in
+    return at.run()
+
+
+def _texts(at: AppTest, kind: str) -> list[str]:
+    return [shown(e.value) for e in getattr(at, kind)]
+
+
+def test_single_user_mode_changes_demo_data_only(demo_db):
+    """No accounts, server on 127.0.0.1: the local user may import while only the demonstration
+    data is loaded; once real complaints are in, changes need an account; viewing goes on."""
+    assert config.get_option("server.address") == "127.0.0.1"  # .streamlit/config.toml
+    at = _page("import_data")
+    assert not at.exception and not at.error, _texts(at, "error")
+    assert any("Single-user mode on this computer" in c for c in _texts(at, "caption"))
+    run_import([CFPB_FIXTURE], "cfpb", demo_db)  # real complaints (as from the command line)
+    at = _page("import_data")
+    [err] = _texts(at, "error")
+    assert err.startswith("Real complaints are loaded, so changing the data needs an account")
+    assert not at.file_uploader  # nothing to upload with
+    at = _page("intake", "zh")
+    assert _texts(at, "error")[0].startswith("已载入真实投诉，修改数据需要账户")
+    assert not _page("overview").error and _page("overview").metric  # viewing goes on
+
+
+def test_with_accounts_every_page_needs_a_sign_in(demo_db):
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    at = _page("overview")
+    assert _texts(at, "info") == ["Sign in to use the dashboard."] and not at.metric
+    at.text_input(key="auth_name").input("vic")
+    at.text_input(key="auth_password").input("wrong password!")
+    at.button[0].click().run()  # the form's submit button
+    assert "Name or password is wrong." in _texts(at, "error") and not at.metric
+    at.text_input(key="auth_name").input("vic")
+    at.text_input(key="auth_password").input("viewer password 1")
+    at.button[0].click().run()
+    assert at.metric and not at.error, _texts(at, "error")
+    assert "Signed in as vic (viewer)." in _texts(at, "caption")
+
+
+def test_roles_decide_who_changes_the_data(demo_db):
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    accounts.add_account(path, "ed", "editor", "editor password 1")
+    viewer = _page("import_data", signed_in="vic")
+    assert _texts(viewer, "error") == ["Your role (viewer) cannot do this; it needs editor. Ask an admin."]
+    assert not viewer.file_uploader
+    assert _page("intake", "zh", signed_in="vic").error
+    editor = _page("import_data", signed_in="ed")
+    assert not editor.error and editor.file_uploader
+    accounts.set_disabled(path, "ed")  # disabled while signed in: out at the next page
+    again = _page("import_data", signed_in="ed")
+    assert _texts(again, "info") == ["Sign in to use the dashboard."] and not again.file_uploader
+
+
+def test_a_server_reachable_from_other_computers_without_accounts_shows_nothing(demo_db, exposed):
+    for page in ("overview", "import_data"):
+        at = _page(page)
+        [err] = _texts(at, "error")
+        assert err.startswith("This dashboard can be reached from other computers and has no accounts")
+        assert not at.metric and not at.file_uploader
+
+
+def test_editors_see_the_audit_log_viewers_do_not(demo_db):
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    accounts.add_account(path, "ed", "editor", "editor password 1")
+    from analysis.audit import Actor
+    run_import([CFPB_FIXTURE], "cfpb", demo_db, actor=Actor("ed", "editor"))
+    editor = _page("data", signed_in="ed")
+    assert "Audit log" in [s.value for s in editor.subheader]
+    [audit] = [d.value for d in editor.dataframe if "actor" in d.value.columns]
+    assert audit[["actor", "actor_role", "via", "action", "file_name", "rows_read"]].values.tolist() == [
+        ["ed", "editor", "dashboard", "import", "three_date_formats.csv", 3]]
+    viewer = _page("data", signed_in="vic")
+    assert "Audit log" not in [s.value for s in viewer.subheader] and not viewer.error
