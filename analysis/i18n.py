@@ -58,6 +58,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     # common
     "no_data": ("No complaints match these filters. Widen the date range or remove a filter.",
                 "没有符合筛选条件的投诉。请放宽日期范围或去掉部分筛选。"),
+    "del_title": ("Remove an import or a source", "删除一次导入或一个来源"),
+    "del_note": ("Removes the complaints whose current version came from the import (or every complaint of the "
+                 "source), with their incidents and labels, and the file's raw and quarantined rows; every figure "
+                 "follows. The audit log keeps a record. This cannot be undone except by importing the file again.",
+                 "删除当前版本来自该次导入的投诉（或该来源的全部投诉）及其事件和标签，以及文件的原始行和隔离行；"
+                 "所有图表随之更新。审计日志保留记录。除重新导入文件外无法撤销。"),
+    "del_kind": ("Remove", "删除"),
+    "del_kind_import": ("an import", "一次导入"),
+    "del_kind_source": ("a source", "一个来源"),
+    "del_none": ("Nothing to remove.", "没有可删除的内容。"),
+    "del_confirm": ("Type {id} to confirm", "输入 {id} 以确认"),
+    "del_button": ("Remove for good", "永久删除"),
+    "del_done": ("Removed {id}: {n} complaints and {rows} file rows. The figures now leave them out.",
+                 "已删除 {id}：{n} 条投诉、{rows} 行文件数据。图表已不再包含它们。"),
     "audit_title": ("Audit log", "审计日志"),
     "audit_note": ("Every change to the data and to accounts: who, when, what, the file and its rows. Entries are "
                    "kept when data is deleted. Visible to editors.",

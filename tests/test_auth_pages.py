@@ -119,3 +119,27 @@ def test_editors_see_the_audit_log_viewers_do_not(demo_db):
         ["ed", "editor", "dashboard", "import", "three_date_formats.csv", 3]]
     viewer = _page("data", signed_in="vic")
     assert "Audit log" not in [s.value for s in viewer.subheader] and not viewer.error
+
+
+def test_an_editor_removes_an_import_on_the_data_page(demo_db):
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "ed", "editor", "editor password 1")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    from analysis.audit import Actor
+    [rep] = run_import([CFPB_FIXTURE], "cfpb", demo_db, actor=Actor("ed", "editor"))
+    assert not [e for e in _page("data", signed_in="vic").expander if "Remove" in e.label]
+    at = _page("data", signed_in="ed")
+    at.selectbox(key="del_pick_import").set_value(rep.import_id).run()
+    assert at.button(key="del_go").disabled
+    at.text_input(key="del_typed_import").input(rep.import_id).run()
+    at.button(key="del_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (f"Removed {rep.import_id}: 3 complaints and 3 file rows. The figures now leave them out."
+            in _texts(at, "success"))
+    from analysis.store import live_replica
+    import duckdb
+    with duckdb.connect(str(live_replica(demo_db)), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core_complaints WHERE source = 'cfpb'").fetchone() == (0,)
+        assert con.execute("SELECT actor, action, target FROM meta_audit WHERE action LIKE 'delete%'").fetchall() == [
+            ("ed", "delete_import", rep.import_id)]

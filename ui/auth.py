@@ -196,8 +196,17 @@ def gate(lang: str) -> Identity:
 
 
 def require(action: str, lang: str) -> Identity:
-    """The identity when it may do ``action``; otherwise say why (in ``lang``) and stop."""
-    who = gate(lang)
+    """``gate`` (draws the account box), then ``check``: the identity when it may do
+    ``action``; otherwise say why (in ``lang``) and stop. Once per page run."""
+    gate(lang)
+    return check(action, lang)
+
+
+def check(action: str, lang: str) -> Identity:
+    """Right before a change, on a page that already drew the account box: the identity
+    (read again, so an account disabled meanwhile is refused) when it may do ``action``;
+    otherwise say why and stop."""
+    who = current()
     if not can(who, action):
         st.error(_why_not(who, action, lang), icon=":material/lock:")
         st.stop()

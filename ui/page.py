@@ -490,6 +490,43 @@ def page_header(title_key: str) -> str:
     return lang
 
 
+def remove_data(ctx: PageContext) -> None:
+    """The Data page's "remove an import or a source" box (editors): pick one, type its id to
+    confirm, remove it (``analysis.deletion``; audited as the signed-in person)."""
+    from analysis import deletion
+    lang = ctx.lang
+    with st.expander(t("del_title", lang), icon=":material/delete:"):
+        st.caption(t("del_note", lang))
+        kind = st.radio(t("del_kind", lang), ["import", "source"], horizontal=True, key="del_kind",
+                        format_func=lambda k: t(f"del_kind_{k}", lang))
+        if kind == "import":
+            imports = run_query("query_imports")
+            imports = imports[imports["status"] == "imported"]
+            options = list(imports["import_id"])
+            labels = {r.import_id: f"{r.import_id} · {r.source_file} · {int(r.accepted_count):,}"
+                      for r in imports.itertuples()}
+        else:
+            sources = run_query("query_sources")
+            options = list(sources["source"])
+            labels = {r.source: f"{r.source} · {int(r.complaint_count or 0):,}" for r in sources.itertuples()}
+        if not options:
+            st.caption(t("del_none", lang))
+            return
+        chosen = st.selectbox(t(f"del_kind_{kind}", lang), options, key=f"del_pick_{kind}",
+                              format_func=lambda v: labels.get(v, v))
+        typed = st.text_input(t("del_confirm", lang, id=chosen), key=f"del_typed_{kind}")
+        if st.button(t("del_button", lang), key="del_go", type="primary", disabled=typed.strip() != chosen,
+                     icon=":material/delete_forever:"):
+            who = auth.check("delete", lang)
+            fn = deletion.delete_import if kind == "import" else deletion.delete_source
+            try:
+                out = fn(database()[1], chosen, who.actor())
+            except deletion.NothingToDelete as err:
+                st.error(plain(str(err)))
+                return
+            st.success(t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}", rows=f"{out['file_rows']:,}"))
+
+
 def editor_page(title_key: str, action: str) -> tuple[str, "auth.Identity"]:
     """``page_header`` for a page that changes the data (Import, Intake): also the sign-in box
     and the check that this person may do ``action`` (``analysis.accounts.ACTIONS``), which

@@ -1,0 +1,84 @@
+"""Removing evidence: one import, or one source, completely (issue 11; e.g. a consumer
+withdraws a complaint, or a file was imported by mistake).
+
+What goes, in one write transaction (all or nothing), with one audit row:
+
+* **an import** (``delete_import``): every complaint whose current version came from that
+  import (``core_complaints.import_id``: a complaint added by an earlier import and updated
+  by this one goes too; one added by it and updated later stays, as the later import's), with
+  its incidents, labels and QA issues; the import's raw rows, quarantined rows and QA rows;
+  its log row (``meta_imports``) stays with ``status = 'deleted'``, so the same file can be
+  imported again.
+* **a source** (``delete_source``): every complaint of that source with the above, the raw,
+  quarantine and QA rows of all its imports (whose log rows become ``deleted``) and the
+  source itself (``meta_sources``), so it leaves the filters.
+
+The summary tables follow through the store's change set (``mark_changed``), as for any
+write. The audit log is never touched by a deletion.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis import audit, db
+from analysis.audit import Actor
+from analysis.store import mark_changed
+
+#: Tables holding rows of one complaint (``complaint_id``).
+COMPLAINT_TABLES = ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints")
+#: Tables holding rows of one import (``import_id``): the file's rows as they came and those
+#: set aside (QA rows belong to complaints and go with them).
+IMPORT_TABLES = ("raw_cfpb__complaints", "raw_generic__rows", "core_quarantine")
+
+
+class NothingToDelete(ValueError):
+    """The import or source named does not exist (or is already deleted)."""
+
+
+def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[str, int]:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _del_c AS {complaints_sql}", params)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _del_i AS {imports_sql}", params)
+    n_complaints = con.execute("SELECT count(*) FROM _del_c").fetchone()[0]
+    mark_changed(con, "SELECT complaint_id FROM _del_c")
+    for t in COMPLAINT_TABLES:
+        con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT complaint_id FROM _del_c)")
+    removed_rows = 0
+    for t in IMPORT_TABLES:
+        removed_rows += con.execute(f"SELECT count(*) FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)"
+                                    ).fetchone()[0]
+        con.execute(f"DELETE FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)")
+    n_imports = con.execute("SELECT count(*) FROM _del_i").fetchone()[0]
+    con.execute("UPDATE meta_imports SET status = 'deleted' WHERE import_id IN (SELECT import_id FROM _del_i)")
+    con.execute("DROP TABLE _del_c")
+    con.execute("DROP TABLE _del_i")
+    return {"complaints": int(n_complaints), "imports": int(n_imports), "file_rows": int(removed_rows)}
+
+
+def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]:
+    """Remove import ``import_id`` (see the module text). Returns ``{"complaints": n,
+    "imports": 1, "file_rows": raw and quarantined rows removed}``. Raises
+    ``NothingToDelete`` for an unknown or already deleted import."""
+    with db.write_transaction(db_path, f"delete import {import_id}") as con:
+        row = con.execute("SELECT source_file, file_sha256, source FROM meta_imports WHERE import_id = ? "
+                          "AND status <> 'deleted'", [import_id]).fetchone()
+        if row is None:
+            raise NothingToDelete(f"no import {import_id!r} to delete")
+        out = _remove(con, "SELECT complaint_id FROM core_complaints WHERE import_id = ?",
+                      "SELECT ? AS import_id", [import_id])
+        audit.record(con, actor, "delete_import", target=import_id, file_name=row[0], file_sha256=row[1],
+                     rows_removed=out["complaints"], detail={"source": row[2], **out})
+    return out
+
+
+def delete_source(db_path: Path, source: str, actor: Actor) -> dict[str, int]:
+    """Remove every complaint and import of ``source`` and the source itself (see the module
+    text). Returns ``{"complaints", "imports", "file_rows"}``. Raises ``NothingToDelete``
+    for an unknown source."""
+    with db.write_transaction(db_path, f"delete source {source}") as con:
+        if con.execute("SELECT count(*) FROM meta_sources WHERE source = ?", [source]).fetchone()[0] == 0:
+            raise NothingToDelete(f"no source {source!r} to delete")
+        out = _remove(con, "SELECT complaint_id FROM core_complaints WHERE source = ?",
+                      "SELECT import_id FROM meta_imports WHERE source = ? AND status <> 'deleted'", [source])
+        con.execute("DELETE FROM meta_sources WHERE source = ?", [source])
+        audit.record(con, actor, "delete_source", target=source, rows_removed=out["complaints"], detail=out)
+    return out
