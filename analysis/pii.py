@@ -54,8 +54,9 @@ _ANY_TOKEN = re.compile("|".join(re.escape(t) for pair in TOKENS.values() for t 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])"
-                   r"(?![0-9A-Za-z])")
+#: An 18-digit resident ID, also written in groups (6-8-4 or 6-4-4-4, by spaces or hyphens).
+_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}[ -]?(?:18|19|20)\d{2}[ -]?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                   r"[ -]?\d{3}[\dXx])(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9A-Za-z])((?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])\d{4}"
                    r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])")
 _CARD = re.compile(r"(?<![\d])(\d(?:[ -]?\d){12,18})(?![\d])")
@@ -111,12 +112,15 @@ def is_luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def mask_text(text: str | None) -> str | None:
+def mask_text(text: str | None, *, structured: bool = False) -> str | None:
     """``text`` with every personal identifier replaced by a typed token (see the module
-    docstring). None and text without any candidate pass through unchanged."""
+    docstring). None and text without any candidate pass through unchanged.
+    ``structured``: the text is a date, time, amount or code cell; only the identifier
+    patterns apply (mobile, resident ID, card, e-mail, landline, QQ), not the phone-number
+    library, which reads dates such as "2024-13-45 10" as a US number."""
     if text is None or not isinstance(text, str) or not _PREFILTER.search(text):
         return text
-    return _mask_cached(text)
+    return _mask_cached(text, structured)
 
 
 def mask_counts(text: str | None) -> dict[str, int]:
@@ -133,14 +137,15 @@ def mask_counts(text: str | None) -> dict[str, int]:
 
 
 @lru_cache(maxsize=200_000)
-def _mask_cached(text: str) -> str:
+def _mask_cached(text: str, structured: bool = False) -> str:
     zh = bool(_CJK.search(text))
 
     def tok(kind: str) -> str:
         return TOKENS[kind][0 if zh else 1]
 
     text = _EMAIL.sub(lambda m: tok("email"), text)
-    text = _ID18.sub(lambda m: tok("id") if is_valid_resident_id(m.group(1)) else m.group(0), text)
+    text = _ID18.sub(lambda m: tok("id") if is_valid_resident_id(re.sub(r"[ -]", "", m.group(1))) else m.group(0),
+                     text)
     text = _ID15.sub(lambda m: tok("id") if is_first_generation_id(m.group(1)) else m.group(0), text)
 
     def card(m: re.Match) -> str:
@@ -151,7 +156,7 @@ def _mask_cached(text: str) -> str:
     text = _LANDLINE.sub(lambda m: tok("phone"), text)
     text = _CARD.sub(card, text)
     text = _QQ.sub(lambda m: m.group(1) + tok("qq"), text)
-    if sum(1 for _ in _DIGITS.finditer(text)) >= 7:
+    if not structured and sum(1 for _ in _DIGITS.finditer(text)) >= 7:
         text = _mask_library_phones(text, tok("phone"))
     text = _NAME_STRONG.sub(lambda m: m.group(1) + tok("name"), text)
     text = _NAME_WEAK.sub(lambda m: m.group(1) + tok("name"), text)

@@ -67,3 +67,46 @@ def test_pii__raw_values_never_in_database_file(tmp_path):
         else:
             assert raw not in text, raw
             assert raw.encode() not in data, raw
+
+
+# ---- personal data in every field, not only narratives (issue 11) -------------------------------
+
+SECRETS = {"mobile_id": "13912345678", "resident_id": "110101199003071233", "email": "zhang.san@example.com",
+           "card": "6222021234567890128", "phone_in_date": "13812345678"}
+
+
+def test_personal_data_is_masked_in_every_field_table_and_file_byte(tmp_path):
+    """An intake file with a phone number as the record id, a resident ID as the company, an
+    e-mail as the region, a bank card in an unmapped column, a phone number in a date cell
+    (quarantined) and a resident ID written in groups in the narrative: none of them is in
+    any table of the database, nor anywhere in its files' bytes."""
+    from analysis.ingest import run_import
+    from analysis.store import store_dir
+    header = "投诉编号,受理日期,省份,被投诉方,催收方,催收日期,催收时刻,催收方式,内容,备注"
+    rows = [f"{SECRETS['mobile_id']},2024-12-05,{SECRETS['email']},{SECRETS['resident_id']},某催收公司,2024-12-03,"
+            f"23:10,电话,身份证 110101 19900307 1233 被他们知道了,卡号 {SECRETS['card']}",
+            f"X2,2024-12-05,广东,速借花,某催收公司,{SECRETS['phone_in_date']},23:10,电话,骂我,无"]
+    path = tmp_path / "intake_pii.csv"
+    path.write_text("\n".join([header] + rows) + "\n", encoding="utf-8")
+    db_path = tmp_path / "pii.duckdb"
+    [rep] = run_import([path], "intake", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (2, 1, 1)
+    needles = list(SECRETS.values()) + ["110101 19900307 1233"]
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        found = []
+        for table, column in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR' "
+                "AND table_schema = 'main'").fetchall():
+            for needle in needles:
+                n = con.execute(f'SELECT count(*) FROM "{table}" WHERE contains("{column}", ?)', [needle]).fetchone()[0]
+                if n:
+                    found.append((table, column, needle))
+        ids = [r[0] for r in con.execute("SELECT complaint_id FROM core_complaints").fetchall()]
+    assert found == []
+    assert len(ids) == 1 and ids[0].startswith("intake:p") and len(ids[0]) == len("intake:p") + 16
+    for f in [p for p in store_dir(db_path).rglob("*") if p.is_file()]:
+        data = f.read_bytes()
+        assert not [n for n in needles if n.encode() in data], f.name
+    # the same file again: the hashed id is stable, so nothing is doubled
+    [again] = run_import([path], "intake", db_path)
+    assert again.status == "already_imported"

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import json
 from collections import defaultdict
 from contextlib import contextmanager
@@ -68,8 +69,13 @@ from analysis.rules import TIME_WINDOW_RULES, classify_contact_time, forbidden_h
 TIME_RULE_METHODS = frozenset({"phone_call", "voicemail", "sms", "im", "robocall", "visit_home", "visit_work", "email"})
 #: Fields whose values are free text: masked before anything is written.
 TEXT_FIELDS = ("narrative", "title", "issue", "product", "conduct", "demands", "collector_name")
-#: Fields parsed into codes, dates or numbers: not masked (ids such as 17370123456 look like phones).
+#: Fields parsed into codes, dates or numbers: their *values* are read from the cell as it is
+#: (a date or a code is no personal data); what is stored of the cell as text (the raw record,
+#: a quarantined value) is masked like every other cell. A record id that holds personal data
+#: (a phone number used as the id) is replaced by a salted hash (``_private_id``).
 STRUCTURED_FIELDS = frozenset(FIELDS) - set(TEXT_FIELDS) - {"creditor_name", "collector_number"}
+#: Prefix of a record id that replaced one holding personal data.
+PRIVATE_ID_PREFIX = "p"
 NUMBER_TOKEN = "【号码已哈希】"
 
 INCIDENT_COLUMNS = ["incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
@@ -211,8 +217,9 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
             col = columns[i]
             raw_of: dict[str, str] = {}
             value_of: dict[str, str | None] = {}
+            public = f == "complaint_id" and prof.public_ids
             for v in set(col):
-                raw_of[v], value_of[v] = _clean_cell(f, v)
+                raw_of[v], value_of[v] = _clean_cell(f, v, public)
             raw_cols.append(list(map(raw_of.__getitem__, col)))
             if f:
                 value_cols.append(list(map(value_of.__getitem__, col)))
@@ -235,21 +242,37 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     return Prepared(prof, path.name, sha256_bytes(data), table, used_mapping, rows, bad, notes)
 
 
-def _clean_cell(f: str | None, v: str) -> tuple[str, str | None]:
-    """``(text written to raw, field value)`` of one cell of field ``f`` (None: unmapped)."""
+def _clean_cell(f: str | None, v: str, public: bool = False) -> tuple[str, str | None]:
+    """``(text written to raw, field value)`` of one cell of field ``f`` (None: unmapped);
+    ``public``: a published complaint number (``Profile.public_ids``), kept as it is."""
+    if public:
+        return v, clean_value(v)
     if f == "collector_number":
         value = clean_value(v)
         return (NUMBER_TOKEN if value else ""), value
     mv = _mask_raw(f, v)
     if not f:
         return mv, None
+    if f == "complaint_id":  # hashed by _private_id when it holds personal data
+        return mv, clean_value(v)
+    if f in STRUCTURED_FIELDS:  # its value from the cell itself, unless that holds personal data
+        return mv, clean_value(v if mv == v else mv)
     return mv, (clean_text(mv) if f in TEXT_FIELDS else clean_value(mv))
 
 
 def _mask_raw(f: str | None, v: str) -> str:
-    if f in STRUCTURED_FIELDS or f == "creditor_name" or not v:
-        return v
-    return pii.mask_text(v)
+    """The cell as stored as text (raw record, quarantine): personal data masked in every
+    column (dates, amounts and codes with ``structured`` masking)."""
+    return pii.mask_text(v, structured=f in STRUCTURED_FIELDS) if v else v
+
+
+def _private_id(record_id: str, salt: str) -> str:
+    """``record_id`` itself, or, when it holds personal data (``pii.mask_text`` changes it:
+    a phone number, an ID number, an e-mail used as the id), ``p`` + the first 16 hex digits
+    of its salted HMAC: stable across re-imports into this database, never the number."""
+    if pii.mask_text(record_id) == record_id:
+        return record_id
+    return PRIVATE_ID_PREFIX + hmac.new(salt.encode(), record_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown: str | None, what: str,
@@ -397,7 +420,8 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     parts = [f"{k}={v[k]}" for k in hash_order]
     parts.append("" if r.number_hash is None else r.number_hash)
     r.row_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()  # = _h(*parts)
-    r.record_id = v.get("complaint_id")
+    r.record_id = (_private_id(v["complaint_id"], salt) if v.get("complaint_id") and not prof.public_ids
+                   else v.get("complaint_id"))
 
 
 def _when_key(w: When | None) -> str:
@@ -658,7 +682,11 @@ def _write_quarantine(con, prep: Prepared, rep: ImportReport) -> None:
     for r in prep.quarantined:
         col, val, reason = r.reject
         header = prep.mapping.get(r.sheet, {}).get(col, col) if col else None
-        out.append((rep.import_id, rep.source_file, r.row_number, header, val, reason,
+        keep = col == "complaint_id" and prep.profile.public_ids
+        structured = col in STRUCTURED_FIELDS
+        out.append((rep.import_id, rep.source_file, r.row_number, header,
+                    val if keep else pii.mask_text(val, structured=structured),
+                    reason if keep else pii.mask_text(reason, structured=structured),
                     json.dumps(r.raw, ensure_ascii=False), r.sheet))
     rep.quarantined_count = len(out)
     _insert(con, "core_quarantine", _tuples_table(out, QUAR_COLUMNS))

@@ -107,6 +107,9 @@ class Profile:
     #: each row gets an id derived from its content (``analysis.ingest.common.content_ids``),
     #: with a warning in the report
     id_from_content: bool = False
+    #: the source publishes its complaint numbers (黑猫投诉's 11-digit numbers look like mobile
+    #: numbers): keep ids as given; otherwise an id holding personal data is replaced by a hash
+    public_ids: bool = False
     keep_duplicate_rows: bool = False
     midnight_is_date_only: bool = False
     occurred_equal_received_is_not_a_time: bool = False
@@ -185,6 +188,7 @@ def load_profile(name: str) -> Profile:
         columns=cols, values=values, keywords=keywords, required=list(data.get("required", [])),
         date_order=data.get("date_order", "mdy"), id_from_row=bool(data.get("id_from_row", False)),
         id_from_content=bool(data.get("id_from_content", False)),
+        public_ids=bool(data.get("public_ids", False)),
         keep_duplicate_rows=bool(data.get("keep_duplicate_rows", False)),
         midnight_is_date_only=bool(data.get("midnight_is_date_only", False)),
         occurred_equal_received_is_not_a_time=bool(data.get("occurred_equal_received_is_not_a_time", False)),
