@@ -69,9 +69,11 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
              "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单")
 _NAME_STRONG = re.compile(r"((?:姓名|名字|我叫|联系人)\s*[:：是为]?\s*)([\u4e00-\u9fff·]{2,4}?)(?=[^\u4e00-\u9fff]|$|[，。、,是的在于])")
 _NAME_WEAK = re.compile(r"((?:本人|我是)\s*)([" + _SURNAMES + r"][\u4e00-\u9fff]{1,2})(?=[\s,，。、;；:：(（]|$)")
-_NAME_EN = re.compile(r"(?i)(my name is|i am called|name:)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})")
-_NAME_EN_CASE = re.compile(r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}")
-_DIGITS = re.compile(r"\d")
+#: The cue in any case; the name itself capitalised (not "XXXX", CFPB's own redaction, nor "and").
+_NAME_EN = re.compile(r"((?i:my name is|i am called|name:))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})")
+#: Seven or more digits with at most three separators between any two: the only text the
+#: phone-number library is asked about (amounts such as $1,200.00 never qualify).
+_PHONE_CANDIDATE = re.compile(r"\d(?:[\s().\-/~]{0,3}\d){6,}")
 _PREFILTER = re.compile(r"\d{5}|\d[ -]\d|@|(?i:qq)|扣扣|企鹅|姓名|名字|我叫|联系人|本人|我是|(?i:name)")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -156,7 +158,7 @@ def _mask_cached(text: str, structured: bool = False) -> str:
     text = _LANDLINE.sub(lambda m: tok("phone"), text)
     text = _CARD.sub(card, text)
     text = _QQ.sub(lambda m: m.group(1) + tok("qq"), text)
-    if not structured and sum(1 for _ in _DIGITS.finditer(text)) >= 7:
+    if not structured and _PHONE_CANDIDATE.search(text):
         text = _mask_library_phones(text, tok("phone"))
     text = _NAME_STRONG.sub(lambda m: m.group(1) + tok("name"), text)
     text = _NAME_WEAK.sub(lambda m: m.group(1) + tok("name"), text)
@@ -165,10 +167,15 @@ def _mask_cached(text: str, structured: bool = False) -> str:
 
 
 def _mask_library_phones(text: str, token: str) -> str:
+    # The library reads only the candidate runs of digits, each with ten characters either
+    # side ("+1 ", "(" before; the ":58" by which it tells a time stamp after): the same
+    # numbers as over the whole text, at a fraction of the cost on long narratives.
     spans: list[tuple[int, int]] = []
-    for region in ("CN", "US"):
-        for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-            spans.append((m.start, m.end))
+    for c in _PHONE_CANDIDATE.finditer(text):
+        lo, hi = max(0, c.start() - 10), min(len(text), c.end() + 10)
+        for region in ("CN", "US"):
+            for m in PhoneNumberMatcher(text[lo:hi], region, leniency=Leniency.VALID):
+                spans.append((lo + m.start, lo + m.end))
     if not spans:
         return text
     spans.sort()

@@ -92,8 +92,21 @@ def test_personal_data_is_masked_in_every_field_table_and_file_byte(tmp_path):
     [rep] = run_import([path], "intake", db_path)
     assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (2, 1, 1)
     needles = list(SECRETS.values()) + ["110101 19900307 1233"]
+    assert _found_anywhere(db_path, needles) == []
     with duckdb.connect(str(db_path), read_only=True) as con:
-        found = []
+        ids = [r[0] for r in con.execute("SELECT complaint_id FROM core_complaints").fetchall()]
+    assert len(ids) == 1 and ids[0].startswith("intake:p") and len(ids[0]) == len("intake:p") + 16
+    # the same file again: the hashed id is stable, so nothing is doubled
+    [again] = run_import([path], "intake", db_path)
+    assert again.status == "already_imported"
+
+
+def _found_anywhere(db_path, needles: list[str]) -> list[tuple[str, str, str]]:
+    """``(table, column, needle)`` for every text column of the database holding a needle, and
+    ``(file, "bytes", needle)`` for every store file whose bytes hold one (empty: none)."""
+    from analysis.store import store_dir
+    found = []
+    with duckdb.connect(str(db_path), read_only=True) as con:
         for table, column in con.execute(
                 "SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR' "
                 "AND table_schema = 'main'").fetchall():
@@ -101,12 +114,44 @@ def test_personal_data_is_masked_in_every_field_table_and_file_byte(tmp_path):
                 n = con.execute(f'SELECT count(*) FROM "{table}" WHERE contains("{column}", ?)', [needle]).fetchone()[0]
                 if n:
                     found.append((table, column, needle))
-        ids = [r[0] for r in con.execute("SELECT complaint_id FROM core_complaints").fetchall()]
-    assert found == []
-    assert len(ids) == 1 and ids[0].startswith("intake:p") and len(ids[0]) == len("intake:p") + 16
     for f in [p for p in store_dir(db_path).rglob("*") if p.is_file()]:
         data = f.read_bytes()
-        assert not [n for n in needles if n.encode() in data], f.name
-    # the same file again: the hashed id is stable, so nothing is doubled
-    [again] = run_import([path], "intake", db_path)
-    assert again.status == "already_imported"
+        found += [(f.name, "bytes", n) for n in needles if n.encode() in data]
+    return found
+
+
+def test_personal_data_is_masked_in_every_column_of_a_cfpb_file(tmp_path):
+    """A file in the CFPB's format from elsewhere (not scrubbed): a resident ID as the company,
+    an e-mail as the state, a phone number as a Complaint ID (masked, so quarantined), a bank
+    card in the tags, a US phone number and a grouped resident ID in the narrative, and a
+    phone number in a row with too few fields: none of them anywhere in the store."""
+    import csv
+    from analysis.schema import CFPB_HEADER_TO_RAW
+    header = list(CFPB_HEADER_TO_RAW)
+    col = {raw: i for i, raw in enumerate(CFPB_HEADER_TO_RAW.values())}
+
+    def row(**values):
+        r = [""] * len(header)
+        base = dict(date_received="2024-03-01", product="Debt collection", issue="Communication tactics",
+                    company="Some Collector LLC", state="TX", submitted_via="Web", complaint_id="5000001")
+        for k, v in {**base, **values}.items():
+            r[col[k]] = v
+        return r
+    rows = [row(company=SECRETS["resident_id"], state=SECRETS["email"], tags=f"card {SECRETS['card']}",
+                consumer_complaint_narrative="They called me at (214) 555-0187 and said my ID 110101 19900307 1233 "
+                                             "would be given to my employer."),
+            row(complaint_id=SECRETS["mobile_id"]),
+            ["2024-03-01", "Debt collection", f"call {SECRETS['phone_in_date']}"]]
+    path = tmp_path / "cfpb_pii.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header] + rows)
+    db_path = tmp_path / "pii.duckdb"
+    [rep] = run_import([path], "cfpb", db_path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 1, 2)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        narrative, company = con.execute("SELECT narrative, collector_name FROM core_complaints").fetchone()
+        reasons = [r[0] for r in con.execute("SELECT reason FROM core_quarantine ORDER BY source_row_number").fetchall()]
+    assert narrative == "They called me at [PHONE] and said my ID [ID] would be given to my employer."
+    assert company == "[ID]"
+    assert reasons[0] == "Complaint ID is not a whole number" and reasons[1].startswith("expected 18 fields")
+    assert _found_anywhere(db_path, list(SECRETS.values()) + ["110101 19900307 1233", "555-0187"]) == []

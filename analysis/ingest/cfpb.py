@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
     DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
@@ -52,6 +53,8 @@ NULL_TOKENS = ("", "None", "N/A")
 RAW_COLUMNS = [c.name for c in TABLE_BY_NAME["raw_cfpb__complaints"].columns]
 DATA_COLUMNS = list(CFPB_HEADER_TO_RAW.values())
 DATE_COLUMNS = ("date_received", "date_sent_to_company")
+#: Columns of free text, masked with the phone-number library too (``_mask_records``).
+FREE_TEXT_COLUMNS = ("consumer_complaint_narrative", "company_public_response")
 #: ``header_key`` of every CFPB header and alias → raw column.
 HEADER_KEYS = {header_key(h): raw for h, raw in [*CFPB_HEADER_TO_RAW.items(), *CFPB_HEADER_ALIASES.items()]}
 RAW_TO_HEADER = {raw: h for h, raw in CFPB_HEADER_TO_RAW.items()}
@@ -164,7 +167,10 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         date_values: set[str] = set()
         content_rows: list[tuple[int, list[str]]] = []
         started = time.monotonic()
+        free_text = {columns[c] for c in FREE_TEXT_COLUMNS if c in columns}
         for records, bad in reader.chunks(READ_CHUNK_ROWS):
+            _mask_records(records, free_text)
+            _mask_records(bad, free_text)
             _load_raw(con, records, rep, columns)
             _quarantine_unreadable(con, reader.header, bad, rep)
             rep.row_count += len(records) + len(bad)
@@ -277,6 +283,20 @@ def _register_content_ids(con: duckdb.DuckDBPyConnection, records: list[tuple[in
         {"source_row_number": "int64", "record_id": object})
     with_rows(con, frame, "CREATE OR REPLACE TEMP TABLE _cfpb_ids AS SELECT * FROM _rows")
     rep.notes.append(content_id_warning("Complaint ID", sum(1 for i in ids if "-" in i)))
+
+
+def _mask_records(records: list, free_text: set[int]) -> None:
+    """Mask personal data in every cell of ``records`` in place (``(row number, fields, ...)``
+    tuples as the reader gives them): free-text columns (``FREE_TEXT_COLUMNS``) in full, every
+    other column with ``pii.mask_text(structured=True)`` (identifier patterns only, so dates
+    stay dates). The CFPB scrubs its own narratives; a file in its format from elsewhere may
+    not be, and a Complaint ID that is a phone number is masked and then quarantined."""
+    mask = pii.mask_text
+    for rec in records:
+        fields = rec[1]
+        for i, v in enumerate(fields):
+            if v:
+                fields[i] = mask(v, structured=i not in free_text)
 
 
 def _load_raw(con: duckdb.DuckDBPyConnection, records: list[tuple[int, list[str]]], rep: ImportReport,
