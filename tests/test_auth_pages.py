@@ -143,3 +143,22 @@ def test_an_editor_removes_an_import_on_the_data_page(demo_db):
         assert con.execute("SELECT count(*) FROM core_complaints WHERE source = 'cfpb'").fetchone() == (0,)
         assert con.execute("SELECT actor, action, target FROM meta_audit WHERE action LIKE 'delete%'").fetchall() == [
             ("ed", "delete_import", rep.import_id)]
+
+
+def test_only_editors_save_views_and_the_view_says_who(demo_db):
+    """Saved views are shared by everyone using the database: viewers use them, editors save
+    them, and each records the account that saved it (not the server's user)."""
+    from analysis import views
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    accounts.add_account(path, "ed", "editor", "editor password 1")
+    viewer = _page("overview", signed_in="vic")
+    assert not [b for b in viewer.button if b.key == "view_save"] and not viewer.error
+    editor = _page("overview", signed_in="ed")
+    editor.text_input(key="view_name").input("Night calls 2024")
+    [save] = [b for b in editor.button if b.key == "view_save"]
+    save.click().run()
+    assert not editor.error, _texts(editor, "error")
+    [v] = views.load_views(demo_db)
+    assert (v.name, v.page, v.saved_by) == ("Night calls 2024", "overview", "ed")

@@ -157,9 +157,12 @@ def test_store__profile_import_and_relabel_keep_replicas_equal(tmp_path):
     run_import([REPO / "tests" / "fixtures" / "import" / "heimao.csv"], "heimao", path)
     run_import([REPO / "tests" / "fixtures" / "import" / "intake.csv"], "intake", path)
     from analysis.classify.relabel import relabel
-    relabel(path)
+    found, _, _ = relabel(path)
     versions = _versions(path)
     assert [v[:2] for v in versions] == [(1, True), (2, False), (3, False)]
+    with duckdb.connect(str(path), read_only=True) as con:  # the audit log says who re-read what
+        assert con.execute("SELECT action, via, rows_updated FROM meta_audit ORDER BY logged_at DESC LIMIT 1"
+                           ).fetchall() == [("relabel", "command line", found["narratives"])]
     assert _mart_rows(path) == _marts_rebuilt_in_full(path)
     assert _differences(*_replicas(path)) == {}
 

@@ -228,9 +228,10 @@ def _all_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def _saved_views(lang: str, title_key: str) -> None:
-    """Sidebar: the named saved views of this database (links), and saving the current
-    view (page, filters, language and page choices) under a name."""
+def _saved_views(lang: str, title_key: str, who: auth.Identity | None) -> None:
+    """Sidebar: the named saved views of this database (links), and, for those who may
+    (``save_view``: editors), saving the current view (page, filters, language and page
+    choices) under a name, with who saved it."""
     from urllib.parse import urlsplit
     _, path = database()
     page = next(p for p in nav.PAGES if p.title_key == title_key)
@@ -247,20 +248,26 @@ def _saved_views(lang: str, title_key: str) -> None:
         note = st.session_state.pop("_view_note", None)
         if note:
             (st.success if note[0] == "ok" else st.error)(note[1])
-        name = st.text_input(t("views_name", lang), key="view_name", max_chars=views.MAX_NAME)
-        if st.button(t("views_save", lang), key="view_save", icon=":material/bookmark_add:"):
-            try:
-                v = views.save_view(path, name, page.url_path, _all_params(), "local", tuple(nav.PAGE_BY_PATH))
-                st.session_state["_view_note"] = ("ok", t("views_saved", lang, name=nav.plain(v.name)))
-            except (ValueError, FilterError) as err:
-                msg = err.message(lang) if isinstance(err, FilterError) else str(err)
-                st.session_state["_view_note"] = ("error", nav.plain(msg))
-            st.rerun()
+        if auth.can(who, "save_view"):
+            _save_view_box(lang, path, page, who)
         base = urlsplit(st.context.url or "")
         link = f"{base.scheme}://{base.netloc}/{page.url_path}" if base.netloc else f"/{page.url_path}"
         from urllib.parse import urlencode
         st.caption(t("views_link", lang))
         st.code(f"{link}?{urlencode(_all_params(), doseq=True)}", language=None, wrap_lines=True)
+
+
+def _save_view_box(lang: str, path, page, who: auth.Identity) -> None:
+    """Name and save the current view (``views.save_view``; ``saved_by``: ``who.name``)."""
+    name = st.text_input(t("views_name", lang), key="view_name", max_chars=views.MAX_NAME)
+    if st.button(t("views_save", lang), key="view_save", icon=":material/bookmark_add:"):
+        try:
+            v = views.save_view(path, name, page.url_path, _all_params(), who.name, tuple(nav.PAGE_BY_PATH))
+            st.session_state["_view_note"] = ("ok", t("views_saved", lang, name=nav.plain(v.name)))
+        except (ValueError, FilterError) as err:
+            msg = err.message(lang) if isinstance(err, FilterError) else str(err)
+            st.session_state["_view_note"] = ("error", nav.plain(msg))
+        st.rerun()
 
 
 def chart_page(title_key: str, *, unit: str = "complaints", unreviewed: bool = False) -> tuple[PageContext, dict]:
@@ -330,7 +337,7 @@ def page_setup(title_key: str) -> PageContext:
     state = _sync_to_url(flt, defaults)
     nav.remember_view(state)
     nav.nav_links(lang, where=menu)
-    _saved_views(lang, title_key)
+    _saved_views(lang, title_key, who)
     sb.divider()
     suppress = sb.toggle(t("download_suppress", lang), value=True, key="suppress",
                          help=t("suppress_help", lang))

@@ -19,7 +19,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from analysis import db
+from analysis import audit, db
+from analysis.audit import Actor
 from analysis.ingest.common import upgrade_schema
 from analysis.narratives import label_narratives
 from analysis.store import mark_changed
@@ -31,8 +32,11 @@ def _conduct_counts(con) -> Counter:
         "AND label_kind = 'conduct' GROUP BY 1").fetchall()))
 
 
-def relabel(db_path: Path, workers: int = 1, progress=None) -> tuple[dict[str, int], Counter, Counter]:
+def relabel(db_path: Path, workers: int = 1, progress=None, *,
+            actor: Actor | None = None) -> tuple[dict[str, int], Counter, Counter]:
     """Re-classify all narratives in ``db_path``; the marts follow for the complaints concerned.
+    One audit row (``relabel``, by ``actor``; default the command line's OS user) records the
+    counts, in the same transaction.
 
     Returns ``(label_narratives counts {"narratives", "labels", "incidents"}, conduct label
     counts before, after)``. Raises ``FileNotFoundError`` when the database does not exist.
@@ -50,6 +54,9 @@ def relabel(db_path: Path, workers: int = 1, progress=None) -> tuple[dict[str, i
                           "UNION SELECT complaint_id FROM core_incidents WHERE time_source = 'narrative'")
         found = label_narratives(con, progress=progress, workers=workers)
         after = _conduct_counts(con)
+        audit.record(con, actor or Actor.command_line(), "relabel", rows_updated=found["narratives"],
+                     detail={"labels": found["labels"], "incidents": found["incidents"],
+                             "conduct_labels_before": sum(before.values()), "conduct_labels_after": sum(after.values())})
     return found, before, after
 
 
