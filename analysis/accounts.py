@@ -216,6 +216,39 @@ def verify(path: Path, name: str, password: str) -> Account | None:
     return account if usable else None
 
 
+class SignInThrottle:
+    """Failed sign-ins counted across every session of one server: a key (an account name, a
+    client address) with ``limit`` failures in the last ``window`` seconds is refused until
+    the oldest leaves the window. Opening a new browser session does not reset it.
+    Thread-safe (Streamlit runs sessions in threads). Times are ``time.monotonic()`` seconds."""
+
+    def __init__(self, limit: int, window: float):
+        import threading
+        self.limit, self.window = limit, window
+        self._fails: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        kept = [t for t in self._fails.get(key, []) if now - t < self.window]
+        if kept:
+            self._fails[key] = kept
+        else:
+            self._fails.pop(key, None)
+        return kept
+
+    def blocked(self, keys: list[str], now: float) -> bool:
+        """True when any of ``keys`` has ``limit`` recent failures."""
+        with self._lock:
+            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+
+    def failed(self, keys: list[str], now: float) -> None:
+        """Count one failure against each of ``keys``."""
+        with self._lock:
+            for k in keys:
+                self._fails.setdefault(k, []).append(now)
+                self._recent(k, now)
+
+
 def role_of_oidc(path: Path, email: str | None) -> str | None:
     """The role of the person signed in with the identity provider as ``email``: their
     enabled ``oidc`` account's role, else None (no access)."""

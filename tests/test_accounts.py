@@ -104,3 +104,15 @@ def test_command_line_manages_accounts_and_audits_each_change(tmp_path):
     assert [(r[3], r[4]) for r in rows] == [("account_add", "amira"), ("account_add", "ed"), ("account_role", "ed")]
     assert {r[2] for r in rows} == {"command line"} and all(r[0].startswith("os:") for r in rows)
     assert json.loads(rows[2][5]) == {"role": "viewer"}
+
+
+def test_sign_in_throttle_counts_failures_in_a_sliding_window():
+    throttle = accounts.SignInThrottle(limit=3, window=60)
+    for t in (0, 10, 20):
+        assert not throttle.blocked(["name:vic"], t)
+        throttle.failed(["name:vic"], t)
+    assert throttle.blocked(["name:vic"], 30) and throttle.blocked(["ip:x", "name:vic"], 59.9)
+    assert not throttle.blocked(["name:amira"], 30)
+    assert not throttle.blocked(["name:vic"], 60.1)  # the first failure left the window
+    throttle.failed(["name:vic"], 61)
+    assert throttle.blocked(["name:vic"], 69.9) and not throttle.blocked(["name:vic"], 80.1)

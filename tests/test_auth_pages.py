@@ -162,3 +162,30 @@ def test_only_editors_save_views_and_the_view_says_who(demo_db):
     assert not editor.error, _texts(editor, "error")
     [v] = views.load_views(demo_db)
     assert (v.name, v.page, v.saved_by) == ("Night calls 2024", "overview", "ed")
+
+
+def test_failed_sign_ins_count_across_sessions(demo_db):
+    """Five wrong passwords for one name, each from a new browser session, lock that name for
+    everyone for a minute (a new session does not reset the count); other names still sign in."""
+    from ui.auth import _throttles
+    _throttles.clear()
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+
+    def sign_in(name: str, password: str) -> AppTest:
+        at = _page("overview")
+        at.text_input(key="auth_name").input(name)
+        at.text_input(key="auth_password").input(password)
+        at.button[0].click().run()
+        return at
+    try:
+        for i in range(5):
+            assert _texts(sign_in("Vic", f"guess {i}"), "error") == ["Name or password is wrong."]
+        locked = sign_in("vic", "viewer password 1")
+        assert _texts(locked, "error") == ["Too many failed sign-ins: wait 60 seconds and try again."]
+        assert not locked.metric
+        other = sign_in("amira", "correct horse battery")
+        assert other.metric and not other.error
+    finally:
+        _throttles.clear()

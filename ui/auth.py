@@ -33,9 +33,19 @@ from ui.text import plain
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SESSION_KEY = "_cw_signed_in"
 _FAILS_KEY = "_cw_sign_in_failures"
-#: Failed sign-ins a session may make before it must wait ``LOCKOUT_SECONDS``.
+#: Failed sign-ins a session, an account name (from any session) may make before it must
+#: wait ``LOCKOUT_SECONDS``; a client address may make ``MAX_FAILURES_PER_ADDRESS`` (several
+#: people can share one address behind a proxy).
 MAX_FAILURES = 5
+MAX_FAILURES_PER_ADDRESS = 20
 LOCKOUT_SECONDS = 60
+
+
+@st.cache_resource
+def _throttles() -> tuple[accounts.SignInThrottle, accounts.SignInThrottle]:
+    """The server's (per account name, per client address) failure counters."""
+    return (accounts.SignInThrottle(MAX_FAILURES, LOCKOUT_SECONDS),
+            accounts.SignInThrottle(MAX_FAILURES_PER_ADDRESS, LOCKOUT_SECONDS))
 
 
 @dataclass(frozen=True)
@@ -163,12 +173,17 @@ def _password_form(lang: str) -> None:
         pressed = st.form_submit_button(t("auth_sign_in", lang), type="primary")
     if not pressed:
         return
-    if len(recent) >= MAX_FAILURES:
+    by_name, by_address = _throttles()
+    name_key, address_key = [f"name:{name.strip().casefold()}"], [f"ip:{st.context.ip_address or '?'}"]
+    now = time.monotonic()
+    if len(recent) >= MAX_FAILURES or by_name.blocked(name_key, now) or by_address.blocked(address_key, now):
         st.error(t("auth_wait", lang, s=LOCKOUT_SECONDS))
         return
     acc = accounts.verify(_accounts_file(), name.strip(), password)
     if acc is None:
         st.session_state[_FAILS_KEY] = recent + [time.time()]
+        by_name.failed(name_key, now)
+        by_address.failed(address_key, now)
         st.error(t("auth_wrong", lang))
         return
     st.session_state[SESSION_KEY] = acc.name
