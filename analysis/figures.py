@@ -57,14 +57,21 @@ def label_units(text: str) -> int:
 def wrap_label(text, max_units: int = 22, escape: bool = False) -> str:
     """``text`` broken into lines of at most ``max_units`` (``label_units``) joined with
     ``<br>`` (plotly's line break), so long category labels stay whole instead of being cut
-    at the chart's edge. Breaks at spaces, after "/" "、" "，" and between CJK characters; a
-    single word longer than a line is kept whole. ``escape``: HTML-escape the text first
-    (values from files, e.g. company names, which plotly would otherwise read as markup)."""
+    at the chart's edge (``wrap_lines``). ``escape``: HTML-escape the text first (values from
+    files, e.g. company names, which plotly would otherwise read as markup)."""
     text = str(text)
     if escape:
         text = html.escape(text, quote=False)
     if label_units(text) <= max_units:
         return text
+    return "<br>".join(wrap_lines(text, label_units, max_units))
+
+
+def wrap_lines(text: str, width, max_width: float) -> list[str]:
+    """``text`` split into lines no wider than ``max_width`` as measured by ``width(str)``
+    (label units, or pixels for exported titles). Breaks at spaces, after "/" "、" "，" (preferred
+    when not too early in the line) and between CJK characters; a single word longer than a
+    line is kept whole. The one line-breaking routine of chart labels and export titles."""
     tokens: list[str] = []
     word = ""
     for ch in text:
@@ -85,10 +92,9 @@ def wrap_label(text, max_units: int = 22, escape: bool = False) -> str:
         tokens.append(word)
     lines, cur = [], ""
     for tok in tokens:
-        if cur and label_units((cur + tok).rstrip()) > max_units:
-            # prefer a break after the line's last "/" "、" "，" when it is not too early
+        if cur and width((cur + tok).rstrip()) > max_width:
             cut = max(cur.rstrip().rfind(c) for c in "/、，")
-            if cut >= 0 and label_units(cur[:cut + 1]) >= 0.4 * max_units:
+            if cut >= 0 and width(cur[:cut + 1]) >= 0.4 * max_width:
                 lines.append(cur[:cut + 1].rstrip())
                 cur = cur[cut + 1:].lstrip() + tok
             else:
@@ -98,7 +104,7 @@ def wrap_label(text, max_units: int = 22, escape: bool = False) -> str:
             cur += tok
     if cur.strip():
         lines.append(cur.rstrip())
-    return "<br>".join(lines)
+    return lines or [""]
 
 
 def label_px(labels, size: float = 13) -> float:

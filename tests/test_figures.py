@@ -266,3 +266,14 @@ def test_channel_sankey_and_timeliness__missing_codes_not_recorded():
                             "relief_share_pct": [0.0, 0.0]})
     assert list(figures.make_channel_timeliness_bar(summary, "submission_medium", "en").data[0].y) == [
         "Web", "Not recorded"]
+
+
+def test_export_title_wrap_uses_the_same_breaks_in_pixels():
+    """Exported subtitles break like chart labels (``wrap_lines``), measured in pixels: every
+    line fits, nothing is lost, and a Chinese line prefers the break after "、"."""
+    from analysis.export.figure import text_width, wrap
+    text = "Complaints received 2024-01-01 to 2024-06-30 · source: CFPB Consumer Complaint Database · debt collection"
+    lines = wrap(text, 300, 12.5)
+    assert " ".join(lines) == text and len(lines) == 3
+    assert all(text_width(ln, 12.5) <= 300 for ln in lines)
+    assert wrap("电话、短信、微信、上门、语音留言与其他催收方式", 150, 12) == ["电话、短信、微信、上门、", "语音留言与其他催收方式"]

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 from analysis.charts import CHART_BY_NAME, BuiltChart, chart_hook
 from analysis.export.context import ExportContext, ExportOptions, chart_rule_ids
 from analysis.export.suppress import count_text, is_small, mark
-from analysis.figures import FONT_FAMILY
+from analysis.figures import FONT_FAMILY, wrap_lines
 from analysis.i18n import t
 
 # ---- suppression ----------------------------------------------------------------------------
@@ -175,29 +175,9 @@ def text_width(text: str, size: float) -> float:
 
 
 def wrap(text: str, max_px: float, size: float) -> list[str]:
-    """Split ``text`` into lines no wider than ``max_px`` (at spaces; anywhere in CJK runs)."""
-    lines, cur = [], ""
-    tokens: list[str] = []
-    word = ""
-    for ch in text:
-        if ord(ch) >= 0x2E80 or ch == " ":
-            if word:
-                tokens.append(word)
-                word = ""
-            tokens.append(ch)
-        else:
-            word += ch
-    if word:
-        tokens.append(word)
-    for tok in tokens:
-        if cur and text_width(cur + tok, size) > max_px:
-            lines.append(cur.rstrip())
-            cur = tok.lstrip()
-        else:
-            cur += tok
-    if cur.strip():
-        lines.append(cur.rstrip())
-    return lines or [""]
+    """Split ``text`` into lines no wider than ``max_px`` at font ``size`` (``text_width``;
+    breaks as ``analysis.figures.wrap_lines``)."""
+    return wrap_lines(text, lambda s: text_width(s, size), max_px)
 
 
 def n_text(built: BuiltChart, lang: str, opts: ExportOptions) -> str:
