@@ -248,6 +248,24 @@ class SignInThrottle:
                 self._fails.setdefault(k, []).append(now)
                 self._recent(k, now)
 
+    def attempt(self, keys: list[str], now: float) -> bool:
+        """Before checking a password: False when any of ``keys`` is blocked; otherwise count
+        the attempt as a failure right away (in one step, so parallel attempts cannot all pass
+        the check before any is counted) and return True. ``succeeded`` takes it back."""
+        with self._lock:
+            if any(len(self._recent(k, now)) >= self.limit for k in keys):
+                return False
+            for k in keys:
+                self._fails.setdefault(k, []).append(now)
+            return True
+
+    def succeeded(self, keys: list[str], now: float) -> None:
+        """The attempt counted at ``now`` by ``attempt`` was a right password: take it back."""
+        with self._lock:
+            for k in keys:
+                if now in self._fails.get(k, []):
+                    self._fails[k].remove(now)
+
 
 def role_of_oidc(path: Path, email: str | None) -> str | None:
     """The role of the person signed in with the identity provider as ``email``: their
@@ -258,17 +276,22 @@ def role_of_oidc(path: Path, email: str | None) -> str | None:
 
 # ---- command line ---------------------------------------------------------------------------
 
-def _audit(db_path: Path, action: str, name: str, detail: dict) -> None:
-    """Write an account change to the database's audit log (creating the default database
-    with its demonstration data first, as every command does)."""
+def _audited(db_path: Path, label: str, change) -> tuple[Account, str, dict]:
+    """Run ``change()`` (an accounts-file change returning ``(account, action, detail)``)
+    inside a write transaction of the database and write its audit row there: a database
+    that cannot be written (damaged, missing directory) stops the change before the accounts
+    file is touched, and a refused change writes no audit row. The default database gets its
+    demonstration data first, as every command does."""
     from analysis import audit, db
     if db.is_default_db(db_path):
         from analysis.demo import ensure_demo_database
         ensure_demo_database(db_path)
-    with db.write_transaction(db_path, f"{action} {name}") as con:
+    with db.write_transaction(db_path, label) as con:
         from analysis.ingest.common import upgrade_schema
         upgrade_schema(con)
-        audit.record(con, audit.Actor.command_line(), action, target=name, detail=detail)
+        acc, action, detail = change()
+        audit.record(con, audit.Actor.command_line(), action, target=acc.name, detail=detail)
+    return acc, action, detail
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -318,24 +341,34 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.cmd == "add":
             pw_text = None if args.oidc else _read_password(args.password_stdin)
-            acc = add_account(path, args.name, args.role, pw_text, oidc=args.oidc)
-            action, detail = "account_add", {"role": acc.role, "oidc": acc.oidc}
+
+            def change():
+                acc = add_account(path, args.name, args.role, pw_text, oidc=args.oidc)
+                return acc, "account_add", {"role": acc.role, "oidc": acc.oidc}
         elif args.cmd == "role":
-            acc = set_role(path, args.name, args.role)
-            action, detail = "account_role", {"role": acc.role}
+            def change():
+                acc = set_role(path, args.name, args.role)
+                return acc, "account_role", {"role": acc.role}
         elif args.cmd == "passwd":
-            acc = set_password(path, args.name, _read_password(args.password_stdin))
-            action, detail = "account_password", {}
+            pw_text = _read_password(args.password_stdin)
+
+            def change():
+                return set_password(path, args.name, pw_text), "account_password", {}
         elif args.cmd in ("disable", "enable"):
-            acc = set_disabled(path, args.name, args.cmd == "disable")
-            action, detail = "account_disable", {"disabled": acc.disabled}
+            def change():
+                acc = set_disabled(path, args.name, args.cmd == "disable")
+                return acc, "account_disable", {"disabled": acc.disabled}
         else:
-            acc = remove_account(path, args.name)
-            action, detail = "account_remove", {"role": acc.role}
+            def change():
+                acc = remove_account(path, args.name)
+                return acc, "account_remove", {"role": acc.role}
+        acc, _, _ = _audited(db_path, f"{args.cmd} {args.name}", change)
     except AccountError as err:
         print(f"refused: {err}", file=sys.stderr)
         return 2
-    _audit(db_path, action, acc.name, detail)
+    except db.DatabaseUnreadable as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     print(f"{args.cmd}: {acc.name} ({acc.role}) — accounts file {path.name}, audit log in {db_path.name}")
     return 0
 

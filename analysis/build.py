@@ -235,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         counts = rebuild(db.resolve_db_path(args.db),
                          progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr, flush=True))
-    except FileNotFoundError as err:
-        print(err, file=sys.stderr)
+    except (FileNotFoundError, db.DatabaseUnreadable) as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     for t, n in counts.items():
         print(f"{t:36s}{n:>14,}")

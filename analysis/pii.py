@@ -7,10 +7,13 @@ hashes of collectors' numbers.
 * 18-digit resident ID number whose check digit is valid (GB 11643) → 【身份证号】 / [ID]
 * 15-digit first-generation resident ID number (no check digit: a province code 11–82 and a
   valid YYMMDD birth date) → 【身份证号】 / [ID]
-* bank card number, 13–19 digits (groups of 4 may be separated), Luhn-valid → 【银行卡号】 / [CARD]
+* bank card number, 13–19 digits (groups may be separated by spaces, hyphens or dots),
+  Luhn-valid → 【银行卡号】 / [CARD]
 * phone number: mainland mobile (1[3-9]…, 11 digits) → 【手机号】 / [PHONE]; landlines such as
   010-12345678 or 0755-1234567, with or without +86, and international numbers (parsed and
-  validated with the ``phonenumbers`` library, CN and US conventions) → 【电话号码】 / [PHONE]
+  validated with the ``phonenumbers`` library, CN and US conventions; in structured cells a
+  North American number written with separators) → 【电话号码】 / [PHONE]. Digits may be
+  separated by spaces, hyphens or dots, and full-width digits (１３８…) are read as digits
 * QQ number after a cue (QQ, qq号, 扣扣, 企鹅号) → 【QQ】 / [QQ]
 * a name after a cue (姓名, 名字, 我叫, 本人, 我是 + a common surname; "My name is", "Name:")
   → 【姓名】 / [NAME]
@@ -55,13 +58,16 @@ _ANY_TOKEN = re.compile("|".join(re.escape(t) for pair in TOKENS.values() for t 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 #: An 18-digit resident ID, also written in groups (6-8-4 or 6-4-4-4, by spaces or hyphens).
-_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}[ -]?(?:18|19|20)\d{2}[ -]?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                   r"[ -]?\d{3}[\dXx])(?![0-9A-Za-z])")
+_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}[ .-]?(?:18|19|20)\d{2}[ .-]?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                   r"[ .-]?\d{3}[\dXx])(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9A-Za-z])((?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])\d{4}"
                    r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])")
-_CARD = re.compile(r"(?<![\d])(\d(?:[ -]?\d){12,18})(?![\d])")
-_MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![\d])")
-_LANDLINE = re.compile(r"(?<![\d])(?:(?:\+|00)?86[ -]?)?(?:\(0\d{2,3}\)|0\d{2,3})[ -]?\d{7,8}(?![\d])")
+_CARD = re.compile(r"(?<![\d])(\d(?:[ .-]?\d){12,18})(?![\d])")
+_MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)?86[ .-]?)?1[3-9]\d(?:[ .-]?\d{4}){2}(?![\d])")
+_LANDLINE = re.compile(r"(?<![\d])(?:(?:\+|00)?86[ .-]?)?(?:\(0\d{2,3}\)|0\d{2,3})[ .-]?\d{7,8}(?![\d])")
+#: A North American number written with separators ((212) 736-5000, 212.736.5000, +1 212-736-5000):
+#: the identifier pattern for structured cells, where the phone library is not used.
+_NANP = re.compile(r"(?<![\d])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\d])")
 _QQ = re.compile(r"(?i)((?:QQ号?码?|qq号|扣扣号?|企鹅号)\s*(?:号码)?\s*[:：是为]?\s*)(\d{5,12})(?!\d)")
 # Common surnames (the most frequent ~120): names after weak cues (本人 / 我是) need one.
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -74,7 +80,8 @@ _NAME_EN = re.compile(r"((?i:my name is|i am called|name:))\s+([A-Z][a-z]+(?:\s+
 #: Seven or more digits with at most three separators between any two: the only text the
 #: phone-number library is asked about (amounts such as $1,200.00 never qualify).
 _PHONE_CANDIDATE = re.compile(r"\d(?:[\s().\-/~]{0,3}\d){6,}")
-_PREFILTER = re.compile(r"\d{5}|\d[ -]\d|@|(?i:qq)|扣扣|企鹅|姓名|名字|我叫|联系人|本人|我是|(?i:name)")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_PREFILTER = re.compile(r"\d{5}|\d[ -]\d|\d{3}\.\d{3}|\d{3}\)|@|(?i:qq)|扣扣|企鹅|姓名|名字|我叫|联系人|本人|我是|(?i:name)")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -118,7 +125,8 @@ def mask_text(text: str | None, *, structured: bool = False) -> str | None:
     """``text`` with every personal identifier replaced by a typed token (see the module
     docstring). None and text without any candidate pass through unchanged.
     ``structured``: the text is a date, time, amount or code cell; only the identifier
-    patterns apply (mobile, resident ID, card, e-mail, landline, QQ), not the phone-number
+    patterns apply (mobile, resident ID, card, e-mail, landline, North American number written
+    with separators, QQ), not the phone-number
     library, which reads dates such as "2024-13-45 10" as a US number."""
     if text is None or not isinstance(text, str) or not _PREFILTER.search(text):
         return text
@@ -140,13 +148,14 @@ def mask_counts(text: str | None) -> dict[str, int]:
 
 @lru_cache(maxsize=200_000)
 def _mask_cached(text: str, structured: bool = False) -> str:
+    text = text.translate(_FULL_WIDTH_DIGITS)  # １３８… is read (and stored) as 138…
     zh = bool(_CJK.search(text))
 
     def tok(kind: str) -> str:
         return TOKENS[kind][0 if zh else 1]
 
     text = _EMAIL.sub(lambda m: tok("email"), text)
-    text = _ID18.sub(lambda m: tok("id") if is_valid_resident_id(re.sub(r"[ -]", "", m.group(1))) else m.group(0),
+    text = _ID18.sub(lambda m: tok("id") if is_valid_resident_id(re.sub(r"[ .-]", "", m.group(1))) else m.group(0),
                      text)
     text = _ID15.sub(lambda m: tok("id") if is_first_generation_id(m.group(1)) else m.group(0), text)
 
@@ -158,6 +167,7 @@ def _mask_cached(text: str, structured: bool = False) -> str:
     text = _LANDLINE.sub(lambda m: tok("phone"), text)
     text = _CARD.sub(card, text)
     text = _QQ.sub(lambda m: m.group(1) + tok("qq"), text)
+    text = _NANP.sub(lambda m: tok("phone"), text)
     if not structured and _PHONE_CANDIDATE.search(text):
         text = _mask_library_phones(text, tok("phone"))
     text = _NAME_STRONG.sub(lambda m: m.group(1) + tok("name"), text)

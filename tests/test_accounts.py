@@ -116,3 +116,43 @@ def test_sign_in_throttle_counts_failures_in_a_sliding_window():
     assert not throttle.blocked(["name:vic"], 60.1)  # the first failure left the window
     throttle.failed(["name:vic"], 61)
     assert throttle.blocked(["name:vic"], 69.9) and not throttle.blocked(["name:vic"], 80.1)
+
+
+def test_sign_in_throttle_counts_parallel_attempts_before_the_password_check():
+    """Attempts are counted when they start, so 15 sign-ins started at once (the password
+    check takes ~0.1 s) get no more than the limit through; a right password is taken back."""
+    import threading
+    throttle = accounts.SignInThrottle(limit=5, window=60)
+    admitted = []
+    barrier = threading.Barrier(15)
+
+    def one():
+        barrier.wait()
+        admitted.append(throttle.attempt(["name:amira"], 1.0))
+    threads = [threading.Thread(target=one) for _ in range(15)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert admitted.count(True) == 5
+    throttle.succeeded(["name:amira"], 1.0)  # one of them had the right password
+    assert throttle.attempt(["name:amira"], 2.0) and not throttle.attempt(["name:amira"], 2.0)
+
+
+@pytest.mark.parametrize("kind", ["garbage", "empty", "directory"])
+def test_accounts_command_on_a_damaged_database_changes_nothing(tmp_path, capsys, monkeypatch, kind):
+    """The account change and its audit row go together: a database that cannot be written
+    gives a message (exit 2, no traceback) and the accounts file is not created."""
+    import io
+    bad = tmp_path / "bad.duckdb"
+    if kind == "garbage":
+        bad.write_bytes(b"this is not a database" * 100)
+    elif kind == "empty":
+        bad.write_bytes(b"")
+    else:
+        bad.mkdir()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    code = accounts.main(["--db", str(bad), "add", "zz", "--role", "admin", "--password-stdin"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and "Traceback" not in err
+    assert not accounts.accounts_path(bad).exists()

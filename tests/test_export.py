@@ -508,3 +508,11 @@ def test_outcome_mix_csv__real_counts_and_rounded_shares(cfpb_db, cfpb_rows):
         assert back["complaint_count"].sum() < len(coll) == sum(n for n, _ in want.values())
     finally:
         c.close()
+
+
+def test_xlsx__control_characters_from_files_do_not_stop_the_workbook():
+    """A NUL or other control character in an imported value (XML 1.0 cannot hold it) is
+    written as U+FFFD; tabs and line breaks stay."""
+    table = pd.DataFrame({"company": ["NUL\x00Co", "bell\x07 and\x1b esc", "tab\tand\nline"]})
+    ws = load_workbook(io.BytesIO(to_xlsx_bytes([("Data", table)])))["Data"]
+    assert [c.value for c in ws["A"]] == ["company", "NUL\ufffdCo", "bell\ufffd and\ufffd esc", "tab\tand\nline"]

@@ -138,8 +138,11 @@ def test_personal_data_is_masked_in_every_column_of_a_cfpb_file(tmp_path):
             r[col[k]] = v
         return r
     rows = [row(company=SECRETS["resident_id"], state=SECRETS["email"], tags=f"card {SECRETS['card']}",
+                sub_issue="Call (212) 736-5000", sub_product="１３９１２３４５６７８",
+                company_public_response="Call 212.736.5000",
                 consumer_complaint_narrative="They called me at (214) 555-0187 and said my ID 110101 19900307 1233 "
-                                             "would be given to my employer."),
+                                             "would be given to my employer. My wife got calls at 138.1234.5678, "
+                                             "card 6222.0212.3456.7890.128."),
             row(complaint_id=SECRETS["mobile_id"]),
             ["2024-03-01", "Debt collection", f"call {SECRETS['phone_in_date']}"]]
     path = tmp_path / "cfpb_pii.csv"
@@ -151,7 +154,9 @@ def test_personal_data_is_masked_in_every_column_of_a_cfpb_file(tmp_path):
     with duckdb.connect(str(db_path), read_only=True) as con:
         narrative, company = con.execute("SELECT narrative, collector_name FROM core_complaints").fetchone()
         reasons = [r[0] for r in con.execute("SELECT reason FROM core_quarantine ORDER BY source_row_number").fetchall()]
-    assert narrative == "They called me at [PHONE] and said my ID [ID] would be given to my employer."
+    assert narrative == ("They called me at [PHONE] and said my ID [ID] would be given to my employer. "
+                         "My wife got calls at [PHONE], card [CARD].")
     assert company == "[ID]"
     assert reasons[0] == "Complaint ID is not a whole number" and reasons[1].startswith("expected 18 fields")
-    assert _found_anywhere(db_path, list(SECRETS.values()) + ["110101 19900307 1233", "555-0187"]) == []
+    assert _found_anywhere(db_path, list(SECRETS.values()) + [
+        "110101 19900307 1233", "555-0187", "736-5000", "736.5000", "1234.5678", "3456.7890", "１３９１２３４５６７８"]) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from markdown_it import MarkdownIt
@@ -24,7 +25,8 @@ from ui.text import plain
 IMAGE = "![x](http://evil.example/x.png)"
 LINK = "[Acme](http://evil.example/)"
 HTML = '<img src="http://evil.example/y.png">'
-HOSTILE = {"Company": [IMAGE, LINK, HTML], "State": [HTML, "[CA](http://evil.example/)"],
+BARE = "Visit http://evil.example/z or www.evil.example, mail ops@evil.example"  # GFM autolinks these
+HOSTILE = {"Company": [IMAGE, LINK, HTML, BARE], "State": [HTML, "[CA](http://evil.example/)"],
            "Consumer complaint narrative": [f"They called at 11pm. {IMAGE} <script>alert(1)</script>"]}
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -61,7 +63,12 @@ def _unsafe(markdown: str) -> list[str]:
                 found.append(f"{tok.type}: {tok.attrs or tok.content}")
             walk(tok.children or [])
     walk(MD.parse(markdown))
+    # GitHub-flavoured Markdown (Streamlit's) also links bare web and e-mail addresses
+    found += [f"autolink: {m.group(0)}" for m in _BARE_ADDRESS.finditer(markdown)]
     return found
+
+
+_BARE_ADDRESS = re.compile(r"(?i)https?\\?:(?://)|www\\?\.|[\w.+-]+@[\w-]+\\?\.")
 
 
 def _markdown_shown(at: AppTest) -> list[str]:
@@ -74,7 +81,7 @@ def _markdown_shown(at: AppTest) -> list[str]:
 
 PAGES = [("overview", {"company": IMAGE}), ("companies", {"company": LINK}),
          ("narratives", {"q": "evil"}), ("places", {}), ("methods_conduct", {"company": HTML}),
-         ("channels_outcomes", {}), ("trends", {}), ("data", {})]
+         ("channels_outcomes", {}), ("trends", {"company": BARE}), ("data", {})]
 
 
 @pytest.mark.parametrize("page,params", PAGES, ids=[p for p, _ in PAGES])
@@ -94,7 +101,7 @@ def test_values_from_files_never_render_as_links_images_or_html(hostile_db, monk
 
 
 def test_plain_round_trips_through_commonmark():
-    for value in [IMAGE, LINK, HTML, "a_b*c*", "1. not a list", "# not a heading", "`code`", "$x$", ":red[x]",
+    for value in [IMAGE, LINK, HTML, BARE, "a_b*c*", "1. not a list", "# not a heading", "`code`", "$x$", ":red[x]",
                   "&lt;b&gt;", "x\\y"]:
         html = MD.render(plain(value)).strip()
         assert not _unsafe(plain(value)), value

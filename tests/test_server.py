@@ -52,3 +52,11 @@ def test_the_dashboard_listens_on_localhost_only_by_default(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_unexpected_errors_do_not_show_tracebacks_in_the_browser():
+    """An uncaught error shows its type only; the message and traceback (server paths, values)
+    stay in the server's log (.streamlit/config.toml)."""
+    import tomllib
+    cfg = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert cfg["client"]["showErrorDetails"] == "type"

@@ -53,3 +53,11 @@ def test_export_command_refuses_with_the_reason(broken_db, tmp_path):
                          capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 2, out.stderr[-2000:]
     assert "is not a readable Collection Watch database" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("module", ["analysis.build", "analysis.classify.relabel"])
+def test_rebuild_and_relabel_commands_refuse_with_the_reason(broken_db, module):
+    out = subprocess.run([sys.executable, "-m", module, "--db", str(broken_db)],
+                         capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert "is not a readable Collection Watch database" in out.stderr and "Traceback" not in out.stderr

@@ -10,6 +10,8 @@ value shows one error and runs no query.
 """
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -415,10 +417,16 @@ def report_pack_controls(ctx: PageContext) -> None:
     key = (ctx.flt, ctx.lang, ctx.suppress)
     if st.sidebar.button(t("report_pack", ctx.lang), key="build_report_pack", icon=":material/inventory_2:"):
         bar = st.progress(0.0, t("report_building", ctx.lang))
-        with reading() as cur:
-            name, data = build_report_pack(cur, ctx.flt, ctx.lang, options=ExportOptions(suppress=ctx.suppress),
-                                           renderer=shared_renderer(),
-                                           progress=lambda f, m: bar.progress(min(1.0, f), f"{t('report_building', ctx.lang)} {m}"))
+        try:
+            with reading() as cur:
+                name, data = build_report_pack(
+                    cur, ctx.flt, ctx.lang, options=ExportOptions(suppress=ctx.suppress), renderer=shared_renderer(),
+                    progress=lambda f, m: bar.progress(min(1.0, f), f"{t('report_building', ctx.lang)} {m}"))
+        except Exception:  # noqa: BLE001 - said on screen; the traceback goes to the server's log
+            logging.getLogger(__name__).exception("report pack failed")
+            bar.empty()
+            st.sidebar.error(t("report_failed", ctx.lang))
+            return
         bar.empty()
         st.session_state["report_pack"] = (key, name, data)
     stored = st.session_state.get("report_pack")

@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         found, before, after = relabel(path, max(1, args.workers),
                                        progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr))
-    except FileNotFoundError as err:
-        print(err, file=sys.stderr)
+    except (FileNotFoundError, db.DatabaseUnreadable) as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"{found['narratives']} narratives re-read: {found['labels']} labels, {found['incidents']} incidents")
     print(f"  {'conduct labels from narratives':<28}{'before':>8}    {'after':>5}")

@@ -221,7 +221,13 @@ def _xlsx_value(v):
         v = v.item()
     if isinstance(v, pd.Timestamp):
         v = v.to_pydatetime()
-    return neutralise_value(v)
+    v = neutralise_value(v)
+    if isinstance(v, str):
+        # XML 1.0 cannot hold control characters (a NUL in an imported company name would stop
+        # the whole workbook): each becomes U+FFFD, the replacement character.
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
+    return v
 
 
 def _text_width(v) -> float:
