@@ -1,0 +1,456 @@
+"""A trained second opinion on conducts (issue 12): a multi-label linear text model that finds
+what the rules did not foresee. The rules stay the evidence a publication cites; the model's
+labels are suggestions (``label_source = 'model'`` with a score) counted only when the analyst
+chooses "rules + model", or once a person has confirmed them.
+
+    .venv/bin/python -m analysis.classify.model train [--db PATH] [--out PATH]
+    .venv/bin/python -m analysis.classify.model evaluate [--model PATH]
+
+**Features**: TF-IDF of word 1–2-grams and of character 2–4-grams within words (the latter
+read Chinese, which has no spaces, and misspellings), sublinear term frequency, terms in at
+least 2 texts. **Model**: one L2 logistic regression per conduct (liblinear, balanced class
+weights, ``C``), so an optional label (``?``) can be left out of that conduct's loss only.
+**Thresholds**: per conduct, the score that maximises the F1 of *rules + model* (the way the
+model is used: it only has to add what the rules miss) over 5-fold cross-validation on the
+training texts (``THRESHOLD_GRID``; ``DEFAULT_THRESHOLD`` for a conduct with fewer than
+``MIN_POSITIVES_FOR_CV`` positives). ``C`` and this choice were picked by cross-validation on
+the training sets only (docs/narratives_blind.md), never on the held-out sets. Everything is deterministic: the same sets give the
+same model, byte for byte.
+
+**Training data** (``analysis/classify/training.toml``): the hand-labelled sets; with
+``--db``, reviewed labels (weight 1) and **weak labels**: every CFPB narrative whose
+sub-issue implies a conduct (``analysis/maps/cfpb_issue_codes.csv``) is a positive example of
+that conduct (weight ``WEAK_WEIGHT``). Held-out sets are never read for training.
+
+**The model file** is a NumPy ``.npz`` read with ``allow_pickle=False`` (no code runs on
+loading): vocabularies, IDF weights, coefficients, thresholds and a JSON manifest (sets used,
+counts, library versions, ``version`` = the first 12 hex digits of the SHA-256 of the
+parameters). No downloads.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import hashlib
+import json
+import os
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from analysis.classify.evaluate import parse_labels
+from analysis.codes import codes
+
+REPO = Path(__file__).resolve().parents[2]
+TRAINING_FILE = Path(__file__).resolve().parent / "training.toml"
+SHARED_ENV = "COLLECTION_WATCH_SHARED"
+#: Where ``train`` writes and the importer reads the model (git-ignored: built by a command).
+DEFAULT_MODEL_PATH = REPO / "data" / "models" / "conduct_model.npz"
+MODEL_ENV = "COLLECTION_WATCH_MODEL"
+
+C = 1.0
+WEAK_WEIGHT = 0.5
+THRESHOLD_GRID = tuple(round(0.20 + 0.05 * i, 2) for i in range(13))  # 0.20 … 0.80
+DEFAULT_THRESHOLD = 0.5
+MIN_POSITIVES_FOR_CV = 5
+#: A conduct needs this many positive training texts to be modelled at all.
+MIN_POSITIVES = 3
+WORD_NGRAMS, CHAR_NGRAMS = (1, 2), (2, 4)
+
+
+def shared_dir() -> Path:
+    """The shared data folder: ``$COLLECTION_WATCH_SHARED`` or ``../shared`` beside the repository."""
+    return Path(os.environ.get(SHARED_ENV) or REPO.parent / "shared")
+
+
+def model_path() -> Path:
+    """The model file in use: ``$COLLECTION_WATCH_MODEL`` or ``DEFAULT_MODEL_PATH``."""
+    return Path(os.environ.get(MODEL_ENV) or DEFAULT_MODEL_PATH)
+
+
+# ---- training examples ---------------------------------------------------------------------
+
+@dataclass
+class Example:
+    """One labelled text: ``required`` and ``optional`` conduct codes, ``weight`` (1.0 for
+    hand labels), ``origin`` (the file or ``db:weak`` / ``db:reviewed``) and ``key`` (a
+    stable id within its origin)."""
+
+    text: str
+    lang: str
+    required: set[str]
+    optional: set[str] = field(default_factory=set)
+    weight: float = 1.0
+    origin: str = ""
+    key: str = ""
+
+
+def _expand(pattern: str) -> list[Path]:
+    pattern = pattern.replace("{shared}", str(shared_dir()))
+    full = pattern if Path(pattern).is_absolute() else str(REPO / pattern)
+    return [Path(p) for p in sorted(glob.glob(full))]
+
+
+def _cfpb_texts(source_file: str, cache: dict) -> dict[str, str]:
+    if source_file not in cache:
+        import pandas as pd
+        df = pd.read_csv(shared_dir() / "data" / "cfpb" / source_file, dtype=str, keep_default_na=False)
+        id_col = "Complaint ID" if "Complaint ID" in df.columns else df.columns[0]
+        cache[source_file] = dict(zip(df[id_col], df["Consumer complaint narrative"]))
+    return cache[source_file]
+
+
+def read_set(path: Path, fmt: str, cache: dict | None = None) -> list[Example]:
+    """The examples of one labelled file (``fmt``: ``text`` or ``cfpb_ids``, see
+    ``training.toml``). Raises ``KeyError`` when a labelled complaint id is not in its CFPB
+    file and ``FileNotFoundError`` when that file is missing."""
+    cache = {} if cache is None else cache
+    out = []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            if fmt == "text":
+                req, opt, anything = parse_labels(row["behaviours"])
+                text, lang, key = row["text"], row.get("lang") or "", row["id"]
+            else:
+                req, opt, anything = parse_labels(row["conducts"])
+                text = _cfpb_texts(row["source_file"], cache)[row["complaint_id"]]
+                lang, key = "en", row["complaint_id"]
+            if anything:  # NONE?: any answer is acceptable, so nothing to learn from
+                continue
+            out.append(Example(text, lang, req, opt, 1.0, path.name, key))
+    return out
+
+
+def training_plan(which: str = "train") -> tuple[list[tuple[Path, str]], list[str]]:
+    """``([(file, format)], [patterns that matched no file])`` of ``training.toml``'s
+    ``train`` or ``held_out`` sets."""
+    spec = tomllib.loads(TRAINING_FILE.read_text(encoding="utf-8"))
+    files, missing = [], []
+    for s in spec[which]:
+        found = _expand(s["path"])
+        if not found:
+            missing.append(s["path"])
+        files += [(p, s["format"]) for p in found]
+    return files, missing
+
+
+def hand_examples(which: str = "train") -> tuple[list[Example], list[str]]:
+    """Every example of the ``train`` (or ``held_out``) sets, and the set patterns skipped
+    because no file matched (e.g. no shared folder) or a CFPB file they need is missing."""
+    files, missing = training_plan(which)
+    examples, cache = [], {}
+    for path, fmt in files:
+        try:
+            examples += read_set(path, fmt, cache)
+        except FileNotFoundError:
+            missing.append(str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path))
+    return examples, missing
+
+
+def db_examples(con) -> list[Example]:
+    """Examples from a database: reviewed conduct decisions (weight 1: a confirmed or added
+    label is required, a rejected one absent) and weak labels (CFPB sub-issues that imply a
+    conduct, weight ``WEAK_WEIGHT``; the other conducts of such a narrative are unknown, so
+    only that conduct learns from it). Complaints without a narrative give none."""
+    out = []
+    weak = con.execute("""
+        SELECT c.complaint_id, c.narrative, list(DISTINCT l.label_code ORDER BY l.label_code)
+        FROM core_complaints c JOIN core_complaint_labels l USING (complaint_id)
+        WHERE c.has_narrative AND l.label_kind = 'conduct' AND l.label_source = 'issue_code'
+        GROUP BY ALL ORDER BY c.complaint_id""").fetchall()
+    for cid, text, labels in weak:
+        out.append(Example(text, "en", set(labels), set(), WEAK_WEIGHT, "db:weak", cid))
+    has_reviews = con.execute("SELECT count(*) FROM information_schema.tables "
+                              "WHERE table_name = 'core_label_reviews'").fetchone()[0]
+    if has_reviews:
+        rows = con.execute("""
+            SELECT c.complaint_id, c.narrative, c.language,
+                   list(r.label_code ORDER BY r.label_code) FILTER (WHERE r.decision = 'present'),
+                   list(r.label_code ORDER BY r.label_code) FILTER (WHERE r.decision = 'absent')
+            FROM core_complaints c JOIN current_label_reviews r USING (complaint_id)
+            WHERE c.has_narrative AND r.label_kind = 'conduct'
+            GROUP BY ALL ORDER BY c.complaint_id""").fetchall()
+        for cid, text, lang, present, _absent in rows:
+            out.append(Example(text, lang or "", set(present or []), set(), 1.0, "db:reviewed", cid))
+    return out
+
+
+# ---- the model -----------------------------------------------------------------------------
+
+def _vectorizers(word_vocab=None, char_vocab=None):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    common = dict(lowercase=True, sublinear_tf=True, min_df=2, dtype=np.float32)
+    word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, vocabulary=word_vocab, **common)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, vocabulary=char_vocab, **common)
+    return word, char
+
+
+@dataclass
+class ConductModel:
+    """A trained model. ``labels``: conduct codes modelled (str, n); ``coef`` float32
+    (n × features: word features first, then character features); ``intercept`` and
+    ``thresholds`` float32 (n); ``manifest``: how it was made. Build with ``train`` or ``load``."""
+
+    labels: list[str]
+    word_vocab: list[str]
+    char_vocab: list[str]
+    word_idf: np.ndarray
+    char_idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    thresholds: np.ndarray
+    manifest: dict
+
+    def __post_init__(self):
+        self._word, self._char = _vectorizers({t: i for i, t in enumerate(self.word_vocab)},
+                                              {t: i for i, t in enumerate(self.char_vocab)})
+        self._word.idf_ = self.word_idf
+        self._char.idf_ = self.char_idf
+
+    @property
+    def version(self) -> str:
+        """``model-`` + 12 hex digits identifying the parameters (stored on every label)."""
+        return self.manifest["version"]
+
+    def features(self, texts: list[str]):
+        """TF-IDF rows (scipy CSR, float32, len(texts) × features)."""
+        from scipy.sparse import hstack
+        texts = [t or "" for t in texts]
+        return hstack([self._word.transform(texts), self._char.transform(texts)], format="csr")
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Probability-like scores in [0, 1], float32 (len(texts) × len(labels))."""
+        z = self.features(texts) @ self.coef.T + self.intercept
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+    def predict(self, texts: list[str]) -> list[dict[str, float]]:
+        """Per text, ``{conduct code: score}`` for the conducts at or above their threshold."""
+        s = self.scores(texts)
+        return [{self.labels[j]: float(row[j]) for j in np.flatnonzero(row >= self.thresholds)} for row in s]
+
+    def explain(self, text: str, code: str, k: int = 6) -> list[tuple[str, float]]:
+        """The ``k`` terms of ``text`` that raise ``code``'s score most, as
+        ``[(term, contribution)]`` (contribution: TF-IDF × coefficient, > 0). Word terms come
+        as written in the vocabulary; character n-grams are trimmed of padding spaces."""
+        j = self.labels.index(code)
+        x = self.features([text]).tocoo()
+        contrib = x.data * self.coef[j, x.col]
+        order = np.argsort(-contrib)
+        n_word = len(self.word_vocab)
+        out, seen = [], set()
+        for i in order:
+            if contrib[i] <= 0 or len(out) >= k:
+                break
+            col = int(x.col[i])
+            term = self.word_vocab[col] if col < n_word else self.char_vocab[col - n_word].strip()
+            if term and term not in seen:
+                seen.add(term)
+                out.append((term, float(contrib[i])))
+        return out
+
+    def save(self, path: Path) -> None:
+        """Write the ``.npz`` (atomic: a temporary file renamed into place)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez_compressed(tmp, labels=np.array(self.labels), word_vocab=np.array(self.word_vocab),
+                            char_vocab=np.array(self.char_vocab), word_idf=self.word_idf, char_idf=self.char_idf,
+                            coef=self.coef, intercept=self.intercept, thresholds=self.thresholds,
+                            manifest=np.array(json.dumps(self.manifest, ensure_ascii=False, sort_keys=True)))
+        os.replace(tmp, path)
+
+
+def load(path: Path | None = None) -> ConductModel:
+    """Read a model file (``model_path()`` by default) without unpickling anything. Raises
+    ``FileNotFoundError`` when there is none and ``ValueError`` when it is not a model file."""
+    path = Path(path or model_path())
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            parts = {k: z[k] for k in z.files}
+        return ConductModel([str(x) for x in parts["labels"]], [str(x) for x in parts["word_vocab"]],
+                            [str(x) for x in parts["char_vocab"]], parts["word_idf"], parts["char_idf"],
+                            parts["coef"], parts["intercept"], parts["thresholds"],
+                            json.loads(str(parts["manifest"])))
+    except FileNotFoundError:
+        raise
+    except (KeyError, ValueError, OSError) as err:
+        raise ValueError(f"{path}: not a conduct model file ({err})") from err
+
+
+def _targets(examples: list[Example], code: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(y, sample weight)`` for one conduct: optional labels get weight 0."""
+    y = np.array([code in e.required for e in examples], dtype=np.int8)
+    w = np.array([0.0 if code in e.optional else e.weight for e in examples], dtype=np.float64)
+    return y, w
+
+
+def _fit_one(X, y, w):
+    from sklearn.linear_model import LogisticRegression
+    clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0)
+    clf.fit(X, y, sample_weight=w)
+    return clf.coef_[0].astype(np.float32), np.float32(clf.intercept_[0])
+
+
+def _best_threshold(X, y, w, rule_hit=None, folds: int = 5) -> float:
+    """The ``THRESHOLD_GRID`` value with the best F1 over ``folds``-fold cross-validated
+    scores (examples with weight 0 left out of the count). ``rule_hit`` (bool per example:
+    the rules found this conduct): F1 of rules + model, the way the model is used."""
+    from sklearn.model_selection import StratifiedKFold
+    if int(y[w > 0].sum()) < MIN_POSITIVES_FOR_CV:
+        return DEFAULT_THRESHOLD
+    scores = np.zeros(len(y))
+    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
+        coef, b = _fit_one(X[tr], y[tr], w[tr])
+        scores[te] = 1.0 / (1.0 + np.exp(-(X[te] @ coef + b)))
+    keep = w > 0
+    best, best_f = DEFAULT_THRESHOLD, -1.0
+    hit = np.zeros(len(y), dtype=bool) if rule_hit is None else np.asarray(rule_hit, dtype=bool)
+    for t in THRESHOLD_GRID:
+        pred = (scores[keep] >= t) | hit[keep]
+        tp = int((pred & (y[keep] == 1)).sum())
+        fp, fn = int((pred & (y[keep] == 0)).sum()), int((~pred & (y[keep] == 1)).sum())
+        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f > best_f + 1e-9:
+            best, best_f = t, f
+    return best
+
+
+def rule_conducts(examples: list[Example]) -> list[set[str]]:
+    """What the rule classifier finds in each example (conduct codes)."""
+    from analysis.classify import classify_narrative
+    return [set(classify_narrative(e.text, e.lang or None).conducts) for e in examples]
+
+
+def train(examples: list[Example], *, sets: list[str] | None = None, skipped: list[str] | None = None,
+          rules: list[set[str]] | None = None, progress=None) -> ConductModel:
+    """Fit the model on ``examples``. Conducts (``analysis.codes``, list ``conduct``) with
+    fewer than ``MIN_POSITIVES`` required positives are not modelled. ``sets`` /
+    ``skipped``: recorded in the manifest. Raises ``ValueError`` when no conduct has enough
+    examples."""
+    from scipy.sparse import hstack
+    import sklearn
+    say = progress or (lambda f, m: None)
+    if not examples:
+        raise ValueError("no training examples")
+    texts = [e.text or "" for e in examples]
+    word, char = _vectorizers()
+    say(0.05, f"features of {len(texts):,} texts")
+    X = hstack([word.fit_transform(texts), char.fit_transform(texts)], format="csr")
+    labels = [c for c in codes("conduct") if sum(c in e.required for e in examples) >= MIN_POSITIVES]
+    if not labels:
+        raise ValueError(f"no conduct has {MIN_POSITIVES} or more labelled examples")
+    coefs, intercepts, thresholds = [], [], []
+    for i, code in enumerate(labels):
+        say(0.1 + 0.9 * i / len(labels), f"{code} ({i + 1} of {len(labels)})")
+        y, w = _targets(examples, code)
+        coef, b = _fit_one(X, y, w)
+        coefs.append(coef)
+        intercepts.append(b)
+        thresholds.append(_best_threshold(X, y, w, None if rules is None else [code in r for r in rules]))
+    word_vocab = [t for t, _ in sorted(word.vocabulary_.items(), key=lambda kv: kv[1])]
+    char_vocab = [t for t, _ in sorted(char.vocabulary_.items(), key=lambda kv: kv[1])]
+    coef = np.vstack(coefs).astype(np.float32)
+    parts = dict(labels=labels, word_vocab=word_vocab, char_vocab=char_vocab,
+                 word_idf=word.idf_.astype(np.float32), char_idf=char.idf_.astype(np.float32), coef=coef,
+                 intercept=np.array(intercepts, dtype=np.float32), thresholds=np.array(thresholds, dtype=np.float32))
+    h = hashlib.sha256()
+    for k in ("labels", "word_vocab", "char_vocab"):
+        h.update("\x1f".join(parts[k]).encode())
+    for k in ("word_idf", "char_idf", "coef", "intercept", "thresholds"):
+        h.update(np.ascontiguousarray(parts[k]).tobytes())
+    origins: dict[str, int] = {}
+    for e in examples:
+        origins[e.origin] = origins.get(e.origin, 0) + 1
+    manifest = {
+        "version": "model-" + h.hexdigest()[:12],
+        "examples": len(examples), "by_origin": origins, "sets": sets or [], "skipped_sets": skipped or [],
+        "positives": {c: sum(c in e.required for e in examples) for c in labels},
+        "thresholds": {c: float(t) for c, t in zip(labels, thresholds)},
+        "features": int(X.shape[1]), "C": C, "weak_weight": WEAK_WEIGHT,
+        "sklearn": sklearn.__version__, "numpy": np.__version__,
+    }
+    say(1.0, "done")
+    return ConductModel(**parts, manifest=manifest)
+
+
+def train_from_sources(db_path: Path | None = None, progress=None) -> ConductModel:
+    """``train`` on ``training.toml``'s sets plus, with ``db_path``, that database's reviewed
+    and weak labels (read-only)."""
+    examples, skipped = hand_examples("train")
+    sets = sorted({e.origin for e in examples})
+    if db_path is not None:
+        import duckdb
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            examples += db_examples(con)
+    say = progress or (lambda f, m: None)
+    say(0.0, f"the rules on {len(examples):,} training texts")
+    return train(examples, sets=sets, skipped=skipped, rules=rule_conducts(examples), progress=progress)
+
+
+# ---- command line --------------------------------------------------------------------------
+
+def _evaluate(model: ConductModel) -> list[str]:
+    """Conduct P / R / F1 on the held-out sets: rules, model, rules + model."""
+    from analysis.classify import classify_narrative
+    from analysis.classify.evaluate import PRF
+    examples, skipped = hand_examples("held_out")
+    lines = []
+    if skipped:
+        lines.append(f"held-out sets not found (skipped): {', '.join(skipped)}")
+    by_set: dict[str, list[Example]] = {}
+    for e in examples:
+        by_set.setdefault(e.origin, []).append(e)
+    for name, items in sorted(by_set.items()):
+        preds = model.predict([e.text for e in items])
+        out = {k: PRF() for k in ("rules", "model", "rules + model")}
+        for e, m in zip(items, preds):
+            rules = set(classify_narrative(e.text, e.lang or None).conducts)
+            for k, pred in (("rules", rules), ("model", set(m)), ("rules + model", rules | set(m))):
+                out[k].add(pred, e.required, e.optional)
+        lines.append(f"{name} ({len(items)}): " + "; ".join(
+            f"{k} P {p:.2f} R {r:.2f} F1 {f:.2f}" for k, prf in out.items() for p, r, f in [prf.micro()]))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.classify.model", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    tr = sub.add_parser("train", help="train the conduct model from the labelled sets (and a database's labels)")
+    tr.add_argument("--db", help="also learn from this database's reviewed and weak labels")
+    tr.add_argument("--out", help=f"model file (default: ${MODEL_ENV} or {DEFAULT_MODEL_PATH.relative_to(REPO)})")
+    ev = sub.add_parser("evaluate", help="rules, model and both on the held-out sets")
+    ev.add_argument("--model", help="model file")
+    args = ap.parse_args(argv)
+    if args.cmd == "train":
+        started = time.perf_counter()
+        try:
+            model = train_from_sources(Path(args.db) if args.db else None,
+                                       progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr))
+        except (ValueError, FileNotFoundError, KeyError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        out = Path(args.out) if args.out else model_path()
+        model.save(out)
+        m = model.manifest
+        print(f"{out}: {m['version']}, {len(model.labels)} conducts, {m['examples']:,} examples "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(m['by_origin'].items()))}), {m['features']:,} features, "
+              f"{out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
+        if m["skipped_sets"]:
+            print(f"sets not found (skipped): {', '.join(m['skipped_sets'])}")
+        return 0
+    try:
+        model = load(Path(args.model) if args.model else None)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"error: {err} (train one with: python -m analysis.classify.model train)", file=sys.stderr)
+        return 2
+    print("\n".join(_evaluate(model)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The trained conduct model (issue 12): reproducible, loaded without unpickling, explained by
+the words of the text, never trained on the held-out sets."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from analysis.classify import model as M
+from tests.conftest import SHARED, require_shared
+from tests.helpers import REPO
+
+EN = [
+    ("They called me 20 times a day, every day, even after I asked them to stop.", {"FREQ_EXCESSIVE_CALLS", "CEASE_IGNORED"}),
+    ("The collector calls constantly, five or six times a day, from different numbers.", {"FREQ_EXCESSIVE_CALLS"}),
+    ("I get calls all day long, nonstop, they keep calling my cell every hour.", {"FREQ_EXCESSIVE_CALLS"}),
+    ("They call me repeatedly, over and over, ten calls a day at least.", {"FREQ_EXCESSIVE_CALLS"}),
+    ("The agent said I would be arrested and go to jail if I did not pay today.", {"THREAT_ARREST_OR_CRIME"}),
+    ("He told me the sheriff would come to arrest me for fraud.", {"THREAT_ARREST_OR_CRIME"}),
+    ("They threatened jail time and criminal charges over the debt.", {"THREAT_ARREST_OR_CRIME"}),
+    ("I sent a letter disputing the debt and asked for validation.", set()),
+    ("The account on my credit report is not mine, I want it removed.", set()),
+    ("I paid the balance in full and have the receipt.", set()),
+    ("I asked them to stop and they called again the next morning.", {"CEASE_IGNORED"}),
+    ("Even after my cease and desist letter they kept calling.", {"CEASE_IGNORED"}),
+    ("I told them in writing not to contact me, they still call.", {"CEASE_IGNORED"}),
+]
+
+
+def _examples(rows=EN):
+    return [M.Example(text, "en", set(labels), set(), 1.0, "unit", str(i)) for i, (text, labels) in enumerate(rows)]
+
+
+def test_training_is_reproducible_and_the_file_round_trips(tmp_path):
+    a, b = M.train(_examples()), M.train(_examples())
+    assert a.version == b.version and a.version.startswith("model-") and len(a.version) == len("model-") + 12
+    assert a.labels == ["FREQ_EXCESSIVE_CALLS", "THREAT_ARREST_OR_CRIME", "CEASE_IGNORED"]  # 3+ positives each
+    path = tmp_path / "m.npz"
+    a.save(path)
+    back = M.load(path)
+    texts = ["They keep calling me ten times a day", "He said I would go to jail"]
+    assert back.version == a.version and back.manifest == a.manifest
+    np.testing.assert_array_equal(back.scores(texts), a.scores(texts))
+    assert back.scores(texts).shape == (2, 3) and back.scores(texts).dtype == np.float32
+
+
+def test_predictions_and_their_words():
+    m = M.train(_examples())
+    [calls, jail] = m.predict(["They keep calling me ten times a day, nonstop.", "He said I would go to jail."])
+    assert "FREQ_EXCESSIVE_CALLS" in calls and "THREAT_ARREST_OR_CRIME" not in calls
+    assert "THREAT_ARREST_OR_CRIME" in jail and all(0.0 <= s <= 1.0 for s in jail.values())
+    words = m.explain("He said I would go to jail.", "THREAT_ARREST_OR_CRIME", k=3)
+    assert words and all(c > 0 for _, c in words) and any(w == "jail" for w, _ in words)
+    assert [c for _, c in words] == sorted((c for _, c in words), reverse=True)
+
+
+def test_optional_labels_are_left_out_of_that_conducts_loss():
+    ex = _examples()
+    ex[7].optional = {"FREQ_EXCESSIVE_CALLS"}  # "I sent a letter disputing…"
+    y, w = M._targets(ex, "FREQ_EXCESSIVE_CALLS")
+    assert y.tolist() == [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0] and w[7] == 0.0 and w.sum() == 12.0
+
+
+def test_a_model_file_is_read_without_unpickling(tmp_path):
+    import pickle
+    bad = tmp_path / "evil.npz"
+    np.savez(bad, labels=np.array([{"x": 1}], dtype=object))  # needs pickle to read
+    with pytest.raises(ValueError, match="not a conduct model file"):
+        M.load(bad)
+    (tmp_path / "junk.npz").write_bytes(pickle.dumps({"a": 1}))
+    with pytest.raises(ValueError, match="not a conduct model file"):
+        M.load(tmp_path / "junk.npz")
+    with pytest.raises(FileNotFoundError):
+        M.load(tmp_path / "none.npz")
+
+
+def test_held_out_sets_are_never_training_sets():
+    train, _ = M.training_plan("train")
+    held, _ = M.training_plan("held_out")
+    assert held and not {p for p, _ in train} & {p for p, _ in held}
+    names = {p.name for p, _ in held}
+    assert {"cfpb_pool_blind_a.csv", "cfpb_pool_blind_b.csv", "blind_en_f.csv", "blind_zh_f.csv"} <= names
+
+    def ids(paths):
+        out = set()
+        for p, fmt in paths:
+            if fmt == "cfpb_ids":
+                out |= {(r["source_file"], r["complaint_id"]) for r in csv.DictReader(open(p, encoding="utf-8"))}
+        return out
+    assert not ids(train) & ids(held)  # no complaint in both
+
+
+@require_shared("data/narratives/labelled_dev.csv", "data/cfpb/narratives_pool_2013_2015.csv",
+                "data/cfpb/complaints_2019_2020_mixed_products.csv", "data/cfpb/payday_loan_2023_sample.csv")
+def test_train_command_writes_a_model_that_evaluate_reads(tmp_path):
+    out = tmp_path / "model.npz"
+    run = subprocess.run([sys.executable, "-m", "analysis.classify.model", "train", "--out", str(out)],
+                         capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr[-2000:]
+    m = M.load(out)
+    assert m.manifest["skipped_sets"] == [] and m.manifest["examples"] >= 1100
+    assert {"cfpb_pool_train_c.csv", "labelled_dev.csv", "blind_zh_e.csv"} <= set(m.manifest["by_origin"])
+    assert not {"cfpb_pool_blind_a.csv", "blind_en_f.csv"} & set(m.manifest["by_origin"])
+    ev = subprocess.run([sys.executable, "-m", "analysis.classify.model", "evaluate", "--model", str(out)],
+                        capture_output=True, text=True, cwd=REPO)
+    assert ev.returncode == 0 and "cfpb_pool_blind_a.csv (79): rules P" in ev.stdout, ev.stderr[-2000:]
+
+
+def test_without_shared_data_the_sets_it_needs_are_named(monkeypatch, tmp_path):
+    monkeypatch.setenv(M.SHARED_ENV, str(tmp_path / "no-shared"))
+    examples, skipped = M.hand_examples("train")
+    assert "{shared}/data/narratives/labelled_dev.csv" in skipped
+    assert any("cfpb_pool_train_c.csv" in s for s in skipped)
+    assert {e.origin for e in examples} >= {"blind_en_a.csv", "blind_zh_e.csv"}
+    assert SHARED  # the fixture's idea of ../shared is not consulted here
