@@ -13,7 +13,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analysis.classify import MIN_PARALLEL, NarrativeResult, classify_many, classify_pool, default_workers
+from analysis.classify import (MIN_PARALLEL, NarrativeResult, classifier_version, classify_many, classify_pool,
+                               default_workers)
 from analysis.db import with_rows
 from analysis.ingest.common import Progress
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
@@ -65,6 +66,8 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
             if progress:
                 progress(min(1.0, (start + len(rows)) / max(1, total)),
                          f"reading narratives: {start + len(rows):,} of {total:,}")
+        con.execute("UPDATE core_complaints SET narrative_version = ? FROM _cw_narratives n "
+                    "WHERE core_complaints.complaint_id = n.complaint_id", [classifier_version()])
     finally:
         if pool is not None:
             pool.shutdown()
@@ -83,9 +86,10 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool) -> tu
                                             [k[2] for k in unique], pool=pool)))
     results = [by_key[k] for k in keys]
     labels, incidents = _to_frames([r[0] for r in batch], results)
+    labels["label_version"] = classifier_version()
     if len(labels):
-        with_rows(con, labels, "INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, "
-                               "rule_id, evidence, evidence_start, evidence_end, pattern_id) SELECT * FROM _rows")
+        with_rows(con, labels, f"INSERT INTO core_complaint_labels ({', '.join(labels.columns)}) "
+                               f"SELECT {', '.join(labels.columns)} FROM _rows")
     if len(incidents):
         with_rows(con, incidents, f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
                                   f"SELECT {', '.join(incidents.columns)} FROM _rows")
@@ -135,3 +139,34 @@ def _to_frames(ids: list[str], results: list[NarrativeResult]) -> tuple[pd.DataF
         "time_rule_status", "time_rule_id"]).astype({"occurred_hour": "Int64", "is_outside_permitted_hours": "boolean",
                                                      "occurred_date": "datetime64[s]", "occurred_at": "datetime64[s]"})
     return label_frame, inc_frame
+
+
+#: Complaints whose narrative was read by another classifier version than the current one
+#: (or, in a database from before versions were stored, that hold narrative labels without
+#: one). Parameter: the current version.
+STALE_SQL = """
+SELECT complaint_id FROM core_complaints
+WHERE has_narrative AND narrative_version IS NOT NULL AND narrative_version <> ?
+UNION
+SELECT complaint_id FROM core_complaint_labels
+WHERE label_source = 'narrative' AND (label_version IS NULL OR label_version <> ?)
+"""
+
+
+def stale_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """``{"complaints": n, "labels": n, "version": current}``: narratives read by an older
+    classifier (``STALE_SQL``) and the narrative labels they hold; ``analysis.classify.relabel``
+    re-reads exactly these."""
+    v = classifier_version()
+    has_versions = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                               "'core_complaint_labels' AND column_name = 'label_version'").fetchone()[0]
+    if not has_versions:  # a database from before versions were stored, not yet upgraded by a write
+        n, labels = con.execute("SELECT count(DISTINCT complaint_id), count(*) FROM core_complaint_labels "
+                                "WHERE label_source = 'narrative'").fetchone()
+        return {"complaints": n, "labels": labels, "version": v}
+    n, labels = con.execute(f"""
+        WITH stale AS ({STALE_SQL})
+        SELECT (SELECT count(*) FROM stale),
+               (SELECT count(*) FROM core_complaint_labels l WHERE l.label_source = 'narrative'
+                AND l.complaint_id IN (SELECT complaint_id FROM stale))""", [v, v]).fetchone()
+    return {"complaints": n, "labels": labels, "version": v}

@@ -161,7 +161,10 @@ TABLES: tuple[Table, ...] = (
         C("language", "VARCHAR", "Language of the narrative: en, zh; NULL without narrative", "正文语言"),
         C("source_record_hash", "VARCHAR", "MD5 of the source row's values: tells a changed re-import from an unchanged one",
           "来源行内容摘要，用于识别重复导入"),
-    ) + _LINEAGE, ("complaint_id",)),
+    ) + _LINEAGE + (
+        C("narrative_version", "VARCHAR", "Version of the narrative classifier that last read the narrative "
+          "(analysis.classify.classifier_version; NULL: not read)", "最近一次读取正文的分类器版本（空：未读取）"),
+    ), ("complaint_id",)),
     Table("core_incidents", "core", "One row per collection incident a complaint describes",
           "每个催收事件一行", (
         C("incident_id", "VARCHAR", "Key: '<complaint_id>#<suffix>' (a sequence number, or the mapping / pattern id that produced it)", "主键：投诉编号#后缀"),
@@ -199,6 +202,8 @@ TABLES: tuple[Table, ...] = (
         C("evidence_start", "INTEGER", "Start offset of the matched span in the narrative (narrative labels)", "匹配起点"),
         C("evidence_end", "INTEGER", "End offset (exclusive) of the matched span", "匹配终点"),
         C("pattern_id", "VARCHAR", "Id of the mapping row or pattern that fired", "规则/模式编号"),
+        C("label_version", "VARCHAR", "Classifier version behind a narrative label (NULL for labels from fields "
+          "and issue codes)", "正文标签所用分类器版本（字段/问题分类标签为空）"),
     )),
     Table("core_quarantine", "core", "Rows that could not be imported, kept with the reason",
           "无法导入的行（保留原因）", (
@@ -293,7 +298,7 @@ VIEWS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "complaint_labels": ("core_complaint_labels", "Labels of complaints with their source and evidence",
                          "投诉标签及来源、依据", (
         "complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence",
-        "evidence_start", "evidence_end", "pattern_id")),
+        "evidence_start", "evidence_end", "pattern_id", "label_version")),
 }
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}

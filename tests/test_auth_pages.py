@@ -189,3 +189,35 @@ def test_failed_sign_ins_count_across_sessions(demo_db):
         assert other.metric and not other.error
     finally:
         _throttles.clear()
+
+
+def test_data_page_counts_stale_narrative_labels_and_editors_re_read_them(demo_db):
+    """Five narratives read by an older classifier: everyone sees how many; a viewer is told
+    who can re-read them; an editor re-reads exactly those from the page (audited)."""
+    from analysis.narratives import label_narratives
+    from analysis.store import mark_changed
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    accounts.add_account(path, "ed", "editor", "editor password 1")
+    five = "SELECT complaint_id FROM core_complaints WHERE source = 'demo_us' AND has_narrative ORDER BY complaint_id LIMIT 5"
+    with db.write_transaction(demo_db, "older labels") as con:
+        label_narratives(con, five)
+        con.execute(f"UPDATE core_complaints SET narrative_version = 'rules-000000000000' WHERE complaint_id IN ({five})")
+        mark_changed(con, five)
+    viewer = _page("data", signed_in="vic")
+    [warning] = [w for w in _texts(viewer, "warning") if "older patterns" in w]  # (and the demo data banner)
+    assert warning.startswith("5 narratives (") and "were read by older patterns than those in use" in warning
+    assert any(c.startswith("An editor can re-read them here") for c in _texts(viewer, "caption"))
+    assert not [b for b in viewer.button if b.key == "relabel_stale"]
+    editor = _page("data", "zh", signed_in="ed")
+    [go] = [b for b in editor.button if b.key == "relabel_stale"]
+    assert go.label == "重新读取这 5 条正文"
+    go.click().run()
+    assert any(s.startswith("已重新读取 5 条正文") for s in _texts(editor, "success")), _texts(editor, "error")
+    again = _page("data", signed_in="ed")
+    assert not [w for w in _texts(again, "warning") if "older patterns" in w] and any(c.startswith("Every narrative was read by the classifier in use")
+                                      for c in _texts(again, "caption"))
+    with db.connect_read_only(demo_db) as con:
+        assert con.execute("SELECT actor, action, rows_updated FROM meta_audit WHERE action = 'relabel'").fetchall() == [
+            ("ed", "relabel", 5)]

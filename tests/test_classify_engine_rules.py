@@ -108,7 +108,7 @@ def test_classify_engine_rules__relabel_replaces_stored_narrative_labels(tmp_pat
     assert any(src == "narrative" for src, _, _ in stored)
     with duckdb.connect(str(db_path)) as con:
         con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative'")
-    found, before, after = relabel(db_path, workers=1)
+    found, before, after = relabel(db_path, workers=1, stale_only=False)
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute(q).fetchall() == stored
     assert not before and sum(after.values()) == sum(n for src, _, n in stored if src == "narrative")
@@ -132,3 +132,44 @@ def test_classify_engine_rules__flags_say_why_a_conduct_is_not_counted():
     msgs = classify_narrative("They keep texting me nonstop.", "en", "US")
     assert msgs.conducts == ("FREQ_EXCESSIVE_MESSAGES",)
     assert [e.pattern_id for e in msgs.evidence if e.label_kind == "conduct"] == ["en.freq.vague"]
+
+
+def test_relabel_reads_only_narratives_of_another_classifier_version(tmp_path):
+    """Every narrative label and every complaint read carries the classifier version; after a
+    pattern change (simulated: two complaints marked as read by an older version, one
+    label from a database before versions) exactly those are stale, relabel re-reads only
+    them, and the labels come back as they were."""
+    import duckdb
+
+    from analysis.classify import classifier_version
+    from analysis.classify.relabel import relabel
+    from analysis.ingest import run_import
+    from analysis.narratives import stale_counts
+
+    from benchmarks.gen_cfpb import write_cfpb_csv
+    write_cfpb_csv(tmp_path / "g.csv", 80, seed=5)  # 37 narratives, 26 with labels
+    db_path = tmp_path / "cw.duckdb"
+    run_import([tmp_path / "g.csv"], "cfpb", db_path, classify="all")
+    q = "SELECT complaint_id, label_code, label_version FROM core_complaint_labels WHERE label_source = 'narrative' ORDER BY ALL"
+    from analysis import db
+    from analysis.store import mark_changed
+    with db.write_transaction(db_path, "simulate older labels") as con:  # both replicas, as a real change would
+        stored = con.execute(q).fetchall()
+        assert stored and {v for _, _, v in stored} == {classifier_version()}
+        assert stale_counts(con) == {"complaints": 0, "labels": 0, "version": classifier_version()}
+        read = [r[0] for r in con.execute("SELECT complaint_id FROM core_complaints WHERE narrative_version = ? "
+                                          "ORDER BY complaint_id", [classifier_version()]).fetchall()]
+        with_labels = sorted({c for c, _, _ in stored})
+        old = [c for c in read if c not in with_labels][:1] + with_labels[:1]
+        con.execute("UPDATE core_complaints SET narrative_version = 'rules-000000000000' WHERE complaint_id IN (?, ?)", old)
+        other = with_labels[1]
+        con.execute("UPDATE core_complaint_labels SET label_version = NULL WHERE complaint_id = ?", [other])
+        mark_changed(con, old + [other])
+        n_labels = con.execute("SELECT count(*) FROM core_complaint_labels WHERE label_source = 'narrative' "
+                               "AND complaint_id IN (?, ?, ?)", old + [other]).fetchone()[0]
+        assert stale_counts(con)["complaints"] == 3 and stale_counts(con)["labels"] == n_labels
+    found, _, _ = relabel(db_path, workers=1)
+    assert found["narratives"] == 3
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute(q).fetchall() == stored
+        assert stale_counts(con)["complaints"] == 0

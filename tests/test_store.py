@@ -157,7 +157,7 @@ def test_store__profile_import_and_relabel_keep_replicas_equal(tmp_path):
     run_import([REPO / "tests" / "fixtures" / "import" / "heimao.csv"], "heimao", path)
     run_import([REPO / "tests" / "fixtures" / "import" / "intake.csv"], "intake", path)
     from analysis.classify.relabel import relabel
-    found, _, _ = relabel(path)
+    found, _, _ = relabel(path, stale_only=False)
     versions = _versions(path)
     assert [v[:2] for v in versions] == [(1, True), (2, False), (3, False)]
     with duckdb.connect(str(path), read_only=True) as con:  # the audit log says who re-read what

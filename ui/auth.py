@@ -176,16 +176,20 @@ def _password_form(lang: str) -> None:
     by_name, by_address = _throttles()
     name_key, address_key = [f"name:{name.strip().casefold()}"], [f"ip:{st.context.ip_address or '?'}"]
     now = time.monotonic()
-    if len(recent) >= MAX_FAILURES or by_name.blocked(name_key, now) or by_address.blocked(address_key, now):
+    if len(recent) >= MAX_FAILURES or not by_name.attempt(name_key, now):
+        st.error(t("auth_wait", lang, s=LOCKOUT_SECONDS))
+        return
+    if not by_address.attempt(address_key, now):
+        by_name.succeeded(name_key, now)  # not tried, so not a failure of that name
         st.error(t("auth_wait", lang, s=LOCKOUT_SECONDS))
         return
     acc = accounts.verify(_accounts_file(), name.strip(), password)
-    if acc is None:
+    if acc is None:  # the attempt stays counted as a failure
         st.session_state[_FAILS_KEY] = recent + [time.time()]
-        by_name.failed(name_key, now)
-        by_address.failed(address_key, now)
         st.error(t("auth_wrong", lang))
         return
+    by_name.succeeded(name_key, now)
+    by_address.succeeded(address_key, now)
     st.session_state[SESSION_KEY] = acc.name
     st.session_state.pop(_FAILS_KEY, None)
     st.rerun()

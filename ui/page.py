@@ -542,6 +542,33 @@ def remove_data(ctx: PageContext) -> None:
             st.success(t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}", rows=f"{out['file_rows']:,}"))
 
 
+def narrative_labels_box(ctx: PageContext) -> None:
+    """The Data page's "narrative labels" section: the classifier version in use, how many
+    narratives older patterns read (``analysis.narratives.stale_counts``) and, for editors,
+    re-reading exactly those (``analysis.classify.relabel``; audited as the signed-in person)."""
+    lang = ctx.lang
+    st.subheader(t("stale_title", lang))
+    stale = run_query("analysis.narratives:stale_counts")
+    if not stale["complaints"]:
+        st.caption(t("stale_none", lang, version=stale["version"]))
+        return
+    st.warning(t("stale_some", lang, n=f"{stale['complaints']:,}", labels=f"{stale['labels']:,}",
+                 version=stale["version"]), icon=":material/update:")
+    if not auth.can(ctx.who, "relabel"):
+        st.caption(t("stale_ask", lang))
+        return
+    if st.button(t("stale_button", lang, n=f"{stale['complaints']:,}"), key="relabel_stale", icon=":material/refresh:"):
+        who = auth.check("relabel", lang)
+        from analysis.classify.relabel import relabel
+        bar = st.progress(0.0, t("stale_running", lang))
+        try:
+            found, _, _ = relabel(database()[1], progress=lambda f, m: bar.progress(min(1.0, f), plain(m)),
+                                  actor=who.actor())
+        finally:
+            bar.empty()
+        st.success(t("stale_done", lang, n=f"{found['narratives']:,}", labels=f"{found['labels']:,}"))
+
+
 def editor_page(title_key: str, action: str) -> tuple[str, "auth.Identity"]:
     """``page_header`` for a page that changes the data (Import, Intake): also the sign-in box
     and the check that this person may do ``action`` (``analysis.accounts.ACTIONS``), which

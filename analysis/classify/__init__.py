@@ -13,6 +13,7 @@ Public API::
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -20,10 +21,30 @@ from concurrent.futures import ProcessPoolExecutor
 from analysis.classify.engine import (Evidence, IncidentGuess, NarrativeResult, RuleVerdict,
                                       TimeMention, classify_one, detect_language)
 
-__all__ = ["classify_narrative", "classify_many", "classify_pool", "default_workers", "WORKERS_ENV",
+__all__ = ["classify_narrative", "classifier_version", "classify_many", "classify_pool", "default_workers", "WORKERS_ENV",
            "MIN_PARALLEL", "detect_language",
            "NarrativeResult",
            "TimeMention", "Evidence", "RuleVerdict", "IncidentGuess"]
+
+
+#: What decides the classifier's answers: its pattern files and its code. A change to any of
+#: them changes ``classifier_version`` and makes the labels it stored before stale.
+_VERSIONED = ("patterns/*.toml", "engine.py", "patterns.py", "times.py", "../rules.py")
+
+
+@functools.lru_cache(maxsize=1)
+def classifier_version() -> str:
+    """``rules-`` + the first 12 hex digits of the SHA-256 of the pattern files and the
+    classifier's code (``_VERSIONED``, in name order). Stored on every narrative label
+    (``label_version``) and on each complaint it read (``narrative_version``)."""
+    import hashlib
+    from pathlib import Path
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for pattern in _VERSIONED:
+        for f in sorted(here.glob(pattern)):
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return "rules-" + h.hexdigest()[:12]
 
 
 def classify_narrative(text: str, lang: str | None = None,

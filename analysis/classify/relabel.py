@@ -1,12 +1,14 @@
-"""Command line: re-read every stored narrative with the current patterns.
+"""Command line: re-read stored narratives with the current patterns.
 
-    python -m analysis.classify.relabel [--db PATH] [--workers N]
+    python -m analysis.classify.relabel [--db PATH] [--workers N] [--all]
 
 Labels and incidents that the classifier stored at import time (``label_source = narrative``,
-``time_source = narrative``) reflect the patterns of that day. After the pattern files
-(``analysis/classify/patterns/*.toml``) change, this replaces them for every complaint with a
-narrative and rebuilds the summary tables, in one write transaction (all or nothing; readers
-keep the old version until it commits). Labels from structured fields are not touched.
+``time_source = narrative``) reflect the patterns of that day; each carries the classifier
+version that made it (``analysis.classify.classifier_version``). After the pattern files or
+the classifier change, this re-reads the **stale** narratives only (read by another version:
+``analysis.narratives.stale_counts``, shown on the Data page), or with ``--all`` every
+narrative, and brings the summary tables in step, in one write transaction (all or nothing;
+readers keep the old version until it commits). Labels from structured fields are not touched.
 
 Prints the counts before and after per conduct code. Exit status 0; 2 when the database file
 does not exist.
@@ -22,7 +24,8 @@ from pathlib import Path
 from analysis import audit, db
 from analysis.audit import Actor
 from analysis.ingest.common import upgrade_schema
-from analysis.narratives import label_narratives
+from analysis.classify import classifier_version
+from analysis.narratives import STALE_SQL, label_narratives
 from analysis.store import mark_changed
 
 
@@ -33,8 +36,9 @@ def _conduct_counts(con) -> Counter:
 
 
 def relabel(db_path: Path, workers: int = 1, progress=None, *,
-            actor: Actor | None = None) -> tuple[dict[str, int], Counter, Counter]:
-    """Re-classify all narratives in ``db_path``; the marts follow for the complaints concerned.
+            actor: Actor | None = None, stale_only: bool = True) -> tuple[dict[str, int], Counter, Counter]:
+    """Re-classify the stale narratives in ``db_path`` (``stale_only``; else every narrative);
+    the marts follow for the complaints concerned. Cost grows with the narratives re-read.
     One audit row (``relabel``, by ``actor``; default the command line's OS user) records the
     counts, in the same transaction.
 
@@ -47,15 +51,23 @@ def relabel(db_path: Path, workers: int = 1, progress=None, *,
     with db.write_transaction(db_path, "relabel narratives") as con:
         upgrade_schema(con)
         before = _conduct_counts(con)
-        # Labels and incidents from narratives are replaced for every complaint that has some
-        # or has a narrative: the marts and the second copy follow exactly those.
-        mark_changed(con, "SELECT complaint_id FROM core_complaints WHERE has_narrative "
-                          "UNION SELECT complaint_id FROM core_complaint_labels WHERE label_source = 'narrative' "
-                          "UNION SELECT complaint_id FROM core_incidents WHERE time_source = 'narrative'")
-        found = label_narratives(con, progress=progress, workers=workers)
+        if stale_only:
+            v = classifier_version()
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_stale AS {STALE_SQL}", [v, v])
+            mark_changed(con, "SELECT complaint_id FROM _cw_stale")
+            found = label_narratives(con, "SELECT complaint_id FROM _cw_stale", progress=progress, workers=workers)
+            con.execute("DROP TABLE _cw_stale")
+        else:
+            # Labels and incidents from narratives are replaced for every complaint that has some
+            # or has a narrative: the marts and the second copy follow exactly those.
+            mark_changed(con, "SELECT complaint_id FROM core_complaints WHERE has_narrative "
+                              "UNION SELECT complaint_id FROM core_complaint_labels WHERE label_source = 'narrative' "
+                              "UNION SELECT complaint_id FROM core_incidents WHERE time_source = 'narrative'")
+            found = label_narratives(con, progress=progress, workers=workers)
         after = _conduct_counts(con)
         audit.record(con, actor or Actor.command_line(), "relabel", rows_updated=found["narratives"],
-                     detail={"labels": found["labels"], "incidents": found["incidents"],
+                     detail={"labels": found["labels"], "incidents": found["incidents"], "stale_only": stale_only,
+                             "classifier_version": classifier_version(),
                              "conduct_labels_before": sum(before.values()), "conduct_labels_after": sum(after.values())})
     return found, before, after
 
@@ -64,11 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.classify.relabel", description=__doc__.split("\n\n")[1])
     ap.add_argument("--db", help=f"database file (default: ${db.ENV_VAR} or {db.DEFAULT_DB_PATH})")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
+    ap.add_argument("--all", action="store_true", help="re-read every narrative, not only the stale ones")
     args = ap.parse_args(argv)
     path = db.resolve_db_path(args.db)
     try:
         found, before, after = relabel(path, max(1, args.workers),
-                                       progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr))
+                                       progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr),
+                                       stale_only=not args.all)
     except (FileNotFoundError, db.DatabaseUnreadable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

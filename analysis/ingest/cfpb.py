@@ -535,7 +535,7 @@ SELECT
     ch.narrative_text IS NOT NULL,
     ch.narrative_text,
     CASE WHEN ch.narrative_text IS NOT NULL THEN 'en' END,
-    ch.record_hash, ch.import_id, ch.source_file, ch.source_row_number
+    ch.record_hash, ch.import_id, ch.source_file, ch.source_row_number, NULL
 FROM _changed ch
 LEFT JOIN _value_map medium ON medium.field = 'submitted_via' AND medium.raw_value = cw_nz(ch.submitted_via)
 LEFT JOIN _value_map outcome ON outcome.field = 'company_response_to_consumer'
@@ -586,13 +586,13 @@ QUALIFY specificity = max(specificity) OVER (PARTITION BY cid);
 INSERT INTO core_complaint_labels
 SELECT DISTINCT cid, label_kind, label_code, 'issue_code', nullif(rule_id, ''),
        'Issue: ' || coalesce(issue, '') || ' | Sub-issue: ' || coalesce(sub_issue, ''),
-       NULL, NULL, mapping_id
+       NULL, NULL, mapping_id, NULL
 FROM _matched;
 
 INSERT INTO core_complaint_labels
 SELECT ch.cid, 'debt_issue', 'OTHER', 'issue_code', NULL,
        'Issue: ' || coalesce(cw_nz(ch.issue), '') || ' | Sub-issue: ' || coalesce(cw_nz(ch.sub_issue), ''),
-       NULL, NULL, 'CFPB-OTHER'
+       NULL, NULL, 'CFPB-OTHER', NULL
 FROM _changed ch
 WHERE ch.cid NOT IN (SELECT cid FROM _matched);
 
