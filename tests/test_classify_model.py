@@ -101,7 +101,7 @@ def test_train_command_writes_a_model_that_evaluate_reads(tmp_path):
                          capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 0, run.stderr[-2000:]
     m = M.load(out)
-    assert m.manifest["skipped_sets"] == [] and m.manifest["examples"] >= 1100
+    assert m.manifest["skipped_sets"] == [] and m.manifest["examples"] >= 1400
     assert {"cfpb_pool_train_c.csv", "labelled_dev.csv", "blind_zh_e.csv"} <= set(m.manifest["by_origin"])
     assert not {"cfpb_pool_blind_a.csv", "blind_en_f.csv"} & set(m.manifest["by_origin"])
     ev = subprocess.run([sys.executable, "-m", "analysis.classify.model", "evaluate", "--model", str(out)],
