@@ -170,6 +170,7 @@ CODE_LISTS: dict[str, list[Code]] = {
         Code("issue_code", "Issue / sub-issue code", "问题分类"),
         Code("narrative", "Narrative", "投诉正文"),
         Code("field", "Structured field", "结构化字段"),
+        Code("model", "Model suggestion", "模型建议"),
     ],
     "daypart": [
         Code("early_morning", "Small hours (00–05)", "凌晨"),

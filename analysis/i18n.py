@@ -70,6 +70,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "del_none": ("Nothing to remove.", "没有可删除的内容。"),
     "del_confirm": ("Type {id} to confirm", "输入 {id} 以确认"),
     "del_button": ("Remove for good", "永久删除"),
+    "narr_suggested": ("Model suggestions (not counted)", "模型建议（不计入统计）"),
+    "narr_suggested_help": ("A text model trained on labelled complaints (python -m analysis.classify.model) "
+                            "suggests these conducts, with its score (0–1) and the words that raised it most. They are "
+                            "not in any figure: the rules' labels are the evidence a publication cites.",
+                            "由标注投诉训练的文本模型（python -m analysis.classify.model）给出的建议行为、得分（0–1）"
+                            "及影响最大的词语。建议不计入任何图表：对外发布以规则标签为依据。"),
     "stale_title": ("Narrative labels", "正文标签"),
     "stale_none": ("Every narrative was read by the classifier in use ({version}).",
                    "所有正文均由当前分类器（{version}）读取。"),

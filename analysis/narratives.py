@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.classify import (MIN_PARALLEL, NarrativeResult, classifier_version, classify_many, classify_pool,
                                default_workers)
+from analysis.classify.model import available_model
 from analysis.db import with_rows
 from analysis.ingest.common import Progress
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
@@ -27,7 +28,10 @@ _BATCH = 20_000
 def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | None = None,
                      params: list | None = None, progress: Progress | None = None,
                      workers: int | None = None, replace: bool = True) -> dict[str, int]:
-    """Classify narratives and replace their narrative-derived labels and incidents.
+    """Classify narratives and replace their narrative-derived labels and incidents, and,
+    when a conduct model is installed (``analysis.classify.model.available_model``), its
+    suggestions: ``label_source = 'model'`` labels with ``score``, the model's version and the
+    words that drove them as evidence (counted nowhere; shown on the Narratives page).
 
     ``complaint_ids_sql``: a SELECT returning the complaint ids to (re)classify, with
     ``params``; None means every complaint with a narrative. ``workers``: processes to
@@ -47,20 +51,21 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         FROM core_complaints WHERE has_narrative {scope}""", params or [])
     total = con.execute("SELECT count(*) FROM _cw_narratives").fetchone()[0]
     if replace and complaint_ids_sql:
-        con.execute(f"DELETE FROM core_complaint_labels WHERE label_source = 'narrative' "
+        con.execute(f"DELETE FROM core_complaint_labels WHERE label_source IN ('narrative', 'model') "
                     f"AND complaint_id IN ({complaint_ids_sql})", params or [])
         con.execute(f"DELETE FROM core_incidents WHERE time_source = 'narrative' "
                     f"AND complaint_id IN ({complaint_ids_sql})", params or [])
     elif replace:
-        con.execute("DELETE FROM core_complaint_labels WHERE label_source = 'narrative'")
+        con.execute("DELETE FROM core_complaint_labels WHERE label_source IN ('narrative', 'model')")
         con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative'")
     n_labels = n_incidents = 0
+    model = available_model()
     pool = classify_pool(workers) if total >= MIN_PARALLEL else None
     try:
         for start in range(0, total, _BATCH):
             rows = con.execute("SELECT complaint_id, narrative, language, jurisdiction FROM _cw_narratives "
                                "WHERE rn > ? AND rn <= ? ORDER BY rn", [start, start + _BATCH]).fetchall()
-            a, b = _label_batch(con, rows, pool)
+            a, b = _label_batch(con, rows, pool, model)
             n_labels += a
             n_incidents += b
             if progress:
@@ -72,10 +77,11 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         if pool is not None:
             pool.shutdown()
         con.execute("DROP TABLE IF EXISTS _cw_narratives")
-    return {"narratives": total, "labels": n_labels, "incidents": n_incidents}
+    return {"narratives": total, "labels": n_labels, "incidents": n_incidents,
+            "model": model.version if model is not None else None}
 
 
-def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool) -> tuple[int, int]:
+def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model=None) -> tuple[int, int]:
     """Classify one page of ``(complaint_id, narrative, language, jurisdiction)`` rows and
     insert its labels and incidents. Returns ``(labels, incidents)`` written."""
     # Classify each distinct (text, language, jurisdiction) once: templated or repeated
@@ -87,6 +93,9 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool) -> tu
     results = [by_key[k] for k in keys]
     labels, incidents = _to_frames([r[0] for r in batch], results)
     labels["label_version"] = classifier_version()
+    labels["score"] = pd.Series([None] * len(labels), index=labels.index, dtype="float64")
+    if model is not None:
+        labels = pd.concat([labels, _model_frame(model, [r[0] for r in batch], keys, unique)], ignore_index=True)
     if len(labels):
         with_rows(con, labels, f"INSERT INTO core_complaint_labels ({', '.join(labels.columns)}) "
                                f"SELECT {', '.join(labels.columns)} FROM _rows")
@@ -94,6 +103,18 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool) -> tu
         with_rows(con, incidents, f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
                                   f"SELECT {', '.join(incidents.columns)} FROM _rows")
     return len(labels), len(incidents)
+
+
+def _model_frame(model, ids: list[str], keys: list[tuple], unique: list[tuple]) -> pd.DataFrame:
+    """The model's suggestions for one page: one label row per (complaint, conduct at or above
+    its threshold) with ``score`` and the words that drove it as ``evidence``."""
+    by_key = dict(zip(unique, model.suggestions([k[0] for k in unique])))
+    rows = [(cid, "conduct", code, "model", None, "words: " + ", ".join(words), None, None, None, model.version,
+             round(score, 4))
+            for cid, key in zip(ids, keys) for code, score, words in by_key[key]]
+    return pd.DataFrame(rows, columns=["complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence",
+                                       "evidence_start", "evidence_end", "pattern_id", "label_version", "score"]
+                        ).astype({"evidence_start": "Int64", "evidence_end": "Int64", "score": "float64"})
 
 
 def _rule_for(result: NarrativeResult, conduct: str) -> str | None:

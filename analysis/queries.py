@@ -498,13 +498,14 @@ def query_narrative_rule_ids(con: Con) -> list[str]:
 
 def query_complaint_detail(con: Con, complaint_id: str) -> dict:
     """One complaint for reading: ``complaint`` (dict of core_complaints columns),
-    ``labels`` (DataFrame of its labels, every source, with evidence spans) and
+    ``labels`` (DataFrame of its labels, every source, with evidence spans; model suggestions
+    with ``score``) and
     ``incidents`` (DataFrame of its incidents). Raises ``KeyError`` if it does not exist."""
     row = con.execute("SELECT * FROM core_complaints WHERE complaint_id = ?", [complaint_id]).df()
     if row.empty:
         raise KeyError(complaint_id)
     labels = _df(con, """
-        SELECT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id
+        SELECT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id, score
         FROM core_complaint_labels WHERE complaint_id = ?
         ORDER BY label_source, label_kind, label_code, evidence_start NULLS LAST""", [complaint_id])
     incidents = _df(con, """

@@ -195,15 +195,16 @@ TABLES: tuple[Table, ...] = (
         C("complaint_id", "VARCHAR", "Complaint", "投诉"),
         C("label_kind", "VARCHAR", "conduct, debt_issue, demand", "标签类别"),
         C("label_code", "VARCHAR", "Code from the matching code list", "标签代码"),
-        C("label_source", "VARCHAR", "issue_code, narrative, field", "标签来源"),
+        C("label_source", "VARCHAR", "issue_code, narrative, field, model (a suggestion, not counted)", "标签来源"),
         C("rule_id", "VARCHAR", "RULEBOOK.md rule id behind a conduct flag, if any", "规则编号"),
         C("evidence", "VARCHAR", "What the label rests on: source field and value, or the matched text",
           "依据：来源字段及值，或匹配的原文"),
         C("evidence_start", "INTEGER", "Start offset of the matched span in the narrative (narrative labels)", "匹配起点"),
         C("evidence_end", "INTEGER", "End offset (exclusive) of the matched span", "匹配终点"),
         C("pattern_id", "VARCHAR", "Id of the mapping row or pattern that fired", "规则/模式编号"),
-        C("label_version", "VARCHAR", "Classifier version behind a narrative label (NULL for labels from fields "
-          "and issue codes)", "正文标签所用分类器版本（字段/问题分类标签为空）"),
+        C("label_version", "VARCHAR", "Classifier or model version behind a narrative or model label (NULL for "
+          "labels from fields and issue codes)", "正文/模型标签所用分类器或模型版本（字段/问题分类标签为空）"),
+        C("score", "DOUBLE", "Model score in [0, 1] (label_source = model; NULL otherwise)", "模型得分（仅模型标签）"),
     )),
     Table("core_quarantine", "core", "Rows that could not be imported, kept with the reason",
           "无法导入的行（保留原因）", (
@@ -298,7 +299,7 @@ VIEWS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "complaint_labels": ("core_complaint_labels", "Labels of complaints with their source and evidence",
                          "投诉标签及来源、依据", (
         "complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence",
-        "evidence_start", "evidence_end", "pattern_id", "label_version")),
+        "evidence_start", "evidence_end", "pattern_id", "label_version", "score")),
 }
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}

@@ -146,7 +146,7 @@ def complaint_facts(core_complaints: DataFrame, core_complaint_labels: DataFrame
     # labels AS (SELECT complaint_id, list_sort(list_distinct(list(label_code) FILTER (...))) ...
     #            FROM core_complaint_labels GROUP BY complaint_id)
     labels = core_complaint_labels.groupBy("complaint_id").agg(
-        _sorted_set("label_code", "label_kind = 'conduct'").alias("conduct_codes"),
+        _sorted_set("label_code", "label_kind = 'conduct' AND label_source <> 'model'").alias("conduct_codes"),
         _sorted_set("label_code", "label_kind = 'conduct' AND label_source IN ('issue_code', 'field')")
         .alias("conduct_codes_structured"),
         _sorted_set("label_code", "label_kind = 'conduct' AND label_source = 'narrative'")

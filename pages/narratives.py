@@ -53,6 +53,8 @@ st.query_params["complaint"] = chosen
 detail = run_query("query_complaint_detail", None, chosen)
 c = detail["complaint"]
 labels: pd.DataFrame = detail["labels"]
+suggested = labels[labels["label_source"] == "model"]
+labels = labels[labels["label_source"] != "model"]
 spans = [(int(r.evidence_start), int(r.evidence_end), r.label_kind,
           f"{codes.label(r.label_kind, r.label_code, lang)} · {r.pattern_id or ''} {r.rule_id or ''}".strip())
          for r in labels.itertuples() if pd.notna(r.evidence_start) and pd.notna(r.evidence_end)]
@@ -69,6 +71,13 @@ with right:
         kind_label=[codes.label("label_kind", k, lang) for k in labels["label_kind"]],
         label_source_label=[codes.label("label_source", s, lang) for s in labels["label_source"]])
     show_table(shown[["label", "kind_label", "label_source_label", "rule_id", "evidence"]], lang)
+    if len(suggested):
+        st.markdown(f"**{t('narr_suggested', lang)}**", help=t("narr_suggested_help", lang))
+        show_table(suggested.assign(
+            label=[codes.label("conduct", v, lang) for v in suggested["label_code"]],
+            found_by_rules=[v in set(labels["label_code"]) for v in suggested["label_code"]],
+            words=[str(e).removeprefix("words: ") for e in suggested["evidence"]])
+            [["label", "score", "found_by_rules", "words"]], lang)
     st.markdown(f"**{t('narr_incidents', lang)}**")
     inc = detail["incidents"]
     show_table(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],

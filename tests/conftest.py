@@ -27,6 +27,10 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 #: True on CI (the ``CI`` variable is set, as for the browser tests): missing shared files fail there.
 IN_CI = bool(os.environ.get("CI"))
+# Imports store conduct-model suggestions when a trained model is installed (data/models/,
+# git-ignored). Tests must not depend on whether this machine trained one: none is installed
+# for them unless a test points $COLLECTION_WATCH_MODEL at its own.
+os.environ["COLLECTION_WATCH_MODEL"] = str(REPO / "tests" / "artifacts" / "no-model-installed.npz")
 
 # The shared files the tests read, relative to SHARED.
 CFPB_MIXED = "data/cfpb/complaints_2019_2020_mixed_products.csv"

@@ -116,3 +116,64 @@ def test_without_shared_data_the_sets_it_needs_are_named(monkeypatch, tmp_path):
     assert any("cfpb_pool_train_c.csv" in s for s in skipped)
     assert {e.origin for e in examples} >= {"blind_en_a.csv", "blind_zh_e.csv"}
     assert SHARED  # the fixture's idea of ../shared is not consulted here
+
+
+def test_imports_store_the_models_suggestions_beside_the_rules_and_count_them_nowhere(tmp_path, monkeypatch):
+    """With a model installed, every narrative read also gets the model's suggestions
+    (label_source 'model', score, model version, the words behind it); the marts' conduct
+    lists are the rules' alone; re-reading replaces the suggestions instead of adding more."""
+    import duckdb
+
+    from analysis.classify.relabel import relabel
+    from analysis.ingest import run_import
+    from benchmarks.gen_cfpb import write_cfpb_csv
+    m = M.train(_examples())
+    m.save(tmp_path / "model.npz")
+    monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "model.npz"))
+    write_cfpb_csv(tmp_path / "g.csv", 80, seed=5)
+    db_path = tmp_path / "cw.duckdb"
+    run_import([tmp_path / "g.csv"], "cfpb", db_path, classify="all")
+    q_model = ("SELECT complaint_id, label_code, score, label_version, evidence FROM core_complaint_labels "
+               "WHERE label_source = 'model' ORDER BY ALL")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        suggested = con.execute(q_model).fetchall()
+        assert suggested and all(0 <= s <= 1 and v == m.version and e.startswith("words: ") for _, _, s, v, e in suggested)
+        rules = dict(con.execute("""SELECT complaint_id, list_sort(list_distinct(list(label_code)))
+            FROM core_complaint_labels WHERE label_kind = 'conduct' AND label_source <> 'model' GROUP BY ALL""").fetchall())
+        facts = dict(con.execute("SELECT complaint_id, conduct_codes FROM mart_complaint_facts").fetchall())
+        scored = m.predict([con.execute("SELECT narrative FROM core_complaints WHERE complaint_id = ?",
+                                        [suggested[0][0]]).fetchone()[0]])[0]
+    assert {cid: codes for cid, codes in facts.items() if codes} == rules
+    assert {c for cid, c, *_ in suggested if cid == suggested[0][0]} == set(scored)
+    relabel(db_path, stale_only=False)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute(q_model).fetchall() == suggested
+
+
+@pytest.mark.parametrize("lang,title", [("en", "Model suggestions (not counted)"), ("zh", "模型建议（不计入统计）")])
+def test_narratives_page_shows_suggestions_apart_from_the_rules_labels(tmp_path, monkeypatch, lang, title):
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    from analysis import db
+    from analysis.ingest import run_import
+    from benchmarks.gen_cfpb import write_cfpb_csv
+    M.train(_examples()).save(tmp_path / "model.npz")
+    monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "model.npz"))
+    write_cfpb_csv(tmp_path / "g.csv", 80, seed=5)
+    db_path = tmp_path / "cw.duckdb"
+    run_import([tmp_path / "g.csv"], "cfpb", db_path, classify="all")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        cid, code = con.execute("SELECT complaint_id, label_code FROM core_complaint_labels WHERE label_source = 'model' "
+                                "ORDER BY complaint_id LIMIT 1").fetchone()
+    monkeypatch.setenv(db.ENV_VAR, str(db_path))
+    at = AppTest.from_file(str(REPO / "pages" / "narratives.py"), default_timeout=90)
+    at.query_params["lang"] = lang
+    at.query_params["complaint"] = cid
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert title in [m.value.strip("*") for m in at.markdown]
+    [table] = [d.value for d in at.dataframe if "score" in d.value.columns]
+    assert list(table.columns) == ["label", "score", "found_by_rules", "words"] and len(table) >= 1
+    assert all("model" not in str(v) for d in at.dataframe if "label_source_label" in d.value.columns
+               for v in d.value["label_source_label"])

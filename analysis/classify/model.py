@@ -253,6 +253,31 @@ class ConductModel:
                 out.append((term, float(contrib[i])))
         return out
 
+    def suggestions(self, texts: list[str], k: int = 5) -> list[list[tuple[str, float, list[str]]]]:
+        """Per text, ``[(conduct code, score, the k words that raised it most)]`` for the
+        conducts at or above their threshold (one feature pass for the whole list)."""
+        X = self.features(texts)
+        s = (1.0 / (1.0 + np.exp(-(X @ self.coef.T + self.intercept)))).astype(np.float32)
+        n_word = len(self.word_vocab)
+        out = []
+        for i, row in enumerate(s):
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            cols, vals = X.indices[lo:hi], X.data[lo:hi]
+            found = []
+            for j in np.flatnonzero(row >= self.thresholds):
+                contrib = vals * self.coef[j, cols]
+                words = []
+                for idx in np.argsort(-contrib):
+                    if contrib[idx] <= 0 or len(words) >= k:
+                        break
+                    c = int(cols[idx])
+                    w = self.word_vocab[c] if c < n_word else self.char_vocab[c - n_word].strip()
+                    if w and w not in words:
+                        words.append(w)
+                found.append((self.labels[j], float(row[j]), words))
+            out.append(found)
+        return out
+
     def save(self, path: Path) -> None:
         """Write the ``.npz`` (atomic: a temporary file renamed into place)."""
         path = Path(path)
@@ -280,6 +305,23 @@ def load(path: Path | None = None) -> ConductModel:
         raise
     except (KeyError, ValueError, OSError) as err:
         raise ValueError(f"{path}: not a conduct model file ({err})") from err
+
+
+_LOADED: dict[tuple[str, float], ConductModel] = {}
+
+
+def available_model() -> ConductModel | None:
+    """The model at ``model_path()`` if there is one (loaded once per file version), else
+    None: imports then store rule labels only. A file that is not a model raises ``ValueError``."""
+    path = model_path()
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except FileNotFoundError:
+        return None
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load(path)
+    return _LOADED[key]
 
 
 def _targets(examples: list[Example], code: str) -> tuple[np.ndarray, np.ndarray]:

@@ -586,13 +586,13 @@ QUALIFY specificity = max(specificity) OVER (PARTITION BY cid);
 INSERT INTO core_complaint_labels
 SELECT DISTINCT cid, label_kind, label_code, 'issue_code', nullif(rule_id, ''),
        'Issue: ' || coalesce(issue, '') || ' | Sub-issue: ' || coalesce(sub_issue, ''),
-       NULL, NULL, mapping_id, NULL
+       NULL, NULL, mapping_id, NULL, NULL
 FROM _matched;
 
 INSERT INTO core_complaint_labels
 SELECT ch.cid, 'debt_issue', 'OTHER', 'issue_code', NULL,
        'Issue: ' || coalesce(cw_nz(ch.issue), '') || ' | Sub-issue: ' || coalesce(cw_nz(ch.sub_issue), ''),
-       NULL, NULL, 'CFPB-OTHER', NULL
+       NULL, NULL, 'CFPB-OTHER', NULL, NULL
 FROM _changed ch
 WHERE ch.cid NOT IN (SELECT cid FROM _matched);
 

@@ -7,7 +7,9 @@ WITH complaints AS (
 ), labels AS (
     SELECT
         complaint_id,
-        list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'conduct'))) AS conduct_codes,
+        -- model labels are suggestions: never counted here (analysis/classify/model.py)
+        list_sort(list_distinct(list(label_code) FILTER (
+            WHERE label_kind = 'conduct' AND label_source <> 'model'))) AS conduct_codes,
         list_sort(list_distinct(list(label_code) FILTER (
             WHERE label_kind = 'conduct' AND label_source IN ('issue_code', 'field')))) AS conduct_codes_structured,
         list_sort(list_distinct(list(label_code) FILTER (
