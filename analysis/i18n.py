@@ -70,6 +70,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "del_none": ("Nothing to remove.", "没有可删除的内容。"),
     "del_confirm": ("Type {id} to confirm", "输入 {id} 以确认"),
     "del_button": ("Remove for good", "永久删除"),
+    "narr_not_found": ("No complaint {id} in this database; showing the newest instead.",
+                       "数据库中没有投诉 {id}，改为显示最新一条。"),
     "narr_suggested": ("Model suggestions (not counted)", "模型建议（不计入统计）"),
     "narr_suggested_help": ("A text model trained on labelled complaints (python -m analysis.classify.model) "
                             "suggests these conducts, with its score (0–1) and the words that raised it most. They are "

@@ -504,8 +504,12 @@ def query_complaint_detail(con: Con, complaint_id: str) -> dict:
     row = con.execute("SELECT * FROM core_complaints WHERE complaint_id = ?", [complaint_id]).df()
     if row.empty:
         raise KeyError(complaint_id)
-    labels = _df(con, """
-        SELECT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id, score
+    # ``score`` came with issue 12: a database not written since reads it as NULL
+    has_score = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                            "'core_complaint_labels' AND column_name = 'score'").fetchone()[0]
+    labels = _df(con, f"""
+        SELECT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id,
+               {'score' if has_score else 'NULL::DOUBLE AS score'}
         FROM core_complaint_labels WHERE complaint_id = ?
         ORDER BY label_source, label_kind, label_code, evidence_start NULLS LAST""", [complaint_id])
     incidents = _df(con, """

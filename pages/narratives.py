@@ -47,6 +47,12 @@ show_table(table[["complaint_id", "received_date", "company_name", "jurisdiction
 
 ids = found["complaint_id"].tolist()
 chosen = st.query_params.get("complaint")
+if chosen and chosen not in ids:  # a link to one complaint (shared, or from another page)
+    try:
+        run_query("query_complaint_detail", None, chosen)
+        ids = [chosen] + ids
+    except KeyError:
+        st.warning(t("narr_not_found", lang, id=plain(chosen)))
 chosen = chosen if chosen in ids else ids[0]
 chosen = st.selectbox(t("narr_read", lang), ids, index=ids.index(chosen), key="complaint_pick")
 st.query_params["complaint"] = chosen
@@ -77,7 +83,7 @@ with right:
             label=[codes.label("conduct", v, lang) for v in suggested["label_code"]],
             found_by_rules=[v in set(labels["label_code"]) for v in suggested["label_code"]],
             words=[str(e).removeprefix("words: ") for e in suggested["evidence"]])
-            [["label", "score", "found_by_rules", "words"]], lang)
+            .round({"score": 2})[["label", "score", "words", "found_by_rules"]], lang)
     st.markdown(f"**{t('narr_incidents', lang)}**")
     inc = detail["incidents"]
     show_table(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],

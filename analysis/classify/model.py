@@ -35,6 +35,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 import tomllib
@@ -47,6 +48,7 @@ from analysis.classify.evaluate import parse_labels
 from analysis.codes import codes
 
 REPO = Path(__file__).resolve().parents[2]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 TRAINING_FILE = Path(__file__).resolve().parent / "training.toml"
 SHARED_ENV = "COLLECTION_WATCH_SHARED"
 #: Where ``train`` writes and the importer reads the model (git-ignored: built by a command).
@@ -233,49 +235,39 @@ class ConductModel:
         s = self.scores(texts)
         return [{self.labels[j]: float(row[j]) for j in np.flatnonzero(row >= self.thresholds)} for row in s]
 
+    def _top_words(self, cols: np.ndarray, vals: np.ndarray, j: int, k: int) -> list[tuple[str, float]]:
+        """The ``k`` terms of one TF-IDF row (``cols``, ``vals``) that raise label ``j`` most:
+        word 1–2-grams as written, character n-grams only where they are Chinese (an English
+        fragment such as "hrea" explains nothing)."""
+        contrib = vals * self.coef[j, cols]
+        n_word = len(self.word_vocab)
+        out: list[tuple[str, float]] = []
+        for idx in np.argsort(-contrib):
+            if contrib[idx] <= 0 or len(out) >= k:
+                break
+            c = int(cols[idx])
+            w = self.word_vocab[c] if c < n_word else self.char_vocab[c - n_word].strip()
+            if (c >= n_word and not _CJK.search(w)) or not w or any(w == x for x, _ in out):
+                continue
+            out.append((w, float(contrib[idx])))
+        return out
+
     def explain(self, text: str, code: str, k: int = 6) -> list[tuple[str, float]]:
         """The ``k`` terms of ``text`` that raise ``code``'s score most, as
-        ``[(term, contribution)]`` (contribution: TF-IDF × coefficient, > 0). Word terms come
-        as written in the vocabulary; character n-grams are trimmed of padding spaces."""
-        j = self.labels.index(code)
-        x = self.features([text]).tocoo()
-        contrib = x.data * self.coef[j, x.col]
-        order = np.argsort(-contrib)
-        n_word = len(self.word_vocab)
-        out, seen = [], set()
-        for i in order:
-            if contrib[i] <= 0 or len(out) >= k:
-                break
-            col = int(x.col[i])
-            term = self.word_vocab[col] if col < n_word else self.char_vocab[col - n_word].strip()
-            if term and term not in seen:
-                seen.add(term)
-                out.append((term, float(contrib[i])))
-        return out
+        ``[(term, contribution)]`` (contribution: TF-IDF × coefficient, > 0; ``_top_words``)."""
+        x = self.features([text])
+        return self._top_words(x.indices, x.data, self.labels.index(code), k)
 
     def suggestions(self, texts: list[str], k: int = 5) -> list[list[tuple[str, float, list[str]]]]:
         """Per text, ``[(conduct code, score, the k words that raised it most)]`` for the
         conducts at or above their threshold (one feature pass for the whole list)."""
         X = self.features(texts)
         s = (1.0 / (1.0 + np.exp(-(X @ self.coef.T + self.intercept)))).astype(np.float32)
-        n_word = len(self.word_vocab)
         out = []
         for i, row in enumerate(s):
-            lo, hi = X.indptr[i], X.indptr[i + 1]
-            cols, vals = X.indices[lo:hi], X.data[lo:hi]
-            found = []
-            for j in np.flatnonzero(row >= self.thresholds):
-                contrib = vals * self.coef[j, cols]
-                words = []
-                for idx in np.argsort(-contrib):
-                    if contrib[idx] <= 0 or len(words) >= k:
-                        break
-                    c = int(cols[idx])
-                    w = self.word_vocab[c] if c < n_word else self.char_vocab[c - n_word].strip()
-                    if w and w not in words:
-                        words.append(w)
-                found.append((self.labels[j], float(row[j]), words))
-            out.append(found)
+            cols, vals = X.indices[X.indptr[i]:X.indptr[i + 1]], X.data[X.indptr[i]:X.indptr[i + 1]]
+            out.append([(self.labels[j], float(row[j]), [w for w, _ in self._top_words(cols, vals, j, k)])
+                        for j in np.flatnonzero(row >= self.thresholds)])
         return out
 
     def save(self, path: Path) -> None:
