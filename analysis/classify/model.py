@@ -6,9 +6,9 @@ chooses "rules + model", or once a person has confirmed them.
     .venv/bin/python -m analysis.classify.model train [--db PATH] [--out PATH]
     .venv/bin/python -m analysis.classify.model evaluate [--model PATH]
 
-**Features**: TF-IDF of word 1–2-grams and of character 2–4-grams within words (the latter
-read Chinese, which has no spaces, and misspellings), sublinear term frequency, terms in at
-least 2 texts. **Model**: one L2 logistic regression per conduct (liblinear, balanced class
+**Features**: TF-IDF of word 1–2-grams, and of character 2–4-grams within words for texts
+with Chinese characters (Chinese has no spaces; ``CHAR_TEXTS``), sublinear term frequency,
+terms in at least 2 texts. **Model**: one L2 logistic regression per conduct (liblinear, balanced class
 weights, ``C``), so an optional label (``?``) can be left out of that conduct's loss only.
 **Thresholds**: per conduct, the score that maximises the F1 of *rules + model* (the way the
 model is used: it only has to add what the rules miss) over 5-fold cross-validation on the
@@ -184,6 +184,19 @@ def db_examples(con) -> list[Example]:
 
 # ---- the model -----------------------------------------------------------------------------
 
+#: Which texts get character n-grams: ``"all"``, or ``"cjk"`` (only texts with Chinese
+#: characters, which have no spaces to split words at; English is read by its words, and
+#: character n-grams, 80% of the model's time, add little there).
+CHAR_TEXTS = "cjk"
+
+
+def _char_input(texts: list[str]) -> list[str]:
+    """The texts the character vectorizer reads (``CHAR_TEXTS``): others become ""."""
+    if CHAR_TEXTS == "all":
+        return texts
+    return [t if _CJK.search(t) else "" for t in texts]
+
+
 def _vectorizers(word_vocab=None, char_vocab=None):
     from sklearn.feature_extraction.text import TfidfVectorizer
     common = dict(lowercase=True, sublinear_tf=True, min_df=2, dtype=np.float32)
@@ -223,7 +236,7 @@ class ConductModel:
         """TF-IDF rows (scipy CSR, float32, len(texts) × features)."""
         from scipy.sparse import hstack
         texts = [t or "" for t in texts]
-        return hstack([self._word.transform(texts), self._char.transform(texts)], format="csr")
+        return hstack([self._word.transform(texts), self._char.transform(_char_input(texts))], format="csr")
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Probability-like scores in [0, 1], float32 (len(texts) × len(labels))."""
@@ -374,7 +387,7 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
     texts = [e.text or "" for e in examples]
     word, char = _vectorizers()
     say(0.05, f"features of {len(texts):,} texts")
-    X = hstack([word.fit_transform(texts), char.fit_transform(texts)], format="csr")
+    X = hstack([word.fit_transform(texts), char.fit_transform(_char_input(texts))], format="csr")
     labels = [c for c in codes("conduct") if sum(c in e.required for e in examples) >= MIN_POSITIVES]
     if not labels:
         raise ValueError(f"no conduct has {MIN_POSITIVES} or more labelled examples")
