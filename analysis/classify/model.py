@@ -223,9 +223,12 @@ class ConductModel:
 
     def __post_init__(self):
         self._word, self._char = _vectorizers({t: i for i, t in enumerate(self.word_vocab)},
-                                              {t: i for i, t in enumerate(self.char_vocab)})
+                                              {t: i for i, t in enumerate(self.char_vocab)} or None)
         self._word.idf_ = self.word_idf
-        self._char.idf_ = self.char_idf
+        if self.char_vocab:
+            self._char.idf_ = self.char_idf
+        else:  # trained without Chinese texts: no character features
+            self._char = None
 
     @property
     def version(self) -> str:
@@ -236,6 +239,8 @@ class ConductModel:
         """TF-IDF rows (scipy CSR, float32, len(texts) × features)."""
         from scipy.sparse import hstack
         texts = [t or "" for t in texts]
+        if self._char is None:
+            return self._word.transform(texts).tocsr()
         return hstack([self._word.transform(texts), self._char.transform(_char_input(texts))], format="csr")
 
     def scores(self, texts: list[str]) -> np.ndarray:
@@ -387,7 +392,12 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
     texts = [e.text or "" for e in examples]
     word, char = _vectorizers()
     say(0.05, f"features of {len(texts):,} texts")
-    X = hstack([word.fit_transform(texts), char.fit_transform(_char_input(texts))], format="csr")
+    chars = _char_input(texts)
+    if any(chars):
+        X = hstack([word.fit_transform(texts), char.fit_transform(chars)], format="csr")
+    else:  # no Chinese text to train on: words only
+        X = word.fit_transform(texts).tocsr()
+        char.vocabulary_, char.idf_ = {}, np.zeros(0, dtype=np.float32)
     labels = [c for c in codes("conduct") if sum(c in e.required for e in examples) >= MIN_POSITIVES]
     if not labels:
         raise ValueError(f"no conduct has {MIN_POSITIVES} or more labelled examples")
