@@ -58,16 +58,17 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
     elif replace:
         con.execute("DELETE FROM core_complaint_labels WHERE label_source IN ('narrative', 'model')")
         con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative'")
-    n_labels = n_incidents = 0
+    n_labels = n_incidents = n_suggested = 0
     model = available_model()
     pool = classify_pool(workers) if total >= MIN_PARALLEL else None
     try:
         for start in range(0, total, _BATCH):
             rows = con.execute("SELECT complaint_id, narrative, language, jurisdiction FROM _cw_narratives "
                                "WHERE rn > ? AND rn <= ? ORDER BY rn", [start, start + _BATCH]).fetchall()
-            a, b = _label_batch(con, rows, pool, model)
+            a, b, c = _label_batch(con, rows, pool, model)
             n_labels += a
             n_incidents += b
+            n_suggested += c
             if progress:
                 progress(min(1.0, (start + len(rows)) / max(1, total)),
                          f"reading narratives: {start + len(rows):,} of {total:,}")
@@ -77,11 +78,19 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         if pool is not None:
             pool.shutdown()
         con.execute("DROP TABLE IF EXISTS _cw_narratives")
-    return {"narratives": total, "labels": n_labels, "incidents": n_incidents,
+    return {"narratives": total, "labels": n_labels, "incidents": n_incidents, "suggestions": n_suggested,
             "model": model.version if model is not None else None}
 
 
-def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model=None) -> tuple[int, int]:
+def read_note(found: dict) -> str:
+    """The import report's sentence on what the classifier read (``label_narratives``' counts)."""
+    note = f"{found['narratives']} narratives read: {found['labels']} labels, {found['incidents']} incidents from the text"
+    if found.get("suggestions"):
+        note += f"; {found['suggestions']} model suggestions ({found['model']}), not counted"
+    return note
+
+
+def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model=None) -> tuple[int, int, int]:
     """Classify one page of ``(complaint_id, narrative, language, jurisdiction)`` rows and
     insert its labels and incidents. Returns ``(labels, incidents)`` written."""
     # Classify each distinct (text, language, jurisdiction) once: templated or repeated
@@ -94,15 +103,18 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model
     labels, incidents = _to_frames([r[0] for r in batch], results)
     labels["label_version"] = classifier_version()
     labels["score"] = pd.Series([None] * len(labels), index=labels.index, dtype="float64")
+    n_rule_labels, n_suggested = len(labels), 0
     if model is not None:
-        labels = pd.concat([labels, _model_frame(model, [r[0] for r in batch], keys, unique)], ignore_index=True)
+        suggested = _model_frame(model, [r[0] for r in batch], keys, unique)
+        n_suggested = len(suggested)
+        labels = pd.concat([labels, suggested], ignore_index=True)
     if len(labels):
         with_rows(con, labels, f"INSERT INTO core_complaint_labels ({', '.join(labels.columns)}) "
                                f"SELECT {', '.join(labels.columns)} FROM _rows")
     if len(incidents):
         with_rows(con, incidents, f"INSERT INTO core_incidents ({', '.join(incidents.columns)}) "
                                   f"SELECT {', '.join(incidents.columns)} FROM _rows")
-    return len(labels), len(incidents)
+    return n_rule_labels, len(incidents), n_suggested
 
 
 def _model_frame(model, ids: list[str], keys: list[tuple], unique: list[tuple]) -> pd.DataFrame:

@@ -132,7 +132,7 @@ def test_imports_store_the_models_suggestions_beside_the_rules_and_count_them_no
     monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "model.npz"))
     write_cfpb_csv(tmp_path / "g.csv", 80, seed=5)
     db_path = tmp_path / "cw.duckdb"
-    run_import([tmp_path / "g.csv"], "cfpb", db_path, classify="all")
+    [rep] = run_import([tmp_path / "g.csv"], "cfpb", db_path, classify="all")
     q_model = ("SELECT complaint_id, label_code, score, label_version, evidence FROM core_complaint_labels "
                "WHERE label_source = 'model' ORDER BY ALL")
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -144,6 +144,7 @@ def test_imports_store_the_models_suggestions_beside_the_rules_and_count_them_no
         scored = m.predict([con.execute("SELECT narrative FROM core_complaints WHERE complaint_id = ?",
                                         [suggested[0][0]]).fetchone()[0]])[0]
     assert {cid: codes for cid, codes in facts.items() if codes} == rules
+    assert any(n.endswith(f"; {len(suggested)} model suggestions ({m.version}), not counted") for n in rep.notes), rep.notes
     assert {c for cid, c, *_ in suggested if cid == suggested[0][0]} == set(scored)
     relabel(db_path, stale_only=False)
     with duckdb.connect(str(db_path), read_only=True) as con:

@@ -43,7 +43,7 @@ from analysis.ingest.common import (
 )
 from analysis.filters import DATE_MIN
 from analysis.ingest.parse import IMPLAUSIBLE_NOTE, DateError, cfpb_date_reading, parse_cfpb_date
-from analysis.narratives import label_narratives
+from analysis.narratives import label_narratives, read_note
 from analysis.store import mark_changed
 from analysis.schema import CFPB_HEADER_ALIASES, CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
 
@@ -189,7 +189,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
     missing = [c for c in DATA_COLUMNS if c not in columns]
     _prepare_batches(con, rep, missing, dates, by_content)
     batches = max(1, -(-rep.row_count // BATCH_ROWS))
-    n_read = {"narratives": 0, "labels": 0, "incidents": 0, "skipped": 0}
+    n_read = {"narratives": 0, "labels": 0, "incidents": 0, "skipped": 0, "suggestions": 0, "model": None}
     started = time.monotonic()
     for b in range(batches):
         lo, hi = b * BATCH_ROWS, (b + 1) * BATCH_ROWS
@@ -201,14 +201,14 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         batch_progress(0.0, "validating and coding")
         _stage(con, rep, missing, by_content, lo, hi)
         found = _apply(con, rep, classify, batch_progress)
-        for k in n_read:
+        for k in ("narratives", "labels", "incidents", "skipped", "suggestions"):
             n_read[k] += found[k]
+        n_read["model"] = found["model"] or n_read["model"]
     _drop_import_temps(con)
     rep.qa_issue_count = con.execute("SELECT count(*) FROM core_qa_issues WHERE import_id = ?",
                                      [rep.import_id]).fetchone()[0]
     if n_read["narratives"]:
-        rep.notes.append(f"{n_read['narratives']} narratives read: {n_read['labels']} labels, "
-                         f"{n_read['incidents']} incidents from the text")
+        rep.notes.append(read_note(n_read))
     if n_read["skipped"]:
         rep.notes.append(f"{n_read['skipped']} narratives not read by the classifier ("
                          + ("products other than debt collection and payday / personal loans; "
@@ -650,7 +650,7 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
     # complaint above; those in the classify scope are read again now.)
     in_scope = {"all": "TRUE", "none": "FALSE", "collection": "cw_nz(product) IN (" + ", ".join(
         "'" + p.replace("'", "''") + "'" for p in COLLECTION_PRODUCTS) + ")"}[classify]
-    found = {"narratives": 0, "labels": 0, "incidents": 0}
+    found = {"narratives": 0, "labels": 0, "incidents": 0, "suggestions": 0, "model": None}
     if classify != "none":
         found = label_narratives(con, f"SELECT cid FROM _changed WHERE {in_scope}", progress=progress,
                                  replace=False)

@@ -62,7 +62,7 @@ from analysis.ingest.parse import (
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
 from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
-from analysis.narratives import label_narratives
+from analysis.narratives import label_narratives, read_note
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time, forbidden_hours
 
 #: Methods the time-window rules cover (RULEBOOK.md CN-TIME-01; US-TIME-01 covers every medium).
@@ -639,8 +639,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         found = label_narratives(con, "SELECT cid FROM _changed_cids")
         con.execute("DROP TABLE IF EXISTS _changed_cids")
         if found["narratives"]:
-            rep.notes.append(f"{found['narratives']} narratives read: {found['labels']} labels, "
-                             f"{found['incidents']} incidents from the text")
+            rep.notes.append(read_note(found))
     qa_counts = con.execute("SELECT reason, count(*) FROM core_qa_issues WHERE import_id = ? GROUP BY reason "
                             "ORDER BY reason", [rep.import_id]).fetchall()
     rep.qa_issue_count = sum(n for _, n in qa_counts)
