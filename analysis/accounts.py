@@ -236,18 +236,6 @@ class SignInThrottle:
             self._fails.pop(key, None)
         return kept
 
-    def blocked(self, keys: list[str], now: float) -> bool:
-        """True when any of ``keys`` has ``limit`` recent failures."""
-        with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
-
-    def failed(self, keys: list[str], now: float) -> None:
-        """Count one failure against each of ``keys``."""
-        with self._lock:
-            for k in keys:
-                self._fails.setdefault(k, []).append(now)
-                self._recent(k, now)
-
     def attempt(self, keys: list[str], now: float) -> bool:
         """Before checking a password: False when any of ``keys`` is blocked; otherwise count
         the attempt as a failure right away (in one step, so parallel attempts cannot all pass
