@@ -401,3 +401,11 @@ def _catch_up(replica: Path, live: Path, path: Path) -> None:
     finally:
         con.close()
     _copy_mode(live, replica)
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """True when ``table`` has ``column`` in this database: a column the schema gained later
+    is missing from a file no write has upgraded yet (``ingest.common.upgrade_schema``), and
+    read-only pages must read such a file anyway."""
+    return con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ? "
+                       "AND table_schema = 'main'", [table, column]).fetchone()[0] > 0

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.classify import (MIN_PARALLEL, NarrativeResult, classifier_version, classify_many, classify_pool,
                                default_workers)
 from analysis.classify.model import available_model
-from analysis.db import with_rows
+from analysis.db import has_column, with_rows
 from analysis.ingest.common import Progress
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
 
@@ -191,9 +191,7 @@ def stale_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     classifier (``STALE_SQL``) and the narrative labels they hold; ``analysis.classify.relabel``
     re-reads exactly these."""
     v = classifier_version()
-    has_versions = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
-                               "'core_complaint_labels' AND column_name = 'label_version'").fetchone()[0]
-    if not has_versions:  # a database from before versions were stored, not yet upgraded by a write
+    if not has_column(con, "core_complaint_labels", "label_version"):  # a database from before versions were stored, not yet upgraded by a write
         n, labels = con.execute("SELECT count(DISTINCT complaint_id), count(*) FROM core_complaint_labels "
                                 "WHERE label_source = 'narrative'").fetchone()
         return {"complaints": n, "labels": labels, "version": v}

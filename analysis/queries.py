@@ -505,8 +505,8 @@ def query_complaint_detail(con: Con, complaint_id: str) -> dict:
     if row.empty:
         raise KeyError(complaint_id)
     # ``score`` came with issue 12: a database not written since reads it as NULL
-    has_score = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
-                            "'core_complaint_labels' AND column_name = 'score'").fetchone()[0]
+    from analysis.db import has_column
+    has_score = has_column(con, "core_complaint_labels", "score")
     labels = _df(con, f"""
         SELECT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id,
                {'score' if has_score else 'NULL::DOUBLE AS score'}
