@@ -39,7 +39,7 @@ ROLES = ("viewer", "editor", "admin")
 #: Action → the lowest role allowed to do it.
 ACTIONS: dict[str, str] = {
     "view": "viewer", "export": "viewer",
-    "import": "editor", "intake": "editor", "relabel": "editor", "save_profile": "editor",
+    "import": "editor", "intake": "editor", "relabel": "editor", "review": "editor", "save_profile": "editor",
     "save_view": "editor", "delete": "editor", "audit": "editor",
     "accounts": "admin",
 }

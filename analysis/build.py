@@ -23,9 +23,13 @@ from pathlib import Path
 
 import duckdb
 
+from analysis.schema import DERIVED_VIEWS
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 #: Build order: a mart may read the marts listed before it.
 MART_TABLES = ("mart_complaint_facts", "mart_incident_facts")
+#: Core tables the facts marts read (with the view ``current_label_reviews``).
+CORE_MART_INPUTS = ("core_complaints", "core_incidents", "core_complaint_labels", "core_label_reviews")
 #: Temporary table of a write's change set: one row per complaint id (``analysis.store``).
 CHANGE_SET_TABLE = "_cw_changed"
 #: Temporary table of the cube groups a write changed (``group_key``), for the change log.
@@ -96,7 +100,9 @@ def mart_sql(table: str, scope: str = ALL) -> str:
     ``scope`` is a SQL predicate on ``complaint_id`` (``"TRUE"`` for every complaint).
     """
     sql = (SQL_DIR / "mart" / f"{table}.sql").read_text(encoding="utf-8")
-    return sql.replace("{scope}", scope)
+    fragment = (SQL_DIR / "mart" / "_counted_incidents.sql").read_text(encoding="utf-8")
+    fragment = "\n".join(line for line in fragment.splitlines() if not line.startswith("--"))
+    return sql.replace("{counted_incidents}", fragment).replace("{scope}", scope)
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -154,13 +160,10 @@ def update_marts(con: duckdb.DuckDBPyConnection, change_set_table: str = CHANGE_
     deleted complaint gets none); each cube gets, per group, the new rows' count minus the old
     rows' count (groups that drop to zero are removed). The groups changed are left in the
     temporary table ``_cw_changed_groups`` for the store's change log. A mart that does not
-    exist yet makes this a full build. Returns ``{table: rows written}``.
+    exist yet, or has an older shape (``missing_marts``), makes this a full build. Returns ``{table: rows written}``.
     """
     scope = f"complaint_id IN (SELECT complaint_id FROM {change_set_table})"
-    existing = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema() "
-        "AND database_name = current_database()").fetchall()}
-    if any(t not in existing for t in MART_TABLES + tuple(c.name for c in CUBES)):
+    if missing_marts(con):  # a mart of an older shape (or none yet): build them all
         return build_marts(con)
     changed, total = con.execute(f"SELECT (SELECT count(DISTINCT complaint_id) FROM {change_set_table}), "
                                  "(SELECT count(*) FROM core_complaints)").fetchone()
@@ -200,10 +203,30 @@ def _apply_cube_delta(con: duckdb.DuckDBPyConnection, cube: Cube, scope: str) ->
 
 
 def missing_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Marts this version of the code reads that the open database lacks (a database written by
-    an older version): ``rebuild`` makes them."""
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
-    return [t for t in MART_TABLES + tuple(c.name for c in CUBES) if t not in have]
+    """Marts this version of the code reads that the open database lacks, or has with other
+    columns than this version builds (a database written by an older version, e.g. before
+    ``conduct_codes_with_model``): ``rebuild`` makes them. Also true of every mart when the core
+    tables or views the marts read are missing."""
+    have: dict[str, list[str]] = {}
+    for table, column in con.execute(
+            "SELECT c.table_name, c.column_name FROM duckdb_columns() c JOIN duckdb_tables() t "
+            "ON t.database_name = c.database_name AND t.schema_name = c.schema_name AND t.table_name = c.table_name "
+            "WHERE NOT t.temporary AND c.database_name = current_database() AND c.schema_name = current_schema() "
+            "ORDER BY c.table_name, c.column_index").fetchall():
+        have.setdefault(table, []).append(column)
+    every = list(MART_TABLES + tuple(c.name for c in CUBES))
+    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                       "AND database_name = current_database()").fetchall()}
+    if not set(DERIVED_VIEWS) <= views or any(t not in have for t in CORE_MART_INPUTS):
+        return every  # core of an older version: its first write brings it up to date, then builds
+    # DESCRIBE binds without running; an error would abort a write's transaction, so each SQL is
+    # described only once what it reads is known to be current (facts of complaints first).
+    expected = {c.name: ["group_key", *c.keys, c.count_column] for c in CUBES}
+    for table in MART_TABLES:
+        expected[table] = [r[0] for r in con.execute(f"DESCRIBE {mart_sql(table, 'FALSE')}").fetchall()]
+        if have.get(table) != expected[table]:
+            return every  # the later marts read this one
+    return [t for t in MART_TABLES + tuple(c.name for c in CUBES) if have.get(t) != expected[t]]
 
 
 def rebuild(db_path, progress=None) -> dict[str, int]:

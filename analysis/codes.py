@@ -9,7 +9,7 @@ Public API
 ``CODE_LISTS``: ``dict[str, list[Code]]`` keyed by code-list name (``method``,
 ``recipient``, ``conduct``, ``debt_issue``, ``filed_with``, ``submission_medium``,
 ``outcome``, ``demand``, ``time_precision``, ``time_source``, ``jurisdiction``,
-``label_kind``, ``label_source``, ``daypart``).
+``label_kind``, ``label_source``, ``review_decision``, ``daypart``).
 
 ``label(list_name, code, lang)`` -> str, ``codes(list_name)`` -> list[str],
 ``color(list_name, code)`` -> str (hex), ``code_table()`` -> pandas DataFrame.
@@ -155,6 +155,7 @@ CODE_LISTS: dict[str, list[Code]] = {
         Code("field", "Structured field", "结构化字段"),
         Code("narrative", "Narrative", "投诉正文"),
         Code("issue_code", "Issue / sub-issue code", "问题分类"),
+        Code("review", "Entered by a reviewer", "复核人补充"),
     ],
     "jurisdiction": [
         Code("CN", "China", "中国"),
@@ -171,6 +172,12 @@ CODE_LISTS: dict[str, list[Code]] = {
         Code("narrative", "Narrative", "投诉正文"),
         Code("field", "Structured field", "结构化字段"),
         Code("model", "Model suggestion", "模型建议"),
+        Code("review", "Reviewer", "人工复核"),
+    ],
+    "review_decision": [
+        Code("confirm", "Confirmed", "确认"),
+        Code("reject", "Rejected", "否定"),
+        Code("add", "Added", "补充"),
     ],
     "daypart": [
         Code("early_morning", "Small hours (00–05)", "凌晨"),

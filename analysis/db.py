@@ -249,6 +249,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     upgrade_schema(con)
     for v in schema.VIEWS:
         con.execute(schema.view_sql(v))
+    for name, sql in schema.DERIVED_VIEWS.items():
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
     con.execute("DELETE FROM code_labels")
     con.register("_code_table", codes.code_table())
     con.execute("INSERT INTO code_labels SELECT * FROM _code_table")
@@ -320,6 +322,9 @@ def _write_standby(layout, description: str, say) -> Iterator[duckdb.DuckDBPyCon
             if layout.live is not None:
                 say(0.0, "bringing the standby copy up to date")
                 store.sync_replica(con, layout.live)
+                # a live copy written by an older version lacks tables and columns this one
+                # has (a full copy drops them from the standby): add them back
+                create_schema(con)
         except (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException) as err:
             if _is_lock_error(err):
                 raise

@@ -25,7 +25,7 @@ from analysis.audit import Actor
 from analysis.store import mark_changed
 
 #: Tables holding rows of one complaint (``complaint_id``).
-COMPLAINT_TABLES = ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints")
+COMPLAINT_TABLES = ("core_label_reviews", "core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints")
 #: Tables holding rows of one import (``import_id``): the file's rows as they came and those
 #: set aside (QA rows belong to complaints and go with them).
 IMPORT_TABLES = ("raw_cfpb__complaints", "raw_generic__rows", "core_quarantine")

@@ -28,7 +28,11 @@ from analysis.i18n import STRINGS, t
 GRAINS = ("complaint", "incident")
 #: ``product`` value of complaints whose source records no product (set in the mart).
 PRODUCT_NOT_RECORDED = "(not recorded)"
-LABEL_SOURCES = ("all", "structured", "narrative")
+#: Which labels count: ``all`` (every source but the model's suggestions), ``structured``,
+#: ``narrative`` (the rules' and reviewers' reading of the text) or ``with_model`` (all, plus
+#: the model's suggestions: "rules + model", analysis/classify/model.py). Reviewed labels win
+#: in each (analysis/reviews.py).
+LABEL_SOURCES = ("all", "structured", "narrative", "with_model")
 #: Earliest and latest received date a filter may name (a wider date is a typing error, and
 #: Streamlit's date widget cannot show it).
 DATE_MIN, DATE_MAX = date(1990, 1, 1), date(2100, 12, 31)
@@ -61,11 +65,16 @@ def _in(column: str, values) -> Condition:
 
 
 _CONDUCT_COLUMN = {"all": "conduct_codes", "structured": "conduct_codes_structured",
-                   "narrative": "conduct_codes_narrative"}
+                   "narrative": "conduct_codes_narrative", "with_model": "conduct_codes_with_model"}
 _METHOD_LIST_COLUMN = {"all": "method_codes", "structured": "method_codes_structured",
-                       "narrative": "method_codes_narrative"}
+                       "narrative": "method_codes_narrative", "with_model": "method_codes"}
 #: Incident ``time_source`` values behind each label source (None: both; see ``_label_source_sql``).
-_INCIDENT_TIME_SOURCES = {"all": None, "structured": ("field", "issue_code"), "narrative": ("narrative",)}
+#: ``core_complaint_labels.label_source`` values behind each choice (None: every one), as the
+#: marts count them (analysis/sql/mart/mart_complaint_facts.sql).
+CORE_LABEL_SOURCES = {"all": ("issue_code", "field", "narrative"), "structured": ("field", "issue_code"),
+                      "narrative": ("narrative",), "with_model": None}
+_INCIDENT_TIME_SOURCES = {"all": None, "structured": ("field", "issue_code"), "narrative": ("narrative", "review"),
+                          "with_model": None}
 
 
 def _company_sql(values, flt, grain) -> list[Condition]:
@@ -229,7 +238,8 @@ FIELDS: tuple[FilterField, ...] = (
                 choices=LABEL_SOURCES, default="all", sql=_label_source_sql,
                 choice_labels={"all": ("all sources", "全部来源"),
                                "structured": ("structured fields / issue codes", "结构化字段/问题分类"),
-                               "narrative": ("narratives", "投诉正文")}),
+                               "narrative": ("narratives", "投诉正文"),
+                               "with_model": ("all sources + model suggestions", "全部来源＋模型建议")}),
 )
 FIELD_BY_NAME: dict[str, FilterField] = {f.name: f for f in FIELDS}
 LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind == "list")
@@ -283,7 +293,7 @@ Filter = dataclasses.make_dataclass(
     ``attributed`` (``company_name``: the collector, else the creditor, as the company
     charts count). ``conduct_match``: ``any`` (default) or ``all`` of the conducts chosen.
     ``label_source`` chooses which conduct / method labels count: ``all``, ``structured``
-    (issue codes and fields) or ``narrative``.
+    (issue codes and fields), ``narrative`` or ``with_model`` (all, plus the model's suggestions).
     """})
 
 

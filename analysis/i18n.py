@@ -144,6 +144,54 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "to hide it.",
                     "当前视图包含催收观察生成的**合成演示数据**（来源标有“演示”），并非真实投诉；"
                     "可在“数据来源”筛选中将其隐藏。"),
+    "rv_mode": ("Narratives", "正文"),
+    "rv_mode_read": ("Search and read", "搜索与阅读"),
+    "rv_mode_review": ("Review queue", "复核队列"),
+    "rv_progress": ("{n} of {total} complaints with a narrative in this view reviewed ({pct})",
+                    "本视图中有正文的 {total} 条投诉已复核 {n} 条（{pct}）"),
+    "rv_order": ("Review first", "优先复核"),
+    "rv_order_uncertain": ("uncertain", "不确定的"),
+    "rv_order_impact": ("high impact", "影响大的"),
+    "rv_order_company": ("by company", "按公司"),
+    "rv_order_newest": ("newest", "最新的"),
+    "rv_order_uncertain_help": ("Complaints where the rules and the model disagree most, then those whose model score "
+                                "is closest to 0.5.", "规则与模型分歧最多的投诉优先，其次是模型得分最接近 0.5 的投诉。"),
+    "rv_order_impact_help": ("Complaints with the most threats, visits, detention, shaming or impersonation (rules or "
+                             "model), then those of the companies with most complaints.",
+                             "威胁、上门、限制人身自由、曝光或冒充等严重行为（规则或模型）最多的投诉优先，其次是投诉最多的公司。"),
+    "rv_order_company_help": ("The companies with most complaints in this view first; choose one company in the "
+                              "sidebar filter to review only its complaints.",
+                              "本视图中投诉最多的公司优先；在侧栏筛选一家公司即可只复核其投诉。"),
+    "rv_order_newest_help": ("The most recently received complaints first.", "最近受理的投诉优先。"),
+    "rv_queue_empty": ("Every complaint with a narrative in this view has been reviewed.",
+                       "本视图中有正文的投诉均已复核。"),
+    "rv_export": ("Download {n} reviewed complaints as a labelled set (CSV)", "下载 {n} 条已复核投诉的标注集（CSV）"),
+    "rv_export_help": ("The format of labelled_dev.csv (id, lang, text, method, behaviours, time_local, time_flags, "
+                       "expected, recipients): python -m analysis.classify.evaluate --input FILE scores the classifier "
+                       "on it, and the model's training reads it.",
+                       "格式同 labelled_dev.csv（id, lang, text, method, behaviours, time_local, time_flags, expected, "
+                       "recipients）：可用 python -m analysis.classify.evaluate --input 文件 评估分类器，也用于训练模型。"),
+    "rv_history": ("Review history ({n} decisions)", "复核记录（{n} 项决定）"),
+    "rv_editors_only": ("Editors review labels: sign in as an editor to confirm, reject or add them.",
+                        "复核标签需编辑权限：请以编辑身份登录后确认、否定或补充标签。"),
+    "rv_form": ("Review this complaint", "复核此投诉"),
+    "rv_form_help": ("Decide every label and narrative incident after reading the text: confirmed and added labels "
+                     "count in every figure (a confirmed model suggestion too), rejected ones in none. Your name and "
+                     "the time are recorded, and the save is in the audit log.",
+                     "阅读正文后对每个标签和正文事件作出决定：确认和补充的标签计入所有统计（包括确认的模型建议），"
+                     "否定的不计入。系统记录复核人和时间，并写入审计日志。"),
+    "rv_add_conducts": ("Add conducts the text describes", "补充正文描述的行为"),
+    "rv_add_contact": ("Add a contact the text describes (optional)", "补充正文描述的一次联系（可选）"),
+    "rv_recipient": ("Recipient", "催收对象"),
+    "rv_time": ("Local time (HH:MM)", "当地时刻（HH:MM）"),
+    "rv_daypart": ("Or part of day", "或时段"),
+    "rv_note": ("Note (optional)", "备注（可选）"),
+    "rv_save": ("Save review", "保存复核"),
+    "rv_undecided": ("Decide every label and incident first ({n} open).", "请先对每个标签和事件作出决定（还有 {n} 项）。"),
+    "rv_contact_needs_method": ("A contact to add needs its method.", "补充的联系需要选择方式。"),
+    "rv_failed": ("The review was not saved: {msg}", "复核未保存：{msg}"),
+    "rv_saved": ("Review of {id} saved: {confirm} confirmed, {reject} rejected, {add} added.",
+                 "{id} 的复核已保存：确认 {confirm} 项，否定 {reject} 项，补充 {add} 项。"),
     "unreviewed": ("Conduct flags: against published rules (unreviewed).",
                    "行为标记：违反已公布规则（未经审核）。"),
     "caption": ("Filter: {desc}. Based on {n}. Source: {sources}.",

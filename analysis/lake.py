@@ -8,6 +8,7 @@ pyarrow), partitioned **by source and month of receipt**::
     OUT/core_complaints/_table.json            (manifest: columns, types, row count)
     OUT/core_incidents/source=.../received_month=.../data_0.parquet
     OUT/core_complaint_labels/...
+    OUT/core_label_reviews/...
     OUT/mart_complaint_facts/...
     OUT/mart_incident_facts/...
 
@@ -19,7 +20,7 @@ back).
 
 * ``core_complaints`` has ``source``; ``received_month`` is *added* (derived from
   ``received_date``).
-* ``core_incidents`` and ``core_complaint_labels`` have neither: both are *added* by
+* ``core_incidents``, ``core_complaint_labels`` and ``core_label_reviews`` have neither: they are *added* by
   joining to ``core_complaints`` on ``complaint_id`` (LEFT JOIN: a row without its
   complaint is kept, in the NULL partitions).
 * The marts have both; their ``received_month`` (DATE, first of the month) is stored as its
@@ -54,7 +55,7 @@ import duckdb
 
 from analysis import db
 
-CORE_TABLES = ("core_complaints", "core_incidents", "core_complaint_labels")
+CORE_TABLES = ("core_complaints", "core_incidents", "core_complaint_labels", "core_label_reviews")
 MART_TABLES = ("mart_complaint_facts", "mart_incident_facts")
 #: Every table the lake holds, in export order.
 LAKE_TABLES = CORE_TABLES + MART_TABLES
@@ -67,6 +68,7 @@ _ORDER = {
     "core_complaints": "complaint_id",
     "core_incidents": "incident_id",
     "core_complaint_labels": "ALL",  # no key: every column, left to right
+    "core_label_reviews": "review_id",
     "mart_complaint_facts": "complaint_id",
     "mart_incident_facts": "incident_id",
 }
@@ -85,7 +87,7 @@ def _export_select(table: str) -> str:
     if table == "core_complaints":
         return (f"SELECT *, strftime(received_date, '%Y-%m') AS received_month "
                 f"FROM core_complaints ORDER BY {order}")
-    if table in ("core_incidents", "core_complaint_labels"):
+    if table in ("core_incidents", "core_complaint_labels", "core_label_reviews"):
         order = "ALL" if order == "ALL" else f"t.{order}"
         return (f"SELECT t.*, c.source, strftime(c.received_date, '%Y-%m') AS received_month "
                 f"FROM {table} t LEFT JOIN core_complaints c ON c.complaint_id = t.complaint_id "

@@ -155,6 +155,7 @@ def _to_frames(ids: list[str], results: list[NarrativeResult]) -> tuple[pd.DataF
             incidents.append(dict(
                 incident_id=f"{cid}#n{n}", complaint_id=cid, occurred_date=None, occurred_at=None,
                 occurred_hour=inc.hour if exact else None,
+                occurred_time_local=(inc.time_local or f"{inc.hour:02d}:00") if exact else None,
                 time_precision=inc.time_precision if inc.time_precision in ("exact", "daypart") else "unknown",
                 time_source="narrative", daypart_code=inc.daypart_code if inc.time_precision == "daypart" else None,
                 method_code=inc.method_code, recipient_code=inc.recipient_code,
@@ -167,7 +168,8 @@ def _to_frames(ids: list[str], results: list[NarrativeResult]) -> tuple[pd.DataF
                                                 "evidence", "evidence_start", "evidence_end", "pattern_id"])
     label_frame = label_frame.astype({"evidence_start": "Int64", "evidence_end": "Int64"})
     inc_frame = pd.DataFrame(incidents, columns=[
-        "incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
+        "incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "occurred_time_local",
+        "time_precision",
         "time_source", "daypart_code", "method_code", "recipient_code", "is_outside_permitted_hours",
         "time_rule_status", "time_rule_id"]).astype({"occurred_hour": "Int64", "is_outside_permitted_hours": "boolean",
                                                      "occurred_date": "datetime64[s]", "occurred_at": "datetime64[s]"})

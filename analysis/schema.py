@@ -174,7 +174,7 @@ TABLES: tuple[Table, ...] = (
           "当地时间（仅精确时刻）"),
         C("occurred_hour", "TINYINT", "Local wall-clock hour 0–23; only when time_precision = exact", "当地小时 0–23"),
         C("time_precision", "VARCHAR", "exact, daypart, outside_window_only, date_only, unknown", "时间精度"),
-        C("time_source", "VARCHAR", "Where the incident and its time came from: field, narrative, issue_code", "事件及其时间的来源"),
+        C("time_source", "VARCHAR", "Where the incident and its time came from: field, narrative, issue_code, review (entered by a reviewer)", "事件及其时间的来源"),
         C("daypart_code", "VARCHAR", "Part of day when only that is known (code list daypart)", "时段（代码）"),
         C("method_code", "VARCHAR", "How the incident reached someone (code list method)", "催收方式（代码）"),
         C("recipient_code", "VARCHAR", "Who was contacted (code list recipient)", "催收对象（代码）"),
@@ -189,6 +189,8 @@ TABLES: tuple[Table, ...] = (
         C("is_connected", "BOOLEAN", "Call log: the call was answered / connected; NULL if not known",
           "通话记录：是否接通；未知为空"),
         C("duration_seconds", "INTEGER", "Call log: call duration in seconds", "通话记录：通话时长（秒）"),
+        C("occurred_time_local", "VARCHAR", "Local wall-clock time 'HH:MM' when time_precision = exact, also "
+          "without a date (narratives, reviewers)", "当地时刻 HH:MM（仅精确时刻；正文与复核无日期时亦填）"),
     ), ("incident_id",)),
     Table("core_complaint_labels", "core", "Conduct, debt-issue and demand labels with their evidence",
           "投诉标签（行为、争议、诉求）及依据", (
@@ -206,6 +208,26 @@ TABLES: tuple[Table, ...] = (
           "labels from fields and issue codes)", "正文/模型标签所用分类器或模型版本（字段/问题分类标签为空）"),
         C("score", "DOUBLE", "Model score in [0, 1] (label_source = model; NULL otherwise)", "模型得分（仅模型标签）"),
     )),
+    Table("core_label_reviews", "core",
+          "Reviewers' decisions on a complaint's labels and incidents, one row per decision, never changed "
+          "(the latest per label wins in every count: current_label_reviews; analysis/reviews.py)",
+          "人工复核记录：每个决定一行、不再修改（每个标签以最新决定为准，计入所有统计）", (
+        C("review_id", "VARCHAR", "Key", "主键"),
+        C("complaint_id", "VARCHAR", "Complaint", "投诉"),
+        C("label_kind", "VARCHAR", "conduct, debt_issue, incident (label_code = incident_id), complaint "
+          "(label_code 'reviewed': the whole complaint was reviewed)", "类别：行为、争议、事件、整条投诉"),
+        C("label_code", "VARCHAR", "Code from the matching code list, or the incident id", "标签代码或事件编号"),
+        C("decision", "VARCHAR", "confirm, reject, add (a label no source had; an incident the reviewer entered)",
+          "决定：确认、否定、补充"),
+        C("method_code", "VARCHAR", "Incident reviews: the incident's method as the reviewer saw it (a re-read "
+          "incident that differs is not covered by the decision)", "事件复核：复核时事件的方式"),
+        C("recipient_code", "VARCHAR", "Incident reviews: the incident's recipient as the reviewer saw it",
+          "事件复核：复核时事件的对象"),
+        C("reviewed_by", "VARCHAR", "Account name of the reviewer", "复核人"),
+        C("reviewer_role", "VARCHAR", "The reviewer's role then", "复核人当时的角色"),
+        C("reviewed_at", "TIMESTAMP", "When (UTC)", "复核时间（UTC）"),
+        C("note", "VARCHAR", "The reviewer's note", "复核备注"),
+    ), ("review_id",)),
     Table("core_quarantine", "core", "Rows that could not be imported, kept with the reason",
           "无法导入的行（保留原因）", (
         C("import_id", "VARCHAR", "Import", "导入批次"),
@@ -300,7 +322,20 @@ VIEWS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
                          "投诉标签及来源、依据", (
         "complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence",
         "evidence_start", "evidence_end", "pattern_id", "label_version", "score")),
+    "label_reviews": ("core_label_reviews", "Reviewers' decisions on labels and incidents (latest wins)",
+                      "人工复核记录（以最新决定为准）", (
+        "review_id", "complaint_id", "label_kind", "label_code", "decision", "method_code", "recipient_code",
+        "reviewed_by", "reviewer_role", "reviewed_at", "note")),
 }
+
+#: The decision in force for each reviewed label or incident: the latest one (ties: the larger
+#: review_id). The marts, the queue, the export and the model's training read this view.
+CURRENT_REVIEWS_SQL = """
+SELECT * FROM core_label_reviews
+QUALIFY row_number() OVER (PARTITION BY complaint_id, label_kind, label_code
+                           ORDER BY reviewed_at DESC, review_id DESC) = 1"""
+#: Views derived by SQL (not public projections): name → SELECT.
+DERIVED_VIEWS = {"current_label_reviews": CURRENT_REVIEWS_SQL}
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}
 

@@ -43,6 +43,7 @@ from typing import Callable
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.window import Window
 
 from analysis import lake
 
@@ -138,29 +139,59 @@ def _empty_list():
     return F.expr("CAST(array() AS ARRAY<STRING>)")
 
 
+def current_reviews(core_label_reviews: DataFrame) -> DataFrame:
+    """``analysis.schema.CURRENT_REVIEWS_SQL``: the latest review of each label or incident."""
+    w = Window.partitionBy("complaint_id", "label_kind", "label_code").orderBy(
+        F.col("reviewed_at").desc(), F.col("review_id").desc())
+    return core_label_reviews.withColumn("_rn", F.row_number().over(w)).where("_rn = 1").drop("_rn")
+
+
+def counted_incidents(core_incidents: DataFrame, reviews: DataFrame) -> DataFrame:
+    """``analysis/sql/mart/_counted_incidents.sql``: incidents but those a current review rejects."""
+    rejected = reviews.where("label_kind = 'incident' AND decision = 'reject'").select(
+        "complaint_id", F.col("label_code").alias("_incident_id"), F.col("method_code").alias("_method"),
+        F.col("recipient_code").alias("_recipient"))
+    cond = ((core_incidents["complaint_id"] == rejected["complaint_id"])
+            & (core_incidents["incident_id"] == rejected["_incident_id"])
+            & core_incidents["method_code"].eqNullSafe(rejected["_method"])
+            & core_incidents["recipient_code"].eqNullSafe(rejected["_recipient"]))
+    return core_incidents.join(rejected, cond, "left_anti")
+
+
 def complaint_facts(core_complaints: DataFrame, core_complaint_labels: DataFrame,
-                    core_incidents: DataFrame) -> DataFrame:
+                    core_incidents: DataFrame, core_label_reviews: DataFrame) -> DataFrame:
     """``analysis/sql/mart/mart_complaint_facts.sql``: one row per complaint."""
     # WITH complaints AS (SELECT * FROM core_complaints WHERE {scope})   -- {scope} = TRUE
     complaints = core_complaints
+    # reviews AS (SELECT * FROM current_label_reviews WHERE {scope})
+    reviews = current_reviews(core_label_reviews)
+    # reviewed_labels AS (labels ANTI JOIN rejected USING (complaint_id, label_kind, label_code)
+    #                     UNION ALL confirmed / added conduct and debt-issue reviews as 'review')
+    keys = ["complaint_id", "label_kind", "label_code"]
+    rejected = reviews.where("decision = 'reject'").select(*keys)
+    reviewed_labels = (core_complaint_labels.select(*keys, "label_source").join(rejected, keys, "left_anti")
+                       .unionByName(reviews.where("decision IN ('confirm', 'add') AND label_kind IN "
+                                                  "('conduct', 'debt_issue')")
+                                    .select(*keys, F.lit("review").alias("label_source"))))
     # labels AS (SELECT complaint_id, list_sort(list_distinct(list(label_code) FILTER (...))) ...
-    #            FROM core_complaint_labels GROUP BY complaint_id)
-    labels = core_complaint_labels.groupBy("complaint_id").agg(
+    #            FROM reviewed_labels GROUP BY complaint_id)
+    labels = reviewed_labels.groupBy("complaint_id").agg(
         _sorted_set("label_code", "label_kind = 'conduct' AND label_source <> 'model'").alias("conduct_codes"),
         _sorted_set("label_code", "label_kind = 'conduct' AND label_source IN ('issue_code', 'field')")
         .alias("conduct_codes_structured"),
-        _sorted_set("label_code", "label_kind = 'conduct' AND label_source = 'narrative'")
+        _sorted_set("label_code", "label_kind = 'conduct' AND label_source IN ('narrative', 'review')")
         .alias("conduct_codes_narrative"),
-        _sorted_set("label_code", "label_kind = 'debt_issue'").alias("debt_issue_codes"),
+        _sorted_set("label_code", "label_kind = 'conduct'").alias("conduct_codes_with_model"),
+        _sorted_set("label_code", "label_kind = 'debt_issue' AND label_source <> 'model'").alias("debt_issue_codes"),
         _sorted_set("label_code", "label_kind = 'demand'").alias("demand_codes"),
     )
     # incidents AS (SELECT complaint_id, count(*) AS incident_count, list_sort(list_distinct(...)) ...
-    #               FROM core_incidents GROUP BY complaint_id)
-    incidents = core_incidents.groupBy("complaint_id").agg(
+    #               FROM counted_incidents GROUP BY complaint_id)
+    incidents = counted_incidents(core_incidents, reviews).groupBy("complaint_id").agg(
         F.count(F.lit(1)).alias("incident_count"),
         _sorted_set("method_code").alias("method_codes"),
         _sorted_set("method_code", "time_source IN ('issue_code', 'field')").alias("method_codes_structured"),
-        _sorted_set("method_code", "time_source = 'narrative'").alias("method_codes_narrative"),
+        _sorted_set("method_code", "time_source IN ('narrative', 'review')").alias("method_codes_narrative"),
     )
     c, lab, inc = complaints.alias("c"), labels.alias("l"), incidents.alias("i")
     # FROM complaints c LEFT JOIN labels l USING (complaint_id) LEFT JOIN incidents i USING (complaint_id)
@@ -188,19 +219,23 @@ def complaint_facts(core_complaints: DataFrame, core_complaint_labels: DataFrame
         F.coalesce(F.col("i.incident_count"), F.lit(0).cast("bigint")).alias("incident_count"),
         *[F.coalesce(F.col(f"i.{n}"), _empty_list()).alias(n) for n in (
             "method_codes", "method_codes_structured", "method_codes_narrative")],
+        F.coalesce(F.col("l.conduct_codes_with_model"), _empty_list()).alias("conduct_codes_with_model"),
     )
     # ORDER BY c.received_date, c.complaint_id: row order is not kept by the mart's Parquet
     # partitions; the writer sorts each partition by key instead.
 
 
-def incident_facts(core_incidents: DataFrame, mart_complaint_facts: DataFrame) -> DataFrame:
+def incident_facts(core_incidents: DataFrame, mart_complaint_facts: DataFrame,
+                   core_label_reviews: DataFrame) -> DataFrame:
     """``analysis/sql/mart/mart_incident_facts.sql``: one row per incident with its complaint's
     dimensions and ``is_in_all_view``."""
-    # WITH incidents AS (SELECT *, CASE ... END AS origin, CASE time_precision ... END AS precision_rank
-    #                    FROM core_incidents)
-    incidents = core_incidents.select(
+    # WITH reviews AS (...), counted_incidents AS (...),
+    #      incidents AS (SELECT *, CASE ... END AS origin, CASE time_precision ... END AS precision_rank
+    #                    FROM counted_incidents)
+    incidents = counted_incidents(core_incidents, current_reviews(core_label_reviews)).select(
         "*",
-        F.expr("CASE WHEN time_source = 'narrative' THEN 'narrative' ELSE 'structured' END").alias("origin"),
+        F.expr("CASE WHEN time_source IN ('narrative', 'review') THEN 'narrative' ELSE 'structured' END")
+        .alias("origin"),
         F.expr("CASE time_precision WHEN 'exact' THEN 4 WHEN 'daypart' THEN 3 WHEN 'outside_window_only' THEN 2 "
                "WHEN 'date_only' THEN 1 ELSE 0 END").alias("precision_rank"),
     )
@@ -239,7 +274,7 @@ def incident_facts(core_incidents: DataFrame, mart_complaint_facts: DataFrame) -
         *[F.col(f"f.{n}") for n in (
             "source", "jurisdiction", "received_date", "received_month", "product", "creditor_name",
             "collector_name", "company_name", "region", "filed_with", "submission_medium", "outcome_code",
-            "conduct_codes", "conduct_codes_structured", "conduct_codes_narrative")],
+            "conduct_codes", "conduct_codes_structured", "conduct_codes_narrative", "conduct_codes_with_model")],
     )
     # ORDER BY f.received_date, i.incident_id: see complaint_facts.
 
@@ -301,7 +336,8 @@ def build_marts_spark(lake_dir: str | os.PathLike, out_dir: str | os.PathLike, *
     try:
         core = {t: read_core(spark, lake_dir, t) for t in lake.CORE_TABLES}
         t0 = time.perf_counter()
-        cf = complaint_facts(core["core_complaints"], core["core_complaint_labels"], core["core_incidents"])
+        cf = complaint_facts(core["core_complaints"], core["core_complaint_labels"], core["core_incidents"],
+                             core["core_label_reviews"])
         cf = cf.persist()  # read again by mart_incident_facts, as the DuckDB build reads the table
         counts["mart_complaint_facts"] = write_mart(
             cf, staging / "mart_complaint_facts", "mart_complaint_facts", "complaint_id", written_by)
@@ -309,7 +345,7 @@ def build_marts_spark(lake_dir: str | os.PathLike, out_dir: str | os.PathLike, *
             progress(f"mart_complaint_facts: {counts['mart_complaint_facts']:,} rows, "
                      f"{time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()
-        inc = incident_facts(core["core_incidents"], cf)
+        inc = incident_facts(core["core_incidents"], cf, core["core_label_reviews"])
         counts["mart_incident_facts"] = write_mart(
             inc, staging / "mart_incident_facts", "mart_incident_facts", "incident_id", written_by)
         if progress:

@@ -1,5 +1,6 @@
 """Narratives: search complaint narratives, read one with its evidence marked and its
-labels (from every source) beside it."""
+labels (from every source) beside it; or work through the review queue (editors confirm,
+reject or add labels: ui/review.py, analysis/reviews.py)."""
 import sys
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from analysis import codes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from ui.highlight import highlight_html  # noqa: E402
 from ui.text import plain  # noqa: E402
-from ui.page import page_setup  # noqa: E402
+from ui import review  # noqa: E402
+from ui.page import page_choice, page_setup  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.state import run_query  # noqa: E402
 
@@ -19,33 +21,45 @@ ctx = page_setup("page_narratives")
 lang = ctx.lang
 st.caption(t("unreviewed", lang) + ("" if lang == "zh" else " ") + t("r_cav_classifier", lang))
 
-c1, c2 = st.columns([3, 1])
-search = c1.text_input(t("narr_search", lang), value=st.query_params.get("q", ""), key="q",
-                       placeholder=t("narr_search_hint", lang), max_chars=200)
-rules = run_query("query_narrative_rule_ids")
-rule_param = st.query_params.get("rule")
-if rule_param and rule_param not in rules:
-    st.error(t("bad_filter", lang, msg=plain(f"rule {rule_param!r}")))
-    st.stop()
-rule = c2.selectbox(t("narr_rule", lang), [""] + rules, index=([""] + rules).index(rule_param or ""),
-                    format_func=lambda v: v or t("f_all", lang), key="rule")
-for key, value in (("q", search.strip()), ("rule", rule)):
-    if value:
-        st.query_params[key] = value
-    elif key in st.query_params:
-        del st.query_params[key]
+mode = page_choice(ctx, "mode", ["read", "review"], "read", t("rv_mode", lang),
+                   format_func=lambda m: t(f"rv_mode_{m}", lang))
+if st.session_state.get("narr_mode_prev", mode) != mode and "complaint" in st.query_params:
+    del st.query_params["complaint"]  # the other mode lists other complaints: start at its first
+st.session_state["narr_mode_prev"] = mode
+if saved := st.session_state.pop("rv_saved", None):
+    st.success(saved, icon=":material/task_alt:")
+if mode == "review":
+    ids = review.queue(ctx)
+    review.export_button(ctx)
+    if not ids and not st.query_params.get("complaint"):
+        st.stop()
+else:
+    c1, c2 = st.columns([3, 1])
+    search = c1.text_input(t("narr_search", lang), value=st.query_params.get("q", ""), key="q",
+                           placeholder=t("narr_search_hint", lang), max_chars=200)
+    rules = run_query("query_narrative_rule_ids")
+    rule_param = st.query_params.get("rule")
+    if rule_param and rule_param not in rules:
+        st.error(t("bad_filter", lang, msg=plain(f"rule {rule_param!r}")))
+        st.stop()
+    rule = c2.selectbox(t("narr_rule", lang), [""] + rules, index=([""] + rules).index(rule_param or ""),
+                        format_func=lambda v: v or t("f_all", lang), key="rule")
+    for key, value in (("q", search.strip()), ("rule", rule)):
+        if value:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
 
-found = run_query("query_narrative_search", ctx.flt, search.strip(), rule or None, 200)
-if found.empty:
-    st.info(t("narr_none", lang))
-    st.stop()
-st.caption(t("narr_found", lang, n=len(found)) if len(found) < 200 else t("narr_found_more", lang))
-table = found.assign(conducts=found["conduct_codes_narrative"].map(
-    lambda cs: "; ".join(codes.label("conduct", c, lang) for c in cs)))
-show_table(table[["complaint_id", "received_date", "company_name", "jurisdiction", "conducts", "narrative_chars"]],
-           lang, height=260)
-
-ids = found["complaint_id"].tolist()
+    found = run_query("query_narrative_search", ctx.flt, search.strip(), rule or None, 200)
+    if found.empty:
+        st.info(t("narr_none", lang))
+        st.stop()
+    st.caption(t("narr_found", lang, n=len(found)) if len(found) < 200 else t("narr_found_more", lang))
+    table = found.assign(conducts=found["conduct_codes_narrative"].map(
+        lambda cs: "; ".join(codes.label("conduct", c, lang) for c in cs)))
+    show_table(table[["complaint_id", "received_date", "company_name", "jurisdiction", "conducts", "narrative_chars"]],
+               lang, height=260)
+    ids = found["complaint_id"].tolist()
 chosen = st.query_params.get("complaint")
 if chosen and chosen not in ids:  # a link to one complaint (shared, or from another page)
     try:
@@ -53,8 +67,10 @@ if chosen and chosen not in ids:  # a link to one complaint (shared, or from ano
         ids = [chosen] + ids
     except KeyError:
         st.warning(t("narr_not_found", lang, id=plain(chosen)))
+if not ids:
+    st.stop()
 chosen = chosen if chosen in ids else ids[0]
-chosen = st.selectbox(t("narr_read", lang), ids, index=ids.index(chosen), key="complaint_pick")
+chosen = st.selectbox(t("narr_read", lang), ids, index=ids.index(chosen), key=f"complaint_pick_{mode}")
 st.query_params["complaint"] = chosen
 detail = run_query("query_complaint_detail", None, chosen)
 c = detail["complaint"]
@@ -89,6 +105,11 @@ with right:
     show_table(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],
                           recipient=[codes.label("recipient", m, lang) for m in inc["recipient_code"]],
                           precision=[codes.label("time_precision", m, lang) for m in inc["time_precision"]],
+                          clock=[tl if isinstance(tl, str) else (f"{int(h):02d}:00" if pd.notna(h) else "")
+                                 for tl, h in zip(inc["occurred_time_local"], inc["occurred_hour"])],
                           time_source=[codes.label("time_source", m, lang) for m in inc["time_source"]],
                           time_rule_status=[codes.label("time_rule_status", m, lang) for m in inc["time_rule_status"]])
-               [["method", "recipient", "precision", "occurred_hour", "time_source", "time_rule_status"]], lang)
+               [["method", "recipient", "precision", "clock", "time_source", "time_rule_status"]], lang)
+review.history(chosen, lang)
+if mode == "review":
+    review.form(ctx, chosen, pd.concat([labels, suggested]), inc)

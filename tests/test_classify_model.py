@@ -173,7 +173,7 @@ def test_narratives_page_shows_suggestions_apart_from_the_rules_labels(tmp_path,
     at.query_params["complaint"] = cid
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="complaint_pick").value == cid  # the complaint the link names, listed or not
+    assert at.selectbox(key="complaint_pick_read").value == cid  # the complaint the link names, listed or not
     assert title in [m.value.strip("*") for m in at.markdown]
     [table] = [d.value for d in at.dataframe if "score" in d.value.columns]
     assert list(table.columns) == ["label", "score", "words", "found_by_rules"] and len(table) >= 1
@@ -190,4 +190,4 @@ def test_narratives_page_says_when_a_linked_complaint_does_not_exist(monkeypatch
     assert not at.exception
     from tests.helpers import shown
     assert "No complaint cfpb:999999999 in this database; showing the newest instead." in [shown(w.value) for w in at.warning]
-    assert at.selectbox(key="complaint_pick").value != "cfpb:999999999"
+    assert at.selectbox(key="complaint_pick_read").value != "cfpb:999999999"

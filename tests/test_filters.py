@@ -31,8 +31,15 @@ def test_build_where__every_field_complaint_grain():
 def test_build_where__incident_grain_methods_and_label_source():
     sql, params = build_where(Filter(method=("sms",), conduct=("ABUSIVE_LANGUAGE",), label_source="narrative"),
                               "incident")
-    assert sql == ("list_has_any(conduct_codes_narrative, ?) AND method_code IN (?) AND time_source IN (?)")
-    assert params == [["ABUSIVE_LANGUAGE"], "sms", "narrative"]
+    assert sql == ("list_has_any(conduct_codes_narrative, ?) AND method_code IN (?) AND time_source IN (?, ?)")
+    assert params == [["ABUSIVE_LANGUAGE"], "sms", "narrative", "review"]  # contacts a reviewer entered too
+
+
+def test_build_where__rules_plus_model():
+    assert build_where(Filter(conduct=("CEASE_IGNORED",), label_source="with_model")) == (
+        "list_has_any(conduct_codes_with_model, ?)", [["CEASE_IGNORED"]])
+    # at incident grain the model adds no contacts: the all-sources view
+    assert build_where(Filter(label_source="with_model"), "incident") == ("is_in_all_view", [])
 
 
 def test_build_where__structured_labels_at_complaint_grain():

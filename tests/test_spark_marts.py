@@ -1,8 +1,10 @@
 """The lake (analysis.lake) and the Spark mart build (analysis.spark_marts) against DuckDB.
 
-Three databases: the tiny one of tests/helpers.py, the same plus complaints that exercise the
-is_in_all_view precedence rule and NULL / missing values, and the demonstration database
-(2,700 complaints, 13,345 incidents, narrative labels from the classifier). Each is exported
+Four databases: the tiny one of tests/helpers.py, the same plus complaints that exercise the
+is_in_all_view precedence rule and NULL / missing values, the demonstration database
+(2,700 complaints, 13,345 incidents, narrative labels from the classifier), and the tiny one
+with model suggestions and reviews (tests/test_reviews.py: rejected, confirmed and added labels
+and incidents). Each is exported
 to Parquet, the marts are built from that Parquet by Spark (one local SparkSession for the
 module), and both Spark marts must equal the DuckDB marts in the database exactly: same
 columns and types, same rows, same values (lists as lists, NULL as NULL), compared sorted
@@ -34,6 +36,7 @@ from analysis.demo import ensure_demo_database  # noqa: E402
 from analysis.spark_marts import QUICK_START_CONF, build_marts_spark, spark_session  # noqa: E402
 from analysis.store import mark_changed  # noqa: E402
 from tests.helpers import REPO, build_tiny_db  # noqa: E402
+from tests.test_reviews import build_reviewable_db, review_us2_and_cn3  # noqa: E402
 
 pytestmark = pytest.mark.spark
 
@@ -96,7 +99,9 @@ def lakes(tmp_path_factory, spark):
     by Spark (tiny through the command line, in this process, so it reuses the session; its
     output is in ``lakes["tiny_cli_output"]``)."""
     root = tmp_path_factory.mktemp("lake")
-    dbs = {"tiny": build_tiny_db(root / "tiny.duckdb"), "edge": _build_edge_db(root / "edge.duckdb")}
+    dbs = {"tiny": build_tiny_db(root / "tiny.duckdb"), "edge": _build_edge_db(root / "edge.duckdb"),
+           "reviewed": build_reviewable_db(root / "reviewed.duckdb")}
+    review_us2_and_cn3(dbs["reviewed"])  # DuckDB updates its marts per review; Spark builds in full
     ensure_demo_database(root / "demo.duckdb")
     dbs["demo"] = root / "demo.duckdb"
     out = {}
@@ -140,7 +145,7 @@ def _by_key(rows: list, cols: list) -> dict:
     return {r[0]: dict(zip(names, r)) for r in rows}
 
 
-@pytest.mark.parametrize("name", ["tiny", "edge", "demo"])
+@pytest.mark.parametrize("name", ["tiny", "edge", "demo", "reviewed"])
 @pytest.mark.parametrize("table", ["mart_complaint_facts", "mart_incident_facts"])
 def test_spark_marts_equal_duckdb_marts(lakes, name, table):
     db_path, lake_dir, spark_dir = lakes[name]
@@ -264,7 +269,7 @@ def test_export_is_deterministic_and_replaces_only_named_tables(lakes, tmp_path)
     db_path, lake_dir, _ = lakes["tiny"]
     again = tmp_path / "again"
     assert lake.export_parquet(db_path, again) == {
-        "core_complaints": 4, "core_incidents": 5, "core_complaint_labels": 6,
+        "core_complaints": 4, "core_incidents": 5, "core_complaint_labels": 6, "core_label_reviews": 0,
         "mart_complaint_facts": 4, "mart_incident_facts": 5}
     assert _tree_digest(again) == _tree_digest(lake_dir)
     # export the edge database's complaints over it: that table is replaced, the others kept

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from analysis import build, db, store
+from analysis.schema import DERIVED_VIEWS
 from analysis.ingest import run_import
 
 REPO = Path(__file__).resolve().parent.parent
@@ -100,8 +101,10 @@ def _mart_rows(path: Path) -> dict[str, list]:
 def _marts_rebuilt_in_full(path: Path) -> dict[str, list]:
     con = duckdb.connect()
     con.execute(f"ATTACH '{store.live_replica(path)}' AS src (READ_ONLY)")
-    for t in ("core_complaints", "core_incidents", "core_complaint_labels"):
+    for t in build.CORE_MART_INPUTS:
         con.execute(f"CREATE TABLE {t} AS FROM src.{t}")
+    for name, sql in DERIVED_VIEWS.items():
+        con.execute(f"CREATE VIEW {name} AS {sql}")
     build.build_marts(con)
     out = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in _MARTS}
     con.close()

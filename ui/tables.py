@@ -26,9 +26,14 @@ SCREEN_HEADERS: dict[str, tuple[str, str]] = {
     "label": ("Label", "标签"), "label_kind": ("Kind", "类别"), "label_source_label": ("From", "来源"),
     "rule_id": ("Rule", "规则"), "evidence": ("Evidence", "依据"), "method": ("Method", "方式"),
     "recipient": ("Recipient", "对象"), "precision": ("Time precision", "时间精度"),
-    "occurred_hour": ("Hour", "小时"), "time_source": ("From", "来源"), "time_rule_status": ("Time check", "时段判断"),
+    "occurred_hour": ("Hour", "小时"), "clock": ("Local time", "当地时刻"), "time_source": ("From", "来源"), "time_rule_status": ("Time check", "时段判断"),
     "table": ("Table / view", "表/视图"), "layer": ("Layer", "层"), "column": ("Column", "列"),
     "type": ("Type", "类型"), "en": ("Meaning", "含义"), "zh": ("Meaning", "含义"), "kind_label": ("Kind", "类别"),
+    "suggested_conducts": ("Model suggests", "模型建议"), "disagreements": ("Rules ≠ model", "规则与模型分歧"),
+    "high_impact": ("Serious conducts", "严重行为数"), "company_complaints": ("Company's complaints", "该公司投诉数"),
+    "label_kind_label": ("Kind", "类别"), "label_code": ("Label / incident", "标签/事件"),
+    "decision_label": ("Decision", "决定"), "reviewed_by": ("Reviewer", "复核人"),
+    "reviewed_at": ("When (UTC)", "时间（UTC）"), "note": ("Note", "备注"), "is_current": ("In force", "现行"),
 }
 
 

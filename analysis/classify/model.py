@@ -155,10 +155,11 @@ def hand_examples(which: str = "train") -> tuple[list[Example], list[str]]:
 
 
 def db_examples(con) -> list[Example]:
-    """Examples from a database: reviewed conduct decisions (weight 1: a confirmed or added
-    label is required, a rejected one absent) and weak labels (CFPB sub-issues that imply a
+    """Examples from a database: reviewed complaints (``analysis.reviews.labelled_set``, weight 1:
+    the conducts in force after review are present, every other absent) and weak labels (CFPB sub-issues that imply a
     conduct, weight ``WEAK_WEIGHT``; the other conducts of such a narrative are unknown, so
-    only that conduct learns from it). Complaints without a narrative give none."""
+    only that conduct learns from it; a reviewed complaint gives no weak example). Complaints
+    without a narrative give none."""
     out = []
     weak = con.execute("""
         SELECT c.complaint_id, c.narrative, list(DISTINCT l.label_code ORDER BY l.label_code)
@@ -167,18 +168,13 @@ def db_examples(con) -> list[Example]:
         GROUP BY ALL ORDER BY c.complaint_id""").fetchall()
     for cid, text, labels in weak:
         out.append(Example(text, "en", set(labels), set(), WEAK_WEIGHT, "db:weak", cid))
-    has_reviews = con.execute("SELECT count(*) FROM information_schema.tables "
-                              "WHERE table_name = 'core_label_reviews'").fetchone()[0]
-    if has_reviews:
-        rows = con.execute("""
-            SELECT c.complaint_id, c.narrative, c.language,
-                   list(r.label_code ORDER BY r.label_code) FILTER (WHERE r.decision = 'present'),
-                   list(r.label_code ORDER BY r.label_code) FILTER (WHERE r.decision = 'absent')
-            FROM core_complaints c JOIN current_label_reviews r USING (complaint_id)
-            WHERE c.has_narrative AND r.label_kind = 'conduct'
-            GROUP BY ALL ORDER BY c.complaint_id""").fetchall()
-        for cid, text, lang, present, _absent in rows:
-            out.append(Example(text, lang or "", set(present or []), set(), 1.0, "db:reviewed", cid))
+    from analysis.reviews import labelled_set
+    reviewed = labelled_set(con)  # every conduct of a reviewed complaint is known: a full example
+    known = set(reviewed["id"])
+    out = [e for e in out if e.key not in known]
+    for row in reviewed.itertuples():
+        present = set() if row.behaviours == "NONE" else set(row.behaviours.split(";"))
+        out.append(Example(row.text, row.lang, present, set(), 1.0, "db:reviewed", row.id))
     return out
 
 
@@ -452,7 +448,8 @@ def train_from_sources(db_path: Path | None = None, progress=None) -> ConductMod
 # ---- command line --------------------------------------------------------------------------
 
 def _evaluate(model: ConductModel) -> list[str]:
-    """Conduct P / R / F1 on the held-out sets: rules, model, rules + model."""
+    """Conduct P / R / F1 on each held-out set and on the real CFPB ones together: rules, model,
+    rules + model."""
     from analysis.classify import classify_narrative
     from analysis.classify.evaluate import PRF
     examples, skipped = hand_examples("held_out")
@@ -462,6 +459,9 @@ def _evaluate(model: ConductModel) -> list[str]:
     by_set: dict[str, list[Example]] = {}
     for e in examples:
         by_set.setdefault(e.origin, []).append(e)
+    real = [e for e in examples if e.origin.startswith("cfpb")]  # real CFPB narratives, the issue's target
+    if len({e.origin for e in real}) > 1:
+        by_set["real CFPB narratives, all held-out sets"] = real
     for name, items in sorted(by_set.items()):
         preds = model.predict([e.text for e in items])
         out = {k: PRF() for k in ("rules", "model", "rules + model")}

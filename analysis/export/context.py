@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import queries
 from analysis.charts import ChartSpec
 from analysis.export.suppress import DEFAULT_K
-from analysis.filters import Filter, build_where, describe
+from analysis.filters import CORE_LABEL_SOURCES, Filter, build_where, describe
 from analysis.i18n import t
 from analysis.rules import TIME_WINDOW_RULES
 
@@ -23,7 +23,6 @@ PRODUCT_SLUG = "collection-watch"
 FORMATS = ("png", "svg", "pdf", "csv", "xlsx")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip": "application/zip"}
-_LABEL_SOURCES = {"all": None, "structured": ("field", "issue_code"), "narrative": ("narrative",)}
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def query_conduct_rule_ids(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[
     """Rule ids carried by the conduct labels of the filtered complaints (the label source
     of the filter), sorted."""
     w, p = build_where(flt, "complaint")
-    srcs = _LABEL_SOURCES[flt.label_source]
+    srcs = CORE_LABEL_SOURCES[flt.label_source]
     extra = f" AND l.label_source IN ({', '.join('?' * len(srcs))})" if srcs else ""
     rows = con.execute(f"""
         SELECT DISTINCT l.rule_id FROM core_complaint_labels l

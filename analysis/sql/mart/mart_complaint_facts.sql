@@ -2,32 +2,47 @@
 -- conduct / method codes as sorted lists. Pages query this table (never raw).
 -- {scope}: the complaints to build (TRUE for all; a change set for incremental writes,
 -- see analysis.build.update_marts). A complaint's row depends on that complaint's rows only.
+-- Reviewed labels win in every count (analysis/reviews.py): a label or incident whose current
+-- review is 'reject' is left out; a confirmed or added label counts with label_source 'review'.
 WITH complaints AS (
     SELECT * FROM core_complaints WHERE {scope}
+), reviews AS (
+    SELECT * FROM current_label_reviews WHERE {scope}
+), reviewed_labels AS (
+    SELECT complaint_id, label_kind, label_code, label_source
+    FROM (SELECT * FROM core_complaint_labels WHERE {scope})
+    ANTI JOIN (SELECT complaint_id, label_kind, label_code FROM reviews WHERE decision = 'reject') r
+        USING (complaint_id, label_kind, label_code)
+    UNION ALL
+    SELECT complaint_id, label_kind, label_code, 'review' AS label_source
+    FROM reviews WHERE decision IN ('confirm', 'add') AND label_kind IN ('conduct', 'debt_issue')
 ), labels AS (
     SELECT
         complaint_id,
-        -- model labels are suggestions: never counted here (analysis/classify/model.py)
+        -- model labels are suggestions: counted only in the "rules + model" column
+        -- (analysis/classify/model.py), or once a reviewer confirms them
         list_sort(list_distinct(list(label_code) FILTER (
             WHERE label_kind = 'conduct' AND label_source <> 'model'))) AS conduct_codes,
         list_sort(list_distinct(list(label_code) FILTER (
             WHERE label_kind = 'conduct' AND label_source IN ('issue_code', 'field')))) AS conduct_codes_structured,
         list_sort(list_distinct(list(label_code) FILTER (
-            WHERE label_kind = 'conduct' AND label_source = 'narrative'))) AS conduct_codes_narrative,
-        list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'debt_issue'))) AS debt_issue_codes,
+            WHERE label_kind = 'conduct' AND label_source IN ('narrative', 'review')))) AS conduct_codes_narrative,
+        list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'conduct'))) AS conduct_codes_with_model,
+        list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'debt_issue'
+            AND label_source <> 'model'))) AS debt_issue_codes,
         list_sort(list_distinct(list(label_code) FILTER (WHERE label_kind = 'demand'))) AS demand_codes
-    FROM core_complaint_labels
-    WHERE {scope}
+    FROM reviewed_labels
     GROUP BY complaint_id
+), counted_incidents AS (
+    {counted_incidents}
 ), incidents AS (
     SELECT
         complaint_id,
         count(*) AS incident_count,
         list_sort(list_distinct(list(method_code))) AS method_codes,
         list_sort(list_distinct(list(method_code) FILTER (WHERE time_source IN ('issue_code', 'field')))) AS method_codes_structured,
-        list_sort(list_distinct(list(method_code) FILTER (WHERE time_source = 'narrative'))) AS method_codes_narrative
-    FROM core_incidents
-    WHERE {scope}
+        list_sort(list_distinct(list(method_code) FILTER (WHERE time_source IN ('narrative', 'review')))) AS method_codes_narrative
+    FROM counted_incidents
     GROUP BY complaint_id
 )
 SELECT
@@ -57,7 +72,8 @@ SELECT
     coalesce(i.incident_count, 0) AS incident_count,
     coalesce(i.method_codes, []::VARCHAR[]) AS method_codes,
     coalesce(i.method_codes_structured, []::VARCHAR[]) AS method_codes_structured,
-    coalesce(i.method_codes_narrative, []::VARCHAR[]) AS method_codes_narrative
+    coalesce(i.method_codes_narrative, []::VARCHAR[]) AS method_codes_narrative,
+    coalesce(l.conduct_codes_with_model, []::VARCHAR[]) AS conduct_codes_with_model
 FROM complaints c
 LEFT JOIN labels l USING (complaint_id)
 LEFT JOIN incidents i USING (complaint_id)

@@ -4,13 +4,17 @@
 -- structured field / issue code and by the narrative must count once. Per complaint and
 -- method, the origin whose time is more precise is kept (structured wins ties).
 -- {scope}: the complaints to build (TRUE for all, or a change set; see mart_complaint_facts).
-WITH incidents AS (
+-- Incidents a reviewer rejected are left out; those a reviewer entered count as narrative ones.
+WITH reviews AS (
+    SELECT * FROM current_label_reviews WHERE {scope}
+), counted_incidents AS (
+    {counted_incidents}
+), incidents AS (
     SELECT *,
-        CASE WHEN time_source = 'narrative' THEN 'narrative' ELSE 'structured' END AS origin,
+        CASE WHEN time_source IN ('narrative', 'review') THEN 'narrative' ELSE 'structured' END AS origin,
         CASE time_precision WHEN 'exact' THEN 4 WHEN 'daypart' THEN 3 WHEN 'outside_window_only' THEN 2
                             WHEN 'date_only' THEN 1 ELSE 0 END AS precision_rank
-    FROM core_incidents
-    WHERE {scope}
+    FROM counted_incidents
 ), best AS (
     SELECT complaint_id, method_code,
         max(precision_rank) FILTER (WHERE origin = 'structured') AS structured_rank,
@@ -51,7 +55,8 @@ SELECT
     f.outcome_code,
     f.conduct_codes,
     f.conduct_codes_structured,
-    f.conduct_codes_narrative
+    f.conduct_codes_narrative,
+    f.conduct_codes_with_model
 FROM incidents i
 JOIN best b ON b.complaint_id = i.complaint_id AND b.method_code IS NOT DISTINCT FROM i.method_code
 JOIN complaint_facts f ON f.complaint_id = i.complaint_id

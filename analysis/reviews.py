@@ -1,0 +1,338 @@
+"""The review queue (issue 12): editors confirm, reject or add a complaint's labels and
+incidents after reading its narrative; reviewed labels win in every count.
+
+Storage: ``core_label_reviews``, one row per decision, never updated; the decision in force for
+a label is the latest (``current_label_reviews``, ``analysis.schema.CURRENT_REVIEWS_SQL``). The
+marts read it (``analysis/sql/mart/*.sql`` and ``analysis/spark_marts.py``): a rejected label or
+incident is left out of every count; a confirmed or added label counts (as a narrative label,
+``label_source`` ``review``), so a confirmed model suggestion counts even without "rules +
+model". Incidents a reviewer enters are ``core_incidents`` rows with ``time_source = 'review'``
+(ids ``<complaint_id>#r<n>``), their time checked against the jurisdiction's window
+(``analysis.rules.classify_contact_time``). Saving a review ends with a ``complaint`` /
+``reviewed`` row: the complaint leaves the queue and counts in the progress.
+
+Who and when: ``reviewed_by`` / ``reviewer_role`` / ``reviewed_at`` on each row, and one audit
+row (``review``) per save in the same transaction. Editors only (``analysis.accounts.ACTIONS``).
+
+Export: ``labelled_set`` writes the reviewed complaints in the format of
+``../shared/data/narratives/labelled_dev.csv`` (read by ``analysis.classify.evaluate`` and by
+``analysis.classify.model`` training).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analysis import audit, codes, db
+from analysis.audit import Actor
+from analysis.filters import Filter, build_where
+from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
+
+DECISIONS = ("confirm", "reject", "add")
+#: What a review row may be about: a label (code list of the same name), an incident (by id)
+#: or the whole complaint (``COMPLAINT_DONE``).
+REVIEW_KINDS = ("conduct", "debt_issue", "incident", "complaint")
+COMPLAINT_DONE = "reviewed"
+#: Queue orders: ``uncertain`` (rules and model disagree most, then the model's score closest
+#: to 0.5), ``impact`` (most conducts of the ``HIGH_IMPACT_GROUPS``, then the biggest company),
+#: ``company`` (the filtered companies with most complaints first), ``newest``.
+ORDERS = ("uncertain", "impact", "company", "newest")
+#: Conduct families (``analysis.codes`` conduct ``family``) reviewed first by the ``impact`` order:
+#: threats, visits / detention, public shaming and impersonation, the conduct RULEBOOK.md treats
+#: most severely (CN-CRIM-01, US-THREAT-01, CN-PRIV-01, CN-DECEIT-01).
+HIGH_IMPACT_GROUPS = ("threats", "visits", "privacy", "deception")
+#: Columns of ``labelled_dev.csv`` in its order, then ``recipients`` (read by evaluate too).
+LABELLED_COLUMNS = ("id", "lang", "text", "method", "behaviours", "time_local", "time_flags", "expected", "recipients")
+MAX_NOTE = 500
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ReviewError(ValueError):
+    """A review that cannot be saved (unknown complaint, code or incident); ``str(err)`` says
+    which. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision: ``label_kind`` (``conduct``, ``debt_issue`` or ``incident``), ``label_code``
+    (a code of that list, or an incident id), ``decision`` (``DECISIONS``)."""
+
+    label_kind: str
+    label_code: str
+    decision: str
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    """A contact the reviewer read in the narrative: ``method_code`` (code list ``method``),
+    ``recipient_code`` (``recipient``) or None, and the time as precise as the text is: an exact
+    local ``time_local`` ``"HH:MM"``, else a ``daypart_code`` (code list ``daypart``), else none."""
+
+    method_code: str
+    recipient_code: str | None = None
+    time_local: str | None = None
+    daypart_code: str | None = None
+
+
+@dataclass
+class Review:
+    """What one save writes for ``complaint_id``: ``decisions``, ``new_incidents`` and a ``note``
+    (plain text, at most ``MAX_NOTE`` characters)."""
+
+    complaint_id: str
+    decisions: list[Decision] = field(default_factory=list)
+    new_incidents: list[NewIncident] = field(default_factory=list)
+    note: str | None = None
+
+
+def _check(review: Review, con: duckdb.DuckDBPyConnection) -> str:
+    """Raise ``ReviewError`` for anything that is not a valid review; return the jurisdiction."""
+    row = next(iter(con.execute("SELECT jurisdiction FROM core_complaints WHERE complaint_id = ?",
+                                [review.complaint_id]).fetchall()), None)
+    if row is None:
+        raise ReviewError(f"complaint {review.complaint_id!r} does not exist")
+    seen = set()
+    for d in review.decisions:
+        if d.decision not in DECISIONS:
+            raise ReviewError(f"unknown decision {d.decision!r} (one of {', '.join(DECISIONS)})")
+        if d.label_kind in ("conduct", "debt_issue"):
+            if d.label_code not in codes.codes(d.label_kind):
+                raise ReviewError(f"unknown {d.label_kind} code {d.label_code!r}")
+        elif d.label_kind == "incident":
+            if d.decision == "add":
+                raise ReviewError("a new incident is a NewIncident, not an 'add' decision")
+        else:
+            raise ReviewError(f"unknown label kind {d.label_kind!r} (conduct, debt_issue, incident)")
+        key = (d.label_kind, d.label_code)
+        if key in seen:
+            raise ReviewError(f"two decisions on {d.label_kind} {d.label_code!r}")
+        seen.add(key)
+    for inc in review.new_incidents:
+        if inc.method_code not in codes.codes("method"):
+            raise ReviewError(f"unknown method code {inc.method_code!r}")
+        if inc.recipient_code is not None and inc.recipient_code not in codes.codes("recipient"):
+            raise ReviewError(f"unknown recipient code {inc.recipient_code!r}")
+        if inc.time_local is not None and not _TIME.match(inc.time_local):
+            raise ReviewError(f"time {inc.time_local!r} is not HH:MM (00:00–23:59)")
+        if inc.daypart_code is not None and inc.daypart_code not in codes.codes("daypart"):
+            raise ReviewError(f"unknown daypart code {inc.daypart_code!r}")
+    if review.note is not None and len(review.note) > MAX_NOTE:
+        raise ReviewError(f"note longer than {MAX_NOTE} characters")
+    return row[0]
+
+
+def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
+    """Write ``review`` as one change (all or nothing; the marts and the second copy follow
+    for this complaint only): one ``core_label_reviews`` row per decision, a ``core_incidents``
+    row (and an ``add`` review row) per new incident, the ``complaint`` / ``reviewed`` row, and
+    an audit row ``review`` by ``actor``.
+
+    Incident decisions record the incident's method and recipient as stored now. Returns
+    ``{"confirm": n, "reject": n, "add": n}`` (new incidents count as ``add``). Raises
+    ``ReviewError`` for an invalid review, ``PermissionError`` when ``actor``'s role may not
+    review, ``FileNotFoundError`` without a database.
+    """
+    from analysis.accounts import allowed
+    from analysis.store import mark_changed
+    if actor.role != "single_user" and not allowed(actor.role, "review"):
+        raise PermissionError(f"{actor.name} ({actor.role}) may not review labels")
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: no database")
+    counts = dict.fromkeys(DECISIONS, 0)
+    with db.write_transaction(db_path, f"review {review.complaint_id}") as con:
+        jurisdiction = _check(review, con)
+        mark_changed(con, [review.complaint_id])
+        rows = []
+        for d in review.decisions:
+            method = recipient = None
+            if d.label_kind == "incident":
+                found = next(iter(con.execute("SELECT method_code, recipient_code FROM core_incidents "
+                                              "WHERE complaint_id = ? AND incident_id = ?",
+                                              [review.complaint_id, d.label_code]).fetchall()), None)
+                if found is None:
+                    raise ReviewError(f"incident {d.label_code!r} is not one of complaint {review.complaint_id!r}")
+                method, recipient = found
+            rows.append((d.label_kind, d.label_code, d.decision, method, recipient))
+            counts[d.decision] += 1
+        n_before = con.execute("SELECT count(*) FROM core_incidents WHERE complaint_id = ? AND time_source = 'review'",
+                               [review.complaint_id]).fetchone()[0]
+        for k, inc in enumerate(review.new_incidents, start=n_before + 1):
+            incident_id = f"{review.complaint_id}#r{k}"
+            _insert_incident(con, review.complaint_id, incident_id, jurisdiction, inc)
+            rows.append(("incident", incident_id, "add", inc.method_code, inc.recipient_code))
+            counts["add"] += 1
+        rows.append(("complaint", COMPLAINT_DONE, "confirm", None, None))
+        for kind, code, decision, method, recipient in rows:
+            con.execute("INSERT INTO core_label_reviews (review_id, complaint_id, label_kind, label_code, decision, "
+                        "method_code, recipient_code, reviewed_by, reviewer_role, reviewed_at, note) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?)",
+                        [uuid.uuid4().hex, review.complaint_id, kind, code, decision, method, recipient,
+                         actor.name, actor.role, review.note])
+        audit.record(con, actor, "review", target=review.complaint_id, rows_added=len(rows), detail=counts)
+    return counts
+
+
+def _insert_incident(con, complaint_id: str, incident_id: str, jurisdiction: str | None, inc: NewIncident) -> None:
+    hour = status = rule_id = None
+    precision = "unknown"
+    if inc.time_local:
+        hh, mm = (int(x) for x in inc.time_local.split(":"))
+        hour, precision = hh, "exact"
+        if jurisdiction in TIME_WINDOW_RULES:
+            status, rule_id = classify_contact_time(jurisdiction, hh, mm)
+    elif inc.daypart_code:
+        precision = "daypart"
+    con.execute("INSERT INTO core_incidents (incident_id, complaint_id, occurred_hour, occurred_time_local, "
+                "time_precision, time_source, daypart_code, method_code, recipient_code, is_outside_permitted_hours, "
+                "time_rule_status, time_rule_id) VALUES (?, ?, ?, ?, ?, 'review', ?, ?, ?, ?, ?, ?)",
+                [incident_id, complaint_id, hour, f"{hour:02d}:{inc.time_local.split(':')[1]}" if hour is not None
+                 else None, precision, inc.daypart_code if precision == "daypart" else None,
+                 inc.method_code, inc.recipient_code, None if status is None else status == "outside",
+                 status or "unknown", rule_id])
+
+
+def _has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
+    """False in a database from before reviews (read-only readers do not upgrade it)."""
+    return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'current_label_reviews' "
+                       "AND database_name = current_database()").fetchone()[0] > 0
+
+
+def high_impact_codes() -> list[str]:
+    """Conduct codes of the families ``HIGH_IMPACT_GROUPS``, in code-list order."""
+    return [c.code for c in codes.CODE_LISTS["conduct"] if c.family in HIGH_IMPACT_GROUPS]
+
+
+def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str = "uncertain",
+                       limit: int = 50) -> pd.DataFrame:
+    """The complaints with a narrative that pass ``flt`` and are not reviewed yet, in ``order``
+    (``ORDERS``), at most ``limit``.
+
+    Columns: ``complaint_id`` (str), ``received_date`` (date), ``company_name`` (str),
+    ``conduct_codes_narrative`` (list of str: the rules' conducts), ``suggested`` (list of str:
+    the model's), ``disagreements`` (int: codes only one of the two has), ``closest`` (float:
+    smallest |score − 0.5| of its suggestions, NaN without), ``high_impact`` (int: conducts of
+    ``HIGH_IMPACT_GROUPS`` from either), ``company_complaints`` (int: the company's filtered
+    complaints with a narrative). Raises ``ValueError`` for an unknown order, ``FilterError``.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r} (one of {', '.join(ORDERS)})")
+    w, p = build_where(flt, "complaint")
+    done = ("SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint'" if _has_reviews(con)
+            else "SELECT NULL::VARCHAR AS complaint_id WHERE FALSE")
+    order_sql = {
+        "uncertain": "disagreements DESC, closest ASC NULLS LAST, received_date DESC, complaint_id",
+        "impact": "high_impact DESC, company_complaints DESC, received_date DESC, complaint_id",
+        "company": "company_complaints DESC, company_name, received_date DESC, complaint_id",
+        "newest": "received_date DESC, complaint_id",
+    }[order]
+    return con.execute(f"""
+        WITH f AS (
+            SELECT complaint_id, received_date, company_name, conduct_codes_narrative
+            FROM mart_complaint_facts WHERE has_narrative AND {w}
+        ), m AS (
+            SELECT complaint_id, list_sort(list(label_code)) AS suggested, min(abs(score - 0.5)) AS closest
+            FROM core_complaint_labels
+            WHERE label_source = 'model' AND label_kind = 'conduct' AND complaint_id IN (SELECT complaint_id FROM f)
+            GROUP BY complaint_id
+        ), co AS (
+            SELECT company_name, count(*) AS company_complaints FROM f GROUP BY company_name
+        )
+        SELECT f.complaint_id, f.received_date, f.company_name, f.conduct_codes_narrative,
+               coalesce(m.suggested, []::VARCHAR[]) AS suggested,
+               len(list_filter(coalesce(m.suggested, []::VARCHAR[]), lambda x: NOT list_contains(f.conduct_codes_narrative, x)))
+               + len(list_filter(f.conduct_codes_narrative, lambda x: NOT list_contains(coalesce(m.suggested, []::VARCHAR[]), x)))
+                 AS disagreements,
+               m.closest,
+               len(list_filter(list_distinct(list_concat(f.conduct_codes_narrative, coalesce(m.suggested, []::VARCHAR[]))),
+                               lambda x: list_contains(?, x))) AS high_impact,
+               coalesce(co.company_complaints, 0) AS company_complaints
+        FROM f LEFT JOIN m USING (complaint_id)
+        LEFT JOIN co ON co.company_name IS NOT DISTINCT FROM f.company_name
+        WHERE f.complaint_id NOT IN ({done})
+        ORDER BY {order_sql}
+        LIMIT ?""", p + [high_impact_codes(), int(limit)]).df()
+
+
+def query_review_progress(con: duckdb.DuckDBPyConnection, flt: Filter) -> dict[str, int]:
+    """``{"reviewed": n, "total": n}``: complaints with a narrative passing ``flt``, and how
+    many of them were reviewed. Raises ``FilterError``."""
+    w, p = build_where(flt, "complaint")
+    if not _has_reviews(con):
+        total = con.execute(f"SELECT count(*) FROM mart_complaint_facts WHERE has_narrative AND {w}", p).fetchone()[0]
+        return {"reviewed": 0, "total": total}
+    reviewed, total = con.execute(f"""
+        SELECT count(*) FILTER (WHERE complaint_id IN (SELECT complaint_id FROM core_label_reviews
+                                                       WHERE label_kind = 'complaint')), count(*)
+        FROM mart_complaint_facts WHERE has_narrative AND {w}""", p).fetchone()
+    return {"reviewed": reviewed, "total": total}
+
+
+def query_complaint_reviews(con: duckdb.DuckDBPyConnection, complaint_id: str) -> pd.DataFrame:
+    """Every review row of one complaint, newest first: ``label_kind``, ``label_code``,
+    ``decision``, ``method_code``, ``recipient_code``, ``reviewed_by``, ``reviewed_at``, ``note``,
+    ``is_current`` (bool: the decision in force)."""
+    if not _has_reviews(con):
+        return pd.DataFrame(columns=["label_kind", "label_code", "decision", "method_code", "recipient_code",
+                                     "reviewed_by", "reviewed_at", "note", "is_current"])
+    return con.execute("""
+        SELECT r.label_kind, r.label_code, r.decision, r.method_code, r.recipient_code, r.reviewed_by,
+               r.reviewed_at, r.note, c.review_id IS NOT NULL AS is_current
+        FROM core_label_reviews r LEFT JOIN current_label_reviews c USING (review_id)
+        WHERE r.complaint_id = ?
+        ORDER BY r.reviewed_at DESC, r.review_id DESC""", [complaint_id]).df()
+
+
+def labelled_set(con: duckdb.DuckDBPyConnection, flt: Filter | None = None) -> pd.DataFrame:
+    """The reviewed complaints (passing ``flt``; None: all) as a labelled set in the columns
+    ``LABELLED_COLUMNS`` (``labelled_dev.csv``, plus ``recipients``), ordered by id.
+
+    ``behaviours``: the conducts the narrative supports after review (rules' labels not
+    rejected, plus confirmed and added ones, model suggestions only when confirmed), ``;``
+    separated, ``NONE`` when there are none; ``method`` / ``recipients``: of the counted narrative
+    and reviewer-entered incidents; ``time_local``: their exact times ``HH:MM`` (``—`` none);
+    ``time_flags`` ``""``; ``expected``: rule ids of the rules' conduct labels kept.
+    Values are text from the database (personal data was masked at import). Raises
+    ``FilterError``.
+    """
+    if not _has_reviews(con):
+        return pd.DataFrame(columns=list(LABELLED_COLUMNS))
+    w, p = build_where(flt, "complaint") if flt is not None else ("TRUE", [])
+    rows = con.execute(f"""
+        WITH f AS (
+            SELECT complaint_id, conduct_codes_narrative FROM mart_complaint_facts
+            WHERE {w} AND complaint_id IN (SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint')
+        ), inc AS (
+            SELECT x.complaint_id, list_sort(list_distinct(list(x.method_code))) AS methods,
+                   list_sort(list_distinct(list(x.recipient_code))) AS recipients,
+                   list_sort(list_distinct(list(i.occurred_time_local) FILTER (WHERE x.time_precision = 'exact'))) AS times
+            FROM mart_incident_facts x JOIN core_incidents i USING (incident_id)
+            WHERE x.complaint_id IN (SELECT complaint_id FROM f) AND x.time_source IN ('narrative', 'review')
+            GROUP BY x.complaint_id
+        ), rules AS (
+            SELECT l.complaint_id, list_sort(list_distinct(list(l.rule_id))) AS rule_ids
+            FROM core_complaint_labels l JOIN f USING (complaint_id)
+            WHERE l.label_source = 'narrative' AND l.label_kind = 'conduct' AND l.rule_id IS NOT NULL
+              AND list_contains(f.conduct_codes_narrative, l.label_code)
+            GROUP BY l.complaint_id
+        )
+        SELECT f.complaint_id, c.language, c.narrative, f.conduct_codes_narrative, inc.methods, inc.recipients,
+               inc.times, r.rule_ids
+        FROM f JOIN core_complaints c USING (complaint_id) LEFT JOIN inc USING (complaint_id)
+        LEFT JOIN rules r USING (complaint_id)
+        ORDER BY f.complaint_id""", p).fetchall()
+    out = []
+    for cid, lang, text, conducts, methods, recipients, times, rule_ids in rows:
+        out.append({
+            "id": cid, "lang": lang or "", "text": text or "",
+            "method": ";".join(m for m in (methods or []) if m),
+            "behaviours": ";".join(conducts) if conducts else "NONE",
+            "time_local": ";".join(t for t in (times or []) if t) or "—",
+            "time_flags": "", "expected": ";".join(rule_ids or []),
+            "recipients": ";".join(r for r in (recipients or []) if r)})
+    return pd.DataFrame(out, columns=list(LABELLED_COLUMNS))

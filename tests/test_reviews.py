@@ -1,0 +1,315 @@
+"""The review queue (analysis.reviews): reviewed labels win in every count, the queue's orders
+and progress, who and when, the labelled-set export, and the upgrade of marts of an older shape.
+
+The database is the tiny one of tests/helpers.py plus narratives, narrative incidents and
+model suggestions (``build_reviewable_db``); every expected value below is worked out by hand
+from it."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analysis import build, db, deletion, reviews
+from analysis.audit import Actor
+from analysis.filters import Filter, build_where
+from analysis.reviews import Decision, NewIncident, Review, ReviewError
+from analysis.store import mark_changed
+from tests.helpers import REPO, build_tiny_db
+
+EDITOR = Actor("ed", "editor")
+
+
+def build_reviewable_db(path: Path) -> Path:
+    """The tiny database, then (one declared write, so the marts are updated incrementally):
+
+    - narratives on us:1 (en), us:2 (en) and cn:3 (zh);
+    - narrative incidents us:1#n1 (letter, debtor, unknown time) and cn:3#n1 (visit_home, family,
+      exact 23:00 → outside CN-TIME-01);
+    - model suggestions: us:1 EMPLOYER_CONTACT 0.62 (the rules have FREQ_EXCESSIVE_CALLS and
+      TIME_INCONVENIENT from fields: 3 disagreements), us:2 ABUSIVE_LANGUAGE 0.91 and
+      THREAT_VIOLENCE 0.55 (issue code has ABUSIVE_LANGUAGE, not from the narrative: 2), cn:3
+      CONTACT_LIST_BLAST 0.97 (agrees with the rules: 0).
+    """
+    build_tiny_db(path)
+    with db.write_transaction(path, "narratives and suggestions") as con:
+        con.execute("""
+            UPDATE core_complaints SET has_narrative = TRUE, language = v.lang, narrative = v.text
+            FROM (VALUES ('us:1', 'en', 'They called late at night and sent a letter.'),
+                         ('us:2', 'en', 'The collector swore at me and said he would hurt me.'),
+                         ('cn:3', 'zh', '晚上11点有人上门找我母亲，还给我通讯录里的人打电话。')) v(id, lang, text)
+            WHERE complaint_id = v.id""")
+        con.execute("""
+            INSERT INTO core_incidents (incident_id, complaint_id, time_precision, time_source, method_code,
+                recipient_code, occurred_hour, occurred_time_local, is_outside_permitted_hours, time_rule_status,
+                time_rule_id)
+            VALUES ('us:1#n1', 'us:1', 'unknown', 'narrative', 'letter', 'debtor', NULL, NULL, NULL, 'unknown', NULL),
+                   ('cn:3#n1', 'cn:3', 'exact', 'narrative', 'visit_home', 'family', 23, '23:00', TRUE, 'outside',
+                    'CN-TIME-01')""")
+        con.execute("""
+            INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, score, evidence)
+            VALUES ('us:1', 'conduct', 'EMPLOYER_CONTACT', 'model', 0.62, 'words: work'),
+                   ('us:2', 'conduct', 'ABUSIVE_LANGUAGE', 'model', 0.91, 'words: swore'),
+                   ('us:2', 'conduct', 'THREAT_VIOLENCE', 'model', 0.55, 'words: hurt'),
+                   ('cn:3', 'conduct', 'CONTACT_LIST_BLAST', 'model', 0.97, 'words: 通讯录')""")
+        mark_changed(con, ["us:1", "us:2", "cn:3"])
+    return path
+
+
+def review_us2_and_cn3(path: Path) -> None:
+    """us:2: confirm the issue-code ABUSIVE_LANGUAGE, confirm the model's THREAT_VIOLENCE, add
+    MISLEADING_CONSEQUENCES, add a call at 21:30 to the debtor. cn:3: reject CONTACT_LIST_BLAST
+    (rules and model), reject the narrative visit cn:3#n1, confirm TIME_INCONVENIENT."""
+    reviews.save_review(path, Review("us:2", [
+        Decision("conduct", "ABUSIVE_LANGUAGE", "confirm"), Decision("conduct", "THREAT_VIOLENCE", "confirm"),
+        Decision("conduct", "MISLEADING_CONSEQUENCES", "add")],
+        [NewIncident("phone_call", "debtor", "21:30")], "threat read in the text"), EDITOR)
+    reviews.save_review(path, Review("cn:3", [
+        Decision("conduct", "CONTACT_LIST_BLAST", "reject"), Decision("conduct", "TIME_INCONVENIENT", "confirm"),
+        Decision("incident", "cn:3#n1", "reject")]), Actor("amy", "admin"))
+
+
+@pytest.fixture()
+def reviewed(tmp_path) -> Path:
+    path = build_reviewable_db(tmp_path / "r.duckdb")
+    review_us2_and_cn3(path)
+    return path
+
+
+def _facts(path: Path, table: str, key: str, cols: str):
+    with db.connect_read_only(path) as con:
+        cur = db.read_cursor(con)
+        return {r[0]: r[1:] for r in cur.execute(f"SELECT {key}, {cols} FROM {table} ORDER BY {key}").fetchall()}
+
+
+def test_reviewed_labels_win_in_complaint_facts(reviewed):
+    f = _facts(reviewed, "mart_complaint_facts", "complaint_id",
+               "conduct_codes, conduct_codes_structured, conduct_codes_narrative, conduct_codes_with_model, "
+               "method_codes, method_codes_narrative, incident_count")
+    # us:1 not reviewed: the model's suggestion only in the "rules + model" column
+    assert f["us:1"] == (["FREQ_EXCESSIVE_CALLS", "TIME_INCONVENIENT"], ["FREQ_EXCESSIVE_CALLS", "TIME_INCONVENIENT"],
+                         [], ["EMPLOYER_CONTACT", "FREQ_EXCESSIVE_CALLS", "TIME_INCONVENIENT"],
+                         ["letter", "phone_call"], ["letter"], 3)
+    # us:2: the confirmed model suggestion and the added conduct count everywhere but "structured"
+    assert f["us:2"] == (["ABUSIVE_LANGUAGE", "MISLEADING_CONSEQUENCES", "THREAT_VIOLENCE"], ["ABUSIVE_LANGUAGE"],
+                         ["ABUSIVE_LANGUAGE", "MISLEADING_CONSEQUENCES", "THREAT_VIOLENCE"],
+                         ["ABUSIVE_LANGUAGE", "MISLEADING_CONSEQUENCES", "THREAT_VIOLENCE"],
+                         ["phone_call", "sms"], ["phone_call"], 2)
+    # cn:3: the rejected conduct is gone from every column, the rejected visit from the methods
+    assert f["cn:3"] == (["TIME_INCONVENIENT"], ["TIME_INCONVENIENT"], ["TIME_INCONVENIENT"], ["TIME_INCONVENIENT"],
+                         ["phone_call", "sms"], [], 2)
+    assert f["cn:4"][0] == [] and f["cn:4"][6] == 0
+
+
+def test_reviewed_incidents_in_incident_facts(reviewed):
+    i = _facts(reviewed, "mart_incident_facts", "incident_id",
+               "time_source, method_code, occurred_hour, is_outside_permitted_hours, time_rule_status, time_rule_id, "
+               "is_in_all_view")
+    assert "cn:3#n1" not in i  # rejected
+    # entered by the reviewer: exact 21:30 in the US is outside US-TIME-01 (after 21:00)
+    assert i["us:2#r1"] == ("review", "phone_call", 21, True, "outside", "US-TIME-01", True)
+    assert sorted(i) == ["cn:3#1", "cn:3#2", "us:1#1", "us:1#2", "us:1#n1", "us:2#1", "us:2#r1"]
+    with db.connect_read_only(reviewed) as con:
+        assert db.read_cursor(con).execute("SELECT occurred_time_local FROM core_incidents WHERE incident_id = "
+                                           "'us:2#r1'").fetchall() == [("21:30",)]
+
+
+def test_incremental_marts_equal_a_full_rebuild(reviewed, tmp_path):
+    """The write path updates marts and cubes for the reviewed complaint only; rebuilding every
+    mart from core gives the same tables."""
+    tables = build.MART_TABLES + tuple(c.name for c in build.CUBES)
+
+    def snapshot():
+        with db.connect_read_only(reviewed) as con:
+            cur = db.read_cursor(con)
+            return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    before = snapshot()
+    build.rebuild(reviewed)
+    assert snapshot() == before
+
+
+def test_latest_decision_wins(reviewed):
+    reviews.save_review(reviewed, Review("cn:3", [Decision("conduct", "CONTACT_LIST_BLAST", "confirm")]), EDITOR)
+    f = _facts(reviewed, "mart_complaint_facts", "complaint_id", "conduct_codes, conduct_codes_narrative")
+    assert f["cn:3"] == (["CONTACT_LIST_BLAST", "TIME_INCONVENIENT"], ["CONTACT_LIST_BLAST", "TIME_INCONVENIENT"])
+    with db.connect_read_only(reviewed) as con:
+        hist = reviews.query_complaint_reviews(db.read_cursor(con), "cn:3")
+    blast = hist[hist["label_code"] == "CONTACT_LIST_BLAST"]
+    assert blast["decision"].tolist() == ["confirm", "reject"] and blast["is_current"].tolist() == [True, False]
+    assert blast["reviewed_by"].tolist() == ["ed", "amy"]
+
+
+def test_filters_count_reviewed_labels(reviewed):
+    """Queries through the filter builder (cubes and facts) follow the reviews."""
+    with db.connect_read_only(reviewed) as con:
+        cur = db.read_cursor(con)
+
+        def n(**kw):
+            w, p = build_where(Filter(**kw), "complaint")
+            return cur.execute(f"SELECT count(*) FROM mart_complaint_facts WHERE {w}", p).fetchone()[0]
+        assert n(conduct=("CONTACT_LIST_BLAST",)) == 0
+        assert n(conduct=("THREAT_VIOLENCE",)) == 1
+        assert n(conduct=("EMPLOYER_CONTACT",)) == 0
+        assert n(conduct=("EMPLOYER_CONTACT",), label_source="with_model") == 1
+        assert n(conduct=("THREAT_VIOLENCE",), label_source="structured") == 0
+
+
+def test_review_rows_and_audit(reviewed):
+    with db.connect_read_only(reviewed) as con:
+        cur = db.read_cursor(con)
+        rows = cur.execute("SELECT complaint_id, label_kind, label_code, decision, method_code, recipient_code, "
+                           "reviewed_by, reviewer_role, note FROM core_label_reviews ORDER BY ALL").fetchall()
+        audit = cur.execute("SELECT actor, actor_role, action, target, rows_added, detail FROM meta_audit "
+                            "WHERE action = 'review' ORDER BY target").fetchall()
+    assert rows == [
+        ("cn:3", "complaint", "reviewed", "confirm", None, None, "amy", "admin", None),
+        ("cn:3", "conduct", "CONTACT_LIST_BLAST", "reject", None, None, "amy", "admin", None),
+        ("cn:3", "conduct", "TIME_INCONVENIENT", "confirm", None, None, "amy", "admin", None),
+        ("cn:3", "incident", "cn:3#n1", "reject", "visit_home", "family", "amy", "admin", None),
+        ("us:2", "complaint", "reviewed", "confirm", None, None, "ed", "editor", "threat read in the text"),
+        ("us:2", "conduct", "ABUSIVE_LANGUAGE", "confirm", None, None, "ed", "editor", "threat read in the text"),
+        ("us:2", "conduct", "MISLEADING_CONSEQUENCES", "add", None, None, "ed", "editor", "threat read in the text"),
+        ("us:2", "conduct", "THREAT_VIOLENCE", "confirm", None, None, "ed", "editor", "threat read in the text"),
+        ("us:2", "incident", "us:2#r1", "add", "phone_call", "debtor", "ed", "editor", "threat read in the text"),
+    ]
+    assert audit == [("amy", "admin", "review", "cn:3", 4, '{"confirm": 1, "reject": 2, "add": 0}'),
+                     ("ed", "editor", "review", "us:2", 5, '{"confirm": 2, "reject": 0, "add": 2}')]
+
+
+@pytest.mark.parametrize("review, message", [
+    (Review("us:9", []), "does not exist"),
+    (Review("us:1", [Decision("conduct", "NOT_A_CODE", "confirm")]), "unknown conduct code"),
+    (Review("us:1", [Decision("conduct", "TIME_INCONVENIENT", "maybe")]), "unknown decision"),
+    (Review("us:1", [Decision("incident", "cn:3#1", "reject")]), "is not one of complaint"),
+    (Review("us:1", [Decision("conduct", "TIME_INCONVENIENT", "confirm"),
+                     Decision("conduct", "TIME_INCONVENIENT", "reject")]), "two decisions"),
+    (Review("us:1", [], [NewIncident("phone_call", time_local="25:00")]), "not HH:MM"),
+    (Review("us:1", [], [NewIncident("carrier_pigeon")]), "unknown method code"),
+    (Review("us:1", [], [], "x" * 501), "longer than 500"),
+])
+def test_invalid_review_changes_nothing(reviewed, review, message):
+    def state():
+        with db.connect_read_only(reviewed) as con:
+            cur = db.read_cursor(con)
+            return cur.execute("SELECT (SELECT count(*) FROM core_label_reviews), (SELECT count(*) FROM meta_audit), "
+                               "(SELECT max(version) FROM meta_store_versions)").fetchone()
+    before = state()
+    with pytest.raises(ReviewError, match=message):
+        reviews.save_review(reviewed, review, EDITOR)
+    assert state() == before
+
+
+def test_viewers_may_not_review(reviewed):
+    with pytest.raises(PermissionError):
+        reviews.save_review(reviewed, Review("us:1", []), Actor("vic", "viewer"))
+
+
+def test_queue_orders_and_progress(reviewed):
+    with db.connect_read_only(reviewed) as con:
+        cur = db.read_cursor(con)
+        assert reviews.query_review_progress(cur, Filter()) == {"reviewed": 2, "total": 3}
+        q = reviews.query_review_queue(cur, Filter(), "uncertain")
+        assert q["complaint_id"].tolist() == ["us:1"]  # the others are reviewed
+        assert q.iloc[0][["disagreements", "high_impact", "company_complaints"]].tolist() == [1, 0, 2]  # us:1, us:2
+    fresh = build_reviewable_db(reviewed.parent / "fresh.duckdb")
+    with db.connect_read_only(fresh) as con:
+        cur = db.read_cursor(con)
+        order = {o: reviews.query_review_queue(cur, Filter(), o)["complaint_id"].tolist() for o in reviews.ORDERS}
+        q = reviews.query_review_queue(cur, Filter(), "uncertain").set_index("complaint_id")
+        assert reviews.query_review_progress(cur, Filter(jurisdiction=("US",))) == {"reviewed": 0, "total": 2}
+    # us:2: ABUSIVE_LANGUAGE is not a narrative label, so both model codes disagree (2, closest
+    # |0.55-0.5|); us:1: only the model has EMPLOYER_CONTACT (1); cn:3 agrees (0)
+    assert q["disagreements"].to_dict() == {"us:2": 2, "us:1": 1, "cn:3": 0}
+    assert order["uncertain"] == ["us:2", "us:1", "cn:3"]
+    # impact: THREAT_VIOLENCE (threats) in us:2; none elsewhere; then the bigger company (AcmeCollect 2, 速借花 1)
+    assert order["impact"] == ["us:2", "us:1", "cn:3"]
+    assert order["company"] == ["us:2", "us:1", "cn:3"]
+    assert order["newest"] == ["cn:3", "us:2", "us:1"]
+    with pytest.raises(ValueError):
+        reviews.query_review_queue(cur, Filter(), "loudest")
+
+
+def test_labelled_set_export_reads_back_in_evaluate(reviewed, tmp_path):
+    with db.connect_read_only(reviewed) as con:
+        data = reviews.labelled_set(db.read_cursor(con))
+    assert list(data.columns) == list(reviews.LABELLED_COLUMNS)
+    rows = data.set_index("id").to_dict("index")
+    assert sorted(rows) == ["cn:3", "us:2"]
+    assert rows["us:2"] == {"lang": "en", "text": "The collector swore at me and said he would hurt me.",
+                            "method": "phone_call", "behaviours": "ABUSIVE_LANGUAGE;MISLEADING_CONSEQUENCES;THREAT_VIOLENCE",
+                            "time_local": "21:30", "time_flags": "", "expected": "", "recipients": "debtor"}
+    # cn:3's narrative label was rejected, its visit too: only the confirmed TIME_INCONVENIENT is left
+    assert rows["cn:3"]["behaviours"] == "TIME_INCONVENIENT" and rows["cn:3"]["method"] == ""
+    assert rows["cn:3"]["time_local"] == "—"
+    out = tmp_path / "reviewed.csv"
+    data.to_csv(out, index=False)
+    assert [r["id"] for r in csv.DictReader(out.open(encoding="utf-8"))] == ["cn:3", "us:2"]
+    done = subprocess.run([sys.executable, "-m", "analysis.classify.evaluate", "--input", str(out)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Evaluated 2 narratives" in done.stdout
+
+
+def test_deleting_a_source_removes_its_reviews(reviewed):
+    deletion.delete_source(reviewed, "demo_cn", actor=EDITOR)
+    with db.connect_read_only(reviewed) as con:
+        left = db.read_cursor(con).execute("SELECT DISTINCT complaint_id FROM core_label_reviews").fetchall()
+    assert left == [("us:2",)]
+
+
+def test_marts_of_an_older_shape_are_rebuilt(reviewed):
+    """A database from before conduct_codes_with_model: readers see the mart as missing (the
+    dashboard rebuilds it) and the next write rebuilds it."""
+    with db.write_transaction(reviewed, "simulate an older mart") as con:
+        con.execute("ALTER TABLE mart_complaint_facts DROP COLUMN conduct_codes_with_model")
+        # the complaint mart has another shape; the incident mart, which reads it, cannot be checked
+        assert "mart_complaint_facts" in build.missing_marts(con)
+        mark_changed(con, ["us:1"])  # update_marts sees the older shape: a full build
+    f = _facts(reviewed, "mart_complaint_facts", "complaint_id", "conduct_codes_with_model")
+    assert f["us:1"] == (["EMPLOYER_CONTACT", "FREQ_EXCESSIVE_CALLS", "TIME_INCONVENIENT"],)
+    with db.connect_read_only(reviewed) as con:
+        assert build.missing_marts(db.read_cursor(con)) == []
+
+
+def test_database_without_reviews_reads(tmp_path):
+    """A database written before reviews existed (no table, no view): queue and export read."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE mart_complaint_facts AS SELECT 'x' AS complaint_id, DATE '2024-01-01' AS received_date, "
+                "'Co' AS company_name, ['A'] AS conduct_codes_narrative, TRUE AS has_narrative")
+    con.execute("CREATE TABLE core_complaint_labels (complaint_id VARCHAR, label_kind VARCHAR, label_code VARCHAR, "
+                "label_source VARCHAR, score DOUBLE)")
+    assert reviews.query_review_progress(con, Filter()) == {"reviewed": 0, "total": 1}
+    assert reviews.query_review_queue(con, Filter())["complaint_id"].tolist() == ["x"]
+    assert reviews.labelled_set(con).empty
+    con.close()
+
+
+def test_a_database_of_the_previous_version_takes_a_review(tmp_path):
+    """A database written before reviews (no core_label_reviews, no occurred_time_local): the
+    next write brings both copies up to this version's schema, then the review is counted."""
+    path = build_reviewable_db(tmp_path / "old.duckdb")
+    from analysis.store import store_dir
+    copies = sorted(store_dir(path).glob("*.duckdb"))
+    assert len(copies) == 2
+    for copy in copies:  # both copies, as the previous version left them
+        con = duckdb.connect(str(copy))
+        con.execute("DROP VIEW current_label_reviews")
+        con.execute("DROP VIEW label_reviews")
+        con.execute("DROP TABLE core_label_reviews")
+        con.execute("ALTER TABLE core_incidents DROP COLUMN occurred_time_local")
+        if copy.resolve() != path.resolve():  # the standby: two versions off, so the next write copies
+            con.execute("INSERT INTO meta_store_versions SELECT version + k, FALSE, written_at, 'lost', 0 "  # it whole
+                        "FROM (SELECT max(version) AS version, max(written_at) AS written_at FROM meta_store_versions), "
+                        "range(1, 3) r(k)")
+        con.close()
+    reviews.save_review(path, Review("cn:3", [Decision("conduct", "CONTACT_LIST_BLAST", "reject")],
+                                     [NewIncident("sms", None, "07:10")]), EDITOR)
+    f = _facts(path, "mart_complaint_facts", "complaint_id", "conduct_codes")
+    assert f["cn:3"] == (["TIME_INCONVENIENT"],)
+    i = _facts(path, "mart_incident_facts", "incident_id", "time_rule_status")
+    assert i["cn:3#r1"] == ("outside",)  # 07:10 is before 08:00 (CN-TIME-01)

@@ -1,0 +1,158 @@
+"""The Narratives page's review queue: progress, the queue in the chosen order, the review form
+(editors) and the export of reviewed labels. The decisions and their effect on the counts are
+``analysis.reviews``'; this module only draws them."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import codes, reviews
+from analysis.export import to_csv_bytes
+from analysis.i18n import t
+from ui import auth
+from ui.page import PageContext, page_choice
+from ui.state import database, run_query
+from ui.tables import show_table
+from ui.text import plain
+
+QUEUE_LENGTH = 50
+
+
+def queue(ctx: PageContext) -> list[str]:
+    """Draw progress, order choice and the queue; return the queued complaint ids (in order)."""
+    lang = ctx.lang
+    prog = run_query("analysis.reviews:query_review_progress", ctx.flt)
+    share = prog["reviewed"] / prog["total"] if prog["total"] else 0.0
+    st.progress(share, text=t("rv_progress", lang, n=f"{prog['reviewed']:,}", total=f"{prog['total']:,}",
+                              pct=f"{share:.1%}"))
+    order = page_choice(ctx, "order", list(reviews.ORDERS), "uncertain", t("rv_order", lang),
+                        format_func=lambda o: t(f"rv_order_{o}", lang))
+    st.caption(t(f"rv_order_{order}_help", lang))
+    found = run_query("analysis.reviews:query_review_queue", ctx.flt, order, QUEUE_LENGTH)
+    if found.empty:
+        st.success(t("rv_queue_empty", lang))
+        return []
+
+    def names(kind, values):
+        return "; ".join(codes.label(kind, v, lang) for v in values)
+
+    show_table(found.assign(
+        conducts=[names("conduct", v) for v in found["conduct_codes_narrative"]],
+        suggested_conducts=[names("conduct", v) for v in found["suggested"]])
+        [["complaint_id", "received_date", "company_name", "conducts", "suggested_conducts", "disagreements",
+          "high_impact", "company_complaints"]], lang, height=240)
+    return found["complaint_id"].tolist()
+
+
+def export_button(ctx: PageContext) -> None:
+    """Download the reviewed complaints of the filter as a labelled set (labelled_dev.csv format)."""
+    lang = ctx.lang
+    data = run_query("analysis.reviews:labelled_set", ctx.flt)
+    st.download_button(t("rv_export", lang, n=f"{len(data):,}"), to_csv_bytes(data),
+                       file_name="collection-watch_reviewed-labels.csv", mime="text/csv",
+                       disabled=data.empty, icon=":material/download:", help=t("rv_export_help", lang))
+
+
+def history(complaint_id: str, lang: str) -> None:
+    """Every review decision on the complaint (who, when), newest first."""
+    rows = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
+    if rows.empty:
+        return
+    with st.expander(t("rv_history", lang, n=len(rows))):
+        show_table(rows.assign(
+            label_kind_label=[codes.label("label_kind", k, lang) if k in codes.codes("label_kind") else k
+                              for k in rows["label_kind"]],
+            decision_label=[codes.label("review_decision", d, lang) for d in rows["decision"]])
+            [["label_kind_label", "label_code", "decision_label", "reviewed_by", "reviewed_at", "note", "is_current"]],
+            lang)
+
+
+def _incident_text(r, lang: str) -> str:
+    when = (r.occurred_time_local if isinstance(r.occurred_time_local, str)
+            else f"{int(r.occurred_hour):02d}:00" if pd.notna(r.occurred_hour) and r.time_precision == "exact"
+            else codes.label("daypart", r.daypart_code, lang) if isinstance(r.daypart_code, str)
+            else codes.label("time_precision", r.time_precision, lang))
+    return " · ".join([codes.label("method", r.method_code, lang),
+                       codes.label("recipient", r.recipient_code, lang) if isinstance(r.recipient_code, str) else "—",
+                       when, codes.label("time_source", r.time_source, lang)])
+
+
+def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: pd.DataFrame) -> None:
+    """The review form of one complaint: a decision on every label (rules, structured fields and
+    model suggestions alike) and on every narrative incident, labels to add, a contact to add,
+    a note. Editors only; saving is audited and moves on to the next complaint."""
+    lang = ctx.lang
+    if not auth.can(ctx.who, "review"):
+        st.caption(t("rv_editors_only", lang))
+        return
+    current = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
+    current = current[current["is_current"]]
+    decided = {(k, c): d for k, c, d in zip(current["label_kind"], current["label_code"], current["decision"])}
+    shown = labels[labels["label_kind"].isin(["conduct", "debt_issue"])]
+    keys = list(dict.fromkeys(zip(shown["label_kind"], shown["label_code"])))
+    keys += [k for k, d in decided.items() if k[0] in ("conduct", "debt_issue") and d != "reject" and k not in keys]
+    options = ["confirm", "reject"]
+    with st.form(f"review_{complaint_id}", border=True):
+        st.markdown(f"**{t('rv_form', lang)}**", help=t("rv_form_help", lang))
+        choices = {}
+        cols = st.columns(2)
+        for n, (kind, code) in enumerate(keys):
+            src = shown[(shown["label_kind"] == kind) & (shown["label_code"] == code)]["label_source"]
+            sources = ", ".join(codes.label("label_source", s, lang) for s in dict.fromkeys(src)) or \
+                codes.label("label_source", "review", lang)
+            prior = decided.get((kind, code))
+            choices[(kind, code)] = cols[n % 2].radio(
+                f"{codes.label(kind, code, lang)} ({sources})", options, horizontal=True,
+                index=None if prior is None else (1 if prior == "reject" else 0),
+                format_func=lambda d: codes.label("review_decision", d, lang), key=f"rv_{complaint_id}_{kind}_{code}")
+        have = {c for k, c in keys if k == "conduct"}
+        add = st.multiselect(t("rv_add_conducts", lang), [c for c in codes.codes("conduct") if c not in have],
+                             format_func=lambda c: codes.label("conduct", c, lang), key=f"rv_add_{complaint_id}")
+        inc_choices = {}
+        own = incidents[incidents["time_source"].isin(["narrative", "review"])]
+        cols = st.columns(2)
+        for n, r in enumerate(own.itertuples()):
+            prior = decided.get(("incident", r.incident_id))
+            inc_choices[r.incident_id] = cols[n % 2].radio(
+                _incident_text(r, lang), options, horizontal=True,
+                index=None if prior is None else (1 if prior == "reject" else 0),
+                format_func=lambda d: codes.label("review_decision", d, lang), key=f"rv_{complaint_id}_{r.incident_id}")
+        st.markdown(t("rv_add_contact", lang))
+        c1, c2, c3, c4 = st.columns(4)
+        method = c1.selectbox(t("f_method", lang), [""] + codes.codes("method"), key=f"rv_m_{complaint_id}",
+                              format_func=lambda m: codes.label("method", m, lang) if m else "—")
+        recipient = c2.selectbox(t("rv_recipient", lang), [""] + codes.codes("recipient"), key=f"rv_r_{complaint_id}",
+                                 format_func=lambda m: codes.label("recipient", m, lang) if m else "—")
+        clock = c3.text_input(t("rv_time", lang), key=f"rv_t_{complaint_id}", placeholder="23:15", max_chars=5)
+        daypart = c4.selectbox(t("rv_daypart", lang), [""] + codes.codes("daypart"), key=f"rv_d_{complaint_id}",
+                               format_func=lambda m: codes.label("daypart", m, lang) if m else "—")
+        note = st.text_area(t("rv_note", lang), key=f"rv_note_{complaint_id}", max_chars=reviews.MAX_NOTE, height=68)
+        submitted = st.form_submit_button(t("rv_save", lang), type="primary", icon=":material/task_alt:")
+    if not submitted:
+        return
+    undecided = [k for k, v in {**choices, **inc_choices}.items() if v is None]
+    if undecided:
+        st.error(t("rv_undecided", lang, n=len(undecided)))
+        return
+    decisions = [reviews.Decision(k, c, v) for (k, c), v in choices.items()]
+    decisions += [reviews.Decision("conduct", c, "add") for c in add]
+    decisions += [reviews.Decision("incident", i, v) for i, v in inc_choices.items()]
+    new = []
+    if method:
+        new.append(reviews.NewIncident(method, recipient or None, clock.strip() or None, daypart or None))
+    elif clock.strip() or recipient or daypart:
+        st.error(t("rv_contact_needs_method", lang))
+        return
+    who = auth.check("review", lang)
+    try:
+        counts = reviews.save_review(database()[1], reviews.Review(complaint_id, decisions, new, note.strip() or None),
+                                     who.actor())
+    except reviews.ReviewError as err:
+        st.error(t("rv_failed", lang, msg=plain(str(err))))
+        return
+    st.session_state["rv_saved"] = t("rv_saved", lang, id=plain(complaint_id), confirm=counts["confirm"],
+                                     reject=counts["reject"], add=counts["add"])
+    if st.query_params.get("complaint") == complaint_id:
+        del st.query_params["complaint"]  # on to the next in the queue
+    st.session_state.pop("complaint_pick_review", None)
+    st.rerun()
