@@ -81,9 +81,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stale_title": ("Narrative labels", "正文标签"),
     "stale_none": ("Every narrative was read by the classifier in use ({version}).",
                    "所有正文均由当前分类器（{version}）读取。"),
-    "stale_some": ("{n} narratives ({labels} labels) were read by older patterns than those in use ({version}); "
-                   "their labels may differ from what the classifier finds now.",
-                   "{n} 条正文（{labels} 个标签）由旧版规则读取，与当前分类器（{version}）的结果可能不同。"),
+    "stale_some": ("{n} narratives ({labels} labels, {suggestions} model suggestions) were read by older patterns "
+                   "or another model than those in use ({version}); their labels may differ from what the classifier "
+                   "finds now.",
+                   "{n} 条正文（{labels} 个标签、{suggestions} 条模型建议）由旧版规则或其他模型读取，与当前分类器"
+                   "（{version}）的结果可能不同。"),
     "stale_ask": ("An editor can re-read them here, or on the server: python -m analysis.classify.relabel",
                   "编辑者可在此重新读取，或在服务器上运行：python -m analysis.classify.relabel"),
     "stale_button": ("Re-read the {n} narratives", "重新读取这 {n} 条正文"),

@@ -73,7 +73,7 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
                 progress(min(1.0, (start + len(rows)) / max(1, total)),
                          f"reading narratives: {start + len(rows):,} of {total:,}")
         con.execute("UPDATE core_complaints SET narrative_version = ? FROM _cw_narratives n "
-                    "WHERE core_complaints.complaint_id = n.complaint_id", [classifier_version()])
+                    "WHERE core_complaints.complaint_id = n.complaint_id", [reader_version(model)])
     finally:
         if pool is not None:
             pool.shutdown()
@@ -176,30 +176,52 @@ def _to_frames(ids: list[str], results: list[NarrativeResult]) -> tuple[pd.DataF
     return label_frame, inc_frame
 
 
-#: Complaints whose narrative was read by another classifier version than the current one
-#: (or, in a database from before versions were stored, that hold narrative labels without
-#: one). Parameter: the current version.
+def reader_version(model=None) -> str:
+    """What reads narratives now: ``classify.classifier_version()``, plus ``+<model version>``
+    when a conduct model is installed (``model``, default ``available_model()``). Stored as
+    ``core_complaints.narrative_version`` by ``label_narratives``; a change of either makes the
+    complaint's narrative labels or suggestions stale."""
+    model = available_model() if model is None else model
+    return classifier_version() + (f"+{model.version}" if model is not None else "")
+
+
+#: Complaints whose narrative was read by another reader (``reader_version``: patterns, or the
+#: model installed since), that hold narrative labels of another classifier version (or, in a
+#: database from before versions were stored, none), or model suggestions of another model
+#: than the one installed (all of them when none is). Parameters: ``stale_params()``.
 STALE_SQL = """
 SELECT complaint_id FROM core_complaints
 WHERE has_narrative AND narrative_version IS NOT NULL AND narrative_version <> ?
 UNION
 SELECT complaint_id FROM core_complaint_labels
 WHERE label_source = 'narrative' AND (label_version IS NULL OR label_version <> ?)
+UNION
+SELECT complaint_id FROM core_complaint_labels
+WHERE label_source = 'model' AND label_version IS DISTINCT FROM ?
 """
 
 
+def stale_params() -> list:
+    """The parameters of ``STALE_SQL`` for the classifier and model in use now."""
+    model = available_model()
+    return [reader_version(model), classifier_version(), model.version if model is not None else None]
+
+
 def stale_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """``{"complaints": n, "labels": n, "version": current}``: narratives read by an older
-    classifier (``STALE_SQL``) and the narrative labels they hold; ``analysis.classify.relabel``
-    re-reads exactly these."""
-    v = classifier_version()
+    """``{"complaints": n, "labels": n, "suggestions": n, "version": reader_version()}``:
+    narratives read by an older classifier or another model (``STALE_SQL``), the narrative
+    labels and model suggestions they hold; ``analysis.classify.relabel`` re-reads exactly
+    these."""
+    params = stale_params()
     if not has_column(con, "core_complaint_labels", "label_version"):  # a database from before versions were stored, not yet upgraded by a write
         n, labels = con.execute("SELECT count(DISTINCT complaint_id), count(*) FROM core_complaint_labels "
                                 "WHERE label_source = 'narrative'").fetchone()
-        return {"complaints": n, "labels": labels, "version": v}
-    n, labels = con.execute(f"""
+        return {"complaints": n, "labels": labels, "suggestions": 0, "version": params[0]}
+    n, labels, suggestions = con.execute(f"""
         WITH stale AS ({STALE_SQL})
         SELECT (SELECT count(*) FROM stale),
-               (SELECT count(*) FROM core_complaint_labels l WHERE l.label_source = 'narrative'
-                AND l.complaint_id IN (SELECT complaint_id FROM stale))""", [v, v]).fetchone()
-    return {"complaints": n, "labels": labels, "version": v}
+               (SELECT count(*) FILTER (WHERE l.label_source = 'narrative') FROM core_complaint_labels l
+                WHERE l.complaint_id IN (SELECT complaint_id FROM stale)),
+               (SELECT count(*) FILTER (WHERE l.label_source = 'model') FROM core_complaint_labels l
+                WHERE l.complaint_id IN (SELECT complaint_id FROM stale))""", params).fetchone()
+    return {"complaints": n, "labels": labels, "suggestions": suggestions, "version": params[0]}

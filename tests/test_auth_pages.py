@@ -207,7 +207,7 @@ def test_data_page_counts_stale_narrative_labels_and_editors_re_read_them(demo_d
         mark_changed(con, five)
     viewer = _page("data", signed_in="vic")
     [warning] = [w for w in _texts(viewer, "warning") if "older patterns" in w]  # (and the demo data banner)
-    assert warning.startswith("5 narratives (") and "were read by older patterns than those in use" in warning
+    assert warning.startswith("5 narratives (") and "were read by older patterns or another model than those in use" in warning
     assert any(c.startswith("An editor can re-read them here") for c in _texts(viewer, "caption"))
     assert not [b for b in viewer.button if b.key == "relabel_stale"]
     editor = _page("data", "zh", signed_in="ed")

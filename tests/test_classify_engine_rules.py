@@ -156,7 +156,7 @@ def test_relabel_reads_only_narratives_of_another_classifier_version(tmp_path):
     with db.write_transaction(db_path, "simulate older labels") as con:  # both replicas, as a real change would
         stored = con.execute(q).fetchall()
         assert stored and {v for _, _, v in stored} == {classifier_version()}
-        assert stale_counts(con) == {"complaints": 0, "labels": 0, "version": classifier_version()}
+        assert stale_counts(con) == {"complaints": 0, "labels": 0, "suggestions": 0, "version": classifier_version()}
         read = [r[0] for r in con.execute("SELECT complaint_id FROM core_complaints WHERE narrative_version = ? "
                                           "ORDER BY complaint_id", [classifier_version()]).fetchall()]
         with_labels = sorted({c for c, _, _ in stored})

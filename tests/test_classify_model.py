@@ -191,3 +191,44 @@ def test_narratives_page_says_when_a_linked_complaint_does_not_exist(monkeypatch
     from tests.helpers import shown
     assert "No complaint cfpb:999999999 in this database; showing the newest instead." in [shown(w.value) for w in at.warning]
     assert at.selectbox(key="complaint_pick_read").value != "cfpb:999999999"
+
+
+def test_suggestions_of_another_model_are_stale_and_relabel_refreshes_only_those(tmp_path, monkeypatch):
+    """Installing another model (or none) makes every narrative the old one read stale, with its
+    suggestions counted apart; relabel (stale only) replaces them by the new model's."""
+    import duckdb
+
+    from analysis.classify import classifier_version
+    from analysis.classify.relabel import relabel
+    from analysis.ingest import run_import
+    from analysis.narratives import stale_counts
+    from benchmarks.gen_cfpb import write_cfpb_csv
+    first, second = M.train(_examples()), M.train(_examples(EN[:-2]))
+    assert first.version != second.version
+    first.save(tmp_path / "first.npz")
+    second.save(tmp_path / "second.npz")
+    monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "first.npz"))
+    write_cfpb_csv(tmp_path / "g.csv", 80, seed=5)
+    db_path = tmp_path / "cw.duckdb"
+    run_import([tmp_path / "g.csv"], "cfpb", db_path, classify="all")
+    q = "SELECT DISTINCT label_version FROM core_complaint_labels WHERE label_source = 'model'"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        narratives = con.execute("SELECT count(*) FROM core_complaints WHERE has_narrative").fetchone()[0]
+        n_suggested = con.execute("SELECT count(*) FROM core_complaint_labels WHERE label_source = 'model'").fetchone()[0]
+        assert stale_counts(con) == {"complaints": 0, "labels": 0, "suggestions": 0,
+                                     "version": f"{classifier_version()}+{first.version}"}
+        monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "second.npz"))
+        stale = stale_counts(con)
+    assert n_suggested > 0 and stale["complaints"] == narratives and stale["suggestions"] == n_suggested
+    assert stale["version"] == f"{classifier_version()}+{second.version}"
+    found, _, _ = relabel(db_path, stale_only=True)
+    assert found["narratives"] == narratives and found["model"] == second.version
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute(q).fetchall() == [(second.version,)]
+        assert stale_counts(con)["complaints"] == 0
+        monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "none.npz"))  # the model removed
+        assert stale_counts(con)["complaints"] == narratives
+    relabel(db_path, stale_only=True)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute(q).fetchall() == []
+        assert stale_counts(con)["complaints"] == 0

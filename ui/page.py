@@ -553,7 +553,7 @@ def narrative_labels_box(ctx: PageContext) -> None:
         st.caption(t("stale_none", lang, version=stale["version"]))
         return
     st.warning(t("stale_some", lang, n=f"{stale['complaints']:,}", labels=f"{stale['labels']:,}",
-                 version=stale["version"]), icon=":material/update:")
+                 suggestions=f"{stale.get('suggestions', 0):,}", version=stale["version"]), icon=":material/update:")
     if not auth.can(ctx.who, "relabel"):
         st.caption(t("stale_ask", lang))
         return

@@ -25,7 +25,7 @@ from analysis import audit, db
 from analysis.audit import Actor
 from analysis.ingest.common import upgrade_schema
 from analysis.classify import classifier_version
-from analysis.narratives import STALE_SQL, label_narratives
+from analysis.narratives import STALE_SQL, label_narratives, stale_params
 from analysis.store import mark_changed
 
 
@@ -52,8 +52,7 @@ def relabel(db_path: Path, workers: int = 1, progress=None, *,
         upgrade_schema(con)
         before = _conduct_counts(con)
         if stale_only:
-            v = classifier_version()
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_stale AS {STALE_SQL}", [v, v])
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_stale AS {STALE_SQL}", stale_params())
             mark_changed(con, "SELECT complaint_id FROM _cw_stale")
             found = label_narratives(con, "SELECT complaint_id FROM _cw_stale", progress=progress, workers=workers)
             con.execute("DROP TABLE _cw_stale")
@@ -61,7 +60,8 @@ def relabel(db_path: Path, workers: int = 1, progress=None, *,
             # Labels and incidents from narratives are replaced for every complaint that has some
             # or has a narrative: the marts and the second copy follow exactly those.
             mark_changed(con, "SELECT complaint_id FROM core_complaints WHERE has_narrative "
-                              "UNION SELECT complaint_id FROM core_complaint_labels WHERE label_source = 'narrative' "
+                              "UNION SELECT complaint_id FROM core_complaint_labels WHERE label_source IN "
+                              "('narrative', 'model') "
                               "UNION SELECT complaint_id FROM core_incidents WHERE time_source = 'narrative'")
             found = label_narratives(con, progress=progress, workers=workers)
         after = _conduct_counts(con)
