@@ -221,3 +221,41 @@ def test_data_page_counts_stale_narrative_labels_and_editors_re_read_them(demo_d
     with db.connect_read_only(demo_db) as con:
         assert con.execute("SELECT actor, action, rows_updated FROM meta_audit WHERE action = 'relabel'").fetchall() == [
             ("ed", "relabel", 5)]
+
+
+def test_review_queue_viewers_read_editors_review(demo_db):
+    """Narratives page, review queue: a viewer sees progress and the queue but no form; an
+    editor must decide every label, then the save is recorded under the editor's name and the
+    complaint leaves the queue."""
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    accounts.add_account(path, "eddie", "editor", "editor password 1")
+
+    def page(who):
+        at = AppTest.from_file(str(REPO / "pages" / "narratives.py"), default_timeout=90)
+        at.query_params["lang"] = "en"
+        at.query_params["mode"] = "review"
+        at.session_state[SESSION_KEY] = who
+        return at.run()
+    at = page("vic")
+    assert not at.exception and not at.error, _texts(at, "error")
+    assert "Editors review labels: sign in as an editor to confirm, reject or add them." in _texts(at, "caption")
+    assert not [b for b in at.button if "Save review" in str(b.label)]
+    at = page("eddie")
+    first = at.selectbox(key="complaint_pick_review").value
+    save = [b for b in at.button if "Save review" in str(b.label)]
+    assert save and at.radio
+    save[0].click().run()
+    assert any(e.startswith("Decide every label and incident first") for e in _texts(at, "error"))
+    for r in at.radio:
+        r.set_value("reject" if r.label.startswith("Contact-list blasting") else "confirm")
+    [b for b in at.button if "Save review" in str(b.label)][0].click().run()
+    assert not at.exception and not at.error, _texts(at, "error")
+    assert any(s.startswith(f"Review of {first} saved:") for s in _texts(at, "success"))
+    assert at.selectbox(key="complaint_pick_review").value != first  # on to the next
+    with db.connect_read_only(demo_db) as con:
+        cur = db.read_cursor(con)
+        who = cur.execute("SELECT DISTINCT reviewed_by, reviewer_role FROM core_label_reviews").fetchall()
+        audited = cur.execute("SELECT actor, target FROM meta_audit WHERE action = 'review'").fetchall()
+    assert who == [("eddie", "editor")] and audited == [("eddie", first)]
