@@ -16,6 +16,9 @@ calendar day or window start), sorted by date.
 * CN-FREQ-01: more than 3 connected calls to the debtor on one calendar day.
 * CN-FREQ-02: more than 6 unanswered attempts from one number on one calendar day.
 * US-FREQ-02: 8 or more calls within any 7 consecutive calendar days (answered or not).
+
+The numbers are ``analysis.rules``' (``CN_CONNECTED_CALLS_PER_DAY`` …), shared with the
+narrative classifier.
 * US-FREQ-03: a call placed within 7 days after a telephone conversation (a connected call),
   the conversation day being day 1 (calls later the same day count).
 """
@@ -24,6 +27,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pandas as pd
+
+from analysis.rules import CN_CONNECTED_CALLS_PER_DAY, CN_UNANSWERED_ATTEMPTS_PER_DAY, US_CALLS_IN_SEVEN_DAYS
 
 CALL_METHODS = ("phone_call", "robocall", "voicemail")
 COLUMNS = ["rule_id", "date", "count", "detail"]
@@ -43,7 +48,7 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS)
 
 
-def check_cn_connected_per_day(calls: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
+def check_cn_connected_per_day(calls: pd.DataFrame, limit: int = CN_CONNECTED_CALLS_PER_DAY) -> pd.DataFrame:
     """CN-FREQ-01: days with more than ``limit`` connected calls to the debtor."""
     df = _calls(calls)
     if "recipient_code" in df:
@@ -55,7 +60,7 @@ def check_cn_connected_per_day(calls: pd.DataFrame, limit: int = 3) -> pd.DataFr
     return pd.DataFrame(out, columns=COLUMNS) if out else _empty()
 
 
-def check_cn_unanswered_per_number(calls: pd.DataFrame, limit: int = 6) -> pd.DataFrame:
+def check_cn_unanswered_per_number(calls: pd.DataFrame, limit: int = CN_UNANSWERED_ATTEMPTS_PER_DAY) -> pd.DataFrame:
     """CN-FREQ-02: (day, number) pairs with more than ``limit`` unanswered attempts."""
     df = _calls(calls)
     df = df[df["is_connected"].notna() & ~df["is_connected"].fillna(True).astype(bool)]
@@ -66,9 +71,10 @@ def check_cn_unanswered_per_number(calls: pd.DataFrame, limit: int = 6) -> pd.Da
     return pd.DataFrame(out, columns=COLUMNS) if out else _empty()
 
 
-def check_us_seven_in_seven(calls: pd.DataFrame, threshold: int = 8) -> pd.DataFrame:
+def check_us_seven_in_seven(calls: pd.DataFrame, threshold: int = US_CALLS_IN_SEVEN_DAYS + 1) -> pd.DataFrame:
     """US-FREQ-02: every window of 7 consecutive calendar days, starting on a day with a call,
-    holding ``threshold`` (8) or more calls. ``date`` is the window's first day."""
+    holding ``threshold`` (more than ``analysis.rules.US_CALLS_IN_SEVEN_DAYS``: 8) or more calls.
+    ``date`` is the window's first day."""
     df = _calls(calls)
     per_day = df.groupby("day").size()
     out = []

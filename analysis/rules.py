@@ -46,6 +46,28 @@ TIME_WINDOW_RULES: dict[str, TimeWindowRule] = {
 }
 
 
+#: Call and message counts of the frequency rules (RULEBOOK.md §1.3 and §2.3), in one place:
+#: ``analysis.frequency`` checks call logs against them and the narrative classifier
+#: (``analysis.classify.engine``) checks the counts people state in their narratives.
+#: CN-FREQ-01: more than this many connected calls to the debtor on one calendar day.
+CN_CONNECTED_CALLS_PER_DAY = 3
+#: CN-FREQ-02: more than this many unanswered attempts to one number on one day.
+CN_UNANSWERED_ATTEMPTS_PER_DAY = 6
+#: US-FREQ-02 (7-in-7 presumption): more than this many calls within 7 consecutive days.
+US_CALLS_IN_SEVEN_DAYS = 7
+#: US-FREQ-04 (rebuttal factor, "concentration"): this many calls or more in one day.
+US_CALLS_PER_DAY_CONCENTRATION = 7
+#: CN-FREQ-04: messages per day that count as harassment. The law fixes no number; the
+#: rulebook's suggested analyst default.
+CN_MESSAGES_PER_DAY_HARASSMENT = 20
+#: US-HAR-01: messages that make repeated texts / e-mails likely harassment. Reg F fixes no
+#: number (analyst setting).
+US_MESSAGES_HARASSMENT = 10
+#: A narrative stating at least this many calls (connected or not unknown) makes CN-FREQ-01
+#: likely: so many calls in a day cannot all have gone unanswered (analyst setting).
+CN_CALLS_LIKELY_CONNECTED = 20
+
+
 def classify_contact_time(jurisdiction: str, hour: int, minute: int = 0,
                           second: int = 0) -> tuple[str, str]:
     """Check one exact local contact time against the jurisdiction's permitted window.

@@ -54,3 +54,25 @@ def test_frequency__by_jurisdiction():
     assert check_frequency(df, "CN")["rule_id"].tolist() == ["CN-FREQ-01"]
     assert check_frequency(df, "US")["rule_id"].tolist() == ["US-FREQ-03"]
     assert check_frequency(df, "UK").empty
+
+
+def test_frequency_limits_are_the_rules_and_the_classifier_reads_the_same(monkeypatch):
+    """One definition per threshold (analysis.rules): the call-log checks default to it and the
+    narrative classifier reads it at run time."""
+    import inspect
+
+    from analysis import frequency, rules
+    from analysis.classify import classify_narrative
+    sig = inspect.signature
+    assert sig(frequency.check_cn_connected_per_day).parameters["limit"].default == rules.CN_CONNECTED_CALLS_PER_DAY
+    assert sig(frequency.check_cn_unanswered_per_number).parameters["limit"].default == \
+        rules.CN_UNANSWERED_ATTEMPTS_PER_DAY
+    assert sig(frequency.check_us_seven_in_seven).parameters["threshold"].default == rules.US_CALLS_IN_SEVEN_DAYS + 1
+    text = "The collector called me 9 times this week."
+
+    def verdicts():
+        return {(v.rule_id, v.verdict) for v in classify_narrative(text, "en", "US").rule_verdicts
+                if v.rule_id.startswith("US-FREQ")}
+    assert ("US-FREQ-02", "violation") in verdicts()
+    monkeypatch.setattr(rules, "US_CALLS_IN_SEVEN_DAYS", 9)
+    assert ("US-FREQ-02", "violation") not in verdicts()

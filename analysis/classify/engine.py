@@ -24,6 +24,7 @@ import ahocorasick
 from analysis.classify.patterns import LangPack, Pattern, load_crosswalk, load_pack
 from analysis.classify.times import DAYPART_RANGES, RawTime, find_times, zh_number
 from analysis.codes import codes as code_list
+from analysis import rules as R
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
 
 _REDACTION = re.compile(r"\{\$?[\d,.]*\}|\$\s?[\d,]+(?:\.\d+)?")
@@ -600,9 +601,9 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
     counts = _scan_kind("count", packs, doc, low)
 
     # a negated method stays when what is negated is a time after it in the sentence ("they
-    # never called me at night" presupposes calls); in Chinese also a recipient (labelled_dev
-    # N-ZH-01 他们没有打给我家里人: a call, not to the family), not in English ("they have never
-    # called my job or my family, they only send letters": no call; blind set BA-EN-11)
+    # never called me at night" presupposes calls); in Chinese also a recipient (他们没有打给我家里人:
+    # a call, not to the family), not in English ("they have never called my job or my family,
+    # they only send letters": no call)
     anchors = [rt.start for rt, _ in times_raw]
     zh_anchors = [r.start for r in recs if r.pack.lang == "zh"]
     # Chinese: past the method's clause only a time that is not negated itself (不是晚上打的，是
@@ -663,31 +664,32 @@ def classify_one(text: str, lang: str | None, jurisdiction: str | None) -> Narra
         found: list[tuple[str, str]] = []
         if kind == "calls" and jur == "CN":
             connected = bool(c.groups.get("connected"))
-            if connected and n > 3:
+            if connected and n > R.CN_CONNECTED_CALLS_PER_DAY:
                 found.append(("CN-FREQ-01", "violation"))
-            if n > 6:
+            if n > R.CN_UNANSWERED_ATTEMPTS_PER_DAY:
                 found.append(("CN-FREQ-02", "violation"))
-            if n >= 20:
+            if n >= R.CN_CALLS_LIKELY_CONNECTED:
                 found.append(("CN-FREQ-01", "likely"))
-            if not connected and 3 < n <= 6:
+            if not connected and R.CN_CONNECTED_CALLS_PER_DAY < n <= R.CN_UNANSWERED_ATTEMPTS_PER_DAY:
                 found.append(("CN-FREQ-01", "possible"))
         elif kind == "calls":
             single = any(w in s_txt for w in ("today", "single day", "one day", "same day",
                                               "that day"))
             if c.p.per == "week":
-                found.append(("US-FREQ-02", "violation" if n > 7 else "none"))
-                if n <= 7:
+                over = n > R.US_CALLS_IN_SEVEN_DAYS
+                found.append(("US-FREQ-02", "violation" if over else "none"))
+                if not over:
                     found.append(("US-FREQ-01", "needs_review"))
-            elif n >= 8:
+            elif n > R.US_CALLS_IN_SEVEN_DAYS:
                 found.append(("US-FREQ-02", "violation"))
-            elif n >= 7:
+            elif n >= R.US_CALLS_PER_DAY_CONCENTRATION:
                 found.append(("US-FREQ-04", "likely"))
             elif not single and n >= 2:
                 found.append(("US-FREQ-02", "likely"))
         else:
-            if jur == "CN" and n >= 20:
+            if jur == "CN" and n >= R.CN_MESSAGES_PER_DAY_HARASSMENT:
                 found.append(("CN-FREQ-04", "violation"))
-            elif jur != "CN" and n >= 10:
+            elif jur != "CN" and n >= R.US_MESSAGES_HARASSMENT:
                 found.append(("US-HAR-01", "likely"))
         for rule, v in found:
             add_conduct(code, v, (rule,), c.start, c.end, c.p.id)
