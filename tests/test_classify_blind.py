@@ -81,11 +81,12 @@ def test_classify_blind__labels_use_the_code_lists(path):
 
 @pytest.mark.parametrize("path", sorted(DATA.glob("cfpb_pool_*.csv")), ids=lambda p: p.name)
 def test_cfpb_pool_labels_use_the_code_lists(path):
-    """The real-narrative sets of issue 12 (ids of the shared narratives pool): 80 or 100
-    distinct ids each, every label a DOMAIN.md code."""
+    """The real-narrative sets of issue 12 (ids of the shared narratives pool): 80 or more
+    distinct ids each (the last two training sets split the 209 left over), every label a
+    DOMAIN.md code."""
     known = {"methods": set(codes("method")), "conducts": set(codes("conduct")), "recipients": set(codes("recipient"))}
     rows = list(csv.DictReader(open(path, encoding="utf-8")))
-    assert len(rows) in (80, 100) and len({r["complaint_id"] for r in rows}) == len(rows)
+    assert len(rows) in (80, 100, 104, 105) and len({r["complaint_id"] for r in rows}) == len(rows)
     assert {r["source_file"] for r in rows} == {"narratives_pool_2013_2015.csv"}
     for r in rows:
         for col, ok in known.items():
