@@ -183,6 +183,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "阅读正文后对每个标签和正文事件作出决定：确认和补充的标签计入所有统计（包括确认的模型建议），"
                      "否定的不计入。系统记录复核人和时间，并写入审计日志。"),
     "rv_add_conducts": ("Add conducts the text describes", "补充正文描述的行为"),
+    "rv_add_placeholder": ("Choose conducts", "选择行为"),
     "rv_add_contact": ("Add a contact the text describes (optional)", "补充正文描述的一次联系（可选）"),
     "rv_recipient": ("Recipient", "催收对象"),
     "rv_time": ("Local time (HH:MM)", "当地时刻（HH:MM）"),

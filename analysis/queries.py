@@ -516,7 +516,8 @@ def query_complaint_detail(con: Con, complaint_id: str) -> dict:
     has_time = has_column(con, "core_incidents", "occurred_time_local")
     incidents = _df(con, f"""
         SELECT incident_id, time_source, method_code, recipient_code, time_precision, occurred_date, occurred_hour,
-               {'occurred_time_local' if has_time else 'NULL::VARCHAR AS occurred_time_local'},
+               coalesce(strftime(occurred_at, '%H:%M'),
+                        {'occurred_time_local' if has_time else 'NULL::VARCHAR'}) AS occurred_time_local,
                daypart_code, is_outside_permitted_hours, time_rule_status, time_rule_id
         FROM core_incidents WHERE complaint_id = ? ORDER BY incident_id""", [complaint_id])
     return {"complaint": row.iloc[0].to_dict(), "labels": labels, "incidents": incidents}

@@ -107,7 +107,8 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
                 format_func=lambda d: codes.label("review_decision", d, lang), key=f"rv_{complaint_id}_{kind}_{code}")
         have = {c for k, c in keys if k == "conduct"}
         add = st.multiselect(t("rv_add_conducts", lang), [c for c in codes.codes("conduct") if c not in have],
-                             format_func=lambda c: codes.label("conduct", c, lang), key=f"rv_add_{complaint_id}")
+                             format_func=lambda c: codes.label("conduct", c, lang), key=f"rv_add_{complaint_id}",
+                             placeholder=t("rv_add_placeholder", lang))
         inc_choices = {}
         own = incidents[incidents["time_source"].isin(["narrative", "review"])]
         cols = st.columns(2)
