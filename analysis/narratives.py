@@ -10,6 +10,8 @@ have ``occurred_date`` / ``occurred_at`` NULL and an hour only when the time is 
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 import pandas as pd
 
@@ -97,15 +99,28 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model
     # narratives (intake logs, form letters) are common and the classifier is the cost.
     keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
     unique = list(dict.fromkeys(keys))
-    by_key = dict(zip(unique, classify_many([k[0] for k in unique], [k[1] for k in unique],
-                                            [k[2] for k in unique], pool=pool)))
+    suggested_by_key = None
+    if model is not None and pool is not None:
+        # the pool's processes read the rules while this process scores the model (a thread:
+        # waiting for the pool releases the interpreter), so no core idles
+        with ThreadPoolExecutor(1) as side:
+            scoring = side.submit(model.suggestions, [k[0] for k in unique])
+            classified = classify_many([k[0] for k in unique], [k[1] for k in unique], [k[2] for k in unique],
+                                       pool=pool)
+            suggested_by_key = dict(zip(unique, scoring.result()))
+    else:
+        classified = classify_many([k[0] for k in unique], [k[1] for k in unique], [k[2] for k in unique],
+                                   pool=pool)
+    by_key = dict(zip(unique, classified))
     results = [by_key[k] for k in keys]
     labels, incidents = _to_frames([r[0] for r in batch], results)
     labels["label_version"] = classifier_version()
     labels["score"] = pd.Series([None] * len(labels), index=labels.index, dtype="float64")
     n_rule_labels, n_suggested = len(labels), 0
     if model is not None:
-        suggested = _model_frame(model, [r[0] for r in batch], keys, unique)
+        if suggested_by_key is None:
+            suggested_by_key = dict(zip(unique, model.suggestions([k[0] for k in unique])))
+        suggested = _model_frame(model, [r[0] for r in batch], keys, suggested_by_key)
         n_suggested = len(suggested)
         labels = pd.concat([labels, suggested], ignore_index=True)
     if len(labels):
@@ -117,10 +132,10 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model
     return n_rule_labels, len(incidents), n_suggested
 
 
-def _model_frame(model, ids: list[str], keys: list[tuple], unique: list[tuple]) -> pd.DataFrame:
-    """The model's suggestions for one page: one label row per (complaint, conduct at or above
-    its threshold) with ``score`` and the words that drove it as ``evidence``."""
-    by_key = dict(zip(unique, model.suggestions([k[0] for k in unique])))
+def _model_frame(model, ids: list[str], keys: list[tuple], by_key: dict) -> pd.DataFrame:
+    """The model's suggestions for one page (``by_key``: ``model.suggestions`` of each distinct
+    key): one label row per (complaint, conduct at or above its threshold) with ``score`` and the
+    words that drove it as ``evidence``."""
     rows = [(cid, "conduct", code, "model", None, "words: " + ", ".join(words), None, None, None, model.version,
              round(score, 4))
             for cid, key in zip(ids, keys) for code, score, words in by_key[key]]

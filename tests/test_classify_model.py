@@ -232,3 +232,32 @@ def test_suggestions_of_another_model_are_stale_and_relabel_refreshes_only_those
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute(q).fetchall() == []
         assert stale_counts(con)["complaints"] == 0
+
+
+def test_with_a_pool_the_model_scores_while_the_rules_run_and_stores_the_same(tmp_path, monkeypatch):
+    """Imports with several processes score the model in the importing process while the pool
+    reads the rules; what they store equals the one-process import."""
+    import duckdb
+
+    import analysis.classify as C
+    import analysis.narratives as N
+    from analysis.ingest import run_import
+    from benchmarks.gen_cfpb import write_cfpb_csv
+    M.train(_examples()).save(tmp_path / "model.npz")
+    monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "model.npz"))
+    write_cfpb_csv(tmp_path / "g.csv", 80, seed=5)
+    q = ("SELECT complaint_id, label_kind, label_code, label_source, score, evidence FROM core_complaint_labels "
+         "WHERE label_source IN ('narrative', 'model') ORDER BY ALL")
+    stored = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv(C.WORKERS_ENV, workers)
+        monkeypatch.setattr(N, "MIN_PARALLEL", 10)  # a pool for the 37 narratives
+        monkeypatch.setattr(C, "MIN_PARALLEL", 10)
+        calls = []
+        real = C.classify_pool
+        monkeypatch.setattr(N, "classify_pool", lambda w: calls.append(w) or real(w))
+        run_import([tmp_path / "g.csv"], "cfpb", tmp_path / f"w{workers}.duckdb", classify="all")
+        assert calls == [int(workers)]
+        with duckdb.connect(str(tmp_path / f"w{workers}.duckdb"), read_only=True) as con:
+            stored[workers] = con.execute(q).fetchall()
+    assert any(r[3] == "model" for r in stored["1"]) and stored["1"] == stored["2"]
