@@ -99,18 +99,13 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model
     # narratives (intake logs, form letters) are common and the classifier is the cost.
     keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
     unique = list(dict.fromkeys(keys))
-    suggested_by_key = None
-    if model is not None and pool is not None:
-        # the pool's processes read the rules while this process scores the model (a thread:
-        # waiting for the pool releases the interpreter), so no core idles
-        with ThreadPoolExecutor(1) as side:
-            scoring = side.submit(model.suggestions, [k[0] for k in unique])
-            classified = classify_many([k[0] for k in unique], [k[1] for k in unique], [k[2] for k in unique],
-                                       pool=pool)
-            suggested_by_key = dict(zip(unique, scoring.result()))
-    else:
-        classified = classify_many([k[0] for k in unique], [k[1] for k in unique], [k[2] for k in unique],
-                                   pool=pool)
+    texts, langs, jurs = ([k[i] for k in unique] for i in range(3))
+    # with a pool, the pool's processes read the rules while this process scores the model (a
+    # thread: waiting for the pool releases the interpreter), so no core idles
+    with ThreadPoolExecutor(1) as side:
+        scoring = side.submit(model.suggestions, texts) if model is not None and pool is not None else None
+        classified = classify_many(texts, langs, jurs, pool=pool)
+        suggested_by_key = dict(zip(unique, scoring.result())) if scoring is not None else None
     by_key = dict(zip(unique, classified))
     results = [by_key[k] for k in keys]
     labels, incidents = _to_frames([r[0] for r in batch], results)
@@ -119,7 +114,7 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model
     n_rule_labels, n_suggested = len(labels), 0
     if model is not None:
         if suggested_by_key is None:
-            suggested_by_key = dict(zip(unique, model.suggestions([k[0] for k in unique])))
+            suggested_by_key = dict(zip(unique, model.suggestions(texts)))
         suggested = _model_frame(model, [r[0] for r in batch], keys, suggested_by_key)
         n_suggested = len(suggested)
         labels = pd.concat([labels, suggested], ignore_index=True)
@@ -191,12 +186,15 @@ def _to_frames(ids: list[str], results: list[NarrativeResult]) -> tuple[pd.DataF
     return label_frame, inc_frame
 
 
-def reader_version(model=None) -> str:
+_INSTALLED = object()
+
+
+def reader_version(model=_INSTALLED) -> str:
     """What reads narratives now: ``classify.classifier_version()``, plus ``+<model version>``
-    when a conduct model is installed (``model``, default ``available_model()``). Stored as
+    when there is a conduct model (``model``: a model or None; default ``available_model()``). Stored as
     ``core_complaints.narrative_version`` by ``label_narratives``; a change of either makes the
     complaint's narrative labels or suggestions stale."""
-    model = available_model() if model is None else model
+    model = available_model() if model is _INSTALLED else model
     return classifier_version() + (f"+{model.version}" if model is not None else "")
 
 
