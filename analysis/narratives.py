@@ -61,7 +61,7 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
         con.execute("DELETE FROM core_complaint_labels WHERE label_source IN ('narrative', 'model')")
         con.execute("DELETE FROM core_incidents WHERE time_source = 'narrative'")
     n_labels = n_incidents = n_suggested = 0
-    model = available_model()
+    model = available_model() if total else None  # loading it costs ~0.9 s in a new process
     pool = classify_pool(workers) if total >= MIN_PARALLEL else None
     try:
         for start in range(0, total, _BATCH):
