@@ -68,6 +68,60 @@ US_MESSAGES_HARASSMENT = 10
 CN_CALLS_LIKELY_CONNECTED = 20
 
 
+def stated_count_verdicts(jurisdiction: str, kind: str, n: int, *, connected: bool = False,
+                          per: str = "", single_day: bool = False) -> list[tuple[str, str]]:
+    """The frequency rules a count stated in a narrative meets: ``[(rule_id, verdict), ...]``.
+
+    ``kind``: 'calls' or 'messages'; ``n``: the number stated (calls or messages, int ≥ 0);
+    ``connected``: the narrative says the calls were answered (CN-FREQ-01 counts connected
+    calls); ``per``: 'week' when the count is per week, else per day or unstated; ``single_day``:
+    the calls were on one day ("10 times today"). Verdicts: violation | likely | possible | none
+    | needs_review. A narrative rarely fixes the day and the line, so a count over a daily limit
+    is a violation only where the rule reads on the count alone (RULEBOOK.md §1.3, §2.3):
+
+    * CN calls: more than ``CN_CONNECTED_CALLS_PER_DAY`` connected → CN-FREQ-01 violation; more
+      than ``CN_UNANSWERED_ATTEMPTS_PER_DAY`` → CN-FREQ-02 violation; at least
+      ``CN_CALLS_LIKELY_CONNECTED`` → CN-FREQ-01 likely; not said to be connected and between the
+      two limits → CN-FREQ-01 possible.
+    * other calls: per week: more than ``US_CALLS_IN_SEVEN_DAYS`` → US-FREQ-02 violation, else
+      none with US-FREQ-01 needs_review; otherwise more than ``US_CALLS_IN_SEVEN_DAYS`` →
+      US-FREQ-02 violation, at least ``US_CALLS_PER_DAY_CONCENTRATION`` → US-FREQ-04 likely, two or
+      more not on a single day → US-FREQ-02 likely.
+    * messages: CN at least ``CN_MESSAGES_PER_DAY_HARASSMENT`` → CN-FREQ-04 violation; others at
+      least ``US_MESSAGES_HARASSMENT`` → US-HAR-01 likely.
+    """
+    found: list[tuple[str, str]] = []
+    if kind == "calls" and jurisdiction == "CN":
+        if connected and n > CN_CONNECTED_CALLS_PER_DAY:
+            found.append(("CN-FREQ-01", "violation"))
+        if n > CN_UNANSWERED_ATTEMPTS_PER_DAY:
+            found.append(("CN-FREQ-02", "violation"))
+        if n >= CN_CALLS_LIKELY_CONNECTED:
+            found.append(("CN-FREQ-01", "likely"))
+        if not connected and CN_CONNECTED_CALLS_PER_DAY < n <= CN_UNANSWERED_ATTEMPTS_PER_DAY:
+            found.append(("CN-FREQ-01", "possible"))
+    elif kind == "calls":
+        if per == "week":
+            over = n > US_CALLS_IN_SEVEN_DAYS
+            found.append(("US-FREQ-02", "violation" if over else "none"))
+            if not over:
+                found.append(("US-FREQ-01", "needs_review"))
+        elif n > US_CALLS_IN_SEVEN_DAYS:
+            found.append(("US-FREQ-02", "violation"))
+        elif n >= US_CALLS_PER_DAY_CONCENTRATION:
+            found.append(("US-FREQ-04", "likely"))
+        elif not single_day and n >= 2:
+            found.append(("US-FREQ-02", "likely"))
+    elif kind == "messages":
+        if jurisdiction == "CN" and n >= CN_MESSAGES_PER_DAY_HARASSMENT:
+            found.append(("CN-FREQ-04", "violation"))
+        elif jurisdiction != "CN" and n >= US_MESSAGES_HARASSMENT:
+            found.append(("US-HAR-01", "likely"))
+    else:
+        raise ValueError(f"unknown count kind {kind!r}; expected 'calls' or 'messages'")
+    return found
+
+
 def classify_contact_time(jurisdiction: str, hour: int, minute: int = 0,
                           second: int = 0) -> tuple[str, str]:
     """Check one exact local contact time against the jurisdiction's permitted window.

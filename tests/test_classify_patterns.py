@@ -50,3 +50,58 @@ def test_classify_patterns__counter_examples_give_no_label(lang, p):
         if p.kind == "time":
             fired = [t for t in r.times if t.pattern_id == p.id and t.precision == "exact"]
         assert not fired, f"{p.id} fired on counter-example {ex!r}"
+
+
+def _data(lang: str, kind: str, entry: dict) -> dict:
+    """The parsed pattern file of ``lang`` with ``entry`` added to ``kind``."""
+    import tomllib
+
+    from analysis.classify.patterns import PATTERN_DIR
+    data = tomllib.loads((PATTERN_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
+    data.setdefault(kind, []).append(entry)
+    return data
+
+
+@pytest.mark.parametrize("kind,entry,message", [
+    # a setting the engine ignores for the kind is refused, not silently kept
+    ("recipient", {"id": "en.t.r", "code": "family", "regex": "x", "attach": "y"},
+     "a recipient pattern takes no ['attach']"),
+    ("conduct", {"id": "en.t.c", "codes": ["ABUSIVE_LANGUAGE"], "regex": "x", "per": "day"},
+     "a conduct pattern takes no ['per']"),
+    ("conduct", {"id": "en.t.c", "codes": ["ABUSIVE_LANGUAGE"], "regex": "x", "attach_window": 80},
+     "a conduct pattern takes no ['attach_window']"),
+    # a modifier without what it modifies
+    ("conduct", {"id": "en.t.c", "codes": ["ABUSIVE_LANGUAGE"], "regex": "x",
+                 "attach_alt": {"regex": "y", "codes": ["FREQ_EXCESSIVE_MESSAGES"]}},
+     "attach_alt without attach"),
+    ("method", {"id": "en.t.m", "code": "phone_call", "regex": "x", "thread_origin": "y"},
+     "thread_match/thread_origin without thread_before"),
+    ("method", {"id": "en.t.m", "code": "phone_call", "regex": "x", "block_window": 90},
+     "block_window without block_before"),
+    ("conduct", {"id": "en.t.c", "codes": ["ABUSIVE_LANGUAGE"], "regex": "x", "attach": "y",
+                 "attach_alt": {"regex": "z", "codes": ["NOT_A_CODE"]}},
+     "unknown conduct code 'NOT_A_CODE'"),
+])
+def test_classify_patterns__settings_a_kind_does_not_take_are_refused(kind, entry, message):
+    from analysis.classify.patterns import build_pack
+    with pytest.raises(ValueError) as exc:
+        build_pack("en", _data("en", kind, entry))
+    assert str(exc.value) == f"pattern {entry['id']}: {message}"
+
+
+def test_classify_patterns__grouped_settings_compile_as_given():
+    """``attach`` + ``attach_alt`` become two Attach entries (own codes, then the alternative's);
+    block_before keeps its window; the thread's three regexes stay together."""
+    from analysis.classify.patterns import build_pack
+    pk = build_pack("en", _data("en", "conduct", {
+        "id": "en.t.c", "codes": ["FREQ_EXCESSIVE_CALLS"], "regex": "x", "attach": "calls?",
+        "attach_alt": {"regex": "texts?", "codes": ["FREQ_EXCESSIVE_MESSAGES"]},
+        "block_before": "i $"}))
+    p = next(p for p in pk.patterns["conduct"] if p.id == "en.t.c")
+    assert [(a.regex.pattern, a.codes) for a in p.attach] == [
+        ("calls?", None), ("texts?", ("FREQ_EXCESSIVE_MESSAGES",))]
+    assert (p.block.regex.pattern, p.block.window) == ("i $", 60)
+    m = next(p for p in load_pack("en").patterns["method"] if p.thread is not None)
+    assert m.id == "en.method.phone_call.verb"
+    assert m.thread.match.pattern == "^(?:call|called|hung up|hangs? up)$"
+    assert m.thread.origin is not None

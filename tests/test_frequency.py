@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 import pandas as pd
+import pytest
 
 from analysis.frequency import (
     check_cn_connected_per_day, check_cn_unanswered_per_number, check_frequency, check_us_after_conversation,
@@ -76,3 +77,34 @@ def test_frequency_limits_are_the_rules_and_the_classifier_reads_the_same(monkey
     assert ("US-FREQ-02", "violation") in verdicts()
     monkeypatch.setattr(rules, "US_CALLS_IN_SEVEN_DAYS", 9)
     assert ("US-FREQ-02", "violation") not in verdicts()
+
+
+@pytest.mark.parametrize("jur,kind,n,kw,expected", [
+    # CN-FREQ-01 counts connected calls (more than 3), CN-FREQ-02 attempts (more than 6)
+    ("CN", "calls", 3, {"connected": True}, []),
+    ("CN", "calls", 4, {"connected": True}, [("CN-FREQ-01", "violation")]),
+    ("CN", "calls", 4, {}, [("CN-FREQ-01", "possible")]),
+    ("CN", "calls", 6, {}, [("CN-FREQ-01", "possible")]),
+    ("CN", "calls", 7, {}, [("CN-FREQ-02", "violation")]),
+    ("CN", "calls", 20, {}, [("CN-FREQ-02", "violation"), ("CN-FREQ-01", "likely")]),
+    # US: more than 7 calls is the 7-in-7 presumption; 7 in a day is the concentration factor
+    ("US", "calls", 8, {}, [("US-FREQ-02", "violation")]),
+    ("US", "calls", 7, {}, [("US-FREQ-04", "likely")]),
+    ("US", "calls", 3, {}, [("US-FREQ-02", "likely")]),
+    ("US", "calls", 3, {"single_day": True}, []),
+    ("US", "calls", 5, {"per": "week"}, [("US-FREQ-02", "none"), ("US-FREQ-01", "needs_review")]),
+    ("US", "calls", 8, {"per": "week"}, [("US-FREQ-02", "violation")]),
+    ("CN", "messages", 19, {}, []),
+    ("CN", "messages", 20, {}, [("CN-FREQ-04", "violation")]),
+    ("US", "messages", 9, {}, []),
+    ("US", "messages", 10, {}, [("US-HAR-01", "likely")]),
+])
+def test_stated_count_verdicts__at_each_threshold(jur, kind, n, kw, expected):
+    from analysis.rules import stated_count_verdicts
+    assert stated_count_verdicts(jur, kind, n, **kw) == expected
+
+
+def test_stated_count_verdicts__unknown_kind_is_refused():
+    from analysis.rules import stated_count_verdicts
+    with pytest.raises(ValueError, match="unknown count kind 'visits'"):
+        stated_count_verdicts("US", "visits", 3)

@@ -19,7 +19,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 from analysis.classify.engine import (Evidence, IncidentGuess, NarrativeResult, RuleVerdict,
-                                      TimeMention, classify_one, detect_language)
+                                      TimeMention, classify_one)
+from analysis.classify.mentions import detect_language
 
 __all__ = ["classify_narrative", "classifier_version", "classify_many", "classify_pool", "default_workers", "WORKERS_ENV",
            "MIN_PARALLEL", "detect_language",
@@ -29,7 +30,7 @@ __all__ = ["classify_narrative", "classifier_version", "classify_many", "classif
 
 #: What decides the classifier's answers: its pattern files and its code. A change to any of
 #: them changes ``classifier_version`` and makes the labels it stored before stale.
-_VERSIONED = ("patterns/*.toml", "engine.py", "patterns.py", "times.py", "../rules.py")
+_VERSIONED = ("patterns/*.toml", "engine.py", "mentions.py", "patterns.py", "times.py", "../rules.py")
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,39 +22,76 @@ VERDICTS = ("violation", "likely", "boundary", "possible", "needs_review", "none
 
 
 @dataclass(frozen=True)
+class Block:
+    """``block_before``: a regex that must match at the end of the ``window`` characters before
+    a mention; when it does the mention is the consumer's own act ("I sent a letter")."""
+
+    regex: re.Pattern
+    window: int = 60
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A back-reference to a contact ("on the call", "hung up on me"): ``before`` matches the 40
+    characters before the mention, ``match`` (optional) the mention itself, ``origin`` (optional)
+    the consumer's own contact in the 600 characters before it."""
+
+    before: re.Pattern
+    match: re.Pattern | None = None
+    origin: re.Pattern | None = None
+
+
+@dataclass(frozen=True)
+class Attach:
+    """A contact word that must stand in the clause of a vague intensity cue ("repeatedly"),
+    within ``ATTACH_WINDOW`` characters; ``codes``: the codes the cue then gives (None: the
+    pattern's own)."""
+
+    regex: re.Pattern
+    codes: tuple[str, ...] | None = None
+
+
+#: characters either side of a vague intensity cue searched for its contact word (``attach``)
+ATTACH_WINDOW = 60
+
+
+@dataclass(frozen=True)
 class Pattern:
-    """One compiled pattern of a data file (see the header of ``patterns/en.toml``)."""
+    """One compiled pattern of a data file (see the header of ``patterns/en.toml``).
+
+    Which settings a kind takes is ``SETTINGS[kind]``; a data file that gives a kind a setting it
+    ignores is refused at load time."""
 
     id: str
     kind: str
     regex: re.Pattern
     keywords: tuple[str, ...]
+    #: method/recipient/daypart/debt_issue: the one code; conduct: its codes
     codes: tuple[str, ...] = ()
-    weak: bool = False
-    block_before: re.Pattern | None = None
-    block_window: int = 60
-    thread_before: re.Pattern | None = None
-    thread_match: re.Pattern | None = None
-    thread_origin: re.Pattern | None = None
-    irrealis: bool = False
-    negatable: bool = True
-    verdict: str = "violation"
-    label: bool = True
-    rules: dict = field(default_factory=dict)
-    extra_rules: tuple[str, ...] = ()
-    #: conduct patterns only: jurisdictions whose rules cover the conduct (empty: all)
-    jurisdictions: tuple[str, ...] = ()
-    per: str = ""
-    count_kind: str = ""
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
+    # -- who acted and whether it happened (pass 2 of the engine) --
+    negatable: bool = True
+    irrealis: bool = False
     actor: bool = False
-    attach: re.Pattern | None = None
-    attach_window: int = 60
-    #: a second contact-word list whose match gives ``codes_alt`` instead of ``codes`` (the same
-    #: intensity words next to "texts" make frequent messages, next to "calls" frequent calls)
-    attach_alt: re.Pattern | None = None
-    codes_alt: tuple[str, ...] = ()
+    block: Block | None = None
+    thread: Thread | None = None
+    attach: tuple[Attach, ...] = ()
+    #: method only: used only when no other method is found
+    weak: bool = False
+    # -- conduct verdicts (pass 3) --
+    verdict: str = "violation"
+    #: false: the pattern sets rule verdicts and gives no label
+    label: bool = True
+    #: ``{jurisdiction: (rule_id, ...)}`` instead of the crosswalk's rules for the codes
+    rules: dict = field(default_factory=dict)
+    #: ``"RULE-ID:verdict"`` set besides (verdict defaults to possible)
+    extra_rules: tuple[str, ...] = ()
+    #: jurisdictions whose rules cover the conduct (empty: all)
+    jurisdictions: tuple[str, ...] = ()
+    # -- stated counts (count only) --
+    count_kind: str = ""
+    per: str = ""
 
     def prefilter(self, low: str) -> bool:
         """True when one of the keywords occurs in the lower-cased text (or none are given)."""
@@ -64,6 +101,23 @@ class Pattern:
             if k in low:
                 return True
         return False
+
+
+_COMMON = {"id", "regex", "keywords", "examples", "counter"}
+#: The settings each kind of pattern takes besides ``_COMMON`` (data-file keys).
+SETTINGS: dict[str, frozenset[str]] = {
+    "time": frozenset(),
+    "daypart": frozenset({"code"}),
+    "method": frozenset({"code", "actor", "block_before", "block_window", "irrealis", "weak",
+                         "thread_before", "thread_match", "thread_origin"}),
+    "recipient": frozenset({"code", "irrealis", "block_before"}),
+    "disclosure": frozenset(),
+    "conduct": frozenset({"codes", "verdict", "label", "rules", "extra_rules", "jurisdictions",
+                          "negatable", "irrealis", "actor", "block_before", "attach",
+                          "attach_alt"}),
+    "debt_issue": frozenset({"code", "negatable", "extra_rules"}),
+    "count": frozenset({"kind", "per", "actor"}),
+}
 
 
 @dataclass(frozen=True)
@@ -117,12 +171,56 @@ def _compile(rx: str, flags: int, pid: str) -> re.Pattern:
         raise ValueError(f"pattern {pid}: regex does not compile: {exc}") from exc
 
 
+def _pattern(raw: dict, kind: str, pid: str, pcodes: tuple[str, ...], verdict: str,
+             flags: int) -> Pattern:
+    """Compile one data-file entry (keys checked against ``SETTINGS`` by the caller)."""
+    def rx(key):
+        return _compile(raw[key], flags, pid) if raw.get(key) else None
+
+    attach = ()
+    if raw.get("attach"):
+        attach = (Attach(rx("attach")),)
+        alt = raw.get("attach_alt")
+        if alt:
+            attach += (Attach(_compile(alt["regex"], flags, pid), tuple(alt["codes"])),)
+    elif raw.get("attach_alt"):
+        raise ValueError(f"pattern {pid}: attach_alt without attach")
+    if (raw.get("thread_match") or raw.get("thread_origin")) and not raw.get("thread_before"):
+        raise ValueError(f"pattern {pid}: thread_match/thread_origin without thread_before")
+    if "block_window" in raw and not raw.get("block_before"):
+        raise ValueError(f"pattern {pid}: block_window without block_before")
+    return Pattern(
+        id=pid, kind=kind, regex=_compile(raw["regex"], flags, pid),
+        keywords=tuple(k.lower() for k in raw.get("keywords", ())),
+        codes=pcodes, examples=tuple(raw.get("examples", ())),
+        counter=tuple(raw.get("counter", ())),
+        negatable=bool(raw.get("negatable", True)), irrealis=bool(raw.get("irrealis", False)),
+        actor=bool(raw.get("actor", False)),
+        block=(Block(rx("block_before"), int(raw.get("block_window", 60)))
+               if raw.get("block_before") else None),
+        thread=(Thread(rx("thread_before"), rx("thread_match"), rx("thread_origin"))
+                if raw.get("thread_before") else None),
+        attach=attach, weak=bool(raw.get("weak", False)),
+        verdict=verdict, label=bool(raw.get("label", True)),
+        rules={k: tuple(v) for k, v in raw.get("rules", {}).items()},
+        extra_rules=tuple(raw.get("extra_rules", ())),
+        jurisdictions=tuple(raw.get("jurisdictions", ())),
+        count_kind=raw.get("kind", ""), per=raw.get("per", ""),
+    )
+
+
 @lru_cache(maxsize=None)
 def load_pack(lang: str) -> LangPack:
     """Compile ``patterns/<lang>.toml``. ``lang`` is ``en`` or ``zh``; raises ``ValueError``."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
-    data = tomllib.loads((PATTERN_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
+    return build_pack(lang, tomllib.loads((PATTERN_DIR / f"{lang}.toml").read_text(encoding="utf-8")))
+
+
+def build_pack(lang: str, data: dict) -> LangPack:
+    """Compile a pattern file's parsed TOML (``data``) for ``lang``. Raises ``ValueError`` naming
+    the pattern for an unknown code or verdict, a duplicate id, a regex that does not compile, a
+    setting its kind does not take (``SETTINGS``) or one given without the setting it modifies."""
     flags = -1 if lang == "en" else 0  # -1: lower-case source, match on lower-cased text
     seen: set[str] = set()
     out: dict[str, list[Pattern]] = {k: [] for k in KINDS}
@@ -140,39 +238,16 @@ def load_pack(lang: str) -> LangPack:
                 valid = code_list("conduct")
             else:
                 pcodes, valid = (), []
-            for c in pcodes + tuple(raw.get("codes_alt", ())):
+            for c in pcodes + tuple(raw.get("attach_alt", {}).get("codes", ())):
                 if c not in valid:
                     raise ValueError(f"pattern {pid}: unknown {kind} code {c!r}")
+            extra_keys = set(raw) - _COMMON - SETTINGS[kind]
+            if extra_keys:
+                raise ValueError(f"pattern {pid}: a {kind} pattern takes no {sorted(extra_keys)}")
             verdict = raw.get("verdict", "violation")
             if verdict not in VERDICTS:
                 raise ValueError(f"pattern {pid}: unknown verdict {verdict!r}")
-            bb = raw.get("block_before")
-            out[kind].append(Pattern(
-                id=pid, kind=kind, regex=_compile(raw["regex"], flags, pid),
-                keywords=tuple(k.lower() for k in raw.get("keywords", ())),
-                codes=pcodes, weak=bool(raw.get("weak", False)),
-                block_before=_compile(bb, flags, pid) if bb else None,
-                block_window=int(raw.get("block_window", 60)),
-                thread_before=(_compile(raw["thread_before"], flags, pid)
-                               if raw.get("thread_before") else None),
-                thread_match=(_compile(raw["thread_match"], flags, pid)
-                              if raw.get("thread_match") else None),
-                thread_origin=(_compile(raw["thread_origin"], flags, pid)
-                               if raw.get("thread_origin") else None),
-                irrealis=bool(raw.get("irrealis", False)),
-                negatable=bool(raw.get("negatable", True)), verdict=verdict,
-                label=bool(raw.get("label", True)),
-                rules={k: tuple(v) for k, v in raw.get("rules", {}).items()},
-                extra_rules=tuple(raw.get("extra_rules", ())),
-                jurisdictions=tuple(raw.get("jurisdictions", ())),
-                per=raw.get("per", ""), count_kind=raw.get("kind", ""),
-                examples=tuple(raw.get("examples", ())), counter=tuple(raw.get("counter", ())),
-                actor=bool(raw.get("actor", False)),
-                attach=_compile(raw["attach"], flags, pid) if raw.get("attach") else None,
-                attach_window=int(raw.get("attach_window", 60)),
-                attach_alt=_compile(raw["attach_alt"], flags, pid) if raw.get("attach_alt") else None,
-                codes_alt=tuple(raw.get("codes_alt", ())),
-            ))
+            out[kind].append(_pattern(raw, kind, pid, pcodes, verdict, flags))
     lex = data["lexicon"]
     ctx = {k: _compile(v, flags, f"{lang}.time_context.{k}")
            for k, v in data.get("time_context", {}).items()}
