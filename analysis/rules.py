@@ -66,10 +66,14 @@ US_MESSAGES_HARASSMENT = 10
 #: A narrative stating at least this many calls (connected or not unknown) makes CN-FREQ-01
 #: likely: so many calls in a day cannot all have gone unanswered (analyst setting).
 CN_CALLS_LIKELY_CONNECTED = 20
+#: UK-FREQ-01 (MCOB 13.5.3 R: no pressure through excessive calls or correspondence) names no
+#: number and covers home-finance debts only: a narrative stating this many calls or more makes it
+#: possible (analyst setting; the US concentration figure as the proxy).
+UK_CALLS_EXCESSIVE = US_CALLS_PER_DAY_CONCENTRATION
 
 
 def stated_count_verdicts(jurisdiction: str, kind: str, n: int, *, connected: bool = False,
-                          per: str = "", single_day: bool = False) -> list[tuple[str, str]]:
+                          per: str = "", single_day: bool = False) -> list[tuple[str | None, str]]:
     """The frequency rules a count stated in a narrative meets: ``[(rule_id, verdict), ...]``.
 
     ``kind``: 'calls' or 'messages'; ``n``: the number stated (calls or messages, int ≥ 0);
@@ -83,15 +87,28 @@ def stated_count_verdicts(jurisdiction: str, kind: str, n: int, *, connected: bo
       than ``CN_UNANSWERED_ATTEMPTS_PER_DAY`` → CN-FREQ-02 violation; at least
       ``CN_CALLS_LIKELY_CONNECTED`` → CN-FREQ-01 likely; not said to be connected and between the
       two limits → CN-FREQ-01 possible.
-    * other calls: per week: more than ``US_CALLS_IN_SEVEN_DAYS`` → US-FREQ-02 violation, else
+    * US calls: per week: more than ``US_CALLS_IN_SEVEN_DAYS`` → US-FREQ-02 violation, else
       none with US-FREQ-01 needs_review; otherwise more than ``US_CALLS_IN_SEVEN_DAYS`` →
       US-FREQ-02 violation, at least ``US_CALLS_PER_DAY_CONCENTRATION`` → US-FREQ-04 likely, two or
       more not on a single day → US-FREQ-02 likely.
-    * messages: CN at least ``CN_MESSAGES_PER_DAY_HARASSMENT`` → CN-FREQ-04 violation; others at
+    * messages: CN at least ``CN_MESSAGES_PER_DAY_HARASSMENT`` → CN-FREQ-04 violation; US at
       least ``US_MESSAGES_HARASSMENT`` → US-HAR-01 likely.
+    * UK: calls, at least ``UK_CALLS_EXCESSIVE`` → UK-FREQ-01 possible; messages, at least
+      ``US_MESSAGES_HARASSMENT`` → ``(None, 'likely')``: the conduct with no rule (the rulebook
+      has no UK rule on messages).
+
+    A ``None`` rule id labels the conduct and sets no rule verdict. Raises ``ValueError`` for an
+    unknown ``kind``.
     """
-    found: list[tuple[str, str]] = []
-    if kind == "calls" and jurisdiction == "CN":
+    if kind not in ("calls", "messages"):
+        raise ValueError(f"unknown count kind {kind!r}; expected 'calls' or 'messages'")
+    found: list[tuple[str | None, str]] = []
+    if jurisdiction == "UK":
+        if kind == "calls" and n >= UK_CALLS_EXCESSIVE:
+            found.append(("UK-FREQ-01", "possible"))
+        elif kind == "messages" and n >= US_MESSAGES_HARASSMENT:
+            found.append((None, "likely"))
+    elif kind == "calls" and jurisdiction == "CN":
         if connected and n > CN_CONNECTED_CALLS_PER_DAY:
             found.append(("CN-FREQ-01", "violation"))
         if n > CN_UNANSWERED_ATTEMPTS_PER_DAY:
@@ -112,13 +129,11 @@ def stated_count_verdicts(jurisdiction: str, kind: str, n: int, *, connected: bo
             found.append(("US-FREQ-04", "likely"))
         elif not single_day and n >= 2:
             found.append(("US-FREQ-02", "likely"))
-    elif kind == "messages":
-        if jurisdiction == "CN" and n >= CN_MESSAGES_PER_DAY_HARASSMENT:
+    elif jurisdiction == "CN":
+        if n >= CN_MESSAGES_PER_DAY_HARASSMENT:
             found.append(("CN-FREQ-04", "violation"))
-        elif jurisdiction != "CN" and n >= US_MESSAGES_HARASSMENT:
-            found.append(("US-HAR-01", "likely"))
-    else:
-        raise ValueError(f"unknown count kind {kind!r}; expected 'calls' or 'messages'")
+    elif n >= US_MESSAGES_HARASSMENT:
+        found.append(("US-HAR-01", "likely"))
     return found
 
 

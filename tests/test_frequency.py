@@ -98,6 +98,11 @@ def test_frequency_limits_are_the_rules_and_the_classifier_reads_the_same(monkey
     ("CN", "messages", 20, {}, [("CN-FREQ-04", "violation")]),
     ("US", "messages", 9, {}, []),
     ("US", "messages", 10, {}, [("US-HAR-01", "likely")]),
+    # UK: no US rule id on a UK complaint; UK-FREQ-01 names no number (proxy), none on messages
+    ("UK", "calls", 6, {}, []),
+    ("UK", "calls", 7, {}, [("UK-FREQ-01", "possible")]),
+    ("UK", "calls", 9, {"per": "week"}, [("UK-FREQ-01", "possible")]),
+    ("UK", "messages", 10, {}, [(None, "likely")]),
 ])
 def test_stated_count_verdicts__at_each_threshold(jur, kind, n, kw, expected):
     from analysis.rules import stated_count_verdicts
@@ -108,3 +113,14 @@ def test_stated_count_verdicts__unknown_kind_is_refused():
     from analysis.rules import stated_count_verdicts
     with pytest.raises(ValueError, match="unknown count kind 'visits'"):
         stated_count_verdicts("US", "visits", 3)
+
+
+def test_stated_counts__a_uk_narrative_gets_uk_rules_only():
+    """A UK complaint stating counts is judged by UK-FREQ-01 (possible: no number, home-finance
+    debts), never by a US rule; a count of messages labels the conduct with no rule."""
+    from analysis.classify import classify_narrative
+    r = classify_narrative("The collector called me 9 times this week.", "en", "UK")
+    assert (r.conducts, [(v.rule_id, v.verdict) for v in r.rule_verdicts]) == (
+        ("FREQ_EXCESSIVE_CALLS",), [("UK-FREQ-01", "possible")])
+    r = classify_narrative("They sent me 15 text messages a day.", "en", "UK")
+    assert (r.conducts, r.rule_verdicts) == (("FREQ_EXCESSIVE_MESSAGES",), ())

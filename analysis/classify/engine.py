@@ -336,7 +336,7 @@ def _stated_counts(doc: Doc, found: Mentions, L: _Labels) -> None:
         for rule, v in R.stated_count_verdicts(
                 doc.jur, kind, n, connected=bool(c.groups.get("connected")), per=c.p.per,
                 single_day=any(w in s_txt for w in _SINGLE_DAY)):
-            L.add_conduct(code, v, (rule,), c.start, c.end, c.p.id)
+            L.add_conduct(code, v, (rule,) if rule else (), c.start, c.end, c.p.id)
 
 
 def _derived_conducts(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> None:
