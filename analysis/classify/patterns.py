@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.classify.scanning import compile_scanning
 from analysis.codes import codes as code_list
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
@@ -166,7 +167,7 @@ def _compile(rx: str, flags: int, pid: str) -> re.Pattern:
     if flags == -1:
         rx, flags = _NT.sub("(?:n['’]?t| n['’]t)", lower_regex(rx)), 0
     try:
-        return re.compile(rx, flags)
+        return compile_scanning(rx, flags)
     except re.error as exc:  # pragma: no cover - caught by tests on the data files
         raise ValueError(f"pattern {pid}: regex does not compile: {exc}") from exc
 
