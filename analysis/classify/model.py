@@ -447,9 +447,10 @@ def train_from_sources(db_path: Path | None = None, progress=None) -> ConductMod
 
 # ---- command line --------------------------------------------------------------------------
 
-def _evaluate(model: ConductModel) -> list[str]:
+def _evaluate(model: ConductModel, per_conduct: bool = False) -> list[str]:
     """Conduct P / R / F1 on each held-out set and on the real CFPB ones together: rules, model,
-    rules + model."""
+    rules + model; with ``per_conduct`` also each conduct's P / R / F1 and counts
+    (``evaluate.PRF.report``)."""
     from analysis.classify import classify_narrative
     from analysis.classify.evaluate import PRF
     examples, skipped = hand_examples("held_out")
@@ -459,6 +460,12 @@ def _evaluate(model: ConductModel) -> list[str]:
     by_set: dict[str, list[Example]] = {}
     for e in examples:
         by_set.setdefault(e.origin, []).append(e)
+    families: dict[str, list[Example]] = {}  # cfpb_pool_blind_a + _b: one sample split between labellers
+    for e in examples:
+        families.setdefault(Path(e.origin).stem.rsplit("_", 1)[0], []).append(e)
+    for fam, items in families.items():
+        if len({e.origin for e in items}) > 1:
+            by_set[f"{fam}_* together"] = items
     real = [e for e in examples if e.origin.startswith("cfpb")]  # real CFPB narratives, the issue's target
     if len({e.origin for e in real}) > 1:
         by_set["real CFPB narratives, all held-out sets"] = real
@@ -471,6 +478,10 @@ def _evaluate(model: ConductModel) -> list[str]:
                 out[k].add(pred, e.required, e.optional)
         lines.append(f"{name} ({len(items)}): " + "; ".join(
             f"{k} P {p:.2f} R {r:.2f} F1 {f:.2f}" for k, prf in out.items() for p, r, f in [prf.micro()]))
+        if per_conduct:
+            for k, prf in out.items():
+                lines += prf.report(f"{name}: {k}")
+            lines.append("")
     return lines
 
 
@@ -482,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--out", help=f"model file (default: ${MODEL_ENV} or {DEFAULT_MODEL_PATH.relative_to(REPO)})")
     ev = sub.add_parser("evaluate", help="rules, model and both on the held-out sets")
     ev.add_argument("--model", help="model file")
+    ev.add_argument("--per-conduct", action="store_true", help="also each conduct's P / R / F1 and counts")
     args = ap.parse_args(argv)
     if args.cmd == "train":
         started = time.perf_counter()
@@ -505,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as err:
         print(f"error: {err} (train one with: python -m analysis.classify.model train)", file=sys.stderr)
         return 2
-    print("\n".join(_evaluate(model)))
+    print("\n".join(_evaluate(model, args.per_conduct)))
     return 0
 
 
