@@ -82,7 +82,8 @@ def test_held_out_sets_are_never_training_sets():
     held, _ = M.training_plan("held_out")
     assert held and not {p for p, _ in train} & {p for p, _ in held}
     names = {p.name for p, _ in held}
-    assert {"cfpb_pool_blind_a.csv", "cfpb_pool_blind_b.csv", "blind_en_f.csv", "blind_zh_f.csv"} <= names
+    assert {"cfpb_pool_blind_a.csv", "cfpb_pool_blind_b.csv", "cfpb_payday_blind_g1.csv", "cfpb_payday_blind_g2.csv",
+            "blind_en_g.csv", "blind_zh_g.csv"} <= names
 
     def ids(paths):
         out = set()
@@ -102,8 +103,8 @@ def test_train_command_writes_a_model_that_evaluate_reads(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     m = M.load(out)
     assert m.manifest["skipped_sets"] == [] and m.manifest["examples"] >= 1400
-    assert {"cfpb_pool_train_c.csv", "labelled_dev.csv", "blind_zh_e.csv"} <= set(m.manifest["by_origin"])
-    assert not {"cfpb_pool_blind_a.csv", "blind_en_f.csv"} & set(m.manifest["by_origin"])
+    assert {"cfpb_pool_train_c.csv", "labelled_dev.csv", "blind_zh_e.csv", "blind_en_f.csv"} <= set(m.manifest["by_origin"])
+    assert not {"cfpb_pool_blind_a.csv", "cfpb_payday_blind_g1.csv", "blind_en_g.csv"} & set(m.manifest["by_origin"])
     ev = subprocess.run([sys.executable, "-m", "analysis.classify.model", "evaluate", "--model", str(out)],
                         capture_output=True, text=True, cwd=REPO)
     assert ev.returncode == 0 and "cfpb_pool_blind_a.csv (79): rules P" in ev.stdout, ev.stderr[-2000:]
