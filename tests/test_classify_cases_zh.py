@@ -128,6 +128,14 @@ def test_classify_zh__clock_times(text, exact):
     assert _exact(_r(text)) == exact
 
 
+def test_classify_zh__a_daypart_that_starts_a_range_leaves_the_end_ambiguous():
+    # 从早上到十一点半: 早上 is the range's start, so 十一点半 is 11:30 or 23:30, never exact
+    r = _r("昨天从早上到十一点半一共收到两百多条短信。")
+    half_eleven = [t for t in r.times if t.text == "十一点半"]
+    assert [(t.precision, t.candidates) for t in half_eleven] == [("ambiguous", ("11:30", "23:30"))]
+    assert _exact(r) == set()
+
+
 def test_classify_zh__two_neighbouring_hours_without_daypart_stay_ambiguous():
     r = _r("两三点打来电话。")
     assert [t.candidates for t in r.times] == [("02:00", "14:00"), ("03:00", "15:00")]

@@ -295,6 +295,8 @@ def _zh_times(pack: LangPack, scan: str, low: str, present: set | None = None) -
                     continue
             if h == 24:
                 h = 0
+            if dp and g.get("pre") in ("到", "至"):
+                dp = None  # 从早上到十一点半: the daypart starts the range, the end keeps its own reading
             rt = RawTime(m.start("dp") if dp else m.start("h"), m.end(), p.id)
             if mn is None and g.get("m") is not None:
                 mn = g["m"]
