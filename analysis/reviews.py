@@ -197,7 +197,7 @@ def _insert_incident(con, complaint_id: str, incident_id: str, jurisdiction: str
                  status or "unknown", rule_id])
 
 
-def _has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
+def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
     """False in a database from before reviews (read-only readers do not upgrade it)."""
     return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'current_label_reviews' "
                        "AND database_name = current_database()").fetchone()[0] > 0
@@ -223,7 +223,7 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r} (one of {', '.join(ORDERS)})")
     w, p = build_where(flt, "complaint")
-    done = ("SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint'" if _has_reviews(con)
+    done = ("SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint'" if has_reviews(con)
             else "SELECT NULL::VARCHAR AS complaint_id WHERE FALSE")
     order_sql = {
         "uncertain": "disagreements DESC, closest ASC NULLS LAST, received_date DESC, complaint_id",
@@ -263,7 +263,7 @@ def query_review_progress(con: duckdb.DuckDBPyConnection, flt: Filter) -> dict[s
     """``{"reviewed": n, "total": n}``: complaints with a narrative passing ``flt``, and how
     many of them were reviewed. Raises ``FilterError``."""
     w, p = build_where(flt, "complaint")
-    if not _has_reviews(con):
+    if not has_reviews(con):
         total = con.execute(f"SELECT count(*) FROM mart_complaint_facts WHERE has_narrative AND {w}", p).fetchone()[0]
         return {"reviewed": 0, "total": total}
     reviewed, total = con.execute(f"""
@@ -277,7 +277,7 @@ def query_complaint_reviews(con: duckdb.DuckDBPyConnection, complaint_id: str) -
     """Every review row of one complaint, newest first: ``label_kind``, ``label_code``,
     ``decision``, ``method_code``, ``recipient_code``, ``reviewed_by``, ``reviewed_at``, ``note``,
     ``is_current`` (bool: the decision in force)."""
-    if not _has_reviews(con):
+    if not has_reviews(con):
         return pd.DataFrame(columns=["label_kind", "label_code", "decision", "method_code", "recipient_code",
                                      "reviewed_by", "reviewed_at", "note", "is_current"])
     return con.execute("""
@@ -300,7 +300,7 @@ def labelled_set(con: duckdb.DuckDBPyConnection, flt: Filter | None = None) -> p
     Values are text from the database (personal data was masked at import). Raises
     ``FilterError``.
     """
-    if not _has_reviews(con):
+    if not has_reviews(con):
         return pd.DataFrame(columns=list(LABELLED_COLUMNS))
     w, p = build_where(flt, "complaint") if flt is not None else ("TRUE", [])
     rows = con.execute(f"""

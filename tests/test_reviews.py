@@ -143,6 +143,19 @@ def test_latest_decision_wins(reviewed):
     assert blast["reviewed_by"].tolist() == ["ed", "amy"]
 
 
+def test_a_rejected_label_cites_no_rule_in_exports(reviewed):
+    """The exported "rules cited" follow the reviews: cn:3's CONTACT_LIST_BLAST (narrative, CN-3P-03)
+    was rejected, so CN-3P-03 is cited by no label left; the others stay."""
+    from analysis.export.context import query_conduct_rule_ids
+    with db.connect_read_only(reviewed) as con:
+        cur = db.read_cursor(con)
+        assert query_conduct_rule_ids(cur, Filter()) == ["CN-TIME-01", "US-FREQ-01", "US-LANG-01", "US-TIME-01"]
+        assert query_conduct_rule_ids(cur, Filter(label_source="narrative")) == []
+    reviews.save_review(reviewed, Review("cn:3", [Decision("conduct", "CONTACT_LIST_BLAST", "confirm")]), EDITOR)
+    with db.connect_read_only(reviewed) as con:
+        assert query_conduct_rule_ids(db.read_cursor(con), Filter(label_source="narrative")) == ["CN-3P-03"]
+
+
 def test_filters_count_reviewed_labels(reviewed):
     """Queries through the filter builder (cubes and facts) follow the reviews."""
     with db.connect_read_only(reviewed) as con:
