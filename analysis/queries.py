@@ -26,6 +26,7 @@ import pandas as pd
 from analysis import codes
 from analysis.build import CUBES
 from analysis.filters import Filter, build_where, conduct_column, filter_columns, method_column
+from analysis.reviews import not_rejected_sql
 
 Con = duckdb.DuckDBPyConnection
 #: Answer from the cubes where they can (False: always the facts; the tests and the
@@ -479,7 +480,7 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
     params = p + [_like_pattern(x) for x in words]
     if rule_id:
         conds.append("EXISTS (SELECT 1 FROM core_complaint_labels l WHERE l.complaint_id = f.complaint_id "
-                     "AND l.label_source = 'narrative' AND l.rule_id = ?)")
+                     f"AND l.label_source = 'narrative' AND l.rule_id = ?{not_rejected_sql(con, 'l')})")
         params.append(rule_id)
     extra = (" AND " + " AND ".join(conds)) if conds else ""
     return _df(con, f"""

@@ -203,6 +203,17 @@ def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
                        "AND database_name = current_database()").fetchone()[0] > 0
 
 
+def not_rejected_sql(con: duckdb.DuckDBPyConnection, alias: str = "l") -> str:
+    """An SQL condition (" AND ...", or "" in a database from before reviews) that keeps the
+    rows of ``core_complaint_labels`` aliased ``alias`` whose current review is not 'reject':
+    the labels that count (analysis/sql/mart/mart_complaint_facts.sql leaves the same out)."""
+    if not has_reviews(con):
+        return ""
+    return (f" AND NOT EXISTS (SELECT 1 FROM current_label_reviews r WHERE r.decision = 'reject' "
+            f"AND r.complaint_id = {alias}.complaint_id AND r.label_kind = {alias}.label_kind "
+            f"AND r.label_code = {alias}.label_code)")
+
+
 def high_impact_codes() -> list[str]:
     """Conduct codes of the families ``HIGH_IMPACT_GROUPS``, in code-list order."""
     return [c.code for c in codes.CODE_LISTS["conduct"] if c.family in HIGH_IMPACT_GROUPS]

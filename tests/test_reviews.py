@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis import build, db, deletion, reviews
+from analysis import build, db, deletion, queries, reviews
 from analysis.audit import Actor
 from analysis.filters import Filter, build_where
 from analysis.reviews import Decision, NewIncident, Review, ReviewError
@@ -151,9 +151,13 @@ def test_a_rejected_label_cites_no_rule_in_exports(reviewed):
         cur = db.read_cursor(con)
         assert query_conduct_rule_ids(cur, Filter()) == ["CN-TIME-01", "US-FREQ-01", "US-LANG-01", "US-TIME-01"]
         assert query_conduct_rule_ids(cur, Filter(label_source="narrative")) == []
+        # nor does the narrative search by rule find the complaint through the rejected label
+        assert queries.query_narrative_search(cur, Filter(), rule_id="CN-3P-03").empty
     reviews.save_review(reviewed, Review("cn:3", [Decision("conduct", "CONTACT_LIST_BLAST", "confirm")]), EDITOR)
     with db.connect_read_only(reviewed) as con:
-        assert query_conduct_rule_ids(db.read_cursor(con), Filter(label_source="narrative")) == ["CN-3P-03"]
+        cur = db.read_cursor(con)
+        assert query_conduct_rule_ids(cur, Filter(label_source="narrative")) == ["CN-3P-03"]
+        assert queries.query_narrative_search(cur, Filter(), rule_id="CN-3P-03")["complaint_id"].tolist() == ["cn:3"]
 
 
 def test_filters_count_reviewed_labels(reviewed):

@@ -16,7 +16,7 @@ from analysis import queries
 from analysis.charts import ChartSpec
 from analysis.export.suppress import DEFAULT_K
 from analysis.filters import CORE_LABEL_SOURCES, Filter, build_where, describe
-from analysis.reviews import has_reviews
+from analysis.reviews import not_rejected_sql
 from analysis.i18n import t
 from analysis.rules import TIME_WINDOW_RULES
 
@@ -137,9 +137,7 @@ def query_conduct_rule_ids(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[
     w, p = build_where(flt, "complaint")
     srcs = CORE_LABEL_SOURCES[flt.label_source]
     extra = f" AND l.label_source IN ({', '.join('?' * len(srcs))})" if srcs else ""
-    if has_reviews(con):
-        extra += """ AND NOT EXISTS (SELECT 1 FROM current_label_reviews r WHERE r.decision = 'reject'
-            AND r.complaint_id = l.complaint_id AND r.label_kind = l.label_kind AND r.label_code = l.label_code)"""
+    extra += not_rejected_sql(con, "l")
     rows = con.execute(f"""
         SELECT DISTINCT l.rule_id FROM core_complaint_labels l
         WHERE l.label_kind = 'conduct' AND l.rule_id IS NOT NULL{extra}
