@@ -492,9 +492,10 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
 
 
 def query_narrative_rule_ids(con: Con) -> list[str]:
-    """Rule ids that narrative labels carry, sorted."""
-    return [r[0] for r in con.execute("SELECT DISTINCT rule_id FROM core_complaint_labels WHERE label_source = "
-                                      "'narrative' AND rule_id IS NOT NULL ORDER BY rule_id").fetchall()]
+    """Rule ids that narrative labels carry (those a reviewer rejected left out), sorted."""
+    return [r[0] for r in con.execute("SELECT DISTINCT l.rule_id FROM core_complaint_labels l WHERE l.label_source = "
+                                      f"'narrative' AND l.rule_id IS NOT NULL{not_rejected_sql(con, 'l')} "
+                                      "ORDER BY l.rule_id").fetchall()]
 
 
 def query_complaint_detail(con: Con, complaint_id: str) -> dict:

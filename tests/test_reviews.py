@@ -153,6 +153,7 @@ def test_a_rejected_label_cites_no_rule_in_exports(reviewed):
         assert query_conduct_rule_ids(cur, Filter(label_source="narrative")) == []
         # nor does the narrative search by rule find the complaint through the rejected label
         assert queries.query_narrative_search(cur, Filter(), rule_id="CN-3P-03").empty
+        assert "CN-3P-03" not in queries.query_narrative_rule_ids(cur)
     reviews.save_review(reviewed, Review("cn:3", [Decision("conduct", "CONTACT_LIST_BLAST", "confirm")]), EDITOR)
     with db.connect_read_only(reviewed) as con:
         cur = db.read_cursor(con)
