@@ -16,8 +16,8 @@ from analysis import queries
 from analysis.charts import ChartSpec
 from analysis.export.suppress import DEFAULT_K
 from analysis.filters import CORE_LABEL_SOURCES, Filter, build_where, describe
-from analysis.reviews import not_rejected_sql
 from analysis.i18n import t
+from analysis.reviews import not_rejected_sql
 from analysis.rules import TIME_WINDOW_RULES
 
 PRODUCT_SLUG = "collection-watch"
