@@ -272,3 +272,41 @@ def test_classify_cases__actor_model(text, methods, conducts, recipients):
 def test_classify_cases__blind_c1_phrasings(text, methods, conducts, recipients):
     r = classify_narrative(text, "en", "US")
     assert (r.methods, r.conducts, r.recipients) == (methods, conducts, recipients)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a stop request, then a contact that went on, in a later sentence (_cease_after_request)
+    ("I sent them a cease and desist letter by certified mail. Since then I have received 9 more calls.", True),
+    ("I asked them not to call me. I told them I have no information for them. "
+     "I keep getting calls on my cell phone while I am at work.", True),
+    ("I have asked them to remove the number from their list. Yet they still call 2-3 times a day.", True),
+    # the contact stopped, the request was about something else, hypothetical, negated, or the
+    # collector's own words
+    ("I asked them to stop calling. They agreed and I have not heard from them since.", False),
+    ("I asked them to stop the automatic withdrawals. They still call me every week about the balance.", False),
+    ("She told me the only way to stop them from suing was to take a new loan. She called again the next day.", False),
+    ("I will send them a cease and desist letter. They called again today.", False),
+    ("I never asked them to stop. They still call me.", False),
+    ("I asked them to stop calling. Nine months ago they called me twice.", False),
+])
+def test_classify_cease_ignored__request_then_later_contact(text, expected):
+    r = classify_narrative(text, "en")
+    assert ("CEASE_IGNORED" in r.conducts) is expected
+    if expected:
+        ids = [e.pattern_id for e in r.evidence if e.code == "CEASE_IGNORED"]
+        assert ids[0].startswith("en.cease_ignored"), ids
+
+
+@pytest.mark.parametrize("text,expected", [
+    # calls that went to the company or on the consumer's errand are the consumer's own
+    ("After numerous calls to Citi I was asked to fax a copy of the check.", []),
+    ("Repeated phone calls to rectify the situation have fallen on deaf ears.", []),
+    ("I have since made multiple calls to SST regarding my payout.", []),
+    ("Constant calls to the company went nowhere.", []),
+    # calls to a person are the collector's
+    ("They made numerous calls to Mom about the debt.", ["FREQ_EXCESSIVE_CALLS"]),
+    ("They made numerous calls to my sister.", ["FREQ_EXCESSIVE_CALLS"]),
+    ("They made numerous calls to XXXX, my mother, about the debt.", ["FREQ_EXCESSIVE_CALLS"]),
+])
+def test_classify_frequency__calls_to_the_company_are_the_consumers(text, expected):
+    assert [c for c in classify_narrative(text, "en").conducts if c.startswith("FREQ")] == expected

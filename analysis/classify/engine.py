@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from analysis.classify.mentions import (Doc, Mention, Mentions, find, find_all,
-                                        judge, judge_all, read, other_speaker)
+                                        judge, judge_all, read, other_speaker, stated_act)
 from analysis.classify.patterns import Pattern, load_crosswalk
 from analysis.classify.times import DAYPART_RANGES, zh_number
 from analysis.codes import codes as code_list
@@ -273,6 +273,7 @@ def _resolve(doc: Doc, found: Mentions, L: _Labels) -> _Resolved:
     _conduct_patterns(found, L)
     _stated_counts(doc, found, L)
     _derived_conducts(doc, found, res, L)
+    _cease_after_request(doc, res, L)
     _times(doc, found, res, L)
     _method_fallback(doc, found, res, L)
     for d in found["debt_issue"]:
@@ -383,6 +384,41 @@ def _derived_conducts(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> 
             if jur == "CN" and any(c.p.id == "zh.3p.reachable" and c.active for c in cond):
                 L.add_verdict("CN-3P-02", "THIRD_PARTY_DISCLOSURE", "violation")
             break
+
+
+#: How many sentences after a stop request a continued contact still counts (_cease_after_request).
+CEASE_SPAN_SENTENCES = 4
+
+
+def _cease_after_request(doc: Doc, res: _Resolved, L: _Labels) -> None:
+    """CEASE_IGNORED across sentences (``stop_request`` / ``contact_continues`` in a pack's
+    ``[actor]``, patterns/en.toml): a stop request that is neither negated nor hypothetical, then
+    a collector's contact (an active method mention after it, at most ``CEASE_SPAN_SENTENCES``
+    sentences on) whose sentence says the contact went on. Evidence: the request and the
+    contact. Rules: the crosswalk's for CEASE_IGNORED, verdict likely."""
+    if "CEASE_IGNORED" in L.conducts or not res.active_meth:
+        return
+    for pk in doc.packs:
+        stop, cont = pk.lex.get("stop_request"), pk.lex.get("contact_continues")
+        if stop is None or cont is None:
+            continue
+        scan = doc.text_for(pk)
+        for sm in stop.finditer(scan):
+            if not stated_act(doc, pk, sm.start()):
+                continue
+            si = doc.sent(sm.start())
+            for m in sorted(res.active_meth, key=lambda x: x.start):
+                if m.start < sm.end():
+                    continue
+                mi = doc.sent(m.start)
+                if mi - si > CEASE_SPAN_SENTENCES:
+                    break
+                if cont.search(scan, doc.sent_starts[mi], doc.sent_end(m.start)):
+                    L.add_conduct("CEASE_IGNORED", "likely", L.rules_for(None, "CEASE_IGNORED"),
+                                  sm.start(), sm.end(), f"{pk.lang}.cease_ignored.after_request")
+                    L.conduct_ev["CEASE_IGNORED"].append(
+                        L.ev("conduct", "CEASE_IGNORED", m.start, m.end, m.p.id))
+                    return
 
 
 def _times(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> None:

@@ -204,6 +204,12 @@ def _irrealis(doc: Doc, pack: LangPack, start: int) -> bool:
     return pack.irrealis.search(doc.text_for(pack), lo, start) is not None
 
 
+def stated_act(doc: Doc, pack: LangPack, start: int) -> bool:
+    """The words at ``start`` report something that happened: not negated, not hypothetical
+    (the pack's negation and irrealis cues in the clause before them)."""
+    return not (_negated(doc, pack, start) or _irrealis(doc, pack, start))
+
+
 def _not_own_account(doc: Doc, pk: LangPack, pos: int) -> str | None:
     """``quoted_law`` when the sentence at ``pos`` quotes or paraphrases a statute ("the use or
     threat of violence ... any person", "a collector cannot ..."), ``second_hand`` when it tells
@@ -262,9 +268,14 @@ def _consumer_act(doc: Doc, pk: LangPack, start: int, end: int,
     """The contact word at [start, end) is the consumer's own act (see ``[actor]`` in
     patterns/en.toml): its subject is I/we (directly, through coordination, or elided after a
     sentence whose subject was I/we) and it is no passive or reception ("I was called",
-    "I received a call") and no contact verb with object me/us ("called me")."""
+    "I received a call") and no contact verb with object me/us ("called me"); or it went to the
+    company or on the consumer's errand (``own_contact_after``: "numerous calls to Citi")."""
     lex = pk.lex
     scan = doc.text_for(pk)
+    oa = lex.get("own_contact_after")
+    om = oa.match(scan, end, min(len(scan), end + 60)) if oa is not None else None
+    if om is not None and (om.group("name") is None or doc.scan[om.start("name")].isupper()):
+        return True
     si = doc.sent(start)
     ss = doc.sent_starts[si]
     seg = scan[max(ss, start - 200):start]
