@@ -310,3 +310,11 @@ def test_classify_cease_ignored__request_then_later_contact(text, expected):
 ])
 def test_classify_frequency__calls_to_the_company_are_the_consumers(text, expected):
     assert [c for c in classify_narrative(text, "en").conducts if c.startswith("FREQ")] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I unsubscribed from their internet service. Since then the collector has contacted me several times.",
+    "She advised they will cease giving out my information. I still get calls from other lenders.",
+])
+def test_classify_cease_ignored__no_stop_request_no_cease(text):
+    assert "CEASE_IGNORED" not in classify_narrative(text, "en").conducts

@@ -64,6 +64,43 @@ def test_optional_labels_are_left_out_of_that_conducts_loss():
     assert y.tolist() == [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0] and w[7] == 0.0 and w.sum() == 12.0
 
 
+def test_a_language_where_the_model_adds_nothing_to_the_rules_gets_no_suggestions():
+    """_best_threshold: the pooled cross-validated threshold, OFF in a language whose rules
+    already find every positive (the model can only add false labels there)."""
+    rng = np.random.default_rng(0)
+    n = 40
+    y = np.array([1, 0] * (n // 2), dtype=np.int8)
+    X = np.column_stack([y + rng.normal(0, 0.3, n), rng.normal(0, 1, n)]).astype(np.float64)
+    from scipy.sparse import csr_matrix
+    X = csr_matrix(X)
+    w = np.ones(n)
+    langs = np.array([0] * 20 + [1] * 20)
+    rules = np.where(langs == 1, y == 1, False)  # the Chinese rules find all; the English none
+    thr = M._best_threshold(X, y, w, rules, langs)
+    assert thr.shape == (2,) and thr.dtype == np.float32
+    assert thr[0] in M.THRESHOLD_GRID and thr[1] == M.OFF
+    # without rule hits, both languages keep the pooled threshold
+    assert M._best_threshold(X, y, w, None, langs).tolist() == [thr[0], thr[0]]
+
+
+def test_thresholds_are_per_language_and_an_older_model_file_still_loads(tmp_path):
+    m = M.train(_examples())
+    assert m.thresholds.shape == (len(M.LANGS), len(m.labels))
+    m.thresholds[1, :] = M.OFF  # nothing suggested in Chinese
+    text_zh = "他们一天打二十次电话 They keep calling me ten times a day, nonstop."
+    text_en = "They keep calling me ten times a day, nonstop."
+    assert M.lang_index([text_en, text_zh]).tolist() == [0, 1]
+    en, zh = m.predict([text_en, text_zh])
+    assert "FREQ_EXCESSIVE_CALLS" in en and zh == {}
+    assert m.suggestions([text_zh]) == [[]]
+    old = tmp_path / "old.npz"  # the file format before per-language thresholds: one row
+    m.thresholds = m.thresholds[0].copy()
+    m.save(old)
+    back = M.load(old)
+    assert back.thresholds.shape == (len(M.LANGS), len(m.labels))
+    assert back.predict([text_zh])[0].keys() == en.keys()
+
+
 def test_a_model_file_is_read_without_unpickling(tmp_path):
     import pickle
     bad = tmp_path / "evil.npz"

@@ -13,7 +13,10 @@ weights, ``C``), so an optional label (``?``) can be left out of that conduct's 
 **Thresholds**: per conduct, the score that maximises the F1 of *rules + model* (the way the
 model is used: it only has to add what the rules miss) over 5-fold cross-validation on the
 training texts (``THRESHOLD_GRID``; ``DEFAULT_THRESHOLD`` for a conduct with fewer than
-``MIN_POSITIVES_FOR_CV`` positives). ``C`` and this choice were picked by cross-validation on
+``MIN_POSITIVES_FOR_CV`` positives); ``OFF`` in a language (``LANGS``: a text with Chinese
+characters is Chinese) where, cross-validated on that language's texts, the model at that
+threshold does not raise the F1 of the rules alone: it then suggests nothing for that conduct
+there (2026-12-06: Chinese rules + model lost F1 to the rules alone, 0.930 against 0.947). ``C`` and this choice were picked by cross-validation on
 the training sets only (docs/narratives_blind.md), never on the held-out sets. Everything is deterministic: the same sets give the
 same model, byte for byte.
 
@@ -60,6 +63,10 @@ WEAK_WEIGHT = 0.5
 THRESHOLD_GRID = tuple(round(0.20 + 0.05 * i, 2) for i in range(13))  # 0.20 … 0.80
 DEFAULT_THRESHOLD = 0.5
 MIN_POSITIVES_FOR_CV = 5
+#: The languages thresholds are kept for (a text with Chinese characters is 'zh', as for ``CHAR_TEXTS``).
+LANGS = ("en", "zh")
+#: A threshold no score reaches: no suggestion of that conduct in that language.
+OFF = 2.0
 #: A conduct needs this many positive training texts to be modelled at all.
 MIN_POSITIVES = 3
 WORD_NGRAMS, CHAR_NGRAMS = (1, 2), (2, 4)
@@ -186,6 +193,12 @@ def db_examples(con) -> list[Example]:
 CHAR_TEXTS = "cjk"
 
 
+def lang_index(texts: list[str]) -> np.ndarray:
+    """Per text, the row of ``LANGS`` its thresholds come from (int64): 1 when it has Chinese
+    characters, else 0."""
+    return np.array([1 if _CJK.search(t or "") else 0 for t in texts], dtype=np.int64)
+
+
 def _char_input(texts: list[str]) -> list[str]:
     """The texts the character vectorizer reads (``CHAR_TEXTS``): others become ""."""
     if CHAR_TEXTS == "all":
@@ -205,7 +218,7 @@ def _vectorizers(word_vocab=None, char_vocab=None):
 class ConductModel:
     """A trained model. ``labels``: conduct codes modelled (str, n); ``coef`` float32
     (n × features: word features first, then character features); ``intercept`` and
-    ``thresholds`` float32 (n); ``manifest``: how it was made. Build with ``train`` or ``load``."""
+    ``thresholds`` float32 (len(LANGS) × n; ``OFF`` where no suggestion is made); ``manifest``: how it was made. Build with ``train`` or ``load``."""
 
     labels: list[str]
     word_vocab: list[str]
@@ -247,7 +260,8 @@ class ConductModel:
     def predict(self, texts: list[str]) -> list[dict[str, float]]:
         """Per text, ``{conduct code: score}`` for the conducts at or above their threshold."""
         s = self.scores(texts)
-        return [{self.labels[j]: float(row[j]) for j in np.flatnonzero(row >= self.thresholds)} for row in s]
+        thr = self.thresholds[lang_index(texts)]
+        return [{self.labels[j]: float(row[j]) for j in np.flatnonzero(row >= t)} for row, t in zip(s, thr)]
 
     def _top_words(self, cols: np.ndarray, vals: np.ndarray, j: int, k: int) -> list[tuple[str, float]]:
         """The ``k`` terms of one TF-IDF row (``cols``, ``vals``) that raise label ``j`` most:
@@ -277,11 +291,12 @@ class ConductModel:
         conducts at or above their threshold (one feature pass for the whole list)."""
         X = self.features(texts)
         s = (1.0 / (1.0 + np.exp(-(X @ self.coef.T + self.intercept)))).astype(np.float32)
+        thr = self.thresholds[lang_index(texts)]
         out = []
         for i, row in enumerate(s):
             cols, vals = X.indices[X.indptr[i]:X.indptr[i + 1]], X.data[X.indptr[i]:X.indptr[i + 1]]
             out.append([(self.labels[j], float(row[j]), [w for w, _ in self._top_words(cols, vals, j, k)])
-                        for j in np.flatnonzero(row >= self.thresholds)])
+                        for j in np.flatnonzero(row >= thr[i])])
         return out
 
     def save(self, path: Path) -> None:
@@ -303,9 +318,12 @@ def load(path: Path | None = None) -> ConductModel:
     try:
         with np.load(path, allow_pickle=False) as z:
             parts = {k: z[k] for k in z.files}
+        thresholds = parts["thresholds"]
+        if thresholds.ndim == 1:  # a model from before per-language thresholds: the same for each
+            thresholds = np.tile(thresholds, (len(LANGS), 1))
         return ConductModel([str(x) for x in parts["labels"]], [str(x) for x in parts["word_vocab"]],
                             [str(x) for x in parts["char_vocab"]], parts["word_idf"], parts["char_idf"],
-                            parts["coef"], parts["intercept"], parts["thresholds"],
+                            parts["coef"], parts["intercept"], thresholds,
                             json.loads(str(parts["manifest"])))
     except FileNotFoundError:
         raise
@@ -344,28 +362,52 @@ def _fit_one(X, y, w):
     return clf.coef_[0].astype(np.float32), np.float32(clf.intercept_[0])
 
 
-def _best_threshold(X, y, w, rule_hit=None, folds: int = 5) -> float:
-    """The ``THRESHOLD_GRID`` value with the best F1 over ``folds``-fold cross-validated
-    scores (examples with weight 0 left out of the count). ``rule_hit`` (bool per example:
-    the rules found this conduct): F1 of rules + model, the way the model is used."""
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = int((pred & (y == 1)).sum())
+    fp, fn = int((pred & (y == 0)).sum()), int((~pred & (y == 1)).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _grid_choice(scores, y, hit, allow_off: bool) -> float:
+    """The ``THRESHOLD_GRID`` value with the best F1 of ``(scores >= t) | hit`` (the first of
+    equals); with ``allow_off``, ``OFF`` unless some value beats the rules alone (``hit``)."""
+    best, best_f = (OFF, _f1(hit, y)) if allow_off else (DEFAULT_THRESHOLD, -1.0)
+    for t in THRESHOLD_GRID:
+        f = _f1((scores >= t) | hit, y)
+        if f > best_f + 1e-9:
+            best, best_f = t, f
+    return best
+
+
+def _best_threshold(X, y, w, rule_hit=None, langs=None, folds: int = 5) -> np.ndarray:
+    """Per language of ``LANGS`` (``langs``: each example's row, ``lang_index``), the
+    threshold: the ``THRESHOLD_GRID`` value of best F1 over ``folds``-fold cross-validated
+    scores of all examples (weight 0 left out of the count; ``DEFAULT_THRESHOLD`` when the
+    conduct has fewer than ``MIN_POSITIVES_FOR_CV`` positives), or ``OFF`` for a language with
+    that many positives where it does not raise the F1 of ``rule_hit`` (bool per example: the
+    rules found this conduct) alone. F1 is that of rules + model, the way the model is used.
+    Returns float32 (len(LANGS),)."""
     from sklearn.model_selection import StratifiedKFold
+    out = np.full(len(LANGS), DEFAULT_THRESHOLD, dtype=np.float32)
     if int(y[w > 0].sum()) < MIN_POSITIVES_FOR_CV:
-        return DEFAULT_THRESHOLD
+        return out
     scores = np.zeros(len(y))
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
         coef, b = _fit_one(X[tr], y[tr], w[tr])
         scores[te] = 1.0 / (1.0 + np.exp(-(X[te] @ coef + b)))
     keep = w > 0
-    best, best_f = DEFAULT_THRESHOLD, -1.0
     hit = np.zeros(len(y), dtype=bool) if rule_hit is None else np.asarray(rule_hit, dtype=bool)
-    for t in THRESHOLD_GRID:
-        pred = (scores[keep] >= t) | hit[keep]
-        tp = int((pred & (y[keep] == 1)).sum())
-        fp, fn = int((pred & (y[keep] == 0)).sum()), int((~pred & (y[keep] == 1)).sum())
-        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f > best_f + 1e-9:
-            best, best_f = t, f
-    return best
+    langs = np.zeros(len(y), dtype=np.int64) if langs is None else np.asarray(langs)
+    t = _grid_choice(scores[keep], y[keep], hit[keep], allow_off=False)
+    out[:] = t
+    if rule_hit is None:
+        return out
+    for li in range(len(LANGS)):
+        sel = keep & (langs == li)
+        if int(y[sel].sum()) >= MIN_POSITIVES_FOR_CV and (
+                _f1(hit[sel], y[sel]) >= _f1((scores[sel] >= t) | hit[sel], y[sel]) - 1e-9):
+            out[li] = OFF
+    return out
 
 
 def rule_conducts(examples: list[Example]) -> list[set[str]]:
@@ -398,19 +440,22 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
     if not labels:
         raise ValueError(f"no conduct has {MIN_POSITIVES} or more labelled examples")
     coefs, intercepts, thresholds = [], [], []
+    langs = lang_index(texts)
     for i, code in enumerate(labels):
         say(0.1 + 0.9 * i / len(labels), f"{code} ({i + 1} of {len(labels)})")
         y, w = _targets(examples, code)
         coef, b = _fit_one(X, y, w)
         coefs.append(coef)
         intercepts.append(b)
-        thresholds.append(_best_threshold(X, y, w, None if rules is None else [code in r for r in rules]))
+        thresholds.append(_best_threshold(X, y, w, None if rules is None else [code in r for r in rules],
+                                          langs))
     word_vocab = [t for t, _ in sorted(word.vocabulary_.items(), key=lambda kv: kv[1])]
     char_vocab = [t for t, _ in sorted(char.vocabulary_.items(), key=lambda kv: kv[1])]
     coef = np.vstack(coefs).astype(np.float32)
     parts = dict(labels=labels, word_vocab=word_vocab, char_vocab=char_vocab,
                  word_idf=word.idf_.astype(np.float32), char_idf=char.idf_.astype(np.float32), coef=coef,
-                 intercept=np.array(intercepts, dtype=np.float32), thresholds=np.array(thresholds, dtype=np.float32))
+                 intercept=np.array(intercepts, dtype=np.float32),
+                 thresholds=np.array(thresholds, dtype=np.float32).T.copy())
     h = hashlib.sha256()
     for k in ("labels", "word_vocab", "char_vocab"):
         h.update("\x1f".join(parts[k]).encode())
@@ -423,7 +468,8 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
         "version": "model-" + h.hexdigest()[:12],
         "examples": len(examples), "by_origin": origins, "sets": sets or [], "skipped_sets": skipped or [],
         "positives": {c: sum(c in e.required for e in examples) for c in labels},
-        "thresholds": {c: float(t) for c, t in zip(labels, thresholds)},
+        "thresholds": {c: {lg: ("off" if t[li] >= OFF else round(float(t[li]), 2)) for li, lg in enumerate(LANGS)}
+                       for c, t in zip(labels, thresholds)},
         "features": int(X.shape[1]), "C": C, "weak_weight": WEAK_WEIGHT,
         "sklearn": sklearn.__version__, "numpy": np.__version__,
     }
