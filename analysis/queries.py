@@ -26,7 +26,7 @@ import pandas as pd
 from analysis import codes
 from analysis.build import CUBES
 from analysis.filters import Filter, build_where, conduct_column, filter_columns, method_column
-from analysis.reviews import not_rejected_sql
+from analysis.reviews import counted_labels
 
 Con = duckdb.DuckDBPyConnection
 #: Answer from the cubes where they can (False: always the facts; the tests and the
@@ -479,8 +479,8 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
     conds = ["c.narrative ILIKE ? ESCAPE '\\'" for _ in words]
     params = p + [_like_pattern(x) for x in words]
     if rule_id:
-        conds.append("EXISTS (SELECT 1 FROM core_complaint_labels l WHERE l.complaint_id = f.complaint_id "
-                     f"AND l.label_source = 'narrative' AND l.rule_id = ?{not_rejected_sql(con, 'l')})")
+        conds.append(f"EXISTS (SELECT 1 FROM {counted_labels(con)} l WHERE l.complaint_id = f.complaint_id "
+                     "AND l.label_source = 'narrative' AND l.rule_id = ?)")
         params.append(rule_id)
     extra = (" AND " + " AND ".join(conds)) if conds else ""
     return _df(con, f"""
@@ -493,9 +493,8 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
 
 def query_narrative_rule_ids(con: Con) -> list[str]:
     """Rule ids that narrative labels carry (those a reviewer rejected left out), sorted."""
-    return [r[0] for r in con.execute("SELECT DISTINCT l.rule_id FROM core_complaint_labels l WHERE l.label_source = "
-                                      f"'narrative' AND l.rule_id IS NOT NULL{not_rejected_sql(con, 'l')} "
-                                      "ORDER BY l.rule_id").fetchall()]
+    return [r[0] for r in con.execute(f"SELECT DISTINCT l.rule_id FROM {counted_labels(con)} l WHERE l.label_source = "
+                                      "'narrative' AND l.rule_id IS NOT NULL ORDER BY l.rule_id").fetchall()]
 
 
 def query_complaint_detail(con: Con, complaint_id: str) -> dict:

@@ -32,6 +32,7 @@ from analysis import audit, codes, db
 from analysis.audit import Actor
 from analysis.filters import Filter, build_where
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
+from analysis.schema import COUNTED_LABELS_SQL
 
 DECISIONS = ("confirm", "reject", "add")
 #: What a review row may be about: a label (code list of the same name), an incident (by id)
@@ -203,15 +204,16 @@ def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
                        "AND database_name = current_database()").fetchone()[0] > 0
 
 
-def not_rejected_sql(con: duckdb.DuckDBPyConnection, alias: str = "l") -> str:
-    """An SQL condition (" AND ...", or "" in a database from before reviews) that keeps the
-    rows of ``core_complaint_labels`` aliased ``alias`` whose current review is not 'reject':
-    the labels that count (analysis/sql/mart/mart_complaint_facts.sql leaves the same out)."""
-    if not has_reviews(con):
-        return ""
-    return (f" AND NOT EXISTS (SELECT 1 FROM current_label_reviews r WHERE r.decision = 'reject' "
-            f"AND r.complaint_id = {alias}.complaint_id AND r.label_kind = {alias}.label_kind "
-            f"AND r.label_code = {alias}.label_code)")
+def counted_labels(con: duckdb.DuckDBPyConnection) -> str:
+    """The relation of the labels that count, to read in place of ``core_complaint_labels``
+    (columns complaint_id, label_kind, label_code, label_source, rule_id):
+    ``counted_complaint_labels`` (``analysis.schema.COUNTED_LABELS_SQL``, which the facts marts
+    read too); in a database a read-only reader finds from before that view, its SELECT inline;
+    from before reviews, ``core_complaint_labels`` itself."""
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'counted_complaint_labels' "
+                   "AND database_name = current_database()").fetchone()[0]:
+        return "counted_complaint_labels"
+    return f"({COUNTED_LABELS_SQL})" if has_reviews(con) else "core_complaint_labels"
 
 
 def high_impact_codes() -> list[str]:

@@ -334,8 +334,21 @@ CURRENT_REVIEWS_SQL = """
 SELECT * FROM core_label_reviews
 QUALIFY row_number() OVER (PARTITION BY complaint_id, label_kind, label_code
                            ORDER BY reviewed_at DESC, review_id DESC) = 1"""
-#: Views derived by SQL (not public projections): name → SELECT.
-DERIVED_VIEWS = {"current_label_reviews": CURRENT_REVIEWS_SQL}
+#: The labels that count, the one definition every count and citation reads (issue 12: reviewed
+#: labels win): each stored label but those whose current review is 'reject', plus a row with
+#: label_source 'review' (rule_id NULL) for each conduct or debt issue a reviewer confirmed or
+#: added. The facts marts (analysis/sql/mart/mart_complaint_facts.sql, analysis.spark_marts), the
+#: export's rules cited and the Narratives page's search read it (analysis.reviews.counted_labels).
+COUNTED_LABELS_SQL = """
+SELECT complaint_id, label_kind, label_code, label_source, rule_id
+FROM core_complaint_labels
+ANTI JOIN (SELECT complaint_id, label_kind, label_code FROM current_label_reviews WHERE decision = 'reject') r
+    USING (complaint_id, label_kind, label_code)
+UNION ALL
+SELECT complaint_id, label_kind, label_code, 'review' AS label_source, NULL::VARCHAR AS rule_id
+FROM current_label_reviews WHERE decision IN ('confirm', 'add') AND label_kind IN ('conduct', 'debt_issue')"""
+#: Views derived by SQL (not public projections): name → SELECT, in creation order.
+DERIVED_VIEWS = {"current_label_reviews": CURRENT_REVIEWS_SQL, "counted_complaint_labels": COUNTED_LABELS_SQL}
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}
 

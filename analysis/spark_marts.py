@@ -158,6 +158,17 @@ def counted_incidents(core_incidents: DataFrame, reviews: DataFrame) -> DataFram
     return core_incidents.join(rejected, cond, "left_anti")
 
 
+def counted_labels(core_complaint_labels: DataFrame, reviews: DataFrame) -> DataFrame:
+    """``analysis.schema.COUNTED_LABELS_SQL`` (``reviews``: ``current_reviews``): labels but
+    those a current review rejects, plus confirmed or added conducts and debt issues as 'review'."""
+    keys = ["complaint_id", "label_kind", "label_code"]
+    rejected = reviews.where("decision = 'reject'").select(*keys)
+    return (core_complaint_labels.select(*keys, "label_source", "rule_id").join(rejected, keys, "left_anti")
+            .unionByName(reviews.where("decision IN ('confirm', 'add') AND label_kind IN ('conduct', 'debt_issue')")
+                         .select(*keys, F.lit("review").alias("label_source"),
+                                 F.lit(None).cast("string").alias("rule_id"))))
+
+
 def complaint_facts(core_complaints: DataFrame, core_complaint_labels: DataFrame,
                     core_incidents: DataFrame, core_label_reviews: DataFrame) -> DataFrame:
     """``analysis/sql/mart/mart_complaint_facts.sql``: one row per complaint."""
@@ -165,14 +176,8 @@ def complaint_facts(core_complaints: DataFrame, core_complaint_labels: DataFrame
     complaints = core_complaints
     # reviews AS (SELECT * FROM current_label_reviews WHERE {scope})
     reviews = current_reviews(core_label_reviews)
-    # reviewed_labels AS (labels ANTI JOIN rejected USING (complaint_id, label_kind, label_code)
-    #                     UNION ALL confirmed / added conduct and debt-issue reviews as 'review')
-    keys = ["complaint_id", "label_kind", "label_code"]
-    rejected = reviews.where("decision = 'reject'").select(*keys)
-    reviewed_labels = (core_complaint_labels.select(*keys, "label_source").join(rejected, keys, "left_anti")
-                       .unionByName(reviews.where("decision IN ('confirm', 'add') AND label_kind IN "
-                                                  "('conduct', 'debt_issue')")
-                                    .select(*keys, F.lit("review").alias("label_source"))))
+    # reviewed_labels AS (SELECT ... FROM counted_complaint_labels WHERE {scope})
+    reviewed_labels = counted_labels(core_complaint_labels, reviews)
     # labels AS (SELECT complaint_id, list_sort(list_distinct(list(label_code) FILTER (...))) ...
     #            FROM reviewed_labels GROUP BY complaint_id)
     labels = reviewed_labels.groupBy("complaint_id").agg(

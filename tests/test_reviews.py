@@ -161,6 +161,33 @@ def test_a_rejected_label_cites_no_rule_in_exports(reviewed):
         assert queries.query_narrative_search(cur, Filter(), rule_id="CN-3P-03")["complaint_id"].tolist() == ["cn:3"]
 
 
+def test_the_labels_that_count_are_one_definition_for_marts_and_queries(reviewed):
+    """counted_complaint_labels (analysis.schema.COUNTED_LABELS_SQL) is what the facts mart
+    counts (with model suggestions) and what the queries cite; a database a reader finds from
+    before that view gets its SELECT inline, with the same rows."""
+    from analysis import store
+    from analysis.schema import CURRENT_REVIEWS_SQL
+    conduct_sql = ("SELECT complaint_id, list_sort(list_distinct(list(label_code))) FROM {} "
+                   "WHERE label_kind = 'conduct' GROUP BY 1 ORDER BY 1")
+    with db.connect_read_only(reviewed) as con:
+        cur = db.read_cursor(con)
+        assert reviews.counted_labels(cur) == "counted_complaint_labels"
+        counted = cur.execute(conduct_sql.format("counted_complaint_labels")).fetchall()
+        mart = cur.execute("SELECT complaint_id, conduct_codes_with_model FROM mart_complaint_facts "
+                           "WHERE len(conduct_codes_with_model) > 0 ORDER BY 1").fetchall()
+        assert counted == mart and ("cn:3", ["CONTACT_LIST_BLAST"]) not in counted
+    old = duckdb.connect()  # core and the reviews view only, as an older version left them
+    old.execute(f"ATTACH '{store.live_replica(reviewed)}' AS src (READ_ONLY)")
+    for t in ("core_complaint_labels", "core_label_reviews"):
+        old.execute(f"CREATE TABLE {t} AS FROM src.{t}")
+    old.execute(f"CREATE VIEW current_label_reviews AS {CURRENT_REVIEWS_SQL}")
+    inline = reviews.counted_labels(old)
+    assert inline.startswith("(") and old.execute(conduct_sql.format(inline)).fetchall() == counted
+    old.execute("DROP VIEW current_label_reviews")  # from before reviews: the stored labels
+    assert reviews.counted_labels(old) == "core_complaint_labels"
+    old.close()
+
+
 def test_filters_count_reviewed_labels(reviewed):
     """Queries through the filter builder (cubes and facts) follow the reviews."""
     with db.connect_read_only(reviewed) as con:

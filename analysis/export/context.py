@@ -17,7 +17,7 @@ from analysis.charts import ChartSpec
 from analysis.export.suppress import DEFAULT_K
 from analysis.filters import CORE_LABEL_SOURCES, Filter, build_where, describe
 from analysis.i18n import t
-from analysis.reviews import not_rejected_sql
+from analysis.reviews import counted_labels
 from analysis.rules import TIME_WINDOW_RULES
 
 PRODUCT_SLUG = "collection-watch"
@@ -131,15 +131,13 @@ def make_view(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -> ViewCon
 
 def query_conduct_rule_ids(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[str]:
     """Rule ids carried by the conduct labels of the filtered complaints (the label source
-    of the filter), sorted. A label whose current review is 'reject' cites nothing, as it
-    counts nowhere (analysis/sql/mart/mart_complaint_facts.sql; a database from before reviews
-    has none)."""
+    of the filter), sorted. Only the labels that count (``analysis.reviews.counted_labels``, as
+    in the marts): a label whose current review is 'reject' cites nothing."""
     w, p = build_where(flt, "complaint")
     srcs = CORE_LABEL_SOURCES[flt.label_source]
     extra = f" AND l.label_source IN ({', '.join('?' * len(srcs))})" if srcs else ""
-    extra += not_rejected_sql(con, "l")
     rows = con.execute(f"""
-        SELECT DISTINCT l.rule_id FROM core_complaint_labels l
+        SELECT DISTINCT l.rule_id FROM {counted_labels(con)} l
         WHERE l.label_kind = 'conduct' AND l.rule_id IS NOT NULL{extra}
           AND l.complaint_id IN (SELECT complaint_id FROM mart_complaint_facts WHERE {w})
         ORDER BY l.rule_id""", list(srcs or ()) + p).fetchall()

@@ -2,20 +2,16 @@
 -- conduct / method codes as sorted lists. Pages query this table (never raw).
 -- {scope}: the complaints to build (TRUE for all; a change set for incremental writes,
 -- see analysis.build.update_marts). A complaint's row depends on that complaint's rows only.
--- Reviewed labels win in every count (analysis/reviews.py): a label or incident whose current
--- review is 'reject' is left out; a confirmed or added label counts with label_source 'review'.
+-- Reviewed labels win in every count (analysis/reviews.py): labels are read from the view
+-- counted_complaint_labels (analysis.schema.COUNTED_LABELS_SQL: rejected ones left out, confirmed
+-- or added ones with label_source 'review'); an incident whose current review is 'reject' is
+-- left out (the counted_incidents fragment, _counted_incidents.sql).
 WITH complaints AS (
     SELECT * FROM core_complaints WHERE {scope}
 ), reviews AS (
     SELECT * FROM current_label_reviews WHERE {scope}
 ), reviewed_labels AS (
-    SELECT complaint_id, label_kind, label_code, label_source
-    FROM (SELECT * FROM core_complaint_labels WHERE {scope})
-    ANTI JOIN (SELECT complaint_id, label_kind, label_code FROM reviews WHERE decision = 'reject') r
-        USING (complaint_id, label_kind, label_code)
-    UNION ALL
-    SELECT complaint_id, label_kind, label_code, 'review' AS label_source
-    FROM reviews WHERE decision IN ('confirm', 'add') AND label_kind IN ('conduct', 'debt_issue')
+    SELECT complaint_id, label_kind, label_code, label_source FROM counted_complaint_labels WHERE {scope}
 ), labels AS (
     SELECT
         complaint_id,
