@@ -388,6 +388,8 @@ def _derived_conducts(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> 
 
 #: How many sentences after a stop request a continued contact still counts (_cease_after_request).
 CEASE_SPAN_SENTENCES = 4
+# stop_request (en.toml) allows 60 characters between the verb and the words; plus their length
+_STOP_VERB_REACH = 80
 
 
 def _cease_after_request(doc: Doc, res: _Resolved, L: _Labels) -> None:
@@ -400,10 +402,18 @@ def _cease_after_request(doc: Doc, res: _Resolved, L: _Labels) -> None:
         return
     for pk in doc.packs:
         stop, cont = pk.lex.get("stop_request"), pk.lex.get("contact_continues")
-        if stop is None or cont is None:
+        anchor = pk.lex.get("stop_request_anchor")
+        if stop is None or cont is None or anchor is None:
             continue
         scan = doc.text_for(pk)
-        for sm in stop.finditer(scan):
+        seen = -1
+        for am in anchor.finditer(scan):
+            # the request's verb stands at most 60 characters before its words, in the sentence
+            lo = max(doc.sent_starts[doc.sent(am.start())], am.start() - _STOP_VERB_REACH, seen + 1)
+            sm = stop.search(scan, lo, min(len(scan), am.end() + _STOP_VERB_REACH))
+            if sm is None or sm.start() <= seen:
+                continue
+            seen = sm.start()
             if not stated_act(doc, pk, sm.start()):
                 continue
             si = doc.sent(sm.start())
