@@ -318,3 +318,26 @@ def test_classify_frequency__calls_to_the_company_are_the_consumers(text, expect
 ])
 def test_classify_cease_ignored__no_stop_request_no_cease(text):
     assert "CEASE_IGNORED" not in classify_narrative(text, "en").conducts
+
+
+def test_classify_engine__a_mention_inside_a_longer_one_is_dropped_in_one_sweep():
+    """engine._outermost: "calls" inside "robocalls" goes, equal spans stay, order is kept."""
+    from types import SimpleNamespace as M
+    from analysis.classify.engine import _outermost
+    robo, calls, calls2, later, inner = M(start=5, end=14), M(start=9, end=14), M(start=9, end=14), \
+        M(start=20, end=25), M(start=21, end=24)
+    assert _outermost([calls, robo, later, calls2, inner]) == [robo, later]
+    assert _outermost([calls, calls2]) == [calls, calls2]
+    assert _outermost([]) == []
+
+
+def test_classify_engine__a_very_long_narrative_gives_the_labels_of_its_sentence():
+    """A 1 MB narrative of one repeated sentence (an upload meant to stall imports) is read
+    through, with the labels that sentence gives alone (the passes are linear: see the note of
+    issue 12 for the times)."""
+    s = "They called me at 11pm and told my mother about the debt. "
+    one = classify_narrative(s, "en")
+    many = classify_narrative(s * (1_000_000 // len(s)), "en")
+    assert sorted(many.conducts) == sorted(one.conducts) and "TIME_INCONVENIENT" in one.conducts
+    assert {(i.method_code, i.recipient_code) for i in many.incidents} == \
+        {(i.method_code, i.recipient_code) for i in one.incidents}

@@ -15,6 +15,7 @@ evidence, rule verdicts and incidents. Internal; the public API is in ``__init__
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -284,6 +285,24 @@ def _resolve(doc: Doc, found: Mentions, L: _Labels) -> _Resolved:
     return res
 
 
+def _outermost(mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` (in their order) but those inside a longer one ("calls" inside "robocalls");
+    mentions of the same span all stay. One sort and a sweep: by start, longer first, a mention is
+    inside a longer one exactly when an earlier one of another span ends at or after its end."""
+    inside: set[int] = set()
+    max_end, i = -1, 0
+    order = sorted(mentions, key=lambda m: (m.start, -m.end))
+    while i < len(order):
+        j = i
+        while j < len(order) and (order[j].start, order[j].end) == (order[i].start, order[i].end):
+            j += 1
+        if max_end >= order[i].end:
+            inside.update(id(m) for m in order[i:j])
+        max_end = max(max_end, order[i].end)
+        i = j
+    return [m for m in mentions if id(m) not in inside]
+
+
 def _methods_and_recipients(doc: Doc, found: Mentions, L: _Labels) -> _Resolved:
     """Active methods (a weak one only when no other; a longer span wins over a shorter one
     inside it: robocalls vs calls) and recipients; evidence of the inactive ones."""
@@ -291,9 +310,7 @@ def _methods_and_recipients(doc: Doc, found: Mentions, L: _Labels) -> _Resolved:
     active_meth = [m for m in meth if m.active and not m.p.weak]
     if not active_meth:
         active_meth = [m for m in meth if m.active and m.p.weak]
-    active_meth = [m for m in active_meth if not any(
-        o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
-        for o in active_meth)]
+    active_meth = _outermost(active_meth)
     for m in meth:
         if not m.active:
             L.ev("method", m.p.codes[0], m.start, m.end, m.p.id, m.flags)
@@ -406,6 +423,8 @@ def _cease_after_request(doc: Doc, res: _Resolved, L: _Labels) -> None:
         if stop is None or cont is None or anchor is None:
             continue
         scan = doc.text_for(pk)
+        meths = sorted(res.active_meth, key=lambda x: x.start)
+        starts = [m.start for m in meths]
         seen = -1
         for am in anchor.finditer(scan):
             # the request's verb stands at most 60 characters before its words, in the sentence
@@ -417,9 +436,7 @@ def _cease_after_request(doc: Doc, res: _Resolved, L: _Labels) -> None:
             if not stated_act(doc, pk, sm.start()):
                 continue
             si = doc.sent(sm.start())
-            for m in sorted(res.active_meth, key=lambda x: x.start):
-                if m.start < sm.end():
-                    continue
+            for m in meths[bisect.bisect_left(starts, sm.end()):]:
                 mi = doc.sent(m.start)
                 if mi - si > CEASE_SPAN_SENTENCES:
                     break
@@ -582,11 +599,17 @@ def _incidents(doc: Doc, res: _Resolved) -> list[IncidentGuess]:
     meth_items = [(m.p.codes[0], m.start) for m in res.active_meth] + [
         (c, s) for c, s, _, _ in res.fallback]
     rec_set = res.third_party | {"spouse"}
+    recs_of: dict[int, set[str]] = {}  # sentence -> third-party recipients (one pass: linear)
+    for r in res.active_recs:
+        if r.p.codes[0] in rec_set:
+            recs_of.setdefault(doc.sent(r.start), set()).add(r.p.codes[0])
+    times_of: dict[int, list[TimeMention]] = {}
+    for t in contact_times:
+        times_of.setdefault(doc.sent(t.start), []).append(t)
     for code, pos in sorted(meth_items, key=lambda x: x[1]):
         si = doc.sent(pos)
-        rs = sorted({r.p.codes[0] for r in res.active_recs if doc.sent(r.start) == si
-                     and r.p.codes[0] in rec_set}, key=_ORDER["recipient"].get) or ["debtor"]
-        ts = [t for t in contact_times if doc.sent(t.start) == si] or [None]
+        rs = sorted(recs_of.get(si, ()), key=_ORDER["recipient"].get) or ["debtor"]
+        ts = times_of.get(si) or [None]
         for rc in rs:
             for t in ts:
                 if t is None:

@@ -361,12 +361,12 @@ def _attached(doc: Doc, m: Mention, attach: re.Pattern) -> bool:
     return False
 
 
-def _in_consumer_thread(m: Mention, scan: str, earlier: list[Mention]) -> bool:
+def _in_consumer_thread(m: Mention, scan: str, consumer_starts: list[int]) -> bool:
     """A back-reference ("on the call", sentence-initial "Called again", "hung up on me") to a
     contact the consumer made: the pattern's ``thread.before`` matches the text before the
     mention (and ``thread.match``, when given, the mention itself), and the consumer's own contact
-    (``thread.origin``, or an earlier mention of the pattern flagged by_consumer) occurs within the
-    600 characters before it."""
+    (``thread.origin``, or an earlier mention of the pattern flagged by_consumer: their starts in
+    text order, ``consumer_starts``) occurs within the 600 characters before it."""
     th = m.p.thread
     if th.match is not None and not th.match.search(scan[m.start:m.end]):
         return False
@@ -375,7 +375,8 @@ def _in_consumer_thread(m: Mention, scan: str, earlier: list[Mention]) -> bool:
     lo = max(0, m.start - _THREAD_SPAN)
     if th.origin is not None and th.origin.search(scan, lo, m.start):
         return True
-    return any(o.p is m.p and "by_consumer" in o.flags and lo <= o.start < m.start for o in earlier)
+    i = bisect.bisect_left(consumer_starts, lo)
+    return i < len(consumer_starts) and consumer_starts[i] < m.start
 
 
 # --- pass 1 -----------------------------------------------------------------------------------
@@ -406,16 +407,20 @@ def find_all(doc: Doc) -> Mentions:
 # --- pass 2 -----------------------------------------------------------------------------------
 
 def judge(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Pass 2 for the mentions of one kind (in pass 1's order: the thread rule looks back at the
-    mentions judged before): sets ``flags`` and, for an attached cue, ``alt_codes``. Returns
-    ``mentions``."""
-    for i, m in enumerate(mentions):
-        m.flags = _flags(doc, m, mentions, i)
+    """Pass 2 for the mentions of one kind (in pass 1's order, a pattern's in text order: the
+    thread rule looks back at the pattern's mentions judged before): sets ``flags`` and, for an
+    attached cue, ``alt_codes``. Returns ``mentions``. Linear in the mentions."""
+    consumer_starts: dict[int, list[int]] = {}  # id(pattern) -> by_consumer starts, in text order
+    for m in mentions:
+        m.flags = _flags(doc, m, consumer_starts.setdefault(id(m.p), []))
+        if "by_consumer" in m.flags:
+            consumer_starts[id(m.p)].append(m.start)
     return mentions
 
 
-def _flags(doc: Doc, m: Mention, judged: list[Mention], i: int) -> tuple[str, ...]:
-    """The flags of ``m``; ``judged[:i]``: the mentions of its kind judged before it."""
+def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[str, ...]:
+    """The flags of ``m``; ``consumer_starts``: where its pattern's mentions judged before it were
+    the consumer's own act (text order)."""
     p, pk, kind = m.p, m.pack, m.p.kind
     scan = doc.text_for(pk)
     flags = []
@@ -425,7 +430,7 @@ def _flags(doc: Doc, m: Mention, judged: list[Mention], i: int) -> tuple[str, ..
             "would" in bb.group(0) and pk.lex.get("habitual_after") is not None
             and pk.lex["habitual_after"].match(scan, m.end, m.end + 60)):
         flags.append("by_consumer")
-    elif p.thread is not None and _in_consumer_thread(m, scan, judged[:i]):
+    elif p.thread is not None and _in_consumer_thread(m, scan, consumer_starts):
         flags.append("by_consumer_thread")
     if p.negatable and _negated(doc, pk, m.start, m.end):
         flags.append("negated")
