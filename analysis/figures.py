@@ -545,10 +545,8 @@ def make_outcome_mix_bar(df: pd.DataFrame, channel: str, lang: str = "en") -> go
     fig.update_yaxes(automargin=True)
     channel_name = t("ch_filed_with" if channel == "filed_with" else "ch_medium", lang)
     fig = _layout(fig, t("outcome_mix_title", lang, channel=channel_name), height=max(360, 190 + 40 * len(chans)))
-    # nine outcomes do not fit beside the title: legend under the chart
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0,
-                              "traceorder": "normal"},
-                      margin={"b": 90, "r": 28, "l": int(label_px(ylabels)) + 12})
+    # nine outcomes do not fit beside the title: _layout puts the legend under the chart
+    fig.update_layout(legend={"traceorder": "normal"}, margin={"r": 28, "l": int(label_px(ylabels)) + 12})
     return fig
 
 

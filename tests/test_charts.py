@@ -47,3 +47,33 @@ def test_chart_titles__catalogue_title_is_what_the_figure_draws(cur, lang):
         if built.figure is not None:
             assert built.figure.layout.title.text == spec.title(lang), spec.name
         assert spec.title(lang) and "_" not in spec.title(lang)
+
+
+@pytest.mark.parametrize("name", [c.name for c in CHARTS])
+def test_every_shown_legend_is_inside_the_figure(cur, name):
+    """A legend placed against the whole figure (yref container) must sit within it, at 0..1;
+    the outcome mix once moved it to y = -0.22 there, off the figure (no key on screen)."""
+    fig = build_chart(cur, name, Filter(), "en").figure
+    if fig is None or fig.layout.showlegend is False:
+        return
+    lg = fig.layout.legend
+    if lg.yref == "container":
+        assert 0 <= lg.y <= 1, (name, lg.y)
+        assert fig.layout.margin.b >= 56, name  # room for the legend's lines under the plot
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_outcome_mix_with_every_outcome_keeps_its_legend_on_the_figure(lang):
+    """Nine outcomes do not fit beside the title: the legend goes under the bars, inside the
+    figure (it was once moved off it, so the chart had no key)."""
+    import pandas as pd
+    from analysis import codes
+    from analysis.figures import make_outcome_mix_bar
+    outs = codes.codes("outcome")
+    df = pd.DataFrame({"channel_code": ["web"] * len(outs), "outcome_code": outs,
+                       "complaint_count": [10] * len(outs), "share_pct": [100 / len(outs)] * len(outs)})
+    fig = make_outcome_mix_bar(df, "submission_medium", lang)
+    lg = fig.layout.legend
+    assert fig.layout.showlegend is not False and len(fig.data) == len(outs)
+    assert lg.yref == "container" and 0 <= lg.y <= 1 and lg.yanchor == "bottom"
+    assert fig.layout.margin.b > 56 and fig.layout.height > 360

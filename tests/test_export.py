@@ -516,3 +516,24 @@ def test_xlsx__control_characters_from_files_do_not_stop_the_workbook():
     table = pd.DataFrame({"company": ["NUL\x00Co", "bell\x07 and\x1b esc", "tab\tand\nline"]})
     ws = load_workbook(io.BytesIO(to_xlsx_bytes([("Data", table)])))["Data"]
     assert [c.value for c in ws["A"]] == ["company", "NUL\ufffdCo", "bell\ufffd and\ufffd esc", "tab\tand\nline"]
+
+
+def test_exported_legend_of_many_entries_sits_above_the_plot_not_on_the_footnote(con):
+    """The UI puts a legend of nine outcomes under the bars (yref container); the exported image
+    moves it above the plot, in plot coordinates, with no room kept for it below (it once landed
+    on the footnote)."""
+    import dataclasses
+    import pandas as pd
+    from analysis import codes
+    from analysis.figures import make_outcome_mix_bar
+    outs = codes.codes("outcome")
+    df = pd.DataFrame({"channel_code": ["web"] * len(outs), "outcome_code": outs,
+                       "complaint_count": [10] * len(outs), "share_pct": [100 / len(outs)] * len(outs)})
+    ui = make_outcome_mix_bar(df, "submission_medium", "en")
+    assert ui.layout.legend.yref == "container"
+    ctx = make_context(con, Filter(), "en", DAY)
+    built = dataclasses.replace(build_chart(con, "outcome_mix_submission_medium", Filter(), "en"), figure=ui)
+    out = export_figure(built, ctx, ExportOptions())
+    assert out.layout.legend.yref == "paper" and out.layout.legend.y > 1 and out.layout.legend.yanchor == "bottom"
+    foot = [a for a in out.layout.annotations if a.y == 0 and a.yanchor == "top"]
+    assert len(foot) == 1 and -foot[0].yshift < ui.layout.margin.b  # the axis, not the UI's legend room

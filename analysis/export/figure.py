@@ -241,7 +241,8 @@ def decorate(fig: go.Figure, built: BuiltChart, ctx: ExportContext, opts: Export
         axis_space = 34 + _label_px(xs) * math.sin(math.radians(abs(lay.xaxis.tickangle)))
     else:
         axis_space = 58
-    axis_space = max(axis_space, b0)
+    if lay.legend.yref != "container":  # a legend under the plot in the UI moves above it here
+        axis_space = max(axis_space, b0)
     plot_h = max(220, h0 - t0 - axis_space)
     # Left margin: y tick labels (category labels of horizontal bars / heatmaps) + y title.
     left = 16
@@ -284,7 +285,7 @@ def decorate(fig: go.Figure, built: BuiltChart, ctx: ExportContext, opts: Export
     out.add_annotation(text="<br>".join(_esc(s) for s in subs), y=1, yanchor="top", yshift=t_new - 42,
                        font={"size": 12.5, "color": "#444", "family": FONT_FAMILY}, **common)
     if legend_h:
-        out.update_layout(legend={"y": 1.0 + (top_extra + 4) / plot_h, "yanchor": "bottom",
+        out.update_layout(legend={"yref": "paper", "y": 1.0 + (top_extra + 4) / plot_h, "yanchor": "bottom",
                                   "x": 0, "xanchor": "left"})
     out.add_annotation(text="<br>".join(_esc(s) for s in foots), y=0, yanchor="top", yshift=-axis_space,
                        font={"size": 11.5, "color": "#555", "family": FONT_FAMILY}, **common)
