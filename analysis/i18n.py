@@ -79,8 +79,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "由标注投诉训练的文本模型（python -m analysis.classify.model）给出的建议行为、得分（0–1）"
                             "及影响最大的词语。建议不计入任何图表：对外发布以规则标签为依据。"),
     "stale_title": ("Narrative labels", "正文标签"),
-    "stale_none": ("Every narrative was read by the classifier in use ({version}).",
-                   "所有正文均由当前分类器（{version}）读取。"),
+    "stale_none": ("No narrative was read by older patterns or another model: every label is from the classifier "
+                   "in use ({version}).",
+                   "没有正文由旧版规则或其他模型读取：所有标签均来自当前分类器（{version}）。"),
     "stale_some": ("{n} narratives ({labels} labels, {suggestions} model suggestions) were read by older patterns "
                    "or another model than those in use ({version}); their labels may differ from what the classifier "
                    "finds now.",
@@ -89,6 +90,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stale_ask": ("An editor can re-read them here, or on the server: python -m analysis.classify.relabel",
                   "编辑者可在此重新读取，或在服务器上运行：python -m analysis.classify.relabel"),
     "stale_button": ("Re-read the {n} narratives", "重新读取这 {n} 条正文"),
+    "stale_unread": ("{n} narratives were not read at import (imported with --classify none, or of products "
+                     "the import does not classify) and count in no narrative figure. On the server: "
+                     "python -m analysis.classify.relabel --unread",
+                     "{n} 条正文导入时未经读取（以 --classify none 导入，或属于导入时不分类的产品），不计入任何正文统计。"
+                     "可在服务器上运行：python -m analysis.classify.relabel --unread"),
     "stale_running": ("Re-reading narratives…", "正在重新读取正文……"),
     "stale_done": ("Re-read {n} narratives: {labels} labels. The figures follow.",
                    "已重新读取 {n} 条正文，得到 {labels} 个标签，图表已随之更新。"),

@@ -214,6 +214,12 @@ WHERE label_source = 'model' AND label_version IS DISTINCT FROM ?
 """
 
 
+#: Complaints whose narrative no reader has read: imported with ``--classify none`` or outside the
+#: products the import classifies (``analysis.ingest.cfpb.CLASSIFY_SCOPES``). Not stale (nothing
+#: read them to be out of date); ``relabel --unread`` reads them.
+UNREAD_SQL = "SELECT complaint_id FROM core_complaints WHERE has_narrative AND narrative_version IS NULL"
+
+
 def stale_params() -> list:
     """The parameters of ``STALE_SQL`` for the classifier and model in use now."""
     model = available_model()
@@ -221,15 +227,15 @@ def stale_params() -> list:
 
 
 def stale_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """``{"complaints": n, "labels": n, "suggestions": n, "version": reader_version()}``:
+    """``{"complaints": n, "labels": n, "suggestions": n, "unread": n, "version": reader_version()}``:
     narratives read by an older classifier or another model (``STALE_SQL``), the narrative
-    labels and model suggestions they hold; ``analysis.classify.relabel`` re-reads exactly
-    these."""
+    labels and model suggestions they hold (``analysis.classify.relabel`` re-reads exactly
+    these), and the narratives no reader has read (``UNREAD_SQL``; ``relabel --unread``)."""
     params = stale_params()
     if not has_column(con, "core_complaint_labels", "label_version"):  # a database from before versions were stored, not yet upgraded by a write
         n, labels = con.execute("SELECT count(DISTINCT complaint_id), count(*) FROM core_complaint_labels "
                                 "WHERE label_source = 'narrative'").fetchone()
-        return {"complaints": n, "labels": labels, "suggestions": 0, "version": params[0]}
+        return {"complaints": n, "labels": labels, "suggestions": 0, "unread": 0, "version": params[0]}
     n, labels, suggestions = con.execute(f"""
         WITH stale AS ({STALE_SQL})
         SELECT (SELECT count(*) FROM stale),
@@ -237,4 +243,6 @@ def stale_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 WHERE l.complaint_id IN (SELECT complaint_id FROM stale)),
                (SELECT count(*) FILTER (WHERE l.label_source = 'model') FROM core_complaint_labels l
                 WHERE l.complaint_id IN (SELECT complaint_id FROM stale))""", params).fetchone()
-    return {"complaints": n, "labels": labels, "suggestions": suggestions, "version": params[0]}
+    unread = con.execute(f"SELECT count(*) FROM ({UNREAD_SQL}) u WHERE complaint_id NOT IN ({STALE_SQL})",
+                         params).fetchone()[0]
+    return {"complaints": n, "labels": labels, "suggestions": suggestions, "unread": unread, "version": params[0]}

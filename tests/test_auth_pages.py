@@ -216,7 +216,7 @@ def test_data_page_counts_stale_narrative_labels_and_editors_re_read_them(demo_d
     go.click().run()
     assert any(s.startswith("已重新读取 5 条正文") for s in _texts(editor, "success")), _texts(editor, "error")
     again = _page("data", signed_in="ed")
-    assert not [w for w in _texts(again, "warning") if "older patterns" in w] and any(c.startswith("Every narrative was read by the classifier in use")
+    assert not [w for w in _texts(again, "warning") if "older patterns" in w] and any(c.startswith("No narrative was read by older patterns or another model")
                                       for c in _texts(again, "caption"))
     with db.connect_read_only(demo_db) as con:
         assert con.execute("SELECT actor, action, rows_updated FROM meta_audit WHERE action = 'relabel'").fetchall() == [

@@ -156,7 +156,8 @@ def test_relabel_reads_only_narratives_of_another_classifier_version(tmp_path):
     with db.write_transaction(db_path, "simulate older labels") as con:  # both replicas, as a real change would
         stored = con.execute(q).fetchall()
         assert stored and {v for _, _, v in stored} == {classifier_version()}
-        assert stale_counts(con) == {"complaints": 0, "labels": 0, "suggestions": 0, "version": classifier_version()}
+        assert stale_counts(con) == {"complaints": 0, "labels": 0, "suggestions": 0, "unread": 0,
+                                     "version": classifier_version()}
         read = [r[0] for r in con.execute("SELECT complaint_id FROM core_complaints WHERE narrative_version = ? "
                                           "ORDER BY complaint_id", [classifier_version()]).fetchall()]
         with_labels = sorted({c for c, _, _ in stored})
@@ -173,3 +174,32 @@ def test_relabel_reads_only_narratives_of_another_classifier_version(tmp_path):
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute(q).fetchall() == stored
         assert stale_counts(con)["complaints"] == 0
+
+
+def test_narratives_imported_unread_are_counted_and_relabel_unread_reads_them(tmp_path):
+    """An import with --classify none stores narratives no reader read: the Data page's counts
+    say so (they are not stale: nothing read them), relabel leaves them, relabel --unread reads
+    them and gives the labels an import that classifies gives."""
+    import duckdb
+
+    from analysis.classify.relabel import main as relabel_main, relabel
+    from analysis.ingest import run_import
+    from analysis.narratives import stale_counts
+    from benchmarks.gen_cfpb import write_cfpb_csv
+    write_cfpb_csv(tmp_path / "g.csv", 80, seed=5)
+    read, unread = tmp_path / "read.duckdb", tmp_path / "unread.duckdb"
+    run_import([tmp_path / "g.csv"], "cfpb", read, classify="all")
+    run_import([tmp_path / "g.csv"], "cfpb", unread, classify="none")
+    q = ("SELECT complaint_id, label_kind, label_code FROM core_complaint_labels "
+         "WHERE label_source IN ('narrative', 'model') ORDER BY ALL")
+    with duckdb.connect(str(read), read_only=True) as con:
+        expected = con.execute(q).fetchall()
+        n = con.execute("SELECT count(*) FROM core_complaints WHERE has_narrative").fetchone()[0]
+        assert stale_counts(con)["unread"] == 0
+    with duckdb.connect(str(unread), read_only=True) as con:
+        s = stale_counts(con)
+        assert (s["complaints"], s["unread"]) == (0, n) and n == 37 and con.execute(q).fetchall() == []
+    assert relabel(unread, workers=1)[0]["narratives"] == 0
+    assert relabel_main(["--db", str(unread), "--workers", "1", "--unread"]) == 0
+    with duckdb.connect(str(unread), read_only=True) as con:
+        assert con.execute(q).fetchall() == expected and stale_counts(con)["unread"] == 0

@@ -253,7 +253,7 @@ def test_suggestions_of_another_model_are_stale_and_relabel_refreshes_only_those
     with duckdb.connect(str(db_path), read_only=True) as con:
         narratives = con.execute("SELECT count(*) FROM core_complaints WHERE has_narrative").fetchone()[0]
         n_suggested = con.execute("SELECT count(*) FROM core_complaint_labels WHERE label_source = 'model'").fetchone()[0]
-        assert stale_counts(con) == {"complaints": 0, "labels": 0, "suggestions": 0,
+        assert stale_counts(con) == {"complaints": 0, "labels": 0, "suggestions": 0, "unread": 0,
                                      "version": f"{classifier_version()}+{first.version}"}
         monkeypatch.setenv(M.MODEL_ENV, str(tmp_path / "second.npz"))
         stale = stale_counts(con)

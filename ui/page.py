@@ -549,6 +549,8 @@ def narrative_labels_box(ctx: PageContext) -> None:
     lang = ctx.lang
     st.subheader(t("stale_title", lang))
     stale = run_query("analysis.narratives:stale_counts")
+    if stale.get("unread"):
+        st.info(t("stale_unread", lang, n=f"{stale['unread']:,}"), icon=":material/visibility_off:")
     if not stale["complaints"]:
         st.caption(t("stale_none", lang, version=stale["version"]))
         return

@@ -1,13 +1,14 @@
 """Command line: re-read stored narratives with the current patterns.
 
-    python -m analysis.classify.relabel [--db PATH] [--workers N] [--all]
+    python -m analysis.classify.relabel [--db PATH] [--workers N] [--unread | --all]
 
 Labels and incidents that the classifier stored at import time (``label_source = narrative``,
 ``time_source = narrative``) reflect the patterns of that day; each carries the classifier
 version that made it (``analysis.classify.classifier_version``). After the pattern files or
 the classifier change, this re-reads the **stale** narratives only (read by another version:
-``analysis.narratives.stale_counts``, shown on the Data page), or with ``--all`` every
-narrative, and brings the summary tables in step, in one write transaction (all or nothing;
+``analysis.narratives.stale_counts``, shown on the Data page), with ``--unread`` also the
+narratives no reader has read yet (imported with ``--classify none`` or outside the collection
+products), or with ``--all`` every narrative, and brings the summary tables in step, in one write transaction (all or nothing;
 readers keep the old version until it commits). Labels from structured fields are not touched.
 
 Prints the counts before and after per conduct code. Exit status 0; 2 when the database file
@@ -25,7 +26,7 @@ from analysis import audit, db
 from analysis.audit import Actor
 from analysis.ingest.common import upgrade_schema
 from analysis.classify import classifier_version
-from analysis.narratives import STALE_SQL, label_narratives, stale_params
+from analysis.narratives import STALE_SQL, UNREAD_SQL, label_narratives, stale_params
 from analysis.store import mark_changed
 
 
@@ -36,8 +37,10 @@ def _conduct_counts(con) -> Counter:
 
 
 def relabel(db_path: Path, workers: int = 1, progress=None, *,
-            actor: Actor | None = None, stale_only: bool = True) -> tuple[dict[str, int], Counter, Counter]:
-    """Re-classify the stale narratives in ``db_path`` (``stale_only``; else every narrative);
+            actor: Actor | None = None, stale_only: bool = True,
+            unread: bool = False) -> tuple[dict[str, int], Counter, Counter]:
+    """Re-classify the stale narratives in ``db_path`` (``stale_only``; with ``unread`` also those
+    never read, ``analysis.narratives.UNREAD_SQL``; ``stale_only=False``: every narrative);
     the marts follow for the complaints concerned. Cost grows with the narratives re-read.
     One audit row (``relabel``, by ``actor``; default the command line's OS user) records the
     counts, in the same transaction.
@@ -52,7 +55,8 @@ def relabel(db_path: Path, workers: int = 1, progress=None, *,
         upgrade_schema(con)
         before = _conduct_counts(con)
         if stale_only:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_stale AS {STALE_SQL}", stale_params())
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_stale AS {STALE_SQL}"
+                        + (f" UNION {UNREAD_SQL}" if unread else ""), stale_params())
             mark_changed(con, "SELECT complaint_id FROM _cw_stale")
             found = label_narratives(con, "SELECT complaint_id FROM _cw_stale", progress=progress, workers=workers)
             con.execute("DROP TABLE _cw_stale")
@@ -67,6 +71,7 @@ def relabel(db_path: Path, workers: int = 1, progress=None, *,
         after = _conduct_counts(con)
         audit.record(con, actor or Actor.command_line(), "relabel", rows_updated=found["narratives"],
                      detail={"labels": found["labels"], "incidents": found["incidents"], "stale_only": stale_only,
+                             "unread": unread,
                              "classifier_version": classifier_version(),
                              "conduct_labels_before": sum(before.values()), "conduct_labels_after": sum(after.values())})
     return found, before, after
@@ -76,13 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.classify.relabel", description=__doc__.split("\n\n")[1])
     ap.add_argument("--db", help=f"database file (default: ${db.ENV_VAR} or {db.DEFAULT_DB_PATH})")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
-    ap.add_argument("--all", action="store_true", help="re-read every narrative, not only the stale ones")
+    scope = ap.add_mutually_exclusive_group()
+    scope.add_argument("--unread", action="store_true",
+                       help="also read the narratives no reader has read (imported with --classify none)")
+    scope.add_argument("--all", action="store_true", help="re-read every narrative, not only the stale ones")
     args = ap.parse_args(argv)
     path = db.resolve_db_path(args.db)
     try:
         found, before, after = relabel(path, max(1, args.workers),
                                        progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr),
-                                       stale_only=not args.all)
+                                       stale_only=not args.all, unread=args.unread)
     except (FileNotFoundError, db.DatabaseUnreadable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
