@@ -300,6 +300,11 @@ def test_page_renders(server, page, name, path, title_zh, title_en, min_plots, m
     assert title in nav and other not in nav, f"{where}: sidebar navigation not in {lang}: {nav!r}"
     n_tables = page.locator(TABLE_SELECTOR).count()
     assert n_tables >= min_tables, f"{where}: {n_tables} tables, expected at least {min_tables}"
+    if n_tables:  # no table download that bypasses the exports (.streamlit/config.toml)
+        page.locator(TABLE_SELECTOR).first.hover()
+        page.wait_for_timeout(300)
+        tools = page.eval_on_selector_all("button[kind=elementToolbar]", "els => els.map(e => e.getAttribute('aria-label'))")
+        assert tools and not [x for x in tools if x and ("CSV" in x or "下载" in x)], f"{where}: table toolbar {tools}"
 
 
 def test_filtered_url(server, page):

@@ -106,3 +106,16 @@ def test_plain_round_trips_through_commonmark():
         html = MD.render(plain(value)).strip()
         assert not _unsafe(plain(value)), value
         assert html.startswith("<p>") and "<a " not in html and "<img" not in html and "<h1" not in html
+
+
+def test_tables_offer_no_download_that_bypasses_the_exports():
+    """st.dataframe's own "Download as CSV" wrote values from files raw (a cell "=HYPERLINK(...)"
+    stays a live formula) and without small-count suppression: the dashboard's config turns it
+    off (client.disableDataExport), and Streamlit reads that option."""
+    import tomllib
+
+    import streamlit.config as config
+    from tests.helpers import REPO
+    conf = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert conf["client"]["disableDataExport"] is True
+    assert config.get_option("client.disableDataExport") in (False, True)  # an option of this Streamlit
