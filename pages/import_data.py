@@ -13,7 +13,7 @@ from analysis.ingest import ImportRefused, preview_file, run_import, validate_fi
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
-from ui.text import plain  # noqa: E402
+from ui.text import plain, plain_frame  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
@@ -67,7 +67,7 @@ if guess is not None and not guess.sure:
                guess.damaged_chars else t("imp_encoding_damaged", lang, encoding=guess.encoding,
                                           invalid=guess.invalid_bytes, damaged=guess.damaged_chars),
                icon=":material/translate:")
-st.dataframe(pv.rows, hide_index=True, height=240)
+st.dataframe(plain_frame(pv.rows), hide_index=True, height=240)
 
 mapping: dict = {}
 problems: list[str] = []

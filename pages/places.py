@@ -13,6 +13,7 @@ from analysis.places import (MAP_JURISDICTIONS, MEASURES, default_jurisdiction, 
                              unmapped_table)
 from ui.page import chart_page, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
+from ui.text import plain_frame  # noqa: E402
 
 QUERY = "analysis.places:query_region_counts"
 
@@ -45,4 +46,4 @@ if drawn:
         st.caption(t("places_unmapped_none", lang))
     else:
         st.caption(t("places_unmapped_help", lang))
-        st.dataframe(unmapped, hide_index=True, key="places_unmapped")
+        st.dataframe(plain_frame(unmapped), hide_index=True, key="places_unmapped")

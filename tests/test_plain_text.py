@@ -119,3 +119,22 @@ def test_tables_offer_no_download_that_bypasses_the_exports():
     conf = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert conf["client"]["disableDataExport"] is True
     assert config.get_option("client.disableDataExport") in (False, True)  # an option of this Streamlit
+
+
+def test_reordering_controls_are_shown_as_marks_not_applied():
+    """U+202E and its kin would show "\u202eSNOITCELLOC EMCA" as "ACME COLLECTIONS": in
+    Markdown text, tables and the highlighted narrative they appear as [U+XXXX], and the
+    evidence offsets (into the stored text) still mark the right words."""
+    import pandas as pd
+
+    from ui.highlight import highlight_html
+    from ui.text import plain, plain_frame
+    assert plain("\u202eSNOITCELLOC EMCA") == "\\[U\\+202E\\]SNOITCELLOC EMCA"
+    assert plain("a\u2066b\u2069c") == "a\\[U\\+2066\\]b\\[U\\+2069\\]c"
+    df = pd.DataFrame({"company": ["Evil\u202efdp.exe", "ACME"], "n": [3, 4]})
+    shown = plain_frame(df)
+    assert shown["company"].tolist() == ["Evil[U+202E]fdp.exe", "ACME"] and shown["n"].tolist() == [3, 4]
+    assert df["company"][0] == "Evil\u202efdp.exe"  # the caller's frame is untouched
+    text = "x\u202e called me"
+    out = highlight_html(text, [(3, 9, "conduct", "label")])
+    assert "\u202e" not in out and "x[U+202E] <mark" in out and ">called</mark> me" in out

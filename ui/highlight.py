@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 
+from ui.text import visible_controls
+
 _COLORS = {"conduct": "#FFE0B2", "debt_issue": "#D1E8FF", "time": "#E1F5E1"}
 
 
@@ -16,18 +18,22 @@ def highlight_html(text: str, spans: list[tuple[int, int, str, str]]) -> str:
 
     ``spans``: ``(start, end, kind, title)`` character offsets into ``text`` (end
     exclusive); overlapping spans are merged into the first; spans out of range are
-    ignored. Returns a ``<div>`` that keeps line breaks (``white-space: pre-wrap``).
+    ignored. Returns a ``<div>`` that keeps line breaks (``white-space: pre-wrap``); characters
+    that would reorder the text are shown as marks (``ui.text.visible_controls``).
     """
+    def esc(s: str, quote: bool = False) -> str:
+        return html.escape(visible_controls(s), quote=quote)
+
     out = []
     pos = 0
     for start, end, kind, title in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(text)):
         if start < pos:
             continue
-        out.append(html.escape(text[pos:start]))
+        out.append(esc(text[pos:start]))
         color = _COLORS.get(kind, "#FFF59D")
         out.append(f'<mark style="background:{color};padding:0 2px;border-radius:3px" '
-                   f'title="{html.escape(title, quote=True)}">{html.escape(text[start:end])}</mark>')
+                   f'title="{esc(title, quote=True)}">{esc(text[start:end])}</mark>')
         pos = end
-    out.append(html.escape(text[pos:]))
+    out.append(esc(text[pos:]))
     return ('<div style="white-space:pre-wrap;font-size:0.95rem;line-height:1.6;border:1px solid #ddd;'
             'border-radius:6px;padding:12px;max-height:480px;overflow-y:auto">' + "".join(out) + "</div>")

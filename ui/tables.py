@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.export.tables import column_header
+from ui.text import plain_frame
 
 #: Column → (English, Chinese) header for the tables of the Data and Narratives pages.
 SCREEN_HEADERS: dict[str, tuple[str, str]] = {
@@ -54,4 +55,4 @@ def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, **kwarg
             config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         else:
             config[col] = st.column_config.Column(label)
-    st.dataframe(df, hide_index=True, column_config=config, **kwargs)
+    st.dataframe(plain_frame(df), hide_index=True, column_config=config, **kwargs)

@@ -21,11 +21,33 @@ NO_AUTOLINK = "\u2060"
 _AUTOLINK = re.compile(r"(?<=\\:)(?=//)|(?i:(?<=www))(?=\\\.)|(?<=@)")
 
 
+#: Characters that reorder the text around them when shown (bidirectional embeddings,
+#: overrides and isolates: "\u202eSNOITCELLOC EMCA" shows as "ACME COLLECTIONS"). Shown as
+#: visible marks instead, so what is seen is what is stored.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with each of ``BIDI_CONTROLS`` written as ``[U+XXXX]``."""
+    return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
+
+
 def plain(text: object) -> str:
     """``text`` (any value; None gives "") with every Markdown-special character
-    backslash-escaped, line breaks kept as line breaks, and bare web and e-mail addresses
-    kept from becoming links (``NO_AUTOLINK``); shows exactly as typed."""
+    backslash-escaped, line breaks kept as line breaks, bare web and e-mail addresses
+    kept from becoming links (``NO_AUTOLINK``) and reordering controls shown as marks
+    (``visible_controls``); shows exactly as typed."""
     if text is None:
         return ""
-    escaped = "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+    escaped = "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in visible_controls(str(text)))
     return _AUTOLINK.sub(NO_AUTOLINK, escaped)
+
+
+def plain_frame(df):
+    """A copy of DataFrame ``df`` for ``st.dataframe`` (which shows no Markdown) whose text cells
+    show reordering controls as marks (``visible_controls``); other cells unchanged."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype).startswith("str"):
+            out[col] = out[col].map(lambda v: visible_controls(v) if isinstance(v, str) else v)
+    return out
