@@ -138,3 +138,12 @@ def test_reordering_controls_are_shown_as_marks_not_applied():
     text = "x\u202e called me"
     out = highlight_html(text, [(3, 9, "conduct", "label")])
     assert "\u202e" not in out and "x[U+202E] <mark" in out and ">called</mark> me" in out
+
+
+def test_icon_shortcodes_stay_text():
+    """Streamlit turns ":material/warning:" into an icon even with the colon escaped: a word
+    joiner after the colon keeps it text (checked in Chromium: the caption reads
+    ":\u2060material/warning:", no icon)."""
+    from ui.text import NO_AUTOLINK, plain
+    assert plain(":material/warning: ok") == f"\\:{NO_AUTOLINK}material/warning\\: ok"
+    assert plain("10:30 material") == "10\\:30 material"  # other colons untouched

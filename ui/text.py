@@ -16,9 +16,10 @@ MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:&")
 
 #: An invisible character (U+2060 WORD JOINER) put inside what GitHub-flavoured Markdown
 #: would turn into a link by itself: ``http://`` / ``https://`` (after the colon), ``www.``
-#: (before the dot) and e-mail addresses (after the ``@``). Escaping does not stop those.
+#: (before the dot) and e-mail addresses (after the ``@``); and inside Streamlit's icon
+#: shortcode ``:material/name:`` (after the colon). Escaping does not stop those.
 NO_AUTOLINK = "\u2060"
-_AUTOLINK = re.compile(r"(?<=\\:)(?=//)|(?i:(?<=www))(?=\\\.)|(?<=@)")
+_AUTOLINK = re.compile(r"(?<=\\:)(?=//)|(?i:(?<=www))(?=\\\.)|(?<=@)|(?<=\\:)(?=material/)")
 
 
 #: Characters that reorder the text around them when shown (bidirectional embeddings,
