@@ -139,6 +139,28 @@ def test_import_c12315__multi_sheet_workbook(tmp_path):
     assert (rep.row_count, rep.accepted_count) == (3, 2)
 
 
+def test_import_xlsx__a_formula_saved_without_its_value_quarantines_its_row(tmp_path):
+    """openpyxl (like other programs that do not compute formulas) saves "=..." with no value:
+    read as values, the cell would be silently empty; the row goes to quarantine saying why."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "cases"
+    ws.append(["工单编号", "登记时间", "被投诉方", "处理状态", "投诉内容"])
+    ws.append(["F1", datetime(2024, 12, 4, 9, 0), "某贷", "已回复", '=CONCATENATE("天天", "打电话")'])
+    ws.append(["F2", datetime(2024, 12, 5, 9, 0), "某花", "已完成", "每天打十几次"])
+    ws.append(['=HYPERLINK("http://evil.example", "x")', None, None, None, None])
+    src = tmp_path / "formula.xlsx"
+    wb.save(src)
+    path = tmp_path / "f.duckdb"
+    [rep] = run_import([src], "c12315", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 1, 2)
+    assert q(path, "SELECT complaint_id FROM core_complaints") == [("c12315:F2",)]
+    reasons = q(path, "SELECT source_row_number, reason FROM core_quarantine ORDER BY 1")
+    assert [r[0] for r in reasons] == [1, 3]
+    assert reasons[0][1].startswith("投诉内容: a formula saved without its value")
+    assert reasons[1][1].startswith("工单编号: a formula saved without its value")
+
+
 def test_import_intake__incidents_times_and_rules(tmp_path):
     path = tmp_path / "i.duckdb"
     [rep] = run_import([FIXTURES / "intake.csv"], "intake", path)

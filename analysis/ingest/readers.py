@@ -76,6 +76,9 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
     try:
         from openpyxl import load_workbook
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # the same cells as written: a formula saved without its value (a program that does not
+        # compute formulas wrote the file) reads as empty above; such a row is quarantined
+        wb_f = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as err:  # noqa: BLE001 - any parse failure means "not a workbook"
         raise ImportRefused(f"the file is not a readable .xlsx workbook ({err})") from None
     names = list(wb.sheetnames)
@@ -83,23 +86,29 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
         raise ImportRefused(f"no worksheet named {sheet!r}; the workbook has: {', '.join(names)}")
     sheets = []
     for name in ([sheet] if sheet else names):
-        ws = wb[name]
+        ws, ws_f = wb[name], wb_f[name]
         header: list[str] | None = None
         records: list[tuple[int, list[str]]] = []
         bad: list[tuple[int, list[str], str]] = []
         n = 0
-        for values in ws.iter_rows(values_only=True):
+        for values, written in zip(ws.iter_rows(values_only=True), ws_f.iter_rows(values_only=True)):
             cells = [cell_text(v) for v in values]
+            no_value = [i for i, (v, f) in enumerate(zip(values, written))
+                        if v is None and isinstance(f, str) and f.startswith("=")]
             while cells and cells[-1].strip() == "":
                 cells.pop()
             if header is None:
                 if cells:
                     header = [c.strip() for c in cells]
                 continue
-            if not cells:
+            if not cells and not no_value:
                 continue  # a blank line is not a record
             n += 1
-            if len(cells) > len(header):
+            if no_value:
+                cols = ", ".join(header[i] if i < len(header) else f"column {i + 1}" for i in no_value)
+                bad.append((n, cells, f"{cols}: a formula saved without its value (open the file in a "
+                                      "spreadsheet program and save it again, or paste the values)"))
+            elif len(cells) > len(header):
                 bad.append((n, cells, f"expected {len(header)} columns as in the header, found {len(cells)}"))
             else:
                 records.append((n, cells + [""] * (len(header) - len(cells))))
@@ -108,6 +117,7 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
         if header is not None:
             sheets.append(Sheet(name, header, records, bad))
     wb.close()
+    wb_f.close()
     if not sheets:
         raise ImportRefused("the workbook has no sheet with a header row")
     return SourceTable("xlsx", "xlsx", sheets, names)
