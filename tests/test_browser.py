@@ -444,3 +444,13 @@ def test_every_page_has_a_working_url_and_bad_dates_get_the_filter_message(serve
     errors = _alerts(page, ERROR_SELECTOR)
     assert len(errors) == 1 and "0001-01-01" in errors[0], errors
     assert not _alerts(page, EXCEPTION_SELECTOR)
+
+
+def test_pages_fetch_nothing_from_other_hosts(server, page):
+    """Every request of a page goes to the dashboard itself: the page icon once came from
+    fonts.gstatic.com (offline an error; online Google learns the dashboard is in use)."""
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    _load(page, f"{server}/?lang=en", "Overview", min_plots=1)
+    _load(page, f"{server}/narratives?lang=zh", "投诉正文", min_plots=0)
+    assert hosts == {server.split("/")[2]}, hosts
