@@ -202,7 +202,9 @@ def test_csv_and_xlsx__header_first_formulas_neutralised():
     assert list(back.columns) == ["公司", "n"] and back["n"].tolist() == [1, 2, 3, 4, -5]
     wb = load_workbook(io.BytesIO(to_xlsx_bytes([("Data", table)])))
     ws = wb["Data"]
-    assert [c.value for c in ws["A"]] == ["公司", "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
+    # in the workbook the text stays as written, as quote-prefixed text cells (no apostrophe shows)
+    assert [c.value for c in ws["A"]] == ["公司", "=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"]
+    assert [c.quotePrefix for c in ws["A"]] == [False, True, True, True, True, False]
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert [c.value for c in ws["B"]] == ["n", 1, 2, 3, 4, -5]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:B6"

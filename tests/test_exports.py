@@ -50,4 +50,6 @@ def test_xlsx_cells_are_guarded_after_joining_lists():
     from analysis.export.tables import to_xlsx_bytes
     df = pd.DataFrame({"codes": [["=x", "y"]], "name": ["＋1"]})
     ws = load_workbook(io.BytesIO(to_xlsx_bytes([("t", df)]))).active
-    assert [ws.cell(row=2, column=j).value for j in (1, 2)] == ["'=x;y", "'＋1"]
+    assert [ws.cell(row=2, column=j).value for j in (1, 2)] == ["=x;y", "＋1"]
+    assert [(ws.cell(row=2, column=j).data_type, ws.cell(row=2, column=j).quotePrefix) for j in (1, 2)] == \
+        [("s", True), ("s", True)]

@@ -214,20 +214,36 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _xlsx_value(v):
+def _xlsx_value(v) -> tuple[object, bool]:
+    """``(cell value, guarded)``: list cells joined; ``guarded`` when the text is one a
+    spreadsheet would run (``neutralise_value``). Such text is kept as it is: ``write_sheet``
+    stores it as a string cell marked quote-prefixed (Excel's own "text, not a formula"), so no
+    apostrophe shows and editing the cell does not turn it into a formula."""
     if v is None or (not isinstance(v, (list, tuple, np.ndarray, str)) and pd.isna(v)):
-        return None
+        return None, False
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, pd.Timestamp):
         v = v.to_pydatetime()
-    v = neutralise_value(v)
+    if isinstance(v, (list, tuple, np.ndarray)):
+        v = ";".join(map(str, v))
+    guarded = isinstance(v, str) and neutralise_value(v) != v
     if isinstance(v, str):
         # XML 1.0 cannot hold control characters (a NUL in an imported company name would stop
         # the whole workbook): each becomes U+FFFD, the replacement character.
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
-    return v
+    return v, guarded
+
+
+def _put(ws, row: int, column: int, v):
+    """Write ``v`` (``_xlsx_value``) into a cell; text a spreadsheet would run stays text."""
+    value, guarded = _xlsx_value(v)
+    c = ws.cell(row=row, column=column, value=value)
+    if guarded:
+        c.data_type = "s"
+        c.quotePrefix = True
+    return c
 
 
 def _text_width(v) -> float:
@@ -237,16 +253,17 @@ def _text_width(v) -> float:
 
 def write_sheet(ws, table: pd.DataFrame) -> None:
     """Write ``table`` into openpyxl worksheet ``ws``: bold header in row 1 (frozen, with an
-    auto-filter), one row per record from row 2. Every text cell is neutralised; floats
+    auto-filter), one row per record from row 2. Text a spreadsheet would run is stored as
+    quote-prefixed text (``_put``), shown as written; floats
     with at most one decimal are shown with one (``0.0``); long text wraps."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     for j, col in enumerate(table.columns, start=1):
-        ws.cell(row=1, column=j, value=_xlsx_value(str(col))).font = Font(bold=True)
+        _put(ws, 1, j, str(col)).font = Font(bold=True)
     for i, r in enumerate(table.itertuples(index=False), start=2):
         for j, v in enumerate(r, start=1):
-            c = ws.cell(row=i, column=j, value=_xlsx_value(v))
+            c = _put(ws, i, j, v)
             if isinstance(c.value, float) and round(c.value, 1) == c.value:
                 c.number_format = "0.0"
             elif isinstance(c.value, str) and len(c.value) > 80:
