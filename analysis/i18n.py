@@ -281,6 +281,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "response_days_note": ("CFPB response days = days from receipt to being sent to the company.",
                            "CFPB 的答复天数为受理日至转交公司日的天数。"),
     # data page
+    "sources_incident_note": ("Incidents here are every stored contact, from structured fields and from narratives. "
+                              "The charts with labels from all sources count a contact that both report once (the "
+                              "more precise of the two), and follow the filter, so their totals are lower.",
+                              "此处的事件数为所有已存储的联系记录（来自结构化字段和正文）。标签来源为“全部”的图表中，"
+                              "同一联系若两者都有记录只计一次（取时间更精确的一条），且随筛选条件变化，因此合计更少。"),
     "sources_title": ("Sources loaded", "已载入的数据来源"),
     "imports_title": ("Import log", "导入记录"),
     "tables_title": ("Row counts", "各表行数"),

@@ -22,6 +22,7 @@ src = run_query("query_sources")
 name_col, note_col = ("name_zh", "note_zh") if lang == "zh" else ("name_en", "note_en")
 show_table(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
                 "first_received_date", "last_received_date", "last_imported_at", note_col]], lang)
+st.caption(t("sources_incident_note", lang))
 st.markdown(t("import_howto", lang))
 st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_label()} complaints.csv", language="bash")
 
