@@ -150,14 +150,16 @@ def training_plan(which: str = "train") -> tuple[list[tuple[Path, str]], list[st
 
 def hand_examples(which: str = "train") -> tuple[list[Example], list[str]]:
     """Every example of the ``train`` (or ``held_out``) sets, and the set patterns skipped
-    because no file matched (e.g. no shared folder) or a CFPB file they need is missing."""
+    because no file matched (e.g. no shared folder) or a CFPB file they need is missing (then
+    named: "tests/data/x.csv (needs .../narratives_pool_2013_2015.csv)")."""
     files, missing = training_plan(which)
     examples, cache = [], {}
     for path, fmt in files:
         try:
             examples += read_set(path, fmt, cache)
-        except FileNotFoundError:
-            missing.append(str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path))
+        except FileNotFoundError as err:
+            name = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+            missing.append(f"{name} (needs {err.filename})" if err.filename else name)
     return examples, missing
 
 
