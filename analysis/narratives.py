@@ -236,13 +236,13 @@ def stale_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         n, labels = con.execute("SELECT count(DISTINCT complaint_id), count(*) FROM core_complaint_labels "
                                 "WHERE label_source = 'narrative'").fetchone()
         return {"complaints": n, "labels": labels, "suggestions": 0, "unread": 0, "version": params[0]}
-    n, labels, suggestions = con.execute(f"""
+    n, labels, suggestions, unread = con.execute(f"""
         WITH stale AS ({STALE_SQL})
         SELECT (SELECT count(*) FROM stale),
                (SELECT count(*) FILTER (WHERE l.label_source = 'narrative') FROM core_complaint_labels l
                 WHERE l.complaint_id IN (SELECT complaint_id FROM stale)),
                (SELECT count(*) FILTER (WHERE l.label_source = 'model') FROM core_complaint_labels l
-                WHERE l.complaint_id IN (SELECT complaint_id FROM stale))""", params).fetchone()
-    unread = con.execute(f"SELECT count(*) FROM ({UNREAD_SQL}) u WHERE complaint_id NOT IN ({STALE_SQL})",
-                         params).fetchone()[0]
+                WHERE l.complaint_id IN (SELECT complaint_id FROM stale)),
+               (SELECT count(*) FROM ({UNREAD_SQL}) u WHERE u.complaint_id NOT IN (SELECT complaint_id FROM stale))
+        """, params).fetchone()
     return {"complaints": n, "labels": labels, "suggestions": suggestions, "unread": unread, "version": params[0]}

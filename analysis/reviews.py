@@ -198,10 +198,14 @@ def _insert_incident(con, complaint_id: str, incident_id: str, jurisdiction: str
                  status or "unknown", rule_id])
 
 
+def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? "
+                       "AND database_name = current_database()", [name]).fetchone()[0] > 0
+
+
 def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
     """False in a database from before reviews (read-only readers do not upgrade it)."""
-    return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'current_label_reviews' "
-                       "AND database_name = current_database()").fetchone()[0] > 0
+    return _has_view(con, "current_label_reviews")
 
 
 def counted_labels(con: duckdb.DuckDBPyConnection) -> str:
@@ -210,8 +214,7 @@ def counted_labels(con: duckdb.DuckDBPyConnection) -> str:
     ``counted_complaint_labels`` (``analysis.schema.COUNTED_LABELS_SQL``, which the facts marts
     read too); in a database a read-only reader finds from before that view, its SELECT inline;
     from before reviews, ``core_complaint_labels`` itself."""
-    if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'counted_complaint_labels' "
-                   "AND database_name = current_database()").fetchone()[0]:
+    if _has_view(con, "counted_complaint_labels"):
         return "counted_complaint_labels"
     return f"({COUNTED_LABELS_SQL})" if has_reviews(con) else "core_complaint_labels"
 

@@ -19,7 +19,7 @@ from analysis.pii import mask_text  # noqa: E402
 from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
 from ui.nav import link_to  # noqa: E402
-from ui.text import plain  # noqa: E402
+from ui.text import plain, plain_frame  # noqa: E402
 from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
 
@@ -213,7 +213,7 @@ with tab_calls:
             if bad.empty:
                 st.success(t("in_forbidden_none", lang))
             else:
-                st.dataframe(intake.calls_table(bad, lang), hide_index=True)
+                st.dataframe(plain_frame(intake.calls_table(bad, lang)), hide_index=True)
             st.markdown(f"**{t('in_freq_title', lang, jur=codes.label('jurisdiction', jur_c, lang))}**")
             freq = intake.frequency_table(calls, jur_c, lang)
             if freq.empty:
@@ -222,7 +222,7 @@ with tab_calls:
                 st.dataframe(freq, hide_index=True)
             st.caption(t("unreviewed", lang))
         st.markdown(f"**{t('in_timeline_title', lang)}**")
-        st.dataframe(intake.incidents_table(ev["incidents"], lang), hide_index=True)
+        st.dataframe(plain_frame(intake.incidents_table(ev["incidents"], lang)), hide_index=True)
 
 # ---- bulk entry -----------------------------------------------------------------------------
 with tab_bulk:

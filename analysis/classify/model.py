@@ -16,9 +16,10 @@ training texts (``THRESHOLD_GRID``; ``DEFAULT_THRESHOLD`` for a conduct with few
 ``MIN_POSITIVES_FOR_CV`` positives); ``OFF`` in a language (``LANGS``: a text with Chinese
 characters is Chinese) where, cross-validated on that language's texts, the model at that
 threshold does not raise the F1 of the rules alone: it then suggests nothing for that conduct
-there (2026-12-06: Chinese rules + model lost F1 to the rules alone, 0.930 against 0.947). ``C`` and this choice were picked by cross-validation on
-the training sets only (docs/narratives_blind.md), never on the held-out sets. Everything is deterministic: the same sets give the
-same model, byte for byte.
+there (2026-12-06: Chinese rules + model lost F1 to the rules alone, 0.930 against 0.947).
+``C`` and this choice were picked by cross-validation on the training sets only
+(docs/narratives_blind.md), never on the held-out sets. Everything is deterministic: the same
+sets give the same model, byte for byte.
 
 **Training data** (``analysis/classify/training.toml``): the hand-labelled sets; with
 ``--db``, reviewed labels (weight 1) and **weak labels**: every CFPB narrative whose
@@ -220,7 +221,8 @@ def _vectorizers(word_vocab=None, char_vocab=None):
 class ConductModel:
     """A trained model. ``labels``: conduct codes modelled (str, n); ``coef`` float32
     (n × features: word features first, then character features); ``intercept`` and
-    ``thresholds`` float32 (len(LANGS) × n; ``OFF`` where no suggestion is made); ``manifest``: how it was made. Build with ``train`` or ``load``."""
+    ``thresholds`` float32 (len(LANGS) × n; ``OFF`` where no suggestion is made); ``manifest``:
+    how it was made. Build with ``train`` or ``load``."""
 
     labels: list[str]
     word_vocab: list[str]
@@ -370,10 +372,10 @@ def _f1(pred: np.ndarray, y: np.ndarray) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def _grid_choice(scores, y, hit, allow_off: bool) -> float:
+def _grid_choice(scores, y, hit) -> float:
     """The ``THRESHOLD_GRID`` value with the best F1 of ``(scores >= t) | hit`` (the first of
-    equals); with ``allow_off``, ``OFF`` unless some value beats the rules alone (``hit``)."""
-    best, best_f = (OFF, _f1(hit, y)) if allow_off else (DEFAULT_THRESHOLD, -1.0)
+    equals)."""
+    best, best_f = DEFAULT_THRESHOLD, -1.0
     for t in THRESHOLD_GRID:
         f = _f1((scores >= t) | hit, y)
         if f > best_f + 1e-9:
@@ -400,7 +402,7 @@ def _best_threshold(X, y, w, rule_hit=None, langs=None, folds: int = 5) -> np.nd
     keep = w > 0
     hit = np.zeros(len(y), dtype=bool) if rule_hit is None else np.asarray(rule_hit, dtype=bool)
     langs = np.zeros(len(y), dtype=np.int64) if langs is None else np.asarray(langs)
-    t = _grid_choice(scores[keep], y[keep], hit[keep], allow_off=False)
+    t = _grid_choice(scores[keep], y[keep], hit[keep])
     out[:] = t
     if rule_hit is None:
         return out

@@ -8,8 +8,8 @@ version that made it (``analysis.classify.classifier_version``). After the patte
 the classifier change, this re-reads the **stale** narratives only (read by another version:
 ``analysis.narratives.stale_counts``, shown on the Data page), with ``--unread`` also the
 narratives no reader has read yet (imported with ``--classify none`` or outside the collection
-products), or with ``--all`` every narrative, and brings the summary tables in step, in one write transaction (all or nothing;
-readers keep the old version until it commits). Labels from structured fields are not touched.
+products), or with ``--all`` every narrative, and brings the summary tables in step, in one
+write transaction (all or nothing; readers keep the old version until it commits). Labels from structured fields are not touched.
 
 Prints the counts before and after per conduct code. Exit status 0; 2 when the database file
 does not exist.
