@@ -149,6 +149,20 @@ def training_plan(which: str = "train") -> tuple[list[tuple[Path, str]], list[st
     return files, missing
 
 
+def skipped_summary(skipped: list[str]) -> str:
+    """``hand_examples``' skipped sets in one line, those that need the same missing file
+    together: "a.csv; 3 sets need .../x.csv (b.csv, c.csv, d.csv)"."""
+    alone, needs = [], {}
+    for s in skipped:
+        name, sep, need = s.partition(" (needs ")
+        if sep:
+            needs.setdefault(need.rstrip(")"), []).append(Path(name).name)
+        else:
+            alone.append(s)
+    return "; ".join(alone + [f"{len(v)} set{'s' * (len(v) > 1)} need {k} ({', '.join(v)})"
+                              for k, v in needs.items()])
+
+
 def hand_examples(which: str = "train") -> tuple[list[Example], list[str]]:
     """Every example of the ``train`` (or ``held_out``) sets, and the set patterns skipped
     because no file matched (e.g. no shared folder) or a CFPB file they need is missing (then
@@ -560,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({', '.join(f'{k} {v}' for k, v in sorted(m['by_origin'].items()))}), {m['features']:,} features, "
               f"{out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
         if m["skipped_sets"]:
-            print(f"sets not found (skipped): {', '.join(m['skipped_sets'])}")
+            print(f"sets skipped: {skipped_summary(m['skipped_sets'])}")
         return 0
     try:
         model = load(Path(args.model) if args.model else None)
