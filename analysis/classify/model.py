@@ -520,7 +520,7 @@ def _evaluate(model: ConductModel, per_conduct: bool = False) -> list[str]:
     examples, skipped = hand_examples("held_out")
     lines = []
     if skipped:
-        lines.append(f"held-out sets not found (skipped): {', '.join(skipped)}")
+        lines.append(f"held-out sets skipped: {skipped_summary(skipped)}")
     by_set: dict[str, list[Example]] = {}
     for e in examples:
         by_set.setdefault(e.origin, []).append(e)
