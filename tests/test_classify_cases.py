@@ -220,6 +220,10 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
     ("They call my sister. I do not know why. She has her own loan. I told the bank my personal information.", ("phone_call",), (), ("family",)),
     ("The collector said if I didnt pay they would call my HR department.", ("phone_call",), ("MISLEADING_CONSEQUENCES",), ("debtor",)),
     ("They would call my mother every day.", ("phone_call",), ("FREQ_EXCESSIVE_CALLS",), ("family",)),
+    # a threatened contact is no contact: a threat, not an employer contact or a disclosure
+    ("The collector threatened to tell my employer about the debt.", ("phone_call",), ("MISLEADING_CONSEQUENCES",), ("debtor",)),
+    ("He kept threatening to call my mother and my boss.", ("phone_call",), ("MISLEADING_CONSEQUENCES",), ("debtor",)),
+    ("He threatened to sue me, then he called my sister and told her about the debt.", ("phone_call",), ("THIRD_PARTY_DISCLOSURE",), ("family",)),
     ("They have never called my job or my family, they only send letters.", ("letter",), (), ("debtor",)),
     ("They never called me at night.", ("phone_call",), (), ("debtor",)),
     ("Nobody from the agency has ever contacted me by phone or by mail.", (), (), ()),

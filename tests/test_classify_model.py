@@ -64,9 +64,10 @@ def test_optional_labels_are_left_out_of_that_conducts_loss():
     assert y.tolist() == [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0] and w[7] == 0.0 and w.sum() == 12.0
 
 
-def test_a_language_where_the_model_adds_nothing_to_the_rules_gets_no_suggestions():
-    """_best_threshold: the pooled cross-validated threshold, OFF in a language whose rules
-    already find every positive (the model can only add false labels there)."""
+def test_a_language_where_the_model_adds_nothing_to_the_rules_gets_no_suggestions(monkeypatch):
+    """_best_threshold: in a language of CV_LANGS the pooled cross-validated threshold, OFF
+    where its rules already find every positive (the model can only add false labels there);
+    in the others DEFAULT_THRESHOLD."""
     rng = np.random.default_rng(0)
     n = 40
     y = np.array([1, 0] * (n // 2), dtype=np.int8)
@@ -76,11 +77,17 @@ def test_a_language_where_the_model_adds_nothing_to_the_rules_gets_no_suggestion
     w = np.ones(n)
     langs = np.array([0] * 20 + [1] * 20)
     rules = np.where(langs == 1, y == 1, False)  # the Chinese rules find all; the English none
+    monkeypatch.setattr(M, "CV_LANGS", ("en", "zh"))
     thr = M._best_threshold(X, y, w, rules, langs)
     assert thr.shape == (2,) and thr.dtype == np.float32
-    assert thr[0] in M.THRESHOLD_GRID and thr[1] == M.OFF
+    assert thr[0] in M.THRESHOLD_GRID and thr[0] != M.DEFAULT_THRESHOLD and thr[1] == M.OFF
     # without rule hits, both languages keep the pooled threshold
     assert M._best_threshold(X, y, w, None, langs).tolist() == [thr[0], thr[0]]
+    # a language outside CV_LANGS: the default threshold, whatever its rules find
+    monkeypatch.setattr(M, "CV_LANGS", ("zh",))
+    assert M._best_threshold(X, y, w, rules, langs).tolist() == [M.DEFAULT_THRESHOLD, M.OFF]
+    monkeypatch.setattr(M, "CV_LANGS", ())
+    assert M._best_threshold(X, y, w, rules, langs).tolist() == [M.DEFAULT_THRESHOLD] * 2
 
 
 def test_thresholds_are_per_language_and_an_older_model_file_still_loads(tmp_path):
