@@ -2,6 +2,13 @@
 # Re-installs only when requirements.txt changed.
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+# A .venv that does not run, or runs another Python than $PYTHON (a copy from another machine,
+# a system upgrade), is made anew rather than trusted.
+pyver() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+if [ -e .venv ] && [ "$(pyver .venv/bin/python)" != "$(pyver "$PYTHON")" ]; then
+  echo "setup: .venv does not run Python $(pyver "$PYTHON"); making it anew" >&2
+  rm -rf .venv
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
