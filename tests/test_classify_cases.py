@@ -224,6 +224,10 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
     ("The collector threatened to tell my employer about the debt.", ("phone_call",), ("MISLEADING_CONSEQUENCES",), ("debtor",)),
     ("He kept threatening to call my mother and my boss.", ("phone_call",), ("MISLEADING_CONSEQUENCES",), ("debtor",)),
     ("He threatened to sue me, then he called my sister and told her about the debt.", ("phone_call",), ("THIRD_PARTY_DISCLOSURE",), ("family",)),
+    # the sentence's contact verb came before the threat ("called me a liar, stated will be calling")
+    ("The supervisor called me a liar and stated will be calling my human resources manager.", ("phone_call",), ("ABUSIVE_LANGUAGE",), ("debtor",)),
+    # losing a job is no contact with an employer
+    ("Will they keep harassing me for losing my job years ago?", (), (), ()),
     ("They have never called my job or my family, they only send letters.", ("letter",), (), ("debtor",)),
     ("They never called me at night.", ("phone_call",), (), ("debtor",)),
     ("Nobody from the agency has ever contacted me by phone or by mail.", (), (), ()),
@@ -284,6 +288,10 @@ def test_classify_cases__blind_c1_phrasings(text, methods, conducts, recipients)
     ("I asked them not to call me. I told them I have no information for them. "
      "I keep getting calls on my cell phone while I am at work.", True),
     ("I have asked them to remove the number from their list. Yet they still call 2-3 times a day.", True),
+    ("I asked by certified letter not to be contacted by phone, yet another call came today.", True),
+    # one sentence: contacts despite requests to stop or to take someone off the list
+    ("My parents are still being harassed despite many requests to take them off the calling list.", True),
+    ("They keep calling me despite my written request to stop.", True),
     # the contact stopped, the request was about something else, hypothetical, negated, or the
     # collector's own words
     ("I asked them to stop calling. They agreed and I have not heard from them since.", False),
@@ -307,6 +315,7 @@ def test_classify_cease_ignored__request_then_later_contact(text, expected):
     ("Repeated phone calls to rectify the situation have fallen on deaf ears.", []),
     ("I have since made multiple calls to SST regarding my payout.", []),
     ("Constant calls to the company went nowhere.", []),
+    ("The agency refuses to fix it even after numerous calls to the agency.", []),
     # calls to a person are the collector's
     ("They made numerous calls to Mom about the debt.", ["FREQ_EXCESSIVE_CALLS"]),
     ("They made numerous calls to my sister.", ["FREQ_EXCESSIVE_CALLS"]),
@@ -322,6 +331,33 @@ def test_classify_frequency__calls_to_the_company_are_the_consumers(text, expect
 ])
 def test_classify_cease_ignored__no_stop_request_no_cease(text):
     assert "CEASE_IGNORED" not in classify_narrative(text, "en").conducts
+
+
+@pytest.mark.parametrize("text,absent", [
+    # no words of a collector: the consumer's judgement, a credit-report term, the consumer's own
+    # word for a form
+    ("Being read the same warning on every call? It's insulting and degrading.", "ABUSIVE_LANGUAGE"),
+    ("The bank reported a derogatory claim and derogatory nature of the account.", "ABUSIVE_LANGUAGE"),
+    ("They said my accounts would close unless I signed this stupid form.", "ABUSIVE_LANGUAGE"),
+    # a wish, the consumer's past, a third party's act
+    ("These collectors all need to be arrested.", "THREAT_ARREST_OR_CRIME"),
+    ("It was my own fault for being put in jail back then.", "THREAT_ARREST_OR_CRIME"),
+    ("The bank allowed a merchant to commit a crime with my card.", "THREAT_ARREST_OR_CRIME"),
+    # leaving a situation is no detention
+    ("The late mark hurt my credit so I couldn't leave this loan for a better one.", "DETENTION"),
+])
+def test_classify_conducts__no_collector_act(text, absent):
+    assert absent not in classify_narrative(text, "en").conducts
+
+
+@pytest.mark.parametrize("text,present", [
+    ("The collector called me stupid and said I was a deadbeat.", "ABUSIVE_LANGUAGE"),
+    ("He made derogatory comments about my family.", "ABUSIVE_LANGUAGE"),
+    ("The agent was insulting and degrading on every call.", "ABUSIVE_LANGUAGE"),
+    ("They told me I would be arrested if I did not pay today.", "THREAT_ARREST_OR_CRIME"),
+])
+def test_classify_conducts__the_collectors_act_stays(text, present):
+    assert present in classify_narrative(text, "en").conducts
 
 
 def test_classify_engine__a_mention_inside_a_longer_one_is_dropped_in_one_sweep():
