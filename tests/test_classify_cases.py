@@ -223,7 +223,8 @@ def test_classify_cases__consumer_side_and_recipient_context(text, methods, reci
     # a threatened contact is no contact: a threat, not an employer contact or a disclosure
     ("The collector threatened to tell my employer about the debt.", ("phone_call",), ("MISLEADING_CONSEQUENCES",), ("debtor",)),
     ("He kept threatening to call my mother and my boss.", ("phone_call",), ("MISLEADING_CONSEQUENCES",), ("debtor",)),
-    ("He threatened to sue me, then he called my sister and told her about the debt.", ("phone_call",), ("THIRD_PARTY_DISCLOSURE",), ("family",)),
+    # (the lawsuit the consumer calls a threat: en.threat.named_consequence)
+    ("He threatened to sue me, then he called my sister and told her about the debt.", ("phone_call",), ("THIRD_PARTY_DISCLOSURE", "MISLEADING_CONSEQUENCES"), ("family",)),
     # the sentence's contact verb came before the threat ("called me a liar, stated will be calling")
     ("The supervisor called me a liar and stated will be calling my human resources manager.", ("phone_call",), ("ABUSIVE_LANGUAGE",), ("debtor",)),
     # losing a job is no contact with an employer
