@@ -290,6 +290,9 @@ def test_classify_cases__blind_c1_phrasings(text, methods, conducts, recipients)
      "I keep getting calls on my cell phone while I am at work.", True),
     ("I have asked them to remove the number from their list. Yet they still call 2-3 times a day.", True),
     ("I asked by certified letter not to be contacted by phone, yet another call came today.", True),
+    ("Twice I wrote asking to not be called at my job. They keep calling the front desk.", True),
+    ("The collectors were told not to contact me. They are calling all the time!", True),
+    ("They kept calling me even after I had asked to be removed from their list.", True),
     # one sentence: contacts despite requests to stop or to take someone off the list
     ("My parents are still being harassed despite many requests to take them off the calling list.", True),
     ("They keep calling me despite my written request to stop.", True),
@@ -301,6 +304,7 @@ def test_classify_cases__blind_c1_phrasings(text, methods, conducts, recipients)
     ("I will send them a cease and desist letter. They called again today.", False),
     ("I never asked them to stop. They still call me.", False),
     ("I asked them to stop calling. Nine months ago they called me twice.", False),
+    ("I asked for my name to be removed from the account. They still call about the balance.", False),
 ])
 def test_classify_cease_ignored__request_then_later_contact(text, expected):
     r = classify_narrative(text, "en")
