@@ -350,6 +350,8 @@ def test_classify_cease_ignored__no_stop_request_no_cease(text):
     ("The bank allowed a merchant to commit a crime with my card.", "THREAT_ARREST_OR_CRIME"),
     # leaving a situation is no detention
     ("The late mark hurt my credit so I couldn't leave this loan for a better one.", "DETENTION"),
+    ("I called everyday and sent emails and was told the same every time.", "FREQ_EXCESSIVE_CALLS"),
+    ("They called twice last month.", "FREQ_EXCESSIVE_CALLS"),
 ])
 def test_classify_conducts__no_collector_act(text, absent):
     assert absent not in classify_narrative(text, "en").conducts
@@ -360,6 +362,13 @@ def test_classify_conducts__no_collector_act(text, absent):
     ("He made derogatory comments about my family.", "ABUSIVE_LANGUAGE"),
     ("The agent was insulting and degrading on every call.", "ABUSIVE_LANGUAGE"),
     ("They told me I would be arrested if I did not pay today.", "THREAT_ARREST_OR_CRIME"),
+    # frequency, from the training errors: a bound is no negation, "twice a day", "everyday",
+    # "non stop", a redacted count a day
+    ("I get no less than 5 calls per day, 7 days a week.", "FREQ_EXCESSIVE_CALLS"),
+    ("Now the lender calls me twice a day about the payment.", "FREQ_EXCESSIVE_CALLS"),
+    ("I set up a plan and yet they keep calling everyday.", "FREQ_EXCESSIVE_CALLS"),
+    ("The agency has been calling my cell non stop since May.", "FREQ_EXCESSIVE_CALLS"),
+    ("They call my house XXXX times a day.", "FREQ_EXCESSIVE_CALLS"),
 ])
 def test_classify_conducts__the_collectors_act_stays(text, present):
     assert present in classify_narrative(text, "en").conducts
