@@ -369,6 +369,11 @@ def test_classify_conducts__no_collector_act(text, absent):
     ("I set up a plan and yet they keep calling everyday.", "FREQ_EXCESSIVE_CALLS"),
     ("The agency has been calling my cell non stop since May.", "FREQ_EXCESSIVE_CALLS"),
     ("They call my house XXXX times a day.", "FREQ_EXCESSIVE_CALLS"),
+    # third parties, from the training errors: detailed messages left on a relative's phone, a
+    # sibling the company released information to, a receptionist
+    ("They keep leaving very detailed messages on my parents home phone about the balance I owe.", "THIRD_PARTY_DISCLOSURE"),
+    ("The lender released my personal information to a sibling.", "THIRD_PARTY_DISCLOSURE"),
+    ("The collector told my receptionist that they would take my bank account.", "EMPLOYER_CONTACT"),
 ])
 def test_classify_conducts__the_collectors_act_stays(text, present):
     assert present in classify_narrative(text, "en").conducts
