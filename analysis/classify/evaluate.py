@@ -48,6 +48,21 @@ def parse_labels(cell: str) -> tuple[set[str], set[str], bool]:
     return req, opt, False
 
 
+def consensus_labels(a: str, b: str) -> str:
+    """The consensus of two labellers' cells for one text (the blind sets labelled twice, e.g.
+    ``tests/data/cfpb_products_blind_i1.csv`` from ``tests/data/agreement/*_A.csv`` and
+    ``*_B.csv``): a label both required is required; any other label either gave is optional
+    ("X?"); "NONE?" when either cell is "NONE?". Returns codes joined by ";", required first,
+    each group sorted; "" when neither gave a label."""
+    ra, oa, xa = parse_labels(a)
+    rb, ob, xb = parse_labels(b)
+    if xa or xb:
+        return "NONE?"
+    req = ra & rb
+    opt = (ra | rb | oa | ob) - req
+    return ";".join(sorted(req) + [f"{o}?" for o in sorted(opt)])
+
+
 def parse_times(cell: str) -> tuple[set[str], set[tuple[str, ...]], set[str]]:
     """``(exact, ambiguous candidate tuples, dayparts)`` of a time_local cell; several times are
     separated by "–" (a range), ";" or ","."""
