@@ -12,7 +12,7 @@ from analysis.companies import (MEASURES, MIN_COUNT_DEFAULT, MIN_COUNT_OPTIONS, 
 from analysis.i18n import t  # noqa: E402
 from ui.page import chart_page, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
-from ui.text import plain_frame  # noqa: E402
+from ui.tables import data_table  # noqa: E402
 
 Q = "analysis.companies:"
 ctx, k = chart_page("page_companies", unreviewed=True)
@@ -37,7 +37,7 @@ if ranked.empty:
 else:
     show_chart(ctx, "companies_ranking", k)
     value_format = "%d" if get_measure(args[0]).kind == "count" else "%.1f"
-    st.dataframe(plain_frame(ranking_table(ranking, lang)), hide_index=True, height=320,
+    data_table(ranking_table(ranking, lang), height=320,
                  column_config={t("co_col_value", lang): st.column_config.NumberColumn(format=value_format)})
 st.caption(t("co_base_note", lang))
 st.caption(t("co_grouping_note", lang))
@@ -66,4 +66,4 @@ if summary["complaint_count"]:
     with b:
         st.markdown(f"**{t('co_channels', lang)}**")
         ch = run_query(Q + "query_company_channels", ctx.flt, company)
-        st.dataframe(channels_table(ch, lang), hide_index=True)
+        data_table(channels_table(ch, lang))

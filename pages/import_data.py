@@ -13,8 +13,8 @@ from analysis.ingest import ImportRefused, preview_file, run_import, validate_fi
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
-from ui.text import plain, plain_frame  # noqa: E402
-from ui.tables import show_table  # noqa: E402
+from ui.text import plain  # noqa: E402
+from ui.tables import data_table, show_table  # noqa: E402
 from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
 
@@ -67,7 +67,7 @@ if guess is not None and not guess.sure:
                guess.damaged_chars else t("imp_encoding_damaged", lang, encoding=guess.encoding,
                                           invalid=guess.invalid_bytes, damaged=guess.damaged_chars),
                icon=":material/translate:")
-st.dataframe(plain_frame(pv.rows), hide_index=True, height=240)
+data_table(pv.rows, height=240)
 
 mapping: dict = {}
 problems: list[str] = []
@@ -147,7 +147,7 @@ if st.button(t("imp_import", lang), key="imp_import", type="primary", disabled=b
 done = st.session_state.get("imp_done")
 if done and done[0] == key:
     st.success(t("imp_done", lang))
-    st.dataframe(importer.report_frame(done[1], lang), hide_index=True)
+    data_table(importer.report_frame(done[1], lang))
     for r in done[1]:
         for note in r.notes:
             st.caption(plain(f"{r.source_file}: {note}"))

@@ -19,9 +19,10 @@ from analysis.pii import mask_text  # noqa: E402
 from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import intake  # noqa: E402
 from ui.nav import link_to  # noqa: E402
-from ui.text import plain, plain_frame  # noqa: E402
+from ui.text import plain  # noqa: E402
 from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
+from ui.tables import data_table  # noqa: E402
 
 lang, who = editor_page("page_intake", "intake")
 
@@ -213,16 +214,16 @@ with tab_calls:
             if bad.empty:
                 st.success(t("in_forbidden_none", lang))
             else:
-                st.dataframe(plain_frame(intake.calls_table(bad, lang)), hide_index=True)
+                data_table(intake.calls_table(bad, lang))
             st.markdown(f"**{t('in_freq_title', lang, jur=codes.label('jurisdiction', jur_c, lang))}**")
             freq = intake.frequency_table(calls, jur_c, lang)
             if freq.empty:
                 st.success(t("in_freq_none", lang))
             else:
-                st.dataframe(freq, hide_index=True)
+                data_table(freq)
             st.caption(t("unreviewed", lang))
         st.markdown(f"**{t('in_timeline_title', lang)}**")
-        st.dataframe(plain_frame(intake.incidents_table(ev["incidents"], lang)), hide_index=True)
+        data_table(intake.incidents_table(ev["incidents"], lang))
 
 # ---- bulk entry -----------------------------------------------------------------------------
 with tab_bulk:
@@ -235,5 +236,5 @@ with tab_bulk:
     guide = intake.template_guide(lang)
     guide.columns = [t("in_guide_zh", lang), t("in_guide_en", lang), t("in_guide_field", lang),
                      t("in_guide_example", lang)]
-    st.dataframe(guide, hide_index=True)
+    data_table(guide)
     link_to("import", lang, t("in_to_import", lang))

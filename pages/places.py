@@ -13,7 +13,7 @@ from analysis.places import (MAP_JURISDICTIONS, MEASURES, default_jurisdiction, 
                              unmapped_table)
 from ui.page import chart_page, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
-from ui.text import plain_frame  # noqa: E402
+from ui.tables import data_table  # noqa: E402
 
 QUERY = "analysis.places:query_region_counts"
 
@@ -35,7 +35,7 @@ with left:
         st.info(t("places_no_data_jur", lang, jur=codes.label("jurisdiction", jur, lang)))
 with right:
     if drawn:
-        st.dataframe(region_table(frame, jur, lang), hide_index=True, height=560, key="places_table")
+        data_table(region_table(frame, jur, lang), height=560, key="places_table")
         if measure == "rate":
             st.caption(t(f"places_pop_{jur.lower()}", lang))
 
@@ -46,4 +46,4 @@ if drawn:
         st.caption(t("places_unmapped_none", lang))
     else:
         st.caption(t("places_unmapped_help", lang))
-        st.dataframe(plain_frame(unmapped), hide_index=True, key="places_unmapped")
+        data_table(unmapped, key="places_unmapped")

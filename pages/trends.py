@@ -11,6 +11,7 @@ from analysis import trends  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from ui.page import chart_page, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
+from ui.tables import data_table  # noqa: E402
 
 ctx, k = chart_page("page_trends", unreviewed=True)
 lang = ctx.lang
@@ -46,7 +47,7 @@ event = page_choice(ctx, "event", list(by_date), trends.default_event(events), t
                     format_func=lambda d: trends.event_choice_label(by_date[d], lang), where=c1, kind="select")
 months = page_choice(ctx, "months", ["6", "12", "24"], "12", t("trends_ba_months", lang), where=c2)
 result = run_query("analysis.trends:before_after", ctx.flt, date.fromisoformat(event), int(months), measure)
-st.dataframe(trends.before_after_table(result, lang), hide_index=True)
+data_table(trends.before_after_table(result, lang))
 title = by_date[event]["title_zh" if lang == "zh" else "title_en"]
 for sentence in trends.before_after_sentences(result, title, lang):
     st.text(sentence)  # the event title comes from a file: plain text, no markdown

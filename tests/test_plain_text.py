@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
@@ -147,3 +148,44 @@ def test_icon_shortcodes_stay_text():
     from ui.text import NO_AUTOLINK, plain
     assert plain(":material/warning: ok") == f"\\:{NO_AUTOLINK}material/warning\\: ok"
     assert plain("10:30 material") == "10\\:30 material"  # other colons untouched
+
+
+def test_data_table_is_the_one_way_to_the_screen(monkeypatch):
+    """Every on-screen table goes through ui.tables.data_table: plain_frame'd values, no index,
+    a missing value shown as "—" (Streamlit's own default is the word "None", which the Data
+    page showed for sources never imported); pages call st.dataframe nowhere else."""
+    import pandas as pd
+    import streamlit as st
+
+    from ui import tables
+    seen = {}
+    monkeypatch.setattr(st, "dataframe", lambda df, **kw: seen.update(df=df, **kw))
+    tables.data_table(pd.DataFrame({"a": ["x\u202ey", None]}), height=100)
+    assert seen["hide_index"] is True and seen["placeholder"] == "—" and seen["height"] == 100
+    assert seen["df"]["a"].tolist()[0] != "x\u202ey"  # the control is shown as a mark
+    tables.data_table(pd.DataFrame({"a": [1]}), hide_index=False, placeholder="")
+    assert seen["hide_index"] is False and seen["placeholder"] == ""
+    root = Path(__file__).resolve().parent.parent
+    callers = [p.relative_to(root).as_posix() for p in sorted((root / "pages").glob("*.py")) + sorted((root / "ui").glob("*.py"))
+               if "st.dataframe(" in p.read_text(encoding="utf-8")]
+    assert callers == ["ui/tables.py"]
+
+
+def test_show_table_short_headers_with_the_schema_meaning_as_tooltip(monkeypatch):
+    """The audit log on the Data page: short headers in the user's language, the data
+    dictionary's description of each column as its tooltip (the headers were whole sentences)."""
+    import pandas as pd
+    import streamlit as st
+
+    from analysis.schema import TABLE_BY_NAME
+    from ui import tables
+    seen = {}
+    monkeypatch.setattr(st, "dataframe", lambda df, **kw: seen.update(kw))
+    cols = [c.name for c in TABLE_BY_NAME["meta_audit"].columns if c.name != "audit_id"]
+    for lang, i in (("en", 0), ("zh", 1)):
+        tables.show_table(pd.DataFrame({c: [] for c in cols}), lang, table="meta_audit")
+        cfg = seen["column_config"]
+        assert cfg["actor"]["label"] == ("By", "操作人")[i] and cfg["action"]["label"] == ("Action", "操作")[i]
+        assert cfg["actor"]["help"] == ("Account name, or the OS user on the command line",
+                                        "操作人（账户名，或命令行的系统用户）")[i]
+        assert max(len(cfg[c]["label"]) for c in cols) <= 16

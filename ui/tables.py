@@ -35,24 +35,43 @@ SCREEN_HEADERS: dict[str, tuple[str, str]] = {
     "label_kind_label": ("Kind", "类别"), "label_code": ("Label / incident", "标签/事件"),
     "decision_label": ("Decision", "决定"), "reviewed_by": ("Reviewer", "复核人"),
     "reviewed_at": ("When (UTC)", "时间（UTC）"), "note": ("Note", "备注"), "is_current": ("In force", "现行"),
+    "logged_at": ("When (UTC)", "时间（UTC）"), "actor": ("By", "操作人"), "actor_role": ("Role", "角色"),
+    "via": ("Via", "途径"), "action": ("Action", "操作"), "target": ("Target", "对象"), "file_name": ("File", "文件"),
+    "rows_read": ("Read", "读取"), "rows_added": ("Added", "新增"), "rows_updated": ("Updated", "更新"),
+    "rows_quarantined": ("Quarantined", "隔离"), "rows_removed": ("Removed", "删除"), "detail": ("Detail", "其他"),
 }
 
 
+#: What a table cell with no value shows (Streamlit's default is the word "None").
+MISSING_CELL = "—"
+
+
+def data_table(df: pd.DataFrame, **kwargs):
+    """The one way a table reaches the screen: ``st.dataframe`` of ``plain_frame(df)`` (reordering
+    controls in file values shown as marks), index hidden and missing values shown as
+    ``MISSING_CELL`` unless ``kwargs`` say otherwise. Returns what ``st.dataframe`` returns."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", MISSING_CELL)
+    return st.dataframe(plain_frame(df), **kwargs)
+
+
 def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, **kwargs) -> None:
-    """``st.dataframe`` with translated headers; dates shown as YYYY-MM-DD. ``table``: a table
-    of ``analysis.schema`` whose column descriptions are the headers."""
+    """``data_table`` with translated headers; dates shown as YYYY-MM-DD. ``table``: a table of
+    ``analysis.schema`` whose column descriptions are the headers' tooltips (and the headers of
+    columns ``SCREEN_HEADERS`` does not name)."""
     from analysis.schema import TABLE_BY_NAME
     described = {c.name: (c.en, c.zh) for c in TABLE_BY_NAME[table].columns} if table else {}
     config = {}
     for col in df.columns:
-        if col in described:
-            label = described[col][1 if lang == "zh" else 0].split(" (")[0].split("（")[0]
-        elif col in SCREEN_HEADERS:
+        help_text = described[col][1 if lang == "zh" else 0] if col in described else None
+        if col in SCREEN_HEADERS:
             label = SCREEN_HEADERS[col][1 if lang == "zh" else 0]
+        elif help_text:
+            label = help_text.split(" (")[0].split("（")[0]
         elif (label := column_header(col, lang)) == col:
             continue
         if pd.api.types.is_datetime64_any_dtype(df[col]) and col.endswith("_date"):
-            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD", help=help_text)
         else:
-            config[col] = st.column_config.Column(label)
-    st.dataframe(plain_frame(df), hide_index=True, column_config=config, **kwargs)
+            config[col] = st.column_config.Column(label, help=help_text)
+    data_table(df, column_config=config, **kwargs)
