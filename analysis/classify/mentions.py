@@ -460,13 +460,12 @@ def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[str, ...]:
                 doc, pk, rb.start(), rb.start() + 1, verb=True):
             rb = None  # "when I reached out to them amid my daughter ..."
         tf = pk.lex.get("reported_future")
-        lo = doc.sent_starts[doc.sent(m.start)]
         # before the context verb ("said they would call my HR department"), or before the
         # recipient when an earlier verb of the sentence was the context ("called me a liar,
         # stated will be calling my human resources manager")
-        if rb is not None and tf is not None and (
-                tf.search(scan, max(lo, rb.start() - 60), rb.start())
-                or tf.search(scan, max(lo, m.start - 60), m.start)):
+        if rb is not None and tf is not None and any(
+                tf.search(scan, max(doc.sent_starts[doc.sent(m.start)], end - 60), end)
+                for end in (rb.start(), m.start)):
             flags.append("irrealis")
         elif not (rb or pk.recipient_after.match(scan, m.end, min(len(scan), m.end + 130))):
             flags.append("no_contact_verb")
