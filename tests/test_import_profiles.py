@@ -3,6 +3,7 @@ real pipeline (``run_import`` / the CLI), read back from the database with exact
 from __future__ import annotations
 
 import csv
+import json
 import re
 import subprocess
 import sys
@@ -309,6 +310,10 @@ def test_import__preview_and_validate_write_nothing(tmp_path):
     assert (pv.encoding, pv.kind, len(pv.rows)) == ("gb18030", "csv", 3)
     assert pv.proposed_mapping["发起时间"] == "received_at" and pv.matching_profiles[0][0] == "heimao"
     assert "【手机号】" in pv.rows.iloc[0]["正文"]
+    # the platform's published complaint numbers (public_ids) are shown as the import keeps them
+    assert pv.rows["投诉编号"].tolist() == ["17370123456", "17370123457", "17370123458"]
+    # without a profile nothing says the 11 digits are not a mobile number: masked
+    assert preview_file(data, "h.csv", n_rows=1).rows.iloc[0]["投诉编号"] == "[PHONE]"
     v = validate_file(data, "h.csv", "heimao")
     assert (v.row_count, v.accepted_count, len(v.quarantined), len(v.qa_issues)) == (8, 6, 2, 2)
     assert v.quarantined["source_row_number"].tolist() == [6, 7]
@@ -421,3 +426,19 @@ def test_import_heimao__export_without_id_column_is_still_refused(tmp_path):
     src.write_text("投诉对象,发起时间,投诉进度\n某贷,2024-12-04 09:58:32,处理中\n", encoding="utf-8")
     with pytest.raises(ImportRefused, match=r"required column\(s\) missing for profile 'heimao': complaint_id"):
         run_import([src], "heimao", tmp_path / "h.duckdb")
+
+
+def test_heimao__a_malformed_row_keeps_its_published_complaint_number(tmp_path):
+    """A row with the wrong number of fields is quarantined with its raw record; the
+    platform's complaint number (public_ids) stays readable there, the phone number in the
+    text does not."""
+    src = tmp_path / "h.csv"
+    src.write_text("投诉编号,投诉对象,发起时间,正文\n"
+                   "17370123456,某花,2024-12-04 09:58,他们打 13912345678\n"
+                   "17370123999,某花,2024-12-04 10:00,多了一列 13912345678,多余\n", encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (2, 1, 1)
+    [(row, record)] = q(path, "SELECT source_row_number, raw_record FROM core_quarantine")
+    assert row == 2
+    assert json.loads(record) == ["17370123999", "某花", "2024-12-04 10:00", "多了一列 【手机号】", "多余"]

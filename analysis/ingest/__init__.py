@@ -100,7 +100,8 @@ class Preview:
 
     ``encoding`` (detected, or ``xlsx``), ``kind`` (csv / xlsx), ``sheet_names`` (workbooks),
     ``header`` (of the first sheet read), ``rows`` (first rows as a DataFrame, source headers,
-    values masked), ``proposed_mapping`` (``{header: field or None}``: the profile's when one
+    personal data masked as the import masks it, except the complaint numbers of a profile
+    with ``public_ids``), ``proposed_mapping`` (``{header: field or None}``: the profile's when one
     is given and fits, else guessed from the headers), ``matching_profiles`` (``[(name, n)]``),
     ``encoding_guess`` (CSV: how sure the encoding is, invalid bytes; see ``guess_encoding``).
     """
@@ -120,18 +121,23 @@ def preview_file(data: bytes, file_name: str, *, profile: str | None = None, she
     """First ``n_rows`` of an uploaded file with its detected encoding and a proposed mapping.
     Writes nothing. Raises ``ImportRefused`` for an unreadable file."""
     from analysis import pii
+    from analysis.ingest.generic import public_field
     from analysis.ingest.profiles import load_profile, match_profiles, propose_mapping, resolve_columns
     from analysis.ingest.readers import read_source
     table = read_source(data, file_name, sheet=sheet, max_rows=n_rows)
     sh = table.sheets[0]
-    frame = pd.DataFrame([[pii.mask_text(v) for v in f] for _, f in sh.records[:n_rows]],
-                         columns=_unique(sh.header)) if sh.records else pd.DataFrame(columns=_unique(sh.header))
+    public: set[int] = set()  # columns shown as they are: a platform's published complaint numbers
     if profile and profile != "cfpb":
-        cols = resolve_columns(sh.header, load_profile(profile))
+        prof = load_profile(profile)
+        cols = resolve_columns(sh.header, prof)
         by_index = {i: f for f, i in cols.items()}
         proposed = {h: by_index.get(i) for i, h in enumerate(sh.header)}
+        public = {i for f, i in cols.items() if public_field(f, prof)}
     else:
         proposed = propose_mapping(sh.header)
+    frame = pd.DataFrame([[v if i in public else pii.mask_text(v) for i, v in enumerate(f)]
+                          for _, f in sh.records[:n_rows]],
+                         columns=_unique(sh.header)) if sh.records else pd.DataFrame(columns=_unique(sh.header))
     return Preview(table.encoding, table.kind, table.sheet_names, sh.header, frame, proposed,
                    match_profiles(sh.header), table.encoding_guess)
 

@@ -204,7 +204,8 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
         by_index = {i: f for f, i in cols.items()}
         for n, fields, reason in sh.bad_records:
-            bad.append((sh.name, n, [_mask_raw(by_index.get(i), v) for i, v in enumerate(fields)], reason, sh.header))
+            bad.append((sh.name, n, [v if public_field(by_index.get(i), prof) else _mask_raw(by_index.get(i), v)
+                                     for i, v in enumerate(fields)], reason, sh.header))
         # Column by column: cells repeat heavily (dates, codes, lists, numbers), so each
         # distinct (column, text) is masked and cleaned once.
         width = len(sh.header)
@@ -217,7 +218,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
             col = columns[i]
             raw_of: dict[str, str] = {}
             value_of: dict[str, str | None] = {}
-            public = f == "complaint_id" and prof.public_ids
+            public = public_field(f, prof)
             for v in set(col):
                 raw_of[v], value_of[v] = _clean_cell(f, v, public)
             raw_cols.append(list(map(raw_of.__getitem__, col)))
@@ -258,6 +259,12 @@ def _clean_cell(f: str | None, v: str, public: bool = False) -> tuple[str, str |
     if f in STRUCTURED_FIELDS:  # its value from the cell itself, unless that holds personal data
         return mv, clean_value(v if mv == v else mv)
     return mv, (clean_text(mv) if f in TEXT_FIELDS else clean_value(mv))
+
+
+def public_field(f: str | None, prof: Profile) -> bool:
+    """Field ``f`` holds a platform's published complaint number (``Profile.public_ids``): kept
+    as it is wherever it is stored or shown, though 11 digits look like a mobile number."""
+    return f == "complaint_id" and prof.public_ids
 
 
 def _mask_raw(f: str | None, v: str) -> str:
@@ -681,7 +688,7 @@ def _write_quarantine(con, prep: Prepared, rep: ImportReport) -> None:
     for r in prep.quarantined:
         col, val, reason = r.reject
         header = prep.mapping.get(r.sheet, {}).get(col, col) if col else None
-        keep = col == "complaint_id" and prep.profile.public_ids
+        keep = public_field(col, prep.profile)
         structured = col in STRUCTURED_FIELDS
         out.append((rep.import_id, rep.source_file, r.row_number, header,
                     val if keep else pii.mask_text(val, structured=structured),
