@@ -341,3 +341,30 @@ def test_classify_zh__round_d_recipients(text, recipients):
 ])
 def test_classify_zh__round_d_times(text, exact):
     assert _exact(_r(text)) == exact
+
+
+# --- round I/J (2026-12-06): third parties quoting what they were told, continued threats ---------
+@pytest.mark.parametrize("text,code", [
+    ("我是他姐姐，催收打给我说“你弟欠了我们两万多，你得管管”。", "THIRD_PARTY_DISCLOSURE"),
+    ("邻居转告我，那人跟她说“她欠钱跑了”。", "THIRD_PARTY_DISCLOSURE"),
+    ("我不认识借款人，短信却让我督促其尽快还款。", "THIRD_PARTY_DISCLOSURE"),
+    ("对方打着“XX县人民法院执行局”的名义给我发通知。", "IMPERSONATION_OFFICIAL"),
+    ("律师函上的那家律所，我在网上没查到该律所。", "IMPERSONATION_ATTORNEY"),
+    ("问他们是哪家公司的，对方回一句“你别管，先还钱”。", "NO_IDENTIFICATION"),
+    ("催收说可以帮我在别的平台借一笔，下款了先还他们。", "EXTRA_FEES_OR_NEW_LOANS"),
+    ("他说“你女儿在哪读书我们都清楚”。", "THREAT_VIOLENCE"),
+    ("我说了别再发这种短信，隔天又来了三条。", "CEASE_IGNORED"),
+])
+def test_classify_zh__round_ij_phrasings_give_the_conduct(text, code):
+    assert code in _r(text).conducts
+
+
+@pytest.mark.parametrize("text,code", [
+    ("他说我欠了他们三万，让我今天还。", "THIRD_PARTY_DISCLOSURE"),       # told the borrower
+    ("不还就明天打给你们公司，让你们老板看看你是什么人。", "EMPLOYER_CONTACT"),  # a threat, carried on
+    ("说再不还就去你单位，叫你同事都知道。", "THIRD_PARTY_DISCLOSURE"),
+    ("要我先转钱到个人账户，这不就是诈骗吗？", "THREAT_ARREST_OR_CRIME"),   # the borrower's judgement
+    ("我自己在另一个平台借了钱还上了。", "EXTRA_FEES_OR_NEW_LOANS"),
+])
+def test_classify_zh__round_ij_traps_give_no_conduct(text, code):
+    assert code not in _r(text).conducts

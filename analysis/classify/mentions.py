@@ -199,9 +199,18 @@ def _negated(doc: Doc, pack: LangPack, start: int, end: int | None = None) -> bo
 
 
 def _irrealis(doc: Doc, pack: LangPack, start: int) -> bool:
+    """A cue of the pack's ``irrealis`` in the clause before ``start`` (at most 50 / 12
+    characters back), or, when that clause carries on the one before it
+    (``irrealis_continues`` at its start), anywhere in that clause."""
+    scan = doc.text_for(pack)
     cs = doc.clause_start(start)
     lo = max(cs, start - (50 if pack.lang == "en" else 12))
-    return pack.irrealis.search(doc.text_for(pack), lo, start) is not None
+    if pack.irrealis.search(scan, lo, start) is not None:
+        return True
+    cont = pack.irrealis_continues
+    if cont is None or cs == 0 or cont.match(scan, cs) is None:
+        return False
+    return pack.irrealis.search(scan, doc.clause_start(cs - 1), cs) is not None
 
 
 def stated_act(doc: Doc, pack: LangPack, start: int) -> bool:

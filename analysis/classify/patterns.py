@@ -139,6 +139,9 @@ class LangPack:
     all_keywords: frozenset = frozenset()
     recipient_before: re.Pattern | None = None
     recipient_after: re.Pattern | None = None
+    #: a clause that carries on the clause before it (zh "，让我们领导知道" after "不然明天就打到我单位"):
+    #: it is hypothetical when that one is (``mentions._irrealis``)
+    irrealis_continues: re.Pattern | None = None
     lex: dict = field(default_factory=dict)
 
 
@@ -267,6 +270,8 @@ def build_pack(lang: str, data: dict) -> LangPack:
                           if "recipient_context_before" in lex else None),
         recipient_after=(_compile(lex["recipient_context_after"], flags, "recipient_context_after")
                          if "recipient_context_after" in lex else None),
+        irrealis_continues=(_compile(lex["irrealis_continues"], flags, "irrealis_continues")
+                            if "irrealis_continues" in lex else None),
         lex={k: _compile(v, flags, f"{lang}.actor.{k}") for k, v in data.get("actor", {}).items()},
     )
 
