@@ -400,3 +400,34 @@ def test_classify_engine__a_very_long_narrative_gives_the_labels_of_its_sentence
     assert sorted(many.conducts) == sorted(one.conducts) and "TIME_INCONVENIENT" in one.conducts
     assert {(i.method_code, i.recipient_code) for i in many.incidents} == \
         {(i.method_code, i.recipient_code) for i in one.incidents}
+
+
+# --- rules round of 2026-12-06 (fourth session), own wording -----------------------------------
+@pytest.mark.parametrize("text,code", [
+    ("I asked the agent to stop calling me, but they won't.", "CEASE_IGNORED"),
+    ("The bank was asked to cease all phone contact but has continued calling my cell.", "CEASE_IGNORED"),
+    ("When I asked them to please stop, they said they can't take me off the list.", "CEASE_IGNORED"),
+    ("They phoned my brother and me after we both requested not be contacted by phone.", "CEASE_IGNORED"),
+    ("Calls all week. Have asked many times to stop calling at work.", "CEASE_IGNORED"),
+    ("The collector phones me about 3x per day.", "FREQ_EXCESSIVE_CALLS"),
+    ("They call my cell and my office line and my home no less than 9 times a day.", "FREQ_EXCESSIVE_CALLS"),
+    ("The agency disclosed my private information to my neighbors.", "THIRD_PARTY_DISCLOSURE"),
+    ("A rep went to my office and let my boss know I was behind on payments.", "THIRD_PARTY_DISCLOSURE"),
+    ("A recorded call said a courier would be delivering court documents to my home.", "MISLEADING_CONSEQUENCES"),
+    ("The man said I would be served at my job this afternoon unless I paid.", "MISLEADING_CONSEQUENCES"),
+])
+def test_classify_en__round_of_the_fourth_session_gives_the_conduct(text, code):
+    assert code in classify_narrative(text, "en").conducts
+
+
+@pytest.mark.parametrize("text,code", [
+    ("I asked them to stop the autopay and they did it the same day.", "CEASE_IGNORED"),
+    ("I told him not to call my parents because they would not be paying this.", "CEASE_IGNORED"),
+    ("I asked them to stop calling but they refused to give me a mailing address.", "CEASE_IGNORED"),
+    ("I had to let my manager know I would miss the meeting.", "THIRD_PARTY_DISCLOSURE"),
+    ("I shared my account details with the lender when I applied.", "THIRD_PARTY_DISCLOSURE"),
+    ("I was served with a summons in March and went to court.", "MISLEADING_CONSEQUENCES"),
+    ("The collector failed to properly serve me with the complaint.", "MISLEADING_CONSEQUENCES"),
+])
+def test_classify_en__round_of_the_fourth_session_traps(text, code):
+    assert code not in classify_narrative(text, "en").conducts
