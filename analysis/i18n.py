@@ -344,7 +344,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_svg": ("SVG", "SVG"),
     "download_pdf": ("PDF", "PDF"),
     "download_xlsx": ("XLSX", "XLSX"),
-    "download_suppress": ("Suppress counts below 5", "隐藏小于 5 的计数"),
+    "download_suppress": ("Suppress counts below 5 in downloads", "下载时隐藏小于 5 的计数"),
     "suppress_help": ("For downloads and the report pack: counts from 1 to 4 become \"<5\" so no person can be "
                       "singled out from a published figure. The charts on screen always show exact numbers.",
                       "用于下载和报告包：1 至 4 的计数显示为“<5”，避免从公开数字中识别出个人。屏幕上的图表始终显示准确数字。"),
