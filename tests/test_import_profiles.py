@@ -442,3 +442,20 @@ def test_heimao__a_malformed_row_keeps_its_published_complaint_number(tmp_path):
     [(row, record)] = q(path, "SELECT source_row_number, raw_record FROM core_quarantine")
     assert row == 2
     assert json.loads(record) == ["17370123999", "某花", "2024-12-04 10:00", "多了一列 【手机号】", "多余"]
+
+
+@pytest.mark.parametrize("fmt,header", [("heimao", "投诉编号,投诉对象,发起时间,正文\n"),
+                                        ("heimao", "投诉编号,投诉对象,发起时间,正文\n\n\n"),
+                                        ("cfpb", "Date received,Product,Issue,Company,Complaint ID\n")])
+def test_import__a_file_with_only_a_header_is_refused_and_writes_nothing(tmp_path, fmt, header):
+    """No data row: refused with a clear reason; the database (and its audit log) is as before."""
+    src = tmp_path / "only_header.csv"
+    src.write_text(header, encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    with pytest.raises(ImportRefused, match="has a header but no data rows; nothing was imported"):
+        run_import([src], fmt, path)
+    if path.exists():
+        assert q(path, "SELECT count(*) FROM meta_imports") == [(0,)]
+    if fmt != "cfpb":
+        with pytest.raises(ImportRefused, match="no data rows"):
+            validate_file(src.read_bytes(), src.name, fmt)

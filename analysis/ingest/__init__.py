@@ -28,6 +28,11 @@ def known_formats() -> list[str]:
     return ["cfpb"] + [p for p in list_profiles() if p != "cfpb"]
 
 
+#: A file that has a header and no data row (or only blank lines) is refused, not imported as
+#: an empty success that would still add a database version and an audit entry.
+NO_DATA_ROWS = "{name}: the file has a header but no data rows; nothing was imported"
+
+
 def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | None = None,
                action: str = "import", imported_by: str | None = None,
                progress: Progress | None = None, sheet: str | None = None,
@@ -48,7 +53,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
     The default database gets the demonstration data first if it does not exist yet; a
     database at any other path holds exactly what is imported into it.
 
-    Raises ``ImportRefused`` (nothing written) when a file cannot be imported at all, and
+    Raises ``ImportRefused`` (nothing written) when a file cannot be imported at all (also when
+    it has no data rows: ``NO_DATA_ROWS``), and
     ``ValueError`` for an unknown format. Returns one ``ImportReport`` per file.
     """
     formats = known_formats()
@@ -86,6 +92,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
                 reports.append(import_profile_file(con, p, fmt, data=data, sheet=sheet, mapping=mapping,
                                                    complaint_id=complaint_id, imported_by=user,
                                                    progress=file_progress))
+            if reports[-1].row_count == 0:  # the transaction is rolled back: nothing written
+                raise ImportRefused(NO_DATA_ROWS.format(name=p.name))
             audit.record_import(con, actor, action, reports[-1])
         if progress:
             progress(0.95, "updating summary tables")
@@ -171,13 +179,16 @@ def validate_file(data: bytes, file_name: str, fmt: str, *, sheet: str | None = 
                   mapping: dict[str, str | None] | None = None) -> Validation:
     """Read, mask, parse and validate a file with a profile, writing nothing (the Import page's
     validation report). Counts are against the file alone (not what the database already
-    holds). Raises ``ImportRefused`` when required columns are missing; ``ValueError`` for
+    holds). Raises ``ImportRefused`` when required columns are missing or there is no data row;
+    ``ValueError`` for
     ``cfpb`` (its importer has no dry run: use a scratch database)."""
     import json
     from analysis.ingest.generic import prepare_file
     if fmt == "cfpb":
         raise ValueError("validate_file works with import profiles; cfpb files are checked on import")
     prep = prepare_file(Path(file_name), fmt, data=data, sheet=sheet, mapping=mapping)
+    if not prep.rows and not prep.bad:
+        raise ImportRefused(NO_DATA_ROWS.format(name=Path(file_name).name))
     q = [(s, n, None, None, reason, json.dumps(dict(zip(h, f)) if len(f) == len(h) else f, ensure_ascii=False))
          for s, n, f, reason, h in prep.bad]
     for r in prep.quarantined:
