@@ -95,7 +95,7 @@ _LINEAGE = (
     C("import_id", "VARCHAR", "Import that brought the row (meta_imports)", "导入批次编号"),
     C("source_file", "VARCHAR", "File name the row came from", "来源文件名"),
     C("source_row_number", "BIGINT",
-      "Row number in the source file (1 = first data row after the header)", "来源文件中的行号（表头后第 1 行为 1）"),
+      "Row number in the source file as a spreadsheet program shows it (the header is row 1)", "来源文件中的行号（与表格软件一致，表头为第 1 行）"),
 )
 
 TABLES: tuple[Table, ...] = (
@@ -232,7 +232,7 @@ TABLES: tuple[Table, ...] = (
           "无法导入的行（保留原因）", (
         C("import_id", "VARCHAR", "Import", "导入批次"),
         C("source_file", "VARCHAR", "File name", "文件名"),
-        C("source_row_number", "BIGINT", "Row number in the file (1 = first data row)", "行号"),
+        C("source_row_number", "BIGINT", "Row number in the file as a spreadsheet program shows it (the header is row 1)", "行号"),
         C("column_name", "VARCHAR", "Column at fault, if one", "问题列"),
         C("raw_value", "VARCHAR", "The offending value", "问题值"),
         C("reason", "VARCHAR", "Why the row was set aside", "隔离原因"),

@@ -63,11 +63,11 @@ def test_import_heimao__encodings_dates_statuses_demands(tmp_path, encoding):
         ("heimao:17370123460", "WRITE_OFF"), ("heimao:17370123462", "OTHER")]
     assert q(path, "SELECT source_file, sheet_name, source_row_number, column_name, raw_value, reason "
                    "FROM core_quarantine ORDER BY 3") == [
-        (src.name, None, 6, "投诉编号", "17370123457",
-         "complaint id appears more than once in this file (first at row 2)"),
-        (src.name, None, 7, "发起时间", "2024-13-45 10:00", "not a date: '2024-13-45 10:00': no such date")]
+        (src.name, None, 7, "投诉编号", "17370123457",
+         "complaint id appears more than once in this file (first at row 3)"),
+        (src.name, None, 8, "发起时间", "2024-13-45 10:00", "not a date: '2024-13-45 10:00': no such date")]
     assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_qa_issues ORDER BY 2") == [
-        (8, "投诉要求", "要个说法"), (8, "投诉进度", "神秘状态")]
+        (9, "投诉要求", "要个说法"), (9, "投诉进度", "神秘状态")]
     assert q(path, "SELECT source, name_zh, jurisdiction, is_synthetic FROM meta_sources") == [
         ("heimao", "投诉平台导出（黑猫投诉等）", "CN", False)]
     assert q(path, "SELECT format, source_file, row_count, accepted_count, quarantined_count, status FROM meta_imports") == [
@@ -130,10 +130,10 @@ def test_import_c12315__multi_sheet_workbook(tmp_path):
         ("c12315:B1", date(2025, 1, 2), "withdrawn", "web", "consumer_association"),
         ("c12315:B2", date(2024, 12, 4), "closed", "web", "consumer_association")]
     assert q(path, "SELECT sheet_name, source_row_number, column_name, raw_value FROM core_quarantine ORDER BY 1, 2") == [
-        ("2024年12月", 4, "工单编号", "A3"), ("2025年1月", 3, "登记时间", "下个月")]
+        ("2024年12月", 5, "工单编号", "A3"), ("2025年1月", 4, "登记时间", "下个月")]  # worksheet rows
     assert q(path, "SELECT sheet_name, source_row_number FROM raw_generic__rows ORDER BY 1, 2") == [
-        ("2024年12月", 1), ("2024年12月", 2), ("2024年12月", 3), ("2024年12月", 4),
-        ("2025年1月", 1), ("2025年1月", 2), ("2025年1月", 3)]
+        ("2024年12月", 2), ("2024年12月", 3), ("2024年12月", 4), ("2024年12月", 5),
+        ("2025年1月", 2), ("2025年1月", 3), ("2025年1月", 4)]
     # one chosen sheet
     path2 = tmp_path / "c2.duckdb"
     [rep] = run_import([src], "c12315", path2, sheet="2025年1月")
@@ -157,7 +157,7 @@ def test_import_xlsx__a_formula_saved_without_its_value_quarantines_its_row(tmp_
     assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 1, 2)
     assert q(path, "SELECT complaint_id FROM core_complaints") == [("c12315:F2",)]
     reasons = q(path, "SELECT source_row_number, reason FROM core_quarantine ORDER BY 1")
-    assert [r[0] for r in reasons] == [1, 3]
+    assert [r[0] for r in reasons] == [2, 4]
     assert reasons[0][1].startswith("投诉内容: a formula saved without its value")
     assert reasons[1][1].startswith("工单编号: a formula saved without its value")
 
@@ -190,7 +190,7 @@ def test_import_intake__incidents_times_and_rules(tmp_path):
         ("intake:IN001", "conduct", "TIME_INCONVENIENT", "CN-TIME-01"), ("intake:IN001", "demand", "STOP_HARASSMENT", None),
         ("intake:IN002", "demand", "APOLOGY_OR_COMPENSATION", None)]
     assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine ORDER BY 1") == [
-        (5, None, None), (6, "催收日期", "不是日期")]
+        (6, None, None), (7, "催收日期", "不是日期")]  # lines[6] below is row 7
     # two incidents of IN001 came from the same number (written two ways)
     assert q(path, "SELECT count(DISTINCT collector_number_hash), count(collector_number_hash) FROM core_incidents") == [(1, 2)]
     # the corrected quarantined row, re-imported on its own, is added to its complaint; the full file adds nothing
@@ -222,7 +222,7 @@ def test_import_call_log__one_complaint_frequency_and_time(tmp_path):
     assert labels[0][2].startswith("CN-FREQ-01: 1× (first 2024-12-02: 4 connected calls on 2024-12-02 (limit 3)); "
                                    "CN-FREQ-02: 1× (first 2024-12-03: 8 unanswered attempts")
     assert q(path, "SELECT source_row_number, reason FROM core_quarantine WHERE source_file = 'call_log.csv'") == [
-        (14, "a call-log entry needs a date with a clock time")]
+        (15, "a call-log entry needs a date with a clock time")]
     # to a new complaint; the same log again adds nothing
     [rep] = run_import([FIXTURES / "call_log.csv"], "call_log", path)
     assert rep.accepted_count == 12
@@ -316,7 +316,7 @@ def test_import__preview_and_validate_write_nothing(tmp_path):
     assert preview_file(data, "h.csv", n_rows=1).rows.iloc[0]["投诉编号"] == "[PHONE]"
     v = validate_file(data, "h.csv", "heimao")
     assert (v.row_count, v.accepted_count, len(v.quarantined), len(v.qa_issues)) == (8, 6, 2, 2)
-    assert v.quarantined["source_row_number"].tolist() == [6, 7]
+    assert v.quarantined["source_row_number"].tolist() == [7, 8]
 
 
 def test_import__cli_with_profile(tmp_path):
@@ -389,22 +389,22 @@ def test_import_intake__sheet_without_id_column_gets_content_ids(tmp_path):
     complaints = q(path, "SELECT source_row_number, complaint_id, source_record_id, received_date, region, outcome_code "
                          "FROM core_complaints ORDER BY source_row_number")
     assert [(n, d, reg, o) for n, _, _, d, reg, o in complaints] == [
-        (1, date(2024, 12, 5), "广东", "in_progress"), (2, date(2024, 12, 5), "广东", "in_progress"),
-        (3, date(2024, 12, 6), "湖南", "explained"), (4, date(2024, 12, 6), "湖南", "explained")]
+        (2, date(2024, 12, 5), "广东", "in_progress"), (3, date(2024, 12, 5), "广东", "in_progress"),
+        (4, date(2024, 12, 6), "湖南", "explained"), (5, date(2024, 12, 6), "湖南", "explained")]  # header = row 1
     ids = {n: rid for n, _, rid, *_ in complaints}
     assert all(cid == "intake:" + rid for _, cid, rid, *_ in complaints)
-    assert all(re.fullmatch(r"h[0-9a-f]{16}", ids[n]) for n in (1, 2, 3)) and ids[4] == ids[3] + "-2"
+    assert all(re.fullmatch(r"h[0-9a-f]{16}", ids[n]) for n in (2, 3, 4)) and ids[5] == ids[4] + "-2"
     assert len(set(ids.values())) == 4
     incidents = """SELECT c.source_row_number, i.occurred_date, i.occurred_at, i.time_precision, i.daypart_code,
                           i.method_code, i.recipient_code, i.time_rule_status
                    FROM core_incidents i JOIN core_complaints c USING (complaint_id)
                    WHERE i.time_source = 'field' ORDER BY 1"""
     assert q(path, incidents) == [
-        (1, date(2024, 12, 3), datetime(2024, 12, 3, 23, 10), "exact", None, "phone_call", "debtor", "outside"),
-        (2, date(2024, 12, 4), None, "daypart", "early_morning", "sms", "emergency_contact", "outside"),
-        (3, date(2024, 12, 5), None, "daypart", "night", "visit_home", "family", "unknown"),
-        (4, date(2024, 12, 5), None, "daypart", "night", "visit_home", "family", "unknown")]
-    assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine") == [(5, "催收日期", "不是日期")]
+        (2, date(2024, 12, 3), datetime(2024, 12, 3, 23, 10), "exact", None, "phone_call", "debtor", "outside"),
+        (3, date(2024, 12, 4), None, "daypart", "early_morning", "sms", "emergency_contact", "outside"),
+        (4, date(2024, 12, 5), None, "daypart", "night", "visit_home", "family", "unknown"),
+        (5, date(2024, 12, 5), None, "daypart", "night", "visit_home", "family", "unknown")]
+    assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine") == [(6, "催收日期", "不是日期")]
     tables = ("core_complaints", "core_incidents", "core_complaint_labels", "core_qa_issues")
     before = {t: q(path, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 
@@ -440,7 +440,7 @@ def test_heimao__a_malformed_row_keeps_its_published_complaint_number(tmp_path):
     [rep] = run_import([src], "heimao", path)
     assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (2, 1, 1)
     [(row, record)] = q(path, "SELECT source_row_number, raw_record FROM core_quarantine")
-    assert row == 2
+    assert row == 3  # the header is row 1
     assert json.loads(record) == ["17370123999", "某花", "2024-12-04 10:00", "多了一列 【手机号】", "多余"]
 
 
@@ -459,3 +459,23 @@ def test_import__a_file_with_only_a_header_is_refused_and_writes_nothing(tmp_pat
     if fmt != "cfpb":
         with pytest.raises(ImportRefused, match="no data rows"):
             validate_file(src.read_bytes(), src.name, fmt)
+
+
+def test_import__row_numbers_are_the_spreadsheets_and_empty_rows_are_skipped(tmp_path):
+    """Quarantine row numbers are the rows a spreadsheet program shows (header = row 1, blank
+    lines and rows of empty cells counted, not imported), so staff find the row they must fix."""
+    src = tmp_path / "h.csv"
+    src.write_text("投诉编号,投诉对象,发起时间,正文\n"             # row 1
+                   "17370000001,某花,2024-12-04 09:58,凌晨打电话\n"  # row 2
+                   "\n"                                             # row 3: blank line
+                   ",,,\n"                                          # row 4: a spreadsheet's empty row
+                   "17370000002,某花,2024-13-45,日期不对\n"         # row 5: quarantined
+                   "17370000001,某花,2024-12-05 10:00,重复编号\n",  # row 6: id seen at row 2
+                   encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 1, 2)
+    assert q(path, "SELECT source_row_number, column_name, reason FROM core_quarantine ORDER BY 1") == [
+        (5, "发起时间", "not a date: '2024-13-45': no such date"),
+        (6, "投诉编号", "complaint id appears more than once in this file (first at row 2)")]
+    assert q(path, "SELECT source_row_number FROM core_complaints") == [(2,)]

@@ -513,22 +513,22 @@ def test_quarantine__malformed_rows_kept_with_row_and_reason(tmp_path):
     (rep,) = run_import([FIXTURES / "malformed_rows.csv"], "cfpb", db_path)
     assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (8, 2, 6)
     assert query(db_path, "SELECT source_record_id, source_row_number FROM core_complaints ORDER BY 1") == [
-        ("9300001", 1), ("9300008", 8)]
+        ("9300001", 2), ("9300008", 9)]  # rows as a spreadsheet shows them: the header is row 1
     got = query(db_path, "SELECT source_file, source_row_number, column_name, raw_value, reason "
                          "FROM core_quarantine ORDER BY source_row_number")
     assert [g[:4] for g in got] == [
-        ("malformed_rows.csv", 2, None, None),
-        ("malformed_rows.csv", 3, "complaint_id", ""),
-        ("malformed_rows.csv", 4, "date_received", "2019-13-45"),
-        ("malformed_rows.csv", 5, "complaint_id", "9300001"),
-        ("malformed_rows.csv", 6, "date_received", "2099-01-01"),
-        ("malformed_rows.csv", 7, None, None),
+        ("malformed_rows.csv", 3, None, None),
+        ("malformed_rows.csv", 4, "complaint_id", ""),
+        ("malformed_rows.csv", 5, "date_received", "2019-13-45"),
+        ("malformed_rows.csv", 6, "complaint_id", "9300001"),
+        ("malformed_rows.csv", 7, "date_received", "2099-01-01"),
+        ("malformed_rows.csv", 8, None, None),
     ]
     reasons = [g[4] for g in got]
     assert reasons[0] == "expected 18 fields as in the header, found 19"
     assert reasons[1] == "Complaint ID is empty"
     assert reasons[2].startswith("Date received is empty or not a date")
-    assert reasons[3] == "Complaint ID appears more than once in this file (first at row 1)"
+    assert reasons[3] == "Complaint ID appears more than once in this file (first at row 2)"
     assert reasons[4] == "Date received is in the future"
     assert reasons[5] == "expected 18 fields as in the header, found 17"
     # not lost: accepted + quarantined = data rows in the file
@@ -540,7 +540,7 @@ def test_quarantine__malformed_rows_kept_with_row_and_reason(tmp_path):
 def test_quarantine__raw_record_keeps_the_whole_row(tmp_path):
     db_path = tmp_path / "cw.duckdb"
     run_import([FIXTURES / "malformed_rows.csv"], "cfpb", db_path)
-    (rec2,), (rec4,) = query(db_path, "SELECT raw_record FROM core_quarantine WHERE source_row_number IN (2, 4) "
+    (rec2,), (rec4,) = query(db_path, "SELECT raw_record FROM core_quarantine WHERE source_row_number IN (3, 5) "
                                       "ORDER BY source_row_number")
     assert json.loads(rec2)[7:9] == ["Acme Collections", " LLC"]  # field list: the count did not match
     assert json.loads(rec4)["date_received"] == "2019-13-45"
@@ -634,7 +634,7 @@ def test_variant__current_wording_crlf_none_na_and_unmapped_medium(tmp_path):
     assert narr == 'They called me at XX/XX/XXXX after 10pm, "again", about {$400.00}.\nThen again the next night.'
     assert query(db_path, "SELECT c.source_record_id, q.source_file, q.source_row_number, q.column_name, q.raw_value "
                           "FROM core_qa_issues q JOIN complaints c USING (complaint_id)") == [
-        ("9100008", "current_wording_crlf.csv", 8, "submitted_via", "Text message")]
+        ("9100008", "current_wording_crlf.csv", 9, "submitted_via", "Text message")]
     assert labels_of(db_path) == {
         "9100001": {(C, "TIME_INCONVENIENT")},
         "9100002": {(C, "TIME_INCONVENIENT")},
@@ -907,8 +907,8 @@ def test_vintage__row_whose_date_fits_no_form_is_quarantined_alone(tmp_path):
     assert dates_of(db_path) == [("9500001", date(2019, 9, 24), 2), ("9500002", date(2019, 9, 25), 2),
                                  ("9500006", date(2019, 9, 25), None)]
     got = query(db_path, "SELECT source_row_number, column_name, raw_value, reason FROM core_quarantine ORDER BY 1")
-    assert [g[:3] for g in got] == [(3, "date_received", "Sept the 24th"), (4, "date_received", "24/09/2019"),
-                                    (5, "date_received", "")]
+    assert [g[:3] for g in got] == [(4, "date_received", "Sept the 24th"), (5, "date_received", "24/09/2019"),
+                                    (6, "date_received", "")]
     assert got[0][3].startswith("Date received is empty or not a date: 'Sept the 24th' is not a date in a known "
                                 "form (YYYY-MM-DD, YYYY/M/D, M/D/YYYY, MM/DD/YY,")
     # the file mixes month-first-only and day-first-only values: CFPB's month-first form wins
@@ -919,7 +919,7 @@ def test_vintage__row_whose_date_fits_no_form_is_quarantined_alone(tmp_path):
         "dates read month first (M/D/YYYY, CFPB's form): the file mixes 2 value(s) that only fit month first "
         "with 1 that only fit day first (such as '24/09/2019'); those do not fit and are reported per row"]
     (qa,) = query(db_path, "SELECT source_row_number, column_name, raw_value, reason FROM core_qa_issues")
-    assert qa[:3] == (6, "date_sent_to_company", "someday")
+    assert qa[:3] == (7, "date_sent_to_company", "someday")
     assert qa[3].startswith("Date sent to company is not a date ('someday' is not a date in a known form")
     assert qa[3].endswith("); response_days left empty")
 
@@ -958,18 +958,18 @@ def test_vintage__14_column_file_without_complaint_id_gets_content_ids(tmp_path)
     stored = query(db_path, "SELECT source_row_number, complaint_id, source_record_id, received_date, response_days, "
                             "outcome_code FROM core_complaints ORDER BY source_row_number")
     assert [(n, d, days, o) for n, _, _, d, days, o in stored] == [
-        (1, date(2015, 9, 24), 5, "explained"), (2, date(2015, 3, 5), 0, "closed"), (3, date(2015, 3, 5), 0, "closed"),
-        (4, date(2014, 12, 1), 2, "non_monetary_relief"), (6, date(2016, 1, 15), 0, "explained")]
+        (2, date(2015, 9, 24), 5, "explained"), (3, date(2015, 3, 5), 0, "closed"), (4, date(2015, 3, 5), 0, "closed"),
+        (5, date(2014, 12, 1), 2, "non_monetary_relief"), (7, date(2016, 1, 15), 0, "explained")]
     ids = {n: rid for n, _, rid, *_ in stored}
     assert all(cid == "cfpb:" + rid for _, cid, rid, *_ in stored)
-    assert all(re.fullmatch(r"h[0-9a-f]{16}", ids[n]) for n in (1, 2, 4, 6))
-    assert ids[3] == ids[2] + "-2"
+    assert all(re.fullmatch(r"h[0-9a-f]{16}", ids[n]) for n in (2, 3, 5, 7))
+    assert ids[4] == ids[3] + "-2"
     assert len(set(ids.values())) == 5
     assert labels_of(db_path) == {
-        ids[1]: {(C, "TIME_INCONVENIENT")}, ids[2]: {(D, "DEBT_NOT_OWED")}, ids[3]: {(D, "DEBT_NOT_OWED")},
-        ids[4]: {(C, "EMPLOYER_CONTACT"), (C, "CEASE_IGNORED")}, ids[6]: {(D, "FEES_OR_INTEREST")}}
+        ids[2]: {(C, "TIME_INCONVENIENT")}, ids[3]: {(D, "DEBT_NOT_OWED")}, ids[4]: {(D, "DEBT_NOT_OWED")},
+        ids[5]: {(C, "EMPLOYER_CONTACT"), (C, "CEASE_IGNORED")}, ids[7]: {(D, "FEES_OR_INTEREST")}}
     assert query(db_path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine") == [
-        (5, "date_received", "13/32/2015")]
+        (6, "date_received", "13/32/2015")]
     # raw keeps the file as it came: no Complaint ID
     assert query(db_path, "SELECT count(*), count(complaint_id) FROM raw_cfpb__complaints") == [(6, 0)]
     before = table_counts(db_path)
@@ -996,7 +996,7 @@ def test_vintage__14_column_file_without_complaint_id_gets_content_ids(tmp_path)
     for table in ("core_complaints", "core_incidents", "core_complaint_labels", "core_qa_issues"):
         assert after[table] == before[table], table
     assert query(db_path, "SELECT source_row_number, source_record_id FROM core_complaints ORDER BY 1") == [
-        (n, ids[n]) for n in (1, 2, 3, 4, 6)]
+        (n, ids[n]) for n in (2, 3, 4, 5, 7)]
 
     # A corrected row (a new company response) is matched by content: a new complaint, as warned.
     corrected = [list(r) for r in LEGACY_NO_ID_ROWS]

@@ -78,7 +78,8 @@ class ImportReport:
 @dataclass
 class DelimitedFile:
     """A decoded delimited file: ``header`` (list[str]), ``records`` (list of
-    ``(row_number, fields)`` with row_number 1 = first data row), ``bad_records`` (list of
+    ``(row_number, fields)``: the row as a spreadsheet program numbers it, the header being row
+    1 and blank rows counted), ``bad_records`` (list of
     ``(row_number, fields_or_text, reason)``), the detected ``encoding`` and
     ``encoding_guess`` (``EncodingGuess``; None when the encoding was given)."""
 
@@ -290,7 +291,7 @@ class DelimitedReader:
         except (csv.Error, _RecordTooLong):
             raise ImportRefused("the header row is unreadable: a quote in it is never closed") from None
         self._lines.taken = []
-        self._row_number = 0
+        self._row_number = 1  # the header's row: records are numbered as a spreadsheet program shows them
 
     @property
     def bytes_read(self) -> int:
@@ -338,9 +339,9 @@ class DelimitedReader:
             fields, problem = self._next_record()
             if fields is None:
                 break
-            if problem is None and not fields:  # a blank line is not a record
-                continue
             self._row_number += 1
+            if problem is None and not any(f.strip() for f in fields):
+                continue  # a blank line, or a row of empty cells (",,,,"), is not a record
             if problem is not None:
                 bad.append((self._row_number, fields, problem))
             elif len(fields) != n:

@@ -1,6 +1,7 @@
 """Readers of the files associations hold: CSV in any encoding (via ``read_delimited``) and
 Excel workbooks (.xlsx, openpyxl), every sheet or a chosen one, each record with its sheet
-and row number (1 = first data row after the header) as lineage."""
+and row number (as a spreadsheet program shows it: the header is row 1 in a CSV file, the
+worksheet's own row number in a workbook) as lineage."""
 from __future__ import annotations
 
 import io
@@ -90,8 +91,9 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
         header: list[str] | None = None
         records: list[tuple[int, list[str]]] = []
         bad: list[tuple[int, list[str], str]] = []
-        n = 0
-        for values, written in zip(ws.iter_rows(values_only=True), ws_f.iter_rows(values_only=True)):
+        n = 0  # data rows read (max_rows counts them)
+        for row, (values, written) in enumerate(zip(ws.iter_rows(min_row=1, values_only=True),
+                                                    ws_f.iter_rows(min_row=1, values_only=True)), start=1):
             cells = [cell_text(v) for v in values]
             no_value = [i for i, (v, f) in enumerate(zip(values, written))
                         if v is None and isinstance(f, str) and f.startswith("=")]
@@ -101,17 +103,17 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
                 if cells:
                     header = [c.strip() for c in cells]
                 continue
-            if not cells and not no_value:
-                continue  # a blank line is not a record
+            if not any(c.strip() for c in cells) and not no_value:
+                continue  # a blank row is not a record
             n += 1
             if no_value:
                 cols = ", ".join(header[i] if i < len(header) else f"column {i + 1}" for i in no_value)
-                bad.append((n, cells, f"{cols}: a formula saved without its value (open the file in a "
+                bad.append((row, cells, f"{cols}: a formula saved without its value (open the file in a "
                                       "spreadsheet program and save it again, or paste the values)"))
             elif len(cells) > len(header):
-                bad.append((n, cells, f"expected {len(header)} columns as in the header, found {len(cells)}"))
+                bad.append((row, cells, f"expected {len(header)} columns as in the header, found {len(cells)}"))
             else:
-                records.append((n, cells + [""] * (len(header) - len(cells))))
+                records.append((row, cells + [""] * (len(header) - len(cells))))
             if max_rows and n >= max_rows:
                 break
         if header is not None:
