@@ -126,6 +126,9 @@ def test_language_switch_keeps_filters(app):
     assert at.query_params["lang"] == "en"
     assert at.sidebar.multiselect(key="method").value == ["sms"]
     assert at.query_params["method"] == "sms"
+    # the selected chip is sent again in the new language (Streamlit keeps the old text otherwise)
+    chip = at.sidebar.multiselect(key="method").proto
+    assert chip.set_value and list(chip.raw_values) == ["SMS"]
 
 
 @needs_cfpb

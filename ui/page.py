@@ -186,7 +186,14 @@ def _sync_to_url(flt: Filter, defaults: dict[str, object]) -> dict[str, list[str
 
 
 def _set_lang() -> None:
+    """The language switch: the URL's ``lang``, and every filter widget's value written back
+    as it is, so the widget is sent again and shows its chips in the new language (Streamlit
+    keeps the text of selected options as it was formatted when they were chosen)."""
     st.query_params["lang"] = st.session_state["lang_choice"]
+    for f in FIELDS:
+        if f.kind in ("list", "choice") and f.name in st.session_state:
+            value = st.session_state[f.name]
+            st.session_state[f.name] = list(value) if isinstance(value, list) else value
 
 
 def _leave_pages_directory_mode() -> None:
