@@ -479,3 +479,17 @@ def test_import__row_numbers_are_the_spreadsheets_and_empty_rows_are_skipped(tmp
         (5, "发起时间", "not a date: '2024-13-45': no such date"),
         (6, "投诉编号", "complaint id appears more than once in this file (first at row 2)")]
     assert q(path, "SELECT source_row_number FROM core_complaints") == [(2,)]
+
+
+def test_import__control_characters_from_a_broken_export_are_removed(tmp_path):
+    """A NUL byte inside a narrative or a name (seen in a broken export) is removed, so the
+    classifier reads the words it separated."""
+    src = tmp_path / "h.csv"
+    src.write_text("投诉编号,投诉对象,发起时间,正文\n"
+                   "17370000001,某\x00花,2024-12-04 09:58,凌晨\x00两点打电话骂我\n", encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert rep.accepted_count == 1
+    assert q(path, "SELECT creditor_name, narrative FROM core_complaints") == [("某花", "凌晨两点打电话骂我")]
+    assert q(path, "SELECT label_code FROM core_complaint_labels WHERE label_source = 'narrative' "
+                   "AND label_kind = 'conduct' ORDER BY 1") == [("ABUSIVE_LANGUAGE",), ("TIME_INCONVENIENT",)]
