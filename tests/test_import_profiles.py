@@ -493,3 +493,18 @@ def test_import__control_characters_from_a_broken_export_are_removed(tmp_path):
     assert q(path, "SELECT creditor_name, narrative FROM core_complaints") == [("某花", "凌晨两点打电话骂我")]
     assert q(path, "SELECT label_code FROM core_complaint_labels WHERE label_source = 'narrative' "
                    "AND label_kind = 'conduct' ORDER BY 1") == [("ABUSIVE_LANGUAGE",), ("TIME_INCONVENIENT",)]
+
+
+def test_import__a_repeated_column_name_loses_nothing(tmp_path):
+    """Two columns named 正文: the second is read as '正文 (2)', kept in the raw record, named in
+    the import's notes and offered in the preview, instead of silently dropped."""
+    src = tmp_path / "h.csv"
+    src.write_text("投诉编号,投诉对象,发起时间,正文,正文\n"
+                   "17370000001,某花,2024-12-04 09:58,第一正文,第二正文\n", encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert rep.accepted_count == 1
+    assert any("column '正文' appears more than once; the later one is read as '正文 (2)'" in n for n in rep.notes)
+    [(raw,)] = q(path, "SELECT raw_record FROM raw_generic__rows")
+    assert {k: v for k, v in json.loads(raw).items() if k.startswith("正文")} == {"正文": "第一正文", "正文 (2)": "第二正文"}
+    assert list(preview_file(src.read_bytes(), src.name, profile="heimao").rows.columns)[-2:] == ["正文", "正文 (2)"]

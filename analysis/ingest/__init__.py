@@ -145,18 +145,9 @@ def preview_file(data: bytes, file_name: str, *, profile: str | None = None, she
         proposed = propose_mapping(sh.header)
     frame = pd.DataFrame([[v if i in public else pii.mask_text(v) for i, v in enumerate(f)]
                           for _, f in sh.records[:n_rows]],
-                         columns=_unique(sh.header)) if sh.records else pd.DataFrame(columns=_unique(sh.header))
+                         columns=sh.header) if sh.records else pd.DataFrame(columns=sh.header)
     return Preview(table.encoding, table.kind, table.sheet_names, sh.header, frame, proposed,
                    match_profiles(sh.header), table.encoding_guess)
-
-
-def _unique(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for h in header:
-        seen[h] = seen.get(h, 0) + 1
-        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
-    return out
 
 
 @dataclass

@@ -183,6 +183,9 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     guess = table.encoding_guess
     notes: list[str] = [f"encoding: {guess.note}"] if guess and guess.note else []
     for sh in table.sheets:
+        for written, read_as in sh.renamed:
+            notes.append(f"{path.name}{f', sheet {sh.name!r}' if sh.name else ''}: column {written!r} appears more "
+                         f"than once; the later one is read as {read_as!r} (map it to a field if it holds data)")
         if mapping:
             cols = {f: sh.header.index(h) for h, f in mapping.items() if f and h in sh.header}
         else:

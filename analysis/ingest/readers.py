@@ -20,6 +20,30 @@ class Sheet:
     header: list[str]
     records: list[tuple[int, list[str]]]
     bad_records: list[tuple[int, list[str], str]] = field(default_factory=list)
+    #: headers that repeat an earlier one, as renamed by ``unique_header`` (``[(as written, as read)]``)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.header, self.renamed = unique_header(self.header)
+
+
+def unique_header(header: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """``(header, renamed)``: a name that repeats an earlier one gets " (2)", " (3)" …, so no
+    column is lost when cells are kept by column name (raw records, mappings); ``renamed``
+    lists ``(as written, as read)`` for the import's notes."""
+    seen: dict[str, int] = {}
+    out, renamed = [], []
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+        name = h if seen[h] == 1 else f"{h} ({seen[h]})"
+        while name != h and name in seen:  # "正文 (2)" already a header of its own
+            seen[h] += 1
+            name = f"{h} ({seen[h]})"
+        if name != h:
+            renamed.append((h, name))
+            seen[name] = 1
+        out.append(name)
+    return out, renamed
 
 
 @dataclass
