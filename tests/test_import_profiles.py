@@ -508,3 +508,18 @@ def test_import__a_repeated_column_name_loses_nothing(tmp_path):
     [(raw,)] = q(path, "SELECT raw_record FROM raw_generic__rows")
     assert {k: v for k, v in json.loads(raw).items() if k.startswith("正文")} == {"正文": "第一正文", "正文 (2)": "第二正文"}
     assert list(preview_file(src.read_bytes(), src.name, profile="heimao").rows.columns)[-2:] == ["正文", "正文 (2)"]
+
+
+@pytest.mark.parametrize("sep,name", [("\t", "h.txt"), (";", "h.csv"), ("|", "h.csv")])
+def test_import__tab_semicolon_and_bar_separated_files(tmp_path, sep, name):
+    """Tab-separated .txt (offered by the uploader) and semicolon / bar files are read with
+    their own separator, found from the header line."""
+    src = tmp_path / name
+    src.write_text(sep.join(["投诉编号", "投诉对象", "发起时间", "正文"]) + "\n"
+                   + sep.join(["17370000001", "某花", "2024-12-04 09:58", "凌晨打电话, 还骂人"]) + "\n",
+                   encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count) == (1, 1)
+    assert q(path, "SELECT complaint_id, creditor_name, narrative FROM core_complaints") == [
+        ("heimao:17370000001", "某花", "凌晨打电话, 还骂人")]

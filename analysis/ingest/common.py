@@ -248,6 +248,21 @@ class _Lines:
         self._back.extend(reversed(lines))
 
 
+#: Field separators besides the comma that exports use (tab-separated .txt, the semicolon of
+#: spreadsheet programs in locales with a decimal comma, bars).
+OTHER_DELIMITERS = ("\t", ";", "|")
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The field separator of a file from its header line: ``","`` unless the line has none
+    and one of ``OTHER_DELIMITERS`` is there (the most frequent of them)."""
+    if "," in header_line:
+        return ","
+    counts = {d: header_line.count(d) for d in OTHER_DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
 class DelimitedReader:
     """A CSV file read a chunk of records at a time, so memory stays flat for any size.
 
@@ -255,7 +270,9 @@ class DelimitedReader:
     as ``detect_encoding`` says (pass ``None`` to detect it from the first
     ``ENCODING_SAMPLE_BYTES``). ``header`` is read on construction (raises ``ImportRefused``
     for an empty file). ``chunks(rows)`` yields ``(records, bad_records)`` lists as in
-    ``DelimitedFile``; row numbers count data rows from 1 (blank lines are not rows).
+    ``DelimitedFile``; row numbers are a spreadsheet's (the header is row 1, blank lines are
+    counted but are not records). Fields are separated by commas, or by tabs, semicolons or
+    bars when the header line is (``sniff_delimiter``).
     ``bytes_read`` tells how far the stream is (for progress).
 
     Nothing is dropped: every record is returned, good or bad. A quote that is opened and
@@ -283,7 +300,15 @@ class DelimitedReader:
         self.encoding = encoding
         self._text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
         self._lines = _Lines(self._text)
-        self._reader = csv.reader(self._lines)
+        try:
+            first = next(self._lines)
+        except StopIteration:
+            first = ""
+        self._lines.push_back([first] if first else [])
+        self._lines.taken = []
+        #: the field separator, from the header line (``sniff_delimiter``)
+        self.delimiter = sniff_delimiter(first)
+        self._reader = csv.reader(self._lines, delimiter=self.delimiter)
         try:
             self.header = [h.strip() for h in next(self._reader)]
         except StopIteration:
