@@ -523,3 +523,11 @@ def test_import__tab_semicolon_and_bar_separated_files(tmp_path, sep, name):
     assert (rep.row_count, rep.accepted_count) == (1, 1)
     assert q(path, "SELECT complaint_id, creditor_name, narrative FROM core_complaints") == [
         ("heimao:17370000001", "某花", "凌晨打电话, 还骂人")]
+
+
+def test_split_list__separators_but_not_the_slash_of_a_tag():
+    """Demands split on the usual separators; the '/' of '</b>' (markup pasted into a cell) is
+    not one, so '<b>道歉</b>' stays one demand shown as plain text."""
+    from analysis.ingest.parse import split_list
+    assert split_list("<b>道歉</b>, 停止骚扰/退费；处罚、a|b") == ["<b>道歉</b>", "停止骚扰", "退费", "处罚", "a", "b"]
+    assert split_list("  ") == [] and split_list(None) == []

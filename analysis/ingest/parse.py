@@ -224,12 +224,12 @@ def parse_time(value: str) -> TimeOfDay:
     return TimeOfDay(h, mi, s, "exact", None, offset)
 
 
-_SPLIT = re.compile(r"\s*[,，、;；/|\n]\s*")
+_SPLIT = re.compile(r"\s*(?:[,，、;；|\n]|(?<!<)/(?![a-z]+>))\s*")  # "</b>" is not a separator
 
 
 def split_list(value: str | None) -> list[str]:
-    """A list cell split on ``,`` ``，`` ``、`` ``;`` ``；`` ``/`` ``|`` and line breaks, empty
-    items dropped, order and duplicates as written."""
+    """A list cell split on ``,`` ``，`` ``、`` ``;`` ``；`` ``/`` ``|`` and line breaks (not the
+    ``/`` of a tag such as ``</b>``), empty items dropped, order and duplicates as written."""
     v = clean_text(value)
     if v is None:
         return []
