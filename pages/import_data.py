@@ -37,7 +37,7 @@ except ImportRefused as err:
 
 # ---- format and sheet -----------------------------------------------------------------------
 formats = importer.formats()
-suggested = importer.suggest_format(first)
+suggested = importer.default_format(first)
 c1, c2 = st.columns([2, 1])
 fmt = c1.selectbox(t("imp_format", lang), formats, index=formats.index(suggested) if suggested in formats else 0,
                    format_func=lambda f: importer.format_label(f, lang), key=f"imp_fmt_{digest}")

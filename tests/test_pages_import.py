@@ -404,3 +404,16 @@ def test_pages_do_not_show_the_servers_directories(db_path, script):
     assert not [s for s in shown if str(db_path.parent) in str(s)]
     if script == "data.py":  # the command to import names the file, relative to nothing on the server
         assert f"--db {db_path.name} complaints.csv" in at.code[0].value
+
+
+def test_import_helpers__the_format_offered_first():
+    """A file no profile recognises starts on a format whose columns can be mapped
+    (FALLBACK_FORMAT), not on cfpb, which has no mapping to edit; a CFPB export starts on cfpb."""
+    unknown = preview_file("甲,乙,丙\n1,电话骚扰,2024-12-04\n".encode(), "x.csv")
+    assert importer.suggest_format(unknown) is None
+    assert importer.default_format(unknown) == importer.FALLBACK_FORMAT == "intake"
+    cfpb = preview_file(("Date received,Product,Issue,Company,Complaint ID\n"
+                         "2019-09-24,Debt collection,Communication tactics,Acme,1\n").encode(), "c.csv")
+    assert importer.default_format(cfpb) == "cfpb"
+    intake = preview_file((FIXTURES / "intake.csv").read_bytes(), "intake.csv")
+    assert importer.default_format(intake) == "intake"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.i18n import t
-from analysis.ingest import ImportReport, Preview, Validation, known_formats, preview_file
+from analysis.ingest import ImportRefused, ImportReport, Preview, Validation, known_formats, preview_file
 from analysis.ingest.profiles import FIELDS, load_profile, propose_mapping
 
 #: Choices of the mapping select boxes: "not used" (None) and every field.
@@ -57,6 +57,26 @@ def suggest_format(preview: Preview) -> str | None:
     """The profile that fits the file best (most columns recognised), if any."""
     found = matching_formats(preview)
     return found[0][0] if found else None
+
+
+#: The format offered first when no profile recognises a file that is not a CFPB export: the
+#: association's own intake log, whose columns can be mapped on the page (the CFPB format
+#: has no mapping to edit).
+FALLBACK_FORMAT = "intake"
+
+
+def default_format(preview: Preview) -> str:
+    """The format the Import page starts with: ``suggest_format``'s; else ``cfpb`` when the
+    header is a CFPB export's (``cfpb.check_header`` accepts it); else ``FALLBACK_FORMAT``."""
+    from analysis.ingest.cfpb import check_header
+    suggested = suggest_format(preview)
+    if suggested:
+        return suggested
+    try:
+        check_header(preview.header, "")
+        return "cfpb"
+    except ImportRefused:
+        return FALLBACK_FORMAT
 
 
 def required_fields(fmt: str) -> list[str]:
