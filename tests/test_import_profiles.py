@@ -531,3 +531,17 @@ def test_split_list__separators_but_not_the_slash_of_a_tag():
     from analysis.ingest.parse import split_list
     assert split_list("<b>道歉</b>, 停止骚扰/退费；处罚、a|b") == ["<b>道歉</b>", "停止骚扰", "退费", "处罚", "a", "b"]
     assert split_list("  ") == [] and split_list(None) == []
+
+
+def test_import__an_id_in_scientific_notation_is_quarantined(tmp_path):
+    """'1.7370000206E+10' (a spreadsheet program saved the number that way) has lost digits: it
+    is quarantined with the reason, not stored as a complaint of its own."""
+    src = tmp_path / "h.csv"
+    src.write_text("投诉编号,投诉对象,发起时间,正文\n"
+                   "1.7370000206E+10,某花,2024-12-04 09:58,打电话\n"
+                   "17370000207,某花,2024-12-04 10:00,打电话\n", encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (2, 1, 1)
+    [(row, value, reason)] = q(path, "SELECT source_row_number, raw_value, reason FROM core_quarantine")
+    assert (row, value) == (2, "1.7370000206E+10") and reason.startswith("complaint id is a number a spreadsheet")

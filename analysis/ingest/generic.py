@@ -39,6 +39,7 @@ import gc
 import hashlib
 import hmac
 import json
+import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,6 +77,9 @@ TEXT_FIELDS = ("narrative", "title", "issue", "product", "conduct", "demands", "
 STRUCTURED_FIELDS = frozenset(FIELDS) - set(TEXT_FIELDS) - {"creditor_name", "collector_number"}
 #: Prefix of a record id that replaced one holding personal data.
 PRIVATE_ID_PREFIX = "p"
+#: A complaint number a spreadsheet program has shown and saved as 1.7370000206E+10: the
+#: digits after the mantissa are gone, so it is no longer the platform's number.
+SCIENTIFIC_ID = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
 NUMBER_TOKEN = "【号码已哈希】"
 
 INCIDENT_COLUMNS = ["incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
@@ -377,6 +381,10 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     if (prof.grain != "call" and not prof.id_from_row and not v.get("complaint_id")
             and ("complaint_id" in v or not prof.id_from_content)):
         r.reject = ("complaint_id", v.get("complaint_id"), "complaint id is empty")
+        return
+    if v.get("complaint_id") and SCIENTIFIC_ID.fullmatch(v["complaint_id"]):
+        r.reject = ("complaint_id", v["complaint_id"], "complaint id is a number a spreadsheet program rewrote in "
+                    "scientific notation: its last digits are lost; save the column as text and import again")
         return
     if "received_at" in prof.required and r.received is None and not (prof.grain == "incident" and r.occurred):
         r.reject = ("received_at", v.get("received_at"), "filing date is empty")
