@@ -13,7 +13,7 @@ from analysis.ingest import ImportRefused, preview_file, run_import, validate_fi
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
-from ui.text import plain  # noqa: E402
+from ui.text import plain, refusal_text  # noqa: E402
 from ui.tables import data_table, show_table  # noqa: E402
 from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
@@ -32,7 +32,7 @@ digest = sha256(data).hexdigest()[:12]
 try:
     first = preview_file(data, name)
 except ImportRefused as err:
-    st.error(t("imp_unreadable", lang, msg=plain(str(err))))
+    st.error(t("imp_unreadable", lang, msg=plain(refusal_text(err, lang))))
     st.stop()
 
 # ---- format and sheet -----------------------------------------------------------------------
@@ -54,7 +54,7 @@ if len(first.sheet_names) > 1:
 try:
     pv, proposed = importer.initial_mapping(data, name, fmt, sheet)
 except (ImportRefused, ValueError) as err:
-    st.error(t("imp_unreadable", lang, msg=plain(str(err))))
+    st.error(t("imp_unreadable", lang, msg=plain(refusal_text(err, lang))))
     st.stop()
 
 # ---- preview --------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ else:
             try:
                 path = save_profile(pname.strip(), mapping, base=importer.base_of(fmt))
             except ValueError as err:
-                st.error(t("imp_profile_bad", lang, msg=plain(str(err))))
+                st.error(t("imp_profile_bad", lang, msg=plain(refusal_text(err, lang))))
             else:
                 st.success(t("imp_profile_saved", lang, name=plain(pname.strip()), path=db_label(path)))
 
@@ -105,7 +105,7 @@ if fmt != "cfpb":
             st.session_state["imp_validation"] = (key, validate_file(data, name, fmt, sheet=sheet, mapping=mapping))
         except (ImportRefused, ValueError) as err:
             st.session_state.pop("imp_validation", None)
-            st.error(t("imp_refused", lang, msg=plain(str(err))))
+            st.error(t("imp_refused", lang, msg=plain(refusal_text(err, lang))))
     stored = st.session_state.get("imp_validation")
     if stored and stored[0] == key:
         v = stored[1]

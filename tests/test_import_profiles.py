@@ -545,3 +545,21 @@ def test_import__an_id_in_scientific_notation_is_quarantined(tmp_path):
     assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (2, 1, 1)
     [(row, value, reason)] = q(path, "SELECT source_row_number, raw_value, reason FROM core_quarantine")
     assert (row, value) == (2, "1.7370000206E+10") and reason.startswith("complaint id is a number a spreadsheet")
+
+
+@pytest.mark.parametrize("content,en,zh", [
+    ("", "the file is empty: expected a header row", "文件是空的：第一行应为表头"),
+    ("投诉编号,投诉对象,发起时间,正文\n", "has a header but no data rows", "文件只有表头，没有数据行"),
+    ("甲,乙\n1,2\n", "required column(s) missing for profile 'heimao'", "缺少格式 'heimao' 必需的列"),
+])
+def test_import__refusals_say_what_to_do_in_both_languages(tmp_path, content, en, zh):
+    """The dashboard shows a refusal in the user's language (ImportRefused.in_language); the
+    command line and logs keep the English one."""
+    from ui.text import refusal_text
+    src = tmp_path / "r.csv"
+    src.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportRefused) as got:
+        run_import([src], "heimao", tmp_path / "r.duckdb")
+    assert en in str(got.value) and en in refusal_text(got.value, "en")
+    assert zh in refusal_text(got.value, "zh")
+    assert refusal_text(ValueError("plain"), "zh") == "plain"

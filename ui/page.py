@@ -32,7 +32,7 @@ from analysis.i18n import t
 from analysis.ingest import ImportRefused
 from analysis.scope import default_scope
 from ui import auth, nav
-from ui.text import plain
+from ui.text import plain, refusal_text
 from ui.state import database, db_label, reading, run_query
 
 #: Fields whose "all" is written explicitly in the URL (``key=``): their default is a scope,
@@ -594,7 +594,7 @@ def run_with_progress(label: str, work, error_key: str, lang: str):
     try:
         return work(lambda f, msg: bar.progress(min(1.0, max(0.0, f)), plain(msg)))
     except (ImportRefused, ValueError) as err:
-        st.error(t(error_key, lang, msg=plain(str(err))))
+        st.error(t(error_key, lang, msg=plain(refusal_text(err, lang))))
         return None
     finally:
         bar.empty()

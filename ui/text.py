@@ -52,3 +52,10 @@ def plain_frame(df):
         if out[col].dtype == object or str(out[col].dtype).startswith("str"):
             out[col] = out[col].map(lambda v: visible_controls(v) if isinstance(v, str) else v)
     return out
+
+
+def refusal_text(err: Exception, lang: str) -> str:
+    """An importer's refusal (``ImportRefused.in_language``) in the user's language where it
+    has one, else the exception's own message (English)."""
+    in_language = getattr(err, "in_language", None)
+    return in_language(lang) if callable(in_language) else str(err)

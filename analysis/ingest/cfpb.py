@@ -102,7 +102,10 @@ def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], lis
             + (f"Optional column(s) also absent: {', '.join(repr(a) for a in absent)}. " if absent else "")
             + "Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
             "Date received). Export the file again from consumerfinance.gov/data-research/consumer-complaints "
-            "(CSV) or choose the right --format.")
+            "(CSV) or choose the right --format.",
+            f"{file_name}：不是 CFPB 投诉数据导出，缺少必需的列 {'、'.join(repr(m) for m in missing)}。"
+            f"文件中的列：{'、'.join(repr(h) for h in header)}。列名比较时不区分大小写、空格、标点和下划线。"
+            "请从 consumerfinance.gov/data-research/consumer-complaints 重新导出 CSV，或选择其他格式。")
     dup = {raw: idx for raw, idx in found.items() if len(idx) > 1}
     if dup:
         raise ImportRefused(f"{file_name}: " + "; ".join(

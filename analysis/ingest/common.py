@@ -27,8 +27,17 @@ class ImportRefused(Exception):
     """The file cannot be imported at all (e.g. required columns missing, unreadable file).
 
     Nothing is written when this is raised. ``str(err)`` says what was expected, what was
-    found, and what to do.
+    found, and what to do; ``zh``, where given, says the same in Chinese for the dashboard
+    (``in_language``).
     """
+
+    def __init__(self, message: str, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en"): the Chinese one when there is one."""
+        return self.zh if lang == "zh" and self.zh else str(self)
 
 
 class ImportUnbalanced(ImportRefused):
@@ -170,7 +179,8 @@ def guess_encoding(data: bytes) -> EncodingGuess:
     best = from_bytes(sample, cp_isolation=list(ENCODING_CANDIDATES)).best()
     if best is None:
         raise ImportRefused("the file is not readable text in any known encoding "
-                            "(is it a spreadsheet or a compressed file?)")
+                            "(is it a spreadsheet or a compressed file?)",
+                            "该文件不是任何已知编码的文本（是否为电子表格或压缩文件？）")
     enc = best.encoding.lower()
     if enc in ("gbk", "gb2312", "hz", "gb18030", "cp936"):
         enc = "gb18030"
@@ -312,9 +322,10 @@ class DelimitedReader:
         try:
             self.header = [h.strip() for h in next(self._reader)]
         except StopIteration:
-            raise ImportRefused("the file is empty: expected a header row") from None
+            raise ImportRefused("the file is empty: expected a header row", "文件是空的：第一行应为表头") from None
         except (csv.Error, _RecordTooLong):
-            raise ImportRefused("the header row is unreadable: a quote in it is never closed") from None
+            raise ImportRefused("the header row is unreadable: a quote in it is never closed",
+                                "表头行无法读取：其中的引号没有闭合") from None
         self._lines.taken = []
         self._row_number = 1  # the header's row: records are numbered as a spreadsheet program shows them
 

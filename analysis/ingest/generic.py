@@ -207,7 +207,9 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
             raise ImportRefused(
                 f"{where}: required column(s) missing for profile {prof.name!r}: {expected}. "
                 f"Found: {', '.join(repr(h) for h in sh.header)}. Rename the columns, choose another profile, "
-                "or confirm a column mapping (and save it as a profile).")
+                "or confirm a column mapping (and save it as a profile).",
+                f"{where}：缺少格式 {prof.name!r} 必需的列：{expected}。文件中的列：{'、'.join(repr(h) for h in sh.header)}。"
+                "请重命名这些列、选择其他格式，或在下方指定各列对应的字段（并可另存为模板）。")
         used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
         by_index = {i: f for f, i in cols.items()}
         for n, fields, reason in sh.bad_records:
