@@ -145,15 +145,15 @@ def test_runaway_record_rules_in_the_reader():
         d = read_delimited(text.encode("utf-8"))
         return [(n, f) for n, f in d.records], [(n, why.split(";")[0]) for n, _, why in d.bad_records]
 
-    # a multi-line quoted cell is one record
-    assert parse('a,b\n1,"two\nlines"\n2,x\n') == ([(1, ["1", "two\nlines"]), (2, ["2", "x"])], [])
+    # a multi-line quoted cell is one record, one spreadsheet row (the header is row 1)
+    assert parse('a,b\n1,"two\nlines"\n2,x\n') == ([(2, ["1", "two\nlines"]), (3, ["2", "x"])], [])
     # a quote still open at the end of the file: its line set aside, the rows after it kept
     assert parse('a,b\n1,"x\n2,y\n3,z\n') == (
-        [(2, ["2", "y"]), (3, ["3", "z"])],
-        [(1, "unreadable CSV (a quote opened on this line is not closed before the next row)")])
+        [(3, ["2", "y"]), (4, ["3", "z"])],
+        [(2, "unreadable CSV (a quote opened on this line is not closed before the next row)")])
     # closed later, giving the wrong field count
     good, bad = parse('a,b,c\n1,"x,2\n3,4,5\n6,"y",7\n')
-    assert good == [(2, ["3", "4", "5"]), (3, ["6", "y", "7"])] and [n for n, _ in bad] == [1]
+    assert good == [(3, ["3", "4", "5"]), (4, ["6", "y", "7"])] and [n for n, _ in bad] == [2]
     # escaped quotes inside a quoted multi-line cell are not a runaway
     assert parse('a,b\n1,"say ""hi""\nthen go"\n')[1] == []
 
@@ -162,7 +162,7 @@ def test_a_record_over_the_line_limit_is_a_runaway():
     lines = "\n".join(f"{i},row" for i in range(MAX_RECORD_LINES + 10))
     d = read_delimited(f'a,b\nx,"open\n{lines}\n'.encode("utf-8"))
     assert len(d.records) + len(d.bad_records) == MAX_RECORD_LINES + 11
-    assert d.bad_records[0][0] == 1 and d.bad_records[0][1] == ['x,"open']
+    assert d.bad_records[0][0] == 2 and d.bad_records[0][1] == ['x,"open']
     assert len(d.records) == MAX_RECORD_LINES + 10
 
 
