@@ -563,3 +563,22 @@ def test_import__refusals_say_what_to_do_in_both_languages(tmp_path, content, en
     assert en in str(got.value) and en in refusal_text(got.value, "en")
     assert zh in refusal_text(got.value, "zh")
     assert refusal_text(ValueError("plain"), "zh") == "plain"
+
+
+def test_import__ambiguous_slash_dates_are_said_in_the_notes(tmp_path):
+    """03/04/2024 can be 4 March or 3 April: read as the profile's date_order says (heimao:
+    month first) and said in the notes; 2024/12/4 and 13/04/2024 are not ambiguous."""
+    src = tmp_path / "h.csv"
+    src.write_text("投诉编号,投诉对象,发起时间,正文\n"
+                   "17370000001,某花,03/04/2024,打电话\n"
+                   "17370000002,某花,2024/12/4 9:58,打电话\n", encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert rep.accepted_count == 2
+    assert q(path, "SELECT received_date FROM core_complaints ORDER BY 1") == [(date(2024, 3, 4),), (date(2024, 12, 4),)]
+    assert [n for n in rep.notes if n.startswith("dates:")] == [
+        "dates: 1 distinct date(s) such as '03/04/2024' could be read month first or day first; read month first, "
+        "as profile 'heimao' says (date_order = 'mdy'); check one you know"]
+    from analysis.ingest.parse import ambiguous_slash_date
+    assert [ambiguous_slash_date(v) for v in ("03/04/2024", "13/04/2024", "04/04/2024", "2024/12/4", None)] == [
+        True, False, False, False, False]

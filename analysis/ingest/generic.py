@@ -57,8 +57,8 @@ from analysis.ingest.common import (
     ImportRefused, ImportReport, Progress, content_id_warning, content_ids, new_import_id, sha256_bytes,
 )
 from analysis.ingest.parse import (
-    DAYPART_HOURS, DateError, When, clean_text, clean_value, lookup_code, parse_duration_seconds, parse_time,
-    implausible, parse_when, split_list,
+    DAYPART_HOURS, DateError, When, ambiguous_slash_date, clean_text, clean_value, lookup_code,
+    parse_duration_seconds, parse_time, implausible, parse_when, split_list,
 )
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
 from analysis.store import mark_changed
@@ -242,6 +242,13 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     memo: dict = {}  # distinct values → parsed results, shared by every row of this file
     for r in rows:
         _parse_row(r, prof, salt, today, memo)
+    ambiguous = sorted({v for r in rows for f in ("received_at", "occurred_at", "occurred_date")
+                        if ambiguous_slash_date(v := r.values.get(f))})
+    if ambiguous:
+        first = "month" if prof.date_order == "mdy" else "day"
+        notes.append(f"dates: {len(ambiguous)} distinct date(s) such as {ambiguous[0]!r} could be read month first or "
+                     f"day first; read {first} first, as profile {prof.name!r} says (date_order = "
+                     f"{prof.date_order!r}); check one you know")
     n_content, n_repeats = _assign_content_ids(rows, prof)
     if n_content:
         aliases = " / ".join(prof.columns.get("complaint_id", [])) or "complaint_id"
