@@ -171,14 +171,12 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         content_rows: list[tuple[int, list[str]]] = []
         started = time.monotonic()
         free_text = {columns[c] for c in FREE_TEXT_COLUMNS if c in columns}
-        last_row = 0  # row numbers are a spreadsheet's (header = 1, blank rows counted): batches go by them
         for records, bad in reader.chunks(READ_CHUNK_ROWS):
             _mask_records(records, free_text)
             _mask_records(bad, free_text)
             _load_raw(con, records, rep, columns)
             _quarantine_unreadable(con, reader.header, bad, rep)
             rep.row_count += len(records) + len(bad)
-            last_row = max([last_row] + [n for n, _ in records[-1:]] + [n for n, *_ in bad[-1:]])
             date_values.update(v for _, fields in records for i in date_idx if (v := _nz(fields[i])) is not None)
             if by_content:
                 content_rows.extend(records)
@@ -193,6 +191,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         del content_rows
     missing = [c for c in DATA_COLUMNS if c not in columns]
     _prepare_batches(con, rep, missing, dates, by_content)
+    last_row = reader.last_row  # rows are numbered as a spreadsheet shows them: batches go by them
     batches = max(1, -(-last_row // BATCH_ROWS))
     n_read = {"narratives": 0, "labels": 0, "incidents": 0, "skipped": 0, "suggestions": 0, "model": None}
     started = time.monotonic()

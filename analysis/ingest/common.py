@@ -330,6 +330,12 @@ class DelimitedReader:
         self._row_number = 1  # the header's row: records are numbered as a spreadsheet program shows them
 
     @property
+    def last_row(self) -> int:
+        """The row number (as ``chunks`` numbers rows) of the last row read so far; 1 (the
+        header) before any."""
+        return self._row_number
+
+    @property
     def bytes_read(self) -> int:
         try:
             return self._raw.tell()

@@ -213,7 +213,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
         by_index = {i: f for f, i in cols.items()}
         for n, fields, reason in sh.bad_records:
-            bad.append((sh.name, n, [v if public_field(by_index.get(i), prof) else _mask_raw(by_index.get(i), v)
+            bad.append((sh.name, n, [_mask_raw(by_index.get(i), v, public_field(by_index.get(i), prof))
                                      for i, v in enumerate(fields)], reason, sh.header))
         # Column by column: cells repeat heavily (dates, codes, lists, numbers), so each
         # distinct (column, text) is masked and cleaned once.
@@ -263,7 +263,7 @@ def _clean_cell(f: str | None, v: str, public: bool = False) -> tuple[str, str |
     """``(text written to raw, field value)`` of one cell of field ``f`` (None: unmapped);
     ``public``: a published complaint number (``Profile.public_ids``), kept as it is."""
     if public:
-        return v, clean_value(v)
+        return _mask_raw(f, v, public), clean_value(v)
     if f == "collector_number":
         value = clean_value(v)
         return (NUMBER_TOKEN if value else ""), value
@@ -283,10 +283,11 @@ def public_field(f: str | None, prof: Profile) -> bool:
     return f == "complaint_id" and prof.public_ids
 
 
-def _mask_raw(f: str | None, v: str) -> str:
+def _mask_raw(f: str | None, v: str, public: bool = False) -> str:
     """The cell as stored as text (raw record, quarantine): personal data masked in every
-    column (dates, amounts and codes with ``structured`` masking)."""
-    return pii.mask_text(v, structured=f in STRUCTURED_FIELDS) if v else v
+    column (dates, amounts and codes with ``structured`` masking); a ``public`` cell
+    (``public_field``) as it is."""
+    return pii.mask_text(v, structured=f in STRUCTURED_FIELDS) if v and not public else v
 
 
 def _private_id(record_id: str, salt: str) -> str:
