@@ -382,7 +382,7 @@ class DelimitedReader:
             if fields is None:
                 break
             self._row_number += 1
-            if problem is None and not any(f.strip() for f in fields):
+            if problem is None and not "".join(fields).strip():
                 continue  # a blank line, or a row of empty cells (",,,,"), is not a record
             if problem is not None:
                 bad.append((self._row_number, fields, problem))

@@ -242,8 +242,8 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     memo: dict = {}  # distinct values → parsed results, shared by every row of this file
     for r in rows:
         _parse_row(r, prof, salt, today, memo)
-    ambiguous = sorted({v for r in rows for f in ("received_at", "occurred_at", "occurred_date")
-                        if ambiguous_slash_date(v := r.values.get(f))})
+    written = {r.values.get(f) for r in rows for f in ("received_at", "occurred_at", "occurred_date")}
+    ambiguous = sorted(v for v in written if ambiguous_slash_date(v))  # each distinct date once
     if ambiguous:
         first = "month" if prof.date_order == "mdy" else "day"
         notes.append(f"dates: {len(ambiguous)} distinct date(s) such as {ambiguous[0]!r} could be read month first or "

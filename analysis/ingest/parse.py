@@ -123,7 +123,6 @@ KNOWN_FORMATS = ("2024-12-04 09:58:32, 2024/12/4 9:58, 2024年12月4日 上午9:
                  "an Excel date serial number")
 
 
-@lru_cache(maxsize=500_000)
 def ambiguous_slash_date(value: str | None) -> bool:
     """True for a date written with its year last whose first two numbers could each be the
     month (03/04/2024: 3 April or 4 March); ``parse_when`` reads it by ``date_order``."""
@@ -131,6 +130,7 @@ def ambiguous_slash_date(value: str | None) -> bool:
     return bool(m) and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2)
 
 
+@lru_cache(maxsize=500_000)
 def parse_when(value: str, date_order: str = "mdy", midnight_is_date_only: bool = False) -> When:
     """Parse a date with an optional clock time or part of day.
 
