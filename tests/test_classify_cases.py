@@ -431,3 +431,44 @@ def test_classify_en__round_of_the_fourth_session_gives_the_conduct(text, code):
 ])
 def test_classify_en__round_of_the_fourth_session_traps(text, code):
     assert code not in classify_narrative(text, "en").conducts
+
+
+# --- precision round of 2026-12-06 (fifth session), own wording: false labels of the rules on
+# --- real training narratives, each with a sentence that must keep its label -------------------
+@pytest.mark.parametrize("text,code", [
+    ("This agency has been harassing me every three hours since Monday.", "FREQ_EXCESSIVE_CALLS"),
+    ("They keep calling me constantly about a bill I paid.", "FREQ_EXCESSIVE_CALLS"),
+    ("Repeated telephone harassment of my mother over a card I never opened.", "FREQ_EXCESSIVE_CALLS"),
+    ("The rep told me they would garnish my wages on Friday if I did not pay.", "MISLEADING_CONSEQUENCES"),
+    ("The letter said they were starting a garnishment next week.", "MISLEADING_CONSEQUENCES"),
+    ("The collector phoned my supervisor and told her about my debt.", "THIRD_PARTY_DISCLOSURE"),
+    ("They keep calling me at my job.", "EMPLOYER_CONTACT"),
+    ("A man claiming to be an attorney called me twice.", "IMPERSONATION_ATTORNEY"),
+    ("I looked up the firm and there is no such attorney licensed here.", "IMPERSONATION_ATTORNEY"),
+])
+def test_classify_en__precision_round_keeps_the_conduct(text, code):
+    assert code in classify_narrative(text, "en").conducts
+
+
+@pytest.mark.parametrize("text,code", [
+    # a frequency word on harassment with no call or message word is no call frequency
+    ("The bank is constantly harassing me about an account that was closed.", "FREQ_EXCESSIVE_CALLS"),
+    ("They continuously harass me by reporting a debt I don't owe.", "FREQ_EXCESSIVE_CALLS"),
+    ("I called every hour to ask where my refund was.", "FREQ_EXCESSIVE_CALLS"),
+    ("Their site lists my telephone number in order to constantly harass people.", "FREQ_EXCESSIVE_CALLS"),
+    # a garnishment or repossession that happened is no threat
+    ("They are causing me hardship by garnishing my bank account.", "MISLEADING_CONSEQUENCES"),
+    ("The agency started the garnishment again in May.", "MISLEADING_CONSEQUENCES"),
+    ("She argued they were justified in taking my car over missing paperwork.", "MISLEADING_CONSEQUENCES"),
+    # the consumer reached at work is no third party told of the debt
+    ("The collector called me at my place of employment about the debt.", "THIRD_PARTY_DISCLOSURE"),
+    ("Months later I got a call at my job from an agency saying I owe them.", "THIRD_PARTY_DISCLOSURE"),
+    # a threat to come to the workplace is no contact of the employer
+    ("A voicemail came stating they would come to my place of work to serve me.", "EMPLOYER_CONTACT"),
+    ("He hung up after a threat of calling my employer.", "EMPLOYER_CONTACT"),
+    # looking for a lawyer, and "attorney/client", are no impersonation
+    ("Now I will look for an attorney to take this to court.", "IMPERSONATION_ATTORNEY"),
+    ("There is no attorney/client relationship between my friend and me.", "IMPERSONATION_ATTORNEY"),
+])
+def test_classify_en__precision_round_traps(text, code):
+    assert code not in classify_narrative(text, "en").conducts

@@ -357,6 +357,14 @@ def _stated_counts(doc: Doc, found: Mentions, L: _Labels) -> None:
             L.add_conduct(code, v, (rule,) if rule else (), c.start, c.end, c.p.id)
 
 
+def _reached_at(doc: Doc, r: Mention) -> bool:
+    """The recipient names where the consumer was reached ("called me at my place of employment",
+    "a call at my job"; lexicon ``reached_at_before``), not a third party who was told: it still
+    makes EMPLOYER_CONTACT, but no THIRD_PARTY_DISCLOSURE."""
+    rb = r.pack.lex.get("reached_at_before")
+    return rb is not None and rb.search(doc.text_for(r.pack), max(0, r.start - 40), r.start) is not None
+
+
 def _derived_conducts(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> None:
     """Conducts that follow from a recipient or method (``_DERIVED``), an aggravated home visit,
     and third-party disclosure: a disclosure phrase in a sentence with a third-party recipient or
@@ -377,7 +385,8 @@ def _derived_conducts(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> 
     if "CONTACT_LIST_BLAST" in L.conducts or not (public_sents or any(
             r.p.codes[0] in res.third_party for r in res.active_recs)):
         return
-    tp_sents = {doc.sent(r.start): r for r in res.active_recs if r.p.codes[0] in res.third_party}
+    tp_sents = {doc.sent(r.start): r for r in res.active_recs
+                if r.p.codes[0] in res.third_party and not _reached_at(doc, r)}
     for d in judge(doc, find(doc, "disclosure")):
         if not d.active:
             continue
