@@ -117,15 +117,16 @@ def test_cfpb_id_sets_labels_use_the_code_lists(path):
             assert req | opt <= ok, (r["complaint_id"], col, (req | opt) - ok)
 
 
-@pytest.mark.parametrize("part", ["i1", "i2"])
-def test_cfpb_products_blind_is_the_consensus_of_its_two_labellers(part):
-    """Set I was labelled twice; the held-out file is the consensus of the two files in
+@pytest.mark.parametrize("name", ["cfpb_products_blind_i1", "cfpb_products_blind_i2",
+                                  "cfpb_payday_blind_j1", "cfpb_payday_blind_j2"])
+def test_cfpb_blind_set_is_the_consensus_of_its_two_labellers(name):
+    """Sets I and J were labelled twice; the held-out file is the consensus of the two files in
     tests/data/agreement/ (consensus_labels), row for row."""
     def rows(p):
         return list(csv.DictReader(open(p, encoding="utf-8")))
-    gold = rows(DATA / f"cfpb_products_blind_{part}.csv")
-    a = rows(DATA / "agreement" / f"cfpb_products_blind_{part}_A.csv")
-    b = rows(DATA / "agreement" / f"cfpb_products_blind_{part}_B.csv")
+    gold = rows(DATA / f"{name}.csv")
+    a = rows(DATA / "agreement" / f"{name}_A.csv")
+    b = rows(DATA / "agreement" / f"{name}_B.csv")
     assert len(gold) == len(a) == len(b) == 50
     for g, x, y in zip(gold, a, b):
         assert g["complaint_id"] == x["complaint_id"] == y["complaint_id"]

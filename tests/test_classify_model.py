@@ -128,8 +128,9 @@ def test_held_out_sets_are_never_training_sets():
     assert held and not {p for p, _ in train} & {p for p, _ in held}
     names = {p.name for p, _ in held}
     assert {"cfpb_pool_blind_a.csv", "cfpb_pool_blind_b.csv", "cfpb_payday_blind_g1.csv", "cfpb_payday_blind_g2.csv",
-            "cfpb_products_blind_i1.csv", "cfpb_products_blind_i2.csv", "blind_en_g.csv", "blind_zh_g.csv"} <= names
-    assert "cfpb_products_train_r.csv" in {p.name for p, _ in train}
+            "cfpb_products_blind_i1.csv", "cfpb_products_blind_i2.csv", "cfpb_payday_blind_j1.csv",
+            "cfpb_payday_blind_j2.csv", "blind_en_g.csv", "blind_zh_g.csv"} <= names
+    assert {"cfpb_products_train_r.csv", "cfpb_payday_train_r.csv"} <= {p.name for p, _ in train}
     assert not any("agreement" in p.parts for p, _ in train + held)  # the labellers' own files
 
     def ids(paths):
