@@ -170,7 +170,7 @@ def build_chart(con: duckdb.DuckDBPyConnection, name: str, flt: Filter, lang: st
     if kpis is None:
         kpis = queries.query_kpis(con, flt)
     n = spec.count(frame, kpis)
-    fig = spec.make(frame, lang) if len(frame) and n > 0 else None
+    fig = figures.upright_y_titles(spec.make(frame, lang), lang) if len(frame) and n > 0 else None
     return BuiltChart(spec, frame, fig, n)
 
 

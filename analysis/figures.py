@@ -156,6 +156,41 @@ def _layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = Tru
     return fig
 
 
+#: Languages whose y-axis titles are written upright above the axis instead of rotated: a
+#: rotated CJK title reads sideways (Chinese charts name the value axis above it, horizontally).
+UPRIGHT_Y_TITLE_LANGS = frozenset({"zh"})
+#: Pixels added to the top margin for an upright title above the top axis.
+UPRIGHT_Y_TITLE_PX = 16
+
+
+def upright_y_titles(fig: go.Figure, lang: str) -> go.Figure:
+    """In ``UPRIGHT_Y_TITLE_LANGS``, move every visible y-axis title of ``fig`` (``yaxis``,
+    ``yaxis2`` …) to a horizontal annotation just above the top of its axis, on the axis's side
+    (left: right-aligned to the axis line; right: left-aligned), in the axis title's font. Other
+    languages keep the rotated title. Changes ``fig`` in place and returns it."""
+    if lang not in UPRIGHT_Y_TITLE_LANGS:
+        return fig
+    at_top = False
+    for key in [k for k in fig.layout.to_plotly_json() if k.startswith("yaxis")]:
+        ax = fig.layout[key]
+        text = ax.title.text if ax.title is not None else None
+        if not text or ax.visible is False:
+            continue
+        anchor = ax.anchor if ax.anchor and ax.anchor != "free" else "x"
+        right = ax.side == "right"
+        font = ax.title.font.to_plotly_json() if ax.title.font is not None else {}
+        fig.add_annotation(text=text, showarrow=False, textangle=0,
+                           xref=f"{anchor} domain", x=1.0 if right else 0.0,
+                           xanchor="left" if right else "right",
+                           yref=f"y{key[len('yaxis'):]} domain", y=1.0, yanchor="bottom", yshift=2,
+                           font={"size": 12, "color": "#444", **font})
+        ax.title.text = None
+        at_top = at_top or ax.domain is None or ax.domain[1] >= 0.999
+    if at_top:  # room between the chart's title and the name of the top axis
+        fig.update_layout(margin={"t": (fig.layout.margin.t or 60) + UPRIGHT_Y_TITLE_PX})
+    return fig
+
+
 def _pct_text(v: float) -> str:
     """Percent for labels: "<0.1%" rather than a misleading "0.0%" for a tiny non-zero share."""
     return "<0.1%" if 0 < v < 0.05 else f"{v:.1f}%"
@@ -653,4 +688,4 @@ def make_call_timeline(calls: pd.DataFrame, jurisdiction: str, lang: str = "en")
         fig.update_xaxes(range=[first - pd.Timedelta(hours=12), last + pd.Timedelta(hours=12)],
                          dtick=86400000 if (last - first).days <= 14 else None)
     title = t("tl_title", lang, n=len(df))
-    return _layout(fig, title, height=440)
+    return upright_y_titles(_layout(fig, title, height=440), lang)

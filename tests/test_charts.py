@@ -77,3 +77,24 @@ def test_outcome_mix_with_every_outcome_keeps_its_legend_on_the_figure(lang):
     assert fig.layout.showlegend is not False and len(fig.data) == len(outs)
     assert lg.yref == "container" and 0 <= lg.y <= 1 and lg.yanchor == "bottom"
     assert fig.layout.margin.b > 56 and fig.layout.height > 360
+
+
+@pytest.mark.parametrize("name", [c.name for c in CHARTS])
+def test_build_chart__chinese_value_axis_names_are_upright(cur, name):
+    """In Chinese no y-axis title is rotated (CJK set sideways is hard to read): each one the
+    English chart has is an upright annotation above its axis in the Chinese chart, with the
+    Chinese text, and the English chart keeps its rotated titles."""
+    en, zh = build_chart(cur, name, Filter(), "en").figure, build_chart(cur, name, Filter(), "zh").figure
+    if en is None:
+        return
+    def titled(fig):
+        lay = fig.layout.to_plotly_json()
+        return {k: lay[k]["title"]["text"] for k in lay if k.startswith("yaxis")
+                and (lay[k].get("title") or {}).get("text") and lay[k].get("visible") is not False}
+    assert not titled(zh)
+    upright = {a.yref: a.text for a in zh.layout.annotations if a.yref and a.yref.endswith(" domain")
+               and a.textangle == 0 and a.y == 1.0 and a.yanchor == "bottom"}
+    assert len(upright) == len(titled(en))
+    for key in titled(en):
+        text = upright[f"y{key[len('yaxis'):]} domain"]
+        assert text and any("\u4e00" <= ch <= "\u9fff" for ch in text), (key, text)
