@@ -41,7 +41,7 @@ ACTIONS: dict[str, str] = {
     "view": "viewer", "export": "viewer",
     "import": "editor", "intake": "editor", "relabel": "editor", "review": "editor", "save_profile": "editor",
     "save_view": "editor", "delete": "editor", "audit": "editor",
-    "accounts": "admin",
+    "accounts": "admin", "train_model": "admin",
 }
 ENV_VAR = "COLLECTION_WATCH_ACCOUNTS"
 #: Shortest password accepted (characters). NIST SP 800-63B asks for at least 8; staff

@@ -96,6 +96,42 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "{n} 条正文导入时未经读取（以 --classify none 导入，或属于导入时不分类的产品），不计入任何正文统计。"
                      "可在服务器上运行：python -m analysis.classify.relabel --unread"),
     "stale_running": ("Re-reading narratives…", "正在重新读取正文……"),
+    "model_title": ("Conduct model (suggestions)", "行为模型（建议）"),
+    "model_none": ("No conduct model is installed: narratives get the rules' labels only, and no suggestions. "
+                   "On the server: python -m analysis.classify.model train --db {db}",
+                   "尚未安装行为模型：正文只有规则标签，没有模型建议。可在服务器上运行："
+                   "python -m analysis.classify.model train --db {db}"),
+    "model_bad": ("The model file cannot be read ({error}). Train a new one on the server: "
+                  "python -m analysis.classify.model train --db {db}",
+                  "无法读取模型文件（{error}）。请在服务器上重新训练：python -m analysis.classify.model train --db {db}"),
+    "model_info": ("In use: {version}, trained {when} UTC on {examples} labelled texts, {reviewed} of them "
+                   "complaints reviewed in this database; it suggests {conducts} conducts.",
+                   "当前模型：{version}，训练于 {when}（UTC），使用 {examples} 条标注文本，其中 {reviewed} 条为本数据库中"
+                   "已复核的投诉；可建议 {conducts} 种行为。"),
+    "model_unseen": ("{n} reviewed complaints (of {total}) are not in the model yet. Retraining it on them makes "
+                     "its suggestions follow your reviewers; then re-read the narratives above so the stored "
+                     "suggestions use the new model.",
+                     "已复核投诉中有 {n} 条（共 {total} 条）尚未用于训练模型。用它们重新训练，模型建议会更贴近复核结论；"
+                     "之后请在上方重新读取正文，使已保存的建议改用新模型。"),
+    "model_current": ("Every reviewed complaint of this database ({total}) is in the model.",
+                      "本数据库的已复核投诉（{total} 条）均已用于训练模型。"),
+    "model_ask": ("An administrator can retrain it here, or on the server: "
+                  "python -m analysis.classify.model train --db {db}",
+                  "管理员可在此重新训练，或在服务器上运行：python -m analysis.classify.model train --db {db}"),
+    "model_missing_sets": ("Retraining here is off: {sets} of the labelled training sets cannot be read on this "
+                           "server ({names}), and a model trained without them would be weaker than the one in "
+                           "use. Put the shared data folder beside the application (or set "
+                           "COLLECTION_WATCH_SHARED) first.",
+                           "此处无法重新训练：本服务器读取不到 {sets} 个标注训练集（{names}），缺少它们训练出的模型会比"
+                           "当前模型更弱。请先将共享数据文件夹放在应用旁边（或设置 COLLECTION_WATCH_SHARED）。"),
+    "model_bad_train": ("The model was not trained: {msg}. The model in use is unchanged.",
+                        "模型未训练：{msg}。当前模型保持不变。"),
+    "model_button": ("Retrain the model with the reviewed complaints", "用已复核投诉重新训练模型"),
+    "model_running": ("Training the conduct model (about half a minute)…", "正在训练行为模型（约半分钟）……"),
+    "model_done": ("Trained {version} on {examples} labelled texts ({reviewed} reviewed complaints of this "
+                   "database). Re-read the narratives above to store its suggestions.",
+                   "已训练 {version}，使用 {examples} 条标注文本（含本数据库 {reviewed} 条已复核投诉）。请在上方重新读取"
+                   "正文以保存新模型的建议。"),
     "stale_done": ("Re-read {n} narratives: {labels} labels. The figures follow.",
                    "已重新读取 {n} 条正文，得到 {labels} 个标签，图表已随之更新。"),
     "del_done": ("Removed {id}: {n} complaints and {rows} file rows. The figures now leave them out.",

@@ -304,6 +304,30 @@ def query_complaint_reviews(con: duckdb.DuckDBPyConnection, complaint_id: str) -
         ORDER BY r.reviewed_at DESC, r.review_id DESC""", [complaint_id]).df()
 
 
+def reviewed_counts(con: duckdb.DuckDBPyConnection, since: str | None = None) -> dict[str, object]:
+    """How much of ``labelled_set`` a model trained at ``since`` has not seen: ``reviewed``, the
+    complaints with a narrative reviewed as a whole (label_kind ``complaint``: the labelled set's
+    rows, int); ``since``, those of them with any review decision after ``since`` (an ISO
+    timestamp, UTC, as ``model.manifest["trained_at"]``; None: all of them, int); ``latest``, the
+    latest review time (``datetime`` UTC, None when there is no review). Zeroes in a database
+    from before reviews."""
+    if not has_reviews(con):
+        return {"reviewed": 0, "since": 0, "latest": None}
+    since_ts = None if since is None else pd.Timestamp(since)
+    if since_ts is not None:  # reviewed_at is UTC without a zone
+        since_ts = (since_ts.tz_convert("UTC").tz_localize(None) if since_ts.tzinfo else since_ts).to_pydatetime()
+    reviewed, new, latest = con.execute("""
+        WITH r AS (
+            SELECT complaint_id, max(reviewed_at) AS last_at FROM core_label_reviews
+            WHERE complaint_id IN (SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint')
+            GROUP BY complaint_id
+        )
+        SELECT count(*), count(*) FILTER (WHERE ?::TIMESTAMP IS NULL OR r.last_at > ?::TIMESTAMP), max(r.last_at)
+        FROM r JOIN core_complaints c USING (complaint_id) WHERE c.has_narrative""",
+        [since_ts, since_ts]).fetchone()
+    return {"reviewed": int(reviewed), "since": int(new), "latest": latest}
+
+
 def labelled_set(con: duckdb.DuckDBPyConnection, flt: Filter | None = None) -> pd.DataFrame:
     """The reviewed complaints (passing ``flt``; None: all) as a labelled set in the columns
     ``LABELLED_COLUMNS`` (``labelled_dev.csv``, plus ``recipients``), ordered by id.

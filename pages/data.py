@@ -10,7 +10,7 @@ from analysis.exports import to_csv_bytes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.schema import data_dictionary  # noqa: E402
 from ui import auth  # noqa: E402
-from ui.page import narrative_labels_box, page_setup, remove_data  # noqa: E402
+from ui.page import conduct_model_box, narrative_labels_box, page_setup, remove_data  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.state import db_label, run_query  # noqa: E402
 
@@ -38,6 +38,7 @@ if auth.can(ctx.who, "delete"):
     remove_data(ctx)
 
 narrative_labels_box(ctx)
+conduct_model_box(ctx)
 
 st.subheader(t("tables_title", lang))
 show_table(run_query("query_table_counts"), lang)

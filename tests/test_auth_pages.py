@@ -259,3 +259,60 @@ def test_review_queue_viewers_read_editors_review(demo_db):
         who = cur.execute("SELECT DISTINCT reviewed_by, reviewer_role FROM core_label_reviews").fetchall()
         audited = cur.execute("SELECT actor, target FROM meta_audit WHERE action = 'review'").fetchall()
     assert who == [("eddie", "editor")] and audited == [("eddie", first)]
+
+
+def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db, tmp_path, monkeypatch):
+    """Two complaints reviewed, a model that saw none: everyone is told; a viewer is told who can
+    retrain; an admin retrains from the page (on a one-set training plan here, so it takes a
+    second; the page itself is what runs), the model file in use changes, learns from the two
+    reviews and says so, and the audit log has the retraining. Where a training set cannot be
+    read, the page refuses to retrain instead of writing a weaker model."""
+    from analysis.audit import Actor
+    from analysis.classify import model as M
+    from analysis.reviews import Review, save_review
+    from tests.test_classify_model import _examples
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "vic", "viewer", "viewer password 1")
+    model_file = tmp_path / "model.npz"
+    M.train(_examples()).save(model_file)
+    before = M.load(model_file).version
+    monkeypatch.setenv(M.MODEL_ENV, str(model_file))
+    plan = tmp_path / "training.toml"
+    plan.write_text('[[train]]\npath = "tests/data/blind_en_a.csv"\nformat = "text"\n', encoding="utf-8")
+    monkeypatch.setattr(M, "TRAINING_FILE", plan)
+    with db.connect_read_only(demo_db) as con:
+        two = [r[0] for r in con.execute("SELECT complaint_id FROM core_complaints WHERE has_narrative "
+                                         "ORDER BY complaint_id LIMIT 2").fetchall()]
+    for cid in two:
+        save_review(demo_db, Review(cid, []), Actor("amira", "admin"))
+
+    viewer = _page("data", signed_in="vic")
+    assert "2 reviewed complaints (of 2) are not in the model yet." in " ".join(_texts(viewer, "info"))
+    assert any(c.startswith("An administrator can retrain it here") for c in _texts(viewer, "caption"))
+    assert not [b for b in viewer.button if b.key == "train_model"]
+
+    admin = _page("data", "zh", signed_in="amira")
+    [go] = [b for b in admin.button if b.key == "train_model"]
+    assert go.label == "用已复核投诉重新训练模型"
+    go.click().run()
+    assert not admin.exception and any(s.startswith("已训练 model-") for s in _texts(admin, "success")), \
+        _texts(admin, "error") + _texts(admin, "warning")
+    after = M.load(model_file)
+    assert after.version != before and after.manifest["db"] == demo_db.name
+    assert after.manifest["by_origin"]["db:reviewed"] == 2 and after.manifest["by_origin"]["blind_en_a.csv"] == 40
+    again = _page("data", signed_in="amira")
+    assert "Every reviewed complaint of this database (2) is in the model." in _texts(again, "caption")
+    assert not [b for b in again.button if b.key == "train_model"]
+    with db.connect_read_only(demo_db) as con:
+        assert con.execute("SELECT actor, action, target FROM meta_audit WHERE action = 'train_model'").fetchall() == [
+            ("amira", "train_model", after.version)]
+
+    save_review(demo_db, Review(two[0], []), Actor("amira", "admin"))  # one more review: one new to the model
+    plan.write_text('[[train]]\npath = "{shared}/data/narratives/labelled_dev.csv"\nformat = "text"\n', encoding="utf-8")
+    monkeypatch.setenv(M.SHARED_ENV, str(tmp_path / "no_shared"))
+    refused = _page("data", signed_in="amira")
+    assert "1 reviewed complaints (of 2) are not in the model yet." in " ".join(_texts(refused, "info"))
+    assert any(w.startswith("Retraining here is off: 1 of the labelled training sets cannot be read")
+               for w in _texts(refused, "warning"))
+    assert not [b for b in refused.button if b.key == "train_model"]

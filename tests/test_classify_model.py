@@ -48,6 +48,38 @@ def test_training_is_reproducible_and_the_file_round_trips(tmp_path):
     assert back.scores(texts).shape == (2, 3) and back.scores(texts).dtype == np.float32
 
 
+def test_the_manifest_says_when_and_from_what_without_changing_the_version(tmp_path):
+    """``trained_at`` (UTC) and a database's review mark are in the manifest, not in the
+    version: two trainings at different times on the same texts are the same model."""
+    a = M.train(_examples(), extra={"db": "cw.duckdb", "db_reviewed_until": "2026-12-01T10:00:00"})
+    b = M.train(_examples())
+    assert a.version == b.version
+    assert a.manifest["db"] == "cw.duckdb" and a.manifest["db_reviewed_until"] == "2026-12-01T10:00:00"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", a.manifest["trained_at"])
+    assert "db" not in b.manifest
+
+
+def test_training_gaps_name_the_sets_a_server_without_the_shared_folder_cannot_read(monkeypatch, tmp_path):
+    """Without the shared data, every set that needs it is named (the page then refuses to
+    retrain: the model would lose them), grouped by the file it needs; the sets in the
+    repository that need nothing shared are not."""
+    monkeypatch.setenv(M.SHARED_ENV, str(tmp_path / "none"))
+    gaps = M.training_gaps()
+    assert "{shared}/data/narratives/labelled_dev.csv" in gaps
+    needs = {g.split(" (needs ")[0] for g in gaps if " (needs " in g}
+    assert {"tests/data/cfpb_pool_train_c.csv", "tests/data/cfpb_payday_train_r.csv",
+            "tests/data/cfpb_products_train_r.csv"} <= needs
+    assert not any("blind_en_a.csv" in g or "blind_zh_j.csv" in g for g in gaps)
+    summary = M.skipped_summary(gaps)
+    assert "8 sets need" in summary and "narratives_pool_2013_2015.csv" in summary
+
+
+@require_shared("data/narratives/labelled_dev.csv", "data/cfpb/narratives_pool_2013_2015.csv",
+                "data/cfpb/complaints_2019_2020_mixed_products.csv", "data/cfpb/payday_loan_2023_sample.csv")
+def test_training_gaps_are_none_with_the_shared_folder():
+    assert M.training_gaps() == [] and M.hand_examples("train")[1] == []
+
+
 def test_predictions_and_their_words():
     m = M.train(_examples())
     [calls, jail] = m.predict(["They keep calling me ten times a day, nonstop.", "He said I would go to jail."])

@@ -331,6 +331,7 @@ def test_database_without_reviews_reads(tmp_path):
     assert reviews.query_review_progress(con, Filter()) == {"reviewed": 0, "total": 1}
     assert reviews.query_review_queue(con, Filter())["complaint_id"].tolist() == ["x"]
     assert reviews.labelled_set(con).empty
+    assert reviews.reviewed_counts(con, "2026-01-01T00:00:00") == {"reviewed": 0, "since": 0, "latest": None}
     con.close()
 
 
@@ -358,3 +359,19 @@ def test_a_database_of_the_previous_version_takes_a_review(tmp_path):
     assert f["cn:3"] == (["TIME_INCONVENIENT"],)
     i = _facts(path, "mart_incident_facts", "incident_id", "time_rule_status")
     assert i["cn:3#r1"] == ("outside",)  # 07:10 is before 08:00 (CN-TIME-01)
+
+
+def test_reviewed_counts_say_what_a_model_has_not_seen(reviewed):
+    """Two complaints reviewed as a whole (us:2, cn:3, both with a narrative): all of them are
+    new to a model that saw no review; none to one trained after the latest review; a review of
+    us:2 saved later makes one new again."""
+    with db.connect_read_only(reviewed) as con:
+        first = reviews.reviewed_counts(con)
+        assert (first["reviewed"], first["since"]) == (2, 2) and first["latest"] is not None
+        at_latest = first["latest"].isoformat()
+        assert reviews.reviewed_counts(con, at_latest)["since"] == 0
+        assert reviews.reviewed_counts(con, "2000-01-01T00:00:00+00:00")["since"] == 2
+    reviews.save_review(reviewed, Review("us:2", [Decision("conduct", "ABUSIVE_LANGUAGE", "reject")]), EDITOR)
+    with db.connect_read_only(reviewed) as con:
+        later = reviews.reviewed_counts(con, at_latest)
+        assert (later["reviewed"], later["since"]) == (2, 1) and later["latest"] > first["latest"]

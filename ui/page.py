@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -576,6 +576,72 @@ def narrative_labels_box(ctx: PageContext) -> None:
         finally:
             bar.empty()
         st.success(t("stale_done", lang, n=f"{found['narratives']:,}", labels=f"{found['labels']:,}"))
+
+
+def conduct_model_box(ctx: PageContext) -> None:
+    """The Data page's "conduct model" section: the model in use (version, when, from how many
+    texts, how many of them this database's reviewed complaints), how many reviewed complaints it
+    has not learned from (``analysis.reviews.reviewed_counts`` since the latest review it saw) and,
+    for admins (``train_model``), retraining it with them (``analysis.classify.model
+    .train_from_sources``; audited). Retraining is refused when a labelled training set cannot be
+    read here (``training_gaps``): the model would lose what it learned from them."""
+    from analysis.classify import model as M
+    lang, path = ctx.lang, database()[1]
+    st.subheader(t("model_title", lang))
+    done = st.session_state.pop("_model_trained", None)  # set by the retraining below, before its rerun
+    if done:
+        st.success(done)
+    try:
+        current = M.available_model()
+    except ValueError as err:
+        st.error(t("model_bad", lang, error=plain(str(err)), db=db_label()))
+        current = None
+    else:
+        if current is None:
+            st.info(t("model_none", lang, db=db_label()), icon=":material/model_training:")
+    seen_db = current is not None and current.manifest.get("db") == path.name
+    counts = run_query("analysis.reviews:reviewed_counts", None,
+                       current.manifest.get("db_reviewed_until") if seen_db else None)
+    if current is not None:
+        m = current.manifest
+        when = m.get("trained_at") or datetime.fromtimestamp(M.model_path().stat().st_mtime, timezone.utc).isoformat()
+        st.caption(t("model_info", lang, version=m["version"], when=when[:16].replace("T", " "),
+                     examples=f"{m['examples']:,}", reviewed=f"{m['by_origin'].get('db:reviewed', 0) if seen_db else 0:,}",
+                     conducts=len(current.labels)))
+    if not counts["reviewed"]:
+        return
+    if not counts["since"] and current is not None:
+        st.caption(t("model_current", lang, total=f"{counts['reviewed']:,}"))
+        return
+    st.info(t("model_unseen", lang, n=f"{counts['since']:,}", total=f"{counts['reviewed']:,}"),
+            icon=":material/rate_review:")
+    if not auth.can(ctx.who, "train_model"):
+        st.caption(t("model_ask", lang, db=db_label()))
+        return
+    skipped = M.training_gaps()
+    if skipped:
+        st.warning(t("model_missing_sets", lang, sets=len(skipped), names=plain(M.skipped_summary(skipped))))
+        return
+    if st.button(t("model_button", lang), key="train_model", icon=":material/model_training:"):
+        who = auth.check("train_model", lang)
+        model = run_with_progress(t("model_running", lang), lambda say: M.train_from_sources(path, progress=say),
+                                  "model_bad_train", lang)
+        if model is None:
+            return
+        if model.manifest["skipped_sets"]:  # a set went missing since the page was drawn
+            st.warning(t("model_missing_sets", lang, sets=len(model.manifest["skipped_sets"]),
+                         names=plain(M.skipped_summary(model.manifest["skipped_sets"]))))
+            return
+        model.save(M.model_path())
+        m = model.manifest
+        from analysis import audit, db
+        with db.write_transaction(path, "train the conduct model") as con:
+            audit.record(con, who.actor(), "train_model", target=m["version"], rows_read=m["examples"],
+                         detail={"previous": current.version if current is not None else None,
+                                 "reviewed": m["by_origin"].get("db:reviewed", 0), "trained_at": m["trained_at"]})
+        st.session_state["_model_trained"] = t("model_done", lang, version=m["version"], examples=f"{m['examples']:,}",
+                                               reviewed=f"{m['by_origin'].get('db:reviewed', 0):,}")
+        st.rerun()  # the section above now counts the suggestions of the old model as stale
 
 
 def editor_page(title_key: str, action: str) -> tuple[str, "auth.Identity"]:

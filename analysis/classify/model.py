@@ -44,6 +44,7 @@ import sys
 import time
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +159,25 @@ def training_plan(which: str = "train") -> tuple[list[tuple[Path, str]], list[st
             missing.append(s["path"])
         files += [(p, s["format"]) for p in found]
     return files, missing
+
+
+def training_gaps() -> list[str]:
+    """The training sets ``hand_examples("train")`` would skip here, named as it names them
+    (patterns that match no file; "tests/data/x.csv (needs .../pool.csv)" for a set whose CFPB
+    file is missing), found without reading any narrative: cheap enough for a page."""
+    files, missing = training_plan("train")
+    for path, fmt in files:
+        if fmt != "cfpb_ids":
+            continue
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            needed = {row["source_file"] for row in csv.DictReader(fh)}
+        for source in sorted(needed):
+            need = shared_dir() / "data" / "cfpb" / source
+            if not need.exists():
+                name = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+                missing.append(f"{name} (needs {need})")
+                break
+    return missing
 
 
 def skipped_summary(skipped: list[str]) -> str:
@@ -447,11 +467,12 @@ def rule_conducts(examples: list[Example]) -> list[set[str]]:
 
 
 def train(examples: list[Example], *, sets: list[str] | None = None, skipped: list[str] | None = None,
-          rules: list[set[str]] | None = None, progress=None) -> ConductModel:
+          rules: list[set[str]] | None = None, progress=None, extra: dict | None = None) -> ConductModel:
     """Fit the model on ``examples``. Conducts (``analysis.codes``, list ``conduct``) with
     fewer than ``MIN_POSITIVES`` required positives are not modelled. ``sets`` /
-    ``skipped``: recorded in the manifest. Raises ``ValueError`` when no conduct has enough
-    examples."""
+    ``skipped``: recorded in the manifest, with ``trained_at`` (UTC, ISO seconds) and
+    ``extra``'s keys; none of these is in the version, which identifies the parameters only.
+    Raises ``ValueError`` when no conduct has enough examples."""
     from scipy.sparse import hstack
     import sklearn
     say = progress or (lambda f, m: None)
@@ -502,6 +523,7 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
                        for c, t in zip(labels, thresholds)},
         "features": int(X.shape[1]), "C": C, "weak_weight": WEAK_WEIGHT,
         "sklearn": sklearn.__version__, "numpy": np.__version__,
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **(extra or {}),
     }
     say(1.0, "done")
     return ConductModel(**parts, manifest=manifest)
@@ -509,16 +531,21 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
 
 def train_from_sources(db_path: Path | None = None, progress=None) -> ConductModel:
     """``train`` on ``training.toml``'s sets plus, with ``db_path``, that database's reviewed
-    and weak labels (read-only)."""
+    and weak labels (read-only); the manifest then names the database file (``db``) and the
+    latest review it saw (``db_reviewed_until``, UTC ISO, None without reviews)."""
     examples, skipped = hand_examples("train")
     sets = sorted({e.origin for e in examples})
+    extra = {}
     if db_path is not None:
         import duckdb
+        from analysis.reviews import reviewed_counts
         with duckdb.connect(str(db_path), read_only=True) as con:
             examples += db_examples(con)
+            latest = reviewed_counts(con)["latest"]
+        extra = {"db": Path(db_path).name, "db_reviewed_until": latest.isoformat() if latest else None}
     say = progress or (lambda f, m: None)
     say(0.0, f"the rules on {len(examples):,} training texts")
-    return train(examples, sets=sets, skipped=skipped, rules=rule_conducts(examples), progress=progress)
+    return train(examples, sets=sets, skipped=skipped, rules=rule_conducts(examples), progress=progress, extra=extra)
 
 
 # ---- command line --------------------------------------------------------------------------
