@@ -112,7 +112,11 @@ def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], lis
     if dup:
         raise ImportRefused(f"{file_name}: " + "; ".join(
             f"column {RAW_TO_HEADER[raw]!r} appears more than once in the header (as "
-            f"{', '.join(repr(header[i]) for i in idx)})" for raw, idx in dup.items()))
+            f"{', '.join(repr(header[i]) for i in idx)})" for raw, idx in dup.items())
+            + ". Delete or rename all but one of them and import again.",
+            f"{file_name}：" + "；".join(
+                f"列 {RAW_TO_HEADER[raw]!r} 在表头中出现多次（写作 {'、'.join(repr(header[i]) for i in idx)}）"
+                for raw, idx in dup.items()) + "。请只保留其中一列（删除或重命名其他列）后重新导入。")
     return {raw: idx[0] for raw, idx in found.items()}, ignored
 
 

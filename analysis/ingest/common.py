@@ -73,7 +73,9 @@ class ImportReport:
                 f"quarantined + {self.unchanged_count:,} already present")
         if self.row_count != self.accepted_count + self.quarantined_count + self.unchanged_count:
             raise ImportUnbalanced(f"{self.source_file}: rows do not add up ({text}); nothing was imported. "
-                                   "This is a fault of the importer: please report it with the file.")
+                                   "This is a fault of the importer: please report it with the file.",
+                                   f"{self.source_file}：各行数加起来不一致（{text}）；未导入任何内容。"
+                                   "这是导入程序的错误：请连同此文件一起报告。")
         return text
 
     def summary(self) -> str:

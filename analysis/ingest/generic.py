@@ -62,6 +62,7 @@ from analysis.ingest.parse import (
 )
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
 from analysis.ingest.reasons import reason as R
+from analysis.ingest.reasons import reason_text
 from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
 from analysis.narratives import label_narratives, read_note
@@ -208,7 +209,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
                 f"{where}: required column(s) missing for profile {prof.name!r}: {expected}. "
                 f"Found: {', '.join(repr(h) for h in sh.header)}. Rename the columns, choose another profile, "
                 "or confirm a column mapping (and save it as a profile).",
-                f"{where}：缺少格式 {prof.name!r} 必需的列：{expected}。文件中的列：{'、'.join(repr(h) for h in sh.header)}。"
+                f"{reason_text(where, 'zh')}：缺少格式 {prof.name!r} 必需的列：{expected}。文件中的列：{'、'.join(repr(h) for h in sh.header)}。"
                 "请重命名这些列、选择其他格式，或在下方指定各列对应的字段（并可另存为模板）。")
         used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
         by_index = {i: f for f, i in cols.items()}
@@ -635,7 +636,8 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
                                           "WHERE complaint_id = ?", [complaint_id]).fetchall()), None)
             if not found:
                 raise ImportRefused(f"complaint {complaint_id!r} not found; import the complaint first, "
-                                    "or leave the complaint empty to make a new one")
+                                    "or leave the complaint empty to make a new one",
+                                    f"找不到投诉 {complaint_id!r}；请先导入该投诉，或不选投诉以新建一条")
             target = found
         else:
             target = (f"{prof.source}:{prep.file_sha256[:12]}", prof.jurisdiction)
