@@ -85,11 +85,13 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
 
 
 def read_note(found: dict) -> str:
-    """The import report's sentence on what the classifier read (``label_narratives``' counts)."""
-    note = f"{found['narratives']} narratives read: {found['labels']} labels, {found['incidents']} incidents from the text"
-    if found.get("suggestions"):
-        note += f"; {found['suggestions']} model suggestions ({found['model']}), not counted"
-    return note
+    """The import report's sentence on what the classifier read (``label_narratives``' counts):
+    the catalogue's ``narratives_read`` (``analysis.ingest.reasons``)."""
+    from analysis.ingest.reasons import reason
+    tail = (reason("narratives_suggestions", n=found["suggestions"], model=found["model"])
+            if found.get("suggestions") else "")
+    return reason("narratives_read", n=found["narratives"], labels=found["labels"], incidents=found["incidents"],
+                  tail=tail)
 
 
 def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model=None) -> tuple[int, int, int]:

@@ -127,8 +127,8 @@ if fmt != "cfpb":
             st.download_button(t("imp_download_qa", lang), to_csv_bytes(v.qa_issues),
                                file_name=f"qa_{Path(name).stem}.csv", mime="text/csv", key="imp_dl_qa",
                                on_click="ignore", icon=":material/download:")
-        for note in v.notes:
-            st.caption(plain(note))
+        for line in importer.note_lines(v.notes, lang):
+            st.caption(line)
         if not n["quarantined"] and not n["qa"]:
             st.success(t("imp_all_good", lang))
 
@@ -149,6 +149,6 @@ if done and done[0] == key:
     st.success(t("imp_done", lang))
     data_table(importer.report_frame(done[1], lang))
     for r in done[1]:
-        for note in r.notes:
-            st.caption(plain(f"{r.source_file}: {note}"))
+        for line in importer.note_lines(r.notes, lang, r.source_file):
+            st.caption(line)
     link_to("data", lang, t("imp_to_data", lang))

@@ -17,12 +17,12 @@ from analysis.i18n import t  # noqa: E402
 from analysis.ingest import run_import  # noqa: E402
 from analysis.pii import mask_text  # noqa: E402
 from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
-from ui import intake  # noqa: E402
+from ui import importer, intake  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain  # noqa: E402
 from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
-from ui.tables import data_table  # noqa: E402
+from ui.tables import data_table, show_table  # noqa: E402
 
 lang, who = editor_page("page_intake", "intake")
 
@@ -37,6 +37,18 @@ def show_problems(found: list[tuple[bool, str]]) -> list[str]:
     if todo:
         st.caption(t("in_todo", lang, list=" ".join(todo)))
     return [m for _, m in found]
+
+
+def show_import_problems(import_id: str, notes: list[str]) -> None:
+    """What an import of this page noticed: its notes and its quarantined rows with their
+    reasons, in the page language (values from the file as written)."""
+    for line in importer.note_lines(notes, lang):
+        st.caption(line)
+    held = run_query("query_quarantine")
+    held = held[held["import_id"] == import_id]
+    if len(held):
+        show_table(held[["source_row_number", "column_name", "raw_value", "reason"]].reset_index(drop=True), lang)
+
 
 st.caption(t("in_intro", lang))
 today = date.today()
@@ -56,6 +68,9 @@ with tab_form:
     last = st.session_state.get("in_last")
     if last:
         st.success(t("in_saved", lang, cid=plain(last[0]), n=last[1]))
+        if last[2]:  # shown here, after the rerun that cleared the form
+            st.error(t("in_quarantined", lang, n=last[2]))
+            show_import_problems(last[3], [])
         link_to("overview", lang, t("in_to_overview", lang), extra={"source": ["intake"], "product": [""]},
                 keep_view=False)
     k = f"in{gen}_"
@@ -155,9 +170,7 @@ with tab_form:
                 "in_save_failed", lang)
             if saved is not None:
                 cid, rep = saved
-                if rep.quarantined_count:
-                    st.error(t("in_quarantined", lang, n=rep.quarantined_count))
-                st.session_state["in_last"] = (cid, rep.accepted_count)
+                st.session_state["in_last"] = (cid, rep.accepted_count, rep.quarantined_count, rep.import_id)
                 st.session_state["in_evidence"] = cid
                 st.session_state["in_gen"] = gen + 1
                 st.session_state["in_ref"] = intake.new_reference(today)
@@ -196,10 +209,13 @@ with tab_calls:
             st.session_state["in_evidence"] = cid or f"call_log:{sha256(data).hexdigest()[:12]}"
             st.session_state["in_calls_msg"] = t("in_calls_done", lang, n=r.accepted_count, q=r.quarantined_count,
                                                  u=r.unchanged_count)
+            st.session_state["in_calls_report"] = (r.import_id, list(r.notes))
             st.session_state["in_calls_pending"] = True
             st.rerun()
     if st.session_state.get("in_calls_msg"):
         st.success(plain(st.session_state["in_calls_msg"]))
+        if st.session_state.get("in_calls_report"):
+            show_import_problems(*st.session_state["in_calls_report"])
     if cid:
         ev = run_query("query_complaint_evidence", None, cid)
         calls, jur_c = ev["calls"], ev["jurisdiction"] or "CN"

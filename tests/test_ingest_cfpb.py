@@ -833,7 +833,10 @@ def test_vintage__same_column_under_two_spellings_is_refused(tmp_path):
     with pytest.raises(ImportRefused) as err:
         run_import([src], "cfpb", db_path)
     assert str(err.value) == ("twice.csv: column 'Date received' appears more than once in the header "
-                              "(as 'Date received', 'date_received')")
+                              "(as 'Date received', 'date_received'). Delete or rename all but one of them and "
+                              "import again.")
+    assert err.value.in_language("zh") == ("twice.csv：列 'Date received' 在表头中出现多次（写作 'Date received'、"
+                                           "'date_received'）。请只保留其中一列（删除或重命名其他列）后重新导入。")
     assert not db_path.exists()
 
 

@@ -8,6 +8,8 @@ import pandas as pd
 from analysis.i18n import t
 from analysis.ingest import ImportRefused, ImportReport, Preview, Validation, known_formats, preview_file
 from analysis.ingest.profiles import FIELDS, load_profile, propose_mapping
+from analysis.ingest.reasons import reason_text
+from ui.text import plain
 
 #: Choices of the mapping select boxes: "not used" (None) and every field.
 FIELD_CHOICES: list[str | None] = [None] + list(FIELDS)
@@ -132,6 +134,20 @@ def validation_counts(v: Validation) -> dict[str, int]:
     """``rows``, ``accepted``, ``quarantined``, ``qa`` counts of a validation."""
     return {"rows": int(v.row_count), "accepted": int(v.accepted_count), "quarantined": int(len(v.quarantined)),
             "qa": int(len(v.qa_issues))}
+
+
+def note_lines(notes: list[str], lang: str, file_name: str | None = None) -> list[str]:
+    """An import's notes (``ImportReport.notes``, ``Validation.notes``: English as stored) for
+    ``st.caption``: each in ``lang`` (``analysis.ingest.reasons.reason_text``), after
+    ``file_name`` when given, and made plain (``ui.text.plain``: file names, column names and
+    values show as written, never as Markdown; a note that starts with the file name already
+    is not prefixed again). Returns one string per note."""
+    sep = "：" if lang == "zh" else ": "
+    out = []
+    for n in notes:
+        text = reason_text(n, lang)
+        out.append(plain(f"{file_name}{sep}{text}" if file_name and not n.startswith(file_name) else text))
+    return out
 
 
 def report_frame(reports: list[ImportReport], lang: str) -> pd.DataFrame:

@@ -1,10 +1,12 @@
-"""Tables on screen with headers in the user's language (values untouched)."""
+"""Tables on screen with headers in the user's language (values untouched, except the
+importers' reasons, which are shown in the user's language: ``reasons_in_language``)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from analysis.export.tables import column_header
+from analysis.ingest.reasons import reason_text
 from ui.text import plain_frame
 
 #: Column → (English, Chinese) header for the tables of the Data and Narratives pages.
@@ -55,11 +57,30 @@ def data_table(df: pd.DataFrame, **kwargs):
     return st.dataframe(plain_frame(df), **kwargs)
 
 
+#: Columns holding an importer's reason (``core_quarantine.reason``, ``core_qa_issues.reason``,
+#: the dry run's ``Validation`` frames): stored in English, shown in the user's language.
+REASON_COLUMNS = ("reason",)
+
+
+def reasons_in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` with its ``REASON_COLUMNS`` in ``lang`` (``analysis.ingest.reasons.reason_text``:
+    a reason the catalogue does not know, and a missing one, stay as they are). Returns a copy
+    when a column was translated, else ``df`` itself; the other columns are untouched."""
+    cols = [c for c in REASON_COLUMNS if c in df.columns]
+    if lang != "zh" or not cols or df.empty:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = out[c].map(lambda v: reason_text(v, lang))
+    return out
+
+
 def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, **kwargs) -> None:
-    """``data_table`` with translated headers; dates shown as YYYY-MM-DD. ``table``: a table of
-    ``analysis.schema`` whose column descriptions are the headers' tooltips (and the headers of
-    columns ``SCREEN_HEADERS`` does not name)."""
+    """``data_table`` with translated headers and reasons (``reasons_in_language``); dates
+    shown as YYYY-MM-DD. ``table``: a table of ``analysis.schema`` whose column descriptions
+    are the headers' tooltips (and the headers of columns ``SCREEN_HEADERS`` does not name)."""
     from analysis.schema import TABLE_BY_NAME
+    df = reasons_in_language(df, lang)
     described = {c.name: (c.en, c.zh) for c in TABLE_BY_NAME[table].columns} if table else {}
     config = {}
     for col in df.columns:

@@ -42,7 +42,9 @@ from analysis.ingest.common import (
     new_import_id, record_json, sha256_bytes,
 )
 from analysis.filters import DATE_MIN
-from analysis.ingest.parse import IMPLAUSIBLE_NOTE, DateError, cfpb_date_reading, parse_cfpb_date
+from analysis.ingest.parse import DateError, cfpb_date_reading, parse_cfpb_date
+from analysis.ingest.reasons import reason as R
+from analysis.ingest.reasons import sql_text
 from analysis.narratives import label_narratives, read_note
 from analysis.store import mark_changed
 from analysis.schema import CFPB_HEADER_ALIASES, CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
@@ -110,7 +112,11 @@ def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], lis
     if dup:
         raise ImportRefused(f"{file_name}: " + "; ".join(
             f"column {RAW_TO_HEADER[raw]!r} appears more than once in the header (as "
-            f"{', '.join(repr(header[i]) for i in idx)})" for raw, idx in dup.items()))
+            f"{', '.join(repr(header[i]) for i in idx)})" for raw, idx in dup.items())
+            + ". Delete or rename all but one of them and import again.",
+            f"{file_name}：" + "；".join(
+                f"列 {RAW_TO_HEADER[raw]!r} 在表头中出现多次（写作 {'、'.join(repr(header[i]) for i in idx)}）"
+                for raw, idx in dup.items()) + "。请只保留其中一列（删除或重命名其他列）后重新导入。")
     return {raw: idx[0] for raw, idx in found.items()}, ignored
 
 
@@ -153,16 +159,16 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         columns, ignored = check_header(reader.header, path.name)
         rep = ImportReport(new_import_id(), path.name, file_hash, reader.encoding)
         if reader.encoding_guess and reader.encoding_guess.note:
-            rep.notes.append(f"encoding: {reader.encoding_guess.note}")
+            rep.notes.append(R("note_encoding", note=reader.encoding_guess.note))
         if ignored:
-            rep.notes.append(f"columns not used: {', '.join(ignored)}")
+            rep.notes.append(R("columns_not_used", columns=", ".join(ignored)))
         _ensure_source(con)
         seen = con.execute(
             "SELECT import_id, row_count FROM meta_imports WHERE file_sha256 = ? AND format = 'cfpb' "
             "AND status = 'imported' ORDER BY imported_at LIMIT 1", [file_hash]).fetchone()
         if seen:
             rep.status, rep.row_count, rep.unchanged_count = "already_imported", seen[1], seen[1]
-            rep.notes.append(f"same file bytes as import {seen[0]}")
+            rep.notes.append(R("same_file", import_id=seen[0]))
             _record_import(con, rep, imported_by)
             return rep
         by_content = "complaint_id" not in columns
@@ -214,9 +220,8 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
     if n_read["narratives"]:
         rep.notes.append(read_note(n_read))
     if n_read["skipped"]:
-        rep.notes.append(f"{n_read['skipped']} narratives not read by the classifier ("
-                         + ("products other than debt collection and payday / personal loans; "
-                            if classify == "collection" else "") + "--classify all reads every narrative)")
+        rep.notes.append(R("narratives_not_read_products" if classify == "collection" else "narratives_not_read",
+                           n=n_read["skipped"]))
     _record_import(con, rep, imported_by)
     say(1.0, "done")
     return rep
@@ -388,19 +393,44 @@ SELECT ranked.*,
         WHEN cw_nz(product) IS NULL THEN 'product'
     END AS reject_column,
     CASE
-        WHEN record_id IS NULL THEN 'Complaint ID is empty'
-        WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'Complaint ID is not a whole number'
-        WHEN source_row_number > first_row_number THEN 'Complaint ID appears more than once in this file (first at row '
-                                 || first_row_number || ')'
-        WHEN received_date_value IS NULL THEN
-            'Date received is empty or not a date: ' || coalesce(received_date_error, 'the cell is empty')
-        WHEN received_date_value > current_date THEN 'Date received is in the future'
-        WHEN received_date_value < DATE '{date_min}' THEN 'Date received ' || strftime(received_date_value, '%Y-%m-%d')
-            || ' is before {date_min}: {implausible_note}'
-        WHEN cw_nz(product) IS NULL THEN 'Product is empty'
+        WHEN record_id IS NULL THEN {r_id_empty}
+        WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN {r_id_not_number}
+        WHEN source_row_number > first_row_number THEN {r_id_repeated}
+        WHEN received_date_value IS NULL THEN {r_received_bad}
+        WHEN received_date_value > current_date THEN {r_received_future}
+        WHEN received_date_value < DATE '{date_min}' THEN {r_received_implausible}
+        WHEN cw_nz(product) IS NULL THEN {r_product_empty}
     END AS reject_reason
 FROM ranked
 """
+
+
+#: The reasons the SQL below writes (``{r_…}`` placeholders), built from the catalogue
+#: (``analysis.ingest.reasons``) so the stored English is the catalogue's and translates.
+_REASON_SQL = {
+    "r_id_empty": sql_text("cfpb_id_empty"),
+    "r_id_not_number": sql_text("cfpb_id_not_number"),
+    "r_id_repeated": sql_text("cfpb_id_repeated", row="first_row_number"),
+    "r_received_bad": sql_text("cfpb_received_bad",
+                               error=f"coalesce(received_date_error, {sql_text('cell_empty')})"),
+    "r_received_future": sql_text("cfpb_received_future"),
+    "r_received_implausible": sql_text("cfpb_received_implausible", why=sql_text(
+        "implausible_date", day="strftime(received_date_value, '%Y-%m-%d')", date_min=f"'{DATE_MIN.isoformat()}'")),
+    "r_product_empty": sql_text("cfpb_product_empty"),
+    "r_submitted_via_unknown": sql_text("cfpb_submitted_via_unknown"),
+    "r_response_unknown": sql_text("cfpb_response_unknown"),
+    "r_timely_unknown": sql_text("cfpb_timely_unknown"),
+    "r_sent_bad": sql_text("cfpb_sent_bad", error="coalesce(ch.sent_date_error, '?')"),
+    "r_sent_before_received": sql_text("cfpb_sent_before_received"),
+    "r_issue_unknown": sql_text("cfpb_issue_unknown"),
+}
+
+
+def _with_reasons(sql: str) -> str:
+    """``sql`` with its ``{r_…}`` placeholders replaced by the reasons' SQL (``_REASON_SQL``)."""
+    for name, expr in _REASON_SQL.items():
+        sql = sql.replace("{" + name + "}", expr)
+    return sql
 
 
 def _record_id_sql(by_content: bool) -> tuple[str, str]:
@@ -450,8 +480,7 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
     _run_sql(con, sql, rep)
     if sent_carried:
         _add_carried_dates(con)
-    sql = (_STAGE_SQL.replace("{hash_columns}", hash_cols).replace("{date_min}", DATE_MIN.isoformat())
-           .replace("{implausible_note}", IMPLAUSIBLE_NOTE.replace("'", "''"))
+    sql = (_with_reasons(_STAGE_SQL).replace("{hash_columns}", hash_cols).replace("{date_min}", DATE_MIN.isoformat())
            .replace("{id_pattern}", r"h[0-9a-f]{16}(-[0-9]+)?" if by_content else r"\d+"))
     _run_sql(con, sql, rep)
 
@@ -554,21 +583,20 @@ LATERAL (
         ('submitted_via', cw_nz(ch.submitted_via),
          CASE WHEN cw_nz(ch.submitted_via) IS NOT NULL AND NOT EXISTS (
              SELECT 1 FROM _value_map m WHERE m.field = 'submitted_via' AND m.raw_value = cw_nz(ch.submitted_via))
-              THEN 'Submitted via value not in analysis/maps/cfpb_values.csv; submission_medium left empty' END),
+              THEN {r_submitted_via_unknown} END),
         ('company_response_to_consumer', cw_nz(ch.company_response_to_consumer),
          CASE WHEN cw_nz(ch.company_response_to_consumer) IS NOT NULL AND NOT EXISTS (
              SELECT 1 FROM _value_map m WHERE m.field = 'company_response_to_consumer'
                                           AND m.raw_value = cw_nz(ch.company_response_to_consumer))
-              THEN 'Company response value not in analysis/maps/cfpb_values.csv; outcome_code left empty' END),
+              THEN {r_response_unknown} END),
         ('timely_response', cw_nz(ch.timely_response),
          CASE WHEN cw_nz(ch.timely_response) IS NOT NULL AND cw_nz(ch.timely_response) NOT IN ('Yes', 'No')
-              THEN 'Timely response? is neither Yes nor No; is_timely_response left empty' END),
+              THEN {r_timely_unknown} END),
         ('date_sent_to_company', cw_nz(ch.date_sent_to_company),
          CASE WHEN cw_nz(ch.date_sent_to_company) IS NOT NULL AND ch.sent_date_value IS NULL
-              THEN 'Date sent to company is not a date (' || coalesce(ch.sent_date_error, '?')
-                   || '); response_days left empty'
+              THEN {r_sent_bad}
               WHEN ch.sent_date_value < ch.received_date_value
-              THEN 'Date sent to company is before Date received' END)
+              THEN {r_sent_before_received} END)
     ) t(column_name, raw_value, reason)
 ) v
 WHERE v.reason IS NOT NULL;
@@ -604,7 +632,7 @@ INSERT INTO core_qa_issues
 SELECT ch.import_id, ch.cid, ch.source_file, ch.source_row_number,
        CASE WHEN cw_nz(ch.sub_issue) IS NULL THEN 'issue' ELSE 'sub_issue' END,
        coalesce(cw_nz(ch.sub_issue), cw_nz(ch.issue)),
-       'Debt-collection issue / sub-issue not in analysis/maps/cfpb_issue_codes.csv; labelled OTHER'
+       {r_issue_unknown}
 FROM _changed ch
 WHERE cw_nz(ch.product) = 'Debt collection' AND ch.cid NOT IN (SELECT cid FROM _matched);
 
@@ -629,7 +657,7 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
     issues; declare the changed complaints; read their narratives (``classify`` scope). Adds to
     the report's counts; returns ``label_narratives``' counts for the batch."""
     struct_cols = ", ".join(DATA_COLUMNS)
-    sql = _APPLY_SQL.replace("{struct_columns}", struct_cols)
+    sql = _with_reasons(_APPLY_SQL).replace("{struct_columns}", struct_cols)
     for stmt in [s for s in sql.split(";\n\n") if s.strip()]:
         if stmt.strip() == "{delete_updated}":
             # The old rows of updated complaints go (every table scan skipped when none were).

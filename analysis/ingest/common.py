@@ -19,6 +19,8 @@ from typing import Callable, Iterable
 
 from charset_normalizer import from_bytes
 
+from analysis.ingest.reasons import reason
+
 #: Progress callback: ``progress(fraction_done: float, message: str)``.
 Progress = Callable[[float, str], None]
 
@@ -71,7 +73,9 @@ class ImportReport:
                 f"quarantined + {self.unchanged_count:,} already present")
         if self.row_count != self.accepted_count + self.quarantined_count + self.unchanged_count:
             raise ImportUnbalanced(f"{self.source_file}: rows do not add up ({text}); nothing was imported. "
-                                   "This is a fault of the importer: please report it with the file.")
+                                   "This is a fault of the importer: please report it with the file.",
+                                   f"{self.source_file}：各行数加起来不一致（{text}）；未导入任何内容。"
+                                   "这是导入程序的错误：请连同此文件一起报告。")
         return text
 
     def summary(self) -> str:
@@ -167,14 +171,12 @@ def guess_encoding(data: bytes) -> EncodingGuess:
     invalid = text.count("\ufffd") - damaged
     if cut and invalid and text.endswith("\ufffd"):  # a character cut by the sample's end
         invalid -= len(text) - len(text.rstrip("\ufffd"))
-    said = (f"; {damaged} character(s) in it are already the replacement character \ufffd (the text was damaged "
-            "before this file was made)") if damaged > 0 else ""
+    said = reason("enc_replacement_chars", damaged=damaged) if damaged > 0 else ""
     if invalid <= 0:
-        return EncodingGuess("utf_8", not said, f"UTF-8{said}" if said else None, 0, max(0, damaged))
+        return EncodingGuess("utf_8", not said, reason("enc_damaged", tail=said) if said else None, 0, max(0, damaged))
     non_ascii = sum(1 for ch in text if ord(ch) > 127)
     if invalid <= UTF8_INVALID_SHARE_MAX * non_ascii:
-        return EncodingGuess("utf_8", False, f"{invalid} byte(s) are not valid UTF-8 in a file that is otherwise "
-                                           f"UTF-8: the rows holding them are quarantined{said}", invalid,
+        return EncodingGuess("utf_8", False, reason("enc_invalid_utf8", invalid=invalid, tail=said), invalid,
                              max(0, damaged))
     best = from_bytes(sample, cp_isolation=list(ENCODING_CANDIDATES)).best()
     if best is None:
@@ -186,9 +188,8 @@ def guess_encoding(data: bytes) -> EncodingGuess:
         enc = "gb18030"
     evidence = sum(1 for b in sample if b > 127)
     if best.chaos > CHAOS_UNSURE or evidence < 20:
-        return EncodingGuess(enc, False, f"the encoding is a guess: read as {enc} (not UTF-8); if names look wrong, "
-                                         "save the file as UTF-8 and import it again")
-    return EncodingGuess(enc, True, f"read as {enc} (not UTF-8)")
+        return EncodingGuess(enc, False, reason("enc_guess", encoding=enc))
+    return EncodingGuess(enc, True, reason("enc_read_as", encoding=enc))
 
 
 def detect_encoding(data: bytes) -> str:
@@ -353,13 +354,13 @@ class DelimitedReader:
         except StopIteration:
             return None, None
         except (csv.Error, _RecordTooLong) as err:
-            reason = (f"a field longer than {MAX_FIELD_CHARS:,} characters" if isinstance(err, csv.Error)
-                      else f"a record running over more than {MAX_RECORD_LINES:,} lines")
+            why = (reason("runaway_long_field", limit=MAX_FIELD_CHARS) if isinstance(err, csv.Error)
+                   else reason("runaway_many_lines", limit=MAX_RECORD_LINES))
             self._reader = csv.reader(lines)  # a fresh parser state for the lines read again
-            return self._runaway(reason)
+            return self._runaway(why)
         taken = lines.taken
         if len(taken) > 1 and (len(fields) != len(self.header) or sum(x.count('"') for x in taken) % 2):
-            return self._runaway("a quote opened on this line is not closed before the next row")
+            return self._runaway(reason("runaway_quote"))
         return fields, None
 
     def _runaway(self, why: str) -> tuple[list[str], str]:
@@ -369,8 +370,7 @@ class DelimitedReader:
         raw = first.rstrip("\r\n")
         if len(raw) > MAX_RAW_CHARS:
             raw = raw[:MAX_RAW_CHARS] + f"… [{len(raw) - MAX_RAW_CHARS:,} more characters not kept]"
-        return [_visible(raw)], (f"unreadable CSV ({why}); this line is set aside and the "
-                                 f"{len(rest):,} line(s) after it are read again as rows")
+        return [_visible(raw)], reason("csv_runaway", why=why, lines=len(rest))
 
     def chunks(self, rows: int = 100_000):
         """Yield ``(records, bad_records)`` of up to ``rows`` records each until the end."""
@@ -387,10 +387,10 @@ class DelimitedReader:
             if problem is not None:
                 bad.append((self._row_number, fields, problem))
             elif len(fields) != n:
-                bad.append((self._row_number, fields, f"expected {n} fields as in the header, found {len(fields)}"))
+                bad.append((self._row_number, fields, reason("csv_field_count", expected=n, found=len(fields))))
             elif not (row := "".join(fields)).isascii() and _SURROGATE.search(row) is not None:
                 bad.append((self._row_number, [_visible(f) for f in fields],
-                            f"bytes that are not valid {self.encoding} text"))
+                            reason("invalid_bytes", encoding=self.encoding)))
             else:
                 records.append((self._row_number, fields))
             if len(records) + len(bad) >= rows:
@@ -444,19 +444,17 @@ def content_ids(keys: Iterable[str]) -> list[str]:
     return out
 
 
-def content_id_warning(id_column: str, n_repeats: int) -> str:
-    """The report note of an import whose ids were derived from content (``content_ids``).
+def content_id_warning(id_column: str, n_repeats: int, each_row_alone: bool = False) -> str:
+    """The report note of an import whose ids were derived from content (``content_ids``), the
+    catalogue's ``content_ids`` (``analysis.ingest.reasons``).
 
     ``id_column``: what the missing column is called (e.g. ``Complaint ID``); ``n_repeats``:
-    rows identical to an earlier row of the file (kept apart as -2, -3…)."""
-    text = (f"warning: no {id_column} column: each row's id was derived from its content "
-            f"('{CONTENT_ID_PREFIX}' + 16 hex digits). Re-imports of these rows are matched by content: "
-            "the same rows add nothing, but a corrected or updated row becomes a new complaint beside "
-            "the old one, and the same complaints from a file with ids are not matched to these")
-    if n_repeats:
-        text += (f"; {n_repeats} row(s) identical to an earlier row of the file were kept as separate "
-                 "complaints (ids ending -2, -3…)")
-    return text
+    rows identical to an earlier row of the file (kept apart as -2, -3…); ``each_row_alone``:
+    add that rows without ids cannot be grouped (incident-grain profiles)."""
+    tail = reason("content_ids_repeats", n=n_repeats) if n_repeats else ""
+    if each_row_alone:
+        tail += reason("content_ids_alone")
+    return reason("content_ids", column=id_column, tail=tail)
 
 
 def record_json(header: list[str], fields: list[str]) -> str:

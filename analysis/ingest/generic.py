@@ -61,6 +61,8 @@ from analysis.ingest.parse import (
     parse_duration_seconds, parse_time, implausible, parse_when, split_list,
 )
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
+from analysis.ingest.reasons import reason as R
+from analysis.ingest.reasons import reason_text
 from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
 from analysis.narratives import label_narratives, read_note
@@ -185,18 +187,17 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     bad = []
     used_mapping: dict[str | None, dict[str, str]] = {}
     guess = table.encoding_guess
-    notes: list[str] = [f"encoding: {guess.note}"] if guess and guess.note else []
+    notes: list[str] = [R("note_encoding", note=guess.note)] if guess and guess.note else []
     for sh in table.sheets:
+        where = R("where_file_sheet", file=path.name, sheet=sh.name) if sh.name else path.name
         for written, read_as in sh.renamed:
-            notes.append(f"{path.name}{f', sheet {sh.name!r}' if sh.name else ''}: column {written!r} appears more "
-                         f"than once; the later one is read as {read_as!r} (map it to a field if it holds data)")
+            notes.append(R("column_repeated", where=where, written=written, read_as=read_as))
         if mapping:
             cols = {f: sh.header.index(h) for h, f in mapping.items() if f and h in sh.header}
         else:
             cols = resolve_columns(sh.header, prof)
-        where = f"{path.name}" + (f", sheet {sh.name!r}" if sh.name else "")
         if not cols and len(table.sheets) > 1 and sheet is None:
-            notes.append(f"sheet {sh.name!r} skipped: none of its columns is known to profile {prof.name}")
+            notes.append(R("sheet_skipped", sheet=sh.name, profile=prof.name))
             continue
         missing = [f for f in prof.required if f not in cols
                    and not (f == "complaint_id" and (prof.id_from_row or prof.id_from_content))
@@ -208,7 +209,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
                 f"{where}: required column(s) missing for profile {prof.name!r}: {expected}. "
                 f"Found: {', '.join(repr(h) for h in sh.header)}. Rename the columns, choose another profile, "
                 "or confirm a column mapping (and save it as a profile).",
-                f"{where}：缺少格式 {prof.name!r} 必需的列：{expected}。文件中的列：{'、'.join(repr(h) for h in sh.header)}。"
+                f"{reason_text(where, 'zh')}：缺少格式 {prof.name!r} 必需的列：{expected}。文件中的列：{'、'.join(repr(h) for h in sh.header)}。"
                 "请重命名这些列、选择其他格式，或在下方指定各列对应的字段（并可另存为模板）。")
         used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
         by_index = {i: f for f, i in cols.items()}
@@ -246,15 +247,13 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     ambiguous = sorted(v for v in written if ambiguous_slash_date(v))  # each distinct date once
     if ambiguous:
         first = "month" if prof.date_order == "mdy" else "day"
-        notes.append(f"dates: {len(ambiguous)} distinct date(s) such as {ambiguous[0]!r} could be read month first or "
-                     f"day first; read {first} first, as profile {prof.name!r} says (date_order = "
-                     f"{prof.date_order!r}); check one you know")
+        notes.append(R("dates_ambiguous", n=len(ambiguous), example=ambiguous[0], first=first, profile=prof.name,
+                       order=prof.date_order))
     n_content, n_repeats = _assign_content_ids(rows, prof)
     if n_content:
         aliases = " / ".join(prof.columns.get("complaint_id", [])) or "complaint_id"
-        notes.append(content_id_warning(f"id ({aliases})", n_repeats)
-                     + ("; without ids rows cannot be grouped, so each row is a complaint of its own"
-                        if prof.grain == "incident" else ""))
+        notes.append(content_id_warning(R("id_column", aliases=aliases), n_repeats,
+                                        each_row_alone=prof.grain == "incident"))
     _mark_duplicates(rows, prof)
     return Prepared(prof, path.name, sha256_bytes(data), table, used_mapping, rows, bad, notes)
 
@@ -309,8 +308,9 @@ def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown:
     if got is None:
         code = lookup_code(v, prof.values.get(lst, {}), prof.keywords.get(lst, []))
         if code is None:
-            got = memo[key] = (unknown, (f, v, f"{what} {v!r} not in the profile's value maps; {lst}_code "
-                                               f"{'set to ' + unknown if unknown else 'left empty'}"))
+            why = (R("code_unknown_set", what=what, value=v, code_list=lst, code=unknown) if unknown
+                   else R("code_unknown_empty", what=what, value=v, code_list=lst))
+            got = memo[key] = (unknown, (f, v, why))
         else:
             got = memo[key] = (code, None)
     if got[1] is not None:
@@ -332,10 +332,10 @@ def _list_codes(prof: Profile, f: str, text: str | None, memo: dict) -> tuple[li
         code = lookup_code(item, prof.values.get(lst, {}), prof.keywords.get(lst, []))
         if code is None:
             if f == "demands":
-                qa.append(("demands", item, "demand not in the profile's value maps; labelled OTHER"))
+                qa.append(("demands", item, R("demand_unknown")))
                 code = "OTHER"
             else:
-                qa.append(("conduct", item, "conduct not in the profile's value maps; no label"))
+                qa.append(("conduct", item, R("conduct_unknown")))
                 continue
         if code not in [c for c, _ in codes]:
             codes.append((code, item))
@@ -351,10 +351,10 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
         try:
             r.received = parse_when(v["received_at"], order, prof.midnight_is_date_only)
         except DateError as err:
-            r.reject = ("received_at", v["received_at"], f"not a date: {err}")
+            r.reject = ("received_at", v["received_at"], R("not_a_date", error=str(err)))
             return
         if r.received.day > today:
-            r.reject = ("received_at", v["received_at"], "date is in the future")
+            r.reject = ("received_at", v["received_at"], R("date_in_future"))
             return
         if why := implausible(r.received.day):
             r.reject = ("received_at", v["received_at"], why)
@@ -374,10 +374,10 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
                 d = When(day, t.hour, t.minute, t.second, t.precision, t.daypart_code)
             r.occurred = d
     except DateError as err:
-        r.reject = (col, v.get(col), f"not a date / time: {err}")
+        r.reject = (col, v.get(col), R("not_a_date_time", error=str(err)))
         return
     if r.occurred and r.occurred.day > today:
-        r.reject = ("occurred_at", occ_text or v.get("occurred_date"), "date is in the future")
+        r.reject = ("occurred_at", occ_text or v.get("occurred_date"), R("date_in_future"))
         return
     if r.occurred and r.occurred.day and (why := implausible(r.occurred.day)):
         r.reject = ("occurred_at", occ_text, why) if occ_text else ("occurred_date", v.get("occurred_date"), why)
@@ -385,25 +385,23 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     if (prof.occurred_equal_received_is_not_a_time and r.occurred and occ_text and v.get("received_at")
             and occ_text == v["received_at"]):
         r.occurred = When(r.occurred.day)
-        r.qa.append(("occurred_at", occ_text, "call time equals the filing time (an automated report, not a call "
-                                              "time): kept as date only"))
+        r.qa.append(("occurred_at", occ_text, R("call_time_is_filing_time")))
     # required (an id column present but empty rejects; an absent one may give content ids)
     if (prof.grain != "call" and not prof.id_from_row and not v.get("complaint_id")
             and ("complaint_id" in v or not prof.id_from_content)):
-        r.reject = ("complaint_id", v.get("complaint_id"), "complaint id is empty")
+        r.reject = ("complaint_id", v.get("complaint_id"), R("complaint_id_empty"))
         return
     if v.get("complaint_id") and SCIENTIFIC_ID.fullmatch(v["complaint_id"]):
-        r.reject = ("complaint_id", v["complaint_id"], "complaint id is a number a spreadsheet program rewrote in "
-                    "scientific notation: its last digits are lost; save the column as text and import again")
+        r.reject = ("complaint_id", v["complaint_id"], R("complaint_id_scientific"))
         return
     if "received_at" in prof.required and r.received is None and not (prof.grain == "incident" and r.occurred):
-        r.reject = ("received_at", v.get("received_at"), "filing date is empty")
+        r.reject = ("received_at", v.get("received_at"), R("filing_date_empty"))
         return
     if "occurred_at" in prof.required and r.occurred is None:
-        r.reject = ("occurred_at", None, "date / time of the contact is empty")
+        r.reject = ("occurred_at", None, R("contact_time_empty"))
         return
     if prof.grain == "call" and (r.occurred is None or r.occurred.precision != "exact"):
-        r.reject = ("occurred_at", occ_text or v.get("occurred_date"), "a call-log entry needs a date with a clock time")
+        r.reject = ("occurred_at", occ_text or v.get("occurred_date"), R("call_needs_clock"))
         return
     # codes
     r.method = _code(r, prof, "method", "method", prof.default_method, "unknown", "method", memo)
@@ -425,17 +423,17 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     if v.get("direction"):
         r.direction = lookup_code(v["direction"], prof.values.get("direction", {}), [])
         if r.direction is None:
-            r.qa.append(("direction", v["direction"], "call direction not understood; taken as incoming"))
+            r.qa.append(("direction", v["direction"], R("direction_unknown")))
     if v.get("answered"):
         a = lookup_code(v["answered"], prof.values.get("answered", {}), [])
         r.connected = {"true": True, "false": False}.get(a or "")
         if a is None:
-            r.qa.append(("answered", v["answered"], "answered / connected value not understood; left empty"))
+            r.qa.append(("answered", v["answered"], R("answered_unknown")))
     if v.get("duration"):
         try:
             r.duration = parse_duration_seconds(v["duration"])
         except ValueError:
-            r.qa.append(("duration", v["duration"], "not a duration; left empty"))
+            r.qa.append(("duration", v["duration"], R("duration_bad")))
     if r.connected is None and r.duration is not None and prof.grain == "call":
         r.connected = r.duration > 0
     if r.direction is None and prof.grain == "call" and v.get("answered") and "未接" in v["answered"]:
@@ -500,11 +498,12 @@ def _mark_duplicates(rows: list[Row], prof: Profile) -> None:
         key = r.record_id if prof.grain == "complaint" else r.row_hash
         if key in first:
             f = first[key]
-            where = (f"sheet {f.sheet!r} " if f.sheet else "") + f"row {f.row_number}"
+            where = (R("where_sheet_row", sheet=f.sheet, row=f.row_number) if f.sheet
+                     else R("where_row", row=f.row_number))
             if prof.grain == "complaint":
-                r.reject = ("complaint_id", r.record_id, f"complaint id appears more than once in this file (first at {where})")
+                r.reject = ("complaint_id", r.record_id, R("complaint_id_repeated", where=where))
             else:
-                r.reject = (None, None, f"the same row appears more than once in this file (first at {where})")
+                r.reject = (None, None, R("row_repeated", where=where))
         else:
             first[key] = r
 
@@ -637,7 +636,8 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
                                           "WHERE complaint_id = ?", [complaint_id]).fetchall()), None)
             if not found:
                 raise ImportRefused(f"complaint {complaint_id!r} not found; import the complaint first, "
-                                    "or leave the complaint empty to make a new one")
+                                    "or leave the complaint empty to make a new one",
+                                    f"找不到投诉 {complaint_id!r}；请先导入该投诉，或不选投诉以新建一条")
             target = found
         else:
             target = (f"{prof.source}:{prep.file_sha256[:12]}", prof.jurisdiction)
@@ -646,7 +646,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         "ORDER BY imported_at LIMIT 1", [prep.file_sha256, prof.name]).fetchall()), None)
     if seen and prof.grain != "call":  # call logs: the calls themselves tell repeats (the target may differ)
         rep.status, rep.unchanged_count = "already_imported", rep.row_count
-        rep.notes.append(f"same file bytes as import {seen[0]}")
+        rep.notes.append(R("same_file", import_id=seen[0]))
         _record_import(con, rep, prof, imported_by)
         return rep
     report(0.05, "writing raw rows")
@@ -672,8 +672,8 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
                             "ORDER BY reason", [rep.import_id]).fetchall()
     rep.qa_issue_count = sum(n for _, n in qa_counts)
     for reason, n in qa_counts:
-        if "filing time" in reason:
-            rep.notes.append(f"data quality: {n} rows whose call time equals the filing time: kept, as date only")
+        if reason == R("call_time_is_filing_time"):
+            rep.notes.append(R("quality_call_time", n=n))
     _record_import(con, rep, prof, imported_by)
     report(1.0, "done")
     return rep
@@ -911,8 +911,7 @@ def _keep_what_the_file_lacks(con, missing: set[str], rep: ImportReport) -> None
     if kinds:
         con.execute(f"INSERT INTO core_complaint_labels SELECT * FROM _old_labels "
                     f"WHERE label_kind IN ({', '.join('?' * len(kinds))})", kinds)
-    rep.notes.append("columns absent from this file kept their earlier values on updated complaints: "
-                     + ", ".join(sorted(missing)))
+    rep.notes.append(R("kept_absent_columns", fields=", ".join(sorted(missing))))
     con.execute("DROP TABLE IF EXISTS _old_complaints")
     con.execute("DROP TABLE IF EXISTS _old_labels")
 
@@ -1009,7 +1008,7 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
     outgoing = [r for r in acc if r.direction == "out"]
     calls = [r for r in acc if r.direction != "out"]
     if outgoing:
-        rep.notes.append(f"{len(outgoing)} outgoing calls / messages (the borrower's own) kept in raw, not incidents")
+        rep.notes.append(R("outgoing_calls", n=len(outgoing)))
     rep.unchanged_count += len(outgoing)
     is_new = not con.execute("SELECT 1 FROM core_complaints WHERE complaint_id = ?", [cid]).fetchall()
     if is_new:
@@ -1064,8 +1063,8 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
             {"evidence_start": "Int64", "evidence_end": "Int64"}),
             f"INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)}) SELECT * FROM _rows")
     if len(violations):
-        rep.notes.append("frequency checks: " + ", ".join(
-            f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items()))
+        rep.notes.append(R("frequency_checks", counts=", ".join(
+            f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items())))
     return {cid} if incidents or is_new else set()
 
 

@@ -14,6 +14,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Iterable
 
+from analysis.ingest import reasons
+from analysis.ingest.reasons import reason
+
 #: Values that mean "empty".
 NULL_TOKENS = frozenset({"", "none", "null", "n/a", "na", "nan", "-", "--", "—", "无", "空", "暂无", "/"})
 
@@ -100,8 +103,9 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
-#: Why a date before ``analysis.filters.DATE_MIN`` is set aside (said after the date).
-IMPLAUSIBLE_NOTE = "not a plausible date (an empty spreadsheet date cell reads as 1899-12-30 or 1899-12-31)"
+#: Why a date before ``analysis.filters.DATE_MIN`` is set aside (said after the date; its
+#: Chinese wording is ``reasons.IMPLAUSIBLE_NOTE[1]``).
+IMPLAUSIBLE_NOTE = reasons.IMPLAUSIBLE_NOTE[0]
 
 
 def implausible(day: date) -> str | None:
@@ -111,7 +115,7 @@ def implausible(day: date) -> str | None:
     a zero as 1900-01-00. (Dates in the future are checked where today's date is known.)"""
     from analysis.filters import DATE_MIN
     if day < DATE_MIN:
-        return f"{day.isoformat()} is before {DATE_MIN.isoformat()}: {IMPLAUSIBLE_NOTE}"
+        return reason("implausible_date", day=day.isoformat(), date_min=DATE_MIN.isoformat())
     return None
 
 
@@ -119,8 +123,7 @@ class DateError(ValueError):
     """A value that is not a date in any known format (the message says which formats)."""
 
 
-KNOWN_FORMATS = ("2024-12-04 09:58:32, 2024/12/4 9:58, 2024年12月4日 上午9:58, 12/04/2024, "
-                 "an Excel date serial number")
+KNOWN_FORMATS = reasons.KNOWN_FORMATS[0]
 
 
 def ambiguous_slash_date(value: str | None) -> bool:
@@ -144,11 +147,11 @@ def parse_when(value: str, date_order: str = "mdy", midnight_is_date_only: bool 
     """
     v = clean_value(value)
     if v is None:
-        raise DateError("empty")
+        raise DateError(reason("empty"))
     if _SERIAL.fullmatch(v):
         serial = float(v)
         if not 20000 <= serial <= 80000:
-            raise DateError(f"number {v} is not an Excel date serial (expected 20000–80000)")
+            raise DateError(reason("date_bad_serial", value=v))
         dt = _EXCEL_EPOCH + timedelta(days=serial)
         dt = (dt + timedelta(microseconds=500_000)).replace(microsecond=0)
         if serial == int(serial):
@@ -160,7 +163,7 @@ def parse_when(value: str, date_order: str = "mdy", midnight_is_date_only: bool 
     else:
         m = _SLASH.match(v)
         if not m:
-            raise DateError(f"{v!r} is not a date in a known format ({KNOWN_FORMATS})")
+            raise DateError(reason("date_unknown_format", value=v))
         a, b, y, rest = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
         if y < 100:
             y += 2000 if y < 70 else 1900
@@ -168,7 +171,7 @@ def parse_when(value: str, date_order: str = "mdy", midnight_is_date_only: bool 
     try:
         day = date(y, mo, d)
     except ValueError:
-        raise DateError(f"{v!r}: no such date") from None
+        raise DateError(reason("date_no_such", value=v)) from None
     rest = (rest or "").strip()
     if not rest:
         return When(day)
@@ -201,13 +204,13 @@ def parse_time(value: str) -> TimeOfDay:
     """
     v = clean_value(value)
     if v is None:
-        raise DateError("empty")
+        raise DateError(reason("empty"))
     m = _DP_ONLY.match(v)
     if m:
         return TimeOfDay(None, None, None, "daypart", DAYPARTS[m.group("dp")])
     m = _TIME.match(v)
     if not m:
-        raise DateError(f"{v!r} is not a clock time (e.g. 09:58, 上午9:58, 晚上11点) or part of day (晚上)")
+        raise DateError(reason("time_unknown", value=v))
     h = int(m.group("h"))
     mi = 30 if m.group("m") == "半" else int(m.group("m") or 0)
     s = int(m.group("s")) if m.group("s") else 0
@@ -215,7 +218,7 @@ def parse_time(value: str) -> TimeOfDay:
     offset = 0
     if ampm:
         if not 1 <= h <= 12:
-            raise DateError(f"{v!r}: hour {h} with AM/PM")
+            raise DateError(reason("time_ampm", value=v, hour=h))
         h = (h % 12) + (12 if ampm == "pm" else 0)
     elif dp:
         if dp in _PM_WORDS and h < 12:
@@ -227,7 +230,7 @@ def parse_time(value: str) -> TimeOfDay:
         elif dp in ("凌晨", "上午", "早上", "早晨", "清晨") and h == 12:
             h = 0 if dp == "凌晨" else 12
     if not (0 <= h <= 23 and 0 <= mi <= 59 and 0 <= s <= 59):
-        raise DateError(f"{v!r}: time out of range")
+        raise DateError(reason("time_range", value=v))
     return TimeOfDay(h, mi, s, "exact", None, offset)
 
 
@@ -304,8 +307,7 @@ def lookup_code(value: str | None, table: dict[str, str], keywords: list[tuple[s
 #: The date forms CFPB files come in (DOMAIN.md "Known source formats": ``2019-09-24``,
 #: ``9/24/2019``, ``09/24/19``) and those of tools that re-save them (Excel, LibreOffice,
 #: Socrata): shown in quarantine reasons and the import report.
-CFPB_DATE_FORMS = ("YYYY-MM-DD, YYYY/M/D, M/D/YYYY, MM/DD/YY, 24-Sep-2019, Sep 24, 2019, optionally "
-                   "with a time; day first (D/M/YYYY, DD/MM/YY, DD.MM.YYYY) when the file's dates show it")
+CFPB_DATE_FORMS = reasons.CFPB_DATE_FORMS[0]
 _CLOCK_TAIL = (r"(?:(?:T|\s+)(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:[.,]\d{1,9})?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
                r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?")
 _CFPB_YMD = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _CLOCK_TAIL)
@@ -346,17 +348,14 @@ class DateReading:
     def note(self) -> str | None:
         """The import report's sentence on the reading used (None: no ``N/N/YEAR`` dates)."""
         if self.order == "dmy":
-            return (f"dates read day first (D/M/YYYY) for the whole file: {self.day_first_only} value(s) such as "
-                    f"{self.example!r} cannot be month first")
+            return reason("dates_day_first", n=self.day_first_only, example=self.example)
         if self.day_first_only and self.month_first_only:
-            return (f"dates read month first (M/D/YYYY, CFPB's form): the file mixes {self.month_first_only} "
-                    f"value(s) that only fit month first with {self.day_first_only} that only fit day first "
-                    f"(such as {self.example!r}); those do not fit and are reported per row")
+            return reason("dates_mixed", month_first=self.month_first_only, day_first=self.day_first_only,
+                          example=self.example)
         if self.month_first_only or self.ambiguous:
-            why = ("no value in the date columns has a first number above 12"
-                   if not self.month_first_only else "values such as "
-                   f"{self.example!r} can only be month first")
-            return f"dates read month first (M/D/YYYY, CFPB's form): {why}"
+            why = (reason("dates_none_above_12") if not self.month_first_only
+                   else reason("dates_only_month_first", example=self.example))
+            return reason("dates_month_first", why=why)
         return None
 
 
@@ -413,17 +412,17 @@ def parse_cfpb_date(value: str, order: str = "mdy") -> date:
     elif m := _CFPB_NNY.fullmatch(v):
         a, b, y = int(m.group(1)), int(m.group(3)), _full_year(int(m.group(4)))
         mo, d = (a, b) if order == "mdy" else (b, a)
-        reading = f" when read {'month first (M/D/Y)' if order == 'mdy' else 'day first (D/M/Y)'}, as this file is read"
+        reading = "cfpb_date_no_such_mdy" if order == "mdy" else "cfpb_date_no_such_dmy"
     elif (m := _CFPB_D_MON_Y.fullmatch(v)) and _month_number(m.group(2)):
         d, mo, y = int(m.group(1)), _month_number(m.group(2)), _full_year(int(m.group(3)))
     elif (m := _CFPB_MON_D_Y.fullmatch(v)) and _month_number(m.group(1)):
         mo, d, y = _month_number(m.group(1)), int(m.group(2)), int(m.group(3))
     else:
-        raise DateError(f"{v!r} is not a date in a known form ({CFPB_DATE_FORMS})")
+        raise DateError(reason("cfpb_date_unknown", value=v))
     if m.group("hh") is not None and (int(m.group("hh")) > 23 or int(m.group("mm")) > 59
                                       or int(m.group("ss") or 0) > 59):
-        raise DateError(f"{v!r}: the time in it is not a clock time (00:00–23:59)")
+        raise DateError(reason("cfpb_date_bad_time", value=v))
     try:
         return date(y, mo, d)
     except ValueError:
-        raise DateError(f"{v!r}: no such date{reading}") from None
+        raise DateError(reason(reading or "date_no_such", value=v)) from None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from analysis.ingest.common import EncodingGuess, ImportRefused, read_delimited
+from analysis.ingest.reasons import reason as R
 
 
 @dataclass
@@ -135,10 +136,9 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
             n += 1
             if no_value:
                 cols = ", ".join(header[i] if i < len(header) else f"column {i + 1}" for i in no_value)
-                bad.append((row, cells, f"{cols}: a formula saved without its value (open the file in a "
-                                      "spreadsheet program and save it again, or paste the values)"))
+                bad.append((row, cells, R("xlsx_formula_no_value", columns=cols)))
             elif len(cells) > len(header):
-                bad.append((row, cells, f"expected {len(header)} columns as in the header, found {len(cells)}"))
+                bad.append((row, cells, R("xlsx_column_count", expected=len(header), found=len(cells))))
             else:
                 records.append((row, cells + [""] * (len(header) - len(cells))))
             if max_rows and n >= max_rows:

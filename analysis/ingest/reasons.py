@@ -1,0 +1,427 @@
+"""One catalogue of every reason and note the importers write, in English and Chinese.
+
+Three kinds of text come out of an import and are shown to the person importing:
+
+* **quarantine reasons** (``core_quarantine.reason``): why a row of a file was set aside;
+* **QA reasons** (``core_qa_issues.reason``): why a value of an accepted row was not coded;
+* **import notes** (``ImportReport.notes``): what the import noticed about the whole file.
+
+Each is an entry ``Reason(key, en, zh, sample, nested, terms)`` of ``CATALOGUE``: ``en`` and ``zh``
+are ``str.format`` templates with the same parameters (``{value!r}`` in English: the value as
+Python writes it, quotes included; the Chinese template names it ``{value}`` and shows the same
+text). The importers build their (English) text with ``reason(key, **params)`` (or
+``sql_text`` inside SQL); the database keeps that English text (old databases already hold it,
+the command line and the exports are English). The dashboard shows it with
+``reason_text(stored, lang)``, which recognises a stored text by the catalogue's templates
+(regular expressions compiled from them), captures its parameters and puts them, as they were
+written, into the Chinese template. Parameters are values from files (column names, cell
+values, file names) and are never translated; two kinds are:
+
+* ``nested``: the parameter is itself a text of this catalogue (the parser's message inside
+  "not a date: {error}"), or several joined by "; " (optional tails): translated in turn;
+* ``terms``: an English word from a small closed set (``TERMS``: "month", "method" …).
+
+A text the catalogue does not know (a reason written by an older version, say) is returned
+unchanged. The module imports nothing of the importers (they import it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from string import Formatter
+
+#: The date and time forms ``parse.parse_when`` reads, as said in its reasons (en, zh).
+KNOWN_FORMATS = ("2024-12-04 09:58:32, 2024/12/4 9:58, 2024年12月4日 上午9:58, 12/04/2024, "
+                 "an Excel date serial number",
+                 "2024-12-04 09:58:32、2024/12/4 9:58、2024年12月4日 上午9:58、12/04/2024 或 Excel 日期序列号")
+#: The date forms CFPB files come in, and those of tools that re-save them (en, zh).
+CFPB_DATE_FORMS = ("YYYY-MM-DD, YYYY/M/D, M/D/YYYY, MM/DD/YY, 24-Sep-2019, Sep 24, 2019, optionally "
+                   "with a time; day first (D/M/YYYY, DD/MM/YY, DD.MM.YYYY) when the file's dates show it",
+                   "YYYY-MM-DD、YYYY/M/D、M/D/YYYY、MM/DD/YY、24-Sep-2019、Sep 24, 2019，可带时间；"
+                   "文件中的日期显示为日在前时，也可用 D/M/YYYY、DD/MM/YY、DD.MM.YYYY")
+#: Why a date before ``analysis.filters.DATE_MIN`` is set aside (en, zh).
+IMPLAUSIBLE_NOTE = ("not a plausible date (an empty spreadsheet date cell reads as 1899-12-30 or 1899-12-31)",
+                    "不可能是真实日期（电子表格中空白的日期单元格会读成 1899-12-30 或 1899-12-31）")
+
+#: English words a ``terms`` parameter may hold → Chinese (anything else is shown as it is).
+TERMS: dict[str, str] = {
+    "month": "月", "day": "日",
+    "method": "催收方式", "recipient": "催收对象", "status": "处理状态", "medium": "提交方式",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One catalogue entry. ``key``: its name; ``en`` / ``zh``: templates with the same
+    parameters (conversions and format specs such as ``!r`` or ``:,`` only in ``en``);
+    ``sample``: example parameters (tests and documentation); ``nested`` / ``terms``:
+    parameters translated in turn (see the module docstring)."""
+
+    key: str
+    en: str
+    zh: str
+    sample: dict = field(default_factory=dict)
+    nested: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+    def fields(self, lang: str = "en") -> list[tuple[str, str, str | None]]:
+        """``[(name, format spec, conversion)]`` of the template's parameters, in order."""
+        tpl = self.zh if lang == "zh" else self.en
+        return [(name, spec or "", conv) for _lit, name, spec, conv in Formatter().parse(tpl) if name is not None]
+
+    def text(self, lang: str = "en", **params) -> str:
+        """The text in ``lang`` (``en`` or ``zh``) with ``params`` filled in. In Chinese,
+        ``nested`` and ``terms`` parameters are translated; every other parameter is shown as
+        the English text shows it. Raises ``KeyError`` for a missing parameter and
+        ``TypeError`` for one the template does not have."""
+        names = {n for n, _s, _c in self.fields()}
+        extra = set(params) - names
+        if extra:
+            raise TypeError(f"reason {self.key!r} has no parameter(s) {', '.join(sorted(extra))}")
+        if lang != "zh":
+            return self.en.format(**params)
+        fmt = Formatter()
+        shown = {}
+        for name, spec, conv in self.fields():
+            shown[name] = fmt.format_field(fmt.convert_field(params[name], conv), spec)
+        return _fill(self.zh, {k: self._zh_param(k, v) for k, v in shown.items()})
+
+    def _zh_param(self, name: str, value: str) -> str:
+        if name in self.nested:
+            return _nested_zh(value)
+        if name in self.terms:
+            return TERMS.get(value, value)
+        return value
+
+
+CATALOGUE: dict[str, Reason] = {}
+
+
+def _add(key: str, en: str, zh: str, nested: tuple[str, ...] = (), terms: tuple[str, ...] = (), **sample) -> None:
+    if key in CATALOGUE:
+        raise ValueError(f"reason {key!r} defined twice")
+    CATALOGUE[key] = Reason(key, en, zh, sample, nested, terms)
+
+
+# ---- rows a reader cannot take (common.DelimitedReader, readers._read_xlsx) ---------------------
+_add("csv_field_count", "expected {expected} fields as in the header, found {found}",
+     "此行有 {found} 个字段，与表头的 {expected} 个不符", expected=5, found=7)
+_add("csv_runaway", "unreadable CSV ({why}); this line is set aside and the {lines:,} line(s) after it are read "
+     "again as rows", "CSV 无法读取（{why}）；此行已隔离，其后的 {lines} 行重新按普通行读取",
+     nested=("why",), why="a quote opened on this line is not closed before the next row", lines=3)
+_add("runaway_quote", "a quote opened on this line is not closed before the next row",
+     "此行的引号在下一行之前没有闭合")
+_add("runaway_long_field", "a field longer than {limit:,} characters", "某个字段超过 {limit} 个字符",
+     limit=67108864)
+_add("runaway_many_lines", "a record running over more than {limit:,} lines", "一条记录跨越了超过 {limit} 行",
+     limit=5000)
+_add("invalid_bytes", "bytes that are not valid {encoding} text",
+     "含有不是有效 {encoding} 文本的字节（文件可能损坏，或各部分的编码不同）", encoding="utf_8")
+_add("xlsx_formula_no_value", "{columns}: a formula saved without its value (open the file in a spreadsheet "
+     "program and save it again, or paste the values)",
+     "{columns}：公式保存时没有计算结果（请用电子表格程序打开文件后重新保存，或改为粘贴数值）",
+     columns="金额, column 7")
+_add("xlsx_column_count", "expected {expected} columns as in the header, found {found}",
+     "此行有 {found} 列，与表头的 {expected} 列不符", expected=5, found=6)
+
+# ---- encoding (common.guess_encoding; in the notes as "encoding: …") ----------------------------
+_add("note_encoding", "encoding: {note}", "编码：{note}", nested=("note",), note="read as gb18030 (not UTF-8)")
+_add("enc_read_as", "read as {encoding} (not UTF-8)", "按 {encoding} 读取（不是 UTF-8）", encoding="gb18030")
+_add("enc_guess", "the encoding is a guess: read as {encoding} (not UTF-8); if names look wrong, save the file as "
+     "UTF-8 and import it again", "编码为推测：按 {encoding} 读取（不是 UTF-8）；如名称显示异常，请将文件另存为 UTF-8 后重新导入",
+     encoding="cp1252")
+_add("enc_damaged", "UTF-8{tail}", "UTF-8{tail}", nested=("tail",),
+     tail="; 2 character(s) in it are already the replacement character \ufffd (the text was damaged before this "
+          "file was made)")
+_add("enc_invalid_utf8", "{invalid} byte(s) are not valid UTF-8 in a file that is otherwise UTF-8: the rows holding "
+     "them are quarantined{tail}", "有 {invalid} 个字节不是有效的 UTF-8（文件其余部分为 UTF-8）：含这些字节的行已隔离{tail}",
+     nested=("tail",), invalid=3, tail="")
+_add("enc_replacement_chars", "; {damaged} character(s) in it are already the replacement character \ufffd (the text "
+     "was damaged before this file was made)", "；其中 {damaged} 个字符已是替换字符 \ufffd（生成此文件之前文本就已损坏）",
+     damaged=2)
+
+# ---- ids from content (common.content_id_warning) -----------------------------------------------
+_add("content_ids", "warning: no {column} column: each row's id was derived from its content ('h' + 16 hex digits). "
+     "Re-imports of these rows are matched by content: the same rows add nothing, but a corrected or updated row "
+     "becomes a new complaint beside the old one, and the same complaints from a file with ids are not matched to "
+     "these{tail}",
+     "注意：没有 {column} 列：每行的编号按其内容生成（'h' + 16 位十六进制数）。再次导入时按内容匹配这些行：相同的行不会重复新增，"
+     "但改正或更新过的行会在旧投诉之外成为一条新投诉，带编号的文件中的同一投诉也不会与这些行对应{tail}",
+     nested=("column", "tail"), column="Complaint ID",
+     tail="; 2 row(s) identical to an earlier row of the file were kept as separate complaints (ids ending -2, -3…)")
+_add("content_ids_repeats", "; {n} row(s) identical to an earlier row of the file were kept as separate complaints "
+     "(ids ending -2, -3…)", "；有 {n} 行与文件中前面的某行完全相同，已作为单独的投诉保留（编号以 -2、-3… 结尾）", n=2)
+_add("content_ids_alone", "; without ids rows cannot be grouped, so each row is a complaint of its own",
+     "；没有编号就无法把多行归入同一投诉，因此每行各为一条投诉")
+_add("id_column", "id ({aliases})", "编号（{aliases}）", aliases="投诉编号 / 编号")
+
+# ---- values the parsers cannot read (parse.py: inside "not a date: …") ---------------------------
+_add("empty", "empty", "为空")
+_add("date_bad_serial", "number {value} is not an Excel date serial (expected 20000–80000)",
+     "数字 {value} 不是 Excel 日期序列号（应在 20000–80000 之间）", value="123")
+_add("date_unknown_format", "{value!r} is not a date in a known format (" + KNOWN_FORMATS[0] + ")",
+     "{value} 不是可识别格式的日期（可用格式：" + KNOWN_FORMATS[1] + "）", value="2024-13-45x")
+_add("date_no_such", "{value!r}: no such date", "{value}：没有这一天", value="2024-02-30")
+_add("time_unknown", "{value!r} is not a clock time (e.g. 09:58, 上午9:58, 晚上11点) or part of day (晚上)",
+     "{value} 不是时刻（如 09:58、上午9:58、晚上11点），也不是时段（如 晚上）", value="大约中午以后")
+_add("time_ampm", "{value!r}: hour {hour} with AM/PM", "{value}：带 AM/PM 的时间，小时不能是 {hour}",
+     value="13:00 PM", hour=13)
+_add("time_range", "{value!r}: time out of range", "{value}：时间超出范围", value="25:61")
+_add("implausible_date", "{day} is before {date_min}: " + IMPLAUSIBLE_NOTE[0],
+     "{day} 早于 {date_min}：" + IMPLAUSIBLE_NOTE[1], day="1899-12-30", date_min="1990-01-01")
+_add("cfpb_date_unknown", "{value!r} is not a date in a known form (" + CFPB_DATE_FORMS[0] + ")",
+     "{value} 不是可识别格式的日期（可用格式：" + CFPB_DATE_FORMS[1] + "）", value="yesterday")
+_add("cfpb_date_bad_time", "{value!r}: the time in it is not a clock time (00:00–23:59)",
+     "{value}：其中的时间不是有效时刻（00:00–23:59）", value="2024-01-03 25:00")
+_add("cfpb_date_no_such_mdy", "{value!r}: no such date when read month first (M/D/Y), as this file is read",
+     "{value}：按本文件的读法（月在前，M/D/Y）没有这一天", value="24/09/2019")
+_add("cfpb_date_no_such_dmy", "{value!r}: no such date when read day first (D/M/Y), as this file is read",
+     "{value}：按本文件的读法（日在前，D/M/Y）没有这一天", value="09/24/2019")
+
+# ---- how a file's dates were read (notes) -------------------------------------------------------
+_add("dates_day_first", "dates read day first (D/M/YYYY) for the whole file: {n} value(s) such as {example!r} "
+     "cannot be month first", "整个文件的日期按日在前（D/M/YYYY）读取：有 {n} 个值（如 {example}）不可能是月在前",
+     n=4, example="24/09/2019")
+_add("dates_mixed", "dates read month first (M/D/YYYY, CFPB's form): the file mixes {month_first} value(s) that only "
+     "fit month first with {day_first} that only fit day first (such as {example!r}); those do not fit and are "
+     "reported per row", "日期按月在前（M/D/YYYY，CFPB 的写法）读取：文件中既有 {month_first} 个只能是月在前的值，"
+     "又有 {day_first} 个只能是日在前的值（如 {example}）；后者无法读取，已逐行报告", month_first=3, day_first=1,
+     example="24/09/2019")
+_add("dates_month_first", "dates read month first (M/D/YYYY, CFPB's form): {why}",
+     "日期按月在前（M/D/YYYY，CFPB 的写法）读取：{why}", nested=("why",),
+     why="no value in the date columns has a first number above 12")
+_add("dates_none_above_12", "no value in the date columns has a first number above 12",
+     "日期列中没有第一个数大于 12 的值")
+_add("dates_only_month_first", "values such as {example!r} can only be month first",
+     "如 {example} 等值只能是月在前", example="09/24/2019")
+_add("dates_ambiguous", "dates: {n} distinct date(s) such as {example!r} could be read month first or day first; "
+     "read {first} first, as profile {profile!r} says (date_order = {order!r}); check one you know",
+     "日期：有 {n} 个不同的日期（如 {example}）既可读作月在前，也可读作日在前；已按模板 {profile} 的设置"
+     "（date_order = {order}）以{first}在前读取；请核对一个您知道实际日期的值",
+     terms=("first",), n=2, example="03/04/2024", first="month", profile="intake", order="mdy")
+
+# ---- rows of a profile import set aside (generic._parse_row, _mark_duplicates) ------------------
+_add("not_a_date", "not a date: {error}", "不是日期：{error}", nested=("error",),
+     error="'2024-02-30': no such date")
+_add("not_a_date_time", "not a date / time: {error}", "不是日期/时间：{error}", nested=("error",),
+     error="'25:61': time out of range")
+_add("date_in_future", "date is in the future", "日期晚于今天（请核对年份和月、日的顺序）")
+_add("complaint_id_empty", "complaint id is empty", "投诉编号为空")
+_add("complaint_id_scientific", "complaint id is a number a spreadsheet program rewrote in scientific notation: its "
+     "last digits are lost; save the column as text and import again",
+     "投诉编号被电子表格程序改写成了科学计数法，末尾的数字已丢失；请将该列设为文本格式保存后重新导入")
+_add("filing_date_empty", "filing date is empty", "受理日期为空")
+_add("contact_time_empty", "date / time of the contact is empty", "催收日期/时间为空")
+_add("call_needs_clock", "a call-log entry needs a date with a clock time", "通话记录的每一条都需要日期和具体时刻")
+_add("complaint_id_repeated", "complaint id appears more than once in this file (first at {where})",
+     "投诉编号在此文件中出现多次（首次出现在{where}）", nested=("where",), where="row 3")
+_add("row_repeated", "the same row appears more than once in this file (first at {where})",
+     "同样的行在此文件中出现多次（首次出现在{where}）", nested=("where",), where="sheet '登记' row 3")
+_add("where_row", "row {row}", "第 {row} 行", row=3)
+_add("where_sheet_row", "sheet {sheet!r} row {row}", "工作表 {sheet} 第 {row} 行", sheet="登记", row=3)
+
+# ---- values of accepted rows not coded (generic: core_qa_issues) -------------------------------
+_add("code_unknown_set", "{what} {value!r} not in the profile's value maps; {code_list}_code set to {code}",
+     "{what}值 {value} 不在模板的取值对照表中；{code_list}_code 设为 {code}", terms=("what",),
+     what="method", value="飞鸽传书", code_list="method", code="unknown")
+_add("code_unknown_empty", "{what} {value!r} not in the profile's value maps; {code_list}_code left empty",
+     "{what}值 {value} 不在模板的取值对照表中；{code_list}_code 留空", terms=("what",),
+     what="status", value="待定", code_list="outcome")
+_add("demand_unknown", "demand not in the profile's value maps; labelled OTHER",
+     "诉求不在模板的取值对照表中；标为 OTHER（其他）")
+_add("conduct_unknown", "conduct not in the profile's value maps; no label", "行为不在模板的取值对照表中；未加标签")
+_add("call_time_is_filing_time", "call time equals the filing time (an automated report, not a call time): kept as "
+     "date only", "催收时间与受理时间相同（是自动生成的举报时间，不是来电时间）：只保留日期")
+_add("direction_unknown", "call direction not understood; taken as incoming", "无法识别呼叫方向；按来电处理")
+_add("answered_unknown", "answered / connected value not understood; left empty", "无法识别“是否接通”的值；留空")
+_add("duration_bad", "not a duration; left empty", "不是通话时长；留空")
+
+# ---- notes of a profile import (generic.prepare_file, write_prepared) ---------------------------
+_add("column_repeated", "{where}: column {written!r} appears more than once; the later one is read as {read_as!r} "
+     "(map it to a field if it holds data)", "{where}：列 {written} 出现多次；后面的一列按 {read_as} 读取（如该列有数据，请为它指定字段）",
+     nested=("where",), where="log.xlsx, sheet 'Sheet1'", written="备注", read_as="备注 (2)")
+_add("where_file_sheet", "{file}, sheet {sheet!r}", "{file}，工作表 {sheet}", file="log.xlsx", sheet="Sheet1")
+_add("sheet_skipped", "sheet {sheet!r} skipped: none of its columns is known to profile {profile}",
+     "已跳过工作表 {sheet}：模板 {profile} 不认识其中任何一列", sheet="说明", profile="intake")
+_add("kept_absent_columns", "columns absent from this file kept their earlier values on updated complaints: {fields}",
+     "此文件没有的列，在被更新的投诉上保留原来的值：{fields}", fields="narrative, region")
+_add("outgoing_calls", "{n} outgoing calls / messages (the borrower's own) kept in raw, not incidents",
+     "{n} 条拨出的电话/信息（借款人本人发起）只保存在原始数据中，不算作催收事件", n=4)
+_add("frequency_checks", "frequency checks: {counts}", "频次检查：{counts}", counts="CN-FREQ-01 ×2, CN-FREQ-02 ×1")
+_add("same_file", "same file bytes as import {import_id}", "与导入批次 {import_id} 的文件完全相同，未新增内容",
+     import_id="20261129T180102Z-1a2b3c")
+_add("quality_call_time", "data quality: {n} rows whose call time equals the filing time: kept, as date only",
+     "数据质量：{n} 行的催收时间与受理时间相同：已保留，只记日期", n=12)
+_add("narratives_read", "{n} narratives read: {labels} labels, {incidents} incidents from the text{tail}",
+     "已读取 {n} 条正文：从文本得到 {labels} 个标签、{incidents} 个事件{tail}", nested=("tail",),
+     n=10, labels=7, incidents=3, tail="; 2 model suggestions (conduct_model v3), not counted")
+_add("narratives_suggestions", "; {n} model suggestions ({model}), not counted", "；另有 {n} 条模型建议（{model}），不计入统计",
+     n=2, model="conduct_model v3")
+
+# ---- CFPB imports (cfpb.py: SQL reasons, QA issues and notes) -----------------------------------
+_add("cfpb_id_empty", "Complaint ID is empty", "投诉编号（Complaint ID）为空")
+_add("cfpb_id_not_number", "Complaint ID is not a whole number", "投诉编号（Complaint ID）不是整数")
+_add("cfpb_id_repeated", "Complaint ID appears more than once in this file (first at row {row})",
+     "投诉编号（Complaint ID）在此文件中出现多次（首次出现在第 {row} 行）", row=2)
+_add("cfpb_received_bad", "Date received is empty or not a date: {error}",
+     "受理日期（Date received）为空或不是日期：{error}", nested=("error",), error="the cell is empty")
+_add("cell_empty", "the cell is empty", "单元格为空")
+_add("cfpb_received_future", "Date received is in the future", "受理日期（Date received）晚于今天")
+_add("cfpb_received_implausible", "Date received {why}", "受理日期（Date received）{why}", nested=("why",),
+     why="1899-12-30 is before 1990-01-01: " + IMPLAUSIBLE_NOTE[0])
+_add("cfpb_product_empty", "Product is empty", "产品（Product）为空")
+_add("cfpb_submitted_via_unknown", "Submitted via value not in analysis/maps/cfpb_values.csv; submission_medium "
+     "left empty", "提交方式（Submitted via）的值不在 analysis/maps/cfpb_values.csv 中；submission_medium 留空")
+_add("cfpb_response_unknown", "Company response value not in analysis/maps/cfpb_values.csv; outcome_code left empty",
+     "公司答复（Company response）的值不在 analysis/maps/cfpb_values.csv 中；outcome_code 留空")
+_add("cfpb_timely_unknown", "Timely response? is neither Yes nor No; is_timely_response left empty",
+     "是否及时答复（Timely response?）既不是 Yes 也不是 No；is_timely_response 留空")
+_add("cfpb_sent_bad", "Date sent to company is not a date ({error}); response_days left empty",
+     "转交公司日期（Date sent to company）不是日期（{error}）；response_days 留空", nested=("error",),
+     error="'yesterday' is not a date in a known form (" + CFPB_DATE_FORMS[0] + ")")
+_add("cfpb_sent_before_received", "Date sent to company is before Date received",
+     "转交公司日期（Date sent to company）早于受理日期（Date received）")
+_add("cfpb_issue_unknown", "Debt-collection issue / sub-issue not in analysis/maps/cfpb_issue_codes.csv; labelled OTHER",
+     "催收问题/子问题（issue / sub-issue）不在 analysis/maps/cfpb_issue_codes.csv 中；标为 OTHER（其他）")
+_add("columns_not_used", "columns not used: {columns}", "未使用的列：{columns}", columns="Extra, 备注")
+_add("narratives_not_read_products", "{n} narratives not read by the classifier (products other than debt "
+     "collection and payday / personal loans; --classify all reads every narrative)",
+     "{n} 条正文未经分类器读取（其产品不是债务催收或发薪日贷款/个人贷款；用 --classify all 可读取全部正文）", n=5)
+_add("narratives_not_read", "{n} narratives not read by the classifier (--classify all reads every narrative)",
+     "{n} 条正文未经分类器读取（用 --classify all 可读取全部正文）", n=5)
+
+
+def reason(key: str, **params) -> str:
+    """The English text of catalogue entry ``key`` with ``params`` filled in (what the importers
+    store). Raises ``KeyError`` for an unknown key or a missing parameter, ``TypeError`` for a
+    parameter the entry does not have."""
+    return CATALOGUE[key].text("en", **params)
+
+
+def sql_text(key: str, **exprs: str) -> str:
+    """A DuckDB SQL expression giving the English text of entry ``key``: its words as string
+    literals and each parameter as the SQL expression ``exprs[name]`` (cast to text), joined
+    with ``||``; e.g. ``sql_text("cfpb_id_repeated", row="first_row_number")``. Raises
+    ``KeyError`` for a parameter without an expression, ``ValueError`` for an entry whose
+    template converts or formats a parameter (``!r``, ``:,``: SQL would write it otherwise).
+    (A NULL expression makes the whole text NULL, as in SQL.)"""
+    parts = []
+    for literal, name, spec, conv in Formatter().parse(CATALOGUE[key].en):
+        if literal:
+            parts.append("'" + literal.replace("'", "''") + "'")
+        if name is not None:
+            if spec or conv:
+                raise ValueError(f"reason {key!r}: parameter {name!r} is formatted ({conv or ''}{spec or ''}); "
+                                 "SQL cannot write it the same way")
+            parts.append(f"CAST({exprs[name]} AS VARCHAR)")
+    return " || ".join(parts) if parts else "''"
+
+
+#: A parameter written with ``!r``: a Python string literal (single or double quotes).
+_REPR = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+_INT = r"-?\d[\d,]*"
+#: What parameters of these names look like, so a template cannot take another's words as a
+#: parameter ("Date received 1899-12-30 is before …" is not "{day} is before …" with a day of
+#: "Date received 1899-12-30"). Any other parameter is any text.
+PARAM_PATTERNS = {
+    "day": r"\d{4}-\d{2}-\d{2}", "date_min": r"\d{4}-\d{2}-\d{2}", "import_id": r"\S+", "encoding": r"[\w.-]+",
+    **{name: _INT for name in ("n", "row", "expected", "found", "invalid", "damaged", "labels", "incidents",
+                               "month_first", "day_first", "hour", "lines", "limit")},
+}
+
+
+def _pattern(entry: Reason) -> re.Pattern:
+    parts, seen = [], set()
+    for literal, name, spec, conv in Formatter().parse(entry.en):
+        parts.append(re.escape(literal))
+        if name is None:
+            continue
+        if name in seen:
+            parts.append(f"(?P={name})")
+            continue
+        seen.add(name)
+        if conv == "r":
+            p = _REPR
+        elif spec == ",":
+            p = _INT
+        elif name in PARAM_PATTERNS:
+            p = PARAM_PATTERNS[name]
+        elif name in entry.nested:
+            p = ".*?"  # optional tails may be empty
+        else:
+            p = ".+?"
+        parts.append(f"(?P<{name}>{p})")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _literal_length(entry: Reason) -> int:
+    return sum(len(lit) for lit, *_ in Formatter().parse(entry.en))
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[Reason, re.Pattern]]:
+    """Every entry with its pattern, the most specific (most fixed words) first, so "Date
+    received is in the future" is recognised before "Date received {why}"."""
+    return [(e, _pattern(e)) for e in sorted(CATALOGUE.values(), key=_literal_length, reverse=True)]
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """``template`` with each ``{name}`` replaced by ``values[name]`` as it is (no format
+    spec or conversion applied: the values are the texts captured from the English)."""
+    out = []
+    for literal, name, _spec, _conv in Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(values[name])
+    return "".join(out)
+
+
+def _nested_zh(value: str) -> str:
+    """A ``nested`` parameter in Chinese: the whole text if the catalogue knows it, else its
+    "; "-joined parts each (optional tails such as "; 2 row(s) identical …"), else as it is."""
+    if not value:
+        return value
+    whole = _translate(value)
+    if whole is not None:
+        return whole
+    if "; " in value:
+        parts = re.split(r"(?=; )", value)
+        return "".join(_translate(p) or p for p in parts)
+    return value
+
+
+@lru_cache(maxsize=50_000)
+def _translate(text: str) -> str | None:
+    for entry, rx in _compiled():
+        m = rx.fullmatch(text)
+        if m:
+            return _fill(entry.zh, {k: entry._zh_param(k, v) for k, v in m.groupdict().items()})
+    return None
+
+
+def reason_key(stored: str) -> str | None:
+    """The catalogue key whose English template ``stored`` matches, or None."""
+    if not isinstance(stored, str):
+        return None
+    for entry, rx in _compiled():
+        if rx.fullmatch(stored):
+            return entry.key
+    return None
+
+
+def reason_text(stored, lang: str):
+    """A stored reason or note (English, as the importers write it) in ``lang``.
+
+    ``lang`` ``zh``: the catalogue's Chinese wording with the parameters as written in the
+    English (values from files unchanged, never re-interpreted); a text the catalogue does not
+    know, and anything that is not a string (None, NaN), is returned unchanged. Any other
+    ``lang`` returns ``stored`` itself. Raises nothing."""
+    if lang != "zh" or not isinstance(stored, str) or not stored:
+        return stored
+    got = _translate(stored)
+    return stored if got is None else got
+
+
+__all__ = ["CATALOGUE", "CFPB_DATE_FORMS", "IMPLAUSIBLE_NOTE", "KNOWN_FORMATS", "Reason", "TERMS", "reason",
+           "reason_key", "reason_text", "sql_text"]
