@@ -39,8 +39,11 @@ def queue(ctx: PageContext) -> list[str]:
     show_table(found.assign(
         conducts=[names("conduct", v) for v in found["conduct_codes_narrative"]],
         suggested_conducts=[names("conduct", v) for v in found["suggested"]])
-        [["complaint_id", "received_date", "company_name", "conducts", "suggested_conducts", "disagreements",
-          "high_impact", "company_complaints"]], lang, height=240)
+        # the counts the queue is ordered by first, then the label lists at a fixed width (whole on
+        # hover), so the table fits the page without a sideways scroll
+        [["complaint_id", "received_date", "company_name", "disagreements", "high_impact", "company_complaints",
+          "conducts", "suggested_conducts"]], lang, height=240,
+        widths={"company_name": "medium", "conducts": "medium", "suggested_conducts": "medium"})
     return found["complaint_id"].tolist()
 
 

@@ -75,14 +75,19 @@ def reasons_in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, **kwargs) -> None:
+def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, widths: dict | None = None,
+               **kwargs) -> None:
     """``data_table`` with translated headers and reasons (``reasons_in_language``); dates
     shown as YYYY-MM-DD. ``table``: a table of ``analysis.schema`` whose column descriptions
-    are the headers' tooltips (and the headers of columns ``SCREEN_HEADERS`` does not name)."""
+    are the headers' tooltips (and the headers of columns ``SCREEN_HEADERS`` does not name).
+    ``widths``: column → Streamlit column width ("small", "medium", "large" or pixels) for
+    columns whose text would otherwise push the others off the right edge (the whole cell
+    shows on hover)."""
     from analysis.schema import TABLE_BY_NAME
     df = reasons_in_language(df, lang)
     described = {c.name: (c.en, c.zh) for c in TABLE_BY_NAME[table].columns} if table else {}
     config = {}
+    widths = widths or {}
     for col in df.columns:
         help_text = described[col][1 if lang == "zh" else 0] if col in described else None
         if col in SCREEN_HEADERS:
@@ -90,9 +95,12 @@ def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, **kwarg
         elif help_text:
             label = help_text.split(" (")[0].split("（")[0]
         elif (label := column_header(col, lang)) == col:
+            if col in widths:
+                config[col] = st.column_config.Column(width=widths[col])
             continue
         if pd.api.types.is_datetime64_any_dtype(df[col]) and col.endswith("_date"):
-            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD", help=help_text)
+            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD", help=help_text,
+                                                      width=widths.get(col))
         else:
-            config[col] = st.column_config.Column(label, help=help_text)
+            config[col] = st.column_config.Column(label, help=help_text, width=widths.get(col))
     data_table(df, column_config=config, **kwargs)
