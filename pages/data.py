@@ -11,7 +11,7 @@ from analysis.i18n import t  # noqa: E402
 from analysis.schema import data_dictionary  # noqa: E402
 from ui import auth  # noqa: E402
 from ui.page import conduct_model_box, narrative_labels_box, page_setup, remove_data  # noqa: E402
-from ui.tables import show_table  # noqa: E402
+from ui.tables import rows_csv, show_table  # noqa: E402
 from ui.state import db_label, run_query  # noqa: E402
 
 ctx = page_setup("page_data")
@@ -51,7 +51,7 @@ def rows_with_download(title_key: str, frame, none_key: str, file_stem: str) -> 
         st.success(t(none_key, lang))
         return
     show_table(frame, lang)
-    st.download_button(t("download_csv", lang), to_csv_bytes(frame), file_name=f"collection-watch_{file_stem}.csv",
+    st.download_button(t("download_csv", lang), rows_csv(frame, lang), file_name=f"collection-watch_{file_stem}.csv",
                        mime="text/csv", key=f"dl_{file_stem}", on_click="ignore")
 
 

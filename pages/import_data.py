@@ -7,14 +7,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
-from analysis.exports import to_csv_bytes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.ingest import ImportRefused, preview_file, run_import, validate_file  # noqa: E402
 from analysis.ingest.profiles import save_profile  # noqa: E402
 from ui import importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain, refusal_text  # noqa: E402
-from ui.tables import data_table, show_table  # noqa: E402
+from ui.tables import data_table, rows_csv, show_table  # noqa: E402
 from ui.page import editor_page, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
 
@@ -118,13 +117,13 @@ if fmt != "cfpb":
         if n["quarantined"]:
             st.markdown(f"**{t('imp_quarantined', lang)}**")
             show_table(v.quarantined, lang)
-            st.download_button(t("imp_download_quarantine", lang), to_csv_bytes(v.quarantined),
+            st.download_button(t("imp_download_quarantine", lang), rows_csv(v.quarantined, lang),
                                file_name=f"quarantine_{Path(name).stem}.csv", mime="text/csv",
                                key="imp_dl_quarantine", on_click="ignore", icon=":material/download:")
         if n["qa"]:
             st.markdown(f"**{t('imp_qa', lang)}**")
             show_table(v.qa_issues, lang)
-            st.download_button(t("imp_download_qa", lang), to_csv_bytes(v.qa_issues),
+            st.download_button(t("imp_download_qa", lang), rows_csv(v.qa_issues, lang),
                                file_name=f"qa_{Path(name).stem}.csv", mime="text/csv", key="imp_dl_qa",
                                on_click="ignore", icon=":material/download:")
         for line in importer.note_lines(v.notes, lang):

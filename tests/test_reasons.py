@@ -196,6 +196,22 @@ def test_dry_run__quarantine_and_qa_frames_translate_values_kept(tmp_path):
         "催收方式值 '飞鸽传书' 不在模板的取值对照表中；method_code 设为 unknown"]
 
 
+def test_rows_csv__chinese_download_keeps_the_stored_reason_and_adds_its_chinese():
+    """The problem rows' CSV in Chinese: the English reason column as stored, then reason_zh;
+    in English the file is the table as it is."""
+    import csv
+    import io
+    from ui.tables import rows_csv
+    v = validate_file(_heimao_bad(), "bad.csv", "heimao")
+    rows = list(csv.DictReader(io.StringIO(rows_csv(v.qa_issues, "zh").decode("utf-8-sig"))))
+    head = list(rows[0])
+    assert head[head.index("reason") + 1] == "reason_zh"
+    assert rows[0]["reason"] == v.qa_issues["reason"].iloc[0]
+    assert rows[0]["reason_zh"] == "催收方式值 '飞鸽传书' 不在模板的取值对照表中；method_code 设为 unknown"
+    en = list(csv.DictReader(io.StringIO(rows_csv(v.quarantined, "en").decode("utf-8-sig"))))
+    assert "reason_zh" not in en[0] and len(en) == 8
+
+
 def test_note_lines__translated_and_plain():
     """Notes on the Import page: translated, and a header holding Markdown / HTML is shown as
     written (escaped, so Streamlit renders it as text)."""

@@ -75,6 +75,19 @@ def reasons_in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def rows_csv(df: pd.DataFrame, lang: str) -> bytes:
+    """A problem-rows table (quarantine, QA issues) as CSV for the person fixing the file
+    (``to_csv_bytes``): the stored English ``reason`` stays (stable for programs), and in Chinese a
+    ``reason_zh`` column follows each reason column with its Chinese (``reasons_in_language``)."""
+    from analysis.exports import to_csv_bytes
+    if lang == "zh":
+        shown = reasons_in_language(df, lang)
+        df = df.copy()
+        for c in [c for c in REASON_COLUMNS if c in df.columns][::-1]:
+            df.insert(df.columns.get_loc(c) + 1, f"{c}_zh", shown[c])
+    return to_csv_bytes(df)
+
+
 def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, widths: dict | None = None,
                **kwargs) -> None:
     """``data_table`` with translated headers and reasons (``reasons_in_language``); dates
