@@ -126,6 +126,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "当前模型更弱。请先将共享数据文件夹放在应用旁边（或设置 COLLECTION_WATCH_SHARED）。"),
     "model_bad_train": ("The model was not trained: {msg}. The model in use is unchanged.",
                         "模型未训练：{msg}。当前模型保持不变。"),
+    "model_reduced": ("This model was trained without {sets} of the labelled training sets ({names}): the "
+                      "shared data folder was not beside the application when it was trained. Its suggestions "
+                      "are weaker than the full model's; train it again where the shared data can be read.",
+                      "该模型训练时缺少 {sets} 个标注训练集（{names}）：训练时应用旁没有共享数据文件夹。其建议弱于完整模型；"
+                      "请在可读取共享数据的环境中重新训练。"),
     "model_button": ("Retrain the model with the reviewed complaints", "用已复核投诉重新训练模型"),
     "model_running": ("Training the conduct model (about half a minute)…", "正在训练行为模型（约半分钟）……"),
     "model_done": ("Trained {version} on {examples} labelled texts ({reviewed} reviewed complaints of this "

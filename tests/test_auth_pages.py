@@ -316,3 +316,22 @@ def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db,
     assert any(w.startswith("Retraining here is off: 1 of the labelled training sets cannot be read")
                for w in _texts(refused, "warning"))
     assert not [b for b in refused.button if b.key == "train_model"]
+
+
+def test_data_page_says_when_the_model_in_use_was_trained_without_the_shared_sets(demo_db, tmp_path, monkeypatch):
+    """A model trained where ../shared was missing (run.sh on a fresh clone) is in use but
+    weaker: the Data page says so, naming what it lacked; a full model gets no such warning."""
+    from analysis.classify import model as M
+    from tests.test_classify_model import _examples
+    reduced = tmp_path / "reduced.npz"
+    M.train(_examples(), skipped=["{shared}/data/narratives/labelled_dev.csv",
+                                  "tests/data/cfpb_pool_train_c.csv (needs /x/narratives_pool_2013_2015.csv)"]).save(reduced)
+    monkeypatch.setenv(M.MODEL_ENV, str(reduced))
+    [warning] = [w for w in _texts(_page("data"), "warning") if "trained without" in w]
+    assert warning.startswith("This model was trained without 2 of the labelled training sets (")
+    assert "1 set need /x/narratives_pool_2013_2015.csv (cfpb_pool_train_c.csv)" in warning
+    assert any("该模型训练时缺少 2 个标注训练集" in w for w in _texts(_page("data", "zh"), "warning"))
+    full = tmp_path / "full.npz"
+    M.train(_examples()).save(full)
+    monkeypatch.setenv(M.MODEL_ENV, str(full))
+    assert not [w for w in _texts(_page("data"), "warning") if "trained without" in w]

@@ -608,6 +608,9 @@ def conduct_model_box(ctx: PageContext) -> None:
         st.caption(t("model_info", lang, version=m["version"], when=when[:16].replace("T", " "),
                      examples=f"{m['examples']:,}", reviewed=f"{m['by_origin'].get('db:reviewed', 0) if seen_db else 0:,}",
                      conducts=len(current.labels)))
+        if m.get("skipped_sets"):
+            st.warning(t("model_reduced", lang, sets=len(m["skipped_sets"]),
+                         names=plain(M.skipped_summary(m["skipped_sets"]))), icon=":material/warning:")
     if not counts["reviewed"]:
         return
     if not counts["since"] and current is not None:
