@@ -99,3 +99,16 @@ def pytest_runtest_setup(item):
         missing = _missing_for(item)
         if missing:
             pytest.fail(f"{shared_reason(missing)}: CI is set, and CI must have ../shared", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Streamlit's AppTest leaves ``sys.modules["__main__"]`` set to the page it ran. A process
+    pool spawned later (``classify_many(workers=2)``) re-runs the parent's ``__main__`` in each
+    child: the page would run there, outside the test's database, and build the default
+    demonstration database in ``data/``. Every test ends with the real ``__main__`` back."""
+    import sys
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main

@@ -102,7 +102,9 @@ def _classify_chunk(args: tuple) -> list[NarrativeResult]:
 
 def classify_pool(workers: int) -> ProcessPoolExecutor | None:
     """A process pool for :func:`classify_many` (spawned, not forked: the dashboard's server is
-    multi-threaded), or None for ``workers <= 1``. The caller closes it (``with``)."""
+    multi-threaded), or None for ``workers <= 1``. The caller closes it (``with``). Not from a
+    Streamlit page: a spawned child re-runs the parent's ``__main__``, which there is the page
+    (the dashboard classifies in one process; tests restore ``__main__`` after AppTest)."""
     if workers <= 1:
         return None
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
