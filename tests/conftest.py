@@ -18,6 +18,7 @@ CSV) is empty when they are missing, and pytest would quietly run nothing: wrap 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,14 +102,20 @@ def pytest_runtest_setup(item):
             pytest.fail(f"{shared_reason(missing)}: CI is set, and CI must have ../shared", pytrace=False)
 
 
+#: The process's own ``__main__`` (pytest's), as it was when the tests were collected.
+_REAL_MAIN = sys.modules.get("__main__")
+
+
 @pytest.fixture(autouse=True)
 def _main_module_restored():
-    """Streamlit's AppTest leaves ``sys.modules["__main__"]`` set to the page it ran. A process
-    pool spawned later (``classify_many(workers=2)``) re-runs the parent's ``__main__`` in each
-    child: the page would run there, outside the test's database, and build the default
-    demonstration database in ``data/``. Every test ends with the real ``__main__`` back."""
-    import sys
-    main = sys.modules.get("__main__")
+    """Streamlit's AppTest leaves ``sys.modules["__main__"]`` set to the page it ran (also from a
+    module-scoped fixture, before this one starts). A process pool spawned then
+    (``classify_many(workers=2)``, an import with workers) re-runs the parent's ``__main__`` in
+    each child: the page would run there, outside the test's database, and build the default
+    demonstration database in ``data/``. Every test starts and ends with pytest's own
+    ``__main__``."""
+    if _REAL_MAIN is not None:
+        sys.modules["__main__"] = _REAL_MAIN
     yield
-    if main is not None:
-        sys.modules["__main__"] = main
+    if _REAL_MAIN is not None:
+        sys.modules["__main__"] = _REAL_MAIN
