@@ -273,8 +273,17 @@ def test_narratives_page_shows_suggestions_apart_from_the_rules_labels(tmp_path,
                for v in d.value["label_source_label"])
 
 
-def test_narratives_page_says_when_a_linked_complaint_does_not_exist(monkeypatch):
+def test_narratives_page_says_when_a_linked_complaint_does_not_exist(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
+
+    from analysis import db
+    from analysis.build import build_marts
+    from analysis.demo import build_demo
+    path = tmp_path / "cw.duckdb"  # its own database: never the default one in data/
+    with db.write_transaction(path) as con:
+        build_demo(con)
+        build_marts(con)
+    monkeypatch.setenv(db.ENV_VAR, str(path))
     at = AppTest.from_file(str(REPO / "pages" / "narratives.py"), default_timeout=90)
     at.query_params["lang"] = "en"
     at.query_params["complaint"] = "cfpb:999999999"
