@@ -81,6 +81,12 @@ def _data(lang: str, kind: str, entry: dict) -> dict:
     ("conduct", {"id": "en.t.c", "codes": ["ABUSIVE_LANGUAGE"], "regex": "x", "attach": "y",
                  "attach_alt": {"regex": "z", "codes": ["NOT_A_CODE"]}},
      "unknown conduct code 'NOT_A_CODE'"),
+    # a [words] name that is not there (a typo must not compile as the literal "@cal_words")
+    ("conduct", {"id": "en.t.c", "codes": ["FREQ_EXCESSIVE_CALLS"], "regex": "x", "attach": "@cal_words"},
+     "'@cal_words' is not a [words] entry (\"@name\")"),
+    ("conduct", {"id": "en.t.c", "codes": ["FREQ_EXCESSIVE_CALLS"], "regex": "x",
+                 "attach": ["@call_words", "harassment"]},
+     "'harassment' is not a [words] entry (\"@name\")"),
 ])
 def test_classify_patterns__settings_a_kind_does_not_take_are_refused(kind, entry, message):
     from analysis.classify.patterns import build_pack
@@ -101,6 +107,13 @@ def test_classify_patterns__grouped_settings_compile_as_given():
     assert [(a.regex.pattern, a.codes) for a in p.attach] == [
         ("calls?", None), ("texts?", ("FREQ_EXCESSIVE_MESSAGES",))]
     assert (p.block.regex.pattern, p.block.window) == ("i $", 60)
+    # named word sets: one is its regex, a list their alternation (en.freq.periodic: the call
+    # words of en.freq.vague or harassment), compiled as the pattern's own
+    en = {p.id: p for p in load_pack("en").patterns["conduct"]}
+    vague, periodic = en["en.freq.vague"], en["en.freq.periodic"]
+    assert periodic.attach[0].regex.pattern == f"(?:{vague.attach[0].regex.pattern}|\\bharass(?:ed|es|ing|ment)?\\b)"
+    assert periodic.attach[1] == vague.attach[1] and periodic.block.regex.pattern == vague.block.regex.pattern
+    assert vague.attach[0].regex.search("they called me") and not vague.attach[0].regex.search("harassing me")
     m = next(p for p in load_pack("en").patterns["method"] if p.thread is not None)
     assert m.id == "en.method.phone_call.verb"
     assert m.thread.match.pattern == "^(?:call|called|hung up|hangs? up)$"

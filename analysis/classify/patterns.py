@@ -175,18 +175,35 @@ def _compile(rx: str, flags: int, pid: str) -> re.Pattern:
         raise ValueError(f"pattern {pid}: regex does not compile: {exc}") from exc
 
 
+def _named(value: str | list[str], words: dict[str, str], pid: str) -> str:
+    """A setting's regex: written out, or ``"@name"`` / ``["@a", "@b"]`` for the data file's
+    ``[words]`` entries (several: their alternation), so word sets two patterns share are
+    written once. Raises ``ValueError`` for a name ``[words]`` does not have."""
+    if isinstance(value, str) and not value.startswith("@"):
+        return value
+    parts = []
+    for name in [value] if isinstance(value, str) else value:
+        if not name.startswith("@") or name[1:] not in words:
+            raise ValueError(f"pattern {pid}: {name!r} is not a [words] entry (\"@name\")")
+        parts.append(words[name[1:]])
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
 def _pattern(raw: dict, kind: str, pid: str, pcodes: tuple[str, ...], verdict: str,
-             flags: int) -> Pattern:
-    """Compile one data-file entry (keys checked against ``SETTINGS`` by the caller)."""
+             flags: int, words: dict[str, str] | None = None) -> Pattern:
+    """Compile one data-file entry (keys checked against ``SETTINGS`` by the caller); ``words``:
+    the data file's ``[words]`` (``_named``)."""
+    words = words or {}
+
     def rx(key):
-        return _compile(raw[key], flags, pid) if raw.get(key) else None
+        return _compile(_named(raw[key], words, pid), flags, pid) if raw.get(key) else None
 
     attach = ()
     if raw.get("attach"):
         attach = (Attach(rx("attach")),)
         alt = raw.get("attach_alt")
         if alt:
-            attach += (Attach(_compile(alt["regex"], flags, pid), tuple(alt["codes"])),)
+            attach += (Attach(_compile(_named(alt["regex"], words, pid), flags, pid), tuple(alt["codes"])),)
     elif raw.get("attach_alt"):
         raise ValueError(f"pattern {pid}: attach_alt without attach")
     if (raw.get("thread_match") or raw.get("thread_origin")) and not raw.get("thread_before"):
@@ -251,7 +268,7 @@ def build_pack(lang: str, data: dict) -> LangPack:
             verdict = raw.get("verdict", "violation")
             if verdict not in VERDICTS:
                 raise ValueError(f"pattern {pid}: unknown verdict {verdict!r}")
-            out[kind].append(_pattern(raw, kind, pid, pcodes, verdict, flags))
+            out[kind].append(_pattern(raw, kind, pid, pcodes, verdict, flags, data.get("words", {})))
     lex = data["lexicon"]
     ctx = {k: _compile(v, flags, f"{lang}.time_context.{k}")
            for k, v in data.get("time_context", {}).items()}
