@@ -72,6 +72,7 @@ def test_training_gaps_name_the_sets_a_server_without_the_shared_folder_cannot_r
     assert not any("blind_en_a.csv" in g or "blind_zh_j.csv" in g for g in gaps)
     summary = M.skipped_summary(gaps)
     assert "8 sets need" in summary and "narratives_pool_2013_2015.csv" in summary
+    assert gaps == M.hand_examples("train")[1]  # what training would skip, named alike
 
 
 @require_shared("data/narratives/labelled_dev.csv", "data/cfpb/narratives_pool_2013_2015.csv",

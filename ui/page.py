@@ -621,9 +621,11 @@ def conduct_model_box(ctx: PageContext) -> None:
     if not auth.can(ctx.who, "train_model"):
         st.caption(t("model_ask", lang, db=db_label()))
         return
-    skipped = M.training_gaps()
-    if skipped:
-        st.warning(t("model_missing_sets", lang, sets=len(skipped), names=plain(M.skipped_summary(skipped))))
+    def refused(skipped: list[str]) -> bool:
+        if skipped:
+            st.warning(t("model_missing_sets", lang, sets=len(skipped), names=plain(M.skipped_summary(skipped))))
+        return bool(skipped)
+    if refused(M.training_gaps()):
         return
     if st.button(t("model_button", lang), key="train_model", icon=":material/model_training:"):
         who = auth.check("train_model", lang)
@@ -631,9 +633,7 @@ def conduct_model_box(ctx: PageContext) -> None:
                                   "model_bad_train", lang)
         if model is None:
             return
-        if model.manifest["skipped_sets"]:  # a set went missing since the page was drawn
-            st.warning(t("model_missing_sets", lang, sets=len(model.manifest["skipped_sets"]),
-                         names=plain(M.skipped_summary(model.manifest["skipped_sets"]))))
+        if refused(model.manifest["skipped_sets"]):  # a set went missing since the page was drawn
             return
         model.save(M.model_path())
         m = model.manifest

@@ -118,10 +118,15 @@ def _expand(pattern: str) -> list[Path]:
     return [Path(p) for p in sorted(glob.glob(full))]
 
 
+def cfpb_file(source_file: str) -> Path:
+    """Where a ``cfpb_ids`` set's narratives are: ``<shared>/data/cfpb/<source_file>``."""
+    return shared_dir() / "data" / "cfpb" / source_file
+
+
 def _cfpb_texts(source_file: str, cache: dict) -> dict[str, str]:
     if source_file not in cache:
         import pandas as pd
-        df = pd.read_csv(shared_dir() / "data" / "cfpb" / source_file, dtype=str, keep_default_na=False)
+        df = pd.read_csv(cfpb_file(source_file), dtype=str, keep_default_na=False)
         id_col = "Complaint ID" if "Complaint ID" in df.columns else df.columns[0]
         cache[source_file] = dict(zip(df[id_col], df["Consumer complaint narrative"]))
     return cache[source_file]
@@ -161,6 +166,13 @@ def training_plan(which: str = "train") -> tuple[list[tuple[Path, str]], list[st
     return files, missing
 
 
+def _skipped(path: Path, need: str | os.PathLike | None = None) -> str:
+    """How a skipped set is named (``skipped_summary`` reads it back): its path in the
+    repository, and "(needs <file>)" when a CFPB file it needs is missing."""
+    name = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+    return f"{name} (needs {need})" if need else name
+
+
 def training_gaps() -> list[str]:
     """The training sets ``hand_examples("train")`` would skip here, named as it names them
     (patterns that match no file; "tests/data/x.csv (needs .../pool.csv)" for a set whose CFPB
@@ -170,13 +182,10 @@ def training_gaps() -> list[str]:
         if fmt != "cfpb_ids":
             continue
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            needed = {row["source_file"] for row in csv.DictReader(fh)}
-        for source in sorted(needed):
-            need = shared_dir() / "data" / "cfpb" / source
-            if not need.exists():
-                name = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
-                missing.append(f"{name} (needs {need})")
-                break
+            needed = dict.fromkeys(row["source_file"] for row in csv.DictReader(fh))  # in row order, as read_set
+        absent = [cfpb_file(source) for source in needed if not cfpb_file(source).exists()]
+        if absent:
+            missing.append(_skipped(path, absent[0]))
     return missing
 
 
@@ -204,8 +213,7 @@ def hand_examples(which: str = "train") -> tuple[list[Example], list[str]]:
         try:
             examples += read_set(path, fmt, cache)
         except FileNotFoundError as err:
-            name = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
-            missing.append(f"{name} (needs {err.filename})" if err.filename else name)
+            missing.append(_skipped(path, err.filename))
     return examples, missing
 
 
