@@ -54,6 +54,10 @@ def test_catalogue__entry_round_trips(key):
     for name, spec, conv in entry.fields():
         if name in entry.nested or name in entry.terms:
             continue
+        if name in entry.lists:  # each item as Python writes it, joined per language
+            items = [repr(x) for x in entry.sample[name]]
+            assert ", ".join(items) in en and "、".join(items) in zh, (name, items, zh)
+            continue
         shown = format(repr(entry.sample[name]) if conv == "r" else entry.sample[name], spec)
         assert shown in en and shown in zh, (name, shown, zh)
 
@@ -65,7 +69,7 @@ def test_catalogue__templates_have_the_same_parameters():
         assert en == {n for n, _s, _c in zh_fields}, entry.key
         assert all(not s and c is None for _n, s, c in zh_fields), entry.key  # the Chinese shows the English's text
         assert set(entry.sample) == en, entry.key
-        assert set(entry.nested) | set(entry.terms) <= en, entry.key
+        assert set(entry.nested) | set(entry.terms) | set(entry.lists) <= en, entry.key
 
 
 def test_catalogue__nested_and_term_parameters_are_translated_too():
@@ -101,6 +105,35 @@ def test_catalogue__encoding_notes_translate():
                     "damaged before this file was made)")
     assert reason_text(note, "zh") == ("有 2 个字节不是有效的 UTF-8（文件其余部分为 UTF-8）：含这些字节的行已隔离"
                                        "；其中 1 个字符已是替换字符 \ufffd（生成此文件之前文本就已损坏）")
+
+
+def test_refusals__every_one_is_a_catalogue_entry_in_both_languages():
+    """Each ``ImportRefused`` raised by the importers names a ``refused_*`` entry (no message
+    written beside the catalogue), and the one with several joined parts translates each."""
+    import ast
+    import pathlib
+    raised = set()
+    for path in pathlib.Path("analysis/ingest").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("ImportRefused", "ImportUnbalanced")):
+                first = node.args[0] if node.args else None
+                assert isinstance(first, ast.Constant) and first.value in CATALOGUE, (path, ast.unparse(node))
+                raised.add(first.value)
+    assert raised == {k for k in CATALOGUE if k.startswith("refused_")} - {
+        "refused_cfpb_optional_absent", "refused_column_twice", "refused_field_columns", "refused_field_unmapped"}
+    from analysis.ingest import ImportRefused
+    err = ImportRefused("refused_columns_twice", file="t.csv", columns="; ".join(
+        reason("refused_column_twice", column=c, names=[c, c.lower()]) for c in ("Date received", "Issue")))
+    assert str(err) == ("t.csv: column 'Date received' appears more than once in the header (as 'Date received', "
+                        "'date received'); column 'Issue' appears more than once in the header (as 'Issue', 'issue'). "
+                        "Delete or rename all but one of them and import again.")
+    assert err.in_language("zh") == ("t.csv：列 'Date received' 在表头中出现多次（写作 'Date received'、'date received'）；"
+                                     "列 'Issue' 在表头中出现多次（写作 'Issue'、'issue'）。请只保留其中一列（删除或重命名其他列）"
+                                     "后重新导入。")
+    assert err.in_language("en") == str(err)
+    with pytest.raises(KeyError):
+        ImportRefused("no_such_refusal")
 
 
 def test_unknown_text_passes_through_unchanged():

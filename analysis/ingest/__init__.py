@@ -28,12 +28,6 @@ def known_formats() -> list[str]:
     return ["cfpb"] + [p for p in list_profiles() if p != "cfpb"]
 
 
-#: A file that has a header and no data row (or only blank lines) is refused, not imported as
-#: an empty success that would still add a database version and an audit entry.
-NO_DATA_ROWS = ("{name}: the file has a header but no data rows; nothing was imported",
-                "{name}：文件只有表头，没有数据行；未导入任何内容")
-
-
 def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | None = None,
                action: str = "import", imported_by: str | None = None,
                progress: Progress | None = None, sheet: str | None = None,
@@ -55,7 +49,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
     database at any other path holds exactly what is imported into it.
 
     Raises ``ImportRefused`` (nothing written) when a file cannot be imported at all (also when
-    it has no data rows: ``NO_DATA_ROWS``), and
+    it has no data rows: ``refused_no_data_rows``; such a file is not imported as an empty
+    success that would still add a database version and an audit entry), and
     ``ValueError`` for an unknown format. Returns one ``ImportReport`` per file.
     """
     formats = known_formats()
@@ -65,7 +60,7 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
     file_bytes = file_bytes or {}
     for p in paths:
         if str(p) not in file_bytes and p.name not in file_bytes and not p.is_file():
-            raise ImportRefused(f"{p}: file not found", f"{p}：找不到文件")
+            raise ImportRefused("refused_not_found", path=str(p))
     if db.is_default_db(db_path):
         from analysis.demo import ensure_demo_database
         ensure_demo_database(db_path)
@@ -94,7 +89,7 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
                                                    complaint_id=complaint_id, imported_by=user,
                                                    progress=file_progress))
             if reports[-1].row_count == 0:  # the transaction is rolled back: nothing written
-                raise ImportRefused(*(m.format(name=p.name) for m in NO_DATA_ROWS))
+                raise ImportRefused("refused_no_data_rows", file=p.name)
             audit.record_import(con, actor, action, reports[-1])
         if progress:
             progress(0.95, "updating summary tables")
@@ -180,7 +175,7 @@ def validate_file(data: bytes, file_name: str, fmt: str, *, sheet: str | None = 
         raise ValueError("validate_file works with import profiles; cfpb files are checked on import")
     prep = prepare_file(Path(file_name), fmt, data=data, sheet=sheet, mapping=mapping)
     if not prep.rows and not prep.bad:
-        raise ImportRefused(*(m.format(name=Path(file_name).name) for m in NO_DATA_ROWS))
+        raise ImportRefused("refused_no_data_rows", file=Path(file_name).name)
     q = [(s, n, None, None, reason, json.dumps(dict(zip(h, f)) if len(f) == len(h) else f, ensure_ascii=False))
          for s, n, f, reason, h in prep.bad]
     for r in prep.quarantined:

@@ -98,25 +98,13 @@ def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], lis
     missing = [h for h in CFPB_REQUIRED_HEADERS if CFPB_HEADER_TO_RAW[h] not in found]
     if missing:
         absent = [h for h, raw in CFPB_HEADER_TO_RAW.items() if raw not in found and h not in missing]
-        raise ImportRefused(
-            f"{file_name}: not a CFPB complaint export: missing required column(s) "
-            f"{', '.join(repr(m) for m in missing)}. Found: {', '.join(repr(h) for h in header)}. "
-            + (f"Optional column(s) also absent: {', '.join(repr(a) for a in absent)}. " if absent else "")
-            + "Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
-            "Date received). Export the file again from consumerfinance.gov/data-research/consumer-complaints "
-            "(CSV) or choose the right --format.",
-            f"{file_name}：不是 CFPB 投诉数据导出，缺少必需的列 {'、'.join(repr(m) for m in missing)}。"
-            f"文件中的列：{'、'.join(repr(h) for h in header)}。列名比较时不区分大小写、空格、标点和下划线。"
-            "请从 consumerfinance.gov/data-research/consumer-complaints 重新导出 CSV，或选择其他格式。")
+        raise ImportRefused("refused_cfpb_columns", file=file_name, missing=missing, found=header,
+                            absent=R("refused_cfpb_optional_absent", absent=absent) if absent else "")
     dup = {raw: idx for raw, idx in found.items() if len(idx) > 1}
     if dup:
-        raise ImportRefused(f"{file_name}: " + "; ".join(
-            f"column {RAW_TO_HEADER[raw]!r} appears more than once in the header (as "
-            f"{', '.join(repr(header[i]) for i in idx)})" for raw, idx in dup.items())
-            + ". Delete or rename all but one of them and import again.",
-            f"{file_name}：" + "；".join(
-                f"列 {RAW_TO_HEADER[raw]!r} 在表头中出现多次（写作 {'、'.join(repr(header[i]) for i in idx)}）"
-                for raw, idx in dup.items()) + "。请只保留其中一列（删除或重命名其他列）后重新导入。")
+        raise ImportRefused("refused_columns_twice", file=file_name, columns="; ".join(
+            R("refused_column_twice", column=RAW_TO_HEADER[raw], names=[header[i] for i in idx])
+            for raw, idx in dup.items()))
     return {raw: idx[0] for raw, idx in found.items()}, ignored
 
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from charset_normalizer import from_bytes
 
-from analysis.ingest.reasons import reason
+from analysis.ingest.reasons import CATALOGUE, reason
 
 #: Progress callback: ``progress(fraction_done: float, message: str)``.
 Progress = Callable[[float, str], None]
@@ -28,18 +28,20 @@ Progress = Callable[[float, str], None]
 class ImportRefused(Exception):
     """The file cannot be imported at all (e.g. required columns missing, unreadable file).
 
-    Nothing is written when this is raised. ``str(err)`` says what was expected, what was
-    found, and what to do; ``zh``, where given, says the same in Chinese for the dashboard
-    (``in_language``).
+    Nothing is written when this is raised. Raised as ``ImportRefused(key, **params)`` with an
+    entry ``key`` of the reasons catalogue (``analysis.ingest.reasons``, the ``refused_*``
+    entries) and its parameters: ``str(err)`` is the English text (what was expected, what
+    was found, and what to do), ``in_language(lang)`` the same in the user's language.
+    Raises ``KeyError`` for an unknown key or a missing parameter.
     """
 
-    def __init__(self, message: str, zh: str | None = None):
-        super().__init__(message)
-        self.zh = zh
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(CATALOGUE[key].text("en", **params))
 
     def in_language(self, lang: str) -> str:
-        """The message in ``lang`` ("zh" or "en"): the Chinese one when there is one."""
-        return self.zh if lang == "zh" and self.zh else str(self)
+        """The message in ``lang`` ("zh" or "en")."""
+        return CATALOGUE[self.key].text(lang, **self.params)
 
 
 class ImportUnbalanced(ImportRefused):
@@ -72,10 +74,7 @@ class ImportReport:
         text = (f"{self.row_count:,} rows read = {self.accepted_count:,} accepted + {self.quarantined_count:,} "
                 f"quarantined + {self.unchanged_count:,} already present")
         if self.row_count != self.accepted_count + self.quarantined_count + self.unchanged_count:
-            raise ImportUnbalanced(f"{self.source_file}: rows do not add up ({text}); nothing was imported. "
-                                   "This is a fault of the importer: please report it with the file.",
-                                   f"{self.source_file}：各行数加起来不一致（{text}）；未导入任何内容。"
-                                   "这是导入程序的错误：请连同此文件一起报告。")
+            raise ImportUnbalanced("refused_unbalanced", file=self.source_file, equation=text)
         return text
 
     def summary(self) -> str:
@@ -180,9 +179,7 @@ def guess_encoding(data: bytes) -> EncodingGuess:
                              max(0, damaged))
     best = from_bytes(sample, cp_isolation=list(ENCODING_CANDIDATES)).best()
     if best is None:
-        raise ImportRefused("the file is not readable text in any known encoding "
-                            "(is it a spreadsheet or a compressed file?)",
-                            "该文件不是任何已知编码的文本（是否为电子表格或压缩文件？）")
+        raise ImportRefused("refused_not_text")
     enc = best.encoding.lower()
     if enc in ("gbk", "gb2312", "hz", "gb18030", "cp936"):
         enc = "gb18030"
@@ -323,10 +320,9 @@ class DelimitedReader:
         try:
             self.header = [h.strip() for h in next(self._reader)]
         except StopIteration:
-            raise ImportRefused("the file is empty: expected a header row", "文件是空的：第一行应为表头") from None
+            raise ImportRefused("refused_empty") from None
         except (csv.Error, _RecordTooLong):
-            raise ImportRefused("the header row is unreadable: a quote in it is never closed",
-                                "表头行无法读取：其中的引号没有闭合") from None
+            raise ImportRefused("refused_header_quote") from None
         self._lines.taken = []
         self._row_number = 1  # the header's row: records are numbered as a spreadsheet program shows them
 

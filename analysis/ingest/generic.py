@@ -62,7 +62,6 @@ from analysis.ingest.parse import (
 )
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
 from analysis.ingest.reasons import reason as R
-from analysis.ingest.reasons import reason_text
 from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
 from analysis.narratives import label_narratives, read_note
@@ -204,13 +203,10 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
                    and not (f == "occurred_at" and "occurred_date" in cols)
                    and not (f == "complaint_id" and prof.grain == "call")]
         if missing:
-            expected = "; ".join(f"{f} ({' / '.join(prof.columns.get(f, [])) or 'map a column to it'})" for f in missing)
-            raise ImportRefused(
-                f"{where}: required column(s) missing for profile {prof.name!r}: {expected}. "
-                f"Found: {', '.join(repr(h) for h in sh.header)}. Rename the columns, choose another profile, "
-                "or confirm a column mapping (and save it as a profile).",
-                f"{reason_text(where, 'zh')}：缺少格式 {prof.name!r} 必需的列：{expected}。文件中的列：{'、'.join(repr(h) for h in sh.header)}。"
-                "请重命名这些列、选择其他格式，或在下方指定各列对应的字段（并可另存为模板）。")
+            needed = "; ".join(R("refused_field_columns", field=f, columns=" / ".join(prof.columns[f]))
+                                 if prof.columns.get(f) else R("refused_field_unmapped", field=f) for f in missing)
+            raise ImportRefused("refused_profile_columns", where=where, profile=prof.name, needed=needed,
+                                found=sh.header)
         used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
         by_index = {i: f for f, i in cols.items()}
         for n, fields, reason in sh.bad_records:
@@ -635,9 +631,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
             found = next(iter(con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
                                           "WHERE complaint_id = ?", [complaint_id]).fetchall()), None)
             if not found:
-                raise ImportRefused(f"complaint {complaint_id!r} not found; import the complaint first, "
-                                    "or leave the complaint empty to make a new one",
-                                    f"找不到投诉 {complaint_id!r}；请先导入该投诉，或不选投诉以新建一条")
+                raise ImportRefused("refused_no_complaint", complaint_id=complaint_id)
             target = found
         else:
             target = (f"{prof.source}:{prep.file_sha256[:12]}", prof.jurisdiction)

@@ -73,8 +73,7 @@ def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
     if is_xlsx(data, file_name):
         return _read_xlsx(data, sheet, max_rows)
     if file_name.lower().endswith(".xls"):
-        raise ImportRefused(f"{file_name}: old .xls workbooks are not supported; save it as .xlsx or CSV",
-                            f"{file_name}：不支持旧的 .xls 工作簿，请另存为 .xlsx 或 CSV")
+        raise ImportRefused("refused_xls", file=file_name)
     parsed = read_delimited(data)
     records = parsed.records[:max_rows] if max_rows else parsed.records
     return SourceTable("csv", parsed.encoding, [Sheet(None, parsed.header, records, parsed.bad_records)], [],
@@ -107,12 +106,10 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
         # compute formulas wrote the file) reads as empty above; such a row is quarantined
         wb_f = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as err:  # noqa: BLE001 - any parse failure means "not a workbook"
-        raise ImportRefused(f"the file is not a readable .xlsx workbook ({err})",
-                            f"该文件不是可读取的 .xlsx 工作簿（{err}）") from None
+        raise ImportRefused("refused_not_xlsx", error=str(err)) from None
     names = list(wb.sheetnames)
     if sheet is not None and sheet not in names:
-        raise ImportRefused(f"no worksheet named {sheet!r}; the workbook has: {', '.join(names)}",
-                            f"没有名为 {sheet!r} 的工作表；该工作簿中有：{'、'.join(names)}")
+        raise ImportRefused("refused_no_such_sheet", sheet=sheet, sheets=names)
     sheets = []
     for name in ([sheet] if sheet else names):
         ws, ws_f = wb[name], wb_f[name]
@@ -148,5 +145,5 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
     wb.close()
     wb_f.close()
     if not sheets:
-        raise ImportRefused("the workbook has no sheet with a header row", "该工作簿中没有带表头的工作表")
+        raise ImportRefused("refused_no_header_sheet")
     return SourceTable("xlsx", "xlsx", sheets, names)

@@ -19,7 +19,12 @@ values, file names) and are never translated; two kinds are:
 
 * ``nested``: the parameter is itself a text of this catalogue (the parser's message inside
   "not a date: {error}"), or several joined by "; " (optional tails): translated in turn;
-* ``terms``: an English word from a small closed set (``TERMS``: "month", "method" …).
+* ``terms``: an English word from a small closed set (``TERMS``: "month", "method" …);
+* ``lists``: a sequence of values from a file (column names, sheet names), each shown as Python
+  writes it and joined with ", " in English and "、" in Chinese.
+
+The fourth kind of text, **refusals** (``ImportRefused``: a file that cannot be imported at all),
+is never stored; it is built from an entry here in both languages when it is raised.
 
 A text the catalogue does not know (a reason written by an older version, say) is returned
 unchanged. The module imports nothing of the importers (they import it).
@@ -64,6 +69,7 @@ class Reason:
     sample: dict = field(default_factory=dict)
     nested: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
 
     def fields(self, lang: str = "en") -> list[tuple[str, str, str | None]]:
         """``[(name, format spec, conversion)]`` of the template's parameters, in order."""
@@ -79,6 +85,8 @@ class Reason:
         extra = set(params) - names
         if extra:
             raise TypeError(f"reason {self.key!r} has no parameter(s) {', '.join(sorted(extra))}")
+        sep = LIST_SEPARATOR["zh" if lang == "zh" else "en"]
+        params = {k: sep.join(repr(str(x)) for x in v) if k in self.lists else v for k, v in params.items()}
         if lang != "zh":
             return self.en.format(**params)
         fmt = Formatter()
@@ -92,16 +100,24 @@ class Reason:
             return _nested_zh(value)
         if name in self.terms:
             return TERMS.get(value, value)
+        if name in self.lists:
+            items = re.findall(_REPR, value)
+            if LIST_SEPARATOR["en"].join(items) == value:
+                return LIST_SEPARATOR["zh"].join(items)
         return value
 
+
+#: How a ``lists`` parameter's items are joined, per language.
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 
 CATALOGUE: dict[str, Reason] = {}
 
 
-def _add(key: str, en: str, zh: str, nested: tuple[str, ...] = (), terms: tuple[str, ...] = (), **sample) -> None:
+def _add(key: str, en: str, zh: str, nested: tuple[str, ...] = (), terms: tuple[str, ...] = (),
+         lists: tuple[str, ...] = (), **sample) -> None:
     if key in CATALOGUE:
         raise ValueError(f"reason {key!r} defined twice")
-    CATALOGUE[key] = Reason(key, en, zh, sample, nested, terms)
+    CATALOGUE[key] = Reason(key, en, zh, sample, nested, terms, lists)
 
 
 # ---- rows a reader cannot take (common.DelimitedReader, readers._read_xlsx) ---------------------
@@ -291,6 +307,56 @@ _add("narratives_not_read_products", "{n} narratives not read by the classifier 
 _add("narratives_not_read", "{n} narratives not read by the classifier (--classify all reads every narrative)",
      "{n} 条正文未经分类器读取（用 --classify all 可读取全部正文）", n=5)
 
+# ---- refusals: the whole file cannot be imported (ImportRefused; never stored) ------------------
+_add("refused_not_found", "{path}: file not found", "{path}：找不到文件", path="/tmp/complaints.csv")
+_add("refused_not_text", "the file is not readable text in any known encoding (is it a spreadsheet or a "
+     "compressed file?)", "该文件不是任何已知编码的文本（是否为电子表格或压缩文件？）")
+_add("refused_empty", "the file is empty: expected a header row", "文件是空的：第一行应为表头")
+_add("refused_header_quote", "the header row is unreadable: a quote in it is never closed",
+     "表头行无法读取：其中的引号没有闭合")
+_add("refused_no_data_rows", "{file}: the file has a header but no data rows; nothing was imported",
+     "{file}：文件只有表头，没有数据行；未导入任何内容", file="complaints.csv")
+_add("refused_xls", "{file}: old .xls workbooks are not supported; save it as .xlsx or CSV",
+     "{file}：不支持旧的 .xls 工作簿，请另存为 .xlsx 或 CSV", file="complaints.xls")
+_add("refused_not_xlsx", "the file is not a readable .xlsx workbook ({error})",
+     "该文件不是可读取的 .xlsx 工作簿（{error}）", error="File is not a zip file")
+_add("refused_no_such_sheet", "no worksheet named {sheet!r}; the workbook has: {sheets}",
+     "没有名为 {sheet} 的工作表；该工作簿中有：{sheets}", lists=("sheets",), sheet="投诉", sheets=["Sheet1", "说明"])
+_add("refused_no_header_sheet", "the workbook has no sheet with a header row", "该工作簿中没有带表头的工作表")
+_add("refused_cfpb_columns", "{file}: not a CFPB complaint export: missing required column(s) {missing}. Found: "
+     "{found}. {absent}Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
+     "Date received). Export the file again from consumerfinance.gov/data-research/consumer-complaints (CSV) or "
+     "choose the right --format.",
+     "{file}：不是 CFPB 投诉数据导出，缺少必需的列 {missing}。文件中的列：{found}。{absent}列名比较时不区分大小写、空格、"
+     "标点和下划线（date_received 即 Date received）。请从 consumerfinance.gov/data-research/consumer-complaints "
+     "重新导出 CSV，或选择其他格式。", nested=("absent",), lists=("missing", "found"),
+     file="export.csv", missing=["Complaint ID"], found=["Date received", "Product"],
+     absent="Optional column(s) also absent: 'Tags'. ")
+_add("refused_cfpb_optional_absent", "Optional column(s) also absent: {absent}. ", "可选的列也没有：{absent}。",
+     lists=("absent",), absent=["Tags", "Consumer consent provided?"])
+_add("refused_columns_twice", "{file}: {columns}. Delete or rename all but one of them and import again.",
+     "{file}：{columns}。请只保留其中一列（删除或重命名其他列）后重新导入。", nested=("columns",), file="twice.csv",
+     columns="column 'Date received' appears more than once in the header (as 'Date received', 'date_received')")
+_add("refused_column_twice", "column {column!r} appears more than once in the header (as {names})",
+     "列 {column} 在表头中出现多次（写作 {names}）", lists=("names",), column="Date received",
+     names=["Date received", "date_received"])
+_add("refused_profile_columns", "{where}: required column(s) missing for profile {profile!r}: {needed}. Found: "
+     "{found}. Rename the columns, choose another profile, or confirm a column mapping (and save it as a profile).",
+     "{where}：缺少格式 {profile} 必需的列：{needed}。文件中的列：{found}。请重命名这些列、选择其他格式，"
+     "或在下方指定各列对应的字段（并可另存为模板）。", nested=("where", "needed"), lists=("found",),
+     where="intake.xlsx, sheet '投诉'", profile="heimao", needed="complaint_id (投诉编号 / 编号)",
+     found=["标题", "日期"])
+_add("refused_field_columns", "{field} ({columns})", "{field}（{columns}）", field="complaint_id",
+     columns="投诉编号 / 编号")
+_add("refused_field_unmapped", "{field} (map a column to it)", "{field}（请为它指定一列）", field="occurred_at")
+_add("refused_no_complaint", "complaint {complaint_id!r} not found; import the complaint first, or leave the "
+     "complaint empty to make a new one", "找不到投诉 {complaint_id}；请先导入该投诉，或不选投诉以新建一条",
+     complaint_id="CN-2024-0001")
+_add("refused_unbalanced", "{file}: rows do not add up ({equation}); nothing was imported. This is a fault of the "
+     "importer: please report it with the file.", "{file}：各行数加起来不一致（{equation}）；未导入任何内容。"
+     "这是导入程序的错误：请连同此文件一起报告。", file="a.csv",
+     equation="3 rows read = 1 accepted + 1 quarantined + 0 already present")
+
 
 def reason(key: str, **params) -> str:
     """The English text of catalogue entry ``key`` with ``params`` filled in (what the importers
@@ -326,6 +392,7 @@ _INT = r"-?\d[\d,]*"
 #: "Date received 1899-12-30"). Any other parameter is any text.
 PARAM_PATTERNS = {
     "day": r"\d{4}-\d{2}-\d{2}", "date_min": r"\d{4}-\d{2}-\d{2}", "import_id": r"\S+", "encoding": r"[\w.-]+",
+    "field": r"[a-z_]+",
     **{name: _INT for name in ("n", "row", "expected", "found", "invalid", "damaged", "labels", "incidents",
                                "month_first", "day_first", "hour", "lines", "limit")},
 }
@@ -345,6 +412,8 @@ def _pattern(entry: Reason) -> re.Pattern:
             p = _REPR
         elif spec == ",":
             p = _INT
+        elif name in entry.lists:
+            p = f"(?:{_REPR})(?:{re.escape(LIST_SEPARATOR['en'])}(?:{_REPR}))*"
         elif name in PARAM_PATTERNS:
             p = PARAM_PATTERNS[name]
         elif name in entry.nested:
@@ -387,8 +456,18 @@ def _nested_zh(value: str) -> str:
         return whole
     if "; " in value:
         parts = re.split(r"(?=; )", value)
-        return "".join(_translate(p) or p for p in parts)
+        return "".join(_translate(p) or _joined_part(p) for p in parts)
     return value
+
+
+def _joined_part(part: str) -> str:
+    """One "; "-joined part the catalogue does not know with its separator: the text after
+    "; " translated if it can be (then joined with "；"), else the part as it is."""
+    if part.startswith("; "):
+        got = _translate(part[2:])
+        if got is not None:
+            return "；" + got
+    return part
 
 
 @lru_cache(maxsize=50_000)
@@ -423,5 +502,5 @@ def reason_text(stored, lang: str):
     return stored if got is None else got
 
 
-__all__ = ["CATALOGUE", "CFPB_DATE_FORMS", "IMPLAUSIBLE_NOTE", "KNOWN_FORMATS", "Reason", "TERMS", "reason",
+__all__ = ["CATALOGUE", "CFPB_DATE_FORMS", "IMPLAUSIBLE_NOTE", "KNOWN_FORMATS", "LIST_SEPARATOR", "Reason", "TERMS", "reason",
            "reason_key", "reason_text", "sql_text"]
