@@ -291,6 +291,7 @@ def write_transaction(path: Path, description: str = "write",
     Raises ``analysis.store.StoreBusy`` when the standby is held open by a reader for too long.
     """
     from analysis import store
+    from analysis.ingest.reasons import reason  # (the importers import this module)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda f, m: None)
@@ -304,23 +305,24 @@ def write_transaction(path: Path, description: str = "write",
                 shutil.rmtree(store.store_dir(path), ignore_errors=True)
             raise
         store.point_at(layout, layout.standby)
-        say(0.97, "updating the second copy")
+        say(0.97, reason("progress_second_copy"))
         other = layout.live or layout.standby.with_name(
             store.REPLICAS[1] if layout.standby.name == store.REPLICAS[0] else store.REPLICAS[0])
         _catch_up(other, layout.standby, path)
-        say(1.0, "second copy up to date")
+        say(1.0, reason("progress_second_copy_done"))
 
 
 def _write_standby(layout, description: str, say) -> Iterator[duckdb.DuckDBPyConnection]:
     """The body of ``write_transaction`` up to the swap: bring the standby up to date, yield
     it inside a transaction, update marts and version, commit and checkpoint."""
     from analysis import build, store
+    from analysis.ingest.reasons import reason  # (the importers import this module)
     con = store.open_replica_for_write(layout.standby, config=_write_config(layout.link))
     try:
         try:
             create_schema(con)
             if layout.live is not None:
-                say(0.0, "bringing the standby copy up to date")
+                say(0.0, reason("progress_standby"))
                 store.sync_replica(con, layout.live)
                 # a live copy written by an older version lacks tables and columns this one
                 # has (a full copy drops them from the standby): add them back

@@ -10,8 +10,9 @@ Pure functions over a DataFrame of calls, one row per call or attempt, columns:
   the number the calls came from, as a borrower's log shows it)
 * ``recipient_code`` (optional; CN-FREQ-01 counts calls to the debtor only)
 
-Each check returns a DataFrame ``rule_id, date, count, detail`` (one row per violating
-calendar day or window start), sorted by date.
+Each check returns a DataFrame ``rule_id, date, count, detail, detail_zh`` (one row per
+violating calendar day or window start), sorted by date; ``detail`` / ``detail_zh`` say what
+was counted in English / Chinese (``DETAILS``).
 
 * CN-FREQ-01: more than 3 connected calls to the debtor on one calendar day.
 * CN-FREQ-02: more than 6 unanswered attempts from one number on one calendar day.
@@ -31,7 +32,26 @@ import pandas as pd
 from analysis.rules import CN_CONNECTED_CALLS_PER_DAY, CN_UNANSWERED_ATTEMPTS_PER_DAY, US_CALLS_IN_SEVEN_DAYS
 
 CALL_METHODS = ("phone_call", "robocall", "voicemail")
-COLUMNS = ["rule_id", "date", "count", "detail"]
+COLUMNS = ["rule_id", "date", "count", "detail", "detail_zh"]
+
+#: What a finding of each rule counted, in English and Chinese (``str.format`` templates; ``n``
+#: the count, ``day`` / ``until`` dates, ``limit`` the rule's number, ``number`` the start of
+#: the hashed number, ``start`` the conversation's date and time).
+DETAILS: dict[str, tuple[str, str]] = {
+    "CN-FREQ-01": ("{n} connected calls on {day} (limit {limit})", "{day} 接通 {n} 次（上限 {limit} 次）"),
+    "CN-FREQ-02": ("{n} unanswered attempts from one number ({number}…) on {day} (limit {limit})",
+                   "{day} 同一号码（{number}…）未接通的呼叫 {n} 次（上限 {limit} 次）"),
+    "US-FREQ-02": ("{n} calls from {day} to {until} (presumption: more than 7)",
+                   "{day} 至 {until} 共 {n} 次来电（推定标准：7 天内超过 7 次）"),
+    "US-FREQ-03": ("{n} calls within 7 days after the conversation of {start}",
+                   "{start} 通话后 7 天内又来电 {n} 次"),
+}
+
+
+def _finding(rule_id: str, day, n: int, **params) -> tuple:
+    """One row of ``COLUMNS`` for a finding of ``rule_id`` on ``day`` counting ``n``."""
+    en, zh = DETAILS[rule_id]
+    return (rule_id, day, int(n), en.format(n=n, day=day, **params), zh.format(n=n, day=day, **params))
 
 
 def _calls(calls: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +75,7 @@ def check_cn_connected_per_day(calls: pd.DataFrame, limit: int = CN_CONNECTED_CA
         df = df[df["recipient_code"].fillna("debtor") == "debtor"]
     df = df[df["is_connected"].fillna(False).astype(bool)]
     per_day = df.groupby("day").size()
-    out = [("CN-FREQ-01", d, int(n), f"{n} connected calls on {d} (limit {limit})")
+    out = [_finding("CN-FREQ-01", d, n, limit=limit)
            for d, n in per_day.items() if n > limit]
     return pd.DataFrame(out, columns=COLUMNS) if out else _empty()
 
@@ -66,7 +86,7 @@ def check_cn_unanswered_per_number(calls: pd.DataFrame, limit: int = CN_UNANSWER
     df = df[df["is_connected"].notna() & ~df["is_connected"].fillna(True).astype(bool)]
     key = df["number_hash"].fillna("?") if "number_hash" in df else pd.Series("?", index=df.index)
     per = df.assign(num=key).groupby(["day", "num"]).size()
-    out = [("CN-FREQ-02", d, int(n), f"{n} unanswered attempts from one number ({num[:8]}…) on {d} (limit {limit})")
+    out = [_finding("CN-FREQ-02", d, n, number=num[:8], limit=limit)
            for (d, num), n in per.items() if n > limit]
     return pd.DataFrame(out, columns=COLUMNS) if out else _empty()
 
@@ -81,7 +101,7 @@ def check_us_seven_in_seven(calls: pd.DataFrame, threshold: int = US_CALLS_IN_SE
     for d in per_day.index:
         n = int(per_day[(per_day.index >= d) & (per_day.index <= d + timedelta(days=6))].sum())
         if n >= threshold:
-            out.append(("US-FREQ-02", d, n, f"{n} calls from {d} to {d + timedelta(days=6)} (presumption: more than 7)"))
+            out.append(_finding("US-FREQ-02", d, n, until=d + timedelta(days=6)))
     return pd.DataFrame(out, columns=COLUMNS) if out else _empty()
 
 
@@ -99,15 +119,14 @@ def check_us_after_conversation(calls: pd.DataFrame) -> pd.DataFrame:
             continue  # calls inside an earlier conversation's window are reported with it
         later = df[(df["occurred_at"] > start) & (df["day"] <= end_day)]
         if len(later):
-            out.append(("US-FREQ-03", c["day"], int(len(later)),
-                        f"{len(later)} calls within 7 days after the conversation of {start:%Y-%m-%d %H:%M}"))
+            out.append(_finding("US-FREQ-03", c["day"], len(later), start=f"{start:%Y-%m-%d %H:%M}"))
             last_end = later["occurred_at"].max()
     return pd.DataFrame(out, columns=COLUMNS) if out else _empty()
 
 
 def check_frequency(calls: pd.DataFrame, jurisdiction: str) -> pd.DataFrame:
     """Every frequency check of ``jurisdiction`` (CN: CN-FREQ-01/02; US: US-FREQ-02/03;
-    others: none). Returns ``rule_id, date, count, detail`` sorted by rule then date."""
+    others: none). Returns ``COLUMNS`` sorted by rule then date."""
     if jurisdiction == "CN":
         parts = [check_cn_connected_per_day(calls), check_cn_unanswered_per_number(calls)]
     elif jurisdiction == "US":

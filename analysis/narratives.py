@@ -20,6 +20,7 @@ from analysis.classify import (MIN_PARALLEL, NarrativeResult, classifier_version
 from analysis.classify.model import available_model
 from analysis.db import has_column, with_rows
 from analysis.ingest.common import Progress
+from analysis.ingest.reasons import reason
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
 
 #: Verdicts that make a rule id worth naming on a label (the label itself is kept anyway).
@@ -73,7 +74,7 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
             n_suggested += c
             if progress:
                 progress(min(1.0, (start + len(rows)) / max(1, total)),
-                         f"reading narratives: {start + len(rows):,} of {total:,}")
+                         reason("progress_narratives_of", done=start + len(rows), total=total))
         con.execute("UPDATE core_complaints SET narrative_version = ? FROM _cw_narratives n "
                     "WHERE core_complaints.complaint_id = n.complaint_id", [reader_version(model)])
     finally:

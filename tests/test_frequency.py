@@ -124,3 +124,16 @@ def test_stated_counts__a_uk_narrative_gets_uk_rules_only():
         ("FREQ_EXCESSIVE_CALLS",), [("UK-FREQ-01", "possible")])
     r = classify_narrative("They sent me 15 text messages a day.", "en", "UK")
     assert (r.conducts, r.rule_verdicts) == (("FREQ_EXCESSIVE_MESSAGES",), ())
+
+
+
+def test_details__english_and_chinese_say_the_same_finding():
+    df = calls([(datetime(2024, 3, d, h), "phone_call", (d, h) == (1, 9), "a") for d in (1, 2, 3, 4) for h in (9, 15)])
+    week = check_us_seven_in_seven(df)
+    assert week[["detail", "detail_zh"]].values.tolist() == [
+        ["8 calls from 2024-03-01 to 2024-03-07 (presumption: more than 7)",
+         "2024-03-01 至 2024-03-07 共 8 次来电（推定标准：7 天内超过 7 次）"]]
+    after = check_us_after_conversation(df)
+    assert after[["count", "detail", "detail_zh"]].values.tolist() == [
+        [7, "7 calls within 7 days after the conversation of 2024-03-01 09:00", "2024-03-01 09:00 通话后 7 天内又来电 7 次"]]
+    assert check_frequency(df, "US").columns.tolist() == ["rule_id", "date", "count", "detail", "detail_zh"]

@@ -322,6 +322,10 @@ def test_call_log_evidence__calls_forbidden_and_frequency(evidence):
     assert freq.loc[0, "Detail"] == "4 connected calls on 2024-12-02 (limit 3)"
     assert freq.loc[1, "Detail"].startswith("8 unanswered attempts from one number (")
     assert intake.frequency_table(calls, "US", "zh").columns.tolist() == ["规则", "日期", "次数", "说明"]
+    zh = intake.frequency_table(calls, "CN", "zh")
+    assert zh.loc[0, "说明"] == "2024-12-02 接通 4 次（上限 3 次）"
+    number = freq.loc[1, "Detail"].split("(")[1].split("…")[0]  # the hashed number's start, as in English
+    assert zh.loc[1, "说明"] == f"2024-12-03 同一号码（{number}…）未接通的呼叫 8 次（上限 6 次）"
     inc = intake.incidents_table(ev["incidents"], "en")
     assert inc["Date and time"].iloc[0] == "2024-12-02 09:00:00"
     assert "2024-12-04 Small hours (00–05)" in inc["Date and time"].tolist()

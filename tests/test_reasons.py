@@ -366,3 +366,30 @@ def test_intake_page__call_log_notes_and_quarantine_in_chinese(tmp_path, monkeyp
     assert table["reason"].iloc[0] == "通话记录的每一条都需要日期和具体时刻"
     assert table["reason"].iloc[1].startswith("不是日期/时间：'**下周三** <b>晚上</b>' 不是可识别格式的日期")
     assert table["raw_value"].iloc[1] == "**下周三** <b>晚上</b>"
+
+
+def test_progress_messages__every_one_an_import_and_a_training_send_is_shown_in_chinese(tmp_path):
+    """What the progress bar says while the dashboard imports a CFPB file (with its narratives
+    read) and a profile file, and while the model trains: every message the producers send is
+    a catalogue text, and ``ui.page.progress_text`` shows it in Chinese with the file name as
+    written."""
+    from analysis.classify import model as M
+    from ui.page import progress_text
+    said: list[str] = []
+    cfpb = _csv(CFPB_HEADER, [_cfpb_row("2019-09-24", str(9500000 + i)) for i in range(3)])
+    run_import(["上传 a.csv"], "cfpb", tmp_path / "a.duckdb", file_bytes={"上传 a.csv": cfpb},
+               progress=lambda f, m: said.append(m), classify="all")
+    run_import(["bad.csv"], "heimao", tmp_path / "b.duckdb", file_bytes={"bad.csv": _heimao_bad()},
+               progress=lambda f, m: said.append(m))
+    examples = [M.Example(f"they called me {i} times a day" if i % 2 else f"a fee of {i} dollars", "en",
+                          {"FREQ_EXCESSIVE_CALLS"} if i % 2 else set(), origin="t", key=str(i))
+                for i in range(4 * M.MIN_POSITIVES)]
+    M.train(examples, sets=["t"], skipped=[], progress=lambda f, m: said.append(m))
+    assert len(said) >= 10
+    for msg in said:
+        assert reason_key(msg) is not None, msg  # a catalogue text, not a string written beside it
+        zh = progress_text(msg, "zh")
+        assert zh != msg and CJK.search(zh), msg
+        assert progress_text(msg, "en") == plain(msg)  # the bar's label is Markdown: shown as plain text
+    assert plain("上传 a.csv：正在读取 上传 a.csv") in {progress_text(m, "zh") for m in said}
+    assert progress_text(said[-1], "zh") == "完成"

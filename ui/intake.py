@@ -332,7 +332,7 @@ def frequency_table(calls: pd.DataFrame, jurisdiction: str, lang: str) -> pd.Dat
     found = check_frequency(calls, jurisdiction)
     return pd.DataFrame({t("in_col_rule", lang): found["rule_id"], t("in_col_date", lang): found["date"],
                          t("in_col_count", lang): found["count"].astype("int64"),
-                         t("in_col_detail", lang): found["detail"]})
+                         t("in_col_detail", lang): found["detail_zh" if lang == "zh" else "detail"]})
 
 
 def incidents_table(incidents: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from analysis.filters import (DATE_FIELDS, DATE_MAX, DATE_MIN, FIELD_BY_NAME, FI
                               FilterError, from_url, to_url)
 from analysis.i18n import t
 from analysis.ingest import ImportRefused
+from analysis.ingest.reasons import reason_text
 from analysis.scope import default_scope
 from ui import auth, nav
 from ui.text import plain, refusal_text
@@ -571,7 +572,7 @@ def narrative_labels_box(ctx: PageContext) -> None:
         from analysis.classify.relabel import relabel
         bar = st.progress(0.0, t("stale_running", lang))
         try:
-            found, _, _ = relabel(database()[1], progress=lambda f, m: bar.progress(min(1.0, f), plain(m)),
+            found, _, _ = relabel(database()[1], progress=lambda f, m: bar.progress(min(1.0, f), progress_text(m, lang)),
                                   actor=who.actor())
         finally:
             bar.empty()
@@ -655,13 +656,19 @@ def editor_page(title_key: str, action: str) -> tuple[str, "auth.Identity"]:
     return lang, auth.require(action, lang)
 
 
+def progress_text(message: str, lang: str) -> str:
+    """A progress message of the importers, relabelling or training (English, from the reasons
+    catalogue's ``progress_*`` entries) in ``lang``, as plain text for the progress bar."""
+    return plain(reason_text(message, lang))
+
+
 def run_with_progress(label: str, work, error_key: str, lang: str):
     """Run ``work(progress)`` (an import or save taking a ``progress(fraction, message)``
     callback) under a progress bar. On ``ImportRefused`` or ``ValueError`` (nothing was
     written) show ``t(error_key, msg=...)`` and return None; else return ``work``'s result."""
     bar = st.progress(0.0, label)
     try:
-        return work(lambda f, msg: bar.progress(min(1.0, max(0.0, f)), plain(msg)))
+        return work(lambda f, msg: bar.progress(min(1.0, max(0.0, f)), progress_text(msg, lang)))
     except (ImportRefused, ValueError) as err:
         st.error(t(error_key, lang, msg=plain(refusal_text(err, lang))))
         return None

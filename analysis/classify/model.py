@@ -51,6 +51,7 @@ import numpy as np
 
 from analysis.classify.evaluate import parse_labels
 from analysis.codes import codes
+from analysis.ingest.reasons import reason
 
 REPO = Path(__file__).resolve().parents[2]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -488,7 +489,7 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
         raise ValueError("no training examples")
     texts = [e.text or "" for e in examples]
     word, char = _vectorizers()
-    say(0.05, f"features of {len(texts):,} texts")
+    say(0.05, reason("progress_features", n=len(texts)))
     chars = _char_input(texts)
     if any(chars):
         X = hstack([word.fit_transform(texts), char.fit_transform(chars)], format="csr")
@@ -501,7 +502,7 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
     coefs, intercepts, thresholds = [], [], []
     langs = lang_index(texts)
     for i, code in enumerate(labels):
-        say(0.1 + 0.9 * i / len(labels), f"{code} ({i + 1} of {len(labels)})")
+        say(0.1 + 0.9 * i / len(labels), reason("progress_conduct", conduct=code, i=i + 1, n=len(labels)))
         y, w = _targets(examples, code)
         coef, b = _fit_one(X, y, w)
         coefs.append(coef)
@@ -533,7 +534,7 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
         "sklearn": sklearn.__version__, "numpy": np.__version__,
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **(extra or {}),
     }
-    say(1.0, "done")
+    say(1.0, reason("progress_done"))
     return ConductModel(**parts, manifest=manifest)
 
 
@@ -552,7 +553,7 @@ def train_from_sources(db_path: Path | None = None, progress=None) -> ConductMod
             latest = reviewed_counts(con)["latest"]
         extra = {"db": Path(db_path).name, "db_reviewed_until": latest.isoformat() if latest else None}
     say = progress or (lambda f, m: None)
-    say(0.0, f"the rules on {len(examples):,} training texts")
+    say(0.0, reason("progress_rules_on", n=len(examples)))
     return train(examples, sets=sets, skipped=skipped, rules=rule_conducts(examples), progress=progress, extra=extra)
 
 

@@ -19,6 +19,7 @@ from analysis.audit import Actor
 from analysis.ingest.common import (EncodingGuess, ImportRefused, ImportReport, Progress, current_user,  # noqa: F401
                                     upgrade_schema)
 from analysis.ingest.profiles import list_profiles
+from analysis.ingest.reasons import reason
 
 FORMATS = ("cfpb", "heimao", "c12315", "intake", "call_log", "ftc_dnc")
 
@@ -77,7 +78,7 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
         for i, p in enumerate(paths):
             def file_progress(frac: float, msg: str, i=i, p=p) -> None:
                 if progress:
-                    progress((i + frac * 0.9) / len(paths), f"{p.name}: {msg}")
+                    progress((i + frac * 0.9) / len(paths), reason("progress_file_step", file_name=p.name, step=msg))
             data = file_bytes.get(str(p), file_bytes.get(p.name))
             if fmt == "cfpb":
                 from analysis.ingest.cfpb import import_cfpb_file
@@ -92,9 +93,9 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
                 raise ImportRefused("refused_no_data_rows", file=p.name)
             audit.record_import(con, actor, action, reports[-1])
         if progress:
-            progress(0.95, "updating summary tables")
+            progress(0.95, reason("progress_summary"))
     if progress:
-        progress(1.0, "done")
+        progress(1.0, reason("progress_done"))
     return reports
 
 

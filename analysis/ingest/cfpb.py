@@ -139,7 +139,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         raise ValueError(f"classify must be one of {', '.join(CLASSIFY_SCOPES)}, not {classify!r}")
     path = Path(path)
     say = progress or (lambda f, m: None)
-    say(0.0, f"reading {path.name}")
+    say(0.0, R("progress_reading_file", file_name=path.name))
     size = len(data) if data is not None else path.stat().st_size
     file_hash = _sha256(path, data)
     with (io.BytesIO(data) if data is not None else open(path, "rb")) as stream:
@@ -175,7 +175,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
             if by_content:
                 content_rows.extend(records)
             done = reader.bytes_read / max(1, size)
-            say(0.3 * done, f"{rep.row_count:,} rows read{_eta(started, done)}")
+            say(0.3 * done, R("progress_rows_read", n=rep.row_count, eta=_eta(started, done)))
     reading = cfpb_date_reading(sorted(date_values))
     dates = _parse_dates(date_values, reading.order)
     if reading.note():
@@ -194,9 +194,9 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
 
         def batch_progress(f: float, m: str, b=b) -> None:
             done = (b + f) / batches
-            say(0.3 + 0.7 * done, f"file rows {lo + 1:,}–{min(hi, last_row):,} of {last_row:,}: {m}"
-                                  f"{_eta(started, done)}")
-        batch_progress(0.0, "validating and coding")
+            say(0.3 + 0.7 * done, R("progress_batch", lo=lo + 1, hi=min(hi, last_row), last=last_row, step=m,
+                                    eta=_eta(started, done)))
+        batch_progress(0.0, R("progress_validating"))
         _stage(con, rep, missing, by_content, lo, hi)
         found = _apply(con, rep, classify, batch_progress)
         for k in ("narratives", "labels", "incidents", "skipped", "suggestions"):
@@ -211,7 +211,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         rep.notes.append(R("narratives_not_read_products" if classify == "collection" else "narratives_not_read",
                            n=n_read["skipped"]))
     _record_import(con, rep, imported_by)
-    say(1.0, "done")
+    say(1.0, R("progress_done"))
     return rep
 
 
@@ -231,7 +231,7 @@ def _eta(started: float, done: float) -> str:
     if done <= 0.02 or elapsed < 2:
         return ""
     left = elapsed * (1 - done) / done
-    return f"; about {left / 60:.0f} min left" if left >= 90 else f"; about {left:.0f} s left"
+    return R("progress_left_min", minutes=round(left / 60)) if left >= 90 else R("progress_left_s", seconds=round(left))
 
 
 def _ensure_source(con: duckdb.DuckDBPyConnection) -> None:

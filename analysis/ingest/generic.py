@@ -179,7 +179,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     path = Path(path)
     data = path.read_bytes() if data is None else data
     report = progress or (lambda f, m: None)
-    report(0.02, f"reading {path.name}")
+    report(0.02, R("progress_reading_file", file_name=path.name))
     table = read_source(data, path.name, sheet=sheet)
     today = today or date.today()
     rows: list[Row] = []
@@ -235,7 +235,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         for (n, _), raw, values in zip(sh.records, zip(*raw_cols), zip(*value_cols) if value_cols else
                                       ((),) * len(records)):
             rows.append(Row(sh.name, n, dict(zip(value_fields, values)), dict(zip(header, raw))))
-    report(0.3, f"{len(rows)} rows read; checking values")
+    report(0.3, R("progress_checking", n=len(rows)))
     memo: dict = {}  # distinct values → parsed results, shared by every row of this file
     for r in rows:
         _parse_row(r, prof, salt, today, memo)
@@ -643,17 +643,17 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         rep.notes.append(R("same_file", import_id=seen[0]))
         _record_import(con, rep, prof, imported_by)
         return rep
-    report(0.05, "writing raw rows")
+    report(0.05, R("progress_raw_rows"))
     _write_raw(con, prep, rep)
     _write_quarantine(con, prep, rep)
-    report(0.3, "writing complaints and incidents")
+    report(0.3, R("progress_complaints"))
     if prof.grain == "complaint":
         changed = _write_complaint_grain(con, prep, rep)
     elif prof.grain == "incident":
         changed = _write_incident_grain(con, prep, rep)
     else:
         changed = _write_call_grain(con, prep, rep, target)
-    report(0.7, "reading narratives")
+    report(0.7, R("progress_narratives"))
     if changed:
         mark_changed(con, sorted(changed))
         with_rows(con, _arrow_table({"cid": sorted(changed)}),
@@ -669,7 +669,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         if reason == R("call_time_is_filing_time"):
             rep.notes.append(R("quality_call_time", n=n))
     _record_import(con, rep, prof, imported_by)
-    report(1.0, "done")
+    report(1.0, R("progress_done"))
     return rep
 
 

@@ -358,6 +358,33 @@ _add("refused_unbalanced", "{file}: rows do not add up ({equation}); nothing was
      equation="3 rows read = 1 accepted + 1 quarantined + 0 already present")
 
 
+# ---- progress messages (the progress bar while an import, a relabel or a training runs; never stored) ----
+_add("progress_reading_file", "reading {file_name}", "正在读取 {file_name}", file_name="complaints.csv")
+_add("progress_file_step", "{file_name}: {step}", "{file_name}：{step}", nested=("step",), file_name="complaints.csv",
+     step="writing raw rows")
+_add("progress_rows_read", "{n:,} rows read{eta}", "已读取 {n} 行{eta}", nested=("eta",), n=200000,
+     eta="; about 3 min left")
+_add("progress_left_min", "; about {minutes} min left", "；约剩 {minutes} 分钟", minutes=3)
+_add("progress_left_s", "; about {seconds} s left", "；约剩 {seconds} 秒", seconds=40)
+_add("progress_batch", "file rows {lo:,}–{hi:,} of {last:,}: {step}{eta}", "文件第 {lo}–{hi} 行（共 {last} 行）：{step}{eta}",
+     nested=("step", "eta"), lo=1, hi=500000, last=1200000, step="validating and coding", eta="; about 40 s left")
+_add("progress_validating", "validating and coding", "正在校验并编码")
+_add("progress_checking", "{n} rows read; checking values", "已读取 {n} 行；正在检查数值", n=120)
+_add("progress_raw_rows", "writing raw rows", "正在写入原始行")
+_add("progress_complaints", "writing complaints and incidents", "正在写入投诉和事件")
+_add("progress_narratives", "reading narratives", "正在读取投诉正文")
+_add("progress_narratives_of", "reading narratives: {done:,} of {total:,}", "正在读取投诉正文：第 {done} 条，共 {total} 条",
+     done=5000, total=12000)
+_add("progress_summary", "updating summary tables", "正在更新汇总表")
+_add("progress_second_copy", "updating the second copy", "正在更新第二份副本")
+_add("progress_second_copy_done", "second copy up to date", "第二份副本已是最新")
+_add("progress_standby", "bringing the standby copy up to date", "正在把备用副本更新到最新")
+_add("progress_rules_on", "the rules on {n:,} training texts", "用规则读取 {n} 条训练文本", n=2390)
+_add("progress_features", "features of {n:,} texts", "计算 {n} 条文本的特征", n=2390)
+_add("progress_conduct", "{conduct} ({i} of {n})", "{conduct}（第 {i} 个，共 {n} 个）", conduct="FREQ_EXCESSIVE_CALLS", i=3, n=17)
+_add("progress_done", "done", "完成")
+
+
 def reason(key: str, **params) -> str:
     """The English text of catalogue entry ``key`` with ``params`` filled in (what the importers
     store). Raises ``KeyError`` for an unknown key or a missing parameter, ``TypeError`` for a
@@ -391,9 +418,10 @@ _INT = r"-?\d[\d,]*"
 #: parameter ("Date received 1899-12-30 is before …" is not "{day} is before …" with a day of
 #: "Date received 1899-12-30"). Any other parameter is any text.
 PARAM_PATTERNS = {
+    "file_name": r"[^:\n]+", "conduct": r"[A-Z][A-Z_]+", "eta": r"(?:; about \d+ (?:min|s) left)?",
     "day": r"\d{4}-\d{2}-\d{2}", "date_min": r"\d{4}-\d{2}-\d{2}", "import_id": r"\S+", "encoding": r"[\w.-]+",
     "field": r"[a-z_]+",
-    **{name: _INT for name in ("n", "row", "expected", "found", "invalid", "damaged", "labels", "incidents",
+    **{name: _INT for name in ("minutes", "seconds", "i", "n", "row", "expected", "found", "invalid", "damaged", "labels", "incidents",
                                "month_first", "day_first", "hour", "lines", "limit")},
 }
 
