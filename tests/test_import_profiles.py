@@ -547,6 +547,41 @@ def test_import__an_id_in_scientific_notation_is_quarantined(tmp_path):
     assert (row, value) == (2, "1.7370000206E+10") and reason.startswith("complaint id is a number a spreadsheet")
 
 
+def test_import__an_id_that_lost_its_leading_zeros_is_not_a_second_complaint(tmp_path):
+    """An intake log numbered 00071 … re-saved by a spreadsheet program comes back as 71: those
+    rows are quarantined with the reason (against the database and within one file), not
+    counted as new complaints; the same id spelled the same way still updates; the counts add
+    up."""
+    head = "投诉编号,投诉对象,发起时间,正文\n"
+    path = tmp_path / "h.duckdb"
+    first = tmp_path / "a.csv"
+    first.write_text(head + "00071,某花,2024-12-04 09:58,打电话\n0072,某花,2024-12-04 10:00,打电话\n"
+                     "73,某贷,2024-12-04 11:00,打电话\n", encoding="utf-8")
+    [rep] = run_import([first], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 3, 0)
+    resaved = tmp_path / "b.csv"
+    resaved.write_text(head + "71,某花,2024-12-04 09:58,打电话\n"          # row 2: was 00071
+                       "0072,某花,2024-12-04 10:00,打电话（补充）\n"         # row 3: same spelling: updated
+                       "073,某贷,2024-12-04 11:00,打电话\n"                 # row 4: was 73
+                       "74,某贷,2024-12-05 11:00,打电话\n"                  # row 5: new
+                       "0074,某贷,2024-12-05 11:00,打电话\n"                # row 6: 74 again within the file
+                       "0,某贷,2024-12-05 12:00,打电话\n", encoding="utf-8")  # row 7: no digits but zero: its own id
+    [rep] = run_import([resaved], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count) == (
+        6, 3, 3, 0, 1)
+    assert q(path, "SELECT source_row_number, raw_value, reason FROM core_quarantine ORDER BY 1") == [
+        (2, "71", "complaint id differs from complaint '00071', already in the database, only in its leading zeros: "
+                  "a spreadsheet program drops them from a column not saved as text; save the column as text and "
+                  "import again"),
+        (4, "073", "complaint id differs from complaint '73', already in the database, only in its leading zeros: "
+                   "a spreadsheet program drops them from a column not saved as text; save the column as text and "
+                   "import again"),
+        (6, "0074", "complaint id differs from '74' (at row 5) only in its leading zeros: a spreadsheet program "
+                    "drops them from a column not saved as text; save the column as text and import again")]
+    assert [c for (c,) in q(path, "SELECT complaint_id FROM core_complaints ORDER BY 1")] == [
+        "heimao:0", "heimao:00071", "heimao:0072", "heimao:73", "heimao:74"]
+
+
 @pytest.mark.parametrize("content,en,zh", [
     ("", "the file is empty: expected a header row", "文件是空的：第一行应为表头"),
     ("投诉编号,投诉对象,发起时间,正文\n", "has a header but no data rows", "文件只有表头，没有数据行"),

@@ -481,8 +481,33 @@ def _assign_content_ids(rows: list[Row], prof: Profile) -> tuple[int, int]:
 _WHEN_FIELDS = frozenset({"received_at", "occurred_at", "occurred_date", "occurred_time"})
 
 
+#: How many leading zeros a complaint id may have lost (or gained) and still be looked for as
+#: the same complaint (``_zero_variants``): a spreadsheet program drops all of them, and ids
+#: are seldom padded with more.
+MAX_LOST_ZEROS = 4
+
+
+def _zero_variants(record_id: str) -> list[str]:
+    """Other spellings of an all-digit ``record_id`` with 0 to ``MAX_LOST_ZEROS`` leading zeros
+    (``"0123"`` → ``["123", "00123", "000123", "0000123"]``); ``[]`` for any other id."""
+    if not record_id or not record_id.isdigit() or not record_id.lstrip("0"):
+        return []
+    bare = record_id.lstrip("0")
+    return [v for v in ("0" * k + bare for k in range(MAX_LOST_ZEROS + 1)) if v != record_id]
+
+
+def _digits_key(record_id: str | None) -> str | None:
+    """An all-digit id without its leading zeros (the key two spellings share), else None."""
+    return record_id.lstrip("0") if _zero_variants(record_id or "") else None
+
+
 def _mark_duplicates(rows: list[Row], prof: Profile) -> None:
+    """Reject repeated rows of a file: a complaint id given twice (complaint grain), also when
+    the two differ only in leading zeros (``complaint_id_zeros_file``: a spreadsheet dropped
+    them from some rows); the same row twice (incident and call grain); ids from rows
+    (``id_from_row``) numbered instead."""
     first: dict[str, Row] = {}
+    by_digits: dict[str, Row] = {}
     count: dict[str, int] = defaultdict(int)
     for r in rows:
         if r.reject or (r.record_id is not None and "complaint_id" not in r.values and not prof.id_from_row):
@@ -500,8 +525,17 @@ def _mark_duplicates(rows: list[Row], prof: Profile) -> None:
                 r.reject = ("complaint_id", r.record_id, R("complaint_id_repeated", where=where))
             else:
                 r.reject = (None, None, R("row_repeated", where=where))
-        else:
-            first[key] = r
+            continue
+        digits = _digits_key(r.record_id) if prof.grain == "complaint" else None
+        if digits is not None and digits in by_digits:
+            f = by_digits[digits]
+            where = (R("where_sheet_row", sheet=f.sheet, row=f.row_number) if f.sheet
+                     else R("where_row", row=f.row_number))
+            r.reject = ("complaint_id", r.record_id, R("complaint_id_zeros_file", other=f.record_id, where=where))
+            continue
+        first[key] = r
+        if digits is not None:
+            by_digits[digits] = r
 
 
 # --------------------------------------------------------------------------------------------
@@ -643,6 +677,8 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         rep.notes.append(R("same_file", import_id=seen[0]))
         _record_import(con, rep, prof, imported_by)
         return rep
+    if prof.grain != "call":
+        _reject_zero_spellings(con, prep)
     report(0.05, R("progress_raw_rows"))
     _write_raw(con, prep, rep)
     _write_quarantine(con, prep, rep)
@@ -671,6 +707,26 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
     _record_import(con, rep, prof, imported_by)
     report(1.0, R("progress_done"))
     return rep
+
+
+def _reject_zero_spellings(con, prep: Prepared) -> None:
+    """Reject (``complaint_id_zeros_db``) each accepted row whose all-digit complaint id is not
+    in the database while the same id with more or fewer leading zeros (``_zero_variants``) is,
+    for the profile's source: a spreadsheet program dropped the zeros (or an earlier file had
+    lost them), and importing the row would count one complaint twice. Looks up at most
+    ``MAX_LOST_ZEROS + 1`` ids per row, so the cost follows the file, not the database."""
+    prefix = f"{prep.profile.source}:"
+    rows = [r for r in prep.accepted if r.record_id and _zero_variants(r.record_id)]
+    if not rows:
+        return
+    own = _existing(con, "core_complaints", "complaint_id", sorted({prefix + r.record_id for r in rows}))
+    rows = [r for r in rows if prefix + r.record_id not in own]
+    variants = sorted({prefix + v for r in rows for v in _zero_variants(r.record_id)})
+    found = _existing(con, "core_complaints", "complaint_id", variants)
+    for r in rows:
+        other = next((v for v in _zero_variants(r.record_id) if prefix + v in found), None)
+        if other is not None:
+            r.reject = ("complaint_id", r.record_id, R("complaint_id_zeros_db", other=other))
 
 
 def _write_raw(con, prep: Prepared, rep: ImportReport) -> None:

@@ -232,6 +232,14 @@ _add("contact_time_empty", "date / time of the contact is empty", "催收日期/
 _add("call_needs_clock", "a call-log entry needs a date with a clock time", "通话记录的每一条都需要日期和具体时刻")
 _add("complaint_id_repeated", "complaint id appears more than once in this file (first at {where})",
      "投诉编号在此文件中出现多次（首次出现在{where}）", nested=("where",), where="row 3")
+_add("complaint_id_zeros_file", "complaint id differs from {other!r} (at {where}) only in its leading zeros: a "
+     "spreadsheet program drops them from a column not saved as text; save the column as text and import again",
+     "投诉编号与 {other}（{where}）只差开头的 0：电子表格程序会去掉未保存为文本的列开头的 0；请将该列设为文本格式保存后重新导入",
+     nested=("where",), other="00123", where="row 3")
+_add("complaint_id_zeros_db", "complaint id differs from complaint {other!r}, already in the database, only in its "
+     "leading zeros: a spreadsheet program drops them from a column not saved as text; save the column as text and "
+     "import again", "投诉编号与数据库中已有的投诉 {other} 只差开头的 0：电子表格程序会去掉未保存为文本的列开头的 0；"
+     "请将该列设为文本格式保存后重新导入", other="00123")
 _add("row_repeated", "the same row appears more than once in this file (first at {where})",
      "同样的行在此文件中出现多次（首次出现在{where}）", nested=("where",), where="sheet '登记' row 3")
 _add("where_row", "row {row}", "第 {row} 行", row=3)
