@@ -41,6 +41,18 @@ def is_demo_product(product: str) -> bool:
     return "演示" in product or product.lower().startswith("demo")
 
 
+def scope_products(sources: pd.DataFrame, chosen: list[str], product_options: list[str]) -> list[str]:
+    """The default products (list of str, in the order of ``product_options``) for the source
+    codes ``chosen`` (``[]``: every source): the debt-collection products, "not recorded" and,
+    when a chosen source is demonstration data, the demonstration products. ``sources`` as
+    for ``default_sources``. The sidebar uses it again when the analyst changes the sources
+    without having changed the products, so demonstration data added back is shown whole."""
+    picked = sources if not chosen else sources[sources["source"].isin(chosen)]
+    with_demo = bool(picked["is_synthetic"].astype(bool).any())
+    return [p for p in product_options
+            if p in COLLECTION_PRODUCTS or p == PRODUCT_NOT_RECORDED or (with_demo and is_demo_product(p))]
+
+
 def default_scope(sources: pd.DataFrame, product_options: list[str]) -> dict[str, list[str]]:
     """The default ``{"source": [...], "product": [...]}`` (lists of str, as stored).
 
@@ -49,10 +61,7 @@ def default_scope(sources: pd.DataFrame, product_options: list[str]) -> dict[str
     (``query_filter_options(con)["product"]``); the product list keeps their order. The
     rule is in the module docstring."""
     srcs = default_sources(sources)
-    with_demo = bool(sources[sources["source"].isin(srcs)]["is_synthetic"].astype(bool).any())
-    products = [p for p in product_options
-                if p in COLLECTION_PRODUCTS or p == PRODUCT_NOT_RECORDED or (with_demo and is_demo_product(p))]
-    return {"source": srcs, "product": products}
+    return {"source": srcs, "product": scope_products(sources, srcs, product_options)}
 
 
 def default_filter(con: duckdb.DuckDBPyConnection) -> Filter:

@@ -172,3 +172,33 @@ def test_bad_filter__language_switch_still_there(app):
     switch.set_value("en")
     at.run()
     assert "Unknown conduct code 'NOT_A_CODE'" in shown(at.error[0].value)
+
+
+def test_sidebar__demonstration_data_chosen_again_brings_its_products(tmp_path, monkeypatch):
+    """After real complaints arrive the default view hides the demonstration data and its
+    products; an analyst who adds the demonstration source back (products untouched) sees its
+    complaints, because the products follow the sources (``analysis.scope.scope_products``).
+    Products the analyst chose are left alone."""
+    from analysis.scope import is_demo_product
+    path = tmp_path / "cw.duckdb"
+    with db.write_transaction(path) as con:
+        build_demo(con)
+        build_marts(con)
+    data = "投诉编号,投诉对象,发起时间,正文\n17370000001,某花,2024-12-04 09:58,半夜打电话\n".encode("utf-8")
+    run_import(["real.csv"], "heimao", path, file_bytes={"real.csv": data})
+    monkeypatch.setenv(db.ENV_VAR, str(path))
+    at = AppTest.from_file(str(REPO / "pages" / "overview.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.sidebar.multiselect(key="source").value == ["heimao"]
+    products = at.sidebar.multiselect(key="product").value
+    assert products and not any(is_demo_product(p) for p in products)
+    at.sidebar.multiselect(key="source").select("demo_cn").run()
+    assert not at.exception, [e.value for e in at.exception]
+    demo = [p for p in at.sidebar.multiselect(key="product").value if is_demo_product(p)]
+    assert sorted(demo) == ["信用卡 (演示)", "消费金融 (演示)", "网络贷款 (演示)"]
+    assert not [i.value for i in at.info if "No complaints" in i.value]
+    # products the analyst chose stay as chosen when the sources change again
+    at.sidebar.multiselect(key="product").set_value(["信用卡 (演示)"]).run()
+    at.sidebar.multiselect(key="source").unselect("heimao").run()
+    assert at.sidebar.multiselect(key="product").value == ["信用卡 (演示)"]

@@ -31,7 +31,7 @@ from analysis.filters import (DATE_FIELDS, DATE_MAX, DATE_MIN, FIELD_BY_NAME, FI
 from analysis.i18n import t
 from analysis.ingest import ImportRefused
 from analysis.ingest.reasons import reason_text
-from analysis.scope import default_scope
+from analysis.scope import default_scope, scope_products
 from ui import auth, nav
 from ui.text import plain, refusal_text
 from ui.state import database, db_label, reading, run_query
@@ -186,6 +186,17 @@ def _sync_to_url(flt: Filter, defaults: dict[str, object]) -> dict[str, list[str
     return state
 
 
+def _products_follow_sources(sources: pd.DataFrame, product_options: list[str]) -> None:
+    """The source widget's change: when the products shown are still the default for the sources
+    shown before (the analyst has not chosen products), they become the default for the new
+    sources (``analysis.scope.scope_products``), so demonstration data chosen again after real
+    data was imported shows its own products instead of nothing."""
+    before = st.session_state.get("_sources_shown", [])
+    if list(st.session_state.get("product", [])) == scope_products(sources, before, product_options):
+        st.session_state["product"] = scope_products(sources, list(st.session_state.get("source", [])),
+                                                     product_options)
+
+
 def _set_lang() -> None:
     """The language switch: the URL's ``lang``, and every filter widget's value written back
     as it is, so the widget is sent again and shows its chips in the new language (Streamlit
@@ -333,8 +344,10 @@ def page_setup(title_key: str) -> PageContext:
     for f in FIELDS:
         if f.kind == "list":
             opts = codes.codes(f.code_list) if f.code_list else list(options[f.name])
+            follow = dict(on_change=_products_follow_sources, args=(sources, list(options["product"]))) \
+                if f.name == "source" else {}
             sb.multiselect(f.text("label", lang), opts, format_func=_option_label(f.name, lang, names), key=f.name,
-                           placeholder=t("f_all", lang), help=f.text("help", lang) or None)
+                           placeholder=t("f_all", lang), help=f.text("help", lang) or None, **follow)
         elif f.kind == "choice":
             sb.selectbox(f.text("label", lang), list(f.choices), key=f.name,
                          format_func=_option_label(f.name, lang, names))
@@ -345,6 +358,7 @@ def page_setup(title_key: str) -> PageContext:
         nav.nav_links(lang, where=menu)
         _bad_filter(err, lang)
     state = _sync_to_url(flt, defaults)
+    st.session_state["_sources_shown"] = list(flt.source)
     nav.remember_view(state)
     nav.nav_links(lang, where=menu)
     _saved_views(lang, title_key, who)
