@@ -108,7 +108,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "complaints reviewed in this database; it suggests {conducts} conducts.",
                    "当前模型：{version}，训练于 {when}（UTC），使用 {examples} 条标注文本，其中 {reviewed} 条为本数据库中"
                    "已复核的投诉；可建议 {conducts} 种行为。"),
-    "model_unseen": ("{n} reviewed complaints (of {total}) are not in the model yet. Retraining it on them makes "
+    "model_unseen": ("Reviewed complaints not in the model yet: {n} (of {total}). Retraining it on them makes "
                      "its suggestions follow your reviewers; then re-read the narratives above so the stored "
                      "suggestions use the new model.",
                      "已复核投诉中有 {n} 条（共 {total} 条）尚未用于训练模型。用它们重新训练，模型建议会更贴近复核结论；"
@@ -118,19 +118,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model_ask": ("An administrator can retrain it here, or on the server: "
                   "python -m analysis.classify.model train --db {db}",
                   "管理员可在此重新训练，或在服务器上运行：python -m analysis.classify.model train --db {db}"),
-    "model_missing_sets": ("Retraining here is off: {sets} of the labelled training sets cannot be read on this "
-                           "server ({names}), and a model trained without them would be weaker than the one in "
-                           "use. Put the shared data folder beside the application (or set "
+    "model_missing_sets": ("Retraining here is off: {sets} of the labelled training sets need files this server "
+                           "cannot read ({files} in the shared data folder {folder}), and a model trained without "
+                           "them would be weaker than the one in use. Put the shared data folder there (or set "
                            "COLLECTION_WATCH_SHARED) first.",
-                           "此处无法重新训练：本服务器读取不到 {sets} 个标注训练集（{names}），缺少它们训练出的模型会比"
-                           "当前模型更弱。请先将共享数据文件夹放在应用旁边（或设置 COLLECTION_WATCH_SHARED）。"),
+                           "此处无法重新训练：有 {sets} 个标注训练集所需的文件在本服务器上读取不到（共享数据文件夹 {folder} "
+                           "中的 {files}），缺少它们训练出的模型会比当前模型更弱。请先把共享数据文件夹放到该位置（或设置 "
+                           "COLLECTION_WATCH_SHARED）。"),
+    "model_sets_list": ("The training sets concerned", "涉及的训练集"),
     "model_bad_train": ("The model was not trained: {msg}. The model in use is unchanged.",
                         "模型未训练：{msg}。当前模型保持不变。"),
-    "model_reduced": ("This model was trained without {sets} of the labelled training sets ({names}): the "
-                      "shared data folder was not beside the application when it was trained. Its suggestions "
-                      "are weaker than the full model's; train it again where the shared data can be read.",
-                      "该模型训练时缺少 {sets} 个标注训练集（{names}）：训练时应用旁没有共享数据文件夹。其建议弱于完整模型；"
-                      "请在可读取共享数据的环境中重新训练。"),
+    "model_reduced": ("This model was trained without {sets} of the labelled training sets (they need {files} "
+                      "from the shared data folder, which was not beside the application when it was trained). "
+                      "Its suggestions are weaker than the full model's; train it again where the shared data "
+                      "can be read.",
+                      "该模型训练时缺少 {sets} 个标注训练集（它们需要共享数据文件夹中的 {files}，训练时应用旁没有该文件夹）。"
+                      "其建议弱于完整模型；请在可读取共享数据的环境中重新训练。"),
     "model_button": ("Retrain the model with the reviewed complaints", "用已复核投诉重新训练模型"),
     "model_running": ("Training the conduct model (about half a minute)…", "正在训练行为模型（约半分钟）……"),
     "model_done": ("Trained {version} on {examples} labelled texts ({reviewed} reviewed complaints of this "

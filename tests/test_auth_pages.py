@@ -288,7 +288,7 @@ def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db,
         save_review(demo_db, Review(cid, []), Actor("amira", "admin"))
 
     viewer = _page("data", signed_in="vic")
-    assert "2 reviewed complaints (of 2) are not in the model yet." in " ".join(_texts(viewer, "info"))
+    assert "Reviewed complaints not in the model yet: 2 (of 2)." in " ".join(_texts(viewer, "info"))
     assert any(c.startswith("An administrator can retrain it here") for c in _texts(viewer, "caption"))
     assert not [b for b in viewer.button if b.key == "train_model"]
 
@@ -312,9 +312,11 @@ def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db,
     plan.write_text('[[train]]\npath = "{shared}/data/narratives/labelled_dev.csv"\nformat = "text"\n', encoding="utf-8")
     monkeypatch.setenv(M.SHARED_ENV, str(tmp_path / "no_shared"))
     refused = _page("data", signed_in="amira")
-    assert "1 reviewed complaints (of 2) are not in the model yet." in " ".join(_texts(refused, "info"))
-    assert any(w.startswith("Retraining here is off: 1 of the labelled training sets cannot be read")
-               for w in _texts(refused, "warning"))
+    assert "Reviewed complaints not in the model yet: 1 (of 2)." in " ".join(_texts(refused, "info"))
+    assert (f"Retraining here is off: 1 of the labelled training sets need files this server cannot read "
+            f"(data/narratives/labelled_dev.csv in the shared data folder {tmp_path / 'no_shared'}), "
+            f"and a model trained without them") in " ".join(_texts(refused, "warning")).replace("\\", "")
+    assert [e.label for e in refused.expander if e.label == "The training sets concerned"]
     assert not [b for b in refused.button if b.key == "train_model"]
 
 
@@ -328,8 +330,9 @@ def test_data_page_says_when_the_model_in_use_was_trained_without_the_shared_set
                                   "tests/data/cfpb_pool_train_c.csv (needs /x/narratives_pool_2013_2015.csv)"]).save(reduced)
     monkeypatch.setenv(M.MODEL_ENV, str(reduced))
     [warning] = [w for w in _texts(_page("data"), "warning") if "trained without" in w]
-    assert warning.startswith("This model was trained without 2 of the labelled training sets (")
-    assert "1 set need /x/narratives_pool_2013_2015.csv (cfpb_pool_train_c.csv)" in warning
+    assert warning.startswith("This model was trained without 2 of the labelled training sets (they need "
+                              "data/narratives/labelled_dev.csv, /x/narratives_pool_2013_2015.csv from the "
+                              "shared data folder")
     assert any("该模型训练时缺少 2 个标注训练集" in w for w in _texts(_page("data", "zh"), "warning"))
     full = tmp_path / "full.npz"
     M.train(_examples()).save(full)

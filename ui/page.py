@@ -625,7 +625,8 @@ def conduct_model_box(ctx: PageContext) -> None:
                      conducts=len(current.labels)))
         if m.get("skipped_sets"):
             st.warning(t("model_reduced", lang, sets=len(m["skipped_sets"]),
-                         names=plain(M.skipped_summary(m["skipped_sets"]))), icon=":material/warning:")
+                         files=plain(_listed(M.skipped_files(m["skipped_sets"]), lang))), icon=":material/warning:")
+            _sets_list(m["skipped_sets"], lang)
     if not counts["reviewed"]:
         return
     if not counts["since"] and current is not None:
@@ -638,7 +639,9 @@ def conduct_model_box(ctx: PageContext) -> None:
         return
     def refused(skipped: list[str]) -> bool:
         if skipped:
-            st.warning(t("model_missing_sets", lang, sets=len(skipped), names=plain(M.skipped_summary(skipped))))
+            st.warning(t("model_missing_sets", lang, sets=len(skipped), files=plain(_listed(M.skipped_files(skipped), lang)),
+                         folder=plain(str(M.shared_dir()))))
+            _sets_list(skipped, lang)
         return bool(skipped)
     if refused(M.training_gaps()):
         return
@@ -660,6 +663,17 @@ def conduct_model_box(ctx: PageContext) -> None:
         st.session_state["_model_trained"] = t("model_done", lang, version=m["version"], examples=f"{m['examples']:,}",
                                                reviewed=f"{m['by_origin'].get('db:reviewed', 0):,}")
         st.rerun()  # the section above now counts the suggestions of the old model as stale
+
+
+def _listed(items: list[str], lang: str) -> str:
+    """Items joined as a list in ``lang`` ("a, b" / "a、b")."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def _sets_list(skipped: list[str], lang: str) -> None:
+    """The skipped training sets, one per line, folded away under the warning that counts them."""
+    with st.expander(t("model_sets_list", lang)):
+        st.text("\n".join(skipped))
 
 
 def editor_page(title_key: str, action: str) -> tuple[str, "auth.Identity"]:

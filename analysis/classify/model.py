@@ -204,6 +204,21 @@ def skipped_summary(skipped: list[str]) -> str:
                               for k, v in needs.items()])
 
 
+def skipped_files(skipped: list[str]) -> list[str]:
+    """The files the ``skipped`` sets (as ``hand_examples`` names them) need and cannot find, each
+    once, in first-seen order: the CFPB file a set needs, or the set's own path pattern; those
+    in the shared data folder as paths inside it ("data/cfpb/x.csv"), others as written."""
+    out: dict[str, None] = {}
+    shared = str(shared_dir())
+    for s in skipped:
+        name, sep, need = s.partition(" (needs ")
+        path = need.rstrip(")") if sep else name.replace("{shared}", shared)
+        if path.startswith(shared + os.sep):
+            path = path[len(shared) + 1:]
+        out.setdefault(path, None)
+    return list(out)
+
+
 def hand_examples(which: str = "train") -> tuple[list[Example], list[str]]:
     """Every example of the ``train`` (or ``held_out``) sets, and the set patterns skipped
     because no file matched (e.g. no shared folder) or a CFPB file they need is missing (then
