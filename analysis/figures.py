@@ -171,6 +171,9 @@ def upright_y_titles(fig: go.Figure, lang: str) -> go.Figure:
     if lang not in UPRIGHT_Y_TITLE_LANGS:
         return fig
     at_top = False
+    # shapes drawn above the plot (the heatmap's forbidden-hours band): the title goes above them
+    above = max([float(s.y1) for s in fig.layout.shapes if s.yref == "paper" and s.y1 is not None and s.y1 > 1]
+                + [1.0])
     for key in [k for k in fig.layout.to_plotly_json() if k.startswith("yaxis")]:
         ax = fig.layout[key]
         text = ax.title.text if ax.title is not None else None
@@ -179,15 +182,23 @@ def upright_y_titles(fig: go.Figure, lang: str) -> go.Figure:
         anchor = ax.anchor if ax.anchor and ax.anchor != "free" else "x"
         right = ax.side == "right"
         font = ax.title.font.to_plotly_json() if ax.title.font is not None else {}
+        top = ax.domain is None or ax.domain[1] >= 0.999
+        size = font.get("size") or 12
         fig.add_annotation(text=text, showarrow=False, textangle=0,
                            xref=f"{anchor} domain", x=1.0 if right else 0.0,
                            xanchor="left" if right else "right",
-                           yref=f"y{key[len('yaxis'):]} domain", y=1.0, yanchor="bottom", yshift=2,
+                           yref=f"y{key[len('yaxis'):]} domain", y=above if top else 1.0, yanchor="bottom", yshift=2,
                            font={"size": 12, "color": "#444", **font})
         ax.title.text = None
-        at_top = at_top or ax.domain is None or ax.domain[1] >= 0.999
-    if at_top:  # room between the chart's title and the name of the top axis
-        fig.update_layout(margin={"t": (fig.layout.margin.t or 60) + UPRIGHT_Y_TITLE_PX})
+        # the margin on the title's side holds the whole title (plotly's automargin sees only ticks)
+        side = "r" if right else "l"
+        need = int(label_units(text) * size * 0.6) + 8
+        if (fig.layout.margin[side] or 0) < need:
+            fig.update_layout(margin={side: need})
+        at_top = at_top or top
+    if at_top:  # room between the chart's title and the name of the top axis (and any band above the plot)
+        band = int((above - 1.0) * (fig.layout.height or 450))
+        fig.update_layout(margin={"t": (fig.layout.margin.t or 60) + UPRIGHT_Y_TITLE_PX + band})
     return fig
 
 

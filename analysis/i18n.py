@@ -96,6 +96,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "{n} 条正文导入时未经读取（以 --classify none 导入，或属于导入时不分类的产品），不计入任何正文统计。"
                      "可在服务器上运行：python -m analysis.classify.relabel --unread"),
     "stale_running": ("Re-reading narratives…", "正在重新读取正文……"),
+    "rule_none_specific": ("none specific (RULEBOOK)", "无专门规则（见规则手册）"),
     "model_title": ("Conduct model (suggestions)", "行为模型（建议）"),
     "model_none": ("No conduct model is installed: narratives get the rules' labels only, and no suggestions. "
                    "On the server: python -m analysis.classify.model train --db {db}",
@@ -445,9 +446,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "happens (prevalence). Sources differ in what they record; times are known for few incidents.",
                        "计数反映的是被投诉和记录的情况（覆盖），不代表不当催收实际发生的频率（发生率）。各来源记录的内容不同，"
                        "只有少数事件有确切时间。"),
-    "r_cav_suppression": ("Small numbers: counts from 1 to {km1} are shown as <{k}, and a share computed from such a "
-                          "count as –, so no person can be recognised. Totals are not adjusted.",
-                          "小数抑制：1 至 {km1} 的计数显示为 <{k}，由这类计数算出的占比显示为 –，以免识别出个人。合计未作调整。"),
+    "r_cav_suppression": ("Small numbers: counts from 1 to {km1} are shown as <{k} (grey cells in heat maps), and a "
+                          "share computed from such a count as –, so no person can be recognised. Totals are not "
+                          "adjusted.",
+                          "小数抑制：1 至 {km1} 的计数显示为 <{k}（热力图中为灰色格子），由这类计数算出的占比显示为 –，以免识别出个人。"
+                          "合计未作调整。"),
     "r_cav_no_suppression": ("Small numbers are NOT suppressed in this report; check before publishing.",
                              "本报告未做小数抑制；发布前请检查。"),
     "r_cav_multi": ("A complaint can carry several conducts and methods, so those counts add up to more than the "

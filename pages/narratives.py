@@ -91,8 +91,12 @@ with right:
     shown = labels.assign(
         label=[codes.label(k, v, lang) for k, v in zip(labels["label_kind"], labels["label_code"])],
         kind_label=[codes.label("label_kind", k, lang) for k in labels["label_kind"]],
-        label_source_label=[codes.label("label_source", s, lang) for s in labels["label_source"]])
-    show_table(shown[["label", "kind_label", "label_source_label", "rule_id", "evidence"]], lang)
+        label_source_label=[codes.label("label_source", s, lang) for s in labels["label_source"]],
+        rule_id=[r if isinstance(r, str) and r else (t("rule_none_specific", lang) if k == "conduct" else "")
+                 for r, k in zip(labels["rule_id"], labels["label_kind"])])
+    # the rule first after the label: the column a narrow pane would otherwise cut off
+    show_table(shown[["label", "rule_id", "label_source_label", "kind_label", "evidence"]], lang,
+               widths={"rule_id": "small"})
     if len(suggested):
         st.markdown(f"**{t('narr_suggested', lang)}**", help=t("narr_suggested_help", lang))
         show_table(suggested.assign(
@@ -109,7 +113,7 @@ with right:
                                  for tl, h in zip(inc["occurred_time_local"], inc["occurred_hour"])],
                           time_source=[codes.label("time_source", m, lang) for m in inc["time_source"]],
                           time_rule_status=[codes.label("time_rule_status", m, lang) for m in inc["time_rule_status"]])
-               [["method", "recipient", "precision", "clock", "time_source", "time_rule_status"]], lang)
+               [["method", "clock", "time_rule_status", "recipient", "precision", "time_source"]], lang)
 review.history(chosen, lang)
 if mode == "review":
     review.form(ctx, chosen, pd.concat([labels, suggested]), inc)

@@ -16,7 +16,7 @@ from analysis.export import __main__ as cli
 from analysis.export.context import ExportOptions, file_name, make_context
 from analysis.export.describe import DESCRIBERS, describe_chart, describer
 from analysis.export.engine import about_file, export_chart
-from analysis.export.figure import SUPPRESSORS, export_figure, suppress_figure
+from analysis.export.figure import SUPPRESSED_CELL, SUPPRESSORS, export_figure, suppress_figure
 from analysis.export.report import report_html
 from analysis.export.suppress import suppress_frame
 from analysis.export.tables import (export_table, label_column, localise_table, round_for_people, to_csv_bytes,
@@ -91,9 +91,15 @@ def test_suppress_figure__small_counts_not_drawn(con):
     assert set(fig.data[0].text) == {"<5"}
     assert list(b.figure.data[0].x) != list(fig.data[0].x)  # UI figure untouched
     hm = build_chart(con, "time_heatmap_us", Filter(), "en")
-    z = suppress_figure(hm.figure, "time_heatmap_us", hm.frame, 5).data[0]
+    out = suppress_figure(hm.figure, "time_heatmap_us", hm.frame, 5)
+    z, grey = out.data[0], out.data[-1]
     assert all(v is None or v == 0 for row in z.z for v in row)
     assert sum(x == "<5" for row in z.text for x in row) == 2  # 22:30 Wed and 21:00 Thu
+    # the two hidden cells are painted grey (not the near-white of a true zero), the rest not at all
+    assert grey.type == "heatmap" and grey.showscale is False and grey.colorscale[0][1] == SUPPRESSED_CELL
+    hidden = [(i, j) for i, row in enumerate(z.text) for j, x in enumerate(row) if x == "<5"]
+    assert [(i, j) for i, row in enumerate(grey.z) for j, v in enumerate(row) if v is not None] == hidden
+    assert len(hm.figure.data) == 1  # the UI figure untouched
 
 
 def test_every_catalogue_chart_has_suppression_and_description():

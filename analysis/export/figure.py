@@ -6,7 +6,8 @@ Suppression per chart (what a reader sees for a count from 1 to k-1):
 
 * bars of counts (``bar_counts``): the bar is drawn at 0 and its text reads "<5";
   stacked segments are left out (a stacked bar is shorter by at most k-1 per segment);
-* heatmap cells (``heatmap_counts``): the cell is left blank (no colour) and reads "<5";
+* heatmap cells (``heatmap_counts``): the cell is painted grey (``SUPPRESSED_CELL``, unlike
+  the near-white of a true zero) and reads "<5";
 * count lines (``line_counts``): the point is left out, so the line has a gap;
 * share lines / 100 % bars / rate bars resting on a small count (``outside_trend``,
   ``outcome_mix``, ``timeliness``): the point, segment or bar is left out ("<5" text on
@@ -56,8 +57,13 @@ def _bar_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
             tr.cliponaxis = False
 
 
+#: The colour of a suppressed heatmap cell: a grey no count colour scale uses, so a hidden
+#: count of 1–4 is not read as none.
+SUPPRESSED_CELL = "#c8c8c8"
+
+
 def _heatmap_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
-    for tr in fig.data:
+    for tr in list(fig.data):
         if tr.type != "heatmap":
             continue
         z = np.array(tr.z, dtype=object)
@@ -73,6 +79,10 @@ def _heatmap_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
         tr.z = z.tolist()
         tr.text = text.tolist()
         tr.texttemplate = "%{text}"
+        fig.add_trace(go.Heatmap(  # the suppressed cells, grey, over the blank ones
+            z=np.where(small, 1, None).tolist(), x=tr.x, y=tr.y, xaxis=tr.xaxis, yaxis=tr.yaxis,
+            colorscale=[[0, SUPPRESSED_CELL], [1, SUPPRESSED_CELL]], showscale=False, hoverinfo="skip",
+            text=np.where(small, mark(k), "").tolist(), texttemplate="%{text}", xgap=tr.xgap, ygap=tr.ygap))
 
 
 def _line_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
