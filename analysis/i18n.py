@@ -26,8 +26,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "narr_none": ("No narrative matches. Change the search words or the filters.", "没有匹配的投诉正文。请修改搜索词或筛选条件。"),
     "narr_found": ("{n} complaints with a narrative (newest first, at most 200).", "{n} 条有正文的投诉（按时间倒序，最多 200 条）。"),
     "narr_read": ("Read complaint", "阅读投诉"),
-    "narr_found_more": ("The 200 newest matching complaints are listed; narrow the search to see others.",
-                        "列出最新的 200 条匹配投诉；请缩小搜索范围查看其他投诉。"),
+    "narr_found_more": ("{n} complaints match; the 200 newest are listed: narrow the search to see others.",
+                        "共有 {n} 条投诉匹配，列出最新的 200 条；请缩小搜索范围查看其他投诉。"),
     "narr_labels": ("Labels and their sources", "标签及来源"),
     "narr_incidents": ("Incidents", "催收事件"),
     "narr_text_help": ("The complaint's own words, shown as plain text. Marked: the evidence for each narrative label "

@@ -471,8 +471,9 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
     narrative label with ``rule_id``.
 
     Columns: ``complaint_id``, ``received_date``, ``company_name``, ``jurisdiction``,
-    ``conduct_codes_narrative`` (list), ``narrative_chars`` (int). Newest first, at most
-    ``limit`` rows. The search words are bound parameters (LIKE wildcards escaped).
+    ``conduct_codes_narrative`` (list), ``narrative_chars`` (int), ``match_count`` (int: how
+    many complaints match in all, the same on every row). Newest first, at most ``limit``
+    rows. The search words are bound parameters (LIKE wildcards escaped).
     """
     w, p = build_where(flt, "complaint")
     words = [x for x in (search or "").split() if x][:10]
@@ -485,7 +486,7 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
     extra = (" AND " + " AND ".join(conds)) if conds else ""
     return _df(con, f"""
         SELECT f.complaint_id, f.received_date, f.company_name, f.jurisdiction, f.conduct_codes_narrative,
-               length(c.narrative) AS narrative_chars
+               length(c.narrative) AS narrative_chars, count(*) OVER () AS match_count
         FROM (SELECT * FROM mart_complaint_facts WHERE {w}) f JOIN core_complaints c USING (complaint_id)
         WHERE f.has_narrative{extra}
         ORDER BY f.received_date DESC, f.complaint_id LIMIT ?""", params + [int(limit)])

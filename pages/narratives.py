@@ -54,13 +54,17 @@ else:
     if found.empty:
         st.info(t("narr_none", lang))
         st.stop()
-    st.caption(t("narr_found", lang, n=len(found)) if len(found) < 200 else t("narr_found_more", lang))
+    total = int(found["match_count"].iloc[0])
+    st.caption(t("narr_found", lang, n=f"{total:,}") if total <= len(found) else
+               t("narr_found_more", lang, n=f"{total:,}"))
     table = found.assign(conducts=found["conduct_codes_narrative"].map(
         lambda cs: "; ".join(codes.label("conduct", c, lang) for c in cs)))
     show_table(table[["complaint_id", "received_date", "company_name", "jurisdiction", "conducts", "narrative_chars"]],
                lang, height=260)
     ids = found["complaint_id"].tolist()
 chosen = st.query_params.get("complaint")
+if mode == "read" and chosen and chosen not in ids and chosen == st.session_state.get("_narr_read"):
+    chosen = None  # the one read before a new search that does not find it: read the first found
 if chosen and chosen not in ids:  # a link to one complaint (shared, or from another page)
     try:
         run_query("query_complaint_detail", None, chosen)
@@ -72,6 +76,7 @@ if not ids:
 chosen = chosen if chosen in ids else ids[0]
 chosen = st.selectbox(t("narr_read", lang), ids, index=ids.index(chosen), key=f"complaint_pick_{mode}")
 st.query_params["complaint"] = chosen
+st.session_state["_narr_read"] = chosen
 detail = run_query("query_complaint_detail", None, chosen)
 c = detail["complaint"]
 labels: pd.DataFrame = detail["labels"]

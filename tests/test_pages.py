@@ -202,3 +202,24 @@ def test_sidebar__demonstration_data_chosen_again_brings_its_products(tmp_path, 
     at.sidebar.multiselect(key="product").set_value(["信用卡 (演示)"]).run()
     at.sidebar.multiselect(key="source").unselect("heimao").run()
     assert at.sidebar.multiselect(key="product").value == ["信用卡 (演示)"]
+
+
+def test_narratives__the_reader_follows_a_new_search_and_the_total_is_said(app, db_path):
+    """A search that does not find the complaint being read moves the reader to the first one
+    it finds (it stayed on the old one); a search matching more than the 200 listed says how
+    many match in all."""
+    at = app("narratives", lang="zh", source="demo_cn")
+    first = at.query_params["complaint"]
+    with db.connect_read_only(db_path) as con:
+        has = dict(con.execute("SELECT complaint_id, narrative LIKE '%通讯录%' FROM core_complaints "
+                               "WHERE narrative IS NOT NULL").fetchall())
+        total = con.execute("SELECT count(*) FROM core_complaints WHERE narrative IS NOT NULL AND "
+                            "source = 'demo_cn'").fetchone()[0]
+    assert not has[first]  # the newest demonstration complaint does not mention the contact list
+    at.text_input(key="q").set_value("通讯录").run()
+    assert not at.exception
+    now = at.query_params["complaint"]
+    assert now != first and has[now]
+    at.text_input(key="q").set_value("").run()
+    caption = " ".join(c.value for c in at.caption)
+    assert total > 200 and "列出最新的 200 条" in caption and "共有" in caption

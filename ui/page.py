@@ -332,7 +332,11 @@ def page_setup(title_key: str) -> PageContext:
         nav.nav_links(lang, where=menu)
         _bad_filter(err, lang)
     defaults = _defaults(sources, options, first, last)
-    _sync_from_url(defaults, _url_params(), _page_identity(title_key))
+    url = _url_params()
+    if "source" in url:  # a link that names the sources: its products default to theirs
+        defaults["product"] = scope_products(sources, list(from_url({"source": url["source"]}).source),
+                                             list(options["product"]))
+    _sync_from_url(defaults, url, _page_identity(title_key))
 
     sb = st.sidebar
     sb.header(t("filters", lang))
@@ -357,7 +361,8 @@ def page_setup(title_key: str) -> PageContext:
     except FilterError as err:
         nav.nav_links(lang, where=menu)
         _bad_filter(err, lang)
-    state = _sync_to_url(flt, defaults)
+    defaults["product"] = scope_products(sources, list(flt.source), list(options["product"]))
+    state = _sync_to_url(flt, defaults)  # products at their default for the sources shown stay out of the URL
     st.session_state["_sources_shown"] = list(flt.source)
     nav.remember_view(state)
     nav.nav_links(lang, where=menu)
