@@ -182,6 +182,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_editor": ("editor", "编辑"),
     "role_admin": ("admin", "管理员"),
     "role_single_user": ("single user", "单用户"),
+    # the audit log's "via" and "action" values (analysis.audit.VIA; the actions audit.record is given)
+    "table_empty": ("Nothing here yet.", "暂无内容。"),
+    "via_dashboard": ("dashboard", "仪表盘"),
+    "via_command line": ("command line", "命令行"),
+    "action_import": ("import", "导入"),
+    "action_intake": ("intake form", "登记投诉"),
+    "action_relabel": ("re-read narratives", "重新读取正文"),
+    "action_review": ("review", "复核"),
+    "action_delete_import": ("remove an import", "删除一次导入"),
+    "action_delete_source": ("remove a source", "删除一个来源"),
+    "action_train_model": ("retrain the model", "重新训练模型"),
+    "action_account_add": ("add an account", "添加账户"),
+    "action_account_role": ("change a role", "更改角色"),
+    "action_account_password": ("set a password", "设置密码"),
+    "action_account_disable": ("disable or enable an account", "停用或启用账户"),
+    "action_account_remove": ("remove an account", "删除账户"),
     "db_unreadable": ("The database {name} cannot be read: it may be truncated, damaged or not a database file "
                       "(DuckDB: {reason}). Nothing was changed. Restore it from a backup, or rebuild it: move the file "
                       "and the folder beside it named like it with .store aside and import the source files again "

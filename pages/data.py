@@ -11,7 +11,7 @@ from analysis.i18n import t  # noqa: E402
 from analysis.schema import data_dictionary  # noqa: E402
 from ui import auth  # noqa: E402
 from ui.page import conduct_model_box, narrative_labels_box, page_setup, remove_data  # noqa: E402
-from ui.tables import rows_csv, show_table  # noqa: E402
+from ui.tables import audit_in_language, rows_csv, show_table  # noqa: E402
 from ui.state import db_label, run_query  # noqa: E402
 
 ctx = page_setup("page_data")
@@ -32,7 +32,7 @@ show_table(run_query("query_imports"), lang)
 if auth.can(ctx.who, "audit"):
     st.subheader(t("audit_title", lang))
     st.caption(t("audit_note", lang))
-    show_table(run_query("query_audit"), lang, table="meta_audit")
+    show_table(audit_in_language(run_query("query_audit"), lang), lang, table="meta_audit")
 
 if auth.can(ctx.who, "delete"):
     remove_data(ctx)

@@ -117,6 +117,8 @@ def test_editors_see_the_audit_log_viewers_do_not(demo_db):
     [audit] = [d.value for d in editor.dataframe if "actor" in d.value.columns]
     assert audit[["actor", "actor_role", "via", "action", "file_name", "rows_read"]].values.tolist() == [
         ["ed", "editor", "dashboard", "import", "three_date_formats.csv", 3]]
+    [audit_zh] = [d.value for d in _page("data", "zh", signed_in="ed").dataframe if "actor" in d.value.columns]
+    assert audit_zh[["actor", "actor_role", "via", "action"]].values.tolist() == [["ed", "编辑", "仪表盘", "导入"]]
     viewer = _page("data", signed_in="vic")
     assert "Audit log" not in [s.value for s in viewer.subheader] and not viewer.error
 

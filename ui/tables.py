@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.export.tables import column_header
+from analysis.i18n import t
 from analysis.ingest.reasons import reason_text
 from ui.text import plain_frame
 
@@ -75,6 +76,25 @@ def reasons_in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+#: Audit-log columns whose values are words of a closed set, shown through the i18n keys
+#: ``<prefix><value>`` (a value without a key is shown as stored).
+AUDIT_TERMS = {"actor_role": "role_", "via": "via_", "action": "action_"}
+
+
+def audit_in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The audit log (``queries.query_audit``) with its role, via and action values in
+    ``lang`` (``AUDIT_TERMS``). Returns a copy in Chinese, else ``df`` itself (the stored
+    English words)."""
+    from analysis.i18n import STRINGS
+    if lang != "zh" or df.empty:
+        return df
+    out = df.copy()
+    for col, prefix in AUDIT_TERMS.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, p=prefix: t(p + v, lang) if isinstance(v, str) and p + v in STRINGS else v)
+    return out
+
+
 def rows_csv(df: pd.DataFrame, lang: str) -> bytes:
     """A problem-rows table (quarantine, QA issues) as CSV for the person fixing the file
     (``to_csv_bytes``): the stored English ``reason`` stays (stable for programs), and in Chinese a
@@ -95,8 +115,11 @@ def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, widths:
     are the headers' tooltips (and the headers of columns ``SCREEN_HEADERS`` does not name).
     ``widths``: column → Streamlit column width ("small", "medium", "large" or pixels) for
     columns whose text would otherwise push the others off the right edge (the whole cell
-    shows on hover)."""
+    shows on hover). An empty ``df`` is a caption saying so, not a table."""
     from analysis.schema import TABLE_BY_NAME
+    if df.empty:  # said in words (Streamlit's own placeholder for an empty table is English)
+        st.caption(t("table_empty", lang))
+        return
     df = reasons_in_language(df, lang)
     described = {c.name: (c.en, c.zh) for c in TABLE_BY_NAME[table].columns} if table else {}
     config = {}
