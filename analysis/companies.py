@@ -415,9 +415,19 @@ def ranking_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The ranking for people (the page's table): ranked companies only, headers in
     ``lang``: rank, company, the measure's value (rounded to 1 decimal: a percentage, or
     the complaint count), complaints counted, base, all complaints, spellings grouped
-    (the raw names joined with " | ")."""
+    (the raw names joined with " | "). Ranked by complaints, the value is the count and the
+    other counts would repeat it: rank, company, complaints, their share of every complaint in
+    the filter (%, 1 decimal) and spellings."""
     r = frame[frame["is_ranked"]]
     is_count = (not r.empty) and r["measure"].iloc[0] == "complaints"
+    if is_count:
+        return pd.DataFrame({
+            t("co_col_rank", lang): r["rank"].astype("Int64"),
+            t("co_col_company", lang): r["company"],
+            t("co_kpi_complaints", lang): r["complaint_count"],
+            t("co_col_share_all", lang): r["share_pct"].round(1),
+            t("co_col_names", lang): r["company_names"].map(lambda v: " | ".join(v)),
+        }).reset_index(drop=True)
     return pd.DataFrame({
         t("co_col_rank", lang): r["rank"].astype("Int64"),
         t("co_col_company", lang): r["company"],

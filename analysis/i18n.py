@@ -772,6 +772,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "co_col_channel": ("Channel", "渠道"),
     "co_col_code": ("Value", "取值"),
     "co_col_share": ("Share %", "占比 %"),
+    "co_col_share_all": ("Share of all complaints in the filter %", "占筛选范围内全部投诉 %"),
     "col_rank": ("Rank", "名次"),
     "col_company": ("Company (names grouped)", "机构（名称归并后）"),
     "col_measure": ("Ranked by", "排名依据"),

@@ -36,9 +36,9 @@ if ranked.empty:
     st.info(t("co_no_ranked", lang, min=args[1]))
 else:
     show_chart(ctx, "companies_ranking", k)
-    value_format = "%d" if get_measure(args[0]).kind == "count" else "%.1f"
+    rate = get_measure(args[0]).kind != "count"  # a count's table has no value column (ranking_table)
     data_table(ranking_table(ranking, lang), height=320,
-                 column_config={t("co_col_value", lang): st.column_config.NumberColumn(format=value_format)})
+               column_config={t("co_col_value", lang): st.column_config.NumberColumn(format="%.1f")} if rate else None)
 st.caption(t("co_base_note", lang))
 st.caption(t("co_grouping_note", lang))
 

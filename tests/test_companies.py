@@ -439,7 +439,7 @@ def app(db_path, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_page__default_view(app, lang):
+def test_page__default_view(app, lang, db_path):
     at = app(lang=lang)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == {"en": "Companies", "zh": "涉诉机构"}[lang]
@@ -449,6 +449,15 @@ def test_page__default_view(app, lang):
     assert [m.value for m in at.metric] == ["6", "0", "60.0%"]
     table = at.dataframe[0].value
     assert table.iloc[:, 1].tolist()[:3] == ["Acme Collections, Inc.", "Big Bank, N.A.", "信*飞"]
+    # ranked by complaints: the count and its share of every complaint in the filter, no repeats
+    assert table.shape[1] == 5
+    counts, shares = table.iloc[:, 2].tolist(), table.iloc[:, 3].tolist()
+    from analysis.queries import query_kpis
+    from analysis.scope import default_filter
+    with db.connect_read_only(db_path) as con:
+        c = db.read_cursor(con)
+        total = query_kpis(c, default_filter(c))["complaint_count"]
+    assert shares == [round(100 * n / total, 1) for n in counts]
 
 
 def test_page__url_choices_rate_and_profile(app):
