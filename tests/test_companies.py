@@ -555,3 +555,16 @@ def test_cfpb__profile_and_variants(cfpb):
     if len(mix):
         assert int(mix["company_base_count"].iloc[0]) == s["complaint_count"]
         assert int(mix["others_base_count"].iloc[0]) == len(csv) - s["complaint_count"]
+
+
+def test_page__a_choice_is_kept_in_the_menu_link_back_to_the_page(app):
+    """The menu's link to a page carries the choices last made on it (a ranking measure), so
+    going to another page and back shows it as it was left; other pages' links do not."""
+    at = app(lang="en")
+    at.selectbox(key="choice_measure").set_value("timely").run()
+    assert not at.exception
+    links = [m.value for m in at.markdown if m.value.startswith("[")]
+    [back] = [v for v in links if "(/companies?" in v]
+    [other] = [v for v in links if "(/trends?" in v]
+    assert "measure=timely" in back and "min_count=10" in back
+    assert "measure=" not in other

@@ -47,6 +47,20 @@ HOME = PAGES[0]
 #: Session key of the last view's URL parameters (filters and language), for links drawn
 #: on pages without filters.
 VIEW_KEY = "_view_params"
+#: Session key of each page's own choices (``ui.page.page_choice``: a measure, a period),
+#: ``{url_path: {key: value}}``, so a link back to a page shows it as it was left.
+CHOICES_KEY = "_page_choices"
+
+
+def page_of(title_key: str) -> str:
+    """The ``url_path`` of the page whose title is ``title_key`` ("" if none)."""
+    return next((p.url_path for p in PAGES if p.title_key == title_key), "")
+
+
+def remember_choice(page: str, key: str, value: str) -> None:
+    """Keep page ``page``'s choice ``key`` = ``value`` for the links to it (``CHOICES_KEY``)."""
+    if page:
+        st.session_state.setdefault(CHOICES_KEY, {}).setdefault(page, {})[key] = value
 
 
 def build_navigation(lang: str):
@@ -83,6 +97,8 @@ def link_to(url_path: str, lang: str, label: str | None = None, icon: str | None
     from streamlit.errors import StreamlitPageNotFoundError
     page = PAGE_BY_PATH[url_path]
     params = view_params(lang) if page.filters and keep_view else {"lang": [lang]}
+    if keep_view:
+        params.update({k: [v] for k, v in st.session_state.get(CHOICES_KEY, {}).get(url_path, {}).items()})
     params.update(extra or {})
     box = where if where is not None else st
     text = label or t(page.title_key, lang)

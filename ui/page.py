@@ -54,6 +54,7 @@ class PageContext:
     suppress: bool = True
     choices: dict[str, str] = field(default_factory=dict)
     who: auth.Identity | None = None
+    page: str = ""  # the page's url_path (ui.nav.PAGES)
 
     def describe(self) -> str:
         """The filter in words, in the page language."""
@@ -375,7 +376,7 @@ def page_setup(title_key: str) -> PageContext:
     shown = set(flt.source) if flt.source else set(sources["source"])
     if sources[sources["source"].isin(shown)]["is_synthetic"].astype(bool).any():
         st.warning(t("demo_banner", lang), icon=":material/science:")
-    ctx = PageContext(lang, flt, view, suppress, who=who)
+    ctx = PageContext(lang, flt, view, suppress, who=who, page=nav.page_of(title_key))
     report_pack_controls(ctx)
     return ctx
 
@@ -478,7 +479,8 @@ def show_chart(ctx: PageContext, name: str, kpis: dict) -> bool:
 def page_choice(ctx: PageContext, key: str, options: list[str], default: str, label: str,
                 format_func=None, where=None, kind: str = "segmented") -> str:
     """A page's own choice (a period, a measure, a minimum count) kept in the URL under
-    ``key`` and recorded in ``ctx.choices`` (chart queries and every export read it there).
+    ``key`` and recorded in ``ctx.choices`` (chart queries and every export read it there)
+    and for the menu's link back to the page (``nav.remember_choice``).
 
     ``options``: the allowed values (strings); a URL value outside them falls back to
     ``default``. ``kind``: ``segmented`` (few options) or ``select``. ``where``: a container
@@ -494,6 +496,7 @@ def page_choice(ctx: PageContext, key: str, options: list[str], default: str, la
         new = st.session_state.get(wkey) or default
         st.query_params[key] = new
         st.session_state[f"_{wkey}_url"] = new
+        nav.remember_choice(ctx.page, key, new)  # before the menu is drawn again
 
     box = where if where is not None else st
     fmt = format_func or str
@@ -503,6 +506,7 @@ def page_choice(ctx: PageContext, key: str, options: list[str], default: str, la
         box.segmented_control(label, options, key=wkey, format_func=fmt, required=True, on_change=changed)
     value = st.session_state.get(wkey) or default
     ctx.choices[key] = value
+    nav.remember_choice(ctx.page, key, value)
     return value
 
 
