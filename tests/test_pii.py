@@ -160,3 +160,16 @@ def test_personal_data_is_masked_in_every_column_of_a_cfpb_file(tmp_path):
     assert reasons[0] == "Complaint ID is not a whole number" and reasons[1].startswith("expected 18 fields")
     assert _found_anywhere(db_path, list(SECRETS.values()) + [
         "110101 19900307 1233", "555-0187", "736-5000", "736.5000", "1234.5678", "3456.7890", "１３９１２３４５６７８"]) == []
+
+
+def test_email__found_after_a_long_run_and_the_run_read_once():
+    """An e-mail after 200,000 characters of a run the local part could hold (dashes) is
+    still masked, and the run is not an address; a local part over 64 characters is no
+    address (RFC 5321). (The unbounded pattern scanned such a run once per character: a
+    300 KB narrative took 143 s; bench: the hostile-input note of 2026-12-07.)"""
+    from analysis.pii import _EMAIL
+    text = "My account number is 12345. " + "-" * 200_000 + " write to jane.doe@mail.example.org today"
+    out = mask_text(text)
+    assert out.endswith(" write to [EMAIL] today") and out.count("-") == 200_000
+    assert _EMAIL.fullmatch("a" * 64 + "@example.com") and not _EMAIL.search("a" * 65 + "@example.com")
+    assert mask_text("邮箱abc_1@qq.com，电话见下") == "邮箱【邮箱】，电话见下"
