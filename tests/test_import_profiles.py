@@ -232,6 +232,24 @@ def test_import_call_log__one_complaint_frequency_and_time(tmp_path):
         run_import([FIXTURES / "call_log.csv"], "call_log", path, complaint_id="intake:NOPE")
 
 
+def test_import_call_log__a_duration_longer_than_a_day_is_left_empty_with_its_reason(tmp_path):
+    """Durations too long for one call (a wrong column, milliseconds; one larger than the
+    database's INTEGER stopped the import with a traceback) are left empty with the reason;
+    the rows are kept and the counts add up."""
+    src = tmp_path / "log.csv"
+    src.write_text("号码,通话时间,通话时长\n13800138000,2024-03-05 22:30:00,99999999999\n"
+                   "13800138000,2024-03-05 22:40:00,1234567890123456789012\n"
+                   "13800138000,2024-03-05 22:50:00,86401\n13800138000,2024-03-05 23:00:00,86400\n",
+                   encoding="utf-8")
+    path = tmp_path / "l.duckdb"
+    [rep] = run_import([src], "call_log", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (4, 4, 0, 3)
+    assert q(path, "SELECT duration_seconds FROM core_incidents ORDER BY occurred_at") == [(None,), (None,), (None,),
+                                                                                        (86400,)]
+    assert {r for (r,) in q(path, "SELECT reason FROM core_qa_issues")} == {
+        "longer than 86,400 seconds (a day): not one call's duration; left empty"}
+
+
 @require_shared(FTC_DNC)
 def test_import_ftc__hourly_counts_match_raw_csv(tmp_path):
     path = tmp_path / "f.duckdb"

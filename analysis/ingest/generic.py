@@ -58,7 +58,7 @@ from analysis.ingest.common import (
 )
 from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, ambiguous_slash_date, clean_text, clean_value, lookup_code,
-    parse_duration_seconds, parse_time, implausible, parse_when, split_list,
+    MAX_CALL_SECONDS, parse_duration_seconds, parse_time, implausible, parse_when, split_list,
 )
 from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
 from analysis.ingest.reasons import reason as R
@@ -430,6 +430,8 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
             r.duration = parse_duration_seconds(v["duration"])
         except ValueError:
             r.qa.append(("duration", v["duration"], R("duration_bad")))
+        except OverflowError:
+            r.qa.append(("duration", v["duration"], R("duration_implausible", limit=MAX_CALL_SECONDS)))
     if r.connected is None and r.duration is not None and prof.grain == "call":
         r.connected = r.duration > 0
     if r.direction is None and prof.grain == "call" and v.get("answered") and "未接" in v["answered"]:

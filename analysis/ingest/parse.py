@@ -266,10 +266,23 @@ def parse_amount(value: str) -> float:
 _DURATION = re.compile(r"^(?:(\d+)\s*(?:小时|h|时))?\s*(?:(\d+)\s*(?:分钟|分|m|min))?\s*(?:(\d+)\s*(?:秒|s|sec))?$", re.I)
 
 
+#: The longest call duration taken as one (seconds): a day. A longer value is a wrong column or
+#: a unit mix-up (milliseconds), and would not fit the stored INTEGER either.
+MAX_CALL_SECONDS = 86_400
+
+
 @lru_cache(maxsize=100_000)
 def parse_duration_seconds(value: str) -> int:
     """A call duration in seconds: ``95``, ``01:35``, ``0:01:35``, ``1分35秒``, ``2m 5s``.
-    Raises ``ValueError`` otherwise."""
+    Raises ``ValueError`` otherwise (not a duration), and ``OverflowError`` for one longer
+    than ``MAX_CALL_SECONDS``."""
+    got = _duration_seconds(value)
+    if got > MAX_CALL_SECONDS:
+        raise OverflowError(got)
+    return got
+
+
+def _duration_seconds(value: str) -> int:
     v = clean_value(value)
     if v is None:
         raise ValueError("empty")

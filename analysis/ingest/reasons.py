@@ -260,6 +260,8 @@ _add("call_time_is_filing_time", "call time equals the filing time (an automated
 _add("direction_unknown", "call direction not understood; taken as incoming", "无法识别呼叫方向；按来电处理")
 _add("answered_unknown", "answered / connected value not understood; left empty", "无法识别“是否接通”的值；留空")
 _add("duration_bad", "not a duration; left empty", "不是通话时长；留空")
+_add("duration_implausible", "longer than {limit:,} seconds (a day): not one call's duration; left empty",
+     "超过 {limit} 秒（一天）：不是一次通话的时长；留空", limit=86400)
 
 # ---- notes of a profile import (generic.prepare_file, write_prepared) ---------------------------
 _add("column_repeated", "{where}: column {written!r} appears more than once; the later one is read as {read_as!r} "
