@@ -528,6 +528,22 @@ def test_import__a_repeated_column_name_loses_nothing(tmp_path):
     assert list(preview_file(src.read_bytes(), src.name, profile="heimao").rows.columns)[-2:] == ["正文", "正文 (2)"]
 
 
+@pytest.mark.parametrize("sep,name,good", [("\t", "h.txt", 5), (";", "h.csv", 5), ("|", "h.csv", 5100)])
+def test_import__a_stray_quote_in_a_tab_separated_file_costs_one_row(tmp_path, sep, name, good):
+    """A quote never closed in row 2 of a tab / semicolon / bar separated file: that line is
+    quarantined and every later row is read with the file's own separator (after a runaway
+    longer than the reader's line limit the rows were split on commas: all quarantined)."""
+    src = tmp_path / name
+    rows = [sep.join(["投诉编号", "投诉对象", "发起时间", "正文"]),
+            sep.join(["17370000001", '"某花', "2024-12-04 09:58", "引号没有闭合"])]
+    rows += [sep.join([str(17370000002 + i), "Acme, Inc", "2024-12-04 10:00", "打电话, 骂人"]) for i in range(good)]
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (good + 1, good, 1)
+    assert q(path, "SELECT DISTINCT creditor_name FROM core_complaints") == [("Acme, Inc",)]
+
+
 @pytest.mark.parametrize("sep,name", [("\t", "h.txt"), (";", "h.csv"), ("|", "h.csv")])
 def test_import__tab_semicolon_and_bar_separated_files(tmp_path, sep, name):
     """Tab-separated .txt (offered by the uploader) and semicolon / bar files are read with

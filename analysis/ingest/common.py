@@ -352,7 +352,7 @@ class DelimitedReader:
         except (csv.Error, _RecordTooLong) as err:
             why = (reason("runaway_long_field", limit=MAX_FIELD_CHARS) if isinstance(err, csv.Error)
                    else reason("runaway_many_lines", limit=MAX_RECORD_LINES))
-            self._reader = csv.reader(lines)  # a fresh parser state for the lines read again
+            self._reader = csv.reader(lines, delimiter=self.delimiter)  # a fresh parser state for the lines read again
             return self._runaway(why)
         taken = lines.taken
         if len(taken) > 1 and (len(fields) != len(self.header) or sum(x.count('"') for x in taken) % 2):
