@@ -1029,3 +1029,28 @@ def test_vintage__carried_over_sent_date_is_read_as_its_own_file_was(tmp_path):
     assert dates_of(db_path) == [("9500001", date(2019, 4, 3), 2), ("9500002", date(2019, 9, 24), 6)]
     assert query(db_path, "SELECT outcome_code FROM complaints WHERE source_record_id = '9500001'") == [
         ("monetary_relief",)]
+
+
+def test_ids_with_leading_zeros_are_one_complaint_and_0_is_refused(tmp_path):
+    """CFPB numbers complaints from 1 with no leading zeros: 009400001 (a tool padded it) and
+    9400001 are the same complaint, within a file and across files; an id of 0 is quarantined
+    with its reason; control characters (a NUL from a broken export) leave the stored values."""
+    def row(cid, company="Acme Collections, LLC"):
+        return [*TWO_ROWS[0][:7], company, *TWO_ROWS[0][8:17], cid]
+    path = tmp_path / "z.duckdb"
+    first = tmp_path / "a.csv"
+    write_csv(first, CFPB_HEADER, [row("009400001"), row("0"), row("9400002", "ACME\x00 Collections\x07")])
+    [rep] = run_import([first], "cfpb", path, classify="none")
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 2, 1)
+    assert query(path, "SELECT complaint_id, collector_name FROM core_complaints ORDER BY 1") == [
+        ("cfpb:9400001", "Acme Collections, LLC"), ("cfpb:9400002", "ACME Collections")]
+    assert query(path, "SELECT raw_value, reason FROM core_quarantine") == [
+        ("0", "Complaint ID is 0: CFPB numbers complaints from 1")]
+    again = tmp_path / "b.csv"
+    write_csv(again, CFPB_HEADER, [row("9400001"), row("09400001")])
+    [rep] = run_import([again], "cfpb", path, classify="none")
+    # the same complaint (its id written without the padding counts as an update of it)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.updated_count) == (2, 1, 1, 1)
+    assert query(path, "SELECT count(*) FROM core_complaints") == [(2,)]
+    assert query(path, "SELECT reason FROM core_quarantine WHERE raw_value = '09400001'") == [
+        ("Complaint ID appears more than once in this file (first at row 2)",)]

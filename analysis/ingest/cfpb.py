@@ -42,7 +42,7 @@ from analysis.ingest.common import (
     new_import_id, record_json, sha256_bytes,
 )
 from analysis.filters import DATE_MIN
-from analysis.ingest.parse import DateError, cfpb_date_reading, parse_cfpb_date
+from analysis.ingest.parse import CONTROL_CHARS, DateError, cfpb_date_reading, parse_cfpb_date
 from analysis.ingest.reasons import reason as R
 from analysis.ingest.reasons import sql_text
 from analysis.narratives import label_narratives, read_note
@@ -323,7 +323,15 @@ def _quarantine_unreadable(con: duckdb.DuckDBPyConnection, header: list[str], ba
 
 _MACROS_SQL = r"""
 CREATE OR REPLACE TEMP MACRO cw_nz(x) AS
-    CASE WHEN x IS NULL OR trim(x) IN ('', 'None', 'N/A') THEN NULL ELSE trim(x) END
+    CASE WHEN x IS NULL OR trim(x) IN ('', 'None', 'N/A') THEN NULL
+         -- control characters from a broken export (a NUL cuts the text short in other tools)
+         -- removed, as parse.clean_value does for profile imports ({control})
+         WHEN regexp_matches(x, '{control}') THEN nullif(trim(regexp_replace(x, '{control}', '', 'g')), '')
+         ELSE trim(x) END;
+-- a Complaint ID as CFPB numbers it: leading zeros a tool added (00123) dropped, so 00123 and
+-- 123 are one complaint; '0', '000' stay (refused: CFPB numbers from 1)
+CREATE OR REPLACE TEMP MACRO cw_id(x) AS
+    CASE WHEN regexp_full_match(cw_nz(x), '0+[1-9][0-9]*') THEN ltrim(cw_nz(x), '0') ELSE cw_nz(x) END
 """
 
 #: One batch of this import's raw rows (``$lo`` < row <= ``$hi``) with its record id and, when
@@ -373,6 +381,7 @@ SELECT ranked.*,
     cw_nz(consumer_complaint_narrative) AS narrative_text,
     CASE
         WHEN record_id IS NULL THEN 'complaint_id'
+        WHEN regexp_full_match(record_id, '0+') THEN 'complaint_id'
         WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'complaint_id'
         WHEN source_row_number > first_row_number THEN 'complaint_id'
         WHEN received_date_value IS NULL THEN 'date_received'
@@ -382,6 +391,7 @@ SELECT ranked.*,
     END AS reject_column,
     CASE
         WHEN record_id IS NULL THEN {r_id_empty}
+        WHEN regexp_full_match(record_id, '0+') THEN {r_id_zero}
         WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN {r_id_not_number}
         WHEN source_row_number > first_row_number THEN {r_id_repeated}
         WHEN received_date_value IS NULL THEN {r_received_bad}
@@ -398,6 +408,7 @@ FROM ranked
 _REASON_SQL = {
     "r_id_empty": sql_text("cfpb_id_empty"),
     "r_id_not_number": sql_text("cfpb_id_not_number"),
+    "r_id_zero": sql_text("cfpb_id_zero"),
     "r_id_repeated": sql_text("cfpb_id_repeated", row="first_row_number"),
     "r_received_bad": sql_text("cfpb_received_bad",
                                error=f"coalesce(received_date_error, {sql_text('cell_empty')})"),
@@ -425,7 +436,7 @@ def _record_id_sql(by_content: bool) -> tuple[str, str]:
     """``(record id expression, join)`` over ``raw_cfpb__complaints r``."""
     if by_content:
         return "ids.record_id", "JOIN _cfpb_ids ids ON ids.source_row_number = r.source_row_number"
-    return "cw_nz(r.complaint_id)", ""
+    return "cw_id(r.complaint_id)", ""
 
 
 def _prepare_batches(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str],
@@ -474,6 +485,7 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
 
 
 def _run_sql(con: duckdb.DuckDBPyConnection, sql: str, rep: ImportReport) -> None:
+    sql = sql.replace("{control}", CONTROL_CHARS.pattern)
     for stmt in [s for s in sql.split(";\n") if s.strip()]:
         if "$import_id" in stmt:
             con.execute(stmt.replace("$import_id", "?"), [rep.import_id])

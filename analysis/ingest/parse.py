@@ -31,30 +31,30 @@ for _keep in "，。；：？！（）":  # keep these Chinese punctuation marks
 
 #: Control characters a file can carry but no text means (NUL from a broken export, form
 #: feeds ...): removed from every value, so "凌晨\x00两点" reads as 凌晨两点. Tabs and line
-#: breaks stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: breaks stay. Profile imports remove them here, the CFPB importer in SQL (``cfpb.cw_nz``).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @lru_cache(maxsize=500_000)
 def clean_value(value: str | None) -> str | None:
-    """A field value with control characters removed (``_CONTROL``), full-width characters
+    """A field value with control characters removed (``CONTROL_CHARS``), full-width characters
     folded (NFKC), spaces trimmed, internal runs of spaces collapsed, and empty tokens (``''``,
     ``None``, ``N/A``, ``无``…) as None."""
     if value is None:
         return None
-    v = unicodedata.normalize("NFKC", _CONTROL.sub("", value))
+    v = unicodedata.normalize("NFKC", CONTROL_CHARS.sub("", value))
     v = re.sub(r"[ \t\u00a0]+", " ", v).strip()
     return None if v.lower() in NULL_TOKENS else v
 
 
 @lru_cache(maxsize=500_000)
 def clean_text(value: str | None) -> str | None:
-    """Free text (narratives, titles): control characters removed (``_CONTROL``), full-width
+    """Free text (narratives, titles): control characters removed (``CONTROL_CHARS``), full-width
     digits, letters and ASCII-like punctuation folded to half width, runs of spaces collapsed,
     trimmed; empty tokens as None."""
     if value is None:
         return None
-    v = _CONTROL.sub("", value).translate(_FULLWIDTH)
+    v = CONTROL_CHARS.sub("", value).translate(_FULLWIDTH)
     v = re.sub(r"[ \t\u00a0]{2,}", " ", v).strip()
     return None if v.lower() in NULL_TOKENS else v
 

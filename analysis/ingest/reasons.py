@@ -288,6 +288,7 @@ _add("narratives_suggestions", "; {n} model suggestions ({model}), not counted",
 # ---- CFPB imports (cfpb.py: SQL reasons, QA issues and notes) -----------------------------------
 _add("cfpb_id_empty", "Complaint ID is empty", "投诉编号（Complaint ID）为空")
 _add("cfpb_id_not_number", "Complaint ID is not a whole number", "投诉编号（Complaint ID）不是整数")
+_add("cfpb_id_zero", "Complaint ID is 0: CFPB numbers complaints from 1", "投诉编号（Complaint ID）为 0：CFPB 的投诉编号从 1 开始")
 _add("cfpb_id_repeated", "Complaint ID appears more than once in this file (first at row {row})",
      "投诉编号（Complaint ID）在此文件中出现多次（首次出现在第 {row} 行）", row=2)
 _add("cfpb_received_bad", "Date received is empty or not a date: {error}",
