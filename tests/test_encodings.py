@@ -99,3 +99,35 @@ def test_preview_and_command_line_say_an_unsure_guess(tmp_path):
                           str(tmp_path / "c.duckdb"), str(path)], capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stderr
     assert "note: encoding: the encoding is a guess: read as cp1252" in out.stdout
+
+
+def test_a_file_mixing_utf8_and_gbk_is_refused_saying_so(tmp_path):
+    """Rows pasted from a UTF-8 file into a GBK one: too many bytes are not UTF-8 to quarantine
+    their rows, and no one encoding reads the whole: refused, saying the file mixes encodings
+    (not that it is no text at all), in both languages; nothing is written."""
+    from analysis.ingest import ImportRefused, run_import
+    head = "投诉编号,投诉对象,发起时间,正文\n".encode("utf-8")
+    utf8 = "".join(f"1737000{i:04d},某花,2024-12-04 09:58,凌晨打电话骂人\n" for i in range(40)).encode("utf-8")
+    gbk = "".join(f"1737100{i:04d},某贷,2024-12-04 10:00,爆通讯录威胁家人\n" for i in range(40)).encode("gbk")
+    src = tmp_path / "mixed.csv"
+    src.write_bytes(head + utf8 + gbk)
+    with pytest.raises(ImportRefused) as got:
+        run_import([src], "heimao", tmp_path / "m.duckdb")
+    assert str(got.value).startswith("the file mixes text encodings: ")
+    assert "save the whole file in one encoding (UTF-8)" in str(got.value)
+    assert got.value.in_language("zh").startswith("文件混用了多种文本编码")
+    assert not (tmp_path / "m.duckdb").exists()
+
+
+def test_a_workbook_given_as_cfpb_is_refused_saying_to_use_csv(tmp_path):
+    from openpyxl import Workbook
+
+    from analysis.ingest import ImportRefused, run_import
+    wb = Workbook()
+    wb.active.append(["Date received", "Product", "Complaint ID"])
+    src = tmp_path / "complaints.xlsx"
+    wb.save(src)
+    with pytest.raises(ImportRefused) as got:
+        run_import([src], "cfpb", tmp_path / "c.duckdb")
+    assert str(got.value) == ("complaints.xlsx: a spreadsheet workbook; CFPB complaints are imported from the CSV that "
+                              "consumerfinance.gov exports (or save the sheet as CSV, UTF-8)")

@@ -108,6 +108,9 @@ def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], lis
     return {raw: idx[0] for raw, idx in found.items()}, ignored
 
 
+#: The first bytes of an .xlsx (a zip) and of an old .xls workbook.
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
 #: Which narratives an import reads with the classifier: those of the collection products
 #: (default; ``COLLECTION_PRODUCTS``), every narrative, or none (``relabel`` can read them later).
 CLASSIFY_SCOPES = ("collection", "all", "none")
@@ -143,6 +146,9 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
     size = len(data) if data is not None else path.stat().st_size
     file_hash = _sha256(path, data)
     with (io.BytesIO(data) if data is not None else open(path, "rb")) as stream:
+        if stream.read(4) in WORKBOOK_MAGIC:  # a spreadsheet: say what to do, not "not text"
+            raise ImportRefused("refused_cfpb_workbook", file=path.name)
+        stream.seek(0)
         reader = DelimitedReader(stream)
         columns, ignored = check_header(reader.header, path.name)
         rep = ImportReport(new_import_id(), path.name, file_hash, reader.encoding)

@@ -179,6 +179,8 @@ def guess_encoding(data: bytes) -> EncodingGuess:
                              max(0, damaged))
     best = from_bytes(sample, cp_isolation=list(ENCODING_CANDIDATES)).best()
     if best is None:
+        if non_ascii > invalid:  # some of it is UTF-8 (valid multi-byte characters), the rest not
+            raise ImportRefused("refused_mixed_encoding", invalid=invalid, non_ascii=non_ascii)
         raise ImportRefused("refused_not_text")
     enc = best.encoding.lower()
     if enc in ("gbk", "gb2312", "hz", "gb18030", "cp936"):

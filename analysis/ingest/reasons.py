@@ -333,6 +333,14 @@ _add("refused_not_xlsx", "the file is not a readable .xlsx workbook ({error})",
      "该文件不是可读取的 .xlsx 工作簿（{error}）", error="File is not a zip file")
 _add("refused_no_such_sheet", "no worksheet named {sheet!r}; the workbook has: {sheets}",
      "没有名为 {sheet} 的工作表；该工作簿中有：{sheets}", lists=("sheets",), sheet="投诉", sheets=["Sheet1", "说明"])
+_add("refused_cfpb_workbook", "{file}: a spreadsheet workbook; CFPB complaints are imported from the CSV that "
+     "consumerfinance.gov exports (or save the sheet as CSV, UTF-8)",
+     "{file}：这是电子表格工作簿；CFPB 投诉需从 consumerfinance.gov 导出的 CSV 导入（或将该工作表另存为 UTF-8 编码的 CSV）",
+     file="complaints.xlsx")
+_add("refused_mixed_encoding", "the file mixes text encodings: {invalid:,} of its {non_ascii:,} non-ASCII characters "
+     "in the first part read are not UTF-8 while the others are; save the whole file in one encoding (UTF-8) and "
+     "import it again", "文件混用了多种文本编码：已读取部分的 {non_ascii} 个非 ASCII 字符中有 {invalid} 个不是 UTF-8，"
+     "其余是 UTF-8；请将整个文件另存为同一种编码（UTF-8）后重新导入", invalid=40, non_ascii=120)
 _add("refused_no_header_sheet", "the workbook has no sheet with a header row", "该工作簿中没有带表头的工作表")
 _add("refused_cfpb_columns", "{file}: not a CFPB complaint export: missing required column(s) {missing}. Found: "
      "{found}. {absent}Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
