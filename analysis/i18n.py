@@ -491,6 +491,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_fmt_cfpb": ("CFPB complaint export (cfpb)", "CFPB 投诉数据导出（cfpb）"),
     "imp_matches": ("Profiles that fit these columns: {list}", "与这些列相符的模板：{list}"),
     "imp_match_item": ("{name} ({n} columns recognised)", "{name}（识别 {n} 列）"),
+    "imp_is_cfpb": ("These are the columns of a CFPB complaint export: it is imported with the CFPB format.",
+                    "这些是 CFPB 投诉数据导出的列：将按 CFPB 格式导入。"),
     "imp_no_match": ("No profile recognises these columns: choose the closest format and map the columns below.",
                      "没有模板能识别这些列：请选择最接近的格式，并在下方指定各列对应的字段。"),
     "imp_sheet": ("Sheet", "工作表"),

@@ -43,6 +43,8 @@ fmt = c1.selectbox(t("imp_format", lang), formats, index=formats.index(suggested
 matches = importer.matching_formats(first)
 if matches:
     c1.caption(t("imp_matches", lang, list="; ".join(t("imp_match_item", lang, name=plain(n), n=k) for n, k in matches[:4])))
+elif suggested == "cfpb":
+    c1.caption(t("imp_is_cfpb", lang))
 else:
     c1.caption(t("imp_no_match", lang))
 sheet = None
