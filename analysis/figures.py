@@ -198,7 +198,11 @@ def upright_y_titles(fig: go.Figure, lang: str) -> go.Figure:
         at_top = at_top or top
     if at_top:  # room between the chart's title and the name of the top axis (and any band above the plot)
         band = int((above - 1.0) * (fig.layout.height or 450))
-        fig.update_layout(margin={"t": (fig.layout.margin.t or 60) + UPRIGHT_Y_TITLE_PX + band})
+        added = UPRIGHT_Y_TITLE_PX + band
+        # the figure grows by the room added, so the plot keeps its height and what is placed
+        # below it in plot fractions (the heatmap's note) stays clear of the axis title
+        fig.update_layout(margin={"t": (fig.layout.margin.t or 60) + added},
+                          height=(fig.layout.height or 450) + added)
     return fig
 
 

@@ -36,9 +36,10 @@ if ranked.empty:
     st.info(t("co_no_ranked", lang, min=args[1]))
 else:
     show_chart(ctx, "companies_ranking", k)
-    rate = get_measure(args[0]).kind != "count"  # a count's table has no value column (ranking_table)
+    # the percentage column: the rate (its value), or a count's share of all complaints (ranking_table)
+    pct = t("co_col_value" if get_measure(args[0]).kind != "count" else "co_col_share_all", lang)
     data_table(ranking_table(ranking, lang), height=320,
-               column_config={t("co_col_value", lang): st.column_config.NumberColumn(format="%.1f")} if rate else None)
+               column_config={pct: st.column_config.NumberColumn(format="%.1f")})
 st.caption(t("co_base_note", lang))
 st.caption(t("co_grouping_note", lang))
 
