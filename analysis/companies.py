@@ -41,7 +41,7 @@ import plotly.graph_objects as go
 
 from analysis import codes, drill
 from analysis.filters import Filter, conduct_column
-from analysis.figures import _layout, _month_axis, _pct_text, _with_month_gaps
+from analysis.figures import _layout, _month_axis, pct_text, _with_month_gaps
 from analysis.i18n import t
 from analysis.queries import relation
 
@@ -662,7 +662,7 @@ def make_company_ranking_bar(df: pd.DataFrame, lang: str = "en", top_n: int = TO
         text = [f"{int(n):,}" for n in ranked["complaint_count"]]
         hover = "<b>%{customdata[2]}</b><br>" + _plain(m.label(lang)) + ": %{x:,}<extra></extra>"
     else:
-        text = [f"{_pct_text(v)} ({int(n):,}/{int(b):,})"
+        text = [f"{pct_text(v)} ({int(n):,}/{int(b):,})"
                 for v, n, b in zip(ranked["share_pct"], ranked["complaint_count"], ranked["base_count"])]
         hover = ("<b>%{customdata[2]}</b><br>" + _plain(m.label(lang))
                  + ": %{x:.1f}% (%{customdata[0]} / %{customdata[1]})<extra></extra>")
@@ -733,7 +733,7 @@ def make_company_conduct_mix(df: pd.DataFrame, lang: str = "en") -> go.Figure:
         shares, counts = d[f"{side}share_pct"].fillna(0.0), d[f"{side}complaint_count"]
         base = d["company_base_count" if not side else "others_base_count"]
         fig.add_bar(y=labels, x=list(shares), orientation="h", name=_plain(label), marker_color=colour,
-                    text=[_pct_text(v) for v in shares], textposition="outside", cliponaxis=False,
+                    text=[pct_text(v) for v in shares], textposition="outside", cliponaxis=False,
                     customdata=_customdata(counts.astype(int), base.astype(int)), meta="rate",
                     hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]} / %{customdata[1]})<extra>"
                                   + _plain(label) + "</extra>")
@@ -760,7 +760,7 @@ def make_company_outcomes(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = go.Figure(go.Bar(
         x=list(df["complaint_count"]), y=labels, orientation="h",
         marker_color=[codes.color("outcome", c if isinstance(c, str) else None) for c in df["outcome_code"]],
-        text=[f"{int(n):,} ({_pct_text(s)})" for n, s in zip(df["complaint_count"], df["share_pct"])],
+        text=[f"{int(n):,} ({pct_text(s)})" for n, s in zip(df["complaint_count"], df["share_pct"])],
         textposition="outside", cliponaxis=False, meta="count",
         customdata=_customdata(df["complaint_count"].astype(int), [total] * len(df), others),
         hovertemplate="%{y}: %{x:,} / %{customdata[1]:,}<br>" + _plain(t("co_others", lang))

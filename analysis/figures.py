@@ -206,8 +206,9 @@ def upright_y_titles(fig: go.Figure, lang: str) -> go.Figure:
     return fig
 
 
-def _pct_text(v: float) -> str:
-    """Percent for labels: "<0.1%" rather than a misleading "0.0%" for a tiny non-zero share."""
+def pct_text(v: float) -> str:
+    """Percent ``v`` (0–100) for labels, one decimal: "<0.1%" rather than a misleading "0.0%" for a
+    tiny non-zero share."""
     return "<0.1%" if 0 < v < 0.05 else f"{v:.1f}%"
 
 
@@ -313,7 +314,7 @@ def make_time_coverage_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = go.Figure(go.Bar(
         x=df["incident_count"], y=labels, orientation="h",
         marker_color=[codes.color("time_precision", c) for c in df["time_precision"]],
-        text=[f"{n:,} ({_pct_text(s)})" for n, s in zip(df["incident_count"], df["share_pct"])],
+        text=[f"{n:,} ({pct_text(s)})" for n, s in zip(df["incident_count"], df["share_pct"])],
         textposition="outside", cliponaxis=False,
     ))
     fig.update_xaxes(range=[0, float(df["incident_count"].max() or 1) * 1.25])
@@ -389,7 +390,7 @@ def make_allegation_company_bar(df: pd.DataFrame, lang: str = "en", top_n: int =
     d = df.iloc[::-1]
     ylabels = [n_label(wrap_label(c, COMPANY_LABEL_UNITS, escape=True), n, lang)
                for c, n in zip(d["company_name"], d["complaint_count"])]
-    text = [f"{a:,} ({_pct_text(s)})" if pd.notna(s) else f"{a:,}"
+    text = [f"{a:,} ({pct_text(s)})" if pd.notna(s) else f"{a:,}"
             for a, s in zip(d["allegation_count"], d["allegation_share_pct"])]
     hover = [t("alleg_hover", lang, a=f"{a:,}", n=f"{n:,}") for a, n in zip(d["allegation_count"], d["complaint_count"])]
     fig = go.Figure(go.Bar(
@@ -413,7 +414,7 @@ def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: st
     """Horizontal bar of counts per code, largest first, colours from the code list. When
     ``list_name`` is a filter field (conduct, method), clicking a bar filters to its code."""
     d = df.sort_values([value_col, code_col], ascending=[True, False])
-    text = ([f"{n:,} ({_pct_text(s)})" for n, s in zip(d[value_col], d[share_col])] if share_col
+    text = ([f"{n:,} ({pct_text(s)})" for n, s in zip(d[value_col], d[share_col])] if share_col
             else [f"{n:,}" for n in d[value_col]])
     labels = [wrap_label(code_label(list_name, c, lang), BAR_LABEL_UNITS) for c in d[code_col]]
     fig = go.Figure(go.Bar(

@@ -410,6 +410,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "singled out from a published figure. The charts on screen always show exact numbers.",
                       "用于下载和报告包：1 至 4 的计数显示为“<5”，避免从公开数字中识别出个人。屏幕上的图表始终显示准确数字。"),
     "report_pack": ("Report pack (ZIP)", "报告包（ZIP）"),
+    "report_pack_again": ("Build the report pack again", "重新生成报告包"),
+    "report_pack_download": ("Download the report pack (ZIP)", "下载报告包（ZIP）"),
     "report_failed": ("The report pack could not be built (the error is in the server's log). Try a narrower "
                       "filter, or tell whoever runs the server.",
                       "报告包生成失败（错误已写入服务器日志）。可缩小筛选范围重试，或告知服务器管理员。"),

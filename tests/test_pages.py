@@ -223,3 +223,23 @@ def test_narratives__the_reader_follows_a_new_search_and_the_total_is_said(app, 
     at.text_input(key="q").set_value("").run()
     caption = " ".join(c.value for c in at.caption)
     assert total > 200 and "列出最新的 200 条" in caption and "共有" in caption
+
+
+def test_report_pack__built_then_offered_once_to_download(tmp_path, monkeypatch):
+    """After the pack is built the sidebar offers it as one download (not a second button that
+    reads like the first) and the build button says it builds again."""
+    path = tmp_path / "cw.duckdb"
+    with db.write_transaction(path) as con:
+        build_demo(con)
+        build_marts(con)
+    monkeypatch.setenv(db.ENV_VAR, str(path))
+    at = AppTest.from_file(str(REPO / "pages" / "overview.py"), default_timeout=300)
+    at.query_params["lang"] = "en"
+    at.query_params["date_from"] = "2026-10-01"  # a small pack
+    at.run()
+    assert at.sidebar.button(key="build_report_pack").label == "Report pack (ZIP)"
+    at.sidebar.button(key="build_report_pack").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.button(key="build_report_pack").label == "Build the report pack again"
+    [dl] = [e for e in at.sidebar.get("download_button")]
+    assert dl.proto.label == "Download the report pack (ZIP)"

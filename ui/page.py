@@ -443,7 +443,9 @@ def report_pack_controls(ctx: PageContext) -> None:
     """Sidebar: build the report pack (every chart of every page, data, PDF report) for the
     current filters and language, with a progress bar; then offer it for download."""
     key = (ctx.flt, ctx.lang, ctx.suppress)
-    if st.sidebar.button(t("report_pack", ctx.lang), key="build_report_pack", icon=":material/inventory_2:"):
+    built = st.session_state.get("report_pack")
+    label = t("report_pack_again" if built and built[0] == key else "report_pack", ctx.lang)
+    if st.sidebar.button(label, key="build_report_pack", icon=":material/inventory_2:"):
         bar = st.progress(0.0, t("report_building", ctx.lang))
         try:
             with reading() as cur:
@@ -457,10 +459,12 @@ def report_pack_controls(ctx: PageContext) -> None:
             return
         bar.empty()
         st.session_state["report_pack"] = (key, name, data)
+        st.rerun()  # the build button now says it builds again, beside the one download
     stored = st.session_state.get("report_pack")
     if stored and stored[0] == key:
-        st.sidebar.download_button(t("report_pack", ctx.lang) + " ↓", data=stored[2], file_name=stored[1],
-                                   mime="application/zip", key="dl_report_pack", on_click="ignore", type="primary")
+        st.sidebar.download_button(t("report_pack_download", ctx.lang), data=stored[2], file_name=stored[1],
+                                   mime="application/zip", key="dl_report_pack", on_click="ignore", type="primary",
+                                   icon=":material/download:")
 
 
 def show_chart(ctx: PageContext, name: str, kpis: dict) -> bool:

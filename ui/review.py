@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis import codes, reviews
 from analysis.export import to_csv_bytes
+from analysis.figures import pct_text
 from analysis.i18n import t
 from ui import auth
 from ui.page import PageContext, page_choice
@@ -24,7 +25,7 @@ def queue(ctx: PageContext) -> list[str]:
     prog = run_query("analysis.reviews:query_review_progress", ctx.flt)
     share = prog["reviewed"] / prog["total"] if prog["total"] else 0.0
     st.progress(share, text=t("rv_progress", lang, n=f"{prog['reviewed']:,}", total=f"{prog['total']:,}",
-                              pct=f"{share:.1%}"))
+                              pct=pct_text(100 * share)))  # "<0.1%", not "0.0%", for one review of many
     order = page_choice(ctx, "order", list(reviews.ORDERS), "uncertain", t("rv_order", lang),
                         format_func=lambda o: t(f"rv_order_{o}", lang))
     st.caption(t(f"rv_order_{order}_help", lang))

@@ -189,7 +189,8 @@ def build_report_pack(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, *,
     filter, n, sources, rule ids, notes, columns) and ``…_report_….pdf``. Charts are built
     with their default choices.
     ``renderer``: a running ``Renderer`` to reuse (else one is started and stopped here).
-    ``progress(fraction, message)`` is called as it goes. ``ctx``: the context of ``flt``
+    ``progress(fraction, message)`` is called as it goes (the message: the chart being drawn, in
+    ``lang``, or the file format being written; empty between). ``ctx``: the context of ``flt``
     and ``lang`` when already made (its ``day`` then dates the files). Raises ``FilterError`` for an
     invalid filter and ``RenderError`` when the browser fails.
     """
@@ -197,12 +198,12 @@ def build_report_pack(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, *,
         if progress:
             progress(min(1.0, frac), msg)
 
-    tick(0.0, "queries")
+    tick(0.0, "")
     ctx = ctx or make_context(con, flt, lang, day)
     ctx.kpis["_daypart_count"] = _daypart_count(con, flt)
     specs = [s for p in PAGES for s in charts_of(p)]
     built = [build_chart(con, s.name, flt, lang, kpis=ctx.kpis) for s in specs]
-    tick(0.1, "charts")
+    tick(0.1, "")
     own = renderer is None
     r = Renderer() if own else renderer
     buf = io.BytesIO()
@@ -219,7 +220,7 @@ def build_report_pack(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, *,
                     z.writestr(f"charts/{b.spec.page}/" + file_name(b.spec.page, b.spec.name, lang, "svg", ctx.day), svg)
                     z.writestr(f"charts/{b.spec.page}/" + file_name(b.spec.page, b.spec.name, lang, "png", ctx.day), png)
                 charts.append((b, _svg_for_html(svg) if svg else None))
-            tick(0.84, "xlsx")
+            tick(0.84, "XLSX")
             taken = {ABOUT_SHEET}
             names = [sheet_name(chart_title(b, lang), taken) for b in built]
             tables = [chart_data(b, lang, options) for b in built]
@@ -231,11 +232,11 @@ def build_report_pack(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, *,
                 z.writestr(folder + file_name(b.spec.page, b.spec.name, lang, "csv", ctx.day), to_csv_bytes(d.frame))
                 about = about_file(b, ctx, options, table=d)
                 z.writestr(folder + about.name, about.data)
-            tick(0.88, "pdf")
+            tick(0.88, "PDF")
             html_doc = report_html(ctx, options, charts)
             z.writestr(file_name("report", None, lang, "pdf", ctx.day), r.print_pdf(html_doc))
     finally:
         if own:
             r.close()
-    tick(1.0, "done")
+    tick(1.0, "")
     return file_name("report-pack", None, lang, "zip", ctx.day), buf.getvalue()
