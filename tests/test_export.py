@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis import codes
+from analysis import codes, db
 from analysis.charts import CHARTS, build_chart, chart_hook
 from analysis.db import connect_read_only
 from analysis.export import __main__ as cli
@@ -545,3 +545,30 @@ def test_exported_legend_of_many_entries_sits_above_the_plot_not_on_the_footnote
     assert out.layout.legend.yref == "paper" and out.layout.legend.y > 1 and out.layout.legend.yanchor == "bottom"
     foot = [a for a in out.layout.annotations if a.y == 0 and a.yanchor == "top"]
     assert len(foot) == 1 and -foot[0].yshift < ui.layout.margin.b  # the axis, not the UI's legend room
+
+
+def test_sources_cited__a_chart_of_one_jurisdiction_cites_only_its_sources(tmp_path):
+    """The CN heatmap's caption and image subtitle name the CN source only; a chart that does
+    not tell jurisdictions apart names every source of the view."""
+    from analysis.build import build_marts
+    from analysis.demo import build_demo
+    from analysis.export.context import chart_jurisdictions, make_view
+    from analysis.export.figure import subtitle_lines
+    path = tmp_path / "d.duckdb"
+    with db.write_transaction(path) as w:
+        build_demo(w)
+        build_marts(w)
+    with db.connect_read_only(path) as c:
+        cur = db.read_cursor(c)
+        view = make_view(cur, Filter(), "en")
+        assert sorted(map(tuple, view.sources["jurisdictions"])) == [("CN",), ("US",)]
+        names = dict(zip(view.sources["source"], view.sources["name"]))
+        cn = build_chart(cur, "time_heatmap_cn", Filter(), "en")
+        assert chart_jurisdictions(cn.spec, cn.frame) == {"CN"}
+        text = view.source_text(chart_jurisdictions(cn.spec, cn.frame))
+        assert names["demo_cn"] in text and names["demo_us"] not in text
+        ctx = make_context(cur, Filter(), "en")
+        assert names["demo_us"] not in subtitle_lines(cn, ctx, ExportOptions())[1]
+        counts = build_chart(cur, "conduct_counts", Filter(), "en")
+        assert chart_jurisdictions(counts.spec, counts.frame) is None
+        assert names["demo_cn"] in view.source_text(None) and names["demo_us"] in view.source_text(None)

@@ -21,7 +21,7 @@ import streamlit as st
 
 from analysis import codes, drill, views
 from analysis.charts import CHART_BY_NAME, build_chart
-from analysis.export.context import MIME, ExportOptions, ViewContext
+from analysis.export.context import MIME, ExportOptions, ViewContext, chart_jurisdictions
 from analysis.export.context import file_name as export_file_name
 from analysis.export.engine import export_chart
 from analysis.export.render import shared_renderer
@@ -60,9 +60,10 @@ class PageContext:
         """The filter in words, in the page language."""
         return self.view.filter_text
 
-    def source_text(self) -> str:
-        """Sources in the current view with publisher and received-date span."""
-        return self.view.source_text()
+    def source_text(self, jurisdictions: set[str] | None = None) -> str:
+        """Sources in the current view with publisher and received-date span (only those of
+        ``jurisdictions`` when given: ``ViewContext.source_text``)."""
+        return self.view.source_text(jurisdictions)
 
 
 def _lang_from_url() -> str:
@@ -413,7 +414,8 @@ def _drill(chart_key: str, fig: go.Figure, counter_key: str) -> None:
     st.session_state["_drilled"] = target
 
 
-def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str) -> None:
+def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str,
+                jurisdictions: set[str] | None = None) -> None:
     """Show a chart with its caption (filter, n, sources), a link to the complaints and
     narratives behind it, and its downloads: the data as CSV and XLSX, the chart as PNG, SVG
     and PDF (built on click by the export engine from the same view; small counts suppressed
@@ -421,6 +423,7 @@ def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str) -> 
     (``analysis.drill``) filters the whole view to a clicked bar, cell or point.
 
     ``name`` is the catalogue chart id (analysis.charts), used in widget keys and file names.
+    ``jurisdictions``: the chart's (``chart_jurisdictions``): the caption cites their sources.
     """
     counter_key = f"_drill_n_{name}"
     key = f"chart_{name}_{st.session_state.get(counter_key, 0)}"
@@ -429,7 +432,8 @@ def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str) -> 
                         on_select=lambda: _drill(key, fig, counter_key))
     else:
         st.plotly_chart(fig, key=key, config={"displaylogo": False})
-    st.caption(t("caption", ctx.lang, desc=plain(ctx.describe()), n=n_text, sources=plain(ctx.source_text())))
+    st.caption(t("caption", ctx.lang, desc=plain(ctx.describe()), n=n_text,
+                 sources=plain(ctx.source_text(jurisdictions))))
     spec = CHART_BY_NAME[name]
     nav.link_to("narratives", ctx.lang, t("behind_chart", ctx.lang), icon=":material/article:")
     for col, fmt in zip(st.columns(len(EXPORT_FORMATS), gap="small", width=560), EXPORT_FORMATS):
@@ -476,7 +480,7 @@ def show_chart(ctx: PageContext, name: str, kpis: dict) -> bool:
     if built.figure is None:
         return False
     n_text = (n_complaints if spec.unit == "complaints" else n_incidents)(built.n, ctx.lang)
-    chart_block(ctx, built.figure, n_text=n_text, name=name)
+    chart_block(ctx, built.figure, n_text=n_text, name=name, jurisdictions=chart_jurisdictions(spec, built.frame))
     return True
 
 

@@ -46,7 +46,8 @@ class ViewContext:
     ``filter_text``: the filter in words (display names of sources, labels of codes).
     ``sources``: one row per source in the view (``source``, ``name``, ``publisher``,
     ``is_synthetic``, ``complaint_count``, ``first_received_date``, ``last_received_date``:
-    the received dates of the view's complaints of that source, within the filter).
+    the received dates of the view's complaints of that source, within the filter;
+    ``jurisdictions``: tuple of the jurisdictions of its complaints in the view).
     """
 
     flt: Filter
@@ -54,10 +55,15 @@ class ViewContext:
     filter_text: str
     sources: pd.DataFrame
 
-    def source_text(self) -> str:
-        """"Name 2019-01-02–2020-12-30; …" for the sources in the view."""
+    def source_text(self, jurisdictions: set[str] | None = None) -> str:
+        """"Name 2019-01-02–2020-12-30; …" for the sources in the view; with ``jurisdictions``
+        (``chart_jurisdictions``: a chart of some of them), only the sources with complaints
+        there (a CN heatmap does not cite a US source)."""
         parts = []
-        for r in self.sources.itertuples():
+        rows = self.sources
+        if jurisdictions is not None and "jurisdictions" in rows.columns:
+            rows = rows[[bool(set(j) & jurisdictions) for j in rows["jurisdictions"]]]
+        for r in rows.itertuples():
             span = ""
             if pd.notna(r.first_received_date):
                 span = f" {pd.Timestamp(r.first_received_date):%Y-%m-%d}–{pd.Timestamp(r.last_received_date):%Y-%m-%d}"
@@ -116,6 +122,10 @@ def query_source_spans(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -
     out = months.drop(columns=["first_month", "last_month"])
     out["first_received_date"] = pd.to_datetime(pd.Series(firsts, dtype="object"))
     out["last_received_date"] = pd.to_datetime(pd.Series(lasts, dtype="object"))
+    jrel, jp = queries.relation(flt, "complaint", ["source", "jurisdiction"])
+    jurs = dict(con.execute(f"SELECT source, list(DISTINCT jurisdiction ORDER BY jurisdiction) FROM {jrel} f "
+                            "WHERE n > 0 AND jurisdiction IS NOT NULL GROUP BY source", jp).fetchall())
+    out["jurisdictions"] = [tuple(jurs.get(s) or ()) for s in out["source"]]
     return out
 
 
@@ -156,15 +166,23 @@ def make_context(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str, day: da
                          query_conduct_rule_ids(con, flt), int(narr or 0), day or date.today())
 
 
+def chart_jurisdictions(spec: ChartSpec, frame: pd.DataFrame) -> set[str] | None:
+    """The jurisdictions a chart shows: a heatmap's own (``time_heatmap_cn`` → {"CN"}); those of
+    a frame with a ``jurisdiction`` column; else None (the chart does not tell them apart)."""
+    if spec.name.startswith("time_heatmap_"):
+        return {spec.name.rsplit("_", 1)[1].upper()}
+    if "jurisdiction" in frame.columns and len(frame):
+        return {j for j in frame["jurisdiction"].dropna()}
+    return None
+
+
 def chart_rule_ids(spec: ChartSpec, frame: pd.DataFrame, ctx: ExportContext) -> list[str]:
     """Rule ids a chart's flags rest on: the time-window rule of a heatmap's jurisdiction;
     the time rules of the jurisdictions in a time chart; else the rule ids of the conduct
     labels in the view."""
-    if spec.name.startswith("time_heatmap_"):
-        jur = spec.name.rsplit("_", 1)[1].upper()
-        return [TIME_WINDOW_RULES[jur].rule_id] if jur in TIME_WINDOW_RULES else []
-    if spec.time_coverage and "jurisdiction" in frame.columns:
-        return [TIME_WINDOW_RULES[j].rule_id for j in sorted(set(frame["jurisdiction"])) if j in TIME_WINDOW_RULES]
+    jurs = chart_jurisdictions(spec, frame)
+    if jurs is not None and (spec.time_coverage or spec.name.startswith("time_heatmap_")):
+        return [TIME_WINDOW_RULES[j].rule_id for j in sorted(jurs) if j in TIME_WINDOW_RULES]
     return list(ctx.rule_ids)
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.charts import CHART_BY_NAME, BuiltChart, chart_hook
-from analysis.export.context import ExportContext, ExportOptions, chart_rule_ids
+from analysis.export.context import ExportContext, ExportOptions, chart_jurisdictions, chart_rule_ids
 from analysis.export.suppress import count_text, is_small, mark
 from analysis.figures import FONT_FAMILY, wrap_lines
 from analysis.i18n import t
@@ -220,7 +220,7 @@ def footnote_lines(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -
 def subtitle_lines(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -> list[str]:
     """Subtitle sentences: filter and n, then sources with date spans."""
     return [t("x_filter", ctx.lang, desc=ctx.filter_text) + " · " + t("x_n", ctx.lang, n=n_text(built, ctx.lang, opts)),
-            t("x_sources", ctx.lang, sources=ctx.source_text())]
+            t("x_sources", ctx.lang, sources=ctx.source_text(chart_jurisdictions(built.spec, built.frame)))]
 
 
 def _esc(s: str) -> str:
