@@ -44,7 +44,7 @@ def queue(ctx: PageContext) -> list[str]:
         # hover), so the table fits the page without a sideways scroll
         [["complaint_id", "received_date", "company_name", "disagreements", "high_impact", "company_complaints",
           "conducts", "suggested_conducts"]], lang, height=240,
-        widths={"company_name": "medium", "conducts": "medium", "suggested_conducts": "medium"})
+        widths={"company_name": "medium", "conducts": 120, "suggested_conducts": 120})
     return found["complaint_id"].tolist()
 
 
