@@ -36,6 +36,18 @@ def _incident(iid, cid, when, precision, method, recipient, outside, status, rul
                 is_outside_permitted_hours=outside, time_rule_status=status, time_rule_id=rule)
 
 
+def build_demo_db(path: Path) -> Path:
+    """A database at ``path`` holding exactly the demonstration data (``analysis.demo``) and its
+    marts, as ``run.sh`` builds it but without reading the narratives. Returns ``path``."""
+    from analysis import db
+    from analysis.build import build_marts
+    from analysis.demo import build_demo
+    with db.write_transaction(path) as con:
+        build_demo(con)
+        build_marts(con)
+    return path
+
+
 def build_tiny_db(path: Path) -> Path:
     """Four complaints, five incidents, known labels:
 

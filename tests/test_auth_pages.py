@@ -7,10 +7,8 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from analysis import accounts, db
-from analysis.build import build_marts
-from analysis.demo import build_demo
 from analysis.ingest import run_import
-from tests.helpers import REPO, shown
+from tests.helpers import REPO, build_demo_db, shown
 from ui.auth import SESSION_KEY
 
 CFPB_FIXTURE = REPO / "tests" / "fixtures" / "cfpb" / "three_date_formats.csv"
@@ -19,9 +17,7 @@ CFPB_FIXTURE = REPO / "tests" / "fixtures" / "cfpb" / "three_date_formats.csv"
 @pytest.fixture
 def demo_db(tmp_path, monkeypatch):
     path = tmp_path / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     monkeypatch.setenv(db.ENV_VAR, str(path))
     monkeypatch.delenv(accounts.ENV_VAR, raising=False)
     return path

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.classify import model as M
 from tests.conftest import SHARED, require_shared
-from tests.helpers import REPO
+from tests.helpers import REPO, build_demo_db
 
 EN = [
     ("They called me 20 times a day, every day, even after I asked them to stop.", {"FREQ_EXCESSIVE_CALLS", "CEASE_IGNORED"}),
@@ -278,12 +278,8 @@ def test_narratives_page_says_when_a_linked_complaint_does_not_exist(tmp_path, m
     from streamlit.testing.v1 import AppTest
 
     from analysis import db
-    from analysis.build import build_marts
-    from analysis.demo import build_demo
     path = tmp_path / "cw.duckdb"  # its own database: never the default one in data/
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     monkeypatch.setenv(db.ENV_VAR, str(path))
     at = AppTest.from_file(str(REPO / "pages" / "narratives.py"), default_timeout=90)
     at.query_params["lang"] = "en"

@@ -23,10 +23,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 from analysis import db
-from analysis.build import build_marts
-from analysis.demo import build_demo
 from benchmarks.gen_cfpb import write_cfpb_csv
-from tests.helpers import REPO
+from tests.helpers import REPO, build_demo_db
 from ui.nav import PAGES
 
 SESSIONS = 20
@@ -95,9 +93,7 @@ async def _browse(port: int, i: int, rounds: int, times: list, problems: list) -
 def served(tmp_path_factory):
     base = tmp_path_factory.mktemp("concurrency")
     path = base / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in (db.ENV_VAR, "COLLECTION_WATCH_ACCOUNTS")}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

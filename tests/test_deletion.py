@@ -5,13 +5,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from analysis import db, deletion
+from analysis import deletion
 from analysis.audit import Actor
-from analysis.build import build_marts
-from analysis.demo import build_demo
 from analysis.ingest import run_import
 from analysis.store import live_replica
-from tests.helpers import REPO
+from tests.helpers import REPO, build_demo_db
 from tests.test_store import _mart_rows, _marts_rebuilt_in_full, _replicas, _differences
 
 FIX = REPO / "tests" / "fixtures"
@@ -21,9 +19,7 @@ ED = Actor("ed", "editor")
 @pytest.fixture
 def loaded(tmp_path):
     path = tmp_path / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     [cfpb] = run_import([FIX / "cfpb" / "three_date_formats.csv"], "cfpb", path, actor=ED)
     [intake] = run_import([FIX / "import" / "intake.csv"], "intake", path, actor=ED)
     return path, cfpb, intake

@@ -9,19 +9,16 @@ import pytest
 
 from analysis import db, drill
 from analysis.charts import CHARTS, build_chart
-from analysis.demo import build_demo
 from analysis.filters import Filter, from_url
-from analysis.build import build_marts
 from analysis.queries import query_kpis
 from analysis.scope import default_filter
+from tests.helpers import build_demo_db
 
 
 @pytest.fixture(scope="module")
 def cur(tmp_path_factory):
     path = tmp_path_factory.mktemp("drill") / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     with db.connect_read_only(path) as con:
         yield db.read_cursor(con)
 

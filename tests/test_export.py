@@ -23,7 +23,7 @@ from analysis.export.tables import (export_table, label_column, localise_table, 
                                     to_xlsx_bytes)
 from analysis.filters import Filter
 from tests.conftest import CFPB_MIXED, REPO, SHARED, require_shared
-from tests.helpers import build_tiny_db
+from tests.helpers import build_demo_db, build_tiny_db
 
 DAY = date(2026, 11, 29)
 
@@ -550,14 +550,10 @@ def test_exported_legend_of_many_entries_sits_above_the_plot_not_on_the_footnote
 def test_sources_cited__a_chart_of_one_jurisdiction_cites_only_its_sources(tmp_path):
     """The CN heatmap's caption and image subtitle name the CN source only; a chart that does
     not tell jurisdictions apart names every source of the view."""
-    from analysis.build import build_marts
-    from analysis.demo import build_demo
     from analysis.export.context import chart_jurisdictions, make_view
     from analysis.export.figure import subtitle_lines
     path = tmp_path / "d.duckdb"
-    with db.write_transaction(path) as w:
-        build_demo(w)
-        build_marts(w)
+    build_demo_db(path)
     with db.connect_read_only(path) as c:
         cur = db.read_cursor(c)
         view = make_view(cur, Filter(), "en")

@@ -4,11 +4,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import db
-from analysis.build import build_marts
-from analysis.demo import build_demo
 from analysis.ingest import run_import
 from tests.conftest import CFPB_COMPLAINTS, missing_shared, require_shared
-from tests.helpers import CFPB_FILES, REPO, shown
+from tests.helpers import CFPB_FILES, REPO, build_demo_db, shown
 
 needs_cfpb = require_shared(*CFPB_COMPLAINTS)  # the tests that look at the imported CFPB complaints
 PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "narratives", "data"]
@@ -17,9 +15,7 @@ PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "nar
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("pages") / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     if not missing_shared(*CFPB_COMPLAINTS):  # without them only the tests marked needs_cfpb are skipped
         run_import(CFPB_FILES, "cfpb", path)
     return path
@@ -181,9 +177,7 @@ def test_sidebar__demonstration_data_chosen_again_brings_its_products(tmp_path, 
     Products the analyst chose are left alone."""
     from analysis.scope import is_demo_product
     path = tmp_path / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     data = "投诉编号,投诉对象,发起时间,正文\n17370000001,某花,2024-12-04 09:58,半夜打电话\n".encode("utf-8")
     run_import(["real.csv"], "heimao", path, file_bytes={"real.csv": data})
     monkeypatch.setenv(db.ENV_VAR, str(path))
@@ -229,9 +223,7 @@ def test_report_pack__built_then_offered_once_to_download(tmp_path, monkeypatch)
     """After the pack is built the sidebar offers it as one download (not a second button that
     reads like the first) and the build button says it builds again."""
     path = tmp_path / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     monkeypatch.setenv(db.ENV_VAR, str(path))
     at = AppTest.from_file(str(REPO / "pages" / "overview.py"), default_timeout=300)
     at.query_params["lang"] = "en"

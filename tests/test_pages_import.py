@@ -10,13 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import db
-from analysis.build import build_marts
-from analysis.demo import build_demo
 from analysis.figures import make_call_timeline
 from analysis.ingest import preview_file, run_import, validate_file
 from analysis.ingest.profiles import USER_DIR_ENV, load_profile
 from analysis.queries import query_complaint_evidence, query_evidence_complaints
-from tests.helpers import REPO, shown
+from tests.helpers import REPO, build_demo_db, shown
 from analysis import accounts
 from ui import importer, intake
 from ui.auth import SESSION_KEY
@@ -27,9 +25,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "import"
 @pytest.fixture
 def db_path(tmp_path, monkeypatch):
     path = tmp_path / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     monkeypatch.setenv(db.ENV_VAR, str(path))
     monkeypatch.setenv(USER_DIR_ENV, str(tmp_path / "profiles"))
     accounts.add_account(accounts.accounts_path(path), "amira", "admin", "correct horse battery")

@@ -330,15 +330,11 @@ def test_intake_page__call_log_notes_and_quarantine_in_chinese(tmp_path, monkeyp
     from streamlit.testing.v1 import AppTest
 
     from analysis import accounts, db
-    from analysis.build import build_marts
-    from analysis.demo import build_demo
-    from tests.helpers import REPO
+    from tests.helpers import REPO, build_demo_db
     from ui.auth import SESSION_KEY
 
     path = tmp_path / "cw.duckdb"
-    with db.write_transaction(path) as con:
-        build_demo(con)
-        build_marts(con)
+    build_demo_db(path)
     monkeypatch.setenv(db.ENV_VAR, str(path))
     accounts.add_account(accounts.accounts_path(path), "amira", "admin", "correct horse battery")
     accounts.add_account(accounts.accounts_path(path), "ed", "editor", "long enough password")
