@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analysis import audit, codes, db
+from analysis import audit, codes, db, pii
 from analysis.audit import Actor
 from analysis.filters import Filter, build_where
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time
@@ -133,7 +133,8 @@ def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
     row (and an ``add`` review row) per new incident, the ``complaint`` / ``reviewed`` row, and
     an audit row ``review`` by ``actor``.
 
-    Incident decisions record the incident's method and recipient as stored now. Returns
+    Incident decisions record the incident's method and recipient as stored now; the note is
+    stored with personal data masked (``pii.mask_text``, as the intake form). Returns
     ``{"confirm": n, "reject": n, "add": n}`` (new incidents count as ``add``). Raises
     ``ReviewError`` for an invalid review, ``PermissionError`` when ``actor``'s role may not
     review, ``FileNotFoundError`` without a database.
@@ -146,6 +147,7 @@ def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path}: no database")
     counts = dict.fromkeys(DECISIONS, 0)
+    note = pii.mask_text(review.note)  # a phone number or a name typed into the note, as intake masks them
     with db.write_transaction(db_path, f"review {review.complaint_id}") as con:
         jurisdiction = _check(review, con)
         mark_changed(con, [review.complaint_id])
@@ -174,7 +176,7 @@ def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
                         "method_code, recipient_code, reviewed_by, reviewer_role, reviewed_at, note) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?)",
                         [uuid.uuid4().hex, review.complaint_id, kind, code, decision, method, recipient,
-                         actor.name, actor.role, review.note])
+                         actor.name, actor.role, note])
         audit.record(con, actor, "review", target=review.complaint_id, rows_added=len(rows), detail=counts)
     return counts
 

@@ -163,6 +163,9 @@ with tab_form:
             st.error(t("in_not_saved_duplicate", lang))
         else:
             reference = complaint.reference or st.session_state["in_ref"]
+            if intake.reference_in_use(complaint, reference, db_path()):
+                st.error(t("in_not_saved", lang, list=plain(t("in_err_reference_used", lang, ref=reference))))
+                st.stop()
             saved = run_with_progress(
                 t("in_saving", lang),
                 lambda progress: intake.save(complaint, incidents, db_path(), reference=reference,

@@ -2,6 +2,7 @@
 files) and its first screen in both languages; the intake form filled and saved through
 AppTest (database checked), refused entries (bad time, future date) write nothing; the call-log
 timeline figure and the frequency table with exact values."""
+import dataclasses
 from datetime import date, timedelta
 
 import duckdb
@@ -417,3 +418,26 @@ def test_import_helpers__the_format_offered_first():
     assert importer.default_format(cfpb) == "cfpb"
     intake = preview_file((FIXTURES / "intake.csv").read_bytes(), "intake.csv")
     assert importer.default_format(intake) == "intake"
+
+
+def test_intake_save__a_registration_number_is_checked_and_never_reused(tmp_path):
+    """A typed registration number names the entry's file in the import and audit logs: only
+    letters, digits, '-', '_', '.'; and one already in the database is refused (the new entry
+    would have been merged into that complaint), leaving the database as it was."""
+    c = intake.ComplaintInput(received=date(2024, 12, 5), creditor="速借花", narrative="半夜打电话")
+    inc = [intake.IncidentInput(day=date(2024, 12, 3), clock="23:30", method="phone_call")]
+    assert intake.check_complaint(dataclasses.replace(c, reference="a/b"), "en") == [
+        "The registration number may hold only letters, digits, '-', '_' and '.' (at most 40)."]
+    assert intake.check_complaint(dataclasses.replace(c, reference="T-1_a.b"), "en") == []
+    path = tmp_path / "i.duckdb"
+    cid, _ = intake.save(c, inc, path, reference="T1")
+    other = dataclasses.replace(c, creditor="某贷", narrative="另一件事")
+    with db.connect_read_only(path) as con:
+        before = con.execute("SELECT * FROM core_complaints ORDER BY ALL").fetchall()
+    with pytest.raises(ValueError, match="registration number T1 is already a complaint"):
+        intake.save(other, inc, path, reference="T1")
+    with pytest.raises(ValueError, match="may hold only letters"):
+        intake.save(other, inc, path, reference="../../x")
+    with db.connect_read_only(path) as con:
+        assert con.execute("SELECT * FROM core_complaints ORDER BY ALL").fetchall() == before
+    assert cid == "intake:T1"

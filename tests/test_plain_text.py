@@ -183,9 +183,14 @@ def test_show_table_short_headers_with_the_schema_meaning_as_tooltip(monkeypatch
     monkeypatch.setattr(st, "dataframe", lambda df, **kw: seen.update(kw))
     cols = [c.name for c in TABLE_BY_NAME["meta_audit"].columns if c.name != "audit_id"]
     for lang, i in (("en", 0), ("zh", 1)):
-        tables.show_table(pd.DataFrame({c: [] for c in cols}), lang, table="meta_audit")
+        tables.show_table(pd.DataFrame({c: ["x"] for c in cols}), lang, table="meta_audit")
         cfg = seen["column_config"]
         assert cfg["actor"]["label"] == ("By", "操作人")[i] and cfg["action"]["label"] == ("Action", "操作")[i]
         assert cfg["actor"]["help"] == ("Account name, or the OS user on the command line",
                                         "操作人（账户名，或命令行的系统用户）")[i]
         assert max(len(cfg[c]["label"]) for c in cols) <= 16
+    seen.clear()  # an empty table is said in words, not drawn
+    captions = []
+    monkeypatch.setattr(st, "caption", lambda text, **kw: captions.append(text))
+    tables.show_table(pd.DataFrame({c: [] for c in cols}), "zh", table="meta_audit")
+    assert not seen and captions == ["暂无内容。"]

@@ -375,3 +375,15 @@ def test_reviewed_counts_say_what_a_model_has_not_seen(reviewed):
     with db.connect_read_only(reviewed) as con:
         later = reviews.reviewed_counts(con, at_latest)
         assert (later["reviewed"], later["since"]) == (2, 1) and later["latest"] > first["latest"]
+
+
+def test_review_note__personal_data_is_masked_before_it_is_stored(reviewed):
+    """A note is shown to every role in the review history: a phone number, an ID number and a
+    name typed into it are stored masked, as the intake form stores them."""
+    note = "我叫张三，手机13812345678，身份证110101199003074514，已核实"
+    reviews.save_review(reviewed, Review("cn:3", [Decision("conduct", "CONTACT_LIST_BLAST", "confirm")], note=note),
+                        EDITOR)
+    with db.connect_read_only(reviewed) as con:
+        stored = {n for (n,) in con.execute("SELECT DISTINCT note FROM core_label_reviews WHERE complaint_id = 'cn:3' "
+                                            "AND note IS NOT NULL").fetchall()}
+    assert stored == {"我叫【姓名】，手机【手机号】，身份证【身份证号】，已核实"}

@@ -131,7 +131,30 @@ def check_complaint(c: ComplaintInput, lang: str, today: date | None = None, *,
         out.append((True, t("in_err_company", lang)))
     if c.jurisdiction not in JURISDICTIONS:
         out.append((False, t("in_err_jurisdiction", lang)))
+    if c.reference.strip() and not REFERENCE_RE.fullmatch(c.reference.strip()):
+        out.append((False, t("in_err_reference", lang)))
     return out if kinds else [m for _, m in out]
+
+
+#: A registration number typed in: letters, digits, "-", "_" and "." (it names the entry's file
+#: in the import log and the audit log, so no "/" or spaces), at most 40 characters.
+REFERENCE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+
+
+def complaint_id_for(c: ComplaintInput, reference: str) -> str:
+    """The ``core_complaints.complaint_id`` an entry with ``reference`` is saved as."""
+    return f"{load_profile(profile_for(c.jurisdiction, c.filed_with)).source}:{reference}"
+
+
+def reference_in_use(c: ComplaintInput, reference: str, db_path: Path) -> bool:
+    """True when a complaint with this registration number is already in the database at
+    ``db_path`` (a new entry under it would be merged into that complaint)."""
+    from analysis import db
+    if not Path(db_path).exists():
+        return False
+    with db.connect_read_only(Path(db_path)) as con:
+        return con.execute("SELECT count(*) FROM core_complaints WHERE complaint_id = ?",
+                           [complaint_id_for(c, reference)]).fetchone()[0] > 0
 
 
 def check_incident(inc: IncidentInput, lang: str, today: date | None = None,
@@ -293,6 +316,10 @@ def save(c: ComplaintInput, incidents: list[IncidentInput], db_path: Path, *, re
     problems = check_complaint(c, "en") + [p for inc in incidents for p in check_incident(inc, "en", received=c.received)]
     if not incidents:
         problems.append("no incident")
+    if not REFERENCE_RE.fullmatch(reference):
+        problems.append(t("in_err_reference", "en"))
+    elif reference_in_use(c, reference, db_path):
+        problems.append(t("in_err_reference_used", "en", ref=reference))
     if problems:
         raise ValueError("; ".join(problems))
     name = file_name(reference)
@@ -300,7 +327,7 @@ def save(c: ComplaintInput, incidents: list[IncidentInput], db_path: Path, *, re
     fmt = profile_for(c.jurisdiction, c.filed_with)
     reports = run_import([Path(name)], fmt, db_path, actor=actor, action="intake", progress=progress,
                          file_bytes={name: data})
-    return f"{load_profile(fmt).source}:{reference}", reports[0]
+    return complaint_id_for(c, reference), reports[0]
 
 
 # ---- call logs as evidence ------------------------------------------------------------------

@@ -17,6 +17,8 @@ from ui.tables import show_table
 from ui.text import plain
 
 QUEUE_LENGTH = 50
+#: Session key of the last review saved (``form``): the same review sent again is not saved again.
+SAVED_KEY = "_rv_last_saved"
 
 
 def queue(ctx: PageContext) -> list[str]:
@@ -149,10 +151,16 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
         st.error(t("rv_contact_needs_method", lang))
         return
     who = auth.check("review", lang)
+    review = reviews.Review(complaint_id, decisions, new, note.strip() or None)
+    # a second click on Save (the form sent again before the page moved on) saves nothing twice:
+    # the same review of the same complaint is written once per session
+    if st.session_state.get(SAVED_KEY) == review:
+        return
+    st.session_state[SAVED_KEY] = review
     try:
-        counts = reviews.save_review(database()[1], reviews.Review(complaint_id, decisions, new, note.strip() or None),
-                                     who.actor())
+        counts = reviews.save_review(database()[1], review, who.actor())
     except reviews.ReviewError as err:
+        st.session_state.pop(SAVED_KEY, None)
         st.error(t("rv_failed", lang, msg=plain(str(err))))
         return
     st.session_state["rv_saved"] = t("rv_saved", lang, id=plain(complaint_id), confirm=counts["confirm"],
