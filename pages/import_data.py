@@ -14,7 +14,7 @@ from ui import importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain, refusal_text  # noqa: E402
 from ui.tables import data_table, rows_csv, show_table  # noqa: E402
-from ui.page import editor_page, run_with_progress  # noqa: E402
+from ui.page import SAVED_NOTICE_KEY, editor_page, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
 
 lang, who = editor_page("page_import", "import")
@@ -145,6 +145,7 @@ if st.button(t("imp_import", lang), key="imp_import", type="primary", disabled=b
         "imp_refused", lang)
     if reports is not None:
         st.session_state["imp_done"] = (key, reports)
+        st.session_state[SAVED_NOTICE_KEY] = t("imp_done", lang)
 done = st.session_state.get("imp_done")
 if done and done[0] == key:
     st.success(t("imp_done", lang))

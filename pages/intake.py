@@ -20,7 +20,7 @@ from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import importer, intake  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain  # noqa: E402
-from ui.page import editor_page, run_with_progress  # noqa: E402
+from ui.page import SAVED_NOTICE_KEY, editor_page, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
 from ui.tables import data_table, show_table  # noqa: E402
 
@@ -174,6 +174,7 @@ with tab_form:
             if saved is not None:
                 cid, rep = saved
                 st.session_state["in_last"] = (cid, rep.accepted_count, rep.quarantined_count, rep.import_id)
+                st.session_state[SAVED_NOTICE_KEY] = t("in_saved", lang, cid=plain(cid), n=rep.accepted_count)
                 st.session_state["in_evidence"] = cid
                 st.session_state["in_gen"] = gen + 1
                 st.session_state["in_ref"] = intake.new_reference(today)

@@ -336,3 +336,23 @@ def test_data_page_says_when_the_model_in_use_was_trained_without_the_shared_set
     M.train(_examples()).save(full)
     monkeypatch.setenv(M.MODEL_ENV, str(full))
     assert not [w for w in _texts(_page("data"), "warning") if "trained without" in w]
+
+
+def test_single_user_mode__the_first_real_entry_is_confirmed_above_the_lock(demo_db):
+    """In single-user mode the first real complaint ends the right to change data; the intake
+    entry that did it is confirmed above the lock (it looked lost: only the lock was shown)."""
+    from datetime import date
+    at = _page("intake")
+    at.date_input(key="in0_received").set_value(date(2024, 12, 5)).run()
+    at.text_input(key="in0_creditor").input("速借花").run()
+    at.date_input(key="in0_inc0_date").set_value(date(2024, 12, 3)).run()
+    at.text_input(key="in0_inc0_clock").input("22:30").run()
+    at.selectbox(key="in0_inc0_method").set_value("phone_call").run()
+    at.button(key="in0_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    [ok] = _texts(at, "success")
+    assert ok.startswith("Saved as complaint intake:CA") and "with 1 incident(s)" in ok
+    [err] = _texts(at, "error")
+    assert err.startswith("Real complaints are loaded, so changing the data needs an account")
+    at.run()  # said once: the next run shows the lock alone
+    assert not _texts(at, "success")

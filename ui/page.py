@@ -693,12 +693,23 @@ def _sets_list(skipped: list[str], lang: str) -> None:
         st.text("\n".join(skipped))
 
 
+#: Session key of what the last change on an editing page saved (a sentence in the user's
+#: language), shown by ``editor_page`` above the lock when that change ended single-user mode.
+SAVED_NOTICE_KEY = "_saved_notice"
+
+
 def editor_page(title_key: str, action: str) -> tuple[str, "auth.Identity"]:
     """``page_header`` for a page that changes the data (Import, Intake): also the sign-in box
     and the check that this person may do ``action`` (``analysis.accounts.ACTIONS``), which
-    stops the page with the reason otherwise. Returns ``(lang, identity)``."""
+    stops the page with the reason otherwise. When the page's last change is what locked it (the
+    first real complaints end single-user mode), its confirmation (``SAVED_NOTICE_KEY``) is shown
+    first, so the entry does not look lost. Returns ``(lang, identity)``."""
     lang = page_header(title_key)
-    return lang, auth.require(action, lang)
+    auth.gate(lang)
+    notice = st.session_state.pop(SAVED_NOTICE_KEY, None)  # (the page itself says it when not locked)
+    if notice and not auth.can(auth.current(), action):
+        st.success(notice, icon=":material/task_alt:")
+    return lang, auth.check(action, lang)
 
 
 def progress_text(message: str, lang: str) -> str:
