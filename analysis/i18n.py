@@ -193,6 +193,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action_delete_import": ("remove an import", "删除一次导入"),
     "action_delete_source": ("remove a source", "删除一个来源"),
     "action_train_model": ("retrain the model", "重新训练模型"),
+    "action_save_profile": ("save an import profile", "保存导入模板"),
+    "imp_profile_replace": ("Replace it if a profile of this name is saved", "如已有同名模板则替换"),
     "action_account_add": ("add an account", "添加账户"),
     "action_account_role": ("change a role", "更改角色"),
     "action_account_password": ("set a password", "设置密码"),

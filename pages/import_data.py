@@ -7,10 +7,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
+from analysis import audit, db  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.ingest import ImportRefused, preview_file, run_import, validate_file  # noqa: E402
 from analysis.ingest.profiles import save_profile  # noqa: E402
-from ui import importer  # noqa: E402
+from ui import auth, importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain, refusal_text  # noqa: E402
 from ui.tables import data_table, rows_csv, show_table  # noqa: E402
@@ -89,12 +90,17 @@ else:
     with st.expander(t("imp_save_profile", lang)):
         pname = st.text_input(t("imp_profile_name", lang), key=f"imp_pname_{digest}", max_chars=40,
                               help=t("imp_profile_name_help", lang))
+        replace = st.checkbox(t("imp_profile_replace", lang), key=f"imp_prepl_{digest}")
         if st.button(t("imp_save_profile_btn", lang), key=f"imp_psave_{digest}", disabled=bool(problems)):
+            saver = auth.check("save_profile", lang)
             try:
-                path = save_profile(pname.strip(), mapping, base=importer.base_of(fmt))
+                path = save_profile(pname.strip(), mapping, base=importer.base_of(fmt), replace=replace)
             except ValueError as err:
                 st.error(t("imp_profile_bad", lang, msg=plain(refusal_text(err, lang))))
             else:
+                with db.write_transaction(db_path(), f"save profile {pname.strip()}") as con:
+                    audit.record(con, saver.actor(), "save_profile", target=pname.strip(),
+                                 detail={"base": importer.base_of(fmt), "replaced": replace})
                 st.success(t("imp_profile_saved", lang, name=plain(pname.strip()), path=db_label(path)))
 
 # ---- validation -----------------------------------------------------------------------------

@@ -157,6 +157,16 @@ with tab_form:
         st.warning(t("in_duplicate", lang, ids=plain(", ".join(dups["complaint_id"]))), icon=":material/content_copy:")
         dup_ok = st.checkbox(t("in_save_anyway", lang), key=k + "dup_ok")
     if st.button(t("in_save", lang), key=k + "save", type="primary", icon=":material/save:"):
+        sent = st.session_state.get("_in_sent")  # (entry, reference, form) of a save this session started
+        if (sent and sent[0] == (complaint, incidents) and sent[2] == gen
+                and intake.reference_in_use(complaint, sent[1], db_path())):
+            # the same entry sent again (a second click while the first save was finishing):
+            # it is saved; say so instead of calling it a duplicate
+            cid = intake.complaint_id_for(complaint, sent[1])
+            st.session_state["in_last"] = (cid, len(incidents), 0, None)
+            st.session_state["in_gen"] = gen + 1
+            st.session_state["in_ref"] = intake.new_reference(today)
+            st.rerun()
         if problems:
             st.error(t("in_not_saved", lang, list=plain("; ".join(problems))))
         elif dups is not None and len(dups) and not dup_ok:
@@ -166,6 +176,7 @@ with tab_form:
             if intake.reference_in_use(complaint, reference, db_path()):
                 st.error(t("in_not_saved", lang, list=plain(t("in_err_reference_used", lang, ref=reference))))
                 st.stop()
+            st.session_state["_in_sent"] = ((complaint, incidents), reference, gen)
             saved = run_with_progress(
                 t("in_saving", lang),
                 lambda progress: intake.save(complaint, incidents, db_path(), reference=reference,

@@ -322,6 +322,30 @@ def test_import__mapping_proposal_save_and_reuse(tmp_path, monkeypatch):
         (datetime(2024, 12, 5, 7, 30), "sms", "outside", "US-TIME-01")]
 
 
+def test_save_profile__names_it_may_not_take_and_replacing_is_asked_for(tmp_path, monkeypatch):
+    """A saved profile cannot take a shipped format's name, "cfpb", a hidden ("_") or an Intake
+    form name ("intake_…": the form would then store its entries with it), and replaces a saved
+    one only when asked; each refusal is said in both languages."""
+    from analysis.ingest.profiles import ProfileError
+    monkeypatch.setenv("COLLECTION_WATCH_PROFILES", str(tmp_path / "profiles"))
+    mapping = {"Complaint ID": "complaint_id", "Date": "occurred_date", "Time": "occurred_time"}
+    for name, en, zh in [
+        ("heimao", "'heimao' is the name of a format that ships with the application", "'heimao' 是随应用提供的格式名称"),
+        ("cfpb", "'cfpb' is the name of a format that ships", "'cfpb' 是随应用提供的格式名称"),
+        ("_hidden", "names beginning with '_', 'intake_' are kept", "以 '_'、'intake_' 开头的名称"),
+        ("intake_us_consumer_association", "are kept for the application's own profiles", "留作应用自身的模板"),
+        ("Bad Name", "use 1–40 lower-case letters", "请使用 1–40 个小写字母")]:
+        with pytest.raises(ProfileError) as got:
+            save_profile(name, mapping, base="intake")
+        assert en in str(got.value) and zh in got.value.in_language("zh"), name
+    save_profile("ours", mapping, base="intake")
+    with pytest.raises(ProfileError, match="already saved"):
+        save_profile("ours", {**mapping, "Time": None}, base="intake")
+    assert load_profile("ours").columns["occurred_time"] == ["Time"]
+    save_profile("ours", {**mapping, "Time": None}, base="intake", replace=True)
+    assert "occurred_time" not in load_profile("ours").columns
+
+
 def test_import__preview_and_validate_write_nothing(tmp_path):
     data = (FIXTURES / "heimao.csv").read_text(encoding="utf-8").encode("gb18030")
     pv = preview_file(data, "h.csv", profile="heimao", n_rows=3)

@@ -441,3 +441,23 @@ def test_intake_save__a_registration_number_is_checked_and_never_reused(tmp_path
     with db.connect_read_only(path) as con:
         assert con.execute("SELECT * FROM core_complaints ORDER BY ALL").fetchall() == before
     assert cid == "intake:T1"
+
+
+def test_intake_page__a_second_click_while_saving_is_not_called_a_duplicate(db_path):
+    """The Save button clicked twice: the second click can reach the server before the first
+    run has moved the form on (simulated: the form of the first click shown again). It sees its
+    own entry saved, says it was saved and saves nothing more (it said "Not saved: the same
+    entry is already saved", and ticking "Save anyway" made a duplicate)."""
+    count = lambda: q(db_path, "SELECT count(*) FROM core_complaints WHERE source = 'intake'")[0][0]  # noqa: E731
+    n0 = count()
+    at = _intake_app("en")
+    _fill_minimal(at, 0)
+    at.button(key="in0_save").click().run()
+    assert count() == n0 + 1
+    at.session_state["in_gen"] = 0  # as if the first run stopped before moving the form on
+    at.run()
+    _fill_minimal(at, 0)
+    at.button(key="in0_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert count() == n0 + 1
+    assert shown(at.success[0].value).startswith("Saved as complaint intake:CA")

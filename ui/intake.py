@@ -298,7 +298,7 @@ def profile_for(jurisdiction: str, filed_with: str) -> str:
     name = f"intake_{jurisdiction.lower()}_{filed_with}"[:40]
     if name not in list_profiles():
         hdr = headers("zh")
-        save_profile(name, {hdr[f]: f for f in INTAKE_FIELDS}, base=INTAKE,
+        save_profile(name, {hdr[f]: f for f in INTAKE_FIELDS}, base=INTAKE, derived=True,
                      settings={"jurisdiction": jurisdiction, "filed_with": filed_with})
     return name
 

@@ -341,6 +341,19 @@ _add("refused_mixed_encoding", "the file mixes text encodings: {invalid:,} of it
      "in the first part read are not UTF-8 while the others are; save the whole file in one encoding (UTF-8) and "
      "import it again", "文件混用了多种文本编码：已读取部分的 {non_ascii} 个非 ASCII 字符中有 {invalid} 个不是 UTF-8，"
      "其余是 UTF-8；请将整个文件另存为同一种编码（UTF-8）后重新导入", invalid=40, non_ascii=120)
+_add("profile_shipped", "{name!r} is the name of a format that ships with the application; choose another name",
+     "{name} 是随应用提供的格式名称；请另选名称", name="heimao")
+_add("profile_bad_name", "profile name {name!r}: use 1–40 lower-case letters, digits or _",
+     "模板名称 {name}：请使用 1–40 个小写字母、数字或 _", name="My Profile")
+_add("profile_reserved", "profile name {name!r}: names beginning with {prefixes} are kept for the application's "
+     "own profiles", "模板名称 {name}：以 {prefixes} 开头的名称留作应用自身的模板", lists=("prefixes",),
+     name="intake_us_regulator", prefixes=["_", "intake_"])
+_add("profile_exists", "a profile named {name!r} is already saved; tick 'replace it' to overwrite it, or choose "
+     "another name", "已保存名为 {name} 的模板；如要覆盖请勾选“替换”，或另选名称", name="bank_export")
+_add("profile_unknown_fields", "unknown field(s) {fields}", "未知字段 {fields}", lists=("fields",),
+     fields=["complainant_age"])
+_add("profile_field_twice", "field(s) {fields} mapped from more than one column", "字段 {fields} 对应了多个列",
+     lists=("fields",), fields=["narrative"])
 _add("refused_no_header_sheet", "the workbook has no sheet with a header row", "该工作簿中没有带表头的工作表")
 _add("refused_cfpb_columns", "{file}: not a CFPB complaint export: missing required column(s) {missing}. Found: "
      "{found}. {absent}Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "

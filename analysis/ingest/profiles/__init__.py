@@ -276,28 +276,59 @@ def _toml_str(s: str) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+class ProfileError(ValueError):
+    """A profile that cannot be saved: ``str(err)`` in English, ``in_language(lang)`` in the
+    user's (an entry of the reasons catalogue, ``analysis.ingest.reasons``)."""
+
+    def __init__(self, key: str, **params):
+        from analysis.ingest.reasons import CATALOGUE
+        self.key, self.params = key, params
+        super().__init__(CATALOGUE[key].text("en", **params))
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        from analysis.ingest.reasons import CATALOGUE
+        return CATALOGUE[self.key].text(lang, **self.params)
+
+
+#: Names a saved profile may not take: ``cfpb`` (the CFPB importer, always used for that
+#: name), and names beginning with these (``_``: files the listing hides; ``intake_``: the
+#: profiles the Intake form derives for other jurisdictions and bodies, ``ui.intake.profile_for``).
+RESERVED_NAMES = ("cfpb",)
+RESERVED_PREFIXES = ("_", "intake_")
+
+
 def save_profile(name: str, mapping: dict[str, str | None], *, base: str = "intake",
-                 settings: dict | None = None, directory: Path | None = None) -> Path:
+                 settings: dict | None = None, directory: Path | None = None, replace: bool = False,
+                 derived: bool = False) -> Path:
     """Save a user-confirmed mapping as profile ``name`` (a TOML file) and return its path.
 
     ``mapping``: ``{source header: field or None}`` (as from ``propose_mapping``, after the
     user's changes; None = not used). ``base``: the shipped profile whose grain, defaults and
     value maps it inherits (``heimao``, ``c12315``, ``intake``, ``call_log``, ``ftc_dnc``).
     ``settings``: overrides such as ``{"jurisdiction": "CN", "filed_with": "..."}``.
-    Raises ``ValueError`` for a bad name, an unknown field, or a field mapped twice.
+    ``replace``: overwrite a saved profile of that name (else refused). ``derived``: the
+    Intake form saving its own profile (``RESERVED_PREFIXES`` allowed).
+    Raises ``ProfileError`` (a ``ValueError``) for a bad, shipped, reserved or (without
+    ``replace``) existing name, an unknown field, or a field mapped twice.
     """
-    if name in {p.stem for p in SHIPPED_DIR.glob("*.toml")}:
-        raise ValueError(f"{name!r} is a shipped profile; choose another name")
+    if name in {p.stem for p in SHIPPED_DIR.glob("*.toml")} or name in RESERVED_NAMES:
+        raise ProfileError("profile_shipped", name=name)
     _profile_path(base)
     if not re.fullmatch(r"[a-z0-9_]{1,40}", name or ""):
-        raise ValueError(f"profile name {name!r}: use 1–40 lower-case letters, digits or _")
+        raise ProfileError("profile_bad_name", name=name or "")
+    if not derived and name.startswith(RESERVED_PREFIXES):
+        raise ProfileError("profile_reserved", name=name, prefixes=list(RESERVED_PREFIXES))
+    target = (Path(directory) if directory else user_dir()) / f"{name}.toml"
+    if target.exists() and not replace:
+        raise ProfileError("profile_exists", name=name)
     used = [f for f in mapping.values() if f]
     bad = [f for f in used if f not in FIELDS]
     if bad:
-        raise ValueError(f"unknown field(s) {bad}; known: {', '.join(FIELDS)}")
+        raise ProfileError("profile_unknown_fields", fields=bad)
     dup = sorted({f for f in used if used.count(f) > 1})
     if dup:
-        raise ValueError(f"field(s) {dup} mapped from more than one column")
+        raise ProfileError("profile_field_twice", fields=dup)
     lines = [f"# Saved import profile (user-confirmed mapping), based on {base}.", f"name = {_toml_str(name)}",
              f"base = {_toml_str(base)}"]
     for k, v in (settings or {}).items():
