@@ -590,6 +590,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "in_demands": ("Demands", "诉求"),
     "in_choose": ("Choose…", "请选择…"),
     "in_narrative": ("What the complainant says happened", "投诉人陈述"),
+    "in_text_limit": ("At most {n} characters: a longer paste is not taken at all; paste it in parts, or import "
+                      "the text in an intake log file.", "最多 {n} 个字符：超过的粘贴内容会整段无法粘贴；请分段粘贴，或用登记表文件导入。"),
     "in_narrative_hint": ("In the complainant's words. Phone numbers, ID and card numbers and names are masked "
                           "before saving.", "尽量用投诉人的原话。电话、身份证号、银行卡号和姓名会在保存前脱敏。"),
     "in_rule_note": ("Times are checked against {rule}: {text}.", "时间按 {rule} 检查：{text}。"),

@@ -98,8 +98,9 @@ with tab_form:
                           format_func=label("outcome"))
     demands = st.multiselect(t("in_demands", lang), intake.options("demand"), key=k + "demands",
                              format_func=label("demand"), placeholder=t("in_choose", lang))
-    narrative = st.text_area(t("in_narrative", lang), key=k + "narrative", height=100, max_chars=5000,
-                             placeholder=t("in_narrative_hint", lang))
+    narrative = st.text_area(t("in_narrative", lang), key=k + "narrative", height=100, max_chars=intake.MAX_TEXT,
+                             placeholder=t("in_narrative_hint", lang),
+                             help=t("in_text_limit", lang, n=f"{intake.MAX_TEXT:,}"))
     complaint = intake.ComplaintInput(received=received, jurisdiction=jur, creditor=creditor, collector=collector,
                                       region=region, filed_with=filed_with, medium=medium, demands=demands,
                                       status=status, narrative=narrative, reference=ref.strip())
@@ -136,7 +137,8 @@ with tab_form:
                                    help=t("in_number_help", lang))
             conducts = st.multiselect(t("in_conduct", lang), intake.options("conduct"), key=p + "conduct",
                                       format_func=label("conduct"), placeholder=t("in_choose", lang))
-            said = st.text_area(t("in_said", lang), key=p + "said", height=80, max_chars=5000)
+            said = st.text_area(t("in_said", lang), key=p + "said", height=80, max_chars=intake.MAX_TEXT,
+                                help=t("in_text_limit", lang, n=f"{intake.MAX_TEXT:,}"))
             inc = intake.IncidentInput(day=day, time_kind=kind, clock=clock, daypart=daypart, method=method,
                                        recipient=recipient, conducts=conducts, collector_number=number, said=said)
             inc_problems = show_problems(intake.check_incident(inc, lang, today, received, kinds=True))

@@ -136,6 +136,10 @@ def check_complaint(c: ComplaintInput, lang: str, today: date | None = None, *,
     return out if kinds else [m for _, m in out]
 
 
+#: Longest text a form field takes (characters). The browser drops a paste longer than a field's
+#: limit whole, so the limit is said beside the field and is generous: a long complaint fits.
+MAX_TEXT = 20_000
+
 #: A registration number typed in: letters, digits, "-", "_" and "." (it names the entry's file
 #: in the import log and the audit log, so no "/" or spaces), at most 40 characters.
 REFERENCE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
