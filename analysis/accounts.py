@@ -287,8 +287,13 @@ def _read_password(from_stdin: bool) -> str:
     import sys
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != first:
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Password again: ")
+    except EOFError:  # no terminal and nothing on standard input
+        raise AccountError("no password was typed (no terminal): give it on standard input with "
+                           "--password-stdin") from None
+    if again != first:
         raise AccountError("the two passwords differ")
     return first
 
@@ -319,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list the accounts (no passwords)")
     args = p.parse_args(argv)
     db_path = db.resolve_db_path(args.db)
+    if not db.is_default_db(db_path) and not db_path.parent.is_dir():  # a mistyped --db: no new directory
+        print(f"error: {db_path.parent}: no such directory (is the --db path right?)", file=sys.stderr)
+        return 2
     path = accounts_path(db_path)
     try:
         if args.cmd == "list":

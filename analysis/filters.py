@@ -374,6 +374,21 @@ def describe(flt: Filter, lang: str = "en", source_names: Mapping[str, str] | No
 
 # --- the URL and the command line --------------------------------------------------------
 
+def check_known_values(flt: Filter, options: Mapping[str, list[str]]) -> None:
+    """Raise ``FilterError`` for a value of an uncoded list field (company, region, source,
+    product …) that the database does not hold: ``options`` as ``queries.query_filter_options``
+    gives them. A link or a command naming a company that is not there is told so, not shown
+    an empty result (the dashboard's URLs and the export command both check here)."""
+    for name in LIST_FIELDS:
+        f = FIELD_BY_NAME[name]
+        if f.code_list:
+            continue
+        unknown = [v for v in getattr(flt, name) if v not in set(options[name])]
+        if unknown:
+            raise FilterError(name, unknown[0], f"{f.text('label', 'en')}: {unknown[0]!r} is not in the database.",
+                              f"{f.text('label', 'zh')}：数据库中没有 {unknown[0]!r}。")
+
+
 def bad_date(name: str, raw: str) -> FilterError:
     """The error for a date that is not ``YYYY-MM-DD`` (field ``name``)."""
     f = FIELD_BY_NAME[name]

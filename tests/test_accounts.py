@@ -104,6 +104,14 @@ def test_command_line_manages_accounts_and_audits_each_change(tmp_path):
     assert [(r[3], r[4]) for r in rows] == [("account_add", "amira"), ("account_add", "ed"), ("account_role", "ed")]
     assert {r[2] for r in rows} == {"command line"} and all(r[0].startswith("os:") for r in rows)
     assert json.loads(rows[2][5]) == {"role": "viewer"}
+    # a mistyped --db whose directory does not exist makes nothing (it made the directory and a
+    # new database holding the account, and said it was done)
+    typo = tmp_path / "no_such_dir" / "cw.duckdb"
+    out = run("--db", str(typo), "add", "zz", "--role", "admin", "--password-stdin", stdin="correct horse battery\n")
+    assert out.returncode == 2 and "no such directory" in out.stderr and not typo.parent.exists()
+    # no terminal and no --password-stdin: said, no traceback
+    out = run("passwd", "ed")
+    assert out.returncode == 2 and "no password was typed" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_sign_in_throttle_counts_failures_in_a_sliding_window():

@@ -568,3 +568,24 @@ def test_sources_cited__a_chart_of_one_jurisdiction_cites_only_its_sources(tmp_p
         counts = build_chart(cur, "conduct_counts", Filter(), "en")
         assert chart_jurisdictions(counts.spec, counts.frame) is None
         assert names["demo_cn"] in view.source_text(None) and names["demo_us"] in view.source_text(None)
+
+
+def test_cli__a_bad_output_folder_or_a_value_not_in_the_database_is_an_error_not_a_traceback(tmp_path, capsys):
+    """--out under a file or naming a file, and a company / source the database does not hold
+    (the dashboard refuses the same values in a link), stop with a message and exit code 2;
+    nothing is written (an unknown company wrote empty files with exit code 0)."""
+    path = build_demo_db(tmp_path / "d.duckdb")
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    base = ["--db", str(path), "--page", "overview", "--format", "csv", "--lang", "en"]
+    for extra, said in [(["--out", str(afile)], f"--out {afile}: cannot write there"),
+                        (["--out", str(afile / "x")], "cannot write there"),
+                        (["--out", str(tmp_path / "o1"), "--company", "No Such Co"],
+                         "Company (creditor / collector): 'No Such Co' is not in the database."),
+                        (["--out", str(tmp_path / "o2"), "--source", "nosuch"], "'nosuch' is not in the database.")]:
+        with pytest.raises(SystemExit) as got:
+            cli.main(base + extra)
+        assert got.value.code == 2
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err, err
+    assert not (tmp_path / "o1").exists() or not any((tmp_path / "o1").iterdir())

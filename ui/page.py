@@ -27,7 +27,7 @@ from analysis.export.engine import export_chart
 from analysis.export.render import shared_renderer
 from analysis.export.report import build_report_pack
 from analysis.filters import (DATE_FIELDS, DATE_MAX, DATE_MIN, FIELD_BY_NAME, FIELDS, LIST_FIELDS, Filter,
-                              FilterError, from_url, to_url)
+                              FilterError, check_known_values, from_url, to_url)
 from analysis.i18n import t
 from analysis.ingest import ImportRefused
 from analysis.ingest.reasons import reason_text
@@ -83,15 +83,7 @@ def _validate_url(options: dict[str, list[str]]) -> None:
     if raw_lang is not None and raw_lang not in LANGS:
         raise FilterError("lang", raw_lang, f"Unknown language {raw_lang!r}; use zh or en.",
                           f"未知语言 {raw_lang!r}，请用 zh 或 en。")
-    flt = from_url(_url_params())
-    for name in LIST_FIELDS:
-        f = FIELD_BY_NAME[name]
-        if f.code_list:
-            continue
-        unknown = [v for v in getattr(flt, name) if v not in set(options[name])]
-        if unknown:
-            raise FilterError(name, unknown[0], f"{f.text('label', 'en')}: {unknown[0]!r} is not in the database.",
-                              f"{f.text('label', 'zh')}：数据库中没有 {unknown[0]!r}。")
+    check_known_values(from_url(_url_params()), options)
 
 
 def _forget_applied() -> None:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from analysis import queries
 from analysis.charts import PAGES
 from analysis.export.context import FORMATS, ExportOptions
-from analysis.filters import Filter, FilterError, add_cli_arguments, from_cli
+from analysis.filters import Filter, FilterError, add_cli_arguments, check_known_values, from_cli
 
 
 def parser() -> argparse.ArgumentParser:
@@ -79,10 +80,16 @@ def main(argv: list[str] | None = None) -> int:
 
     opts = ExportOptions(suppress=not a.no_suppress, k=a.k)
     out = Path(a.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # a file of that name, a path under a file, no permission
+        p.error(f"--out {out}: cannot write there ({err.strerror or err})")
     try:
         con = connect_read_only(db_path)
+        check_known_values(from_cli(a), queries.query_filter_options(con))
         flt, uses_default = scope_filter(con, a)
+    except FilterError as err:
+        p.error(err.message(a.lang))
     except DatabaseUnreadable as err:
         print(str(err), file=sys.stderr)
         return 2
