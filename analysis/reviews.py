@@ -53,6 +53,11 @@ MAX_NOTE = 500
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
+def is_clock_time(text: str) -> bool:
+    """True for a time a reviewer may give a contact: ``H:MM`` or ``HH:MM``, 00:00–23:59."""
+    return bool(_TIME.match(text))
+
+
 class ReviewError(ValueError):
     """A review that cannot be saved (unknown complaint, code or incident); ``str(err)`` says
     which. Nothing was written."""

@@ -568,3 +568,13 @@ def test_page__a_choice_is_kept_in_the_menu_link_back_to_the_page(app):
     [other] = [v for v in links if "(/trends?" in v]
     assert "measure=timely" in back and "min_count=10" in back
     assert "measure=" not in other
+
+
+def test_page__a_choice_the_page_does_not_offer_is_said_and_corrected(app):
+    at = app(lang="en", measure="bogus", min_count="-1")
+    assert not at.exception
+    said = [w.value for w in at.warning]
+    assert "The link's bogus is not a choice of “Rank by”: the default is shown." in said
+    assert any(w.replace("\\", "").startswith("The link's -1 is not a choice of") for w in said)
+    assert at.selectbox(key="choice_measure").value == "complaints"
+    assert at.query_params["measure"] == ["complaints"] or at.query_params["measure"] == "complaints"

@@ -483,9 +483,13 @@ def page_choice(ctx: PageContext, key: str, options: list[str], default: str, la
     and for the menu's link back to the page (``nav.remember_choice``).
 
     ``options``: the allowed values (strings); a URL value outside them falls back to
-    ``default``. ``kind``: ``segmented`` (few options) or ``select``. ``where``: a container
+    ``default``, with a warning that says so (and the URL is corrected). ``kind``: ``segmented`` (few options) or ``select``. ``where``: a container
     (default: the page body). Returns the chosen value.
     """
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in options:  # a link with a value this page does not offer: say so
+        st.warning(t("bad_choice", ctx.lang, value=plain(raw), label=plain(label)), icon=":material/link_off:")
+        st.query_params[key] = default
     value = url_choice(key, options, default)
     wkey = f"choice_{key}"
     if st.session_state.get(f"_{wkey}_url") != value:  # the URL changed from outside: follow it

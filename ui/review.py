@@ -145,6 +145,9 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
     decisions += [reviews.Decision("conduct", c, "add") for c in add]
     decisions += [reviews.Decision("incident", i, v) for i, v in inc_choices.items()]
     new = []
+    if clock.strip() and not reviews.is_clock_time(clock.strip()):
+        st.error(t("rv_bad_time", lang, time=plain(clock.strip())))
+        return
     if method:
         new.append(reviews.NewIncident(method, recipient or None, clock.strip() or None, daypart or None))
     elif clock.strip() or recipient or daypart:
