@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import tempfile
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -21,6 +22,20 @@ from typing import Iterator, Mapping
 from urllib.parse import urlencode
 
 from analysis.filters import FilterError, from_url
+from analysis.i18n import t
+
+
+class ViewError(ValueError):
+    """A view that cannot be saved: ``str(err)`` in English, ``in_language(lang)`` in the
+    user's (i18n key ``key`` with ``params``)."""
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(t(key, "en", **params))
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        return t(self.key, lang, **self.params)
 
 #: Longest view name (characters) and most views per database.
 MAX_NAME = 80
@@ -85,33 +100,40 @@ def _write(db_path: str | Path, views: list[SavedView]) -> None:
 def clean_name(name: str) -> str:
     """A view name with surrounding and repeated whitespace removed. Raises ``ValueError``
     for an empty name, a name longer than ``MAX_NAME`` or one with control characters."""
-    text = " ".join(str(name).split())
+    # invisible format characters (a zero-width space) would make two names that read the same
+    text = " ".join("".join(ch for ch in str(name) if unicodedata.category(ch) != "Cf").split())
     if not text:
-        raise ValueError("A saved view needs a name.")
+        raise ViewError("view_err_empty")
     if len(text) > MAX_NAME:
-        raise ValueError(f"A view name has at most {MAX_NAME} characters.")
+        raise ViewError("view_err_long", n=MAX_NAME)
     if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in text):
-        raise ValueError("A view name cannot contain control characters.")
+        raise ViewError("view_err_control")
     return text
 
 
 def save_view(db_path: str | Path, name: str, page: str, params: Mapping[str, list[str]],
-              saved_by: str, pages: tuple[str, ...]) -> SavedView:
-    """Save (or replace, by name) a view. ``page`` must be one of ``pages``; ``params`` must
-    be a valid view (``filters.from_url``; ``lang`` zh or en). Raises ``ValueError`` (bad
-    name, page or language, too many views) or ``FilterError`` (bad filter values)."""
+              saved_by: str, pages: tuple[str, ...], replace: bool = False) -> SavedView:
+    """Save (or replace, by name, case-insensitive) a view. ``page`` must be one of ``pages``;
+    ``params`` must be a valid view (``filters.from_url``; ``lang`` zh or en). A view of that
+    name saved by someone else is replaced only with ``replace``. Raises ``ViewError`` (a
+    ``ValueError``: bad name, page or language, too many views, another's view of that name)
+    or ``FilterError`` (bad filter values)."""
     name = clean_name(name)
     if page not in pages:
-        raise ValueError(f"Unknown page {page!r}.")
+        raise ViewError("view_err_page", page=page)
     params = {str(k): [str(v) for v in vals] for k, vals in params.items()}
     if params.get("lang", ["zh"])[0] not in ("zh", "en"):
-        raise ValueError(f"Unknown language {params['lang'][0]!r}.")
+        raise ViewError("view_err_lang", language=params["lang"][0])
     from_url(params)  # raises FilterError for a value no filter accepts
     view = SavedView(name, page, params, datetime.now(timezone.utc).isoformat(timespec="seconds"), saved_by)
     with _locked(db_path):
-        views = [v for v in load_views(db_path) if v.name.casefold() != name.casefold()]
+        every = load_views(db_path)
+        other = next((v for v in every if v.name.casefold() == name.casefold() and v.saved_by != saved_by), None)
+        if other is not None and not replace:
+            raise ViewError("view_err_taken", name=other.name, by=other.saved_by)
+        views = [v for v in every if v.name.casefold() != name.casefold()]
         if len(views) >= MAX_VIEWS:
-            raise ValueError(f"At most {MAX_VIEWS} saved views; delete some first.")
+            raise ViewError("view_err_many", n=MAX_VIEWS)
         _write(db_path, views + [view])
     return view
 

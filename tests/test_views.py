@@ -71,3 +71,23 @@ def test_a_file_that_is_not_a_views_file_is_an_error(tmp_path):
     views.views_path(db).write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="not a saved-views file"):
         views.load_views(db)
+
+
+def test_another_editors_view_of_that_name_is_replaced_only_when_asked(tmp_path):
+    """Names match case-insensitively and without invisible characters: "WEEKLY" (or
+    "week\u200bly") would have replaced an editor's "weekly" silently; one's own view is
+    updated; refusals are said in both languages."""
+    db = tmp_path / "x.duckdb"
+    views.save_view(db, "weekly", "overview", {"lang": ["zh"]}, "amira", PAGES)
+    for name in ("WEEKLY", "week\u200bly"):
+        with pytest.raises(views.ViewError) as got:
+            views.save_view(db, name, "overview", {"lang": ["en"]}, "ed", PAGES)
+        assert str(got.value) == "amira saved a view named “weekly”; choose another name, or tick “replace” to replace it."
+        assert got.value.in_language("zh") == "amira 已保存名为“weekly”的视图；请另选名称，或勾选“替换”以替换它。"
+    assert [(v.name, v.saved_by) for v in views.load_views(db)] == [("weekly", "amira")]
+    views.save_view(db, "Weekly", "overview", {"lang": ["en"]}, "amira", PAGES)  # her own: updated
+    views.save_view(db, "WEEKLY", "methods_conduct", {"lang": ["en"]}, "ed", PAGES, replace=True)
+    assert [(v.name, v.page, v.saved_by) for v in views.load_views(db)] == [("WEEKLY", "methods_conduct", "ed")]
+    with pytest.raises(views.ViewError) as got:
+        views.save_view(db, " ", "overview", {}, "ed", PAGES)
+    assert got.value.in_language("zh") == "保存的视图需要名称。"

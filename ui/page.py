@@ -275,12 +275,14 @@ def _saved_views(lang: str, title_key: str, who: auth.Identity | None) -> None:
 def _save_view_box(lang: str, path, page, who: auth.Identity) -> None:
     """Name and save the current view (``views.save_view``; ``saved_by``: ``who.name``)."""
     name = st.text_input(t("views_name", lang), key="view_name", max_chars=views.MAX_NAME)
+    replace = st.checkbox(t("views_replace", lang), key="view_replace")
     if st.button(t("views_save", lang), key="view_save", icon=":material/bookmark_add:"):
         try:
-            v = views.save_view(path, name, page.url_path, _all_params(), who.name, tuple(nav.PAGE_BY_PATH))
+            v = views.save_view(path, name, page.url_path, _all_params(), who.name, tuple(nav.PAGE_BY_PATH),
+                                replace=replace)
             st.session_state["_view_note"] = ("ok", t("views_saved", lang, name=nav.plain(v.name)))
         except (ValueError, FilterError) as err:
-            msg = err.message(lang) if isinstance(err, FilterError) else str(err)
+            msg = err.message(lang) if isinstance(err, FilterError) else refusal_text(err, lang)
             st.session_state["_view_note"] = ("error", nav.plain(msg))
         st.rerun()
 
