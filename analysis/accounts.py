@@ -148,19 +148,23 @@ def _change(path: Path, fn) -> Account:
 
 
 def add_account(path: Path, name: str, role: str, password: str | None = None, *, oidc: bool = False) -> Account:
-    """Create account ``name`` with ``role``; ``password`` is required unless ``oidc``. The
-    first account of a file must be an admin. Raises ``AccountError`` for a bad name, role or
-    password, a name already taken, or a first account that is not an admin."""
+    """Create account ``name`` with ``role``; ``password`` is required unless ``oidc`` (then
+    ``name`` is the e-mail address). The first account of a file must be an admin. Raises
+    ``AccountError`` for a bad name, role or password, a name already taken (ignoring case),
+    or a first account that is not an admin."""
     if not NAME_RE.match(name or ""):
         raise AccountError("a name is 2–64 letters, digits or . _ @ + - (starting with a letter or digit)")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    if oidc and "@" not in name:
+        raise AccountError("an account that signs in with the identity provider is named by its e-mail address")
     if not oidc:
         _check_password(password or "")
 
     def make(accounts: dict[str, Account]) -> Account:
-        if name in accounts:
-            raise AccountError(f"an account named {name!r} exists already")
+        same = next((n for n in accounts if n.casefold() == name.casefold()), None)
+        if same is not None:  # "BOSS" beside "boss" would be two people to the eye of no one
+            raise AccountError(f"an account named {same!r} exists already (names are compared ignoring case)")
         now = _now()
         return Account(name, role, "" if oidc else _HASHER.hash(password), now, now, False, oidc)
     return _change(Path(path), make)
@@ -258,7 +262,9 @@ class SignInThrottle:
 def role_of_oidc(path: Path, email: str | None) -> str | None:
     """The role of the person signed in with the identity provider as ``email``: their
     enabled ``oidc`` account's role, else None (no access)."""
-    account = load_accounts(Path(path)).get(email or "")
+    accounts = load_accounts(Path(path))
+    # e-mail addresses are compared ignoring case (providers differ in what case they send)
+    account = next((a for n, a in accounts.items() if email and n.casefold() == email.casefold()), None)
     return account.role if account is not None and account.oidc and not account.disabled else None
 
 

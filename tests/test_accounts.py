@@ -79,6 +79,12 @@ def test_account_rules(path):
     assert accounts.role_of_oidc(path, "someone@example.org") == "viewer"
     assert accounts.role_of_oidc(path, "ed") is None and accounts.role_of_oidc(path, None) is None
     assert verify(path, "someone@example.org", "") is None  # no password sign-in for identity-provider accounts
+    # names are one person whatever their case; an identity-provider account is an e-mail
+    with pytest.raises(AccountError, match="an account named 'ed' exists already"):
+        add_account(path, "ED", "viewer", "long enough password")
+    with pytest.raises(AccountError, match="named by its e-mail address"):
+        add_account(path, "notanemail", "viewer", oidc=True)
+    assert accounts.role_of_oidc(path, "Someone@Example.ORG") == "viewer"
 
 
 def test_command_line_manages_accounts_and_audits_each_change(tmp_path):
