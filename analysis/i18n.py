@@ -127,6 +127,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "中的 {files}），缺少它们训练出的模型会比当前模型更弱。请先把共享数据文件夹放到该位置（或设置 "
                            "COLLECTION_WATCH_SHARED）。"),
     "model_sets_list": ("The training sets concerned", "涉及的训练集"),
+    "model_set_needs": ("{set} (needs {file})", "{set}（需要 {file}）"),
     "model_bad_train": ("The model was not trained: {msg}. The model in use is unchanged.",
                         "模型未训练：{msg}。当前模型保持不变。"),
     "model_reduced": ("This model was trained without {sets} of the labelled training sets (they need {files} "

@@ -331,7 +331,11 @@ def test_data_page_says_when_the_model_in_use_was_trained_without_the_shared_set
     assert warning.startswith("This model was trained without 2 of the labelled training sets (they need "
                               "data/narratives/labelled_dev.csv, /x/narratives_pool_2013_2015.csv from the "
                               "shared data folder")
-    assert any("该模型训练时缺少 2 个标注训练集" in w for w in _texts(_page("data", "zh"), "warning"))
+    zh = _page("data", "zh")
+    assert any("该模型训练时缺少 2 个标注训练集" in w for w in _texts(zh, "warning"))
+    listed = "\n".join(x.value for x in zh.text)  # the sets, folded under the warning, in Chinese
+    assert "tests/data/cfpb_pool_train_c.csv（需要 /x/narratives_pool_2013_2015.csv）" in listed
+    assert "data/narratives/labelled_dev.csv" in listed and "{shared}" not in listed and "needs" not in listed
     full = tmp_path / "full.npz"
     M.train(_examples()).save(full)
     monkeypatch.setenv(M.MODEL_ENV, str(full))

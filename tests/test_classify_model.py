@@ -205,7 +205,9 @@ def test_without_shared_data_the_sets_it_needs_are_named(monkeypatch, tmp_path):
     pool = str(tmp_path / "no-shared" / "data" / "cfpb" / "narratives_pool_2013_2015.csv")
     assert f"tests/data/cfpb_pool_train_c.csv (needs {pool})" in skipped
     line = M.skipped_summary(skipped)
-    assert line.startswith("{shared}/data/narratives/labelled_dev.csv; ")
+    assert line.startswith(f"{tmp_path / 'no-shared' / 'data' / 'narratives' / 'labelled_dev.csv'}; ")
+    assert M.skipped_sets(skipped)[:1] == [("data/narratives/labelled_dev.csv", None)]
+    assert ("tests/data/cfpb_pool_train_c.csv", "data/cfpb/narratives_pool_2013_2015.csv") in M.skipped_sets(skipped)
     assert f"12 sets need {pool} (cfpb_pool_train_c.csv, cfpb_pool_train_d.csv, " in line
     assert {e.origin for e in examples} >= {"blind_en_a.csv", "blind_zh_e.csv"}
     assert SHARED  # the fixture's idea of ../shared is not consulted here

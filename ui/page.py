@@ -687,8 +687,10 @@ def _listed(items: list[str], lang: str) -> str:
 
 def _sets_list(skipped: list[str], lang: str) -> None:
     """The skipped training sets, one per line, folded away under the warning that counts them."""
+    from analysis.classify import model as M
     with st.expander(t("model_sets_list", lang)):
-        st.text("\n".join(skipped))
+        st.text("\n".join(t("model_set_needs", lang, set=name, file=need) if need else name
+                          for name, need in M.skipped_sets(skipped)))
 
 
 #: Session key of what the last change on an editing page saved (a sentence in the user's

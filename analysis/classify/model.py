@@ -191,32 +191,40 @@ def training_gaps() -> list[str]:
 
 
 def skipped_summary(skipped: list[str]) -> str:
-    """``hand_examples``' skipped sets in one line, those that need the same missing file
-    together: "a.csv; 3 sets need .../x.csv (b.csv, c.csv, d.csv)"."""
+    """``hand_examples``' skipped sets in one line (for the command line: whole paths, the shared
+    folder spelled out), those that need the same missing file together:
+    "/srv/shared/a.csv; 3 sets need /srv/shared/x.csv (b.csv, c.csv, d.csv)"."""
     alone, needs = [], {}
-    for s in skipped:
-        name, sep, need = s.partition(" (needs ")
-        if sep:
-            needs.setdefault(need.rstrip(")"), []).append(Path(name).name)
+    for name, need in skipped_sets(skipped, relative=False):
+        if need:
+            needs.setdefault(need, []).append(Path(name).name)
         else:
-            alone.append(s)
+            alone.append(name)
     return "; ".join(alone + [f"{len(v)} set{'s' * (len(v) > 1)} need {k} ({', '.join(v)})"
                               for k, v in needs.items()])
 
 
-def skipped_files(skipped: list[str]) -> list[str]:
-    """The files the ``skipped`` sets (as ``hand_examples`` names them) need and cannot find, each
-    once, in first-seen order: the CFPB file a set needs, or the set's own path pattern; those
-    in the shared data folder as paths inside it ("data/cfpb/x.csv"), others as written."""
-    out: dict[str, None] = {}
+def skipped_sets(skipped: list[str], relative: bool = True) -> list[tuple[str, str | None]]:
+    """The ``skipped`` sets (as ``hand_examples`` names them) as ``(set, file it needs or None)``:
+    a set's own pattern with ``{shared}`` spelled out; with ``relative``, files in the shared
+    data folder as paths inside it ("data/cfpb/x.csv"), others as written."""
     shared = str(shared_dir())
+
+    def short(path: str) -> str:
+        path = path.replace("{shared}", shared)
+        return path[len(shared) + 1:] if relative and path.startswith(shared + os.sep) else path
+    out = []
     for s in skipped:
         name, sep, need = s.partition(" (needs ")
-        path = need.rstrip(")") if sep else name.replace("{shared}", shared)
-        if path.startswith(shared + os.sep):
-            path = path[len(shared) + 1:]
-        out.setdefault(path, None)
-    return list(out)
+        out.append((short(name), short(need.rstrip(")")) if sep else None))
+    return out
+
+
+def skipped_files(skipped: list[str]) -> list[str]:
+    """The files the ``skipped`` sets (as ``hand_examples`` names them) need and cannot find, each
+    once, in first-seen order: the CFPB file a set needs, or the set's own path pattern
+    (``skipped_sets``' forms)."""
+    return list(dict.fromkeys(need or name for name, need in skipped_sets(skipped)))
 
 
 def hand_examples(which: str = "train") -> tuple[list[Example], list[str]]:
