@@ -19,29 +19,21 @@ from typing import Callable, Iterable
 
 from charset_normalizer import from_bytes
 
-from analysis.ingest.reasons import CATALOGUE, reason
+from analysis.ingest.reasons import Refusal, reason
 
 #: Progress callback: ``progress(fraction_done: float, message: str)``.
 Progress = Callable[[float, str], None]
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refusal):
     """The file cannot be imported at all (e.g. required columns missing, unreadable file).
 
     Nothing is written when this is raised. Raised as ``ImportRefused(key, **params)`` with an
     entry ``key`` of the reasons catalogue (``analysis.ingest.reasons``, the ``refused_*``
     entries) and its parameters: ``str(err)`` is the English text (what was expected, what
-    was found, and what to do), ``in_language(lang)`` the same in the user's language.
-    Raises ``KeyError`` for an unknown key or a missing parameter.
+    was found, and what to do), ``in_language(lang)`` the same in the user's language
+    (``reasons.Refusal``).
     """
-
-    def __init__(self, key: str, **params):
-        self.key, self.params = key, params
-        super().__init__(CATALOGUE[key].text("en", **params))
-
-    def in_language(self, lang: str) -> str:
-        """The message in ``lang`` ("zh" or "en")."""
-        return CATALOGUE[self.key].text(lang, **self.params)
 
 
 class ImportUnbalanced(ImportRefused):

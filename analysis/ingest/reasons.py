@@ -417,6 +417,20 @@ _add("progress_conduct", "{conduct} ({i} of {n})", "{conduct}（第 {i} 个，�
 _add("progress_done", "done", "完成")
 
 
+class Refusal(Exception):
+    """A refusal said from catalogue entry ``key`` with ``params``: ``str(err)`` is the English,
+    ``in_language(lang)`` the text in the user's language. The base of ``ImportRefused`` and
+    ``profiles.ProfileError``. Raises ``KeyError`` for an unknown key or a missing parameter."""
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(CATALOGUE[key].text("en", **params))
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        return CATALOGUE[self.key].text(lang, **self.params)
+
+
 def reason(key: str, **params) -> str:
     """The English text of catalogue entry ``key`` with ``params`` filled in (what the importers
     store). Raises ``KeyError`` for an unknown key or a missing parameter, ``TypeError`` for a

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.ingest.common import header_key
+from analysis.ingest.reasons import Refusal
 
 SHIPPED_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = SHIPPED_DIR.parents[2]
@@ -276,19 +277,9 @@ def _toml_str(s: str) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-class ProfileError(ValueError):
+class ProfileError(Refusal, ValueError):
     """A profile that cannot be saved: ``str(err)`` in English, ``in_language(lang)`` in the
-    user's (an entry of the reasons catalogue, ``analysis.ingest.reasons``)."""
-
-    def __init__(self, key: str, **params):
-        from analysis.ingest.reasons import CATALOGUE
-        self.key, self.params = key, params
-        super().__init__(CATALOGUE[key].text("en", **params))
-
-    def in_language(self, lang: str) -> str:
-        """The message in ``lang`` ("zh" or "en")."""
-        from analysis.ingest.reasons import CATALOGUE
-        return CATALOGUE[self.key].text(lang, **self.params)
+    user's (``reasons.Refusal``: an entry ``profile_*`` of the reasons catalogue)."""
 
 
 #: Names a saved profile may not take: ``cfpb`` (the CFPB importer, always used for that
