@@ -162,18 +162,25 @@ def add_account(path: Path, name: str, role: str, password: str | None = None, *
         _check_password(password or "")
 
     def make(accounts: dict[str, Account]) -> Account:
-        same = next((n for n in accounts if n.casefold() == name.casefold()), None)
+        same = _find(accounts, name)
         if same is not None:  # "BOSS" beside "boss" would be two people to the eye of no one
-            raise AccountError(f"an account named {same!r} exists already (names are compared ignoring case)")
+            raise AccountError(f"an account named {same.name!r} exists already (names are compared ignoring case)")
         now = _now()
         return Account(name, role, "" if oidc else _HASHER.hash(password), now, now, False, oidc)
     return _change(Path(path), make)
 
 
+def _find(accounts: dict[str, Account], name: str | None) -> Account | None:
+    """The account called ``name`` ignoring case (names are unique ignoring case), else None."""
+    key = (name or "").casefold()
+    return next((a for n, a in accounts.items() if key and n.casefold() == key), None)
+
+
 def _existing(accounts: dict[str, Account], name: str) -> Account:
-    if name not in accounts:
+    account = _find(accounts, name)
+    if account is None:
         raise AccountError(f"no account named {name!r}")
-    return accounts[name]
+    return account
 
 
 def set_role(path: Path, name: str, role: str) -> Account:
@@ -209,9 +216,10 @@ def remove_account(path: Path, name: str) -> Account:
 
 
 def verify(path: Path, name: str, password: str) -> Account | None:
-    """The account when ``name`` and ``password`` match an enabled password account, else
-    None. Always runs one argon2 verification (also for unknown names)."""
-    account = load_accounts(Path(path)).get(name or "")
+    """The account when ``name`` (compared ignoring case, as names are unique that way) and
+    ``password`` match an enabled password account, else None. Always runs one argon2
+    verification (also for unknown names)."""
+    account = _find(load_accounts(Path(path)), name)
     usable = account is not None and not account.disabled and not account.oidc and account.password_hash
     try:
         _HASHER.verify(account.password_hash if usable else _DUMMY_HASH, password or "")
@@ -264,7 +272,7 @@ def role_of_oidc(path: Path, email: str | None) -> str | None:
     enabled ``oidc`` account's role, else None (no access)."""
     accounts = load_accounts(Path(path))
     # e-mail addresses are compared ignoring case (providers differ in what case they send)
-    account = next((a for n, a in accounts.items() if email and n.casefold() == email.casefold()), None)
+    account = _find(accounts, email)
     return account.role if account is not None and account.oidc and not account.disabled else None
 
 

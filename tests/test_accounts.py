@@ -85,6 +85,14 @@ def test_account_rules(path):
     with pytest.raises(AccountError, match="named by its e-mail address"):
         add_account(path, "notanemail", "viewer", oidc=True)
     assert accounts.role_of_oidc(path, "Someone@Example.ORG") == "viewer"
+    # ... so signing in and managing an account take the name in any case, and give it back
+    # as it was created (the session, the audit log and the review queue use that one)
+    assert verify(path, "Ed", "another long password").name == "ed"
+    assert verify(path, "AMIRA", "correct horse battery").name == "amira"
+    assert verify(path, "Ed", "long enough password") is None
+    assert accounts.set_role(path, "ED", "viewer").name == "ed"
+    assert sorted(accounts.load_accounts(path)) == ["amira", "ed", "someone@example.org"]
+    assert accounts.load_accounts(path)["ed"].role == "viewer"
 
 
 def test_command_line_manages_accounts_and_audits_each_change(tmp_path):
