@@ -24,12 +24,31 @@ class Column:
     zh: str
 
 
+#: The data layers, in order, with their names for the data dictionary (English, Chinese):
+#: rows as imported (raw), cleaned and classified (core), aggregated for the pages (mart),
+#: the public views analysts query, and the store's own bookkeeping (meta).
+LAYERS: dict[str, tuple[str, str]] = {
+    "meta": ("bookkeeping", "管理信息"),
+    "raw": ("raw (as imported)", "原始层（按导入原样）"),
+    "core": ("core (cleaned, classified)", "核心层（清洗、分类后）"),
+    "mart": ("mart (aggregated)", "汇总层"),
+    "view": ("public view", "公开视图"),
+}
+
+
+def layer_label(layer: str, lang: str) -> str:
+    """The name of a data layer of ``LAYERS`` in ``lang`` ("en" or "zh"). Raises ``KeyError``
+    for a layer not in ``LAYERS``."""
+    return LAYERS[layer][1 if lang == "zh" else 0]
+
+
 @dataclass(frozen=True)
 class Table:
-    """One table or view: name, layer, description, columns, optional primary key."""
+    """One table or view: name, layer (a key of ``LAYERS``), description, columns, optional
+    primary key."""
 
     name: str
-    layer: str  # meta | raw | core | mart | view
+    layer: str
     en: str
     zh: str
     columns: tuple[Column, ...]

@@ -8,7 +8,7 @@ import streamlit as st  # noqa: E402
 
 from analysis.exports import to_csv_bytes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
-from analysis.schema import data_dictionary  # noqa: E402
+from analysis.schema import data_dictionary, layer_label  # noqa: E402
 from ui import auth  # noqa: E402
 from ui.page import conduct_model_box, narrative_labels_box, page_setup, remove_data  # noqa: E402
 from ui.tables import audit_in_language, rows_csv, show_table  # noqa: E402
@@ -61,6 +61,7 @@ rows_with_download("qa_title", run_query("query_qa_issues"), "qa_none", "qa_issu
 st.subheader(t("dictionary_title", lang))
 dd = pd.DataFrame(data_dictionary())
 desc_col = "zh" if lang == "zh" else "en"
-show_table(dd[["table", "layer", "column", "type", desc_col]], lang, height=420)
+show_table(dd[["table", "layer", "column", "type", desc_col]].assign(layer=dd["layer"].map(lambda v: layer_label(v, lang))),
+           lang, height=420)
 st.download_button(t("download_csv", lang), to_csv_bytes(dd), file_name="collection-watch_data_dictionary.csv",
                    mime="text/csv", key="dl_dictionary", on_click="ignore")

@@ -3,7 +3,7 @@ shows one error and runs no chart; an empty result says so in words."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import db
+from analysis import db, schema
 from analysis.ingest import run_import
 from tests.conftest import CFPB_COMPLAINTS, missing_shared, require_shared
 from tests.helpers import CFPB_FILES, REPO, build_demo_db, shown
@@ -235,3 +235,14 @@ def test_report_pack__built_then_offered_once_to_download(tmp_path, monkeypatch)
     assert at.sidebar.button(key="build_report_pack").label == "Build the report pack again"
     [dl] = [e for e in at.sidebar.get("download_button")]
     assert dl.proto.label == "Download the report pack (ZIP)"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_data__dictionary_layers_in_the_users_language(app, lang):
+    at = app("data", lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    [dd] = [d.value for d in at.dataframe if {"table", "layer", "column"} <= set(d.value.columns)]
+    views = dd.loc[dd["table"] == "complaints", "layer"]
+    assert len(views) > 5 and set(views) == {"公开视图" if lang == "zh" else "public view"}
+    assert set(dd["layer"]) <= {v[1 if lang == "zh" else 0] for v in schema.LAYERS.values()}
+    assert ("核心层（清洗、分类后）" if lang == "zh" else "core (cleaned, classified)") in set(dd["layer"])
