@@ -54,6 +54,10 @@ def label_units(text: str) -> int:
     return sum(_char_units(ch) for ch in text)
 
 
+#: Width (``label_units``) of a note under a chart before it breaks: fits a 700 px chart at 12 px.
+NOTE_UNITS = 100
+
+
 def wrap_label(text, max_units: int = 22, escape: bool = False) -> str:
     """``text`` broken into lines of at most ``max_units`` (``label_units``) joined with
     ``<br>`` (plotly's line break), so long category labels stay whole instead of being cut
@@ -524,8 +528,9 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
     At most ``MAX_COLOURS`` colours: the ``MAX_COLOURS - 1`` conducts with most complaints
     across the companies shown keep their colour, the rest are summed as "Other conducts"
     (grey). A complaint counts once per conduct (multi-label), so a bar can be longer than
-    the company's complaints; the y label gives those (n=…). Clicking a segment filters to
-    the company and its conduct(s)."""
+    the company's complaints; the y label gives those (n=…: its complaints with a conduct
+    label, which a note under the chart says, as the Companies page counts all of them).
+    Clicking a segment filters to the company and its conduct(s)."""
     order = list(dict.fromkeys(df["company_name"]))
     totals = df.drop_duplicates("company_name").set_index("company_name")["company_complaint_count"]
     companies = order[::-1]
@@ -551,11 +556,15 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("complaints_per_conduct", lang))
     fig.update_yaxes(automargin=True)
+    note = wrap_label(t("company_conduct_note", lang), NOTE_UNITS)
+    note_px = 17 * (note.count("<br>") + 1)
     fig = _layout(fig, t("company_title", lang, n=top_n),
-                  height=max(380, 130 + _row_px(ylabels, 30) * len(companies)))
+                  height=max(380, 130 + _row_px(ylabels, 30) * len(companies)) + note_px)
+    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, yshift=-44, xanchor="left",
+                       yanchor="top", align="left", showarrow=False, font={"size": 12, "color": "#555"})
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
                               "traceorder": "normal"},
-                      margin={"l": int(label_px(ylabels)) + 12})
+                      margin={"l": int(label_px(ylabels)) + 12, "b": 52 + note_px})
     return fig
 
 

@@ -9,6 +9,7 @@ import pytest
 from analysis import codes, figures
 from analysis import queries as q
 from analysis.filters import Filter
+from analysis.i18n import t
 from tests.helpers import build_tiny_db
 
 
@@ -223,6 +224,11 @@ def test_make_company_conduct_bar__at_most_8_colours_with_other(lang):
     assert sum(sum(tr.x) for tr in fig.data) == int(df["complaint_count"].sum())  # nothing lost
     n = "（n=300）" if lang == "zh" else " (n=300)"
     assert list(fig.data[0].y) == ["速借花" + n, "PORTFOLIO RECOVERY ASSOCIATES<br>INC" + n.replace("300", "400")]
+    # n is not the Companies page's count of the company's complaints, and the chart says why
+    [note] = fig.layout.annotations
+    assert note.text.replace("<br>", "" if lang == "zh" else " ") == t("company_conduct_note", lang)
+    assert ("涉诉机构" if lang == "zh" else "the Companies page counts all") in note.text
+    assert note.yshift < 0 and fig.layout.margin.b >= 52 + 17 * (note.text.count("<br>") + 1)
 
 
 def test_make_company_conduct_bar__few_conducts_keep_their_colours(con):
