@@ -470,9 +470,12 @@ def query_spikes(con: Con, flt: Filter, by: str = "conduct", period: str = "mont
 
 def spike_rule_text(lang: str, method: str = "robust_z", threshold: float | None = None,
                     baseline: int = BASELINE_PERIODS, min_baseline: int = MIN_BASELINE_PERIODS) -> str:
-    """How spikes are found, in words (chart captions and table notes)."""
+    """How spikes are found, in words (chart captions and table notes): what a spike is in
+    plain words first, the statistical method after. ``odds``: the Poisson threshold as
+    "once in N" (0.001 → 1,000)."""
     thr = spike_threshold(method, threshold)
-    return t(f"trends_spike_rule_{method}", lang, threshold=f"{thr:g}", baseline=baseline, min_baseline=min_baseline)
+    return t(f"trends_spike_rule_{method}", lang, threshold=f"{thr:g}", baseline=baseline, min_baseline=min_baseline,
+             odds=f"{round(1 / thr):,}" if 0 < thr < 1 else "")
 
 
 def spikes_table(df: pd.DataFrame, period: str, lang: str) -> pd.DataFrame:

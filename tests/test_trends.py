@@ -273,10 +273,15 @@ def test_detect_spikes__arguments():
         trends.detect_spikes(_s([1, 2]), baseline=3, min_baseline=4)
     d = trends.detect_spikes(_s([5] * 12 + [9]), threshold=1.5)
     assert d["is_spike"].iloc[12] and d.attrs["spike_threshold"] == 1.5
-    assert trends.spike_rule_text("en").startswith("Spikes (◆) are periods far above their own recent past: at "
-                                                   "least 3.5 robust standard deviations")
+    # plain words first, the method after
+    en = trends.spike_rule_text("en")
+    assert en.startswith("Spikes (◆) are periods far above their own recent past: well above the usual level (the "
+                         f"median) of the previous {trends.BASELINE_PERIODS} complete periods")
+    assert en.index("Method: modified z-score of at least 3.5 (Iglewicz & Hoaglin 1993") > en.index("never flagged")
     assert "Iglewicz & Hoaglin 1993" in trends.spike_rule_text("zh") and "至少有 6 个" in trends.spike_rule_text("zh")
-    assert "0.001" in trends.spike_rule_text("en", "poisson")
+    poisson = trends.spike_rule_text("en", "poisson")
+    assert "less than once in 1,000 periods" in poisson and poisson.endswith("Poisson upper tail, p < 0.001.")
+    assert "不到 1,000 分之一" in trends.spike_rule_text("zh", "poisson")
 
 
 def test_query_spikes__by_conduct_and_company(con):
