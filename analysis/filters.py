@@ -400,12 +400,18 @@ def from_url(params: Mapping[str, list[str]]) -> Filter:
     """The validated ``Filter`` of URL query parameters ``{key: [values]}`` (keys are field
     names; an empty value ``key=`` means "all"; unknown keys are ignored). Raises
     ``FilterError`` for a value a field cannot take (dates not ``YYYY-MM-DD`` or out of
-    range, unknown codes, an unknown label source)."""
+    range, unknown codes, an unknown label source) and for a one-value field (a date, a
+    choice) given twice with different values."""
     values: dict[str, object] = {}
     for f in FIELDS:
         raw = [v for v in params.get(f.name, []) if v != ""]
         if not raw:
             continue
+        if f.kind in ("date", "choice") and len(set(raw)) > 1:  # which one was meant is not ours to guess
+            shown = ", ".join(repr(v) for v in dict.fromkeys(raw))
+            raise FilterError(f.name, raw[1], f"{f.text('label', 'en')} is given more than once with different "
+                              f"values ({shown}); a link takes one.",
+                              f"{f.text('label', 'zh')}在链接中出现多次且取值不同（{shown}），只能有一个。")
         if f.kind == "date":
             try:
                 values[f.name] = date.fromisoformat(raw[0])

@@ -118,6 +118,19 @@ def test_url__bad_values_raise_the_filter_error(params, field):
     assert err.value.message("zh") != err.value.message("en")
 
 
+def test_url__a_one_value_field_given_twice_differently_is_refused_not_guessed():
+    with pytest.raises(FilterError) as err:
+        from_url({"date_from": ["2024-01-01", "2023-01-01"]})
+    assert err.value.field == "date_from"
+    assert err.value.message("en").endswith("is given more than once with different values ('2024-01-01', "
+                                            "'2023-01-01'); a link takes one.")
+    assert "出现多次且取值不同" in err.value.message("zh")
+    with pytest.raises(FilterError, match="given more than once"):
+        from_url({"label_source": ["narrative", "all"]})
+    # the same value twice (a link joined from two) is the value
+    assert from_url({"date_from": ["2024-01-01", "2024-01-01"]}) == Filter(date_from=date(2024, 1, 1))
+
+
 def test_conduct_match__all_needs_every_conduct_in_sql_and_words():
     flt = Filter(conduct=("THREAT_VIOLENCE", "ABUSIVE_LANGUAGE"), conduct_match="all")
     where, params = build_where(flt)
