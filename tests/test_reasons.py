@@ -389,3 +389,15 @@ def test_progress_messages__every_one_an_import_and_a_training_send_is_shown_in_
         assert progress_text(msg, "en") == plain(msg)  # the bar's label is Markdown: shown as plain text
     assert plain("上传 a.csv：正在读取 上传 a.csv") in {progress_text(m, "zh") for m in said}
     assert progress_text(said[-1], "zh") == "完成"
+
+
+def test_a_damaged_workbook_is_refused_with_what_to_do_in_both_languages():
+    from analysis.ingest import ImportRefused
+    from analysis.ingest.readers import read_source
+    broken = b"PK\x03\x04" + b"\x00" * 200  # a zip header and nothing after: a cut-off download
+    with pytest.raises(ImportRefused) as err:
+        read_source(broken, "complaints.xlsx")
+    assert str(err.value).startswith("the file is not a readable .xlsx workbook: it may be damaged")
+    assert "save it as .xlsx or CSV (the library's message, in English: " in str(err.value)
+    zh = err.value.in_language("zh")
+    assert zh.startswith("该文件不是可读取的 .xlsx 工作簿：可能已损坏") and "另存为 .xlsx 或 CSV（程序库的英文原文：" in zh

@@ -329,8 +329,11 @@ _add("refused_no_data_rows", "{file}: the file has a header but no data rows; no
      "{file}：文件只有表头，没有数据行；未导入任何内容", file="complaints.csv")
 _add("refused_xls", "{file}: old .xls workbooks are not supported; save it as .xlsx or CSV",
      "{file}：不支持旧的 .xls 工作簿，请另存为 .xlsx 或 CSV", file="complaints.xls")
-_add("refused_not_xlsx", "the file is not a readable .xlsx workbook ({error})",
-     "该文件不是可读取的 .xlsx 工作簿（{error}）", error="File is not a zip file")
+_add("refused_not_xlsx", "the file is not a readable .xlsx workbook: it may be damaged, or another kind of file "
+     "renamed to .xlsx. Open it in a spreadsheet program and save it as .xlsx or CSV (the library's message, in "
+     "English: {error})",
+     "该文件不是可读取的 .xlsx 工作簿：可能已损坏，或是其他文件改了扩展名。请在电子表格软件中打开，另存为 .xlsx 或 CSV"
+     "（程序库的英文原文：{error}）", error="File is not a zip file")
 _add("refused_no_such_sheet", "no worksheet named {sheet!r}; the workbook has: {sheets}",
      "没有名为 {sheet} 的工作表；该工作簿中有：{sheets}", lists=("sheets",), sheet="投诉", sheets=["Sheet1", "说明"])
 _add("refused_cfpb_workbook", "{file}: a spreadsheet workbook; CFPB complaints are imported from the CSV that "
