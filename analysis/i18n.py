@@ -340,6 +340,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conduct_trend_title": ("Conduct by month", "各类行为按月趋势"),
     "cooccur_title": ("Conducts reported together (complaints)", "同时出现的行为（投诉数）"),
     "company_title": ("Conduct by company (top {n})", "各公司的不当行为（前 {n} 名）"),
+    "company_conduct_note": ("n: the company's complaints with a conduct label (the Companies page counts all its "
+                             "complaints). A complaint counts once for each of its conducts.",
+                             "n：该公司带有不当行为标签的投诉数（“涉诉机构”页统计其全部投诉）。一条投诉的每种行为各计一次。"),
     "company": ("Company", "公司"),
     "conduct": ("Conduct", "行为"),
     "method": ("Method", "方式"),
@@ -854,21 +857,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                                    "periods: {median})",
                                    "异常高峰：泊松 p = {p} < {threshold}（此前 {n} 个完整周期的中位数：{median}）"),
     "trends_spike_rule_robust_z": (
-        "Spikes (◆) are periods far above their own recent past: at least {threshold} robust standard deviations above "
-        "the median of the previous {baseline} complete periods (modified z-score, Iglewicz & Hoaglin 1993; spread = "
-        "median absolute deviation × 1.4826, never less than the square root of the median, i.e. ordinary counting "
-        "noise, nor less than 1). A period is judged only with at least {min_baseline} earlier complete periods; "
-        "incomplete periods are never flagged.",
-        "◆ 为异常高峰：该周期的数量比此前 {baseline} 个完整周期的中位数高出至少 {threshold} 个稳健标准差（修正 z 分数，"
-        "Iglewicz & Hoaglin 1993；离散度 = 中位数绝对偏差 × 1.4826，且不小于中位数的平方根（即一般计数波动），也不小于 1）。"
-        "此前至少有 {min_baseline} 个完整周期才作判断；不完整周期从不标记。"),
+        "Spikes (◆) are periods far above their own recent past: well above the usual level (the median) of the "
+        "previous {baseline} complete periods, by more than their ordinary ups and downs. A period is judged only with "
+        "at least {min_baseline} complete periods before it; incomplete periods are never flagged. Method: modified "
+        "z-score of at least {threshold} (Iglewicz & Hoaglin 1993; spread = median absolute deviation × 1.4826, never "
+        "less than the square root of the median, i.e. ordinary counting noise, nor less than 1).",
+        "◆ 为异常高峰：该周期的数量远高于此前 {baseline} 个完整周期的一般水平（中位数），超出这些周期平常的起伏。"
+        "此前至少有 {min_baseline} 个完整周期才作判断；不完整周期从不标记。方法：修正 z 分数不低于 {threshold}"
+        "（Iglewicz & Hoaglin 1993；离散度 = 中位数绝对偏差 × 1.4826，且不小于中位数的平方根（即一般计数波动），也不小于 1）。"),
     "trends_spike_rule_poisson": (
-        "Spikes (◆) are periods far above their own recent past: a count at least this high would occur with probability "
-        "below {threshold} if the period were like the median of the previous {baseline} complete periods (Poisson "
-        "upper tail). A period is judged only with at least {min_baseline} earlier complete periods; incomplete periods "
-        "are never flagged.",
-        "◆ 为异常高峰：若该周期与此前 {baseline} 个完整周期的中位数水平相同，出现不低于该数量的概率小于 {threshold}"
-        "（泊松上尾检验）。此前至少有 {min_baseline} 个完整周期才作判断；不完整周期从不标记。"),
+        "Spikes (◆) are periods far above their own recent past: a count this high would happen by chance less than "
+        "once in {odds} periods like the previous {baseline} complete ones (at their median). A period is judged only "
+        "with at least {min_baseline} complete periods before it; incomplete periods are never flagged. Method: "
+        "Poisson upper tail, p < {threshold}.",
+        "◆ 为异常高峰：若该周期与此前 {baseline} 个完整周期的一般水平（中位数）相同，出现这么高数量的机会不到 {odds} 分之一。"
+        "此前至少有 {min_baseline} 个完整周期才作判断；不完整周期从不标记。方法：泊松上尾检验，p < {threshold}。"),
     "trends_events_note": ("Dashed lines: rule events dated in RULEBOOK.md, with the date's status: V checked against "
                            "the rule's text, S secondary sources only, R unverified. Hover a label for the full title.",
                            "虚线：RULEBOOK.md 所载规则事件，括号内为日期的核实状态：V 已对照原文，S 仅依据二手来源，"

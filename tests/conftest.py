@@ -55,9 +55,11 @@ def missing_shared(*paths: str | Path) -> list[str]:
 
 
 def shared_reason(missing: list[str]) -> str:
-    """One line naming the missing shared files."""
+    """One line naming the missing shared files (public data under ``data/``, or the team's
+    documents such as RULEBOOK.md)."""
     names = " and ".join(f"../shared/{rel}" for rel in missing)
-    return f"needs {names} (public data, not in this repository)"
+    kind = "public data" if all(str(rel).startswith("data/") for rel in missing) else "shared project files"
+    return f"needs {names} ({kind}, not in this repository)"
 
 
 def require_shared(*paths: str | Path) -> pytest.MarkDecorator:
