@@ -54,8 +54,9 @@ def label_units(text: str) -> int:
     return sum(_char_units(ch) for ch in text)
 
 
-#: Width (``label_units``) of a note under a chart before it breaks: fits a 700 px chart at 12 px.
-NOTE_UNITS = 100
+#: Width (``label_units``) of a note under a chart before it breaks: about 520 px at 12 px, so
+#: it fits the narrowest chart (a 1024 px window with the sidebar open).
+NOTE_UNITS = 80
 
 
 def wrap_label(text, max_units: int = 22, escape: bool = False) -> str:
@@ -560,11 +561,14 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
     note_px = 17 * (note.count("<br>") + 1)
     fig = _layout(fig, t("company_title", lang, n=top_n),
                   height=max(380, 130 + _row_px(ylabels, 30) * len(companies)) + note_px)
-    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, yshift=-44, xanchor="left",
-                       yanchor="top", align="left", showarrow=False, font={"size": 12, "color": "#555"})
+    left = int(label_px(ylabels)) + 12
+    # under the whole figure, from its left edge (the plot is narrowed by labels and legend)
+    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, xshift=-left + 4, yshift=-52,
+                       xanchor="left", yanchor="top", align="left", showarrow=False,
+                       font={"size": 12, "color": "#555"})
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
                               "traceorder": "normal"},
-                      margin={"l": int(label_px(ylabels)) + 12, "b": 52 + note_px})
+                      margin={"l": left, "b": 60 + note_px})
     return fig
 
 

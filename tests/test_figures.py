@@ -228,7 +228,7 @@ def test_make_company_conduct_bar__at_most_8_colours_with_other(lang):
     [note] = fig.layout.annotations
     assert note.text.replace("<br>", "" if lang == "zh" else " ") == t("company_conduct_note", lang)
     assert ("涉诉机构" if lang == "zh" else "the Companies page counts all") in note.text
-    assert note.yshift < 0 and fig.layout.margin.b >= 52 + 17 * (note.text.count("<br>") + 1)
+    assert note.yshift < 0 and fig.layout.margin.b >= 60 + 17 * (note.text.count("<br>") + 1)
 
 
 def test_make_company_conduct_bar__few_conducts_keep_their_colours(con):
