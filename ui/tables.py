@@ -108,6 +108,13 @@ def rows_csv(df: pd.DataFrame, lang: str) -> bytes:
     return to_csv_bytes(df)
 
 
+def _is_count(values: pd.Series, col: str) -> bool:
+    """True for a column of whole numbers that are quantities (counts, days, row numbers):
+    shown with thousands separators. Identifiers (``…_id``) and years are not."""
+    return (pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            and not col.endswith(("_id", "year")))
+
+
 def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, widths: dict | None = None,
                **kwargs) -> None:
     """``data_table`` with translated headers and reasons (``reasons_in_language``); dates
@@ -130,11 +137,15 @@ def show_table(df: pd.DataFrame, lang: str, *, table: str | None = None, widths:
             label = SCREEN_HEADERS[col][1 if lang == "zh" else 0]
         elif help_text:
             label = help_text.split(" (")[0].split("（")[0]
-        elif (label := column_header(col, lang)) == col:
+        else:
+            label = column_header(col, lang)
+        if _is_count(df[col], col):  # 12,072, not 12072 (ids stay as written)
+            config[col] = st.column_config.NumberColumn(label, help=help_text, width=widths.get(col),
+                                                        format="localized")
+        elif label == col and not help_text:
             if col in widths:
                 config[col] = st.column_config.Column(width=widths[col])
-            continue
-        if pd.api.types.is_datetime64_any_dtype(df[col]) and col.endswith("_date"):
+        elif pd.api.types.is_datetime64_any_dtype(df[col]) and col.endswith("_date"):
             config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD", help=help_text,
                                                       width=widths.get(col))
         else:
