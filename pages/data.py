@@ -13,6 +13,7 @@ from ui import auth  # noqa: E402
 from ui.page import conduct_model_box, narrative_labels_box, page_setup, remove_data  # noqa: E402
 from ui.tables import audit_in_language, rows_csv, show_table  # noqa: E402
 from ui.state import db_label, run_query  # noqa: E402
+from ui.text import plain  # noqa: E402
 
 ctx = page_setup("page_data")
 lang = ctx.lang
@@ -21,7 +22,11 @@ st.subheader(t("sources_title", lang))
 src = run_query("query_sources")
 name_col, note_col = ("name_zh", "note_zh") if lang == "zh" else ("name_en", "note_en")
 show_table(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
-                "first_received_date", "last_received_date", "last_imported_at", note_col]], lang)
+                "first_received_date", "last_received_date", "last_imported_at"]], lang)
+# each source's caveats under the table, whole (as the table's last column they were off the right edge)
+for name, note in zip(src[name_col], src[note_col]):
+    if isinstance(note, str) and note.strip():
+        st.caption(f"**{plain(name)}**: {plain(note)}" if lang == "en" else f"**{plain(name)}**：{plain(note)}")
 st.caption(t("sources_incident_note", lang))
 st.markdown(t("import_howto", lang))
 st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_label()} complaints.csv", language="bash")

@@ -7,6 +7,7 @@ from analysis import db, schema
 from analysis.ingest import run_import
 from tests.conftest import CFPB_COMPLAINTS, missing_shared, require_shared
 from tests.helpers import CFPB_FILES, REPO, build_demo_db, shown
+from ui.text import plain
 
 needs_cfpb = require_shared(*CFPB_COMPLAINTS)  # the tests that look at the imported CFPB complaints
 PAGES = ["overview", "time_of_day", "methods_conduct", "channels_outcomes", "narratives", "data"]
@@ -246,3 +247,19 @@ def test_data__dictionary_layers_in_the_users_language(app, lang):
     assert len(views) > 5 and set(views) == {"公开视图" if lang == "zh" else "public view"}
     assert set(dd["layer"]) <= {v[1 if lang == "zh" else 0] for v in schema.LAYERS.values()}
     assert ("核心层（清洗、分类后）" if lang == "zh" else "core (cleaned, classified)") in set(dd["layer"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_data__each_sources_caveats_are_said_under_the_table_whole(app, db_path, lang):
+    """The sources' notes (unverified, synthetic…) were the table's last column, off its right
+    edge: they are captions under it, one per source, with the source's name."""
+    at = app("data", lang=lang)
+    [src] = [d.value for d in at.dataframe if "publisher" in d.value.columns]
+    assert "note_en" not in src.columns and "note_zh" not in src.columns
+    with db.connect_read_only(db_path) as con:
+        notes = db.read_cursor(con).execute("SELECT name_en, note_en, name_zh, note_zh FROM meta_sources").fetchall()
+    captions = [c.value for c in at.caption]
+    assert len(notes) >= 2
+    for name_en, note_en, name_zh, note_zh in notes:
+        want = f"**{plain(name_zh)}**：{plain(note_zh)}" if lang == "zh" else f"**{plain(name_en)}**: {plain(note_en)}"
+        assert want in captions
