@@ -465,11 +465,15 @@ def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str,
     return _layout(fig, title, height=440)
 
 
-def _cell_text(v: int) -> str:
+def _cell_text(v: int, dense: bool = False) -> str:
     """A heatmap cell's number, short enough for a narrow cell: exact up to 9999, then
-    "12k" / "1.2M" (the hover and the data export give the exact count); 0 is left blank."""
+    "12k" / "1.2M" (the hover and the data export give the exact count); 0 is left blank.
+    ``dense`` (many columns, so cells about 18 px wide in a 1024 px window): at most three
+    characters, exact up to 999, then "2k" … "999k", "1M" … ."""
     if not v:
         return ""
+    if dense and v >= 1000:
+        return f"{round(v / 1000)}k" if v < 999_500 else f"{max(1, round(v / 1_000_000))}M"
     if v < 10_000:
         return str(v)
     if v < 1_000_000:
@@ -494,17 +498,18 @@ def make_cooccurrence_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     names = [codes.label("conduct", c, lang) for c in present]
     ylabels = [wrap_label(x, HEATMAP_LABEL_UNITS) for x in names]
     z = grid.values.astype(float)
-    text = [["" if i == j else _cell_text(int(v)) for j, v in enumerate(row)] for i, row in enumerate(grid.values)]
+    dense = len(present) > 12
+    text = [["" if i == j else _cell_text(int(v), dense) for j, v in enumerate(row)]
+            for i, row in enumerate(grid.values)]
     hover = [[t("cooccur_hover_self" if i == j else "cooccur_hover", lang, a=names[i], b=names[j], n=f"{v:,}")
               for j, v in enumerate(row)] for i, row in enumerate(grid.values)]
     for i in range(len(present)):
         z[i][i] = float("nan")
-    dense = len(present) > 12
     # Cell numbers at a fixed size (plotly would otherwise shrink them to the cell); plotly
     # writes each in dark or white from the cell's colour, so they stay readable. No colour
     # bar: the numbers are in the cells, and the grid gets its width.
     fig = go.Figure(go.Heatmap(z=z, x=names, y=ylabels, colorscale="Oranges", zmin=0, xgap=1, ygap=1,
-                               text=text, texttemplate="%{text}", textfont={"size": 11 if dense else 13},
+                               text=text, texttemplate="%{text}", textfont={"size": 10 if dense else 13},
                                hoverinfo="skip", showscale=False))
     rows = _row_px(ylabels, 30)
     # clickable cells: a pair filters to complaints with both conducts, the diagonal to one

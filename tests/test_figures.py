@@ -184,13 +184,21 @@ def test_make_cooccurrence_heatmap__whole_labels_legible_numbers(lang):
     assert "Disclosure to<br>third parties" in hm.y or "向第三方透露债务" in hm.y
     # room for the labels: left margin ≥ the widest row line, bottom ≥ the slanted column labels
     assert fig.layout.margin.l >= figures.label_px(hm.y, 12) and fig.layout.margin.b >= figures.label_px(names, 12) * 0.8
-    assert hm.textfont.size >= 11 and hm.textfont.color is None  # fixed size; plotly's per-cell contrast colour
+    # 19 conducts: cells are ~18 px wide in a 1024 px window, so numbers of at most 3 characters
+    assert hm.textfont.size == 10 and hm.textfont.color is None  # fixed size; plotly's per-cell contrast colour
+    assert max(len(x) for row in hm.text for x in row) == 3
     assert hm.texttemplate == "%{text}" and hm.showscale is False
     last = len(ALL_CONDUCTS) - 1
     assert all(hm.text[i][i] == "" for i in range(len(names)))  # the diagonal: blank, out of the colour scale
     assert all(math.isnan(hm.z[i][i]) for i in range(len(names)))
     assert hm.text[0][last] == "" and hm.z[0][last] == 0  # zero pairs blank
     assert hm.text[0][1] == "12k" and hm.text[1][0] == "4" and hm.text[2][3] == "8"
+    assert [figures._cell_text(v, dense=True) for v in (0, 7, 999, 1000, 1499, 12_344, 999_499, 999_500, 2_600_000)] \
+        == ["", "7", "999", "1k", "1k", "12k", "999k", "1M", "3M"]
+    assert [figures._cell_text(v) for v in (999, 1499, 12_344, 2_600_000)] == ["999", "1499", "12k", "2.6M"]
+    few = _cooc_all()
+    few = few[few["conduct_a"].isin(ALL_CONDUCTS[:5]) & few["conduct_b"].isin(ALL_CONDUCTS[:5])]
+    assert figures.make_cooccurrence_heatmap(few, lang).data[0].textfont.size == 13  # wide cells: larger numbers
     # the hover and the clicks are on an invisible point per cell (plotly selects no heatmap cell)
     cells, n = fig.data[1], len(names)
     assert hm.hoverinfo == "skip" and cells.marker.opacity == 0 and len(cells.x) == n * n
