@@ -39,6 +39,7 @@ import pandas as pd
 
 from analysis import db
 from analysis.codes import label as _label
+from analysis.filters import DEMO_PRODUCT_SUFFIX
 from analysis.rules import classify_contact_time
 from analysis.schema import TABLE_BY_NAME
 from analysis.store import mark_all_changed
@@ -137,7 +138,8 @@ CN_RECIPIENTS = {
 }
 CN_HOUR_W = [2.0, 1.2, 0.6, 0.3, 0.3, 0.5, 1.2, 2.5, 5, 8, 9, 8, 5, 6, 8, 8, 8, 7, 6, 6, 6, 5, 3.5, 3.0]
 CN_PRECISION = [("exact", 70), ("daypart", 12), ("date_only", 10), ("unknown", 8)]
-CN_PRODUCTS = [("网络贷款 (演示)", "现金贷 (演示)"), ("消费金融 (演示)", "分期消费 (演示)")]
+_D = DEMO_PRODUCT_SUFFIX
+CN_PRODUCTS = [("网络贷款" + _D, "现金贷" + _D), ("消费金融" + _D, "分期消费" + _D)]
 
 # ---------------------------------------------------------------------------- US flavour
 US_CREDITORS = [
@@ -435,7 +437,7 @@ class _Gen:
             r = rng.random()
             collector = rng.choice(CN_AGENCIES) if r < 0.6 else (creditor if r < 0.85 else None)
             if creditor in CN_CARD_CREDITORS:
-                product, sub_product = "信用卡 (演示)", None
+                product, sub_product = "信用卡" + _D, None
             else:
                 product, sub_product = CN_PRODUCTS[0] if rng.random() < 0.85 else CN_PRODUCTS[1]
             agency = collector is not None and collector != creditor

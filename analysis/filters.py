@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Mapping
@@ -124,17 +125,30 @@ def _not_recorded(value) -> bool:
         return True
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+#: The end of a demonstration product's name (``analysis.demo``): "网络贷款 (演示)".
+DEMO_PRODUCT_SUFFIX = " (演示)"
+
+
 def product_label(product, lang: str = "en") -> str:
-    """A product as shown to users. CFPB product names are English and are shown as given; in
-    Chinese a known CFPB product gets its Chinese name first, e.g. "债务催收（Debt collection）"
-    (names: i18n keys ``product:<name>``). Missing values and ``PRODUCT_NOT_RECORDED`` give
-    "Not recorded" / "未记录"; any other name (a platform's own product) is returned as is."""
+    """A product as shown to users: the name as stored, with a known name's translation first
+    when the name is in the other language (names: i18n keys ``product:<name>``). In Chinese a
+    CFPB product reads "债务催收（Debt collection）"; in English a Chinese platform's product
+    reads "Online lending (网络贷款)", a demonstration one "Online lending, demo (网络贷款 (演示))".
+    Missing values and ``PRODUCT_NOT_RECORDED`` give "Not recorded" / "未记录"; any other name
+    is returned as is."""
     if _not_recorded(product):
         return t("not_recorded", lang)
-    key = f"product:{product}"
-    if lang == "zh" and key in STRINGS:
-        return f"{t(key, 'zh')}（{product}）"
-    return str(product)
+    name = str(product)
+    if lang == "zh":
+        key = f"product:{name}"
+        return f"{t(key, 'zh')}（{name}）" if key in STRINGS and not _CJK.search(name) else name
+    demo = name.endswith(DEMO_PRODUCT_SUFFIX)
+    key = f"product:{name[:-len(DEMO_PRODUCT_SUFFIX)] if demo else name}"
+    if key in STRINGS and _CJK.search(name):
+        return f"{t(key, 'en')}{', demo' if demo else ''} ({name})"
+    return name
 
 
 @dataclass(frozen=True)

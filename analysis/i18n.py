@@ -1049,6 +1049,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "as a share of all complaints in the filter, not on any hour.",
         "除有具体时刻的事件外，另有 {flags} 条记录只说明联系发生在禁止时段（如 CFPB 子问题“早 8 点前或晚 9 点后来电”），"
         "没有具体时刻。下面的图以筛选内全部投诉为分母计算其占比，不把它们归入任何小时。"),
+    # Chinese platforms' product names (shown as given; in English with an English name first:
+    # analysis.filters.product_label; a demonstration product ends in " (演示)").
+    "product:网络贷款": ("Online lending", "网络贷款"),
+    "product:现金贷": ("Cash loan", "现金贷"),
+    "product:消费金融": ("Consumer finance", "消费金融"),
+    "product:分期消费": ("Instalment purchase", "分期消费"),
+    "product:信用卡": ("Credit card", "信用卡"),
     # CFPB product names (English, shown as given; in Chinese with a Chinese name first:
     # analysis.figures.product_label). Current and legacy names of CFPB's product list.
     "product:Debt collection": ("Debt collection", "债务催收"),

@@ -267,6 +267,13 @@ def test_labels__missing_values_and_products():
     assert figures.product_label("Debt collection", "zh") == "债务催收（Debt collection）"
     assert figures.product_label("Payday loan, title loan, or personal loan", "zh").startswith("发薪日贷款")
     assert figures.product_label("网络贷款", "zh") == "网络贷款"  # a platform's own product: as given
+    # ... and in English a known Chinese product gets its English name first, a demo one says so
+    assert figures.product_label("网络贷款", "en") == "Online lending (网络贷款)"
+    assert figures.product_label("网络贷款 (演示)", "en") == "Online lending, demo (网络贷款 (演示))"
+    assert figures.product_label("网络贷款 (演示)", "zh") == "网络贷款 (演示)"
+    assert figures.product_label("某平台自营产品", "en") == "某平台自营产品"  # unknown: as given
+    from analysis.demo import CN_PRODUCTS
+    assert all(figures.product_label(p, "en") != p for pair in CN_PRODUCTS for p in pair)  # every demo product
     assert figures.n_label("Web", 1234, "en") == "Web (n=1,234)" and figures.n_label("网页", 5, "zh") == "网页（n=5）"
 
 
