@@ -1049,6 +1049,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "as a share of all complaints in the filter, not on any hour.",
         "除有具体时刻的事件外，另有 {flags} 条记录只说明联系发生在禁止时段（如 CFPB 子问题“早 8 点前或晚 9 点后来电”），"
         "没有具体时刻。下面的图以筛选内全部投诉为分母计算其占比，不把它们归入任何小时。"),
+    # Publishers of the built-in sources (meta_sources.publisher is stored in English: the
+    # demonstration data, the CFPB importer, each shipped import profile's [source]).
+    "publisher:Collection Watch (generated)": ("Collection Watch (generated)", "催收观察（系统生成）"),
+    "publisher:Consumer Financial Protection Bureau (US)": ("Consumer Financial Protection Bureau (US)",
+                                                            "美国消费者金融保护局（CFPB）"),
+    "publisher:Federal Trade Commission (US)": ("Federal Trade Commission (US)", "美国联邦贸易委员会（FTC）"),
+    "publisher:12315 platform or consumer association (as exported)": (
+        "12315 platform or consumer association (as exported)", "12315 平台或消费者协会（按导出原样）"),
+    "publisher:Borrowers (evidence given to the association)": (
+        "Borrowers (evidence given to the association)", "借款人（向协会提供的证据）"),
+    "publisher:Complaint platform (as exported by the association)": (
+        "Complaint platform (as exported by the association)", "投诉平台（由协会导出）"),
+    "publisher:The association (own intake)": ("The association (own intake)", "本协会（自行登记）"),
     # Chinese platforms' product names (shown as given; in English with an English name first:
     # analysis.filters.product_label; a demonstration product ends in " (演示)").
     "product:网络贷款": ("Online lending", "网络贷款"),
@@ -1085,6 +1098,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "product:Other financial service": ("Other financial service", "其他金融服务"),
     "product:Debt or credit management": ("Debt or credit management", "债务或信用管理"),
 }
+
+
+def stored_value(kind: str, value, lang: str = "en"):
+    """A value stored in one language (a built-in source's publisher) as shown in ``lang``:
+    the string ``kind:value`` when there is one, else the value as stored (None stays None)."""
+    key = f"{kind}:{value}"
+    return t(key, lang) if isinstance(value, str) and key in STRINGS else value
 
 
 def t(key: str, lang: str = "en", **values) -> str:

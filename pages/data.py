@@ -7,7 +7,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from analysis.exports import to_csv_bytes  # noqa: E402
-from analysis.i18n import t  # noqa: E402
+from analysis.i18n import stored_value, t  # noqa: E402
 from analysis.schema import data_dictionary, layer_label  # noqa: E402
 from ui import auth  # noqa: E402
 from ui.page import conduct_model_box, narrative_labels_box, page_setup, remove_data  # noqa: E402
@@ -22,7 +22,8 @@ st.subheader(t("sources_title", lang))
 src = run_query("query_sources")
 name_col, note_col = ("name_zh", "note_zh") if lang == "zh" else ("name_en", "note_en")
 show_table(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
-                "first_received_date", "last_received_date", "last_imported_at"]], lang)
+                "first_received_date", "last_received_date", "last_imported_at"]]
+           .assign(publisher=src["publisher"].map(lambda v: stored_value("publisher", v, lang))), lang)
 # each source's caveats under the table, whole (as the table's last column they were off the right edge)
 for name, note in zip(src[name_col], src[note_col]):
     if isinstance(note, str) and note.strip():

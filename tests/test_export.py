@@ -589,3 +589,22 @@ def test_cli__a_bad_output_folder_or_a_value_not_in_the_database_is_an_error_not
         err = capsys.readouterr().err
         assert said in err and "Traceback" not in err, err
     assert not (tmp_path / "o1").exists() or not any((tmp_path / "o1").iterdir())
+
+
+def test_every_built_in_publisher_has_a_chinese_name():
+    """meta_sources.publisher is stored in English; the Data page and every export show the
+    built-in ones in the user's language (i18n ``publisher:…``)."""
+    from analysis import demo
+    from analysis.i18n import stored_value
+    from analysis.ingest import cfpb
+    from analysis.ingest.profiles import SHIPPED_DIR, load_profile
+    shipped = [p.stem for p in SHIPPED_DIR.glob("*.toml") if not p.stem.startswith("_")]
+    publishers = {r["publisher"] for r in demo.SOURCE_ROWS} | {cfpb.SOURCE_ROW["publisher"]} | {
+        load_profile(n).source_row.get("publisher") for n in shipped} - {None}
+    assert len(publishers) >= 6
+    for p in publishers:
+        zh = stored_value("publisher", p, "zh")
+        assert zh != p and any("\u4e00" <= ch <= "\u9fff" for ch in zh), p
+        assert stored_value("publisher", p, "en") == p
+    assert stored_value("publisher", "Some other publisher", "zh") == "Some other publisher"
+    assert stored_value("publisher", None, "zh") is None

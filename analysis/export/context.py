@@ -16,7 +16,7 @@ from analysis import queries
 from analysis.charts import ChartSpec
 from analysis.export.suppress import DEFAULT_K
 from analysis.filters import CORE_LABEL_SOURCES, Filter, build_where, describe
-from analysis.i18n import t
+from analysis.i18n import stored_value, t
 from analysis.reviews import counted_labels
 from analysis.rules import TIME_WINDOW_RULES
 
@@ -120,6 +120,7 @@ def query_source_spans(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -
         firsts.append(first)
         lasts.append(last)
     out = months.drop(columns=["first_month", "last_month"])
+    out["publisher"] = out["publisher"].map(lambda v: stored_value("publisher", v, lang))
     out["first_received_date"] = pd.to_datetime(pd.Series(firsts, dtype="object"))
     out["last_received_date"] = pd.to_datetime(pd.Series(lasts, dtype="object"))
     jrel, jp = queries.relation(flt, "complaint", ["source", "jurisdiction"])
