@@ -503,6 +503,7 @@ def make_cooccurrence_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
             for i, row in enumerate(grid.values)]
     hover = [[t("cooccur_hover_self" if i == j else "cooccur_hover", lang, a=names[i], b=names[j], n=f"{v:,}")
               for j, v in enumerate(row)] for i, row in enumerate(grid.values)]
+    z[z == 0] = float("nan")  # no complaint with both: blank, as the note says (0 would be the palest orange)
     for i in range(len(present)):
         z[i][i] = float("nan")
     # Cell numbers at a fixed size (plotly would otherwise shrink them to the cell); plotly

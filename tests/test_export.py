@@ -102,6 +102,25 @@ def test_suppress_figure__small_counts_not_drawn(con):
     assert len(hm.figure.data) == 1  # the UI figure untouched
 
 
+def test_suppress_figure__cooccurrence_keeps_its_colour_scale():
+    """The co-occurrence matrix has blank (NaN) cells: the diagonal and pairs with none. With
+    suppression on, its colour scale stays that of the counts left (a NaN maximum painted
+    every cell the darkest orange), and the description says what the chart shows."""
+    from analysis import codes, figures
+    conducts = codes.codes("conduct")[:4]
+    pairs = {(0, 1): 40, (0, 2): 3, (1, 2): 12}  # (2, 3), (0, 3), (1, 3): none
+    rows = [(a, b, pairs.get((min(i, j), max(i, j)), 0) if i != j else 50 + i)
+            for i, a in enumerate(conducts) for j, b in enumerate(conducts)]
+    frame = pd.DataFrame(rows, columns=["conduct_a", "conduct_b", "complaint_count"])
+    fig = figures.make_cooccurrence_heatmap(frame, "en")
+    out = suppress_figure(fig, "conduct_cooccurrence", frame, 5)
+    hm = out.data[0]
+    assert hm.zmin == 0 and hm.zmax == 40.0
+    flat = [v for row in hm.z for v in row]
+    assert sorted(v for v in flat if v is not None and v == v) == [12, 12, 40, 40]
+    assert sum(x == "<5" for row in hm.text for x in row) == 2  # 3, both ways
+
+
 def test_every_catalogue_chart_has_suppression_and_description():
     assert [c.name for c in CHARTS if chart_hook(c, "SUPPRESSORS", SUPPRESSORS) is None] == []
     assert [c.name for c in CHARTS if describer(c) is None] == []

@@ -8,6 +8,7 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from analysis import codes
+from analysis.i18n import t
 from analysis.charts import BuiltChart, ChartSpec, chart_hook
 from analysis.export.context import ExportOptions
 from analysis.export.suppress import count_text, is_small
@@ -164,10 +165,11 @@ def _cooccurrence(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) 
         return "没有同时出现的行为。" if lang == "zh" else "No two conducts occur in the same complaint."
     r = f.loc[f["complaint_count"].idxmax()]
     a, c = codes.label("conduct", r.conduct_a, lang), codes.label("conduct", r.conduct_b, lang)
-    return (f"最常同时出现的一对行为：“{a}”与“{c}”（{_c(r.complaint_count, o)} 条投诉）。对角线为各行为自身的投诉数。"
+    # the diagonal is blank in the chart (figures.make_cooccurrence_heatmap): said as the page says it
+    return (f"最常同时出现的一对行为：“{a}”与“{c}”（{_c(r.complaint_count, o)} 条投诉）。" + t("cooccur_note", "zh")
             if lang == "zh" else
             f"The pair reported together most often: {a} with {c} ({_c(r.complaint_count, o)} complaints). "
-            f"The diagonal gives each conduct's own count.")
+            + t("cooccur_note", "en"))
 
 
 def _company(b: BuiltChart, lang: str, o: ExportOptions, args: tuple = ()) -> str:

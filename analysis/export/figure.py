@@ -74,8 +74,10 @@ def _heatmap_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
         text = np.array(tr.text, dtype=object) if has_text else np.full(z.shape, "", dtype=object)
         text[small] = mark(k)
         z[small] = None
-        rest = [v for v in z.ravel() if v is not None]
-        tr.zmin, tr.zmax = 0, max(max(rest, default=0), k)
+        # the colour scale of the counts left (a blank cell is None or NaN: never its maximum,
+        # which made every cell the darkest colour)
+        rest = [float(v) for v in z.ravel() if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        tr.zmin, tr.zmax = 0, max(max(rest, default=0.0), float(k))
         tr.z = z.tolist()
         tr.text = text.tolist()
         tr.texttemplate = "%{text}"
