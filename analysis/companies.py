@@ -41,7 +41,7 @@ import plotly.graph_objects as go
 
 from analysis import codes, drill
 from analysis.filters import Filter, conduct_column
-from analysis.figures import _layout, _month_axis, pct_text, _with_month_gaps
+from analysis.figures import CHART_NOTE, _layout, _month_axis, pct_text, _with_month_gaps
 from analysis.i18n import t
 from analysis.queries import relation
 
@@ -693,7 +693,7 @@ def make_company_ranking_bar(df: pd.DataFrame, lang: str = "en", top_n: int = TO
     if m.ascending:
         note += " " + t("co_note_ascending", lang)
     fig = _layout(fig, t("co_rank_title", lang, n=top_n), height=max(300, 130 + 30 * len(ranked)), legend=False)
-    fig.add_annotation(text=_plain(note), xref="paper", yref="paper", x=0, y=0, yshift=-48, yanchor="top",
+    fig.add_annotation(name=CHART_NOTE, text=_plain(note), xref="paper", yref="paper", x=0, y=0, yshift=-48, yanchor="top",
                        showarrow=False, xanchor="left", align="left", font={"size": 12, "color": "#555"})
     fig.update_layout(margin={"b": 80})
     return fig

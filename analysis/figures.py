@@ -54,6 +54,10 @@ def label_units(text: str) -> int:
     return sum(_char_units(ch) for ch in text)
 
 
+#: ``name`` of an annotation that is a note under the chart (a sentence on how to read it): an
+#: export moves its text into the image's footnote (``analysis.export.figure.decorate``).
+CHART_NOTE = "chart_note"
+
 #: Width (``label_units``) of a note under a chart before it breaks: about 520 px at 12 px, so
 #: it fits the narrowest chart (a 1024 px window with the sidebar open).
 NOTE_UNITS = 80
@@ -569,7 +573,7 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
                   height=max(380, 130 + _row_px(ylabels, 30) * len(companies)) + note_px)
     left = int(label_px(ylabels)) + 12
     # under the whole figure, from its left edge (the plot is narrowed by labels and legend)
-    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, xshift=-left + 4, yshift=-52,
+    fig.add_annotation(name=CHART_NOTE, text=note, xref="paper", yref="paper", x=0, y=0, xshift=-left + 4, yshift=-52,
                        xanchor="left", yanchor="top", align="left", showarrow=False,
                        font={"size": 12, "color": "#555"})
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",

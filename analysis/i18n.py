@@ -416,8 +416,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "x_time_coverage": ("Times: {pct} of incidents have an exact clock time ({exact} of {total}); the rest have a part of day, "
                         "a flag or no time.",
                         "时间：{pct} 的事件有精确时刻（{total} 个中的 {exact} 个），其余仅有时段、标记或无时间。"),
-    "x_suppressed": ("Counts from 1 to {km1} are shown as <{k} to protect people (small-number suppression).",
-                     "为保护个人，1 至 {km1} 的计数显示为 <{k}（小数抑制）。"),
+    "x_suppressed": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): a bar or "
+                     "cell reads <{k} (grey cells in heatmaps), a stacked bar ends with its hidden segments "
+                     "(+n×<{k}), and points and shares resting on them are left out (gaps in lines).",
+                     "为保护个人，1 至 {km1} 的计数不显示（小数抑制）：条形或格子标为 <{k}（热力图中为灰格），"
+                     "堆叠条形末端注明其隐藏的段数（+n×<{k}），基于这些计数的点和占比不绘出（折线因此有缺口）。"),
     "x_allegations": ("Complaints are allegations, not verified facts.", "投诉为投诉人陈述，未经核实。"),
     "x_made": ("Collection Watch · exported {date}", "催收观察 · 导出于 {date}"),
     "download_png": ("PNG", "PNG"),

@@ -102,6 +102,24 @@ def test_suppress_figure__small_counts_not_drawn(con):
     assert len(hm.figure.data) == 1  # the UI figure untouched
 
 
+def test_suppress_figure__a_stacked_bar_says_how_many_segments_it_hides(con):
+    """Conduct by company is stacked: small segments are left out, and each bar ends with
+    "+n×<5", so a company whose every segment is small keeps a row that says so."""
+    b = build_chart(con, "company_conduct", Filter(), "en")
+    per_company = b.frame.groupby("company_name")["complaint_count"].apply(lambda s: int((s < 5).sum()))
+    assert per_company.min() >= 1  # the tiny database: every segment is small
+    out = suppress_figure(b.figure, "company_conduct", b.frame, 5)
+    bars = [tr for tr in out.data if tr.type == "bar"]
+    assert all(v is None or v == 0 for tr in bars for v in tr.x)  # (0: a conduct the company has none of)
+    [marks] = [tr for tr in out.data if tr.type == "scatter"]
+    assert marks.mode == "text" and marks.showlegend is False and list(marks.x) == [0] * len(per_company)
+    by_label = dict(zip(marks.y, marks.text))
+    for label in bars[0].y:
+        company = next(c for c in per_company.index if label.startswith(c))
+        assert by_label[label] == f" +{per_company[company]}×<5"
+    assert not [tr for tr in b.figure.data if tr.type == "scatter"]  # the UI figure untouched
+
+
 def test_suppress_figure__cooccurrence_keeps_its_colour_scale():
     """The co-occurrence matrix has blank (NaN) cells: the diagonal and pairs with none. With
     suppression on, its colour scale stays that of the counts left (a NaN maximum painted
@@ -329,7 +347,8 @@ def test_about__holds_everything_the_old_csv_title_block_held(con):
     for rule in ("CN-3P-03", "CN-TIME-01", "US-FREQ-01", "US-LANG-01", "US-TIME-01"):
         assert rule in text
     assert "Tiny US (tests): 2 complaints, received 2024-01-10 to 2024-02-05" in text
-    assert "Counts from 1 to 4 are shown as <5" in text and "na_values=[\"<5\", \"–\"]" in text
+    assert "counts from 1 to 4 are hidden (small-number suppression): a bar or cell reads <5" in text \
+        and "na_values=[\"<5\", \"–\"]" in text
     assert "  conduct_code — Conduct code\r\n  conduct — Conduct code – label\r\n" in text
     x = export_chart(con, "conduct_counts", Filter(), "en", "xlsx", ctx=ctx)
     about = [c.value for r in load_workbook(io.BytesIO(x.data))["About 说明"].iter_rows() for c in r]

@@ -5,7 +5,9 @@ suppression, date). The figure the UI shows is never changed.
 Suppression per chart (what a reader sees for a count from 1 to k-1):
 
 * bars of counts (``bar_counts``): the bar is drawn at 0 and its text reads "<5";
-  stacked segments are left out (a stacked bar is shorter by at most k-1 per segment);
+  stacked segments are left out (a stacked bar is shorter by at most k-1 per segment) and
+  the bar ends with how many were: "+3×<5" (a company whose every segment is small keeps a
+  row that says so instead of vanishing);
 * heatmap cells (``heatmap_counts``): the cell is painted grey (``SUPPRESSED_CELL``, unlike
   the near-white of a true zero) and reads "<5";
 * count lines (``line_counts``): the point is left out, so the line has a gap;
@@ -27,7 +29,7 @@ import plotly.graph_objects as go
 from analysis.charts import CHART_BY_NAME, BuiltChart, chart_hook
 from analysis.export.context import ExportContext, ExportOptions, chart_jurisdictions, chart_rule_ids
 from analysis.export.suppress import count_text, is_small, mark
-from analysis.figures import FONT_FAMILY, wrap_lines
+from analysis.figures import CHART_NOTE, FONT_FAMILY, wrap_lines
 from analysis.i18n import t
 
 # ---- suppression ----------------------------------------------------------------------------
@@ -38,15 +40,21 @@ def _arr(values) -> list:
 
 
 def _bar_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
-    for tr in fig.data:
+    stacked = fig.layout.barmode == "stack"
+    hidden: dict = {}  # stacked: category -> [segments hidden, length drawn]
+    for tr in list(fig.data):
         if tr.type != "bar":
             continue
-        axis = "x" if tr.orientation == "h" else "y"
+        axis, cat = ("x", "y") if tr.orientation == "h" else ("y", "x")
         vals = _arr(getattr(tr, axis))
         small = [is_small(v, k) for v in vals]
+        if stacked:
+            for c, v, s in zip(_arr(getattr(tr, cat)), vals, small):
+                h = hidden.setdefault(c, [0, 0])
+                h[0] += s
+                h[1] += 0 if (s or v is None or v != v) else v
         if not any(small):
             continue
-        stacked = fig.layout.barmode == "stack"
         new = [0 if s else v for v, s in zip(vals, small)]
         setattr(tr, axis, [None if (s and stacked) else v for v, s in zip(new, small)])
         if tr.text is not None and not isinstance(tr.text, str):
@@ -55,6 +63,15 @@ def _bar_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
             tr.text = [mark(k) if s else "" for s in small]
             tr.textposition = "outside"
             tr.cliponaxis = False
+    marked = {c: h for c, h in hidden.items() if h[0]}
+    if marked:  # a stacked bar's hidden segments are said after its end, so no bar silently vanishes
+        horizontal = next(tr for tr in fig.data if tr.type == "bar").orientation == "h"
+        cats, ends = list(marked), [marked[c][1] for c in marked]
+        text = [f" +{marked[c][0]}×{mark(k)}" for c in cats]
+        fig.add_trace(go.Scatter(x=ends if horizontal else cats, y=cats if horizontal else ends, mode="text",
+                                 text=text, textposition="middle right" if horizontal else "top center",
+                                 textfont={"size": 11, "color": "#666"}, showlegend=False, hoverinfo="skip",
+                                 cliponaxis=False))
 
 
 #: The colour of a suppressed heatmap cell: a grey no count colour scale uses, so a hidden
@@ -155,12 +172,16 @@ def _small_n_labels(fig: go.Figure, k: int) -> None:
         return _N_IN_LABEL.sub(lambda m: f"n{mark(k)}" if is_small(int(m.group(1).replace(",", "")), k)
                                else m.group(0), label)
     for tr in fig.data:
-        if tr.type != "bar":
+        if tr.type == "bar":
+            axes = ("y" if tr.orientation == "h" else "x",)
+        elif tr.type == "scatter" and tr.mode == "text":  # notes placed on bars (``_bar_counts``)
+            axes = ("x", "y")
+        else:
             continue
-        axis = "y" if tr.orientation == "h" else "x"
-        vals = getattr(tr, axis)
-        if vals is not None:
-            setattr(tr, axis, [fix(v) for v in vals])
+        for axis in axes:
+            vals = getattr(tr, axis)
+            if vals is not None:
+                setattr(tr, axis, [fix(v) for v in vals])
 
 
 def suppress_figure(fig: go.Figure, name: str, frame: pd.DataFrame, k: int) -> go.Figure:
@@ -225,6 +246,12 @@ def subtitle_lines(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -
             t("x_sources", ctx.lang, sources=ctx.source_text(chart_jurisdictions(built.spec, built.frame)))]
 
 
+def lang_is_spaced(text: str) -> bool:
+    """True when ``text`` is mostly not CJK: its wrapped lines are joined with a space."""
+    cjk = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    return cjk * 2 < len(text)
+
+
 def _esc(s: str) -> str:
     return html.escape(s, quote=False)
 
@@ -271,11 +298,18 @@ def decorate(fig: go.Figure, built: BuiltChart, ctx: ExportContext, opts: Export
 
     wrap_px = width - 40
     title = lay.title.text or ""
-    subs = [ln for s in subtitle_lines(built, ctx, opts) for ln in wrap(s, wrap_px, 12.5)]
-    foots = [ln for s in footnote_lines(built, ctx, opts) for ln in wrap(s, wrap_px, 11.5)]
+    legend_vertical = lay.legend.orientation == "v"
+    # a legend beside the plot reaches up past the plot's top: the subtitle stops short of it
+    legend_w = (max((text_width(tr.name, 13) for tr in fig.data if tr.name and tr.showlegend is not False),
+                    default=0) + 60) if legend_vertical and lay.showlegend is not False else 0
+    subs = [ln for s in subtitle_lines(built, ctx, opts) for ln in wrap(s, wrap_px - legend_w, 12.5)]
+    # a note under the chart (figures.CHART_NOTE) would sit where the footnote goes: it opens the footnote
+    notes = [re.sub(r"\s*<br>\s*", " " if lang_is_spaced(a.text) else "", a.text)
+             for a in lay.annotations if a.name == CHART_NOTE]
+    out.layout.annotations = [a for a in lay.annotations if a.name != CHART_NOTE]
+    foots = [ln for s in notes + footnote_lines(built, ctx, opts) for ln in wrap(s, wrap_px, 11.5)]
     header_h = 16 + 26 + 17 * len(subs) + 10
     legend_h = 0
-    legend_vertical = lay.legend.orientation == "v"
     if lay.showlegend is not False and not legend_vertical:
         names = [tr.name for tr in fig.data if tr.name and tr.showlegend is not False]
         if len(names) > 1 or (names and lay.showlegend):
