@@ -1,5 +1,6 @@
 """Export engine without a browser: suppression, tables (CSV / XLSX, header first), About
 sheet and about files, names, the command line and its default scope."""
+import html
 import io
 import re
 from datetime import date
@@ -19,6 +20,7 @@ from analysis.export.engine import about_file, export_chart
 from analysis.export.figure import SUPPRESSED_CELL, SUPPRESSORS, export_figure, suppress_figure
 from analysis.export.report import report_html
 from analysis.export.suppress import suppress_frame
+from analysis.i18n import t
 from analysis.export.tables import (export_table, label_column, localise_table, round_for_people, to_csv_bytes,
                                     to_xlsx_bytes)
 from analysis.filters import Filter
@@ -646,3 +648,17 @@ def test_every_built_in_publisher_has_a_chinese_name():
         assert stored_value("publisher", p, "en") == p
     assert stored_value("publisher", "Some other publisher", "zh") == "Some other publisher"
     assert stored_value("publisher", None, "zh") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_export_figure__a_note_under_the_chart_opens_the_footnote(con, lang):
+    """Conduct by company has a note under its axis (figures.CHART_NOTE); in an export it would
+    sit where the footnote goes, so it becomes the footnote's first sentence."""
+    from analysis.figures import CHART_NOTE
+    built = build_chart(con, "company_conduct", Filter(), lang)
+    assert [a.name for a in built.figure.layout.annotations] == [CHART_NOTE]
+    fig = export_figure(built, make_context(con, Filter(), lang, DAY), ExportOptions())
+    assert CHART_NOTE not in [a.name for a in fig.layout.annotations]
+    foot = fig.layout.annotations[-1].text
+    assert foot.startswith(html.escape(t("company_conduct_note", lang)[:30], quote=False))
+    assert "<br>" in foot and t("company_conduct_note", lang)[-10:] in foot.replace("<br>", "" if lang == "zh" else " ")
