@@ -243,6 +243,53 @@ def query_coverage(con: Con, flt: Filter) -> tuple[date | None, date | None]:
     return (lo, hi) if lo <= hi else (None, None)
 
 
+#: A run of at least ``COVERAGE_GAP_MIN_MONTHS`` months with no complaint at all from the
+#: view's sources (in its jurisdictions), between months that have some, is a stretch the data
+#: does not cover (two exports years apart), not months of zero complaints, when those sources
+#: usually have at least this many complaints a month (the median over their months with any):
+#: empty months are then improbable (P(0) = e^-5 < 1% a month for a Poisson count of mean 5).
+#: Below it (a small intake log) empty months count as 0; so does a single empty month (a
+#: month-long lull is shown as it is, and says so as a drop to 0).
+COVERAGE_GAP_MIN_MEDIAN = 5
+COVERAGE_GAP_MIN_MONTHS = 2
+
+
+def query_coverage_gaps(con: Con, flt: Filter) -> frozenset[date]:
+    """The months (first days) inside the view's coverage (``query_coverage``) that the data
+    does not cover: runs of at least ``COVERAGE_GAP_MIN_MONTHS`` months with no complaint from
+    the filter's sources and jurisdictions (its other fields aside) while those sources' median
+    month has at least ``COVERAGE_GAP_MIN_MEDIAN`` complaints. Empty when there is no such month. Trends leave
+    these months out (no zeros, no spikes measured across them, no before/after month).
+
+    Cost: one read of the complaint cube's months. Raises ``FilterError`` for an invalid filter."""
+    flt.validate()
+    scope = Filter(jurisdiction=flt.jurisdiction, source=flt.source)
+    rel, p = relation(scope, "complaint", ["received_month"])
+    rows = con.execute(f"SELECT received_month, sum(n) FROM {rel} f GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1",
+                       p).fetchall()
+    if len(rows) < 2 or float(np.median([n for _, n in rows])) < COVERAGE_GAP_MIN_MEDIAN:
+        return frozenset()
+    have = {pd.Timestamp(m).date().replace(day=1) for m, _ in rows}
+    months, run, m = [], [], min(have)
+    while m <= max(have):
+        if m in have:
+            months += run if len(run) >= COVERAGE_GAP_MIN_MONTHS else []
+            run = []
+        else:
+            run.append(m)
+        m = _next_month(m)
+    return frozenset(months)
+
+
+def _covered_share(start: date, period: str, gaps: frozenset[date]) -> float:
+    """Share (0–1) of the months a period touches that the data covers."""
+    first, last = start.replace(day=1), period_end(start, period).replace(day=1)
+    months = [first] + ([last] if last != first else [])
+    if period == "quarter":
+        months = [first, _next_month(first), _next_month(_next_month(first))]
+    return sum(m not in gaps for m in months) / len(months)
+
+
 # ---- the trend ------------------------------------------------------------------------------
 
 TREND_COLUMNS = ("period_start", "value", "change", "change_pct", "is_incomplete")
@@ -254,8 +301,11 @@ def _empty_trend() -> pd.DataFrame:
                          "change_pct": pd.Series([], dtype="float64"), "is_incomplete": pd.Series([], dtype="bool")})
 
 
-def _assemble(raw: pd.DataFrame, period: str, coverage: tuple[date | None, date | None]) -> pd.DataFrame:
-    """Zero-filled trend frame over the covered periods from ``raw`` (period_start, value)."""
+def _assemble(raw: pd.DataFrame, period: str, coverage: tuple[date | None, date | None],
+              gaps: frozenset[date] = frozenset()) -> pd.DataFrame:
+    """Zero-filled trend frame over the covered periods from ``raw`` (period_start, value).
+    Periods wholly in ``gaps`` (``query_coverage_gaps``) are left out; one partly in them is
+    incomplete; the change after a left-out period is <NA>."""
     lo, hi = coverage
     starts = [pd.Timestamp(x) for x in raw["period_start"]] if len(raw) else []
     if lo is None and not starts:
@@ -266,11 +316,18 @@ def _assemble(raw: pd.DataFrame, period: str, coverage: tuple[date | None, date 
     values = (raw.assign(period_start=pd.to_datetime(raw["period_start"])).set_index("period_start")["value"]
               .reindex(idx, fill_value=0) if len(raw) else pd.Series(0, index=idx))
     out = pd.DataFrame({"period_start": idx, "value": values.to_numpy().astype("int64")})
-    prev = out["value"].shift(1)
+    partly = np.zeros(len(out), dtype=bool)
+    if gaps:
+        share = np.array([_covered_share(ts.date(), period, gaps) for ts in out["period_start"]])
+        keep = share > 0
+        partly = (share < 1)[keep]
+        out = out[keep].reset_index(drop=True)
+    adjacent = (out["period_start"].shift(1) + _offset(period)) == out["period_start"]
+    prev = out["value"].shift(1).where(adjacent)
     out["change"] = (out["value"] - prev).astype("Int64")
     base = prev.where(prev > 0)  # NaN for the first period and after a 0: no percentage of nothing
     out["change_pct"] = (100.0 * (out["value"] - prev) / base).astype("float64")
-    inc = np.zeros(len(out), dtype=bool)
+    inc = partly.copy()
     if lo is not None and len(out):
         if pd.Timestamp(lo) > out["period_start"].iloc[0]:
             inc[0] = True
@@ -292,9 +349,10 @@ def query_trend(con: Con, flt: Filter, measure: str = "complaints", period: str 
     or the filter's ``date_to`` falls before its last day; see ``query_coverage``).
 
     One row per period from the one containing the first covered date to the one containing
-    the last: periods without a counted row have 0 (no gaps). Coverage is taken as unbroken
-    between the first and last date: a source with a hole (two exports years apart) shows
-    zeros in the hole. Empty (with these columns) when nothing is covered.
+    the last: periods without a counted row have 0, except months the data does not cover
+    (``query_coverage_gaps``: two exports years apart), which have no row; a period partly in
+    such months is incomplete, and the change after a missing period is <NA>. Empty (with
+    these columns) when nothing is covered.
 
     Months and quarters read the smallest cube that holds the columns
     (``analysis.queries.relation``); weeks need ``received_date``, which no cube holds, so
@@ -309,7 +367,7 @@ def query_trend(con: Con, flt: Filter, measure: str = "complaints", period: str 
     raw = con.execute(f"""
         SELECT {pexpr} AS period_start, coalesce(sum(n) FILTER (WHERE {cond}), 0)::BIGINT AS value
         FROM {rel} f WHERE {col} IS NOT NULL GROUP BY 1 ORDER BY 1""", cparams + p).df()
-    return _assemble(raw, period, query_coverage(con, flt))
+    return _assemble(raw, period, query_coverage(con, flt), query_coverage_gaps(con, flt))
 
 
 # ---- spikes ---------------------------------------------------------------------------------
@@ -450,10 +508,11 @@ def query_spikes(con: Con, flt: Filter, by: str = "conduct", period: str = "mont
             top AS (SELECT key FROM g GROUP BY key ORDER BY sum(n) DESC, key LIMIT ?)
             SELECT period_start, key, n::BIGINT AS value FROM g SEMI JOIN top USING (key)
             ORDER BY key, period_start""", p + [int(top_n)]).df()
-    coverage = query_coverage(con, flt)
+    coverage, gaps = query_coverage(con, flt), query_coverage_gaps(con, flt)
     parts = []
     for key, sub in raw.groupby("key", sort=True):
-        flagged = detect_spikes(_assemble(sub[["period_start", "value"]], period, coverage), method, thr, baseline)
+        flagged = detect_spikes(_assemble(sub[["period_start", "value"]], period, coverage, gaps), method, thr,
+                                baseline)
         flagged = flagged[flagged["is_spike"]]
         if len(flagged):
             parts.append(flagged.assign(key=key))
@@ -619,8 +678,8 @@ def before_after(con: Con, flt: Filter, event_date: date, months: int = 12, meas
     day 1) or the month after it.
 
     Only **complete** months count on either side: months the data in view covers from the
-    first to the last day (``query_coverage``, so also the filter's dates). A covered month
-    without counted rows counts as 0.
+    first to the last day (``query_coverage``, so also the filter's dates), not in a gap of
+    the data (``query_coverage_gaps``). A covered month without counted rows counts as 0.
 
     Returns a dict: ``event_date`` (date), ``measure``, ``months``, ``event_month`` (date,
     first day), ``event_month_side`` (``"after"`` or ``"excluded"``), ``before`` and
@@ -642,6 +701,7 @@ def before_after(con: Con, flt: Filter, event_date: date, months: int = 12, meas
     before_first = _add_months(event_month, -months)
     after_end = _add_months(after_first, months)  # exclusive
     lo, hi = query_coverage(con, flt)
+    gaps = query_coverage_gaps(con, flt)
     values: dict[date, int] = {}
     win_from = max(before_first, flt.date_from) if flt.date_from else before_first
     win_to = min(after_end - timedelta(days=1), flt.date_to) if flt.date_to else after_end - timedelta(days=1)
@@ -651,7 +711,7 @@ def before_after(con: Con, flt: Filter, event_date: date, months: int = 12, meas
 
     def side(first: date) -> dict:
         ms = [_add_months(first, i) for i in range(months)]
-        complete = [m for m in ms if lo is not None and lo <= m and hi >= period_end(m, "month")]
+        complete = [m for m in ms if lo is not None and lo <= m and hi >= period_end(m, "month") and m not in gaps]
         total = sum(values.get(m, 0) for m in complete)
         return {"first_month": ms[0], "last_month": ms[-1], "months_requested": months,
                 "months_with_data": len(complete), "total": int(total),
@@ -828,9 +888,20 @@ def make_trend_figure(df: pd.DataFrame, lang: str = "en") -> go.Figure:
         return text
 
     full = [i for i in range(len(df)) if not inc[i]]
-    fig.add_scatter(x=[x.iloc[i] for i in full], y=[vals[i] for i in full], mode="lines+markers", name=name,
+    # the line breaks where periods are missing (months the data does not cover)
+    step = _offset(period)
+    lx, ly, lh = [], [], []
+    for n, i in enumerate(full):
+        if n and x.iloc[full[n - 1]] + step != x.iloc[i]:
+            lx.append(None)
+            ly.append(None)
+            lh.append("")
+        lx.append(x.iloc[i])
+        ly.append(vals[i])
+        lh.append(hover(i))
+    fig.add_scatter(x=lx, y=ly, mode="lines+markers", name=name, connectgaps=False,
                     line={"color": VALUE_COLOR, "width": 2}, marker={"size": 5}, meta="cw_value",
-                    hovertext=[hover(i) for i in full], hoverinfo="text", row=1, col=1)
+                    hovertext=lh, hoverinfo="text", row=1, col=1)
     seg_x, seg_y, seg_sym, seg_size, seg_hover = [], [], [], [], []
     for i in [i for i in range(len(df)) if inc[i]]:
         j = i - 1 if i == len(df) - 1 and i > 0 else (i + 1 if i + 1 < len(df) and not inc[i + 1] else None)

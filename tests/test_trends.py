@@ -601,3 +601,57 @@ def test_page__bad_filter_shows_one_error(page):
     at = page(lang="en", date_from="2021-02-30")
     assert not at.exception
     assert len(at.error) == 1
+
+
+# ---- months the data does not cover --------------------------------------------------------
+
+#: Two exports of one source with 7 months between them: 10–12 complaints a month before and
+#: after, nothing from 2021-04 to 2021-10; and a month of 0 inside the second export (2022-02).
+GAP_MONTHS = {(2020, 11): 10, (2020, 12): 11, (2021, 1): 10, (2021, 2): 12, (2021, 3): 10,
+              (2021, 11): 30, (2021, 12): 11, (2022, 1): 10, (2022, 2): 0, (2022, 3): 11}
+
+
+@pytest.fixture(scope="module")
+def gap_con(tmp_path_factory):
+    rows = [_complaint(f"g:{y}{m:02d}{k:02d}", "gap_us", "US", date(y, m, 1 + k % 28), "AcmeCollect",
+                       "financial_regulator", "web", "explained", True, 2)
+            for (y, m), n in GAP_MONTHS.items() for k in range(n)]
+    path = write_core(tmp_path_factory.mktemp("gap") / "gap.duckdb", "trends gap database",
+                      core_complaints=pd.DataFrame(rows),
+                      meta_sources=sources_frame(("gap_us", "Gap US", "缺口（美国）", "US", False)))
+    with db.connect_read_only(path) as c:
+        yield db.read_cursor(c)
+
+
+def test_coverage_gaps__months_between_two_exports_are_left_out_not_zero(gap_con):
+    gap = [date(2021, m, 1) for m in range(4, 11)]
+    assert trends.query_coverage_gaps(gap_con, Filter()) == frozenset(gap)
+    df = trends.query_trend(gap_con, Filter())
+    assert [ts.date() for ts in df["period_start"]] == [date(y, m, 1) for (y, m) in GAP_MONTHS]
+    assert df["value"].tolist() == list(GAP_MONTHS.values())  # the single empty month stays, as 0
+    by = df.set_index("period_start")
+    assert pd.isna(by.loc["2021-11-01", "change"]) and pd.isna(by.loc["2021-11-01", "change_pct"])
+    assert by.loc["2022-02-01", "change"] == -10
+    assert df["is_incomplete"].tolist() == [False] * 9 + [True]  # (the data ends 2022-03-11)
+    # quarters: Q2 and Q3 2021 have no covered month and are left out; Q4 2021 lacks October
+    qd = trends.query_trend(gap_con, Filter(), period="quarter")
+    assert [ts.date() for ts in qd["period_start"]] == [date(2020, 10, 1), date(2021, 1, 1), date(2021, 10, 1),
+                                                       date(2022, 1, 1)]
+    assert qd["is_incomplete"].tolist() == [True, False, True, True]
+    # no spike is measured against zeros in the gap: 2021-11 (30) has 5 covered months before it,
+    # fewer than a judgement needs (with the gap as zeros it had 12, median 0: a "spike")
+    spikes = trends.detect_spikes(df).set_index("period_start")
+    assert not spikes["is_spike"].any() and pd.isna(spikes.loc["2021-11-01", "baseline_median"])
+    # before/after an event in the gap: only covered months count
+    res = trends.before_after(gap_con, Filter(), date(2021, 7, 1), months=6)
+    assert res["before"]["months_with_data"] == 3 and res["before"]["total"] == 10 + 12 + 10  # 2021-01..03
+    assert res["after"]["months_with_data"] == 2 and res["after"]["total"] == 30 + 11  # 2021-07..12: 11 and 12 covered
+    # the chart's line breaks at the gap
+    chart = build_chart(gap_con, "trends_complaints", Filter(), "en")
+    line = next(tr for tr in chart.figure.data if drill.role(tr) == "cw_value")
+    assert list(line.y).count(None) == 1 and line.y[list(line.y).index(None) - 1] == 10
+    assert line.connectgaps is False
+
+
+def test_coverage_gaps__none_for_a_small_source_or_a_single_empty_month(con):
+    assert trends.query_coverage_gaps(con, Filter()) == frozenset()  # the series' one empty month: 0
