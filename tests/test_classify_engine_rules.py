@@ -203,3 +203,21 @@ def test_narratives_imported_unread_are_counted_and_relabel_unread_reads_them(tm
     assert relabel_main(["--db", str(unread), "--workers", "1", "--unread"]) == 0
     with duckdb.connect(str(unread), read_only=True) as con:
         assert con.execute(q).fetchall() == expected and stale_counts(con)["unread"] == 0
+
+
+@pytest.mark.parametrize("text,incidents", [
+    # each person contacted goes with the contact of their own clause, not with every method of
+    # the sentence (voicemails to the consumer, calls to the job and the mother, a letter to the consumer)
+    ("They left voicemails for me, then she called my job, she called my mother, and they sent me a letter.",
+     {("voicemail", "debtor"), ("phone_call", "employer_or_coworker"), ("phone_call", "family"),
+      ("letter", "debtor")}),
+    # a threat "to call the police" is no call of the consumer that "he called my sister" continues
+    ("He kept threatening to call the police on me. Later he called my sister about the loan.",
+     {("phone_call", "family")}),
+    # one clause: both methods reached both people
+    ("My mother and my sister received letters and calls about my debt.",
+     {("letter", "family"), ("phone_call", "family")}),
+])
+def test_classify_engine_rules__who_each_contact_reached(text, incidents):
+    [r] = classify_many([text], ["en"], ["US"])
+    assert {(i.method_code, i.recipient_code) for i in r.incidents} == incidents

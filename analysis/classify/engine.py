@@ -597,27 +597,59 @@ def _method_fallback(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> N
 
 # --- pass 4 -----------------------------------------------------------------------------------
 
+def _recipients_of_methods(doc: Doc, meth_items: list[tuple[str, int]], recs: list) -> dict[int, set[str]]:
+    """Which third-party recipients each method mention (by position in ``meth_items``)
+    reached: a recipient goes with the methods of its own clause, else with the nearest method
+    of its sentence, the one before it first ("left voicemails for me, she called my job, she
+    called my mother, and sent me a letter": the job and the mother were called, the letter
+    came to the consumer). A mention that reached no one takes what another mention of the
+    same method in its sentence reached. Linear in the mentions after sorting."""
+    out: dict[int, set[str]] = {}
+    by_sentence: dict[int, list[int]] = {}
+    for i, (_, pos) in enumerate(meth_items):
+        by_sentence.setdefault(doc.sent(pos), []).append(i)
+    for r in recs:
+        si, code = doc.sent(r.start), r.p.codes[0]
+        cands = by_sentence.get(si, [])
+        if not cands:
+            continue
+        clause = doc.clause_start(r.start)
+        same = [i for i in cands if doc.clause_start(meth_items[i][1]) == clause]
+        if not same:
+            before = [i for i in cands if meth_items[i][1] <= r.start]
+            same = [max(before, key=lambda i: meth_items[i][1])] if before else [
+                min(cands, key=lambda i: meth_items[i][1])]
+        for i in same:
+            out.setdefault(i, set()).add(code)
+    # another mention of the same method in the sentence (业主群 … 群里) reached the same people
+    by_code: dict[tuple[int, str], set[str]] = {}
+    for i, reached in out.items():
+        by_code.setdefault((doc.sent(meth_items[i][1]), meth_items[i][0]), set()).update(reached)
+    for i, (code, pos) in enumerate(meth_items):
+        if i not in out and (doc.sent(pos), code) in by_code:
+            out[i] = set(by_code[(doc.sent(pos), code)])
+    return out
+
+
 def _incidents(doc: Doc, res: _Resolved) -> list[IncidentGuess]:
-    """Pass 4: one contact per method mention (found or fallback) × third-party recipient of its
-    sentence (else the debtor) × contact time of its sentence (else no time); an untimed contact
-    is dropped when the same method and recipient has a timed one."""
+    """Pass 4: one contact per method mention (found or fallback) × the third-party recipients
+    it reached (``_recipients_of_methods``; else the debtor) × contact time of its sentence
+    (else no time); an untimed contact is dropped when the same method and recipient has a
+    timed one."""
     jur = doc.jur
     incidents: list[IncidentGuess] = []
     seen = set()
     contact_times = [t for t in res.times if t.is_contact]
-    meth_items = [(m.p.codes[0], m.start) for m in res.active_meth] + [
-        (c, s) for c, s, _, _ in res.fallback]
+    meth_items = sorted([(m.p.codes[0], m.start) for m in res.active_meth] + [
+        (c, s) for c, s, _, _ in res.fallback], key=lambda x: x[1])
     rec_set = res.third_party | {"spouse"}
-    recs_of: dict[int, set[str]] = {}  # sentence -> third-party recipients (one pass: linear)
-    for r in res.active_recs:
-        if r.p.codes[0] in rec_set:
-            recs_of.setdefault(doc.sent(r.start), set()).add(r.p.codes[0])
+    reached = _recipients_of_methods(doc, meth_items, [r for r in res.active_recs if r.p.codes[0] in rec_set])
     times_of: dict[int, list[TimeMention]] = {}
     for t in contact_times:
         times_of.setdefault(doc.sent(t.start), []).append(t)
-    for code, pos in sorted(meth_items, key=lambda x: x[1]):
+    for n, (code, pos) in enumerate(meth_items):
         si = doc.sent(pos)
-        rs = sorted(recs_of.get(si, ()), key=_ORDER["recipient"].get) or ["debtor"]
+        rs = sorted(reached.get(n, ()), key=_ORDER["recipient"].get) or ["debtor"]
         ts = times_of.get(si) or [None]
         for rc in rs:
             for t in ts:

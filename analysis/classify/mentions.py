@@ -451,26 +451,36 @@ def judge(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Pass 2 for the mentions of one kind (in pass 1's order, a pattern's in text order: the
     thread rule looks back at the pattern's mentions judged before): sets ``flags`` and, for an
     attached cue, ``alt_codes``. Returns ``mentions``. Linear in the mentions."""
-    consumer_starts: dict[int, list[int]] = {}  # id(pattern) -> by_consumer starts, in text order
+    consumer_starts: dict[int, list[int]] = {}  # id(pattern) -> consumer's own acts' starts, in text order
     for m in mentions:
-        m.flags = _flags(doc, m, consumer_starts.setdefault(id(m.p), []))
-        if "by_consumer" in m.flags:
+        m.flags, own = _flags(doc, m, consumer_starts.setdefault(id(m.p), []))
+        if own:
             consumer_starts[id(m.p)].append(m.start)
     return mentions
 
 
-def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[str, ...]:
-    """The flags of ``m``; ``consumer_starts``: where its pattern's mentions judged before it were
-    the consumer's own act (text order)."""
+#: A block match naming the consumer as who acted ("I called", "we then phoned", "my own call"):
+#: only such a mention starts a thread of the consumer's contact (``_in_consumer_thread``). A
+#: mention blocked for another reason ("threatening to call the police", "would call") is no
+#: act of the consumer that later "she called my job" could continue.
+_FIRST_PERSON = re.compile(r"\b(?:i|we|my|our)\b|我|本人", re.IGNORECASE)
+
+
+def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[tuple[str, ...], bool]:
+    """The flags of ``m`` and whether it is the consumer's own act (blocked by a first-person
+    subject, ``_FIRST_PERSON``); ``consumer_starts``: where its pattern's mentions judged before
+    it were the consumer's own act (text order)."""
     p, pk, kind = m.p, m.pack, m.p.kind
     scan = doc.text_for(pk)
     flags = []
     bb = p.block.regex.search(scan, max(0, m.start - p.block.window), m.start) \
         if p.block is not None else None
+    own = False
     if bb is not None and not (
             "would" in bb.group(0) and pk.lex.get("habitual_after") is not None
             and pk.lex["habitual_after"].match(scan, m.end, m.end + 60)):
         flags.append("by_consumer")
+        own = _FIRST_PERSON.search(bb.group(0)) is not None
     elif p.thread is not None and _in_consumer_thread(m, scan, consumer_starts):
         flags.append("by_consumer_thread")
     if p.negatable and _negated(doc, pk, m.start, m.end):
@@ -512,7 +522,7 @@ def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[str, ...]:
             flags.append("no_contact_verb")
         elif pk.lex and _in_request(doc, pk, m.start, presupposed_ok=True):
             flags.append("in_request")
-    return tuple(flags)
+    return tuple(flags), own
 
 
 def judge_all(doc: Doc, found: Mentions) -> Mentions:
