@@ -359,7 +359,19 @@ def make_outside_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     _month_axis(fig)
     fig = _layout(fig, t("outside_trend_title", lang))
     fig.update_layout(margin={"b": 80})
+    if shown.empty:
+        _nothing_drawn(fig)
     return fig
+
+
+def _nothing_drawn(fig: go.Figure) -> None:
+    """A chart whose every point was left out (too few to give a share): no empty axes with
+    made-up ticks, only its note, moved to the middle."""
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    for a in fig.layout.annotations:
+        a.update(x=0.5, y=0.5, xanchor="center", yanchor="middle", font={"size": 14, "color": "#555"})
+    fig.update_layout(height=220, margin={"b": 20})
 
 
 def make_allegation_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -388,6 +400,8 @@ def make_allegation_share_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure
     _month_axis(fig)
     fig = _layout(fig, t("alleg_month_title", lang))
     fig.update_layout(margin={"b": 80}, showlegend=shown["jurisdiction"].nunique() > 1)
+    if shown.empty:
+        _nothing_drawn(fig)
     return fig
 
 

@@ -298,3 +298,16 @@ def test_export_title_wrap_uses_the_same_breaks_in_pixels():
     assert " ".join(lines) == text and len(lines) == 3
     assert all(text_width(ln, 12.5) <= 300 for ln in lines)
     assert wrap("电话、短信、微信、上门、语音留言与其他催收方式", 150, 12) == ["电话、短信、微信、上门、", "语音留言与其他催收方式"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_make_outside_share_trend__no_month_to_draw_says_so_without_empty_axes(lang):
+    df = pd.DataFrame({"jurisdiction": ["CN"], "occurred_month": pd.to_datetime(["2026-12-01"]),
+                       "outside_count": [1], "exact_time_incident_count": [1], "outside_share_pct": [100.0]})
+    fig = figures.make_outside_share_trend(df, lang)
+    assert not fig.data and fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    [note] = fig.layout.annotations
+    assert note.text == t("share_min_base", lang, n=figures.MIN_SHARE_BASE, months=1)
+    assert (note.x, note.y, note.xanchor) == (0.5, 0.5, "center")
+    drawn = figures.make_outside_share_trend(df.assign(exact_time_incident_count=[40]), lang)
+    assert len(drawn.data) == 1 and drawn.layout.xaxis.visible is not False
