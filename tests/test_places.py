@@ -420,3 +420,13 @@ def test_page__bad_choice_falls_back_and_bad_filter_shows_one_error(app):
     assert not at.exception and not at.error and len(at.get("plotly_chart")) == 1
     at = app(lang="en", conduct="NOT_A_CODE")
     assert not at.exception and len(at.error) == 1 and not at.get("plotly_chart") and not at.dataframe
+
+
+def test_page__choices_show_as_chosen_after_their_state_was_dropped(app):
+    """Streamlit drops a widget's state while another page is shown; coming back, the choice
+    control showed no option chosen (the map was still by count). It follows the URL again."""
+    at = app(lang="en")
+    assert at.session_state["choice_measure"] == "complaints"
+    at.session_state["choice_measure"] = None  # (AppTest keeps widget state across pages: set it as dropped)
+    at.run()
+    assert not at.exception and at.session_state["choice_measure"] == "complaints"

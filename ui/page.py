@@ -494,7 +494,9 @@ def page_choice(ctx: PageContext, key: str, options: list[str], default: str, la
         st.query_params[key] = default
     value = url_choice(key, options, default)
     wkey = f"choice_{key}"
-    if st.session_state.get(f"_{wkey}_url") != value:  # the URL changed from outside: follow it
+    # the URL changed from outside, or Streamlit dropped the widget's state while another page
+    # was shown (the control then showed no option chosen): follow the URL
+    if st.session_state.get(f"_{wkey}_url") != value or st.session_state.get(wkey) not in options:
         st.session_state[wkey] = value
         st.session_state[f"_{wkey}_url"] = value
 
