@@ -685,7 +685,9 @@ def make_company_ranking_bar(df: pd.DataFrame, lang: str = "en", top_n: int = TO
     fig.update_yaxes(autorange="reversed", automargin=True)
     excluded = int((~df["is_ranked"]).sum())
     if is_count:
-        note = t("co_note_count", lang, total=len(df), n=len(ranked))
+        note = (t("co_note_count_one", lang) if len(df) == 1 else
+                t("co_note_count_all", lang, total=len(df)) if len(ranked) == len(df) else
+                t("co_note_count", lang, total=len(df), n=len(ranked)))
     elif excluded:
         note = t("co_note_excluded", lang, k=excluded, min=int(df["min_base"].iloc[0]))
     else:

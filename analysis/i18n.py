@@ -306,8 +306,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_improper_help": ("Share of complaints with at least one conduct label (against published rules, unreviewed).",
                           "至少有一项不当行为标签的投诉占比（依据已公布规则，未经审核）。"),
     "kpi_outside_help": ("Share of incidents with an exact clock time that fall outside the permitted hours (CN-TIME-01 / US-TIME-01). Of incidents with an exact clock time only ({n:,}); {flags:,} more are only flagged "
-                         "'outside hours' without a time.",
-                         "有精确时刻的事件中处于禁止时段（CN-TIME-01 / US-TIME-01）的占比。仅以有精确时刻的事件（{n:,} 个）为分母；另有 {flags:,} 个事件仅标记为“时段外”而无具体时刻。"),
+                         "'outside hours' without a time. Not given (–) when fewer than {min} incidents have a clock time: "
+                         "a share of so few would mislead and could point to a person.",
+                         "有精确时刻的事件中处于禁止时段（CN-TIME-01 / US-TIME-01）的占比。仅以有精确时刻的事件（{n:,} 个）为分母；另有 {flags:,} 个事件仅标记为“时段外”而无具体时刻。"
+                         "有精确时刻的事件少于 {min} 个时不给出占比（显示为 –）：基数太小的占比会误导，也可能指向具体个人。"),
     "kpi_timely_help": ("Of complaints whose timeliness is recorded ({n:,}).", "以记录了是否及时答复的投诉（{n:,} 条）为分母。"),
     "trend_title": ("Complaints per month", "每月投诉数"),
     "trend_all": ("All complaints", "全部投诉"),
@@ -757,6 +759,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "co_m_timely": ("Timely-response rate", "及时回复率"),
     "co_m_outcome": ("Share with outcome: {label}", "处理结果占比：{label}"),
     "co_rank_title": ("Company ranking (top {n})", "机构排名（前 {n} 名）"),
+    "co_note_count_one": ("1 company in the filter.", "筛选范围内共 1 家机构。"),
+    "co_note_count_all": ("{total:,} companies in the filter; all are shown.", "筛选范围内共 {total:,} 家机构，全部显示。"),
     "co_note_count": ("{total:,} companies in the filter; the first {n} are shown.",
                       "筛选范围内共 {total:,} 家机构，显示前 {n} 家。"),
     "co_note_excluded": ("Not ranked: {k:,} companies with fewer than {min} complaints in the rate's base.",

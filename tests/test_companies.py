@@ -14,6 +14,7 @@ from analysis import companies as co
 from analysis import db, queries
 from analysis.charts import CHART_BY_NAME, PAGES, build_chart, charts_of
 from analysis.filters import Filter
+from analysis.i18n import t
 from tests.conftest import CFPB_MIXED, SHARED, require_shared
 from tests.helpers import REPO, _complaint, _incident, labels_frame, sources_frame, write_core
 
@@ -578,3 +579,16 @@ def test_page__a_choice_the_page_does_not_offer_is_said_and_corrected(app):
     assert any(w.replace("\\", "").startswith("The link's -1 is not a choice of") for w in said)
     assert at.selectbox(key="choice_measure").value == "complaints"
     assert at.query_params["measure"] == ["complaints"] or at.query_params["measure"] == "complaints"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures__ranking_note_counts_in_words(cur, lang):
+    """The count ranking's note: "1 company", "all are shown", or "the first N" (it said "1
+    companies in the filter; the first 1 are shown")."""
+    df = co.query_company_ranking(cur, Filter(), "complaints")
+    one = co.make_company_ranking_bar(df.head(1), lang).layout.annotations[0].text
+    assert one == t("co_note_count_one", lang) == ("1 company in the filter." if lang == "en" else "筛选范围内共 1 家机构。")
+    every = co.make_company_ranking_bar(df, lang).layout.annotations[0].text
+    assert every == t("co_note_count_all", lang, total=len(df))
+    few = co.make_company_ranking_bar(df, lang, top_n=2).layout.annotations[0].text
+    assert few == t("co_note_count", lang, total=len(df), n=2)
