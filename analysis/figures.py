@@ -274,6 +274,11 @@ def make_monthly_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     return _layout(fig, t("trend_title", lang))
 
 
+#: The hour × weekday heatmap writes each cell's count when no cell holds more than this (two
+#: digits fit a cell in a 1024 px window).
+HEATMAP_NUMBERS_MAX = 99
+
+
 def make_hour_weekday_heatmap(df: pd.DataFrame, jurisdiction: str, lang: str = "en") -> go.Figure:
     """Hour × weekday heatmap of incidents with an exact local time, for one jurisdiction,
     with its forbidden hours shaded (CN-TIME-01: 22:00–08:00; US-TIME-01: before 08:00 and
@@ -287,11 +292,15 @@ def make_hour_weekday_heatmap(df: pd.DataFrame, jurisdiction: str, lang: str = "
                             aggfunc="sum")
             .reindex(index=days, columns=range(24)).fillna(0).astype("int64"))
     y_labels = [codes.weekday_label(d, lang) if d else t("day_unknown", lang) for d in days]
+    top = int(grid.values.max()) if grid.size else 0
+    # few incidents: each cell says its count (a lone incident is a pale cell on the scale)
+    numbers = {"text": [[str(v) if v else "" for v in row] for row in grid.values], "texttemplate": "%{text}",
+               "textfont": {"size": 11}} if 0 < top <= HEATMAP_NUMBERS_MAX else {}
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=list(range(24)), y=y_labels, colorscale="Blues", zmin=0,
-        zmax=max(5, int(grid.values.max()) if grid.size else 5),
+        zmax=max(5, top),
         colorbar={"title": {"text": t("incidents", lang)}, "tickformat": ",d"},
-        hovertemplate="%{y} %{x}:00–%{x}:59<br>%{z}<extra></extra>",
+        hovertemplate="%{y} %{x}:00–%{x}:59<br>%{z}<extra></extra>", **numbers,
     ))
     rule = TIME_WINDOW_RULES.get(jurisdiction)
     if rule is not None:

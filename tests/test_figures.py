@@ -311,3 +311,13 @@ def test_make_outside_share_trend__no_month_to_draw_says_so_without_empty_axes(l
     assert (note.x, note.y, note.xanchor) == (0.5, 0.5, "center")
     drawn = figures.make_outside_share_trend(df.assign(exact_time_incident_count=[40]), lang)
     assert len(drawn.data) == 1 and drawn.layout.xaxis.visible is not False
+
+
+def test_make_hour_weekday_heatmap__few_incidents_write_their_counts():
+    one = pd.DataFrame({"jurisdiction": ["CN"], "occurred_weekday": [3], "occurred_hour": [22], "incident_count": [1]})
+    hm = figures.make_hour_weekday_heatmap(one, "CN", "en").data[0]
+    assert hm.zmax == 5 and hm.texttemplate == "%{text}"
+    assert [(i, j) for i, row in enumerate(hm.text) for j, v in enumerate(row) if v] == [(2, 22)]
+    assert hm.text[2][22] == "1"
+    many = one.assign(incident_count=[figures.HEATMAP_NUMBERS_MAX + 1])
+    assert figures.make_hour_weekday_heatmap(many, "CN", "en").data[0].text is None
