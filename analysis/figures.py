@@ -270,8 +270,17 @@ def make_monthly_trend(df: pd.DataFrame, lang: str = "en") -> go.Figure:
         drill.tag(tr, months)
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
+    _count_axis(fig, "y", df["complaint_count"].max() if len(df) else 0)
     _month_axis(fig)
     return _layout(fig, t("trend_title", lang))
+
+
+def _count_axis(fig: go.Figure, axis: str, top) -> None:
+    """Whole-number ticks on an axis of counts: one per count when the largest is small
+    (plotly would tick 0.2, 0.4 … for a count of 1), thousands separated."""
+    top = 0 if top is None or top != top else float(top)
+    opts = {"tickformat": ",d"} | ({"dtick": 1} if top < 6 else {})
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**opts)
 
 
 #: The hour × weekday heatmap writes each cell's count when no cell holds more than this (two
@@ -338,6 +347,7 @@ def make_time_coverage_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.update_xaxes(range=[0, float(df["incident_count"].max() or 1) * 1.25])
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("incidents", lang))
+    _count_axis(fig, "x", df["incident_count"].max())
     return _layout(fig, t("coverage_title", lang), height=300, legend=False)
 
 

@@ -321,3 +321,12 @@ def test_make_hour_weekday_heatmap__few_incidents_write_their_counts():
     assert hm.text[2][22] == "1"
     many = one.assign(incident_count=[figures.HEATMAP_NUMBERS_MAX + 1])
     assert figures.make_hour_weekday_heatmap(many, "CN", "en").data[0].text is None
+
+
+def test_count_axes__whole_numbers_when_counts_are_small():
+    month = pd.DataFrame({"received_month": pd.to_datetime(["2026-11-01", "2026-12-01"]),
+                          "complaint_count": [1, 1], "improper_complaint_count": [0, 1]})
+    fig = figures.make_monthly_trend(month, "en")
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
+    big = figures.make_monthly_trend(month.assign(complaint_count=[1200, 900]), "en")
+    assert big.layout.yaxis.dtick is None and big.layout.yaxis.tickformat == ",d"
