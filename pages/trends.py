@@ -26,9 +26,9 @@ if not show_chart(ctx, trends.chart_name(measure), k):
 st.caption(" ".join([trends.spike_rule_text(lang), t("trends_incomplete_note", lang), t("trends_events_note", lang)]))
 
 st.subheader(t("trends_spikes_title", lang))
-left, right = st.columns(2)
-for box, by, head in ((left, "conduct", t("trends_spikes_conduct", lang)),
-                      (right, "company", t("trends_spikes_company", lang, n=trends.SPIKE_TOP_COMPANIES))):
+# one above the other, each the page's width (side by side, their columns needed a sideways scroll)
+for box, by, head in ((st, "conduct", t("trends_spikes_conduct", lang)),
+                      (st, "company", t("trends_spikes_company", lang, n=trends.SPIKE_TOP_COMPANIES))):
     box.markdown(f"**{head}**")
     found = run_query("analysis.trends:query_spikes", ctx.flt, by, period)
     if found.empty:
