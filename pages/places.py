@@ -28,16 +28,15 @@ measure = page_choice(ctx, "measure", list(MEASURES), "complaints", t("places_me
                       format_func=lambda v: t(f"places_measure_{v}", lang), where=c2)
 frame = run_query(QUERY, ctx.flt, measure)
 
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    drawn = show_chart(ctx, f"places_map_{jur.lower()}_{measure}", k)
-    if not drawn:
-        st.info(t("places_no_data_jur", lang, jur=codes.label("jurisdiction", jur, lang)))
-with right:
-    if drawn:
-        data_table(region_table(frame, jur, lang), height=560, key="places_table")
-        if measure == "rate":
-            st.caption(t(f"places_pop_{jur.lower()}", lang))
+# the map at the page's width and its table under it (side by side, a 1024 px window left the
+# map a third of the page: its tiles' codes and numbers ran together)
+drawn = show_chart(ctx, f"places_map_{jur.lower()}_{measure}", k)
+if not drawn:
+    st.info(t("places_no_data_jur", lang, jur=codes.label("jurisdiction", jur, lang)))
+else:
+    data_table(region_table(frame, jur, lang), height=420, key="places_table")
+    if measure == "rate":
+        st.caption(t(f"places_pop_{jur.lower()}", lang))
 
 if drawn:
     st.subheader(t("places_unmapped_title", lang))
