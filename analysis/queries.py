@@ -15,6 +15,7 @@ Hours are local wall-clock hours of the debtor (0–23); ``*_pct`` columns are p
 from __future__ import annotations
 
 import importlib
+import re
 
 import dataclasses
 from datetime import date, timedelta
@@ -464,11 +465,28 @@ def _like_pattern(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+_SEARCH_TERM = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|(\S+)')
+
+
+def search_terms(search: str | None, limit: int = 10) -> list[str]:
+    """The terms of a narrative search: a phrase in double quotes ("cease and desist", “…”,
+    「…」) is one term, matched as written; other words are terms on their own; a word's
+    trailing ``*`` is dropped (every term already matches inside longer words: harass finds
+    harassment). Empty terms are left out; at most ``limit``. Case is kept (the match ignores it)."""
+    out = []
+    for m in _SEARCH_TERM.finditer(search or ""):
+        phrase = next((g for g in m.groups()[:3] if g is not None), None)
+        term = " ".join(phrase.split()) if phrase is not None else m.group(4).rstrip("*")
+        if term:
+            out.append(term)
+    return out[:limit]
+
+
 def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str | None = None,
                            limit: int = 200) -> pd.DataFrame:
-    """Complaints with a narrative matching the filter, every word of ``search`` (case-
-    insensitive, either language; words split on whitespace) and, if given, having a
-    narrative label with ``rule_id``.
+    """Complaints with a narrative matching the filter, every term of ``search``
+    (``search_terms``: words, or phrases in quotes; case-insensitive, either language) and, if
+    given, having a narrative label with ``rule_id``.
 
     Columns: ``complaint_id``, ``received_date``, ``company_name``, ``jurisdiction``,
     ``conduct_codes_narrative`` (list), ``narrative_chars`` (int), ``match_count`` (int: how
@@ -476,7 +494,7 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
     rows. The search words are bound parameters (LIKE wildcards escaped).
     """
     w, p = build_where(flt, "complaint")
-    words = [x for x in (search or "").split() if x][:10]
+    words = search_terms(search)
     conds = ["c.narrative ILIKE ? ESCAPE '\\'" for _ in words]
     params = p + [_like_pattern(x) for x in words]
     if rule_id:

@@ -2,6 +2,7 @@
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analysis import queries as q
@@ -101,3 +102,28 @@ def test_query_filter_options_and_dates(con):
     assert opts["company"] == ["AcmeCollect", "速借花"]
     assert opts["product"] == ["Debt collection", "网络贷款"]
     assert q.query_date_range(con) == (date(2024, 1, 10), date(2024, 3, 1))
+
+
+def test_search_terms__phrases_in_quotes_and_trailing_stars():
+    assert q.search_terms('"cease and desist"  harass*') == ["cease and desist", "harass"]
+    assert q.search_terms("called my job") == ["called", "my", "job"]
+    assert q.search_terms("“停止催收” 「爆 通讯录」 *") == ["停止催收", "爆 通讯录"]
+    assert q.search_terms('"" ' + " ".join(f"w{i}" for i in range(12))) == [f"w{i}" for i in range(10)]
+
+
+def test_query_narrative_search__a_quoted_phrase_is_matched_as_written(tmp_path):
+    from tests.helpers import _complaint, sources_frame, write_core
+    texts = {"t:1": "They called my job and my mother.", "t:2": "My job is hard; they called at night.",
+             "t:3": "A cease and desist letter was ignored; they kept harassing me."}
+    rows = [dict(_complaint(cid, "t_us", "US", date(2024, 1, 1 + i), "Acme", "financial_regulator", "web",
+                            "explained", True, 2), has_narrative=True, narrative=text, language="en")
+            for i, (cid, text) in enumerate(texts.items())]
+    path = write_core(tmp_path / "n.duckdb", "narrative search", core_complaints=pd.DataFrame(rows),
+                      meta_sources=sources_frame(("t_us", "T", "T", "US", False)))
+    with duckdb.connect(str(path), read_only=True) as c:
+        def ids(search):
+            return sorted(q.query_narrative_search(c, Filter(), search)["complaint_id"])
+        assert ids("called my job") == ["t:1", "t:2"]
+        assert ids('"called my job"') == ["t:1"]
+        assert ids('"cease and desist" harass*') == ["t:3"]
+        assert ids('"my job is"') == ["t:2"]
