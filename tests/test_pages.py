@@ -263,3 +263,13 @@ def test_data__each_sources_caveats_are_said_under_the_table_whole(app, db_path,
     for name_en, note_en, name_zh, note_zh in notes:
         want = f"**{plain(name_zh)}**：{plain(note_zh)}" if lang == "zh" else f"**{plain(name_en)}**: {plain(note_en)}"
         assert want in captions
+
+
+def test_sidebar__typing_finds_names_that_contain_it_and_no_select_all_for_names(app):
+    """The company list matched "OneMain" fuzzily to MONEYGRAM and TRANSUNION, and offered to
+    select all 16 matches: names from the data match by substring and have no "select all"."""
+    at = app("overview", lang="en")
+    company, conduct = at.sidebar.multiselect(key="company").proto, at.sidebar.multiselect(key="conduct").proto
+    from streamlit.proto.SelectWidgetFilterMode_pb2 import FILTER_MODE_CONTAINS
+    assert company.filter_mode == conduct.filter_mode == FILTER_MODE_CONTAINS
+    assert company.select_all == 0 and conduct.select_all != 0

@@ -346,8 +346,11 @@ def page_setup(title_key: str) -> PageContext:
             opts = codes.codes(f.code_list) if f.code_list else list(options[f.name])
             follow = dict(on_change=_products_follow_sources, args=(sources, list(options["product"]))) \
                 if f.name == "source" else {}
+            # typing finds options that contain what is typed ("fuzzy" matched OneMain to MONEYGRAM and
+            # TRANSUNION); "select all matches" only for coded lists, never for names from the data
             sb.multiselect(f.text("label", lang), opts, format_func=_option_label(f.name, lang, names), key=f.name,
-                           placeholder=t("f_all", lang), help=f.text("help", lang) or None, **follow)
+                           placeholder=t("f_all", lang), help=f.text("help", lang) or None,
+                           filter_mode="contains", select_all=bool(f.code_list), **follow)
         elif f.kind == "choice":
             sb.selectbox(f.text("label", lang), list(f.choices), key=f.name,
                          format_func=_option_label(f.name, lang, names))
