@@ -837,17 +837,20 @@ def _label_px(text: str, size: float = 11) -> float:
     return sum(size * (1.0 if ord(ch) >= 0x2E80 else 0.58) for ch in text) + 10
 
 
-def _stagger(xs: list[pd.Timestamp], texts: list[str], span_days: float, levels: int = 3,
-             plot_px: float = 880) -> list[int]:
-    """Label rows for event labels drawn to the right of their lines: the first row where the
-    label does not run into the previous label of that row (widths estimated for a plot
-    ``plot_px`` wide); when no row is free, the row whose last label ends first."""
-    ends: list[pd.Timestamp | None] = [None] * levels
+def _stagger(xs: list[pd.Timestamp], texts: list[str], span_days: float, levels: int = 4,
+             plot_px: float = 480, leftward: list[bool] | None = None) -> list[int]:
+    """Label rows for event labels beside their lines (to the right, or to the left where
+    ``leftward``): the first row where the label does not run into a label already in that row
+    (widths estimated for a plot ``plot_px`` wide: a 1024 px window with the sidebar; wider ones only
+    leave more room); when no row is free, the row whose labels end nearest."""
+    rows: list[list[tuple[pd.Timestamp, pd.Timestamp]]] = [[] for _ in range(levels)]
     out = []
-    for x, text in zip(xs, texts):
-        free = [r for r in range(levels) if ends[r] is None or x >= ends[r]]
-        r = free[0] if free else min(range(levels), key=lambda i: ends[i])
-        ends[r] = x + pd.Timedelta(days=_label_px(text) / plot_px * span_days)
+    for i, (x, text) in enumerate(zip(xs, texts)):
+        w = pd.Timedelta(days=_label_px(text) / plot_px * span_days)
+        lo, hi = (x - w, x) if leftward and leftward[i] else (x, x + w)
+        free = [r for r in range(levels) if all(hi <= a or lo >= b for a, b in rows[r])]
+        r = free[0] if free else min(range(levels), key=lambda k: max(b for _, b in rows[k]))
+        rows[r].append((lo, hi))
         out.append(r)
     return out
 
@@ -953,22 +956,30 @@ def make_trend_figure(df: pd.DataFrame, lang: str = "en") -> go.Figure:
         ev = load_events()
         ev = ev[ev["event_date"].dt.strftime("%Y-%m-%d").isin(wanted)].reset_index(drop=True)
         span = max(1.0, (x.iloc[-1] - x.iloc[0]).days)
-        rows = _stagger(list(ev["event_date"]), [event_label(e, lang) for _, e in ev.iterrows()], span)
-        for (_, e), r in zip(ev.iterrows(), rows):
+        # a label in the last third reads leftwards from its line: plotly widens the axis to hold
+        # an annotation, and one reading right ran the axis a year past the data
+        leftward = [(d - x.iloc[0]).days > span * 2 / 3 for d in ev["event_date"]]
+        rows = _stagger(list(ev["event_date"]), [event_label(e, lang) for _, e in ev.iterrows()], span,
+                        leftward=leftward)
+        for (_, e), r, right in zip(ev.iterrows(), rows, leftward):
             d = f"{e['event_date']:%Y-%m-%d}"
             fig.add_shape(type="line", xref="x", yref="paper", x0=d, x1=d, y0=0, y1=1,
                           line={"color": EVENT_COLOR, "width": 1.2, "dash": "dash"})
-            fig.add_annotation(x=d, xref="x", yref="paper", y=1.0 - 0.065 * r, yanchor="top", xanchor="left",
-                               text=event_label(e, lang), showarrow=False, xshift=3,
+            fig.add_annotation(x=d, xref="x", yref="paper", y=1.0 - 0.065 * r, yanchor="top",
+                               xanchor="right" if right else "left", xshift=-3 if right else 3,
+                               text=event_label(e, lang), showarrow=False,
                                font={"size": 11, "color": EVENT_COLOR}, bgcolor="rgba(255,255,255,0.85)",
                                hovertext=f"{d} · {e['title_zh' if lang == 'zh' else 'title_en']} ({e['status']})<br>"
                                          f"{e['source']}")
     # the measure as the axis title when it fits beside the upper panel (~300 px), else the unit
     fig.update_yaxes(title=name if _label_px(name, 14) <= 300 else t(m.unit, lang), rangemode="tozero",
-                     range=[0, top * (1.45 if wanted else 1.15) + 1], row=1, col=1)
+                     range=[0, top * (1.6 if wanted else 1.15) + 1], row=1, col=1)
     fig.update_yaxes(title=t("trends_change_axis_short", lang), zeroline=True, zerolinecolor="#999", row=2, col=1)
     fig.update_xaxes(title=t(f"trends_axis_{period}", lang), row=2, col=1)
     fig.update_xaxes(tickformat="%Y-%m")  # numbers, the same in both languages
+    if len(x):  # the axis ends with the data (half a period either side), whatever its labels
+        half = (pd.Timestamp(x.iloc[0]) + _offset(period) - pd.Timestamp(x.iloc[0])) / 2
+        fig.update_xaxes(range=[pd.Timestamp(x.iloc[0]) - half, pd.Timestamp(x.iloc[-1]) + half])
     # a click on a period (point, spike or change bar): the view narrows to that period
     extra = {"conduct": [m.conduct]} if m.conduct else {}
     for tr in fig.data:
