@@ -246,19 +246,25 @@ def query_coverage(con: Con, flt: Filter) -> tuple[date | None, date | None]:
 #: A run of at least ``COVERAGE_GAP_MIN_MONTHS`` months with no complaint at all from the
 #: view's sources (in its jurisdictions), between months that have some, is a stretch the data
 #: does not cover (two exports years apart), not months of zero complaints, when those sources
-#: usually have at least this many complaints a month (the median over their months with any):
+#: have at least this many complaints a month around it (the median of the
+#: ``GAP_CONTEXT_MONTHS`` months with complaints on each side):
 #: empty months are then improbable (P(0) = e^-5 < 1% a month for a Poisson count of mean 5).
 #: Below it (a small intake log) empty months count as 0; so does a single empty month (a
 #: month-long lull is shown as it is, and says so as a drop to 0).
 COVERAGE_GAP_MIN_MEDIAN = 5
 COVERAGE_GAP_MIN_MONTHS = 2
+#: How many months with complaints on each side of a run of empty months give the level it is
+#: judged against (the sources' level there, not over their whole span: a thin tail of old
+#: complaints must not hide a gap between two large exports).
+GAP_CONTEXT_MONTHS = 3
 
 
 def query_coverage_gaps(con: Con, flt: Filter) -> frozenset[date]:
     """The months (first days) inside the view's coverage (``query_coverage``) that the data
     does not cover: runs of at least ``COVERAGE_GAP_MIN_MONTHS`` months with no complaint from
-    the filter's sources and jurisdictions (its other fields aside) while those sources' median
-    month has at least ``COVERAGE_GAP_MIN_MEDIAN`` complaints. Empty when there is no such month. Trends leave
+    the filter's sources and jurisdictions (its other fields aside) where the median of the
+    ``GAP_CONTEXT_MONTHS`` months with complaints on each side is at least
+    ``COVERAGE_GAP_MIN_MEDIAN``. Empty when there is no such month. Trends leave
     these months out (no zeros, no spikes measured across them, no before/after month).
 
     Cost: one read of the complaint cube's months. Raises ``FilterError`` for an invalid filter."""
@@ -267,17 +273,21 @@ def query_coverage_gaps(con: Con, flt: Filter) -> frozenset[date]:
     rel, p = relation(scope, "complaint", ["received_month"])
     rows = con.execute(f"SELECT received_month, sum(n) FROM {rel} f GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1",
                        p).fetchall()
-    if len(rows) < 2 or float(np.median([n for _, n in rows])) < COVERAGE_GAP_MIN_MEDIAN:
+    if len(rows) < 2:
         return frozenset()
-    have = {pd.Timestamp(m).date().replace(day=1) for m, _ in rows}
-    months, run, m = [], [], min(have)
-    while m <= max(have):
-        if m in have:
-            months += run if len(run) >= COVERAGE_GAP_MIN_MONTHS else []
-            run = []
-        else:
+    counts = {pd.Timestamp(m).date().replace(day=1): int(n) for m, n in rows}
+    have = sorted(counts)
+    months, m = [], have[0]
+    for i, (prev, nxt) in enumerate(zip(have, have[1:])):
+        run = []
+        m = _next_month(prev)
+        while m < nxt:
             run.append(m)
-        m = _next_month(m)
+            m = _next_month(m)
+        # the months around the run: up to GAP_CONTEXT_MONTHS with complaints on each side
+        around = [counts[x] for x in have[max(0, i + 1 - GAP_CONTEXT_MONTHS):i + 1] + have[i + 1:i + 1 + GAP_CONTEXT_MONTHS]]
+        if len(run) >= COVERAGE_GAP_MIN_MONTHS and float(np.median(around)) >= COVERAGE_GAP_MIN_MEDIAN:
+            months += run
     return frozenset(months)
 
 
@@ -408,7 +418,8 @@ def detect_spikes(series: pd.DataFrame, method: str = "robust_z", threshold: flo
     ``is_incomplete`` (bool; missing = all complete), e.g. ``query_trend``'s frame.
 
     For each period, the baseline is the previous ``baseline`` *complete* periods (the
-    period itself excluded). With fewer than ``min_baseline`` of them the period is not
+    period itself excluded) since the last gap in the data (a row whose ``change`` is missing
+    after the first: ``query_coverage_gaps``). With fewer than ``min_baseline`` of them the period is not
     judged (``score`` NaN). Incomplete periods are never flagged (nor used as baseline).
 
     * ``method="robust_z"`` (default threshold ``ROBUST_Z_THRESHOLD`` = 3.5): the modified
@@ -442,7 +453,12 @@ def detect_spikes(series: pd.DataFrame, method: str = "robust_z", threshold: flo
     med, scale, score, p = (np.full(len(out), np.nan) for _ in range(4))
     spike = np.zeros(len(out), dtype=bool)
     complete_before: list[float] = []
+    # after months the data does not cover (``_assemble`` leaves them out and the change after
+    # them empty) the baseline starts again: no judgement across a gap in the data
+    after_gap = (out["change"].isna().to_numpy() if "change" in out.columns else np.zeros(len(out), dtype=bool))
     for i, v in enumerate(values):
+        if i and after_gap[i]:
+            complete_before = []
         window = complete_before[-baseline:]
         n_base[i] = len(window)
         if len(window) >= min_baseline:

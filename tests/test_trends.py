@@ -611,16 +611,29 @@ GAP_MONTHS = {(2020, 11): 10, (2020, 12): 11, (2021, 1): 10, (2021, 2): 12, (202
               (2021, 11): 30, (2021, 12): 11, (2022, 1): 10, (2022, 2): 0, (2022, 3): 11}
 
 
-@pytest.fixture(scope="module")
-def gap_con(tmp_path_factory):
+def _months_db(path: Path, months: dict) -> Path:
     rows = [_complaint(f"g:{y}{m:02d}{k:02d}", "gap_us", "US", date(y, m, 1 + k % 28), "AcmeCollect",
                        "financial_regulator", "web", "explained", True, 2)
-            for (y, m), n in GAP_MONTHS.items() for k in range(n)]
-    path = write_core(tmp_path_factory.mktemp("gap") / "gap.duckdb", "trends gap database",
-                      core_complaints=pd.DataFrame(rows),
+            for (y, m), n in months.items() for k in range(n)]
+    return write_core(path, "trends gap database", core_complaints=pd.DataFrame(rows),
                       meta_sources=sources_frame(("gap_us", "Gap US", "缺口（美国）", "US", False)))
-    with db.connect_read_only(path) as c:
+
+
+@pytest.fixture(scope="module")
+def gap_con(tmp_path_factory):
+    with db.connect_read_only(_months_db(tmp_path_factory.mktemp("gap") / "gap.duckdb", GAP_MONTHS)) as c:
         yield db.read_cursor(c)
+
+
+def test_coverage_gaps__judged_by_the_months_around_them_not_a_thin_tail(tmp_path):
+    """A few old complaints years before the exports (a thin tail: most months empty) must not
+    hide the gap between two large exports; the tail's own empty months stay 0."""
+    tail = {(2018, 1): 1, (2018, 5): 2, (2018, 9): 1, (2019, 2): 1, (2019, 7): 2}
+    with db.connect_read_only(_months_db(tmp_path / "tail.duckdb", {**tail, **GAP_MONTHS})) as c:
+        gaps = trends.query_coverage_gaps(db.read_cursor(c), Filter())
+    # 2019-08 .. 2020-10: the months around it have 1, 1, 2 and 10, 11, 10 complaints (median 6): a gap
+    assert gaps == frozenset([date(2019, m, 1) for m in range(8, 13)] + [date(2020, m, 1) for m in range(1, 11)]
+                             + [date(2021, m, 1) for m in range(4, 11)])
 
 
 def test_coverage_gaps__months_between_two_exports_are_left_out_not_zero(gap_con):
@@ -638,10 +651,11 @@ def test_coverage_gaps__months_between_two_exports_are_left_out_not_zero(gap_con
     assert [ts.date() for ts in qd["period_start"]] == [date(2020, 10, 1), date(2021, 1, 1), date(2021, 10, 1),
                                                        date(2022, 1, 1)]
     assert qd["is_incomplete"].tolist() == [True, False, True, True]
-    # no spike is measured against zeros in the gap: 2021-11 (30) has 5 covered months before it,
-    # fewer than a judgement needs (with the gap as zeros it had 12, median 0: a "spike")
+    # no spike is measured against zeros in the gap, nor across it: the baseline starts again
+    # after it (with the gap as zeros 2021-11 had 12 months of median 0 before it: a "spike")
     spikes = trends.detect_spikes(df).set_index("period_start")
     assert not spikes["is_spike"].any() and pd.isna(spikes.loc["2021-11-01", "baseline_median"])
+    assert spikes["baseline_n"].tolist() == [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]
     # before/after an event in the gap: only covered months count
     res = trends.before_after(gap_con, Filter(), date(2021, 7, 1), months=6)
     assert res["before"]["months_with_data"] == 3 and res["before"]["total"] == 10 + 12 + 10  # 2021-01..03
