@@ -662,3 +662,23 @@ def test_export_figure__a_note_under_the_chart_opens_the_footnote(con, lang):
     foot = fig.layout.annotations[-1].text
     assert foot.startswith(html.escape(t("company_conduct_note", lang)[:30], quote=False))
     assert "<br>" in foot and t("company_conduct_note", lang)[-10:] in foot.replace("<br>", "" if lang == "zh" else " ")
+
+
+def test_share_text__a_share_of_a_hidden_count_is_hidden_too():
+    from analysis.export.suppress import share_text
+    assert share_text(2, 1942) == "–"  # 0.1% of 1,942 would give back 1 or 2
+    assert share_text(11, 1942) == "0.6%" and share_text(11, 1942, suppress=False) == "0.6%"
+    assert share_text(2, 1942, suppress=False) == "0.1%"
+    assert share_text(0, 1942) == "0.0%" and share_text(3, 0) == "–" and share_text(10, 3) == "–"
+
+
+def test_footnote__time_coverage_hides_the_share_of_a_small_count(con):
+    """The tiny database has 3 incidents with an exact time of 5: with suppression, the
+    footnote gives neither the count nor its share."""
+    from analysis.export.figure import footnote_lines
+    built = build_chart(con, "time_heatmap_us", Filter(), "en")
+    ctx = make_context(con, Filter(), "en", DAY)
+    [line] = [x for x in footnote_lines(built, ctx, ExportOptions()) if x.startswith("Times:")]
+    assert line.startswith("Times: – of incidents have an exact clock time (<5 of 5)")
+    [plain_line] = [x for x in footnote_lines(built, ctx, ExportOptions(suppress=False)) if x.startswith("Times:")]
+    assert plain_line.startswith("Times: 60.0% of incidents have an exact clock time (3 of 5)")

@@ -86,11 +86,6 @@ class ExportContext(ViewContext):
     narrative_count: int = 0
     day: date = field(default_factory=date.today)
 
-    def exact_time_share(self) -> float | None:
-        """Percent of incidents in the view with an exact clock time (None without incidents)."""
-        total = self.kpis.get("incident_count") or 0
-        return None if not total else 100.0 * (self.kpis.get("exact_time_incident_count") or 0) / total
-
 
 def query_source_spans(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -> pd.DataFrame:
     """Sources in the filtered view with their complaint counts and received-date spans

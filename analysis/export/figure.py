@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 
 from analysis.charts import CHART_BY_NAME, BuiltChart, chart_hook
 from analysis.export.context import ExportContext, ExportOptions, chart_jurisdictions, chart_rule_ids
-from analysis.export.suppress import count_text, is_small, mark
+from analysis.export.suppress import count_text, is_small, mark, share_text
 from analysis.figures import CHART_NOTE, FONT_FAMILY, wrap_lines
 from analysis.i18n import t
 
@@ -229,11 +229,11 @@ def footnote_lines(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -
         rules = chart_rule_ids(spec, built.frame, ctx)
         out.append(t("x_unreviewed", lang, rules=", ".join(rules)) if rules else t("x_unreviewed_none", lang))
     if spec.time_coverage:
-        pct = ctx.exact_time_share()
-        if pct is not None:
-            out.append(t("x_time_coverage", lang, pct=f"{pct:.1f}%",
-                         exact=count_text(ctx.kpis["exact_time_incident_count"], opts.k, suppress=opts.suppress),
-                         total=count_text(ctx.kpis["incident_count"], opts.k, suppress=opts.suppress)))
+        exact, total = ctx.kpis["exact_time_incident_count"] or 0, ctx.kpis["incident_count"] or 0
+        if total:
+            out.append(t("x_time_coverage", lang, pct=share_text(exact, total, opts.k, suppress=opts.suppress),
+                         exact=count_text(exact, opts.k, suppress=opts.suppress),
+                         total=count_text(total, opts.k, suppress=opts.suppress)))
     if opts.suppress:
         out.append(t("x_suppressed", lang, k=opts.k, km1=opts.k - 1))
     out.append(t("x_allegations", lang) + " " + t("x_made", lang, date=ctx.day.isoformat()))

@@ -84,17 +84,19 @@ def _method_html(ctx: ExportContext, opts: ExportOptions) -> str:
     prec = defaultdict(int)
     prec["exact"] = k.get("exact_time_incident_count") or 0
     prec["flag"] = k.get("outside_flag_only_count") or 0
-    from analysis.export.suppress import count_text
+    from analysis.export.suppress import count_text, share_text
 
     def c(n):
         return count_text(int(n), opts.k, suppress=opts.suppress)
 
+    def share(part, whole):
+        return share_text(int(part), int(whole), opts.k, suppress=opts.suppress)
+
     daypart = ctx.kpis.get("_daypart_count", 0)
-    cov = [t("r_cov_times", lang, pct=(f"{100 * prec['exact'] / tot_i:.1f}%" if tot_i else "–"), total=c(tot_i),
+    cov = [t("r_cov_times", lang, pct=share(prec["exact"], tot_i), total=c(tot_i),
              daypart=c(daypart), flag=c(prec["flag"]))]
     tot_c = k.get("complaint_count") or 0
-    cov.append(t("r_cov_narr", lang, pct=(f"{100 * ctx.narrative_count / tot_c:.1f}%" if tot_c else "–"),
-                 total=c(tot_c), n=c(ctx.narrative_count)))
+    cov.append(t("r_cov_narr", lang, pct=share(ctx.narrative_count, tot_c), total=c(tot_c), n=c(ctx.narrative_count)))
     cov_html = f"<h2>{_e(t('r_coverage', lang))}</h2>" + "".join(f"<p>{_e(x)}</p>" for x in cov)
     return codes_html + rules_html + cov_html
 

@@ -85,3 +85,12 @@ def suppress_frame(frame: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
 def count_text(n: int, k: int = DEFAULT_K, *, suppress: bool = True) -> str:
     """``n`` formatted with thousands separators, or ``"<k"`` when suppressed."""
     return mark(k) if suppress and is_small(n, k) else f"{int(n):,}"
+
+
+def share_text(part: int, whole: int, k: int = DEFAULT_K, *, suppress: bool = True) -> str:
+    """``part`` as a percent of ``whole`` ("0.1%"), or "–" when ``whole`` is 0 or, with
+    suppression, when either count is from 1 to k-1: a share of a hidden count would give it
+    back (0.1% of 1,942 can only be 1 or 2)."""
+    if not whole or (suppress and (is_small(part, k) or is_small(whole, k))):
+        return "–"
+    return f"{100.0 * part / whole:.1f}%"
