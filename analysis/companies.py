@@ -877,6 +877,8 @@ def describe_company_chart(built, lang: str, opts, args: tuple = ()) -> str:
                                                  f"{_share(r.complaint_count, r.base_count, opts)} "
                                                  f"({_n(r.complaint_count, opts)}/{_n(r.base_count, opts)})")
                for r in ranked.head(3).itertuples()]
+        if m.kind == "count":  # a count ranks every company: no minimum base to speak of
+            return t("co_d_ranking_count", lang, measure=m.label(lang), top=sep.join(top), n=len(ranked))
         return t("co_d_ranking", lang, measure=m.label(lang), top=sep.join(top), n=len(ranked),
                  k=int((~f["is_ranked"]).sum()), min=int(f["min_base"].iloc[0]))
     company = str(f["company"].iloc[0])

@@ -824,6 +824,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_others_share_pct": ("Share of other complaints (%)", "占其他投诉的百分比"),
     "col_company_base_count": ("The company's complaints", "该机构投诉数"),
     "col_others_base_count": ("All other complaints", "其他投诉总数"),
+    "co_d_ranking_count": ("Ranked by: {measure}. {top}. {n} companies ranked.",
+                           "排名依据：{measure}。{top}。共 {n} 家机构参与排名。"),
     "co_d_ranking": ("Ranked by: {measure}. {top}. {n} companies ranked; {k} not ranked (a rate needs {min} "
                      "complaints in its base).",
                      "排名依据：{measure}。{top}。共 {n} 家机构参与排名；{k} 家未排名（比率基数须达 {min} 条投诉）。"),

@@ -417,6 +417,11 @@ def test_export__descriptions_and_suppression_rules_cover_every_chart(cur):
     assert describe_chart(b, "en", ExportOptions(), ch).startswith(
         "Ranked by: Share with conduct: Threat of violence. 1. Acme Collections, Inc. – (<5/6); 2. 信*飞 – (<5/5); "
         "3. Big Bank, N.A. 0.0% (0/5).")
+    # a count ranks every company: no "0 not ranked (a rate needs 0 complaints)"
+    count = build_chart(cur, "companies_ranking", Filter(), "zh", choices={"measure": "complaints"})
+    text = describe_chart(count, "zh", ExportOptions(suppress=False), {"measure": "complaints"})
+    assert text.startswith("排名依据：投诉数。1. ") and text.endswith(f"共 {int(count.frame['is_ranked'].sum())} 家机构参与排名。")
+    assert "未排名" not in text
     mix = build_chart(cur, "company_conduct_mix", Filter(), "zh", choices=ch)
     assert describe_chart(mix, "zh", ExportOptions(suppress=False), ch) == (
         "Acme Collections, Inc.（6 条投诉）：最常见的行为为“威胁人身安全”，占其投诉的 50.0%，其他投诉中占 23.5%。")
