@@ -682,3 +682,12 @@ def test_footnote__time_coverage_hides_the_share_of_a_small_count(con):
     assert line.startswith("Times: – of incidents have an exact clock time (<5 of 5)")
     [plain_line] = [x for x in footnote_lines(built, ctx, ExportOptions(suppress=False)) if x.startswith("Times:")]
     assert plain_line.startswith("Times: 60.0% of incidents have an exact clock time (3 of 5)")
+
+
+def test_suppress_figure__outcome_mix_says_how_many_segments_it_hides(con):
+    b = build_chart(con, "outcome_mix_filed_with", Filter(), "en")
+    out = suppress_figure(b.figure, "outcome_mix_filed_with", b.frame, 5)
+    [marks] = [tr for tr in out.data if tr.type == "scatter"]
+    hidden = b.frame.groupby("channel_code")["complaint_count"].apply(lambda s: int(((s > 0) & (s < 5)).sum()))
+    assert sorted(marks.text) == sorted(f" +{n}×<5" for n in hidden if n)
+    assert all(v is None or v == 0 for tr in out.data if tr.type == "bar" for v in tr.x)  # every count here is small

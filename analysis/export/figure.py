@@ -63,15 +63,22 @@ def _bar_counts(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
             tr.text = [mark(k) if s else "" for s in small]
             tr.textposition = "outside"
             tr.cliponaxis = False
+    _mark_hidden_segments(fig, hidden, k)
+
+
+def _mark_hidden_segments(fig: go.Figure, hidden: dict, k: int) -> None:
+    """After the end of each stacked bar with hidden segments (``hidden``: category ->
+    [segments hidden, length drawn]), "+n×<5", so no bar or segment silently vanishes."""
     marked = {c: h for c, h in hidden.items() if h[0]}
-    if marked:  # a stacked bar's hidden segments are said after its end, so no bar silently vanishes
-        horizontal = next(tr for tr in fig.data if tr.type == "bar").orientation == "h"
-        cats, ends = list(marked), [marked[c][1] for c in marked]
-        text = [f" +{marked[c][0]}×{mark(k)}" for c in cats]
-        fig.add_trace(go.Scatter(x=ends if horizontal else cats, y=cats if horizontal else ends, mode="text",
-                                 text=text, textposition="middle right" if horizontal else "top center",
-                                 textfont={"size": 11, "color": "#666"}, showlegend=False, hoverinfo="skip",
-                                 cliponaxis=False))
+    if not marked:
+        return
+    horizontal = next(tr for tr in fig.data if tr.type == "bar").orientation == "h"
+    cats, ends = list(marked), [marked[c][1] for c in marked]
+    text = [f" +{marked[c][0]}×{mark(k)}" for c in cats]
+    fig.add_trace(go.Scatter(x=ends if horizontal else cats, y=cats if horizontal else ends, mode="text",
+                             text=text, textposition="middle right" if horizontal else "top center",
+                             textfont={"size": 11, "color": "#666"}, showlegend=False, hoverinfo="skip",
+                             cliponaxis=False))
 
 
 #: The colour of a suppressed heatmap cell: a grey no count colour scale uses, so a hidden
@@ -119,11 +126,17 @@ def _outside_trend(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
 
 
 def _outcome_mix(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
-    for tr in fig.data:
+    hidden: dict = {}  # channel -> [segments hidden, share drawn]
+    for tr in list(fig.data):
         if tr.type == "bar" and tr.customdata is not None:
             cd = list(tr.customdata)
+            for c, x, n in zip(_arr(tr.y), _arr(tr.x), cd):
+                h = hidden.setdefault(c, [0, 0.0])
+                h[0] += is_small(n, k)
+                h[1] += 0.0 if (is_small(n, k) or x is None or x != x) else float(x)
             tr.x = [None if is_small(c, k) else x for x, c in zip(_arr(tr.x), cd)]
             tr.customdata = [mark(k) if is_small(c, k) else c for c in cd]
+    _mark_hidden_segments(fig, hidden, k)
 
 
 def _timeliness(fig: go.Figure, frame: pd.DataFrame, k: int) -> None:
