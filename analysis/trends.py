@@ -936,8 +936,10 @@ def make_trend_figure(df: pd.DataFrame, lang: str = "en") -> go.Figure:
         seg_sym.append("circle")
         seg_size.append(1)
         seg_hover.append("")
+        # at the ends of the axis the label reads inwards (centred, half of it was cut off)
         fig.add_annotation(x=x.iloc[i], y=vals[i], text=t("trends_incomplete_short", lang), showarrow=False,
-                           yshift=16, font={"size": 11, "color": VALUE_COLOR}, row=1, col=1)
+                           yshift=16, xanchor="right" if i == len(df) - 1 and i else "left" if i == 0 else "center",
+                           font={"size": 11, "color": VALUE_COLOR}, row=1, col=1)
     if seg_x:
         fig.add_scatter(x=seg_x, y=seg_y, mode="lines+markers", name=t("trends_legend_incomplete", lang),
                         line={"color": VALUE_COLOR, "width": 2, "dash": "dash"},
