@@ -88,14 +88,14 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "finds now.",
                    "{n} 条正文（{labels} 个标签、{suggestions} 条模型建议）由旧版规则或其他模型读取，与当前分类器"
                    "（{version}）的结果可能不同。"),
-    "stale_ask": ("An editor can re-read them here, or on the server: python -m analysis.classify.relabel",
-                  "编辑者可在此重新读取，或在服务器上运行：python -m analysis.classify.relabel"),
+    "stale_ask": ("An editor can re-read them here, or on the server: python -m analysis.classify.relabel --db {db}",
+                  "编辑者可在此重新读取，或在服务器上运行：python -m analysis.classify.relabel --db {db}"),
     "stale_button": ("Re-read the {n} narratives", "重新读取这 {n} 条正文"),
     "stale_unread": ("{n} narratives were not read at import (imported with --classify none, or of products "
                      "the import does not classify) and count in no narrative figure. On the server: "
-                     "python -m analysis.classify.relabel --unread",
+                     "python -m analysis.classify.relabel --db {db} --unread",
                      "{n} 条正文导入时未经读取（以 --classify none 导入，或属于导入时不分类的产品），不计入任何正文统计。"
-                     "可在服务器上运行：python -m analysis.classify.relabel --unread"),
+                     "可在服务器上运行：python -m analysis.classify.relabel --db {db} --unread"),
     "stale_running": ("Re-reading narratives…", "正在重新读取正文……"),
     "rule_none_specific": ("none specific (RULEBOOK)", "无专门规则（见规则手册）"),
     "model_title": ("Conduct model (suggestions)", "行为模型（建议）"),

@@ -10,6 +10,7 @@ from analysis import accounts, db
 from analysis.ingest import run_import
 from tests.helpers import REPO, build_demo_db, shown
 from ui.auth import SESSION_KEY
+from ui.state import db_label
 
 CFPB_FIXTURE = REPO / "tests" / "fixtures" / "cfpb" / "three_date_formats.csv"
 
@@ -207,6 +208,8 @@ def test_data_page_counts_stale_narrative_labels_and_editors_re_read_them(demo_d
     [warning] = [w for w in _texts(viewer, "warning") if "older patterns" in w]  # (and the demo data banner)
     assert warning.startswith("5 narratives (") and "were read by older patterns or another model than those in use" in warning
     assert any(c.startswith("An editor can re-read them here") for c in _texts(viewer, "caption"))
+    # the command names this database, as the import command above it does
+    assert any(c.endswith(f"relabel --db {db_label(demo_db)}") for c in _texts(viewer, "caption"))
     assert not [b for b in viewer.button if b.key == "relabel_stale"]
     editor = _page("data", "zh", signed_in="ed")
     [go] = [b for b in editor.button if b.key == "relabel_stale"]

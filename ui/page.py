@@ -592,14 +592,14 @@ def narrative_labels_box(ctx: PageContext) -> None:
     st.subheader(t("stale_title", lang))
     stale = run_query("analysis.narratives:stale_counts")
     if stale.get("unread"):
-        st.info(t("stale_unread", lang, n=f"{stale['unread']:,}"), icon=":material/visibility_off:")
+        st.info(t("stale_unread", lang, n=f"{stale['unread']:,}", db=db_label()), icon=":material/visibility_off:")
     if not stale["complaints"]:
         st.caption(t("stale_none", lang, version=stale["version"]))
         return
     st.warning(t("stale_some", lang, n=f"{stale['complaints']:,}", labels=f"{stale['labels']:,}",
                  suggestions=f"{stale.get('suggestions', 0):,}", version=stale["version"]), icon=":material/update:")
     if not auth.can(ctx.who, "relabel"):
-        st.caption(t("stale_ask", lang))
+        st.caption(t("stale_ask", lang, db=db_label()))
         return
     if st.button(t("stale_button", lang, n=f"{stale['complaints']:,}"), key="relabel_stale", icon=":material/refresh:"):
         who = auth.check("relabel", lang)
