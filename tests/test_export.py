@@ -691,3 +691,17 @@ def test_suppress_figure__outcome_mix_says_how_many_segments_it_hides(con):
     hidden = b.frame.groupby("channel_code")["complaint_count"].apply(lambda s: int(((s > 0) & (s < 5)).sum()))
     assert sorted(marks.text) == sorted(f" +{n}×<5" for n in hidden if n)
     assert all(v is None or v == 0 for tr in out.data if tr.type == "bar" for v in tr.x)  # every count here is small
+
+
+def test_export_figure__an_upright_axis_title_fits_the_left_margin(con):
+    """Chinese value-axis titles are written upright above the axis (figures.upright_y_titles),
+    reaching left of it: the export's left margin holds the whole title (PDFs showed "例（%）")."""
+    from analysis.export.figure import text_width
+    month = pd.DataFrame({"jurisdiction": ["US"] * 2, "received_month": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+                          "complaint_count": [200, 150], "allegation_count": [12, 9],
+                          "allegation_share_pct": [6.0, 6.0]})
+    built = build_chart(con, "time_allegation_share", Filter(), "zh", frame=month)
+    [title] = [a.text for a in built.figure.layout.annotations if a.xanchor == "right" and a.x == 0]
+    assert len(title) >= 8  # a long one: 占筛选内投诉的比例（%）
+    fig = export_figure(built, make_context(con, Filter(), "zh", DAY), ExportOptions())
+    assert fig.layout.margin.l >= text_width(title, 12) + 16

@@ -307,6 +307,12 @@ def decorate(fig: go.Figure, built: BuiltChart, ctx: ExportContext, opts: Export
         left = (_label_px(ylabels) + 14) if ylabels else 52
         if lay.yaxis.title.text:
             left += 24
+        # an upright y-axis title (figures.upright_y_titles: right-aligned to the axis line)
+        # reaches left of the axis by its width: the margin holds it (it was cut to "例（%）")
+        upright = [a.text for a in lay.annotations if a.xanchor == "right" and a.x == 0
+                   and str(a.xref or "").endswith("domain") and a.text]
+        if upright:
+            left = max(left, max(text_width(x, 12) for x in upright) + 16)
     left = min(left, width * 0.45)
 
     wrap_px = width - 40
