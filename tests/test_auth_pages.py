@@ -2,11 +2,13 @@
 local accounts with roles, and a server reachable from other computers."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from analysis import accounts, db
+from analysis import accounts, codes, db
 from analysis.ingest import run_import
 from tests.helpers import REPO, build_demo_db, shown
 from ui.auth import SESSION_KEY
@@ -260,6 +262,19 @@ def test_review_queue_viewers_read_editors_review(demo_db):
         who = cur.execute("SELECT DISTINCT reviewed_by, reviewer_role FROM core_label_reviews").fetchall()
         audited = cur.execute("SELECT actor, target FROM meta_audit WHERE action = 'review'").fetchall()
     assert who == [("eddie", "editor")] and audited == [("eddie", first)]
+    # reading the complaint again: each label says the decision in force, the log is in words
+    at = page("vic")
+    at.query_params["mode"] = "read"
+    at.query_params["complaint"] = first
+    at.run()
+    [lab] = [d.value for d in at.dataframe if {"label", "reviewed"} <= set(d.value.columns)]
+    confirmed = codes.label("review_decision", "confirm", "en")
+    assert lab.set_index("label")["reviewed"].to_dict() == {"Impersonating officials": confirmed,
+                                                            "Fees or interest": confirmed, "Refund fees": "",
+                                                            "Stop harassment": ""}  # (demands are not reviewed)
+    [log] = [d.value for d in at.dataframe if "decision_label" in d.value.columns]
+    assert {"Impersonating officials", "Fees or interest"} <= set(log["label_code"])
+    assert not [c for c in log["label_code"] if re.fullmatch(r"[A-Z_]+|.*#.*", c)]  # no raw codes or incident ids
 
 
 def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db, tmp_path, monkeypatch):

@@ -59,15 +59,34 @@ def export_button(ctx: PageContext) -> None:
                        disabled=data.empty, icon=":material/download:", help=t("rv_export_help", lang))
 
 
+def decisions_in_force(complaint_id: str, lang: str) -> dict[tuple[str, str], str]:
+    """``{(label_kind, label_code or incident id): decision in words}`` of the reviews in force
+    on the complaint, for the reader's tables (a rejected label or incident says so there)."""
+    rows = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
+    return {(r.label_kind, r.label_code): codes.label("review_decision", r.decision, lang)
+            for r in rows[rows["is_current"].astype(bool)].itertuples()} if len(rows) else {}
+
+
+def _reviewed_text(kind: str, code: str, method, recipient, lang: str) -> str:
+    """What a review row is about, in words: a label's name, or an incident's method and recipient."""
+    if kind == "incident":
+        parts = [codes.label("method", method, lang) if isinstance(method, str) else "",
+                 codes.label("recipient", recipient, lang) if isinstance(recipient, str) else ""]
+        return " · ".join(x for x in parts if x) or str(code)
+    return codes.label(kind, code, lang) if kind in codes.CODE_LISTS and codes.is_code(kind, code) else str(code)
+
+
 def history(complaint_id: str, lang: str) -> None:
-    """Every review decision on the complaint (who, when), newest first."""
+    """Every review decision on the complaint (who, when), newest first, in words."""
     rows = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
     if rows.empty:
         return
     with st.expander(t("rv_history", lang, n=len(rows))):
         show_table(rows.assign(
-            label_kind_label=[codes.label("label_kind", k, lang) if k in codes.codes("label_kind") else k
-                              for k in rows["label_kind"]],
+            label_kind_label=[codes.label("label_kind", k, lang) if k in codes.codes("label_kind")
+                              else t("narr_incidents", lang) if k == "incident" else k for k in rows["label_kind"]],
+            label_code=[_reviewed_text(k, c, m, r, lang) for k, c, m, r in
+                        zip(rows["label_kind"], rows["label_code"], rows["method_code"], rows["recipient_code"])],
             decision_label=[codes.label("review_decision", d, lang) for d in rows["decision"]])
             [["label_kind_label", "label_code", "decision_label", "reviewed_by", "reviewed_at", "note", "is_current"]],
             lang)

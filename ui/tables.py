@@ -37,6 +37,7 @@ SCREEN_HEADERS: dict[str, tuple[str, str]] = {
     "high_impact": ("Serious conducts", "严重行为数"), "company_complaints": ("Company's complaints", "该公司投诉数"),
     "label_kind_label": ("Kind", "类别"), "label_code": ("Label / incident", "标签/事件"),
     "decision_label": ("Decision", "决定"), "reviewed_by": ("Reviewer", "复核人"),
+    "reviewed": ("Review", "复核"),
     "reviewed_at": ("When (UTC)", "时间（UTC）"), "note": ("Note", "备注"), "is_current": ("In force", "现行"),
     "logged_at": ("When (UTC)", "时间（UTC）"), "actor": ("By", "操作人"), "actor_role": ("Role", "角色"),
     "via": ("Via", "途径"), "action": ("Action", "操作"), "target": ("Target", "对象"), "file_name": ("File", "文件"),
