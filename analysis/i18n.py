@@ -419,6 +419,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "x_time_coverage": ("Times: {pct} of incidents have an exact clock time ({exact} of {total}); the rest have a part of day, "
                         "a flag or no time.",
                         "时间：{pct} 的事件有精确时刻（{total} 个中的 {exact} 个），其余仅有时段、标记或无时间。"),
+    "x_suppressed_bars": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): a bar "
+                          "reads <{k}, and a stacked bar ends with how many of its segments are hidden (+n×<{k}).",
+                          "为保护个人，1 至 {km1} 的计数不显示（小数抑制）：条形标为 <{k}，堆叠条形末端注明其隐藏的段数（+n×<{k}）。"),
+    "x_suppressed_cells": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): such a "
+                           "cell is grey and reads <{k}.",
+                           "为保护个人，1 至 {km1} 的计数不显示（小数抑制）：此类格子为灰色，标为 <{k}。"),
+    "x_suppressed_lines": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): such "
+                           "points are left out, so the lines have gaps.",
+                           "为保护个人，1 至 {km1} 的计数不显示（小数抑制）：此类点不绘出，折线因此有缺口。"),
+    "x_suppressed_shares": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): a share "
+                            "resting on one is left out (it would give the count back).",
+                            "为保护个人，1 至 {km1} 的计数不显示（小数抑制）：基于此类计数的占比不绘出（否则可推算出计数）。"),
+    "x_suppressed_mix": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): such "
+                         "segments are left out, and each bar ends with how many (+n×<{k}).",
+                         "为保护个人，1 至 {km1} 的计数不显示（小数抑制）：此类段不绘出，各条形末端注明隐藏的段数（+n×<{k}）。"),
+    "x_suppressed_flows": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): such "
+                           "flows are left out.",
+                           "为保护个人，1 至 {km1} 的计数不显示（小数抑制）：此类流向不绘出。"),
     "x_suppressed": ("To protect people, counts from 1 to {km1} are hidden (small-number suppression): a bar or "
                      "cell reads <{k} (grey cells in heatmaps), a stacked bar ends with its hidden segments "
                      "(+n×<{k}), and points and shares resting on them are left out (gaps in lines).",

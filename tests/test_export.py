@@ -349,7 +349,7 @@ def test_about__holds_everything_the_old_csv_title_block_held(con):
     for rule in ("CN-3P-03", "CN-TIME-01", "US-FREQ-01", "US-LANG-01", "US-TIME-01"):
         assert rule in text
     assert "Tiny US (tests): 2 complaints, received 2024-01-10 to 2024-02-05" in text
-    assert "counts from 1 to 4 are hidden (small-number suppression): a bar or cell reads <5" in text \
+    assert "counts from 1 to 4 are hidden (small-number suppression): a bar reads <5" in text \
         and "na_values=[\"<5\", \"–\"]" in text
     assert "  conduct_code — Conduct code\r\n  conduct — Conduct code – label\r\n" in text
     x = export_chart(con, "conduct_counts", Filter(), "en", "xlsx", ctx=ctx)
@@ -705,3 +705,16 @@ def test_export_figure__an_upright_axis_title_fits_the_left_margin(con):
     assert len(title) >= 8  # a long one: 占筛选内投诉的比例（%）
     fig = export_figure(built, make_context(con, Filter(), "zh", DAY), ExportOptions())
     assert fig.layout.margin.l >= text_width(title, 12) + 16
+
+
+
+@pytest.mark.parametrize("name,key", [("conduct_counts", "x_suppressed_bars"), ("time_heatmap_us", "x_suppressed_cells"),
+                                      ("conduct_trend", "x_suppressed_lines"), ("channel_flow", "x_suppressed_flows"),
+                                      ("outcome_mix_filed_with", "x_suppressed_mix"),
+                                      ("time_outside_share_trend", "x_suppressed_shares")])
+def test_footnote__says_how_this_kind_of_chart_hides_small_counts(con, name, key):
+    from analysis.export.figure import footnote_lines
+    built = build_chart(con, name, Filter(), "zh")
+    lines = footnote_lines(built, make_context(con, Filter(), "zh", DAY), ExportOptions())
+    assert t(key, "zh", k=5, km1=4) in lines
+    assert not [x for x in lines if x != t(key, "zh", k=5, km1=4) and x.startswith("为保护个人")]

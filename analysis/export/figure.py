@@ -173,6 +173,14 @@ SUPPRESSORS = {
     "time_allegation_share": _outside_trend, "time_allegation_companies": _bar_counts,
 }
 
+#: What the footnote says each suppression rule does (i18n keys); a rule of a page's own module
+#: (trends, places, companies) gets the general sentence ``x_suppressed``.
+SUPPRESSION_NOTES = {
+    _bar_counts: "x_suppressed_bars", _heatmap_counts: "x_suppressed_cells", _line_counts: "x_suppressed_lines",
+    _outside_trend: "x_suppressed_shares", _timeliness: "x_suppressed_shares", _outcome_mix: "x_suppressed_mix",
+    _sankey: "x_suppressed_flows",
+}
+
 _N_IN_LABEL = re.compile(r"n=(\d[\d,]*)")
 
 
@@ -248,7 +256,8 @@ def footnote_lines(built: BuiltChart, ctx: ExportContext, opts: ExportOptions) -
                          exact=count_text(exact, opts.k, suppress=opts.suppress),
                          total=count_text(total, opts.k, suppress=opts.suppress)))
     if opts.suppress:
-        out.append(t("x_suppressed", lang, k=opts.k, km1=opts.k - 1))
+        rule = chart_hook(CHART_BY_NAME[spec.name], "SUPPRESSORS", SUPPRESSORS) if spec.name in CHART_BY_NAME else None
+        out.append(t(SUPPRESSION_NOTES.get(rule, "x_suppressed"), lang, k=opts.k, km1=opts.k - 1))
     out.append(t("x_allegations", lang) + " " + t("x_made", lang, date=ctx.day.isoformat()))
     return out
 
