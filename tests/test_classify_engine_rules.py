@@ -54,6 +54,33 @@ def test_classify_engine_rules__bare_time_takes_ampm_of_the_time_before():
     assert [t.precision for t in far.times] == ["exact", "ambiguous"]
 
 
+
+@pytest.mark.parametrize("lang,text,times,conducts", [
+    # a bare start takes the end's reading when only "-", "to" or "between ... and" joins them
+    ("en", "Texts keep coming between 7-9pm on weeknights.", [("19:00", "exact"), ("21:00", "exact")], ()),
+    ("en", "The agency phoned from 8 to 10 pm on Sunday.", [("20:00", "exact"), ("22:00", "exact")],
+     ("TIME_INCONVENIENT",)),
+    ("en", "They rang between 9 and 10 at night.", [("21:00", "exact"), ("22:00", "exact")],
+     ("TIME_INCONVENIENT",)),
+    ("en", "A collector called from 11 to 1 am.", [("01:00", "exact"), ("23:00", "exact")], ("TIME_INCONVENIENT",)),
+    # a bare end takes the reading after an exact start
+    ("en", "They rang me from 9 pm until 11.", [("21:00", "exact"), ("23:00", "exact")],
+     ("TIME_INCONVENIENT",)),
+    # not a range of one reading: the start stays ambiguous
+    ("en", "The phone rang at 7 and again at 9pm.", [("", "ambiguous"), ("21:00", "exact")], ()),
+    ("en", "The calls began at 7 and went on until midnight.", [("", "ambiguous"), ("00:00", "exact")],
+     ("TIME_INCONVENIENT",)),
+    ("zh", "催收员晚上九点到十一点一直打电话。", [("21:00", "exact"), ("23:00", "exact")], ("TIME_INCONVENIENT",)),
+], ids=lambda v: v if isinstance(v, str) and len(v) > 3 else None)
+def test_classify_engine_rules__a_range_shares_its_reading(lang, text, times, conducts):
+    """A range is recorded as its two ends (``labelled_dev.csv``: "22:00–00:00, range"), and
+    "7-9pm" is 19:00 to 21:00, not a lone 21:00 (a fresh-user tester's database)."""
+    r = classify_narrative(text, lang, "CN" if lang == "zh" else "US")
+    assert sorted((t.time_local or "", t.precision) for t in r.times if t.is_contact) == times
+    assert r.conducts == conducts
+    assert all("range" in t.flags for t in r.times if t.precision == "exact" and len(times) == 2
+               and times[0][1] == "exact")
+
 def test_classify_engine_rules__process_pool_gives_the_same_results():
     texts = ["They called me 15 times in a single day.", "I called them to dispute the debt.",
              "凌晨两点十分打电话骂我。", "They left a voicemail at 9:30 pm."] * (MIN_PARALLEL // 4 + 1)

@@ -257,19 +257,60 @@ def _zh_pair(p, m: re.Match, g: dict) -> list[RawTime]:
     return [a, b]
 
 
-def _zh_inherit_daypart(out: list[RawTime], scan: str) -> None:
-    """晚上九点到十一点: the bare end of a range takes the reading nearest after its start."""
+def _inherit_across_range(out: list[RawTime], scan: str, joined, tight=lambda a, b: True) -> None:
+    """The two ends of a range share a reading: a bare end takes the reading nearest after an
+    exact start (晚上九点到十一点 -> 23:00, "from 9pm to 11" -> 23:00), a bare start the reading
+    nearest before an exact end ("7-9pm" -> 19:00, "between 9 and 10 at night" -> 21:00). Both
+    ends are flagged ``range``, the inherited one ``ampm_from_range``; the labelled sets record
+    a range as its two ends (``labelled_dev.csv``: "22:00–00:00, range"). ``joined(a, b)``: the
+    text between two times makes them a range (per language); ``tight(a, b)``: the end's reading
+    may pass back to a bare start (English: "7-9pm", "8 to 10 pm", but not "started at 7 and went
+    on until midnight", which ``labelled_dev.csv`` T-EN-10 keeps ambiguous). Sorts ``out`` by start."""
     out.sort(key=lambda r: r.start)
     for a, b in zip(out, out[1:]):
-        if (a.minute_of_day is None or "ampm_ambiguous" not in b.flags or not b.candidates
-                or not _ZH_RANGE_GAP.match(scan[a.end:b.start].strip())):
+        if not joined(a, b):
             continue
-        t = min(b.candidates, key=lambda c: (c - a.minute_of_day) % 1440)
-        b.minute_of_day, b.candidates = t, ()
-        b.flags.discard("ampm_ambiguous")
-        b.daypart = b.daypart or a.daypart
+        if a.minute_of_day is not None and "ampm_ambiguous" in b.flags and b.candidates:
+            t = min(b.candidates, key=lambda c: (c - a.minute_of_day) % 1440)
+            fixed, other = b, a
+        elif b.minute_of_day is not None and "ampm_ambiguous" in a.flags and a.candidates and tight(a, b):
+            t = min(a.candidates, key=lambda c: (b.minute_of_day - c) % 1440)
+            fixed, other = a, b
+        else:
+            continue
+        fixed.minute_of_day, fixed.candidates = t, ()
+        fixed.flags.discard("ampm_ambiguous")
+        fixed.flags.add("ampm_from_range")
+        fixed.daypart = fixed.daypart or other.daypart
         a.flags.add("range")
         b.flags.add("range")
+
+
+def _zh_joined(scan: str):
+    return lambda a, b: bool(_ZH_RANGE_GAP.match(scan[a.end:b.start].strip()))
+
+
+#: "between 9 and 10 at night": "and" joins a range only after "between"
+_EN_BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+_EN_AND = re.compile(r"\s*and\s*$", re.IGNORECASE)
+
+
+#: the end's a.m./p.m. or daypart reaches back over these alone ("7-9pm", "8 to 10 pm")
+_EN_TIGHT = re.compile(r"\s*(?:to|-|–|—|and)\s*", re.IGNORECASE)
+
+
+def _en_tight(scan: str):
+    return lambda a, b: bool(_EN_TIGHT.fullmatch(scan, a.end, b.start)) and b.pattern_id != "en.time.word"
+
+
+def _en_joined(scan: str):
+    def joined(a: RawTime, b: RawTime) -> bool:
+        gap = scan[a.end:b.start]
+        if b.start - a.end > 40:
+            return False
+        return bool(_RANGE_GAP.match(gap) or (
+            _EN_AND.fullmatch(gap) and _EN_BETWEEN_BEFORE.search(scan, max(0, a.start - 12), a.start)))
+    return joined
 
 
 def _zh_times(pack: LangPack, scan: str, low: str, present: set | None = None) -> list[RawTime]:
@@ -320,7 +361,7 @@ def _zh_times(pack: LangPack, scan: str, low: str, present: set | None = None) -
                 rt.bound = "before"
             _zh_resolve(h, mi, dp, rt)
             out.append(rt)
-    _zh_inherit_daypart(out, scan)
+    _inherit_across_range(out, scan, _zh_joined(scan))
     for rt in out:
         if _ZH_SCHEDULE_AFTER.match(scan, rt.end) or _ZH_OTHERS_ROUTINE_AFTER.match(scan, rt.end):
             rt.flags.add("declared_window")
@@ -366,6 +407,8 @@ def find_times(pack: LangPack, scan: str, low: str, present: set | None = None) 
         if rt.start >= last_end:
             kept.append(rt)
             last_end = rt.end
+    if pack.lang == "en":
+        _inherit_across_range(kept, scan, _en_joined(scan), _en_tight(scan))
     for rt in kept:
         _context_flags(rt, pack, scan)
         if rt.bound is not None:
