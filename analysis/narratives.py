@@ -28,6 +28,17 @@ _NAMED_VERDICTS = ("violation", "likely", "boundary", "possible", "needs_review"
 _BATCH = 20_000
 
 
+def collection_complaint_sql() -> str:
+    """A SQL boolean over ``core_complaints``: the complaint is a collection complaint by its
+    fields: every source but CFPB (intake logs record collection contacts; complaint-platform
+    exports are gathered for them) and CFPB complaints under the product "Debt collection".
+    The narrative incidents of other complaints are stored only when the narrative is about
+    collection (``NarrativeResult.about_collection``): in a loan-application complaint, "I
+    called and spoke to someone" is no collection contact."""
+    from analysis.ingest.cfpb import SOURCE  # the importer imports this module
+    return f"(source <> '{SOURCE}' OR lower(coalesce(product, '')) = 'debt collection')"
+
+
 def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | None = None,
                      params: list | None = None, progress: Progress | None = None,
                      workers: int | None = None, replace: bool = True) -> dict[str, int]:
@@ -50,7 +61,8 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
     # memory stays flat however many there are (a whole CFPB import has millions).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cw_narratives AS
-        SELECT row_number() OVER (ORDER BY complaint_id) AS rn, complaint_id, narrative, language, jurisdiction
+        SELECT row_number() OVER (ORDER BY complaint_id) AS rn, complaint_id, narrative, language, jurisdiction,
+               {collection_complaint_sql()} AS collection_complaint
         FROM core_complaints WHERE has_narrative {scope}""", params or [])
     total = con.execute("SELECT count(*) FROM _cw_narratives").fetchone()[0]
     if replace and complaint_ids_sql:
@@ -66,7 +78,8 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
     pool = classify_pool(workers) if total >= MIN_PARALLEL else None
     try:
         for start in range(0, total, _BATCH):
-            rows = con.execute("SELECT complaint_id, narrative, language, jurisdiction FROM _cw_narratives "
+            rows = con.execute("SELECT complaint_id, narrative, language, jurisdiction, collection_complaint "
+                               "FROM _cw_narratives "
                                "WHERE rn > ? AND rn <= ? ORDER BY rn", [start, start + _BATCH]).fetchall()
             a, b, c = _label_batch(con, rows, pool, model)
             n_labels += a
@@ -96,8 +109,9 @@ def read_note(found: dict) -> str:
 
 
 def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model=None) -> tuple[int, int, int]:
-    """Classify one page of ``(complaint_id, narrative, language, jurisdiction)`` rows and
-    insert its labels and incidents. Returns ``(labels, incidents)`` written."""
+    """Classify one page of ``(complaint_id, narrative, language, jurisdiction,
+    collection_complaint)`` rows and insert its labels and incidents. Returns ``(labels,
+    incidents, suggestions)`` written."""
     # Classify each distinct (text, language, jurisdiction) once: templated or repeated
     # narratives (intake logs, form letters) are common and the classifier is the cost.
     keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
@@ -111,7 +125,7 @@ def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model
         suggested_by_key = dict(zip(unique, scoring.result())) if scoring is not None else None
     by_key = dict(zip(unique, classified))
     results = [by_key[k] for k in keys]
-    labels, incidents = _to_frames([r[0] for r in batch], results)
+    labels, incidents = _to_frames([r[0] for r in batch], results, [bool(r[4]) for r in batch])
     labels["label_version"] = classifier_version()
     labels["score"] = pd.Series([None] * len(labels), index=labels.index, dtype="float64")
     n_rule_labels, n_suggested = len(labels), 0
@@ -149,17 +163,21 @@ def _rule_for(result: NarrativeResult, conduct: str) -> str | None:
     return None
 
 
-def _to_frames(ids: list[str], results: list[NarrativeResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _to_frames(ids: list[str], results: list[NarrativeResult],
+               collection_complaint: list[bool]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Label and incident rows of classified narratives; a complaint that is no collection
+    complaint by its fields (``collection_complaint_sql``) gets its narrative's incidents only
+    when the narrative is about collection."""
     labels = []
     incidents = []
-    for cid, r in zip(ids, results):
+    for cid, r, by_fields in zip(ids, results, collection_complaint):
         for kind, codes_ in (("conduct", r.conducts), ("debt_issue", r.debt_issues)):
             for code in codes_:
                 ev = next((e for e in r.evidence if e.label_kind == kind and e.code == code and not e.flags), None)
                 labels.append((cid, kind, code, "narrative", _rule_for(r, code) if kind == "conduct" else None,
                                ev.text if ev else None, ev.start if ev else None, ev.end if ev else None,
                                ev.pattern_id if ev else None))
-        for n, inc in enumerate(r.incidents, start=1):
+        for n, inc in enumerate(r.incidents if by_fields or r.about_collection else (), start=1):
             exact = inc.time_precision == "exact" and inc.hour is not None
             status, rule_id = "unknown", None
             if exact and r.jurisdiction in TIME_WINDOW_RULES:

@@ -248,3 +248,16 @@ def test_narratives_imported_unread_are_counted_and_relabel_unread_reads_them(tm
 def test_classify_engine_rules__who_each_contact_reached(text, incidents):
     [r] = classify_many([text], ["en"], ["US"])
     assert {(i.method_code, i.recipient_code) for i in r.incidents} == incidents
+
+
+@pytest.mark.parametrize("lang,text,about", [
+    ("en", "I applied for a loan and was turned down. I called and spoke to someone twice.", False),
+    ("en", "A collector called me twice about an old debt.", True),
+    ("en", "They called me 15 times in a single day.", True),  # a conduct found is enough
+    ("zh", "客服打电话问我要不要开通会员。", False),
+    ("zh", "催收天天打电话给我。", True),
+])
+def test_classify_engine_rules__about_collection(lang, text, about):
+    """Whether a narrative is about collecting a debt (its incidents are stored for complaints
+    that are no collection complaints by their fields only then; ``analysis.narratives``)."""
+    assert classify_narrative(text, lang, "CN" if lang == "zh" else "US").about_collection is about

@@ -1054,3 +1054,28 @@ def test_ids_with_leading_zeros_are_one_complaint_and_0_is_refused(tmp_path):
     assert query(path, "SELECT count(*) FROM core_complaints") == [(2,)]
     assert query(path, "SELECT reason FROM core_quarantine WHERE raw_value = '09400001'") == [
         ("Complaint ID appears more than once in this file (first at row 2)",)]
+
+
+def test_narrative_incidents__only_of_collection_complaints_or_collection_narratives(tmp_path):
+    """A narrative's contacts are collection incidents when the complaint is a collection
+    complaint by its fields (CFPB product "Debt collection") or the narrative is about
+    collecting a debt; a loan application's "I called and spoke to someone" is not (a
+    fresh-user tester found phone and e-mail "collection incidents" in such a complaint)."""
+    application = ("I applied for a line of credit and was turned down. I called and spoke to someone on "
+                   "Tuesday and sent several emails, but nobody from the lender would call me back.")
+    lender = "The lender calls me six times a day about my past due payments."
+
+    def row(cid: str, product: str, narrative: str) -> list[str]:
+        return ["2023-05-02", product, "", "Getting a line of credit", "", narrative, "", "Lender Inc", "TX", "75001",
+                "", "Consent provided", "Web", "2023-05-02", "Closed with explanation", "Yes", "N/A", cid]
+
+    src = write_csv(tmp_path / "narratives.csv", CFPB_HEADER, [
+        row("9600001", "Payday loan, title loan, or personal loan", application),
+        row("9600002", "Debt collection", application),
+        row("9600003", "Consumer Loan", lender)])
+    db_path = tmp_path / "cw.duckdb"
+    run_import([src], "cfpb", db_path)
+    got = {rid: n for rid, n in query(db_path, "SELECT c.source_record_id, count(i.incident_id) FROM complaints c "
+                                               "LEFT JOIN incidents i ON i.complaint_id = c.complaint_id "
+                                               "AND i.time_source = 'narrative' GROUP BY 1")}
+    assert got == {"9600001": 0, "9600002": 1, "9600003": 1}

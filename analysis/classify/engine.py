@@ -87,7 +87,9 @@ class RuleVerdict:
 
 @dataclass(frozen=True)
 class IncidentGuess:
-    """One contact the narrative describes. ``time_precision``: exact | daypart | unknown (an
+    """One contact the narrative describes (stored as a collection incident by
+    ``analysis.narratives`` only under ``NarrativeResult.about_collection`` or a collection
+    complaint). ``time_precision``: exact | daypart | unknown (an
     ambiguous a.m./p.m. time is 'unknown' and has no hour)."""
 
     method_code: str
@@ -113,6 +115,11 @@ class NarrativeResult:
     evidence: tuple[Evidence, ...]
     rule_verdicts: tuple[RuleVerdict, ...]
     incidents: tuple[IncidentGuess, ...]
+    #: the narrative is about collecting a debt: a conduct or debt issue was found, or a word of
+    #: the pack's ``collection_context`` lexicon occurs (``analysis.narratives`` stores the
+    #: incidents of other narratives only for complaints that are collection complaints by their
+    #: fields)
+    about_collection: bool = True
 
 
 
@@ -689,6 +696,9 @@ def _result(doc: Doc, L: _Labels, res: _Resolved, incidents: list[IncidentGuess]
         rule_verdicts=tuple(RuleVerdict(r, c, v) for (r, c), v in sorted(
             L.verdicts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))),
         incidents=tuple(incidents),
+        about_collection=bool(L.conducts or res.debt_codes or any(
+            pk.collection_context.search(doc.text_for(pk)) for pk in doc.packs
+            if pk.collection_context is not None)),
     )
 
 

@@ -142,6 +142,7 @@ class LangPack:
     #: a clause that carries on the clause before it (zh "，让我们领导知道" after "不然明天就打到我单位"):
     #: it is hypothetical when that one is (``mentions._irrealis``)
     irrealis_continues: re.Pattern | None = None
+    collection_context: re.Pattern | None = None
     lex: dict = field(default_factory=dict)
 
 
@@ -289,6 +290,8 @@ def build_pack(lang: str, data: dict) -> LangPack:
                          if "recipient_context_after" in lex else None),
         irrealis_continues=(_compile(lex["irrealis_continues"], flags, "irrealis_continues")
                             if "irrealis_continues" in lex else None),
+        collection_context=(_compile(lex["collection_context"], flags, "collection_context")
+                            if "collection_context" in lex else None),
         lex={k: _compile(v, flags, f"{lang}.actor.{k}") for k, v in data.get("actor", {}).items()},
     )
 
