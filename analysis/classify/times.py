@@ -262,10 +262,10 @@ def _inherit_across_range(out: list[RawTime], scan: str, joined, tight=lambda a,
     exact start (晚上九点到十一点 -> 23:00, "from 9pm to 11" -> 23:00), a bare start the reading
     nearest before an exact end ("7-9pm" -> 19:00, "between 9 and 10 at night" -> 21:00). Both
     ends are flagged ``range``, the inherited one ``ampm_from_range``; the labelled sets record
-    a range as its two ends (``labelled_dev.csv``: "22:00–00:00, range"). ``joined(a, b)``: the
+    a range as its two ends ("22:00–00:00", flagged range). ``joined(a, b)``: the
     text between two times makes them a range (per language); ``tight(a, b)``: the end's reading
     may pass back to a bare start (English: "7-9pm", "8 to 10 pm", but not "started at 7 and went
-    on until midnight", which ``labelled_dev.csv`` T-EN-10 keeps ambiguous). Sorts ``out`` by start."""
+    on until midnight", which the labelling guide keeps ambiguous). Sorts ``out`` by start."""
     out.sort(key=lambda r: r.start)
     for a, b in zip(out, out[1:]):
         if not joined(a, b):
