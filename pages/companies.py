@@ -10,7 +10,7 @@ import streamlit as st  # noqa: E402
 from analysis.companies import (MEASURES, MIN_COUNT_DEFAULT, MIN_COUNT_OPTIONS, channels_table,  # noqa: E402
                                 get_measure, ranking_args, ranking_table)
 from analysis.i18n import t  # noqa: E402
-from ui.page import chart_page, page_choice, show_chart  # noqa: E402
+from ui.page import chart_page, metrics_row, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
 from ui.tables import data_table  # noqa: E402
 
@@ -47,12 +47,13 @@ st.subheader(t("co_profile", lang))
 options = list(ranked["company"]) or list(ranking["company"])
 company = page_choice(ctx, "profile", options, options[0], t("co_profile_pick", lang), kind="select")
 summary = run_query(Q + "query_company_summary", ctx.flt, company)
-m = st.columns(3)
-m[0].metric(t("co_kpi_complaints", lang), f"{summary['complaint_count']:,}", border=True)
-m[1].metric(t("co_kpi_narratives", lang), f"{summary['narrative_count']:,}", border=True)
 rate = summary["timely_rate_pct"]
-m[2].metric(t("co_kpi_timely", lang), "–" if rate is None else f"{rate:.1f}%", border=True,
-            help=t("co_kpi_timely_help", lang, n=summary["timely_known_count"]))
+metrics_row([
+    dict(label=t("co_kpi_complaints", lang), value=f"{summary['complaint_count']:,}"),
+    dict(label=t("co_kpi_narratives", lang), value=f"{summary['narrative_count']:,}"),
+    dict(label=t("co_kpi_timely", lang), value="–" if rate is None else f"{rate:.1f}%",
+         help=t("co_kpi_timely_help", lang, n=summary["timely_known_count"])),
+])
 names = summary["company_names"]
 with st.expander(t("co_names_title", lang, n=len(names))):
     st.text("\n".join(names))  # names from files: plain text

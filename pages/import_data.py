@@ -15,7 +15,7 @@ from ui import auth, importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain, refusal_text  # noqa: E402
 from ui.tables import data_table, rows_csv, show_table  # noqa: E402
-from ui.page import SAVED_NOTICE_KEY, editor_page, run_with_progress  # noqa: E402
+from ui.page import SAVED_NOTICE_KEY, editor_page, metrics_row, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
 
 lang, who = editor_page("page_import", "import")
@@ -117,11 +117,9 @@ if fmt != "cfpb":
     if stored and stored[0] == key:
         v = stored[1]
         n = importer.validation_counts(v)
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric(t("imp_rows", lang), f"{n['rows']:,}")
-        m2.metric(t("imp_accepted", lang), f"{n['accepted']:,}")
-        m3.metric(t("imp_quarantined", lang), f"{n['quarantined']:,}")
-        m4.metric(t("imp_qa", lang), f"{n['qa']:,}")
+        metrics_row([dict(label=t(key, lang), value=f"{n[k]:,}") for key, k in (
+            ("imp_rows", "rows"), ("imp_accepted", "accepted"), ("imp_quarantined", "quarantined"), ("imp_qa", "qa"))],
+            border=False)
         if n["quarantined"]:
             st.markdown(f"**{t('imp_quarantined', lang)}**")
             show_table(v.quarantined, lang)
