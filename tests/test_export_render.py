@@ -59,6 +59,17 @@ def test_pdf__valid(con, renderer, tmp_path):
     assert re.search(r"Pages:\s+1\n", info)
     text = subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True, check=True).stdout
     assert "US-TIME-" in text and "Incidents by hour and weekday" in text  # (pdftotext drops Type 3 digits)
+    # the document title is the chart's title, not the browser page's "Kaleido-fier"
+    title = re.search(r"^Title:\s+(.*)$", info, re.M).group(1)
+    assert title.startswith("Incidents by hour and weekday") and "<" not in title
+
+
+def test_pdf__document_title_in_chinese(con, renderer, tmp_path):
+    f = export_chart(con, "conduct_counts", Filter(), "zh", "pdf", renderer=renderer)
+    p = tmp_path / "c.pdf"
+    p.write_bytes(f.data)
+    info = subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Title:\s+各类不当行为的投诉数", info, re.M), info
 
 
 @pytest.mark.parametrize("lang,sections", [

@@ -199,7 +199,8 @@ def render_chart(built: BuiltChart, ctx: ExportContext, fmt: str, opts: ExportOp
     fig = export_figure(built, ctx, opts)
     if fig is None:
         return None
-    return ExportFile(name, MIME[fmt], (renderer or shared_renderer()).render(fig, fmt, scale=opts.scale))
+    return ExportFile(name, MIME[fmt], (renderer or shared_renderer()).render(
+        fig, fmt, scale=opts.scale, title=chart_title(built, lang)))
 
 
 def export_chart(con: duckdb.DuckDBPyConnection, name: str, flt: Filter, lang: str, fmt: str, *,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import base64
+import json
 import tempfile
 import threading
 from pathlib import Path
@@ -68,7 +69,7 @@ class Renderer:
         if self._fast and hasattr(self._k, "_get_kaleido_tab"):
             self._tab = await self._k._get_kaleido_tab()
 
-    async def _render(self, fig, opts):
+    async def _render(self, fig, opts, title: str | None = None):
         if self._tab is None:
             return await self._k.calc_fig(fig, opts=opts)
         from kaleido import _profiler
@@ -77,6 +78,9 @@ class Renderer:
         if self._since_reload >= self._reload_every:
             await self._tab.reload()
             self._since_reload = 0
+        if opts.get("format") == "pdf":  # a PDF's document title is the page's ("Kaleido-fier" unless set)
+            await self._tab.tab.send_command("Runtime.evaluate", params={
+                "expression": f"document.title = {json.dumps(title or 'Collection Watch')}"})
         spec = fig_tools.coerce_for_js(fig, None, opts)
         prof = _profiler.RenderTaskProfile(spec, None, self._tab.tab.target_id)
         self._since_reload += 1
@@ -106,15 +110,16 @@ class Renderer:
                 pass
 
     # -- public API --
-    def render(self, fig: go.Figure, fmt: str, *, scale: float = 2.0) -> bytes:
+    def render(self, fig: go.Figure, fmt: str, *, scale: float = 2.0, title: str | None = None) -> bytes:
         """``fig`` as ``png`` / ``svg`` / ``pdf`` bytes at its layout width and height
-        (``scale`` multiplies the PNG pixels). Raises ``RenderError``."""
+        (``scale`` multiplies the PNG pixels; ``title``: a PDF's document title, default
+        "Collection Watch"). Raises ``RenderError``."""
         if fmt not in ("png", "svg", "pdf"):
             raise ValueError(f"unknown image format {fmt!r}")
         opts = {"format": fmt, "scale": scale if fmt == "png" else 1,
                 "width": fig.layout.width or 1000, "height": fig.layout.height or 500}
         try:
-            return self._call(self._render(fig, opts))
+            return self._call(self._render(fig, opts, title))
         except RenderError:
             raise
         except Exception as err:  # noqa: BLE001 - surface as one error type
