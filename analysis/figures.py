@@ -324,14 +324,14 @@ def make_hour_weekday_heatmap(df: pd.DataFrame, jurisdiction: str, lang: str = "
         for x in (start - 0.5, end - 0.5):
             fig.add_vline(x=x, line={"color": FORBIDDEN_LINE, "width": 2, "dash": "dash"})
         fig.add_annotation(text=t("heatmap_forbidden" if rule.end_is_boundary else "heatmap_forbidden_cn", lang, rule=rule.rule_id), xref="paper", yref="paper",
-                           x=0, y=-0.30, showarrow=False, font={"color": FORBIDDEN_LINE, "size": 12},
-                           xanchor="left")
+                           x=0, y=-0.25, showarrow=False, font={"color": FORBIDDEN_LINE, "size": 12},
+                           xanchor="left", yanchor="top", align="left")
     fig.update_xaxes(title=t("hour", lang), tickmode="array", tickvals=list(range(24)),
                      ticktext=[f"{h:02d}" for h in range(24)])
     fig.update_yaxes(title=t("weekday", lang), autorange="reversed")
     title = t("heatmap_title", lang, jur=codes.label("jurisdiction", jurisdiction, lang))
-    fig = _layout(fig, title, height=400, legend=False)
-    fig.update_layout(margin={"b": 95})
+    fig = _layout(fig, title, height=420, legend=False)
+    fig.update_layout(margin={"b": 115})
     return fig
 
 

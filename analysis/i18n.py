@@ -317,10 +317,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trend_improper": ("With improper conduct", "涉不当催收行为"),
     # time of day
     "heatmap_title": ("Incidents by hour and weekday — {jur}", "按小时和星期分布的催收事件 — {jur}"),
-    "heatmap_forbidden": ("Orange band above the grid: forbidden hours ({rule}); pale: partly forbidden (exactly 21:00 is a boundary case)",
-                          "网格上方橙色条：禁止时段（{rule}）；浅色：部分禁止（恰为 21:00 属边界情形）"),
-    "heatmap_forbidden_cn": ("Orange band above the grid: forbidden hours 22:00–08:00 ({rule}; 22:00 itself is forbidden)",
-                             "网格上方橙色条：禁止时段 22:00–08:00（{rule}；22:00 本身属禁止时段）"),
+    # (two lines: one line was cut in a 1024 px window)
+    "heatmap_forbidden": ("Orange band above the grid: forbidden hours ({rule});<br>pale: partly forbidden (exactly 21:00 is a boundary case)",
+                          "网格上方橙色条：禁止时段（{rule}）；<br>浅色：部分禁止（恰为 21:00 属边界情形）"),
+    "heatmap_forbidden_cn": ("Orange band above the grid: forbidden hours 22:00–08:00<br>({rule}; 22:00 itself is forbidden)",
+                             "网格上方橙色条：禁止时段 22:00–08:00<br>（{rule}；22:00 本身属禁止时段）"),
     "hour": ("Hour (local time)", "小时（当地时间）"),
     "weekday": ("Weekday", "星期"),
     "day_unknown": ("Date not stated", "日期不明"),
