@@ -830,7 +830,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "co_col_channel": ("Channel", "渠道"),
     "co_col_code": ("Value", "取值"),
     "co_col_share": ("Share %", "占比 %"),
-    "co_col_share_all": ("Share of all complaints in the filter %", "占筛选范围内全部投诉 %"),
+    # short: the long header pushed the column out of a 1024 px window; the help says the rest
+    "co_col_share_all": ("% of all", "占全部 %"),
+    "co_col_share_all_help": ("Share of all complaints in the filter, %", "占筛选范围内全部投诉的比例（%）"),
     "col_rank": ("Rank", "名次"),
     "col_company": ("Company (names grouped)", "机构（名称归并后）"),
     "col_measure": ("Ranked by", "排名依据"),

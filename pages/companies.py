@@ -37,9 +37,10 @@ if ranked.empty:
 else:
     show_chart(ctx, "companies_ranking", k)
     # the percentage column: the rate (its value), or a count's share of all complaints (ranking_table)
-    pct = t("co_col_value" if get_measure(args[0]).kind != "count" else "co_col_share_all", lang)
-    data_table(ranking_table(ranking, lang), height=320,
-               column_config={pct: st.column_config.NumberColumn(format="%.1f")})
+    is_count = get_measure(args[0]).kind == "count"
+    pct = t("co_col_share_all" if is_count else "co_col_value", lang)
+    data_table(ranking_table(ranking, lang), height=320, column_config={pct: st.column_config.NumberColumn(
+        format="%.1f", help=t("co_col_share_all_help", lang) if is_count else None)})
 st.caption(t("co_base_note", lang))
 st.caption(t("co_grouping_note", lang))
 
