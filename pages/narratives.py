@@ -85,46 +85,45 @@ labels = labels[labels["label_source"] != "model"]
 spans = [(int(r.evidence_start), int(r.evidence_end), r.label_kind,
           f"{codes.label(r.label_kind, r.label_code, lang)} · {r.pattern_id or ''} {r.rule_id or ''}".strip())
          for r in labels.itertuples() if pd.notna(r.evidence_start) and pd.notna(r.evidence_end)]
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(f"**{plain(chosen)}** · {pd.Timestamp(c['received_date']):%Y-%m-%d} · "
-                f"{plain(c.get('collector_name') or c.get('creditor_name'))}",
-                help=t("narr_text_help", lang))
-    st.html(highlight_html(c["narrative"] or "", spans))
+# The text, then its labels and incidents at full width: beside the text, the tables were
+# cut to two or three columns in a 1400 px window.
+st.markdown(f"**{plain(chosen)}** · {pd.Timestamp(c['received_date']):%Y-%m-%d} · "
+            f"{plain(c.get('collector_name') or c.get('creditor_name'))}",
+            help=t("narr_text_help", lang))
+st.html(highlight_html(c["narrative"] or "", spans))
 decided = review.decisions_in_force(chosen, lang)  # a reviewed label or incident says so below
-with right:
-    st.markdown(f"**{t('narr_labels', lang)}**")
-    shown = labels.assign(
-        reviewed=[decided.get((k, v), "") for k, v in zip(labels["label_kind"], labels["label_code"])],
-        label=[codes.label(k, v, lang) for k, v in zip(labels["label_kind"], labels["label_code"])],
-        kind_label=[codes.label("label_kind", k, lang) for k in labels["label_kind"]],
-        label_source_label=[codes.label("label_source", s, lang) for s in labels["label_source"]],
-        rule_id=[r if isinstance(r, str) and r else (t("rule_none_specific", lang) if k == "conduct" else "")
-                 for r, k in zip(labels["rule_id"], labels["label_kind"])])
-    # the rule first after the label: the column a narrow pane would otherwise cut off
-    show_table(shown[["label", "rule_id", "label_source_label", "kind_label", "evidence"]
-                     + (["reviewed"] if decided else [])], lang, widths={"rule_id": "small"})
-    if len(suggested):
-        st.markdown(f"**{t('narr_suggested', lang)}**", help=t("narr_suggested_help", lang))
-        show_table(suggested.assign(
-            label=[codes.label("conduct", v, lang) for v in suggested["label_code"]],
-            found_by_rules=[v in set(labels["label_code"]) for v in suggested["label_code"]],
-            words=[str(e).removeprefix("words: ") for e in suggested["evidence"]],
-            reviewed=[decided.get(("conduct", v), "") for v in suggested["label_code"]])
-            .round({"score": 2})[["label", "score", "words", "found_by_rules"] + (["reviewed"] if decided else [])],
-            lang)
-    st.markdown(f"**{t('narr_incidents', lang)}**")
-    inc = detail["incidents"]
-    show_table(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],
-                          recipient=[codes.label("recipient", m, lang) for m in inc["recipient_code"]],
-                          precision=[codes.label("time_precision", m, lang) for m in inc["time_precision"]],
-                          clock=[tl if isinstance(tl, str) else (f"{int(h):02d}:00" if pd.notna(h) else "")
-                                 for tl, h in zip(inc["occurred_time_local"], inc["occurred_hour"])],
-                          time_source=[codes.label("time_source", m, lang) for m in inc["time_source"]],
-                          time_rule_status=[codes.label("time_rule_status", m, lang) for m in inc["time_rule_status"]],
-                          reviewed=[decided.get(("incident", i), "") for i in inc["incident_id"]])
-               [["method", "clock", "time_rule_status", "recipient", "precision", "time_source"]
-                + (["reviewed"] if decided else [])], lang)
+st.markdown(f"**{t('narr_labels', lang)}**")
+shown = labels.assign(
+    reviewed=[decided.get((k, v), "") for k, v in zip(labels["label_kind"], labels["label_code"])],
+    label=[codes.label(k, v, lang) for k, v in zip(labels["label_kind"], labels["label_code"])],
+    kind_label=[codes.label("label_kind", k, lang) for k in labels["label_kind"]],
+    label_source_label=[codes.label("label_source", s, lang) for s in labels["label_source"]],
+    rule_id=[r if isinstance(r, str) and r else (t("rule_none_specific", lang) if k == "conduct" else "")
+             for r, k in zip(labels["rule_id"], labels["label_kind"])])
+# the rule right after the label it supports
+show_table(shown[["label", "rule_id", "label_source_label", "kind_label", "evidence"]
+                 + (["reviewed"] if decided else [])], lang, widths={"rule_id": "small"})
+if len(suggested):
+    st.markdown(f"**{t('narr_suggested', lang)}**", help=t("narr_suggested_help", lang))
+    show_table(suggested.assign(
+        label=[codes.label("conduct", v, lang) for v in suggested["label_code"]],
+        found_by_rules=[v in set(labels["label_code"]) for v in suggested["label_code"]],
+        words=[str(e).removeprefix("words: ") for e in suggested["evidence"]],
+        reviewed=[decided.get(("conduct", v), "") for v in suggested["label_code"]])
+        .round({"score": 2})[["label", "score", "words", "found_by_rules"] + (["reviewed"] if decided else [])],
+        lang)
+st.markdown(f"**{t('narr_incidents', lang)}**")
+inc = detail["incidents"]
+show_table(inc.assign(method=[codes.label("method", m, lang) for m in inc["method_code"]],
+                      recipient=[codes.label("recipient", m, lang) for m in inc["recipient_code"]],
+                      precision=[codes.label("time_precision", m, lang) for m in inc["time_precision"]],
+                      clock=[tl if isinstance(tl, str) else (f"{int(h):02d}:00" if pd.notna(h) else "")
+                             for tl, h in zip(inc["occurred_time_local"], inc["occurred_hour"])],
+                      time_source=[codes.label("time_source", m, lang) for m in inc["time_source"]],
+                      time_rule_status=[codes.label("time_rule_status", m, lang) for m in inc["time_rule_status"]],
+                      reviewed=[decided.get(("incident", i), "") for i in inc["incident_id"]])
+           [["method", "clock", "time_rule_status", "recipient", "precision", "time_source"]
+            + (["reviewed"] if decided else [])], lang)
 review.history(chosen, lang)
 if mode == "review":
     review.form(ctx, chosen, pd.concat([labels, suggested]), inc)
