@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import duckdb
 import pandas as pd
 
-from analysis.classify import (MIN_PARALLEL, NarrativeResult, classifier_version, classify_many, classify_pool,
+from analysis.classify import (MIN_PARALLEL, NarrativeResult, classifier_version, classify_pool, classify_started,
                                default_workers)
 from analysis.classify.model import available_model
 from analysis.db import has_column, with_rows
@@ -77,17 +77,27 @@ def label_narratives(con: duckdb.DuckDBPyConnection, complaint_ids_sql: str | No
     model = available_model() if total else None  # loading it costs ~0.9 s in a new process
     pool = classify_pool(workers) if total >= MIN_PARALLEL else None
     try:
-        for start in range(0, total, _BATCH):
-            rows = con.execute("SELECT complaint_id, narrative, language, jurisdiction, collection_complaint "
-                               "FROM _cw_narratives "
-                               "WHERE rn > ? AND rn <= ? ORDER BY rn", [start, start + _BATCH]).fetchall()
-            a, b, c = _label_batch(con, rows, pool, model)
-            n_labels += a
-            n_incidents += b
-            n_suggested += c
-            if progress:
-                progress(min(1.0, (start + len(rows)) / max(1, total)),
-                         reason("progress_narratives_of", done=start + len(rows), total=total))
+        # Pages overlap: the next page's rules (pool) and model (side thread) start before this
+        # process stores the page before, so the pool does not wait while pages are stored.
+        with ThreadPoolExecutor(1) as side:
+            pending = None
+            for start in range(0, total + _BATCH, _BATCH):
+                page = None
+                if start < total:
+                    rows = con.execute("SELECT complaint_id, narrative, language, jurisdiction, collection_complaint "
+                                       "FROM _cw_narratives WHERE rn > ? AND rn <= ? ORDER BY rn",
+                                       [start, start + _BATCH]).fetchall()
+                    page = _start_page(rows, pool, model, side)
+                if pending is not None:
+                    a, b, c = _store_page(con, pending, model)
+                    n_labels += a
+                    n_incidents += b
+                    n_suggested += c
+                    done = start  # every row before this page
+                    if progress:
+                        progress(min(1.0, done / max(1, total)),
+                                 reason("progress_narratives_of", done=min(done, total), total=total))
+                pending = page
         con.execute("UPDATE core_complaints SET narrative_version = ? FROM _cw_narratives n "
                     "WHERE core_complaints.complaint_id = n.complaint_id", [reader_version(model)])
     finally:
@@ -108,31 +118,33 @@ def read_note(found: dict) -> str:
                   tail=tail)
 
 
-def _label_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple], pool, model=None) -> tuple[int, int, int]:
-    """Classify one page of ``(complaint_id, narrative, language, jurisdiction,
-    collection_complaint)`` rows and insert its labels and incidents. Returns ``(labels,
-    incidents, suggestions)`` written."""
-    # Classify each distinct (text, language, jurisdiction) once: templated or repeated
-    # narratives (intake logs, form letters) are common and the classifier is the cost.
+def _start_page(batch: list[tuple], pool, model, side: ThreadPoolExecutor) -> tuple:
+    """Start reading one page of ``(complaint_id, narrative, language, jurisdiction,
+    collection_complaint)`` rows: the rules on ``pool`` (or now, without one) and, with a pool,
+    the model in ``side`` (a thread: waiting for the pool releases the interpreter), so no core
+    idles. Each distinct (text, language, jurisdiction) is read once: templated or repeated
+    narratives (intake logs, form letters) are common and the classifier is the cost. Returns
+    the page's state for :func:`_store_page`."""
     keys = [(r[1] or "", r[2], r[3] if r[3] in TIME_WINDOW_RULES else None) for r in batch]
     unique = list(dict.fromkeys(keys))
     texts, langs, jurs = ([k[i] for k in unique] for i in range(3))
-    # with a pool, the pool's processes read the rules while this process scores the model (a
-    # thread: waiting for the pool releases the interpreter), so no core idles
-    with ThreadPoolExecutor(1) as side:
-        scoring = side.submit(model.suggestions, texts) if model is not None and pool is not None else None
-        classified = classify_many(texts, langs, jurs, pool=pool)
-        suggested_by_key = dict(zip(unique, scoring.result())) if scoring is not None else None
-    by_key = dict(zip(unique, classified))
+    scoring = side.submit(model.suggestions, texts) if model is not None and pool is not None else None
+    return batch, keys, unique, classify_started(texts, langs, jurs, pool=pool), scoring
+
+
+def _store_page(con: duckdb.DuckDBPyConnection, page: tuple, model=None) -> tuple[int, int, int]:
+    """Wait for a page started by :func:`_start_page` and insert its labels, incidents and
+    suggestions. Returns ``(labels, incidents, suggestions)`` written."""
+    batch, keys, unique, classified, scoring = page
+    by_key = dict(zip(unique, classified()))
     results = [by_key[k] for k in keys]
     labels, incidents = _to_frames([r[0] for r in batch], results, [bool(r[4]) for r in batch])
     labels["label_version"] = classifier_version()
     labels["score"] = pd.Series([None] * len(labels), index=labels.index, dtype="float64")
     n_rule_labels, n_suggested = len(labels), 0
     if model is not None:
-        if suggested_by_key is None:
-            suggested_by_key = dict(zip(unique, model.suggestions(texts)))
-        suggested = _model_frame(model, [r[0] for r in batch], keys, suggested_by_key)
+        suggestions = scoring.result() if scoring is not None else model.suggestions([k[0] for k in unique])
+        suggested = _model_frame(model, [r[0] for r in batch], keys, dict(zip(unique, suggestions)))
         n_suggested = len(suggested)
         labels = pd.concat([labels, suggested], ignore_index=True)
     if len(labels):

@@ -1,8 +1,9 @@
 """Benchmark of the real import path, ``analysis.narratives.label_narratives``, as imports run it:
 
-    .venv/bin/python benchmarks/bench_label_path.py
+    .venv/bin/python benchmarks/bench_label_path.py [--narratives N] [--modes rules,overlap]
 
-20,000 distinct narratives (the pool's, numbered so none repeats), 2 workers, 3 runs of each
+20,000 (or N) distinct narratives (the pool's, numbered so none repeats; pages of 20,000, the
+next page's rules start while the page before is stored), 2 workers, 3 runs of each
 mode (the first cold): rules alone; rules + model with the model scored after the pool's rules
 (the order before, kept as the baseline); rules + model scored while the pool runs (now).
 Prints narratives/s per run, p50 / slowest / fastest per mode and peak RSS. Needs ../shared and
@@ -41,9 +42,9 @@ class _Serial:
         return f
 
 
-def run(mode):
+def run(mode, n=20_000):
     pool = pd.read_csv(str(ROOT / ".." / "shared" / "data" / "cfpb" / "narratives_pool_2013_2015.csv"))["Consumer complaint narrative"].astype(str).tolist()
-    texts = [f"{pool[i % len(pool)]} ({i})" for i in range(20_000)]
+    texts = [f"{pool[i % len(pool)]} ({i})" for i in range(n)]
     os.environ[M.MODEL_ENV] = "/nonexistent.npz" if mode == "rules" else MODEL
     N.ThreadPoolExecutor = _Serial if mode == "serial" else ThreadPoolExecutor
     con = duckdb.connect()
@@ -58,10 +59,15 @@ def run(mode):
 
 
 if __name__ == "__main__":
-    res = {m: [] for m in ("rules", "serial", "overlap")}
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--narratives", type=int, default=20_000)
+    ap.add_argument("--modes", default="rules,serial,overlap")
+    args = ap.parse_args()
+    res = {m: [] for m in args.modes.split(",")}
     for _ in range(3):
         for m in res:
-            r, n = run(m)
+            r, n = run(m, args.narratives)
             res[m].append(r)
             print(m, f"{r:,.0f}/s", n, flush=True)
     for m, rs in res.items():

@@ -261,3 +261,45 @@ def test_classify_engine_rules__about_collection(lang, text, about):
     """Whether a narrative is about collecting a debt (its incidents are stored for complaints
     that are no collection complaints by their fields only then; ``analysis.narratives``)."""
     assert classify_narrative(text, lang, "CN" if lang == "zh" else "US").about_collection is about
+
+
+def test_label_narratives__overlapping_pages_on_a_pool_store_what_one_process_stores(monkeypatch):
+    """``label_narratives`` starts the next page's rules before storing the page before; with
+    pages of 2,500 and two processes it stores the same labels and incidents as one process
+    with one page (7,000 narratives: three pages, the last one short)."""
+    import duckdb
+    import pandas as pd
+
+    import analysis.narratives as N
+    from analysis import db
+    from analysis.classify import model as M
+
+    monkeypatch.setenv(M.MODEL_ENV, "/nonexistent.npz")  # rules only: the model is not this test's subject
+    texts = ["They called me 15 times in a single day.", "I called them to dispute the debt.",
+             "凌晨两点十分打电话骂我。", "They left a voicemail at 9:30 pm and called my boss."]
+
+    def stored(batch: int, workers: int):
+        monkeypatch.setattr(N, "_BATCH", batch)
+        con = duckdb.connect()
+        db.create_schema(con)
+        con.register("t", pd.DataFrame({"complaint_id": [f"c{i:05d}" for i in range(7000)],
+                                        "narrative": [f"{texts[i % 4]} ({i})" for i in range(7000)],
+                                        "language": [("zh" if i % 4 == 2 else "en") for i in range(7000)],
+                                        "jurisdiction": [("CN" if i % 4 == 2 else "US") for i in range(7000)]}))
+        con.execute("INSERT INTO core_complaints (complaint_id, source, jurisdiction, received_date, has_narrative, "
+                    "narrative, language) SELECT complaint_id, 'x', jurisdiction, DATE '2024-01-01', TRUE, narrative, "
+                    "language FROM t")
+        found = N.label_narratives(con, workers=workers)
+        return found, (con.execute("SELECT complaint_id, label_kind, label_code, evidence FROM core_complaint_labels "
+                                   "ORDER BY ALL").fetchall(),
+                       con.execute("SELECT incident_id, method_code, recipient_code, occurred_time_local "
+                                   "FROM core_incidents ORDER BY ALL").fetchall())
+
+    one, one_rows = stored(20_000, 1)
+    paged, paged_rows = stored(2_500, 2)
+    assert paged == one and paged_rows == one_rows
+    per_text = [classify_narrative(f"{x} (0)", "zh" if k == 2 else "en", "CN" if k == 2 else "US")
+                for k, x in enumerate(texts)]
+    assert one["narratives"] == 7000
+    assert len(one_rows[0]) == 1750 * sum(len(r.conducts) + len(r.debt_issues) for r in per_text) > 0
+    assert len(one_rows[1]) == 1750 * sum(len(r.incidents) for r in per_text) > 0

@@ -22,7 +22,8 @@ from analysis.classify.engine import (Evidence, IncidentGuess, NarrativeResult, 
                                       TimeMention, classify_one)
 from analysis.classify.mentions import detect_language
 
-__all__ = ["classify_narrative", "classifier_version", "classify_many", "classify_pool", "default_workers", "WORKERS_ENV",
+__all__ = ["classify_narrative", "classifier_version", "classify_many", "classify_started", "classify_pool",
+           "default_workers", "WORKERS_ENV",
            "MIN_PARALLEL", "detect_language",
            "NarrativeResult",
            "TimeMention", "Evidence", "RuleVerdict", "IncidentGuess"]
@@ -107,7 +108,43 @@ def classify_pool(workers: int) -> ProcessPoolExecutor | None:
     (the dashboard classifies in one process; tests restore ``__main__`` after AppTest)."""
     if workers <= 1:
         return None
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool.cw_workers = workers  # how finely classify_started cuts the texts
+    return pool
+
+
+def _checked_lists(texts: list[str], langs, jurisdictions) -> tuple[list, list]:
+    n = len(texts)
+    if langs is not None and len(langs) != n:
+        raise ValueError(f"langs has {len(langs)} items, texts has {n}")
+    if jurisdictions is not None and len(jurisdictions) != n:
+        raise ValueError(f"jurisdictions has {len(jurisdictions)} items, texts has {n}")
+    return (list(langs) if langs is not None else [None] * n,
+            list(jurisdictions) if jurisdictions is not None else [None] * n)
+
+
+#: Chunks per worker a pool's share of texts is cut into: small enough that the last chunk
+#: leaves little idle at the end, large enough that sending it costs little.
+CHUNKS_PER_WORKER = 8
+
+
+def classify_started(texts: list[str], langs: list[str | None] | None = None,
+                     jurisdictions: list[str | None] | None = None, *,
+                     pool: ProcessPoolExecutor | None = None):
+    """Start classifying on an open ``pool`` (from :func:`classify_pool`) and return a function
+    of no arguments that waits for the results (``list[NarrativeResult]``, in input order):
+    the caller does other work meanwhile (``analysis.narratives`` stores the page before).
+    Without a pool or below ``MIN_PARALLEL`` texts, classifies now in this process. Raises
+    ``ValueError`` as :func:`classify_many`."""
+    lg, jr = _checked_lists(texts, langs, jurisdictions)
+    n = len(texts)
+    if n < MIN_PARALLEL or pool is None:
+        done = _classify_chunk((texts, lg, jr))
+        return lambda: done
+    size = max(1, -(-n // (getattr(pool, "cw_workers", 2) * CHUNKS_PER_WORKER)))
+    futures = [pool.submit(_classify_chunk, (texts[i:i + size], lg[i:i + size], jr[i:i + size]))
+               for i in range(0, n, size)]
+    return lambda: [r for f in futures for r in f.result()]
 
 
 def classify_many(texts: list[str], langs: list[str | None] | None = None,
@@ -120,22 +157,7 @@ def classify_many(texts: list[str], langs: list[str | None] | None = None,
     process. Returns results in input order. Raises ``ValueError`` when a parallel list has
     another length than ``texts`` or holds an unknown value.
     """
-    n = len(texts)
-    if langs is not None and len(langs) != n:
-        raise ValueError(f"langs has {len(langs)} items, texts has {n}")
-    if jurisdictions is not None and len(jurisdictions) != n:
-        raise ValueError(f"jurisdictions has {len(jurisdictions)} items, texts has {n}")
-    lg = list(langs) if langs is not None else [None] * n
-    jr = list(jurisdictions) if jurisdictions is not None else [None] * n
-    if n < MIN_PARALLEL or (pool is None and workers <= 1):
-        return _classify_chunk((texts, lg, jr))
-    own = pool is None
-    ex = pool or classify_pool(workers)
-    try:
-        parts = max(2, workers) * 4
-        size = (n + parts - 1) // parts
-        chunks = [(texts[i:i + size], lg[i:i + size], jr[i:i + size]) for i in range(0, n, size)]
-        return [r for part in ex.map(_classify_chunk, chunks) for r in part]
-    finally:
-        if own:
-            ex.shutdown()
+    if pool is not None or workers <= 1 or len(texts) < MIN_PARALLEL:
+        return classify_started(texts, langs, jurisdictions, pool=pool)()
+    with classify_pool(workers) as ex:
+        return classify_started(texts, langs, jurisdictions, pool=ex)()
