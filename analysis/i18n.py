@@ -277,6 +277,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rv_undecided": ("Decide every label and incident first ({n} open).", "请先对每个标签和事件作出决定（还有 {n} 项）。"),
     "rv_contact_needs_method": ("A contact to add needs its method.", "补充的联系需要选择方式。"),
     "rv_failed": ("The review was not saved: {msg}", "复核未保存：{msg}"),
+    "rv_conflict": ("Not saved: {who} reviewed this complaint at {when} UTC, after you opened it. The form now shows "
+                    "the decisions in force; check yours and save again.",
+                    "未保存：{who} 在您打开这条投诉之后（{when} UTC）复核了它。表单现在显示生效中的决定，请核对后再保存。"),
     "rv_saved": ("Review of {id} saved: {confirm} confirmed, {reject} rejected, {add} added.",
                  "{id} 的复核已保存：确认 {confirm} 项，否定 {reject} 项，补充 {add} 项。"),
     "unreviewed": ("Conduct flags: against published rules (unreviewed).",

@@ -88,12 +88,34 @@ class NewIncident:
 @dataclass
 class Review:
     """What one save writes for ``complaint_id``: ``decisions``, ``new_incidents`` and a ``note``
-    (plain text, at most ``MAX_NOTE`` characters)."""
+    (plain text, at most ``MAX_NOTE`` characters). ``seen``: the complaint's ``review_state``
+    when the reviewer opened it (None: not checked); the save is refused when someone reviewed
+    the complaint since."""
 
     complaint_id: str
     decisions: list[Decision] = field(default_factory=list)
     new_incidents: list[NewIncident] = field(default_factory=list)
     note: str | None = None
+    seen: str | None = None
+
+
+class ReviewConflict(ReviewError):
+    """Someone else reviewed the complaint after the reviewer opened it: ``by`` (account name)
+    and ``at`` (``datetime``, UTC) of the latest review. Nothing was written."""
+
+    def __init__(self, complaint_id: str, by: str, at):
+        super().__init__(f"{by} reviewed complaint {complaint_id!r} at {at:%Y-%m-%d %H:%M} UTC after it was opened")
+        self.by, self.at = by, at
+
+
+def review_state(con: duckdb.DuckDBPyConnection, complaint_id: str) -> str:
+    """A token that changes whenever a review of ``complaint_id`` is saved: the number of its
+    review rows and the time of the latest ("0" before any review)."""
+    if not has_reviews(con):
+        return "0"
+    [(n, last)] = con.execute("SELECT count(*), max(reviewed_at) FROM core_label_reviews WHERE complaint_id = ?",
+                              [complaint_id]).fetchall()
+    return f"{n}" if not n else f"{n}@{last:%Y-%m-%dT%H:%M:%S.%f}"
 
 
 def _check(review: Review, con: duckdb.DuckDBPyConnection) -> str:
@@ -141,6 +163,7 @@ def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
     Incident decisions record the incident's method and recipient as stored now; the note is
     stored with personal data masked (``pii.mask_text``, as the intake form). Returns
     ``{"confirm": n, "reject": n, "add": n}`` (new incidents count as ``add``). Raises
+    ``ReviewConflict`` when ``review.seen`` is set and someone reviewed the complaint since,
     ``ReviewError`` for an invalid review, ``PermissionError`` when ``actor``'s role may not
     review, ``FileNotFoundError`` without a database.
     """
@@ -155,6 +178,10 @@ def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
     note = pii.mask_text(review.note)  # a phone number or a name typed into the note, as intake masks them
     with db.write_transaction(db_path, f"review {review.complaint_id}") as con:
         jurisdiction = _check(review, con)
+        if review.seen is not None and review_state(con, review.complaint_id) != review.seen:
+            [(by, at)] = con.execute("SELECT reviewed_by, reviewed_at FROM core_label_reviews WHERE complaint_id = ? "
+                                     "ORDER BY reviewed_at DESC LIMIT 1", [review.complaint_id]).fetchall()
+            raise ReviewConflict(review.complaint_id, by, at)
         mark_changed(con, [review.complaint_id])
         rows = []
         for d in review.decisions:

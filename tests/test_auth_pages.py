@@ -277,6 +277,48 @@ def test_review_queue_viewers_read_editors_review(demo_db):
     assert not [c for c in log["label_code"] if re.fullmatch(r"[A-Z_]+|.*#.*", c)]  # no raw codes or incident ids
 
 
+def test_review_queue_two_editors_on_one_complaint(demo_db):
+    """Two editors open the same complaint; the first saves; the second's save, on the form as
+    it was before, is refused with the first editor's name, writes nothing, and the form then
+    shows the first editor's decisions; saved again, it is the second editor's."""
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "eddie", "editor", "editor password 1")
+    accounts.add_account(path, "mei", "editor", "editor password 2")
+
+    def page(who, lang="en"):
+        at = AppTest.from_file(str(REPO / "pages" / "narratives.py"), default_timeout=90)
+        at.query_params["lang"] = lang
+        at.query_params["mode"] = "review"
+        at.session_state[SESSION_KEY] = who
+        return at.run()
+
+    def save(at, decision):
+        for r in at.radio:
+            if r.options == ["confirm", "reject"] or r.key and r.key.startswith("rv_"):
+                r.set_value(decision)
+        [b for b in at.button if "Save review" in str(b.label) or "保存复核" in str(b.label)][0].click().run()
+
+    def rows():
+        with db.connect_read_only(demo_db) as con:
+            return db.read_cursor(con).execute("SELECT reviewed_by, decision, count(*) FROM core_label_reviews "
+                                               "WHERE label_kind <> 'complaint' GROUP BY ALL ORDER BY ALL").fetchall()
+    ed, mei = page("eddie"), page("mei", "zh")
+    first = ed.selectbox(key="complaint_pick_review").value
+    assert mei.selectbox(key="complaint_pick_review").value == first  # the same queue, the same complaint
+    save(ed, "confirm")
+    assert not ed.error, _texts(ed, "error")
+    n = rows()[0][2]
+    save(mei, "reject")
+    [err] = _texts(mei, "error")
+    assert err.startswith("未保存：eddie 在您打开这条投诉之后")
+    assert rows() == [("eddie", "confirm", n)]  # nothing of mei's written
+    assert mei.selectbox(key="complaint_pick_review").value == first  # still on it, with eddie's decisions
+    [b for b in mei.button if "保存复核" in str(b.label)][0].click().run()  # saved again on what it now shows
+    assert not mei.error, _texts(mei, "error")
+    assert ("mei", "reject", n) in rows()
+
+
 def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db, tmp_path, monkeypatch):
     """Two complaints reviewed, a model that saw none: everyone is told; a viewer is told who can
     retrain; an admin retrains from the page (on a one-set training plan here, so it takes a

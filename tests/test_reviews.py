@@ -387,3 +387,31 @@ def test_review_note__personal_data_is_masked_before_it_is_stored(reviewed):
         stored = {n for (n,) in con.execute("SELECT DISTINCT note FROM core_label_reviews WHERE complaint_id = 'cn:3' "
                                             "AND note IS NOT NULL").fetchall()}
     assert stored == {"我叫【姓名】，手机【手机号】，身份证【身份证号】，已核实"}
+
+
+def test_a_review_saved_since_the_form_was_opened_is_not_overwritten(reviewed):
+    """Two editors on one complaint: the second save, made on what the complaint looked like
+    before the first, is refused with who and when, and writes nothing; made on the state after
+    it, it is saved (a fresh-user tester's second editor overwrote the first's decisions)."""
+    with db.connect_read_only(reviewed) as con:
+        opened = reviews.review_state(db.read_cursor(con), "us:1")
+    assert opened == "0"
+    reviews.save_review(reviewed, Review("us:1", [Decision("conduct", "TIME_INCONVENIENT", "confirm")], seen=opened),
+                        EDITOR)
+    with db.connect_read_only(reviewed) as con:
+        cur = db.read_cursor(con)
+        after_first = reviews.review_state(cur, "us:1")
+        before = cur.execute("SELECT count(*) FROM core_label_reviews").fetchone()[0]
+    assert after_first.startswith("2@")  # the decision and the complaint's "reviewed" row
+    with pytest.raises(reviews.ReviewConflict, match="ed reviewed complaint 'us:1'") as err:
+        reviews.save_review(reviewed, Review("us:1", [Decision("conduct", "TIME_INCONVENIENT", "reject")],
+                                             seen=opened), Actor("mei", "editor"))
+    assert err.value.by == "ed"
+    with db.connect_read_only(reviewed) as con:
+        assert db.read_cursor(con).execute("SELECT count(*) FROM core_label_reviews").fetchone()[0] == before
+    reviews.save_review(reviewed, Review("us:1", [Decision("conduct", "TIME_INCONVENIENT", "reject")],
+                                         seen=after_first), Actor("mei", "editor"))
+    with db.connect_read_only(reviewed) as con:
+        assert db.read_cursor(con).execute(
+            "SELECT decision, reviewed_by FROM current_label_reviews WHERE complaint_id = 'us:1' "
+            "AND label_kind = 'conduct'").fetchall() == [("reject", "mei")]

@@ -110,6 +110,11 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
     if not auth.can(ctx.who, "review"):
         st.caption(t("rv_editors_only", lang))
         return
+    # Two editors on one complaint: the save is checked against the reviews as they were when
+    # this form was last drawn (the run that handles a click draws it again with the latest)
+    seen_key = f"rv_seen_{complaint_id}"
+    seen = st.session_state.get(seen_key)
+    state_now = run_query("analysis.reviews:review_state", None, complaint_id)
     current = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
     current = current[current["is_current"]]
     decided = {(k, c): d for k, c, d in zip(current["label_kind"], current["label_code"], current["decision"])}
@@ -155,6 +160,7 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
         note = st.text_area(t("rv_note", lang), key=f"rv_note_{complaint_id}", max_chars=reviews.MAX_NOTE, height=68)
         submitted = st.form_submit_button(t("rv_save", lang), type="primary", icon=":material/task_alt:")
     if not submitted:
+        st.session_state[seen_key] = state_now
         return
     undecided = [k for k, v in {**choices, **inc_choices}.items() if v is None]
     if undecided:
@@ -173,7 +179,8 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
         st.error(t("rv_contact_needs_method", lang))
         return
     who = auth.check("review", lang)
-    review = reviews.Review(complaint_id, decisions, new, note.strip() or None)
+    review = reviews.Review(complaint_id, decisions, new, note.strip() or None,
+                            seen=seen if seen is not None else state_now)
     # a second click on Save (the form sent again before the page moved on) saves nothing twice:
     # the same review of the same complaint is written once per session
     if st.session_state.get(SAVED_KEY) == review:
@@ -181,10 +188,16 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
     st.session_state[SAVED_KEY] = review
     try:
         counts = reviews.save_review(database()[1], review, who.actor())
+    except reviews.ReviewConflict as err:
+        st.session_state.pop(SAVED_KEY, None)
+        st.session_state[seen_key] = state_now  # the form above shows the decisions in force now
+        st.error(t("rv_conflict", lang, who=plain(err.by), when=f"{err.at:%Y-%m-%d %H:%M}"))
+        return
     except reviews.ReviewError as err:
         st.session_state.pop(SAVED_KEY, None)
         st.error(t("rv_failed", lang, msg=plain(str(err))))
         return
+    st.session_state.pop(seen_key, None)
     st.session_state["rv_saved"] = t("rv_saved", lang, id=plain(complaint_id), confirm=counts["confirm"],
                                      reject=counts["reject"], add=counts["add"])
     if st.query_params.get("complaint") == complaint_id:
