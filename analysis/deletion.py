@@ -8,7 +8,9 @@ What goes, in one write transaction (all or nothing), with one audit row:
   by this one goes too; one added by it and updated later stays, as the later import's), with
   its incidents, labels and QA issues; the import's raw rows, quarantined rows and QA rows;
   its log row (``meta_imports``) stays with ``status = 'deleted'``, so the same file can be
-  imported again.
+  imported again. Its complaints' reviews go too (a withdrawn complaint leaves no notes
+  behind) and do not come back with a re-import: ``query_deletion_preview`` counts them
+  before, and the result and the audit row count them after.
 * **a source** (``delete_source``): every complaint of that source with the above, the raw,
   quarantine and QA rows of all its imports (whose log rows become ``deleted``) and the
   source itself (``meta_sources``), so it leaves the filters.
@@ -35,10 +37,40 @@ class NothingToDelete(ValueError):
     """The import or source named does not exist (or is already deleted)."""
 
 
+#: What each kind of target removes: the complaints, then the imports (SQL with one parameter,
+#: the import id or the source).
+_TARGETS = {
+    "import": ("SELECT complaint_id FROM core_complaints WHERE import_id = ?", "SELECT ? AS import_id"),
+    "source": ("SELECT complaint_id FROM core_complaints WHERE source = ?",
+               "SELECT import_id FROM meta_imports WHERE source = ? AND status <> 'deleted'"),
+}
+
+
+def _review_counts(con, complaints_sql: str, params: list) -> tuple[int, int]:
+    """(reviewed complaints, review decisions) among the complaints of ``complaints_sql``."""
+    [(n_reviewed, n_decisions)] = con.execute(
+        f"SELECT count(DISTINCT complaint_id) FILTER (WHERE label_kind = 'complaint'), "
+        f"count(*) FILTER (WHERE label_kind <> 'complaint') FROM core_label_reviews "
+        f"WHERE complaint_id IN ({complaints_sql})", params).fetchall()
+    return int(n_reviewed), int(n_decisions)
+
+
+def query_deletion_preview(con, kind: str, target: str) -> dict[str, int]:
+    """What removing the import or source ``target`` (``kind``: ``import`` or ``source``) would
+    take: ``{"complaints": n, "reviewed": reviewed complaints, "decisions": their review
+    decisions}`` (the Data page says so before the button). Raises ``KeyError`` for another
+    ``kind``."""
+    complaints_sql, _ = _TARGETS[kind]
+    [(n,)] = con.execute(f"SELECT count(*) FROM ({complaints_sql})", [target]).fetchall()
+    reviewed, decisions = _review_counts(con, complaints_sql, [target])
+    return {"complaints": int(n), "reviewed": reviewed, "decisions": decisions}
+
+
 def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[str, int]:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_c AS {complaints_sql}", params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_i AS {imports_sql}", params)
     n_complaints = con.execute("SELECT count(*) FROM _del_c").fetchone()[0]
+    n_reviewed, n_decisions = _review_counts(con, "SELECT complaint_id FROM _del_c", [])
     mark_changed(con, "SELECT complaint_id FROM _del_c")
     for t in COMPLAINT_TABLES:
         con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT complaint_id FROM _del_c)")
@@ -51,20 +83,21 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[st
     con.execute("UPDATE meta_imports SET status = 'deleted' WHERE import_id IN (SELECT import_id FROM _del_i)")
     con.execute("DROP TABLE _del_c")
     con.execute("DROP TABLE _del_i")
-    return {"complaints": int(n_complaints), "imports": int(n_imports), "file_rows": int(removed_rows)}
+    return {"complaints": int(n_complaints), "imports": int(n_imports), "file_rows": int(removed_rows),
+            "reviewed": n_reviewed, "decisions": n_decisions}
 
 
 def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]:
     """Remove import ``import_id`` (see the module text). Returns ``{"complaints": n,
-    "imports": 1, "file_rows": raw and quarantined rows removed}``. Raises
-    ``NothingToDelete`` for an unknown or already deleted import."""
+    "imports": 1, "file_rows": raw and quarantined rows removed, "reviewed": reviewed complaints
+    removed, "decisions": their review decisions}``. Raises ``NothingToDelete`` for an unknown
+    or already deleted import."""
     with db.write_transaction(db_path, f"delete import {import_id}") as con:
         row = con.execute("SELECT source_file, file_sha256, source FROM meta_imports WHERE import_id = ? "
                           "AND status <> 'deleted'", [import_id]).fetchone()
         if row is None:
             raise NothingToDelete(f"no import {import_id!r} to delete")
-        out = _remove(con, "SELECT complaint_id FROM core_complaints WHERE import_id = ?",
-                      "SELECT ? AS import_id", [import_id])
+        out = _remove(con, *_TARGETS["import"], [import_id])
         audit.record(con, actor, "delete_import", target=import_id, file_name=row[0], file_sha256=row[1],
                      rows_removed=out["complaints"], detail={"source": row[2], **out})
     return out
@@ -72,13 +105,12 @@ def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]
 
 def delete_source(db_path: Path, source: str, actor: Actor) -> dict[str, int]:
     """Remove every complaint and import of ``source`` and the source itself (see the module
-    text). Returns ``{"complaints", "imports", "file_rows"}``. Raises ``NothingToDelete``
-    for an unknown source."""
+    text). Returns ``{"complaints", "imports", "file_rows", "reviewed", "decisions"}``. Raises
+    ``NothingToDelete`` for an unknown source."""
     with db.write_transaction(db_path, f"delete source {source}") as con:
         if con.execute("SELECT count(*) FROM meta_sources WHERE source = ?", [source]).fetchone()[0] == 0:
             raise NothingToDelete(f"no source {source!r} to delete")
-        out = _remove(con, "SELECT complaint_id FROM core_complaints WHERE source = ?",
-                      "SELECT import_id FROM meta_imports WHERE source = ? AND status <> 'deleted'", [source])
+        out = _remove(con, *_TARGETS["source"], [source])
         con.execute("DELETE FROM meta_sources WHERE source = ?", [source])
         audit.record(con, actor, "delete_source", target=source, rows_removed=out["complaints"], detail=out)
     return out

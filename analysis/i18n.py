@@ -145,8 +145,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "正文以保存新模型的建议。"),
     "stale_done": ("Re-read {n} narratives: {labels} labels. The figures follow.",
                    "已重新读取 {n} 条正文，得到 {labels} 个标签，图表已随之更新。"),
-    "del_done": ("Removed {id}: {n} complaints and {rows} file rows. The figures now leave them out.",
-                 "已删除 {id}：{n} 条投诉、{rows} 行文件数据。图表已不再包含它们。"),
+    "del_done": ("Removed {id}: {n} complaints ({reviewed} of them reviewed) and {rows} file rows. The figures now "
+                 "leave them out.",
+                 "已删除 {id}：{n} 条投诉（其中已复核 {reviewed} 条）、{rows} 行文件数据。图表已不再包含它们。"),
+    "del_reviews": ("Reviewed among these {n} complaints: {reviewed}, with {decisions} decision(s) and their notes. "
+                    "Their reviews are removed with them and do not come back if the file is imported again.",
+                    "这 {n} 条投诉中有 {reviewed} 条已复核（{decisions} 项决定及其备注）。复核记录将随之删除，"
+                    "重新导入文件也不会恢复。"),
     "audit_title": ("Audit log", "审计日志"),
     "audit_note": ("Every change to the data and to accounts: who, when, what, the file and its rows. Entries are "
                    "kept when data is deleted. Visible to editors.",

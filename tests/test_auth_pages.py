@@ -130,14 +130,23 @@ def test_an_editor_removes_an_import_on_the_data_page(demo_db):
     from analysis.audit import Actor
     [rep] = run_import([CFPB_FIXTURE], "cfpb", demo_db, actor=Actor("ed", "editor"))
     assert not [e for e in _page("data", signed_in="vic").expander if "Remove" in e.label]
+    # one of its complaints reviewed: the page says its review goes with it, before and after
+    from analysis import reviews
+    with db.connect_read_only(demo_db) as con:
+        [(cid,)] = db.read_cursor(con).execute("SELECT min(complaint_id) FROM core_complaints WHERE import_id = ?",
+                                               [rep.import_id]).fetchall()
+    reviews.save_review(demo_db, reviews.Review(cid, [reviews.Decision("conduct", "ABUSIVE_LANGUAGE", "add")]),
+                        Actor("ed", "editor"))
     at = _page("data", signed_in="ed")
     at.selectbox(key="del_pick_import").set_value(rep.import_id).run()
     assert at.button(key="del_go").disabled
+    assert ("Reviewed among these 3 complaints: 1, with 1 decision(s) and their notes. Their reviews are removed "
+            "with them and do not come back if the file is imported again." in _texts(at, "warning"))
     at.text_input(key="del_typed_import").input(rep.import_id).run()
     at.button(key="del_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert (f"Removed {rep.import_id}: 3 complaints and 3 file rows. The figures now leave them out."
-            in _texts(at, "success"))
+    assert (f"Removed {rep.import_id}: 3 complaints (1 of them reviewed) and 3 file rows. The figures now leave them "
+            "out." in _texts(at, "success"))
     from analysis.store import live_replica
     import duckdb
     with duckdb.connect(str(live_replica(demo_db)), read_only=True) as con:

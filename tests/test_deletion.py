@@ -35,7 +35,8 @@ def test_delete_import_removes_its_complaints_and_rows_and_the_figures_follow(lo
     before = _q(path, "SELECT source, count(*) FROM core_complaints GROUP BY ALL ORDER BY ALL")
     assert ("cfpb", 3) in before
     out = deletion.delete_import(path, cfpb.import_id, ED)
-    assert out == {"complaints": 3, "imports": 1, "file_rows": 3}  # its 3 raw rows (nothing was quarantined)
+    assert out == {"complaints": 3, "imports": 1, "file_rows": 3,  # its 3 raw rows (nothing was quarantined)
+                   "reviewed": 0, "decisions": 0}
     after = _q(path, "SELECT source, count(*) FROM core_complaints GROUP BY ALL ORDER BY ALL")
     assert after == [r for r in before if r[0] != "cfpb"]
     for t in ("raw_cfpb__complaints", "core_quarantine", "core_qa_issues"):

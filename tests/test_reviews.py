@@ -300,10 +300,21 @@ def test_labelled_set_export_reads_back_in_evaluate(reviewed, tmp_path):
 
 
 def test_deleting_a_source_removes_its_reviews(reviewed):
-    deletion.delete_source(reviewed, "demo_cn", actor=EDITOR)
+    """The Data page says beforehand how many reviewed complaints and decisions go (cn:3: one
+    complaint reviewed, three decisions); the result and the audit row count them."""
     with db.connect_read_only(reviewed) as con:
-        left = db.read_cursor(con).execute("SELECT DISTINCT complaint_id FROM core_label_reviews").fetchall()
+        cur = db.read_cursor(con)
+        n = cur.execute("SELECT count(*) FROM core_complaints WHERE source = 'demo_cn'").fetchone()[0]
+        assert deletion.query_deletion_preview(cur, "source", "demo_cn") == {"complaints": n, "reviewed": 1,
+                                                                              "decisions": 3}
+    out = deletion.delete_source(reviewed, "demo_cn", actor=EDITOR)
+    assert (out["complaints"], out["reviewed"], out["decisions"]) == (n, 1, 3)
+    with db.connect_read_only(reviewed) as con:
+        cur = db.read_cursor(con)
+        left = cur.execute("SELECT DISTINCT complaint_id FROM core_label_reviews").fetchall()
+        detail = cur.execute("SELECT detail FROM meta_audit WHERE action = 'delete_source'").fetchall()
     assert left == [("us:2",)]
+    assert '"reviewed": 1' in detail[0][0] and '"decisions": 3' in detail[0][0]
 
 
 def test_marts_of_an_older_shape_are_rebuilt(reviewed):

@@ -584,6 +584,10 @@ def remove_data(ctx: PageContext) -> None:
             return
         chosen = st.selectbox(t(f"del_kind_{kind}", lang), options, key=f"del_pick_{kind}",
                               format_func=lambda v: labels.get(v, v))
+        goes = run_query("analysis.deletion:query_deletion_preview", None, kind, chosen)
+        if goes["reviewed"]:
+            st.warning(t("del_reviews", lang, n=f"{goes['complaints']:,}", reviewed=f"{goes['reviewed']:,}",
+                         decisions=f"{goes['decisions']:,}"), icon=":material/rate_review:")
         typed = st.text_input(t("del_confirm", lang, id=chosen), key=f"del_typed_{kind}")
         if st.button(t("del_button", lang), key="del_go", type="primary", disabled=typed.strip() != chosen,
                      icon=":material/delete_forever:"):
@@ -594,7 +598,8 @@ def remove_data(ctx: PageContext) -> None:
             except deletion.NothingToDelete as err:
                 st.error(plain(str(err)))
                 return
-            st.success(t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}", rows=f"{out['file_rows']:,}"))
+            st.success(t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}", rows=f"{out['file_rows']:,}",
+                         reviewed=f"{out['reviewed']:,}"))
 
 
 def narrative_labels_box(ctx: PageContext) -> None:
