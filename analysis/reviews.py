@@ -47,7 +47,8 @@ ORDERS = ("uncertain", "impact", "company", "newest")
 #: threats, visits / detention, public shaming and impersonation, the conduct RULEBOOK.md treats
 #: most severely (CN-CRIM-01, US-THREAT-01, CN-PRIV-01, CN-DECEIT-01).
 HIGH_IMPACT_GROUPS = ("threats", "visits", "privacy", "deception")
-#: Columns of ``labelled_dev.csv`` in its order, then ``recipients`` (read by evaluate too).
+#: Columns of ``labelled_dev.csv`` in its order, then ``recipients`` (as the project's blind
+#: sets; read by evaluate too).
 LABELLED_COLUMNS = ("id", "lang", "text", "method", "behaviours", "time_local", "time_flags", "expected", "recipients")
 MAX_NOTE = 500
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -362,18 +363,29 @@ def reviewed_counts(con: duckdb.DuckDBPyConnection, since: str | None = None) ->
     return {"reviewed": int(reviewed), "since": int(new), "latest": latest}
 
 
+#: Separators of ``labelled_dev.csv``: labels ``", "``, rule verdicts and times ``"; "``; an
+#: empty cell is ``"—"``.
+LABEL_SEP, LIST_SEP, EMPTY = ", ", "; ", "—"
+
+
 def labelled_set(con: duckdb.DuckDBPyConnection, flt: Filter | None = None) -> pd.DataFrame:
     """The reviewed complaints (passing ``flt``; None: all) as a labelled set in the columns
-    ``LABELLED_COLUMNS`` (``labelled_dev.csv``, plus ``recipients``), ordered by id.
+    ``LABELLED_COLUMNS`` (those of ``labelled_dev.csv`` in its order, then ``recipients``, as
+    the project's blind sets), ordered by id, written as ``labelled_dev.csv`` writes them
+    (``LABEL_SEP``, ``LIST_SEP``, ``EMPTY``).
 
     ``behaviours``: the conducts the narrative supports after review (rules' labels not
-    rejected, plus confirmed and added ones, model suggestions only when confirmed), ``;``
-    separated, ``NONE`` when there are none; ``method`` / ``recipients``: of the counted narrative
-    and reviewer-entered incidents; ``time_local``: their exact times ``HH:MM`` (``—`` none);
-    ``time_flags`` ``""``; ``expected``: rule ids of the rules' conduct labels kept.
-    Values are text from the database (personal data was masked at import). Raises
-    ``FilterError``.
+    rejected, plus confirmed and added ones, model suggestions only when confirmed), and
+    TIME_INCONVENIENT when a counted contact time is outside the jurisdiction's window (as the
+    rules read it; not when a reviewer rejected it); ``NONE`` when there are none. ``method`` /
+    ``recipients``: of the counted narrative and reviewer-entered incidents; ``time_local``:
+    their exact times ``HH:MM``; ``time_flags``: ``—``; ``expected``: ``RULE:verdict`` per rule
+    the behaviours rest on (the rules' own rule id, else the crosswalk's for the jurisdiction;
+    ``violation (reviewed)``: a reviewer confirmed it; a contact time: ``violation`` or
+    ``boundary`` by ``analysis.rules.classify_contact_time``). Values are text from the
+    database (personal data was masked at import). Raises ``FilterError``.
     """
+    from analysis.classify.patterns import load_crosswalk
     if not has_reviews(con):
         return pd.DataFrame(columns=list(LABELLED_COLUMNS))
     w, p = build_where(flt, "complaint") if flt is not None else ("TRUE", [])
@@ -384,29 +396,61 @@ def labelled_set(con: duckdb.DuckDBPyConnection, flt: Filter | None = None) -> p
         ), inc AS (
             SELECT x.complaint_id, list_sort(list_distinct(list(x.method_code))) AS methods,
                    list_sort(list_distinct(list(x.recipient_code))) AS recipients,
-                   list_sort(list_distinct(list(i.occurred_time_local) FILTER (WHERE x.time_precision = 'exact'))) AS times
+                   list_sort(list_distinct(list(i.occurred_time_local) FILTER (WHERE x.time_precision = 'exact'))) AS times,
+                   list_sort(list_distinct(list(i.time_rule_id || ':' || CASE i.time_rule_status WHEN 'outside'
+                       THEN 'violation' ELSE 'boundary' END)
+                       FILTER (WHERE x.time_precision = 'exact' AND i.time_rule_status IN ('outside', 'boundary')
+                               AND i.time_rule_id IS NOT NULL))) AS time_verdicts
             FROM mart_incident_facts x JOIN core_incidents i USING (incident_id)
             WHERE x.complaint_id IN (SELECT complaint_id FROM f) AND x.time_source IN ('narrative', 'review')
             GROUP BY x.complaint_id
         ), rules AS (
-            SELECT l.complaint_id, list_sort(list_distinct(list(l.rule_id))) AS rule_ids
+            SELECT l.complaint_id, list(DISTINCT l.label_code || '=' || l.rule_id) AS rule_ids
             FROM core_complaint_labels l JOIN f USING (complaint_id)
             WHERE l.label_source = 'narrative' AND l.label_kind = 'conduct' AND l.rule_id IS NOT NULL
               AND list_contains(f.conduct_codes_narrative, l.label_code)
             GROUP BY l.complaint_id
+        ), reviewed AS (
+            SELECT complaint_id, list(label_code) FILTER (WHERE decision IN ('confirm', 'add')) AS confirmed,
+                   list(label_code) FILTER (WHERE decision = 'reject') AS rejected
+            FROM current_label_reviews WHERE label_kind = 'conduct' AND complaint_id IN (SELECT complaint_id FROM f)
+            GROUP BY complaint_id
         )
-        SELECT f.complaint_id, c.language, c.narrative, f.conduct_codes_narrative, inc.methods, inc.recipients,
-               inc.times, r.rule_ids
+        SELECT f.complaint_id, c.language, c.jurisdiction, c.narrative, f.conduct_codes_narrative, inc.methods,
+               inc.recipients, inc.times, inc.time_verdicts, r.rule_ids, v.confirmed, v.rejected
         FROM f JOIN core_complaints c USING (complaint_id) LEFT JOIN inc USING (complaint_id)
-        LEFT JOIN rules r USING (complaint_id)
+        LEFT JOIN rules r USING (complaint_id) LEFT JOIN reviewed v USING (complaint_id)
         ORDER BY f.complaint_id""", p).fetchall()
+    crosswalk = load_crosswalk()
+    order = {c: i for i, c in enumerate(codes.codes("conduct"))}
     out = []
-    for cid, lang, text, conducts, methods, recipients, times, rule_ids in rows:
+    for (cid, lang, jur, text, conducts, methods, recipients, times, time_verdicts, rule_ids, confirmed,
+         rejected) in rows:
+        conducts = set(conducts or [])
+        if time_verdicts and any(v.endswith(":violation") for v in time_verdicts) \
+                and "TIME_INCONVENIENT" not in set(rejected or []):
+            conducts.add("TIME_INCONVENIENT")
+        own = dict(x.split("=", 1) for x in (rule_ids or []))
+        verdicts = list(dict.fromkeys(time_verdicts or []))
+        for code in sorted(conducts, key=lambda c: order.get(c, len(order))):
+            if code == "TIME_INCONVENIENT" and time_verdicts:
+                continue  # its verdict comes from the contact times
+            for rule in ([own[code]] if code in own else crosswalk.get(jur or "", {}).get(code, ())):
+                verdict = "violation (reviewed)" if code in set(confirmed or []) else "likely"
+                verdicts.append(f"{rule}:{verdict}")
         out.append({
             "id": cid, "lang": lang or "", "text": text or "",
-            "method": ";".join(m for m in (methods or []) if m),
-            "behaviours": ";".join(conducts) if conducts else "NONE",
-            "time_local": ";".join(t for t in (times or []) if t) or "—",
-            "time_flags": "", "expected": ";".join(rule_ids or []),
-            "recipients": ";".join(r for r in (recipients or []) if r)})
+            "method": LABEL_SEP.join(m for m in (methods or []) if m) or EMPTY,
+            "behaviours": LABEL_SEP.join(sorted(conducts, key=lambda c: order.get(c, len(order)))) or "NONE",
+            "time_local": LIST_SEP.join(t for t in (times or []) if t) or EMPTY,
+            "time_flags": EMPTY, "expected": LIST_SEP.join(dict.fromkeys(verdicts)) or EMPTY,
+            "recipients": LABEL_SEP.join(r for r in (recipients or []) if r) or EMPTY})
     return pd.DataFrame(out, columns=list(LABELLED_COLUMNS))
+
+
+def labelled_set_csv(data: pd.DataFrame) -> bytes:
+    """``labelled_set`` as ``labelled_dev.csv`` is written: UTF-8 without a byte-order mark, LF
+    line ends; cells that a spreadsheet would run as a formula are neutralised
+    (``analysis.export.tables.neutralise_formulas``)."""
+    from analysis.export.tables import neutralise_formulas
+    return neutralise_formulas(data).to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -284,14 +284,25 @@ def test_labelled_set_export_reads_back_in_evaluate(reviewed, tmp_path):
     assert list(data.columns) == list(reviews.LABELLED_COLUMNS)
     rows = data.set_index("id").to_dict("index")
     assert sorted(rows) == ["cn:3", "us:2"]
-    assert rows["us:2"] == {"lang": "en", "text": "The collector swore at me and said he would hurt me.",
-                            "method": "phone_call", "behaviours": "ABUSIVE_LANGUAGE;MISLEADING_CONSEQUENCES;THREAT_VIOLENCE",
-                            "time_local": "21:30", "time_flags": "", "expected": "", "recipients": "debtor"}
+    # written as labelled_dev.csv writes them: ", " between labels, "; " between verdicts and
+    # times, "—" for nothing, RULE:verdict (a reviewer's confirmation says so; the 21:30 call the
+    # reviewer entered is outside US-TIME-01's window, so TIME_INCONVENIENT follows from it)
+    assert rows["us:2"] == {
+        "lang": "en", "text": "The collector swore at me and said he would hurt me.", "method": "phone_call",
+        "behaviours": "TIME_INCONVENIENT, THREAT_VIOLENCE, MISLEADING_CONSEQUENCES, ABUSIVE_LANGUAGE",
+        "time_local": "21:30", "time_flags": "—",
+        "expected": "US-TIME-01:violation; US-VIOL-01:violation (reviewed); US-THREAT-01:violation (reviewed); "
+                    "US-LANG-01:violation (reviewed)",
+        "recipients": "debtor"}
     # cn:3's narrative label was rejected, its visit too: only the confirmed TIME_INCONVENIENT is left
-    assert rows["cn:3"]["behaviours"] == "TIME_INCONVENIENT" and rows["cn:3"]["method"] == ""
-    assert rows["cn:3"]["time_local"] == "—"
+    assert {k: rows["cn:3"][k] for k in ("behaviours", "method", "time_local", "expected", "recipients")} == {
+        "behaviours": "TIME_INCONVENIENT", "method": "—", "time_local": "—",
+        "expected": "CN-TIME-01:violation (reviewed)", "recipients": "—"}
     out = tmp_path / "reviewed.csv"
-    data.to_csv(out, index=False)
+    out.write_bytes(reviews.labelled_set_csv(data))
+    assert out.read_bytes().startswith(b"id,lang,text,method,behaviours,time_local,time_flags,expected,recipients\n")
+    dev_header = "id,lang,text,method,behaviours,time_local,time_flags,expected"
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith(dev_header)  # labelled_dev.csv's columns first
     assert [r["id"] for r in csv.DictReader(out.open(encoding="utf-8"))] == ["cn:3", "us:2"]
     done = subprocess.run([sys.executable, "-m", "analysis.classify.evaluate", "--input", str(out)],
                           cwd=REPO, capture_output=True, text=True, timeout=300)

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from analysis import codes, reviews
-from analysis.export import to_csv_bytes
 from analysis.figures import pct_text
 from analysis.i18n import t
 from ui import auth
@@ -54,7 +53,7 @@ def export_button(ctx: PageContext) -> None:
     """Download the reviewed complaints of the filter as a labelled set (labelled_dev.csv format)."""
     lang = ctx.lang
     data = run_query("analysis.reviews:labelled_set", ctx.flt)
-    st.download_button(t("rv_export", lang, n=f"{len(data):,}"), to_csv_bytes(data),
+    st.download_button(t("rv_export", lang, n=f"{len(data):,}"), reviews.labelled_set_csv(data),
                        file_name="collection-watch_reviewed-labels.csv", mime="text/csv",
                        disabled=data.empty, icon=":material/download:", help=t("rv_export_help", lang))
 

@@ -255,12 +255,12 @@ def db_examples(con) -> list[Example]:
         GROUP BY ALL ORDER BY c.complaint_id""").fetchall()
     for cid, text, labels in weak:
         out.append(Example(text, "en", set(labels), set(), WEAK_WEIGHT, "db:weak", cid))
-    from analysis.reviews import labelled_set
+    from analysis.reviews import LABEL_SEP, labelled_set
     reviewed = labelled_set(con)  # every conduct of a reviewed complaint is known: a full example
     known = set(reviewed["id"])
     out = [e for e in out if e.key not in known]
     for row in reviewed.itertuples():
-        present = set() if row.behaviours == "NONE" else set(row.behaviours.split(";"))
+        present = set() if row.behaviours == "NONE" else set(row.behaviours.split(LABEL_SEP))
         out.append(Example(row.text, row.lang, present, set(), 1.0, "db:reviewed", row.id))
     return out
 
