@@ -73,12 +73,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "del_button": ("Remove for good", "永久删除"),
     "narr_not_found": ("No complaint {id} in this database; showing the newest instead.",
                        "数据库中没有投诉 {id}，改为显示最新一条。"),
-    "narr_suggested": ("Model suggestions (not counted)", "模型建议（不计入统计）"),
+    "narr_not_found_queue": ("No complaint {id} in this database; showing the first in the queue instead.",
+                             "数据库中没有投诉 {id}，改为显示队列中的第一条。"),
+    "rv_gone": ("Your review of {id} was not saved: the complaint is no longer in the database (its import or "
+                "source was removed).",
+                "您对 {id} 的复核未保存：这条投诉已不在数据库中（其导入或来源已被删除）。"),
+    "narr_suggested": ("Model suggestions (counted once confirmed, or under “+ model suggestions”)",
+                       "模型建议（经复核确认后，或选择“＋模型建议”时计入）"),
     "narr_suggested_help": ("A text model trained on labelled complaints (python -m analysis.classify.model) "
-                            "suggests these conducts, with its score (0–1) and the words that raised it most. They are "
-                            "not in any figure: the rules' labels are the evidence a publication cites.",
+                            "suggests these conducts, with its score (0–1) and the words that raised it most. They "
+                            "count in the figures only once a reviewer confirms them, or when “Labels from” is set to "
+                            "“all sources + model suggestions”: the rules' labels are the evidence a publication cites.",
                             "由标注投诉训练的文本模型（python -m analysis.classify.model）给出的建议行为、得分（0–1）"
-                            "及影响最大的词语。建议不计入任何图表：对外发布以规则标签为依据。"),
+                            "及影响最大的词语。只有经复核确认，或把“标签来源”设为“全部来源＋模型建议”时，建议才计入图表："
+                            "对外发布以规则标签为依据。"),
     "stale_title": ("Narrative labels", "正文标签"),
     "stale_none": ("No narrative was read by older patterns or another model: every label is from the classifier "
                    "in use ({version}).",
@@ -282,6 +290,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rv_undecided": ("Decide every label and incident first ({n} open).", "请先对每个标签和事件作出决定（还有 {n} 项）。"),
     "rv_contact_needs_method": ("A contact to add needs its method.", "补充的联系需要选择方式。"),
     "rv_failed": ("The review was not saved: {msg}", "复核未保存：{msg}"),
+    "rv_whole_complaint": ("Whole complaint", "整条投诉"),
+    "rv_whole_reviewed": ("reviewed (saved by this reviewer)", "已复核（由该复核人保存）"),
     "rv_conflict": ("Not saved: {who} reviewed this complaint at {when} UTC, after you opened it. The form now shows "
                     "the decisions in force; check yours and save again.",
                     "未保存：{who} 在您打开这条投诉之后（{when} UTC）复核了它。表单现在显示生效中的决定，请核对后再保存。"),

@@ -70,7 +70,9 @@ if chosen and chosen not in ids:  # a link to one complaint (shared, or from ano
         run_query("query_complaint_detail", None, chosen)
         ids = [chosen] + ids
     except KeyError:
-        st.warning(t("narr_not_found", lang, id=plain(chosen)))
+        if any(k.startswith((f"rv_{chosen}_", f"rv_note_{chosen}", f"rv_add_{chosen}")) for k in st.session_state):
+            st.error(t("rv_gone", lang, id=plain(chosen)))  # a review was open on it: say it was not saved
+        st.warning(t("narr_not_found" if mode == "read" else "narr_not_found_queue", lang, id=plain(chosen)))
 if not ids:
     st.stop()
 chosen = chosen if chosen in ids else ids[0]
@@ -82,16 +84,18 @@ c = detail["complaint"]
 labels: pd.DataFrame = detail["labels"]
 suggested = labels[labels["label_source"] == "model"]
 labels = labels[labels["label_source"] != "model"]
+decided = review.decisions_in_force(chosen, lang)  # a reviewed label or incident says so below
+rejected = codes.label("review_decision", "reject", lang)
 spans = [(int(r.evidence_start), int(r.evidence_end), r.label_kind,
           f"{codes.label(r.label_kind, r.label_code, lang)} · {r.pattern_id or ''} {r.rule_id or ''}".strip())
-         for r in labels.itertuples() if pd.notna(r.evidence_start) and pd.notna(r.evidence_end)]
+         for r in labels.itertuples() if pd.notna(r.evidence_start) and pd.notna(r.evidence_end)
+         and decided.get((r.label_kind, r.label_code)) != rejected]  # a rejected label's words are not marked
 # The text, then its labels and incidents at full width: beside the text, the tables were
 # cut to two or three columns in a 1400 px window.
 st.markdown(f"**{plain(chosen)}** · {pd.Timestamp(c['received_date']):%Y-%m-%d} · "
             f"{plain(c.get('collector_name') or c.get('creditor_name'))}",
             help=t("narr_text_help", lang))
 st.html(highlight_html(c["narrative"] or "", spans))
-decided = review.decisions_in_force(chosen, lang)  # a reviewed label or incident says so below
 st.markdown(f"**{t('narr_labels', lang)}**")
 shown = labels.assign(
     reviewed=[decided.get((k, v), "") for k, v in zip(labels["label_kind"], labels["label_code"])],

@@ -227,6 +227,9 @@ def test_data_page_counts_stale_narrative_labels_and_editors_re_read_them(demo_d
     assert go.label == "重新读取这 5 条正文"
     go.click().run()
     assert any(s.startswith("已重新读取 5 条正文") for s in _texts(editor, "success")), _texts(editor, "error")
+    # on the same page, after the re-read: no warning of stale labels beside the success, no button
+    assert not [w for w in _texts(editor, "warning") if "旧版" in w] and not [
+        b for b in editor.button if b.key == "relabel_stale"]
     again = _page("data", signed_in="ed")
     assert not [w for w in _texts(again, "warning") if "older patterns" in w] and any(c.startswith("No narrative was read by older patterns or another model")
                                       for c in _texts(again, "caption"))

@@ -246,7 +246,8 @@ def test_imports_store_the_models_suggestions_beside_the_rules_and_count_them_no
         assert con.execute(q_model).fetchall() == suggested
 
 
-@pytest.mark.parametrize("lang,title", [("en", "Model suggestions (not counted)"), ("zh", "模型建议（不计入统计）")])
+@pytest.mark.parametrize("lang,title", [("en", "Model suggestions (counted once confirmed, or under “+ model suggestions”)"),
+                                        ("zh", "模型建议（经复核确认后，或选择“＋模型建议”时计入）")])
 def test_narratives_page_shows_suggestions_apart_from_the_rules_labels(tmp_path, monkeypatch, lang, title):
     import duckdb
     from streamlit.testing.v1 import AppTest

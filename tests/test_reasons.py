@@ -401,3 +401,14 @@ def test_a_damaged_workbook_is_refused_with_what_to_do_in_both_languages():
     assert "save it as .xlsx or CSV (the library's message, in English: " in str(err.value)
     zh = err.value.in_language("zh")
     assert zh.startswith("该文件不是可读取的 .xlsx 工作簿：可能已损坏") and "另存为 .xlsx 或 CSV（程序库的英文原文：" in zh
+
+
+def test_training_progress_names_the_conduct_in_each_language():
+    """Training says which conduct it is on by name, in Chinese too (it showed
+    THREAT_ARREST_OR_CRIME in the Chinese progress bar)."""
+    from analysis import codes
+    from analysis.ingest.reasons import reason, reason_text
+    for code in codes.codes("conduct"):
+        msg = reason("progress_conduct", conduct=codes.label("conduct", code, "en"), i=9, n=19)
+        assert msg == f"{codes.label('conduct', code, 'en')} (9 of 19)"
+        assert reason_text(msg, "zh") == f"{codes.label('conduct', code, 'zh')}（第 9 个，共 19 个）"

@@ -608,6 +608,8 @@ def narrative_labels_box(ctx: PageContext) -> None:
     re-reading exactly those (``analysis.classify.relabel``; audited as the signed-in person)."""
     lang = ctx.lang
     st.subheader(t("stale_title", lang))
+    if done := st.session_state.pop("stale_done", None):  # said after the page is drawn again with the new counts
+        st.success(done)
     stale = run_query("analysis.narratives:stale_counts")
     if stale.get("unread"):
         st.info(t("stale_unread", lang, n=f"{stale['unread']:,}", db=db_label()), icon=":material/visibility_off:")
@@ -628,7 +630,9 @@ def narrative_labels_box(ctx: PageContext) -> None:
                                   actor=who.actor())
         finally:
             bar.empty()
-        st.success(t("stale_done", lang, n=f"{found['narratives']:,}", labels=f"{found['labels']:,}"))
+        # drawn again, so the warning and the button above no longer show the counts from before
+        st.session_state["stale_done"] = t("stale_done", lang, n=f"{found['narratives']:,}", labels=f"{found['labels']:,}")
+        st.rerun()
 
 
 def conduct_model_box(ctx: PageContext) -> None:

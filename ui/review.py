@@ -30,6 +30,10 @@ def queue(ctx: PageContext) -> list[str]:
     order = page_choice(ctx, "order", list(reviews.ORDERS), "uncertain", t("rv_order", lang),
                         format_func=lambda o: t(f"rv_order_{o}", lang))
     st.caption(t(f"rv_order_{order}_help", lang))
+    if st.session_state.get("rv_order_prev", order) != order:  # another order: start at its first complaint
+        st.query_params.pop("complaint", None)
+        st.session_state.pop("complaint_pick_review", None)
+    st.session_state["rv_order_prev"] = order
     found = run_query("analysis.reviews:query_review_queue", ctx.flt, order, QUEUE_LENGTH)
     if found.empty:
         st.success(t("rv_queue_empty", lang))
@@ -72,6 +76,8 @@ def _reviewed_text(kind: str, code: str, method, recipient, lang: str) -> str:
         parts = [codes.label("method", method, lang) if isinstance(method, str) else "",
                  codes.label("recipient", recipient, lang) if isinstance(recipient, str) else ""]
         return " · ".join(x for x in parts if x) or str(code)
+    if kind == "complaint":
+        return t("rv_whole_reviewed", lang)
     return codes.label(kind, code, lang) if kind in codes.CODE_LISTS and codes.is_code(kind, code) else str(code)
 
 
@@ -83,7 +89,8 @@ def history(complaint_id: str, lang: str) -> None:
     with st.expander(t("rv_history", lang, n=len(rows))):
         show_table(rows.assign(
             label_kind_label=[codes.label("label_kind", k, lang) if k in codes.codes("label_kind")
-                              else t("narr_incidents", lang) if k == "incident" else k for k in rows["label_kind"]],
+                              else t("narr_incidents", lang) if k == "incident"
+                              else t("rv_whole_complaint", lang) if k == "complaint" else k for k in rows["label_kind"]],
             label_code=[_reviewed_text(k, c, m, r, lang) for k, c, m, r in
                         zip(rows["label_kind"], rows["label_code"], rows["method_code"], rows["recipient_code"])],
             decision_label=[codes.label("review_decision", d, lang) for d in rows["decision"]])
@@ -137,7 +144,7 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
         have = {c for k, c in keys if k == "conduct"}
         add = st.multiselect(t("rv_add_conducts", lang), [c for c in codes.codes("conduct") if c not in have],
                              format_func=lambda c: codes.label("conduct", c, lang), key=f"rv_add_{complaint_id}",
-                             placeholder=t("rv_add_placeholder", lang))
+                             placeholder=t("rv_add_placeholder", lang), select_all=False)  # one click must not add all
         inc_choices = {}
         own = incidents[incidents["time_source"].isin(["narrative", "review"])]
         cols = st.columns(2)

@@ -51,6 +51,7 @@ import numpy as np
 
 from analysis.classify.evaluate import parse_labels
 from analysis.codes import codes
+from analysis.codes import label as code_label
 from analysis.ingest.reasons import reason
 
 REPO = Path(__file__).resolve().parents[2]
@@ -525,7 +526,8 @@ def train(examples: list[Example], *, sets: list[str] | None = None, skipped: li
     coefs, intercepts, thresholds = [], [], []
     langs = lang_index(texts)
     for i, code in enumerate(labels):
-        say(0.1 + 0.9 * i / len(labels), reason("progress_conduct", conduct=code, i=i + 1, n=len(labels)))
+        say(0.1 + 0.9 * i / len(labels), reason("progress_conduct", conduct=code_label("conduct", code, "en"),
+                                                 i=i + 1, n=len(labels)))
         y, w = _targets(examples, code)
         coef, b = _fit_one(X, y, w)
         coefs.append(coef)

@@ -56,6 +56,16 @@ TERMS: dict[str, str] = {
 }
 
 
+def _conduct_terms() -> dict[str, str]:
+    """Each conduct's English name → its Chinese name (``analysis.codes``): training progress
+    names the conduct it is on."""
+    from analysis import codes
+    return {codes.label("conduct", c, "en"): codes.label("conduct", c, "zh") for c in codes.codes("conduct")}
+
+
+TERMS.update(_conduct_terms())
+
+
 @dataclass(frozen=True)
 class Reason:
     """One catalogue entry. ``key``: its name; ``en`` / ``zh``: templates with the same
@@ -416,7 +426,8 @@ _add("progress_second_copy_done", "second copy up to date", "第二份副本已�
 _add("progress_standby", "bringing the standby copy up to date", "正在把备用副本更新到最新")
 _add("progress_rules_on", "the rules on {n:,} training texts", "用规则读取 {n} 条训练文本", n=2390)
 _add("progress_features", "features of {n:,} texts", "计算 {n} 条文本的特征", n=2390)
-_add("progress_conduct", "{conduct} ({i} of {n})", "{conduct}（第 {i} 个，共 {n} 个）", conduct="FREQ_EXCESSIVE_CALLS", i=3, n=17)
+_add("progress_conduct", "{conduct} ({i} of {n})", "{conduct}（第 {i} 个，共 {n} 个）", terms=("conduct",),
+     conduct="Excessive calls", i=3, n=17)
 _add("progress_done", "done", "完成")
 
 
@@ -467,7 +478,7 @@ _INT = r"-?\d[\d,]*"
 #: parameter ("Date received 1899-12-30 is before …" is not "{day} is before …" with a day of
 #: "Date received 1899-12-30"). Any other parameter is any text.
 PARAM_PATTERNS = {
-    "file_name": r"[^:\n]+", "conduct": r"[A-Z][A-Z_]+", "eta": r"(?:; about \d+ (?:min|s) left)?",
+    "file_name": r"[^:\n]+", "conduct": r"[A-Z][^()\n]*?", "eta": r"(?:; about \d+ (?:min|s) left)?",
     "day": r"\d{4}-\d{2}-\d{2}", "date_min": r"\d{4}-\d{2}-\d{2}", "import_id": r"\S+", "encoding": r"[\w.-]+",
     "field": r"[a-z_]+",
     **{name: _INT for name in ("minutes", "seconds", "i", "n", "row", "expected", "found", "invalid", "damaged", "labels", "incidents",
