@@ -485,29 +485,34 @@ def search_terms(search: str | None, limit: int = 10) -> list[str]:
 def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str | None = None,
                            limit: int = 200) -> pd.DataFrame:
     """Complaints with a narrative matching the filter, every term of ``search``
-    (``search_terms``: words, or phrases in quotes; case-insensitive, either language) and, if
-    given, having a narrative label with ``rule_id``.
+    (``search_terms``: words, or phrases in quotes; case-insensitive, either language; a term
+    that is a complaint's id, ``cfpb:6383776``, or its id in the source, ``6383776``, finds that
+    complaint) and, if given, having a narrative label with ``rule_id``.
 
     Columns: ``complaint_id``, ``received_date``, ``company_name``, ``jurisdiction``,
     ``conduct_codes_narrative`` (list), ``narrative_chars`` (int), ``match_count`` (int: how
-    many complaints match in all, the same on every row). Newest first, at most ``limit``
-    rows. The search words are bound parameters (LIKE wildcards escaped).
+    many complaints match in all, the same on every row). Those holding the terms as typed, one
+    after the other, first; then newest first; at most ``limit`` rows. The search words are
+    bound parameters (LIKE wildcards escaped).
     """
     w, p = build_where(flt, "complaint")
     words = search_terms(search)
-    conds = ["c.narrative ILIKE ? ESCAPE '\\'" for _ in words]
-    params = p + [_like_pattern(x) for x in words]
+    conds = ["(c.narrative ILIKE ? ESCAPE '\\' OR lower(f.complaint_id) = lower(?) OR c.source_record_id = ?)"
+             for _ in words]
+    params = p + [v for x in words for v in (_like_pattern(x), x, x)]
     if rule_id:
         conds.append(f"EXISTS (SELECT 1 FROM {counted_labels(con)} l WHERE l.complaint_id = f.complaint_id "
                      "AND l.label_source = 'narrative' AND l.rule_id = ?)")
         params.append(rule_id)
     extra = (" AND " + " AND ".join(conds)) if conds else ""
+    phrase = " ".join(words) if len(words) > 1 else ""  # "live check in the mail": those saying it so first
     return _df(con, f"""
         SELECT f.complaint_id, f.received_date, f.company_name, f.jurisdiction, f.conduct_codes_narrative,
                length(c.narrative) AS narrative_chars, count(*) OVER () AS match_count
         FROM (SELECT * FROM mart_complaint_facts WHERE {w}) f JOIN core_complaints c USING (complaint_id)
         WHERE f.has_narrative{extra}
-        ORDER BY f.received_date DESC, f.complaint_id LIMIT ?""", params + [int(limit)])
+        ORDER BY (? <> '' AND c.narrative ILIKE ? ESCAPE '\\') DESC, f.received_date DESC, f.complaint_id
+        LIMIT ?""", params + [phrase, _like_pattern(phrase), int(limit)])
 
 
 def query_narrative_rule_ids(con: Con) -> list[str]:

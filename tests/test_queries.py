@@ -127,3 +127,9 @@ def test_query_narrative_search__a_quoted_phrase_is_matched_as_written(tmp_path)
         assert ids('"called my job"') == ["t:1"]
         assert ids('"cease and desist" harass*') == ["t:3"]
         assert ids('"my job is"') == ["t:2"]
+        # words typed together rank the complaints holding them so first (t:2 is newer)
+        assert q.query_narrative_search(c, Filter(), "called my job")["complaint_id"].tolist() == ["t:1", "t:2"]
+        assert q.query_narrative_search(c, Filter(), "job my")["complaint_id"].tolist() == ["t:2", "t:1"]
+        # a complaint's id, or its id in the source, finds it
+        src = c.execute("SELECT source_record_id FROM core_complaints WHERE complaint_id = 't:3'").fetchone()[0]
+        assert ids("T:3") == ids(src) == ["t:3"]
