@@ -468,6 +468,7 @@ def make_code_bar(df: pd.DataFrame, code_col: str, list_name: str, value_col: st
         drill.tag(fig.data[0], [{list_name: [c]} for c in d[code_col]])
     fig.update_xaxes(range=[0, float(d[value_col].max() or 1) * 1.12])
     fig.update_xaxes(title=t("complaints", lang) if "complaint" in value_col else t("incidents", lang))
+    _count_axis(fig, "x", d[value_col].max() if len(d) else 0)
     fig.update_yaxes(automargin=True)
     fig = _layout(fig, title, height=max(300, 70 + _row_px(labels) * len(d)), legend=False)
     # the count text sits right of the longest bar: room for it in the right margin
@@ -498,6 +499,7 @@ def make_code_trend(df: pd.DataFrame, code_col: str, list_name: str, title: str,
             drill.tag(fig.data[-1], [{**drill.month_target(m), list_name: [c]} for m in sub["received_month"]])
     fig.update_xaxes(title=t("month", lang))
     fig.update_yaxes(title=t("complaints", lang), rangemode="tozero")
+    _count_axis(fig, "y", df.loc[df[code_col].isin(keep), "complaint_count"].max() if len(df) else 0)
     _month_axis(fig)
     return _layout(fig, title, height=440)
 
@@ -599,6 +601,7 @@ def make_company_conduct_bar(df: pd.DataFrame, lang: str = "en", top_n: int = 15
                                  for c in companies])
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("complaints_per_conduct", lang))
+    _count_axis(fig, "x", df.groupby("company_name")["complaint_count"].sum().max() if len(df) else 0)
     fig.update_yaxes(automargin=True)
     note = wrap_label(t("company_conduct_note", lang), NOTE_UNITS)
     note_px = 17 * (note.count("<br>") + 1)

@@ -290,6 +290,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rv_undecided": ("Decide every label and incident first ({n} open).", "请先对每个标签和事件作出决定（还有 {n} 项）。"),
     "rv_contact_needs_method": ("A contact to add needs its method.", "补充的联系需要选择方式。"),
     "rv_failed": ("The review was not saved: {msg}", "复核未保存：{msg}"),
+    "rv_time_or_daypart": ("Not saved: give the contact a clock time or a part of day, not both.",
+                           "未保存：请为这次联系填写时刻或时段，二者选一。"),
     "rv_whole_complaint": ("Whole complaint", "整条投诉"),
     "rv_whole_reviewed": ("reviewed (saved by this reviewer)", "已复核（由该复核人保存）"),
     "rv_conflict": ("Not saved: {who} reviewed this complaint at {when} UTC, after you opened it. The form now shows "

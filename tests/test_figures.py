@@ -330,3 +330,22 @@ def test_count_axes__whole_numbers_when_counts_are_small():
     assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
     big = figures.make_monthly_trend(month.assign(complaint_count=[1200, 900]), "en")
     assert big.layout.yaxis.dtick is None and big.layout.yaxis.tickformat == ",d"
+
+
+def test_count_axes__conduct_and_method_charts_too():
+    """The Methods and conduct page's bars, lines and company bars for one small company ticked
+    0.5, 1.5 … (a fresh-user tester)."""
+    bars = pd.DataFrame({"conduct_code": ["EMPLOYER_CONTACT", "CEASE_IGNORED"], "complaint_count": [2, 1]})
+    bar = figures.make_code_bar(bars, "conduct_code", "conduct", "complaint_count", "t", "en")
+    assert bar.layout.xaxis.dtick == 1 and bar.layout.xaxis.tickformat == ",d"
+    trend = figures.make_code_trend(pd.DataFrame({
+        "received_month": pd.to_datetime(["2023-01-01", "2023-08-01"]), "conduct_code": ["EMPLOYER_CONTACT"] * 2,
+        "complaint_count": [2, 1]}), "conduct_code", "conduct", "t", "en")
+    assert trend.layout.yaxis.dtick == 1 and trend.layout.yaxis.tickformat == ",d"
+    co = figures.make_company_conduct_bar(pd.DataFrame({
+        "company_name": ["Acme", "Acme"], "company_complaint_count": [3, 3],
+        "conduct_code": ["EMPLOYER_CONTACT", "CEASE_IGNORED"], "complaint_count": [2, 1]}), "en")
+    assert co.layout.xaxis.dtick == 1 and co.layout.xaxis.tickformat == ",d"
+    many = figures.make_code_bar(bars.assign(complaint_count=[120, 40]), "conduct_code", "conduct",
+                                 "complaint_count", "t", "en")
+    assert many.layout.xaxis.dtick is None

@@ -429,7 +429,7 @@ def chart_block(ctx: PageContext, fig: go.Figure, *, n_text: str, name: str,
                         on_select=lambda: _drill(key, fig, counter_key))
     else:
         st.plotly_chart(fig, key=key, config={"displaylogo": False})
-    st.caption(t("caption", ctx.lang, desc=plain(ctx.describe()), n=n_text,
+    st.caption(t("caption", ctx.lang, desc=plain(ctx.describe().rstrip(".")), n=n_text,  # "Inc." ends the sentence
                  sources=plain(ctx.source_text(jurisdictions))))
     spec = CHART_BY_NAME[name]
     nav.link_to("narratives", ctx.lang, t("behind_chart", ctx.lang), icon=":material/article:")

@@ -179,6 +179,9 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
     if clock.strip() and not reviews.is_clock_time(clock.strip()):
         st.error(t("rv_bad_time", lang, time=plain(clock.strip())))
         return
+    if clock.strip() and daypart:  # a clock time would win and the part of day be dropped unsaid
+        st.error(t("rv_time_or_daypart", lang))
+        return
     if method:
         new.append(reviews.NewIncident(method, recipient or None, clock.strip() or None, daypart or None))
     elif clock.strip() or recipient or daypart:
