@@ -114,10 +114,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model_bad": ("The model file cannot be read ({error}). Train a new one on the server: "
                   "python -m analysis.classify.model train --db {db}",
                   "无法读取模型文件（{error}）。请在服务器上重新训练：python -m analysis.classify.model train --db {db}"),
-    "model_info": ("In use: {version}, trained {when} UTC on {examples} labelled texts, {reviewed} of them "
-                   "complaints reviewed in this database; it suggests {conducts} conducts.",
-                   "当前模型：{version}，训练于 {when}（UTC），使用 {examples} 条标注文本，其中 {reviewed} 条为本数据库中"
-                   "已复核的投诉；可建议 {conducts} 种行为。"),
+    "model_info": ("In use: {version}, trained {when} UTC on {examples} labelled texts: {reviewed} complaints "
+                   "reviewed in this database, {weak} of its CFPB narratives labelled by their sub-issue (weak "
+                   "labels), the rest from the labelled sets; it suggests {conducts} conducts.",
+                   "当前模型：{version}，训练于 {when}（UTC），使用 {examples} 条标注文本：本数据库中已复核的投诉 {reviewed} 条、"
+                   "按子问题标注的 CFPB 正文 {weak} 条（弱标签），其余来自标注集；可建议 {conducts} 种行为。"),
     "model_unseen": ("Reviewed complaints not in the model yet: {n} (of {total}). Retraining it on them makes "
                      "its suggestions follow your reviewers; then re-read the narratives above so the stored "
                      "suggestions use the new model.",
@@ -148,9 +149,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model_button": ("Retrain the model with the reviewed complaints", "用已复核投诉重新训练模型"),
     "model_running": ("Training the conduct model (about half a minute)…", "正在训练行为模型（约半分钟）……"),
     "model_done": ("Trained {version} on {examples} labelled texts ({reviewed} reviewed complaints of this "
-                   "database). Re-read the narratives above to store its suggestions.",
-                   "已训练 {version}，使用 {examples} 条标注文本（含本数据库 {reviewed} 条已复核投诉）。请在上方重新读取"
-                   "正文以保存新模型的建议。"),
+                   "database, {weak} of its CFPB narratives labelled by their sub-issue). Re-read the narratives above "
+                   "to store its suggestions.",
+                   "已训练 {version}，使用 {examples} 条标注文本（含本数据库 {reviewed} 条已复核投诉、{weak} 条按子问题标注的"
+                   " CFPB 正文）。请在上方重新读取正文以保存新模型的建议。"),
     "stale_done": ("Re-read {n} narratives: {labels} labels. The figures follow.",
                    "已重新读取 {n} 条正文，得到 {labels} 个标签，图表已随之更新。"),
     "del_done": ("Removed {id}: {n} complaints ({reviewed} of them reviewed) and {rows} file rows. The figures now "

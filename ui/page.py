@@ -664,7 +664,7 @@ def conduct_model_box(ctx: PageContext) -> None:
         when = m.get("trained_at") or datetime.fromtimestamp(M.model_path().stat().st_mtime, timezone.utc).isoformat()
         st.caption(t("model_info", lang, version=m["version"], when=when[:16].replace("T", " "),
                      examples=f"{m['examples']:,}", reviewed=f"{m['by_origin'].get('db:reviewed', 0) if seen_db else 0:,}",
-                     conducts=len(current.labels)))
+                     weak=f"{m['by_origin'].get('db:weak', 0) if seen_db else 0:,}", conducts=len(current.labels)))
         if m.get("skipped_sets"):
             st.warning(t("model_reduced", lang, sets=len(m["skipped_sets"]),
                          files=plain(_listed(M.skipped_files(m["skipped_sets"]), lang))), icon=":material/warning:")
@@ -703,7 +703,8 @@ def conduct_model_box(ctx: PageContext) -> None:
                          detail={"previous": current.version if current is not None else None,
                                  "reviewed": m["by_origin"].get("db:reviewed", 0), "trained_at": m["trained_at"]})
         st.session_state["_model_trained"] = t("model_done", lang, version=m["version"], examples=f"{m['examples']:,}",
-                                               reviewed=f"{m['by_origin'].get('db:reviewed', 0):,}")
+                                               reviewed=f"{m['by_origin'].get('db:reviewed', 0):,}",
+                                               weak=f"{m['by_origin'].get('db:weak', 0):,}")
         st.rerun()  # the section above now counts the suggestions of the old model as stale
 
 

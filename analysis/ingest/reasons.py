@@ -371,7 +371,7 @@ _add("refused_no_header_sheet", "the workbook has no sheet with a header row", "
 _add("refused_cfpb_columns", "{file}: not a CFPB complaint export: missing required column(s) {missing}. Found: "
      "{found}. {absent}Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
      "Date received). Export the file again from consumerfinance.gov/data-research/consumer-complaints (CSV) or "
-     "choose the right --format.",
+     "choose another format (--format on the command line).",
      "{file}：不是 CFPB 投诉数据导出，缺少必需的列 {missing}。文件中的列：{found}。{absent}列名比较时不区分大小写、空格、"
      "标点和下划线（date_received 即 Date received）。请从 consumerfinance.gov/data-research/consumer-complaints "
      "重新导出 CSV，或选择其他格式。", nested=("absent",), lists=("missing", "found"),
