@@ -25,10 +25,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "中英文词语均可，如 通讯录 或 sheriff；词组加引号，如 \"cease and desist\"；或投诉编号"),
     "narr_rule": ("Rule", "规则"),
     "narr_none": ("No narrative matches. Change the search words or the filters.", "没有匹配的投诉正文。请修改搜索词或筛选条件。"),
-    "narr_found": ("{n} complaints with a narrative (newest first, at most 200).", "{n} 条有正文的投诉（按时间倒序，最多 200 条）。"),
+    "narr_found": ("{n} complaints with a narrative (those holding the words as typed first, then newest first; at "
+                   "most 200).", "{n} 条有正文的投诉（先列出按输入顺序包含这些词的，其余按时间倒序；最多 200 条）。"),
     "narr_read": ("Read complaint", "阅读投诉"),
-    "narr_found_more": ("{n} complaints match; the 200 newest are listed: narrow the search to see others.",
-                        "共有 {n} 条投诉匹配，列出最新的 200 条；请缩小搜索范围查看其他投诉。"),
+    "narr_found_more": ("{n} complaints match; the first 200 are listed (those holding the words as typed first, then "
+                        "newest first): narrow the search to see others.",
+                        "共有 {n} 条投诉匹配，列出前 200 条（先列出按输入顺序包含这些词的，其余按时间倒序）；请缩小搜索范围查看其他投诉。"),
     "narr_labels": ("Labels and their sources", "标签及来源"),
     "narr_incidents": ("Incidents", "催收事件"),
     "narr_text_help": ("The complaint's own words, shown as plain text. Marked: the evidence for each narrative label "
@@ -155,9 +157,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                    " CFPB 正文）。请在上方重新读取正文以保存新模型的建议。"),
     "stale_done": ("Re-read {n} narratives: {labels} labels. The figures follow.",
                    "已重新读取 {n} 条正文，得到 {labels} 个标签，图表已随之更新。"),
-    "del_done": ("Removed {id}: {n} complaints ({reviewed} of them reviewed) and {rows} file rows. The figures now "
-                 "leave them out.",
-                 "已删除 {id}：{n} 条投诉（其中已复核 {reviewed} 条）、{rows} 行文件数据。图表已不再包含它们。"),
+    "del_done": ("Removed {id}: {n} complaints ({reviewed} of them reviewed, {decisions} review decision(s)) and "
+                 "{rows} file rows. The figures now leave them out.",
+                 "已删除 {id}：{n} 条投诉（其中已复核 {reviewed} 条，复核决定 {decisions} 项）、{rows} 行文件数据。"
+                 "图表已不再包含它们。"),
     "del_reviews": ("Reviewed among these {n} complaints: {reviewed}, with {decisions} decision(s) and their notes. "
                     "Their reviews are removed with them and do not come back if the file is imported again.",
                     "这 {n} 条投诉中有 {reviewed} 条已复核（{decisions} 项决定及其备注）。复核记录将随之删除，"

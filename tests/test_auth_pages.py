@@ -145,8 +145,12 @@ def test_an_editor_removes_an_import_on_the_data_page(demo_db):
     at.text_input(key="del_typed_import").input(rep.import_id).run()
     at.button(key="del_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert (f"Removed {rep.import_id}: 3 complaints (1 of them reviewed) and 3 file rows. The figures now leave them "
-            "out." in _texts(at, "success"))
+    assert (f"Removed {rep.import_id}: 3 complaints (1 of them reviewed, 1 review decision(s)) and 3 file rows. The "
+            "figures now leave them out." in _texts(at, "success"))
+    # drawn again without it: no warning, typed id or button for the removed import is left
+    assert not [w for w in _texts(at, "warning") if w.startswith("Reviewed among")]
+    assert rep.import_id not in [s.value for s in at.selectbox] and not [b for b in at.button if b.key == "del_go"
+                                                                        and not b.disabled]
     from analysis.store import live_replica
     import duckdb
     with duckdb.connect(str(live_replica(demo_db)), read_only=True) as con:
@@ -258,7 +262,7 @@ def test_review_queue_viewers_read_editors_review(demo_db):
     assert "Editors review labels: sign in as an editor to confirm, reject or add them." in _texts(at, "caption")
     assert not [b for b in at.button if "Save review" in str(b.label)]
     at = page("eddie")
-    first = at.selectbox(key="complaint_pick_review").value
+    first = at.selectbox(key="complaint_pick_review_uncertain").value
     save = [b for b in at.button if "Save review" in str(b.label)]
     assert save and at.radio
     save[0].click().run()
@@ -268,7 +272,7 @@ def test_review_queue_viewers_read_editors_review(demo_db):
     [b for b in at.button if "Save review" in str(b.label)][0].click().run()
     assert not at.exception and not at.error, _texts(at, "error")
     assert any(s.startswith(f"Review of {first} saved:") for s in _texts(at, "success"))
-    assert at.selectbox(key="complaint_pick_review").value != first  # on to the next
+    assert at.selectbox(key="complaint_pick_review_uncertain").value != first  # on to the next
     with db.connect_read_only(demo_db) as con:
         cur = db.read_cursor(con)
         who = cur.execute("SELECT DISTINCT reviewed_by, reviewer_role FROM core_label_reviews").fetchall()
@@ -316,8 +320,8 @@ def test_review_queue_two_editors_on_one_complaint(demo_db):
             return db.read_cursor(con).execute("SELECT reviewed_by, decision, count(*) FROM core_label_reviews "
                                                "WHERE label_kind <> 'complaint' GROUP BY ALL ORDER BY ALL").fetchall()
     ed, mei = page("eddie"), page("mei", "zh")
-    first = ed.selectbox(key="complaint_pick_review").value
-    assert mei.selectbox(key="complaint_pick_review").value == first  # the same queue, the same complaint
+    first = ed.selectbox(key="complaint_pick_review_uncertain").value
+    assert mei.selectbox(key="complaint_pick_review_uncertain").value == first  # the same queue, the same complaint
     save(ed, "confirm")
     assert not ed.error, _texts(ed, "error")
     n = rows()[0][2]
@@ -325,10 +329,11 @@ def test_review_queue_two_editors_on_one_complaint(demo_db):
     [err] = _texts(mei, "error")
     assert err.startswith("未保存：eddie 在您打开这条投诉之后")
     assert rows() == [("eddie", "confirm", n)]  # nothing of mei's written
-    assert mei.selectbox(key="complaint_pick_review").value == first  # still on it, with eddie's decisions
+    assert mei.selectbox(key="complaint_pick_review_uncertain").value == first  # still on it,
+    assert {r.value for r in mei.radio if r.key and r.key.startswith("rv_")} == {"confirm"}  # with eddie's decisions
     [b for b in mei.button if "保存复核" in str(b.label)][0].click().run()  # saved again on what it now shows
     assert not mei.error, _texts(mei, "error")
-    assert ("mei", "reject", n) in rows()
+    assert ("mei", "confirm", n) in rows()
 
 
 def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db, tmp_path, monkeypatch):

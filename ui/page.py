@@ -565,7 +565,9 @@ def remove_data(ctx: PageContext) -> None:
     confirm, remove it (``analysis.deletion``; audited as the signed-in person)."""
     from analysis import deletion
     lang = ctx.lang
-    with st.expander(t("del_title", lang), icon=":material/delete:"):
+    with st.expander(t("del_title", lang), icon=":material/delete:", expanded="del_done" in st.session_state):
+        if done := st.session_state.pop("del_done", None):  # said after the box is drawn again without it
+            st.success(done)
         st.caption(t("del_note", lang))
         kind = st.radio(t("del_kind", lang), ["import", "source"], horizontal=True, key="del_kind",
                         format_func=lambda k: t(f"del_kind_{k}", lang))
@@ -598,8 +600,12 @@ def remove_data(ctx: PageContext) -> None:
             except deletion.NothingToDelete as err:
                 st.error(plain(str(err)))
                 return
-            st.success(t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}", rows=f"{out['file_rows']:,}",
-                         reviewed=f"{out['reviewed']:,}"))
+            st.session_state["del_done"] = t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}",
+                                             rows=f"{out['file_rows']:,}", reviewed=f"{out['reviewed']:,}",
+                                             decisions=f"{out['decisions']:,}")
+            for k in (f"del_typed_{kind}", f"del_pick_{kind}"):  # the removed one is no longer on offer
+                st.session_state.pop(k, None)
+            st.rerun()
 
 
 def narrative_labels_box(ctx: PageContext) -> None:

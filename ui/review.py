@@ -18,6 +18,8 @@ from ui.text import plain
 QUEUE_LENGTH = 50
 #: Session key of the last review saved (``form``): the same review sent again is not saved again.
 SAVED_KEY = "_rv_last_saved"
+#: Session key of the refusal to show when the form is drawn again after a conflicting save.
+CONFLICT_KEY = "_rv_conflict"
 
 
 def queue(ctx: PageContext) -> list[str]:
@@ -32,7 +34,6 @@ def queue(ctx: PageContext) -> list[str]:
     st.caption(t(f"rv_order_{order}_help", lang))
     if st.session_state.get("rv_order_prev", order) != order:  # another order: start at its first complaint
         st.query_params.pop("complaint", None)
-        st.session_state.pop("complaint_pick_review", None)
     st.session_state["rv_order_prev"] = order
     found = run_query("analysis.reviews:query_review_queue", ctx.flt, order, QUEUE_LENGTH)
     if found.empty:
@@ -121,6 +122,8 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
     seen_key = f"rv_seen_{complaint_id}"
     seen = st.session_state.get(seen_key)
     state_now = run_query("analysis.reviews:review_state", None, complaint_id)
+    if conflict := st.session_state.pop(CONFLICT_KEY, None):
+        st.error(conflict)
     current = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
     current = current[current["is_current"]]
     decided = {(k, c): d for k, c, d in zip(current["label_kind"], current["label_code"], current["decision"])}
@@ -199,9 +202,13 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
         counts = reviews.save_review(database()[1], review, who.actor())
     except reviews.ReviewConflict as err:
         st.session_state.pop(SAVED_KEY, None)
-        st.session_state[seen_key] = state_now  # the form above shows the decisions in force now
-        st.error(t("rv_conflict", lang, who=plain(err.by), when=f"{err.at:%Y-%m-%d %H:%M}"))
-        return
+        st.session_state[seen_key] = state_now
+        # the form is drawn again from the decisions in force (the choices made on the old form
+        # are dropped, the note kept), and says why
+        for k in [k for k in st.session_state if k.startswith((f"rv_{complaint_id}_", f"rv_add_{complaint_id}"))]:
+            del st.session_state[k]
+        st.session_state[CONFLICT_KEY] = t("rv_conflict", lang, who=plain(err.by), when=f"{err.at:%Y-%m-%d %H:%M}")
+        st.rerun()
     except reviews.ReviewError as err:
         st.session_state.pop(SAVED_KEY, None)
         st.error(t("rv_failed", lang, msg=plain(str(err))))
@@ -211,5 +218,6 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
                                      reject=counts["reject"], add=counts["add"])
     if st.query_params.get("complaint") == complaint_id:
         del st.query_params["complaint"]  # on to the next in the queue
-    st.session_state.pop("complaint_pick_review", None)
+    for k in [k for k in st.session_state if k.startswith("complaint_pick_review")]:
+        del st.session_state[k]
     st.rerun()
