@@ -217,7 +217,7 @@ def test_narratives__the_reader_follows_a_new_search_and_the_total_is_said(app, 
     assert now != first and has[now]
     at.text_input(key="q").set_value("").run()
     caption = " ".join(c.value for c in at.caption)
-    assert total > 200 and "列出最新的 200 条" in caption and "共有" in caption
+    assert total > 200 and "列出前 200 条" in caption and "共有" in caption
 
 
 def test_report_pack__built_then_offered_once_to_download(tmp_path, monkeypatch):
