@@ -76,7 +76,7 @@ if chosen and chosen not in ids:  # a link to one complaint (shared, or from ano
 if not ids:
     st.stop()
 chosen = chosen if chosen in ids else ids[0]
-pick_key = f"complaint_pick_{mode}" + (f"_{st.session_state.get('rv_order_prev', '')}" if mode == "review" else "")
+pick_key = f"complaint_pick_{mode}" + (f"_{st.session_state.get(review.ORDER_KEY, '')}" if mode == "review" else "")
 chosen = st.selectbox(t("narr_read", lang), ids, index=ids.index(chosen), key=pick_key)
 st.query_params["complaint"] = chosen
 st.session_state["_narr_read"] = chosen

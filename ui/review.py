@@ -20,6 +20,8 @@ QUEUE_LENGTH = 50
 SAVED_KEY = "_rv_last_saved"
 #: Session key of the refusal to show when the form is drawn again after a conflicting save.
 CONFLICT_KEY = "_rv_conflict"
+#: Session key of the queue order last drawn (the complaint box is one widget per order).
+ORDER_KEY = "rv_order_prev"
 
 
 def queue(ctx: PageContext) -> list[str]:
@@ -32,9 +34,9 @@ def queue(ctx: PageContext) -> list[str]:
     order = page_choice(ctx, "order", list(reviews.ORDERS), "uncertain", t("rv_order", lang),
                         format_func=lambda o: t(f"rv_order_{o}", lang))
     st.caption(t(f"rv_order_{order}_help", lang))
-    if st.session_state.get("rv_order_prev", order) != order:  # another order: start at its first complaint
+    if st.session_state.get(ORDER_KEY, order) != order:  # another order: start at its first complaint
         st.query_params.pop("complaint", None)
-    st.session_state["rv_order_prev"] = order
+    st.session_state[ORDER_KEY] = order
     found = run_query("analysis.reviews:query_review_queue", ctx.flt, order, QUEUE_LENGTH)
     if found.empty:
         st.success(t("rv_queue_empty", lang))
