@@ -44,6 +44,7 @@ import pytest
 
 from analysis.classify.evaluate import consensus_labels, evaluate, parse_labels
 from analysis.codes import codes
+from tests.conftest import SHARED, require_shared
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -93,7 +94,7 @@ def test_classify_blind__labels_use_the_code_lists(path):
             assert req | opt <= ok, (r["id"], col, (req | opt) - ok)
 
 
-CFPB_ID_SETS = sorted(DATA.glob("cfpb_*.csv")) + sorted((DATA / "agreement").glob("*.csv"))
+CFPB_ID_SETS = sorted(DATA.glob("cfpb_*.csv")) + sorted((DATA / "agreement").glob("cfpb_*.csv"))
 
 
 @pytest.mark.parametrize("path", CFPB_ID_SETS, ids=lambda p: p.name)
@@ -139,3 +140,45 @@ def test_consensus_labels():
     assert consensus_labels("", "") == ""
     assert consensus_labels("A", "NONE?") == "NONE?"
     assert consensus_labels("B;A", "A;B") == "A;B"
+
+
+PUBLIC_SETS = ["public_cfpb_blind_k1", "public_cfpb_blind_k2"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_SETS)
+def test_public_cfpb_set_k_is_its_labellers_consensus_in_the_code_lists(name):
+    """Set K (training.toml; docs/narratives_blind.md): real CFPB "Debt collection" narratives
+    of a public export sample, text in the file; 56 + 56 distinct complaints, every label a
+    DOMAIN.md code, each half the consensus of its two labellers (tests/data/agreement/)."""
+    known = {"methods": set(codes("method")), "conducts": set(codes("conduct")), "recipients": set(codes("recipient"))}
+
+    def rows(p):
+        return list(csv.DictReader(open(p, encoding="utf-8")))
+    gold = rows(DATA / f"{name}.csv")
+    a, b = (rows(DATA / "agreement" / f"{name}_{who}.csv") for who in "AB")
+    assert len(gold) == len(a) == len(b) == 56
+    assert len({g["complaint_id"] for g in gold}) == len(gold) and all(g["text"].strip() for g in gold)
+    for g, x, y in zip(gold, a, b):
+        assert g["complaint_id"] == x["complaint_id"] == y["complaint_id"]
+        for col, ok in known.items():
+            assert g[col] == consensus_labels(x[col], y[col]), (g["complaint_id"], col)
+            for r in (x, y):
+                req, opt, _ = parse_labels(r[col])
+                assert req | opt <= ok, (r["complaint_id"], col, (req | opt) - ok)
+
+
+@require_shared("data/cfpb/narratives_pool_2013_2015.csv", "data/cfpb/complaints_2019_2020_mixed_products.csv",
+                "data/cfpb/payday_loan_2023_sample.csv")
+def test_public_cfpb_set_k_is_in_no_shared_file():
+    """Set K's complaints are in none of the shared CFPB files (by complaint id, and by text for
+    the pool, whose ids are not CFPB's): no labelled or training set can hold them."""
+    ids, texts = set(), set()
+    for name in ("complaints_2019_2020_mixed_products.csv", "payday_loan_2023_sample.csv",
+                 "narratives_pool_2013_2015.csv"):
+        for r in csv.DictReader(open(SHARED / "data" / "cfpb" / name, encoding="utf-8")):
+            ids.add(r.get("Complaint ID"))
+            texts.add((r.get("Consumer complaint narrative") or "").strip())
+    gold = [r for n in PUBLIC_SETS for r in csv.DictReader(open(DATA / f"{n}.csv", encoding="utf-8"))]
+    assert len(gold) == 112
+    assert not {r["complaint_id"] for r in gold} & ids
+    assert not {r["text"].strip() for r in gold} & texts

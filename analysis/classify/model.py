@@ -134,8 +134,12 @@ def _cfpb_texts(source_file: str, cache: dict) -> dict[str, str]:
     return cache[source_file]
 
 
+#: ``training.toml`` formats whose sets are real CFPB narratives (the issue's target figure).
+REAL_FORMATS = ("cfpb_ids", "cfpb_text")
+
+
 def read_set(path: Path, fmt: str, cache: dict | None = None) -> list[Example]:
-    """The examples of one labelled file (``fmt``: ``text`` or ``cfpb_ids``, see
+    """The examples of one labelled file (``fmt``: ``text``, ``cfpb_ids`` or ``cfpb_text``, see
     ``training.toml``). Raises ``KeyError`` when a labelled complaint id is not in its CFPB
     file and ``FileNotFoundError`` when that file is missing."""
     cache = {} if cache is None else cache
@@ -145,6 +149,9 @@ def read_set(path: Path, fmt: str, cache: dict | None = None) -> list[Example]:
             if fmt == "text":
                 req, opt, anything = parse_labels(row["behaviours"])
                 text, lang, key = row["text"], row.get("lang") or "", row["id"]
+            elif fmt == "cfpb_text":
+                req, opt, anything = parse_labels(row["conducts"])
+                text, lang, key = row["text"], "en", row["complaint_id"]
             else:
                 req, opt, anything = parse_labels(row["conducts"])
                 text = _cfpb_texts(row["source_file"], cache)[row["complaint_id"]]
@@ -603,7 +610,8 @@ def _evaluate(model: ConductModel, per_conduct: bool = False) -> list[str]:
     for fam, items in families.items():
         if len({e.origin for e in items}) > 1:
             by_set[f"{fam}_* together"] = items
-    real = [e for e in examples if e.origin.startswith("cfpb")]  # real CFPB narratives, the issue's target
+    real_sets = {p.name for p, fmt in training_plan("held_out")[0] if fmt in REAL_FORMATS}
+    real = [e for e in examples if e.origin in real_sets]  # real CFPB narratives, the issue's target
     if len({e.origin for e in real}) > 1:
         by_set["real CFPB narratives, all held-out sets"] = real
     for name, items in sorted(by_set.items()):
