@@ -9,6 +9,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.classify import model as M
 from tests.conftest import SHARED, require_shared
@@ -89,6 +91,58 @@ def test_predictions_and_their_words():
     words = m.explain("He said I would go to jail.", "THREAT_ARREST_OR_CRIME", k=3)
     assert words and all(c > 0 for _, c in words) and any(w == "jail" for w, _ in words)
     assert [c for _, c in words] == sorted((c for _, c in words), reverse=True)
+
+
+def _assert_same_matrix(a, b):
+    a, b = a.tocsr(), b.tocsr()
+    a.sort_indices()
+    b.sort_indices()
+    assert a.shape == b.shape and a.dtype == b.dtype == np.float32
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    np.testing.assert_allclose(a.data, b.data, rtol=1e-6, atol=0)
+
+
+def _fast_and_sklearn(texts_to_fit):
+    word, _char = M._vectorizers()
+    word.fit(texts_to_fit)
+    return M._WordTfidf(word.vocabulary_, word.idf_.astype(np.float32)), word
+
+
+EDGE_TEXTS = ["", "   ", "!!!", "a", "I I I", "THEY CALLED called Called", "calls: 20/day; jail!!", "İstanbul café naïve",
+              "催收 打电话 很多次", "tab\tseparated\nlines", "they called me me me again"]
+
+
+def test_the_fast_word_features_are_scikit_learns():
+    """``_WordTfidf`` is the word vectorizer's transform: the same columns and values, on texts
+    whose tokens and bigrams are in the vocabulary and on texts whose are not."""
+    fast, word = _fast_and_sklearn([t for t, _ in EN] * 2)
+    texts = [t for t, _ in EN] + EDGE_TEXTS + ["They called me, again and again, 20 times a day!"]
+    _assert_same_matrix(fast.transform(texts), word.transform(texts))
+    assert fast.transform(["zzz qqq"]).nnz == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(list("calmeI 2\n.,'-_") + ["called", "me", "stop", "ä", "催", "İ", "CALL", " "]),
+                         max_size=30).map("".join), min_size=1, max_size=5))
+def test_the_fast_word_features_are_scikit_learns_on_any_text(texts):
+    fast, word = _FAST_SMALL
+    _assert_same_matrix(fast.transform(texts), word.transform(texts))
+
+
+_FAST_SMALL = _fast_and_sklearn([t for t, _ in EN] * 2 + ["call me", "me call", "called me", "a b", "stop stop"] * 2)
+
+
+@require_shared("data/narratives/labelled_dev.csv", "data/cfpb/narratives_pool_2013_2015.csv",
+                "data/cfpb/complaints_2019_2020_mixed_products.csv", "data/cfpb/payday_loan_2023_sample.csv")
+def test_the_fast_word_features_are_scikit_learns_on_every_labelled_text():
+    """Fitted on the training texts as ``train`` does, checked on every training and held-out text."""
+    train_texts = [e.text for e in M.hand_examples("train")[0]]
+    held_texts = [e.text for e in M.hand_examples("held_out")[0]]
+    assert len(train_texts) > 2000 and len(held_texts) > 800
+    fast, word = _fast_and_sklearn(train_texts)
+    for texts in (train_texts, held_texts):
+        _assert_same_matrix(fast.transform(texts), word.transform(texts))
 
 
 def test_optional_labels_are_left_out_of_that_conducts_loss():

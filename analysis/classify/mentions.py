@@ -121,6 +121,7 @@ class Doc:
         self.language = language
         self.jur = jur
         self._kw: dict[str, set[str]] = {}
+        self._candidates: dict[str, dict[str, list[int]]] = {}
         self.quoted: dict[tuple[str, int], str | None] = {}  # (lang, sentence) -> _not_own_account
         ends = [m.end() for m in _SENT.finditer(scan)]
         self.sent_starts = [0] + ends
@@ -138,6 +139,13 @@ class Doc:
         if hit is None:
             hit = self._kw[pk.lang] = ({k for _end, k in _keyword_automaton(pk).iter(low)}
                                        if pk.all_keywords else set())
+        return hit
+
+    def candidates(self, pk: LangPack) -> dict[str, list[int]]:
+        """:func:`candidates` of the pack for this text (computed once per text and pack)."""
+        hit = self._candidates.get(pk.lang)
+        if hit is None:
+            hit = self._candidates[pk.lang] = candidates(pk, self.keywords(pk, self.low))
         return hit
 
     def text_for(self, pk: LangPack) -> str:
@@ -411,16 +419,18 @@ def _pattern_index(pk: LangPack):
     return idx
 
 
-def candidates(pk: LangPack, kind: str, present: set[str]) -> list[int]:
-    """Positions in ``pk.patterns[kind]``, ascending, of the patterns whose keyword prefilter
-    passes: no keywords, or one of them in ``present`` (the pack's keywords found in the
-    text). The same patterns as testing ``present.isdisjoint(p.keywords)`` on each, at a cost
-    that follows the keywords present rather than the number of patterns."""
+def candidates(pk: LangPack, present: set[str]) -> dict[str, list[int]]:
+    """Per kind, the positions in ``pk.patterns[kind]``, ascending, of the patterns whose
+    keyword prefilter passes: no keywords, or one of them in ``present`` (the pack's keywords
+    found in the text). The same patterns as testing ``present.isdisjoint(p.keywords)`` on
+    each, at a cost that follows the keywords present rather than the number of patterns; every
+    kind in one pass over them (``Doc.candidates`` keeps it per text)."""
     always, by_kw = _pattern_index(pk)
-    hit = set(always.get(kind, ()))
+    hit = {kind: set(v) for kind, v in always.items()}
     for k in present:
-        hit.update(by_kw.get(k, {}).get(kind, ()))
-    return sorted(hit)
+        for kind, v in by_kw.get(k, {}).items():
+            hit[kind].update(v)
+    return {kind: sorted(v) for kind, v in hit.items()}
 
 
 def find(doc: Doc, kind: str) -> list[Mention]:
@@ -430,7 +440,7 @@ def find(doc: Doc, kind: str) -> list[Mention]:
     for pk in doc.packs:
         scan = doc.text_for(pk)
         ps = pk.patterns[kind]
-        for i in candidates(pk, kind, doc.keywords(pk, doc.low)):
+        for i in doc.candidates(pk)[kind]:
             p = ps[i]
             for m in p.regex.finditer(scan):
                 if m.end() != m.start():

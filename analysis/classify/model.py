@@ -294,6 +294,74 @@ def _char_input(texts: list[str]) -> list[str]:
     return [t if _CJK.search(t) else "" for t in texts]
 
 
+class _WordTfidf:
+    """The word vectorizer's ``transform`` (``_vectorizers``: lower-cased tokens of two or more
+    word characters, 1–2-grams, sublinear TF × IDF, L2-normalised, float32) computed a batch at
+    a time with numpy: the same matrix as scikit-learn's, in about half its time (its analyzer
+    looks up every n-gram in Python; here only the tokens are, and bigrams are found as pairs of
+    token ids in one ``searchsorted``). Built from the fitted ``vocabulary`` ({term: column})
+    and ``idf`` (float32); ``tests/test_classify_model.py`` checks it against scikit-learn's
+    output on every labelled text."""
+
+    #: ``(?u)\b\w\w+\b`` (scikit-learn's default token pattern) finds the same tokens: a
+    #: maximal run of word characters is bounded by non-word characters.
+    TOKEN = re.compile(r"\w\w+")
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray):
+        if WORD_NGRAMS != (1, 2):
+            raise NotImplementedError(f"_WordTfidf reads 1-2-grams, WORD_NGRAMS is {WORD_NGRAMS}")
+        tokens: dict[str, int] = {}
+        for term in vocabulary:
+            for part in term.split(" "):
+                tokens.setdefault(part, len(tokens))
+        self.tokens, self.n_tokens, self.n_features = tokens, len(tokens), len(vocabulary)
+        self.unigram = np.full(len(tokens), -1, dtype=np.int64)  # token id -> column, -1 if no unigram
+        keys, cols = [], []
+        for term, col in vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                self.unigram[tokens[term]] = col
+            else:
+                keys.append(tokens[parts[0]] * len(tokens) + tokens[parts[1]])
+                cols.append(col)
+        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+        self.bigram_keys = np.asarray(keys, dtype=np.int64)[order]
+        self.bigram_cols = np.asarray(cols, dtype=np.int64)[order]
+        self.idf = np.asarray(idf, dtype=np.float32)
+
+    def transform(self, texts: list[str]):
+        """TF-IDF rows (scipy CSR, float32, len(texts) × features, sorted indices)."""
+        from itertools import repeat
+
+        from scipy.sparse import coo_matrix
+        from sklearn.preprocessing import normalize
+        get, findall = self.tokens.get, self.TOKEN.findall
+        ids: list[int] = []
+        lens = np.empty(len(texts), dtype=np.int64)
+        for i, t in enumerate(texts):
+            found = list(map(get, findall(t.lower()), repeat(-1)))
+            ids += found
+            lens[i] = len(found)
+        tok = np.asarray(ids, dtype=np.int64)
+        doc = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
+        uni = self.unigram[tok[tok >= 0]]
+        uni_doc = doc[tok >= 0][uni >= 0]
+        uni = uni[uni >= 0]
+        pair = (doc[1:] == doc[:-1]) & (tok[:-1] >= 0) & (tok[1:] >= 0)  # two known tokens of one text
+        keys = tok[:-1][pair] * self.n_tokens + tok[1:][pair]
+        at = np.minimum(np.searchsorted(self.bigram_keys, keys), max(len(self.bigram_keys) - 1, 0))
+        hit = (self.bigram_keys[at] == keys) if len(self.bigram_keys) else np.zeros(len(keys), dtype=bool)
+        rows = np.concatenate([uni_doc, doc[:-1][pair][hit]])
+        cols = np.concatenate([uni, self.bigram_cols[at[hit]]])
+        X = coo_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                       shape=(len(texts), self.n_features)).tocsr()  # duplicates summed: counts
+        X.sort_indices()
+        np.log(X.data, X.data)
+        X.data += 1  # sublinear TF
+        X.data *= self.idf[X.indices]
+        return normalize(X, norm="l2", copy=False)
+
+
 def _vectorizers(word_vocab=None, char_vocab=None):
     from sklearn.feature_extraction.text import TfidfVectorizer
     common = dict(lowercase=True, sublinear_tf=True, min_df=2, dtype=np.float32)
@@ -323,6 +391,7 @@ class ConductModel:
         self._word, self._char = _vectorizers({t: i for i, t in enumerate(self.word_vocab)},
                                               {t: i for i, t in enumerate(self.char_vocab)} or None)
         self._word.idf_ = self.word_idf
+        self._word_fast = _WordTfidf(self._word.vocabulary, self.word_idf)
         if self.char_vocab:
             self._char.idf_ = self.char_idf
         else:  # trained without Chinese texts: no character features
@@ -336,10 +405,14 @@ class ConductModel:
     def features(self, texts: list[str]):
         """TF-IDF rows (scipy CSR, float32, len(texts) × features)."""
         from scipy.sparse import hstack
+        from scipy.sparse import csr_matrix
         texts = [t or "" for t in texts]
         if self._char is None:
-            return self._word.transform(texts).tocsr()
-        return hstack([self._word.transform(texts), self._char.transform(_char_input(texts))], format="csr")
+            return self._word_fast.transform(texts)
+        chars = _char_input(texts)
+        char = (self._char.transform(chars) if any(chars)  # a page with no Chinese text has no character features
+                else csr_matrix((len(texts), len(self.char_vocab)), dtype=np.float32))
+        return hstack([self._word_fast.transform(texts), char], format="csr")
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Probability-like scores in [0, 1], float32 (len(texts) × len(labels))."""
