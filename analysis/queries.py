@@ -471,8 +471,9 @@ _SEARCH_TERM = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|(\S+)')
 def search_terms(search: str | None, limit: int = 10) -> list[str]:
     """The terms of a narrative search: a phrase in double quotes ("cease and desist", “…”,
     「…」) is one term, matched as written; other words are terms on their own; a word's
-    trailing ``*`` is dropped (every term already matches inside longer words: harass finds
-    harassment). Empty terms are left out; at most ``limit``. Case is kept (the match ignores it)."""
+    trailing ``*`` is dropped (every term already matches the start of longer words: harass
+    finds harassment; ``_term_condition``). Empty terms are left out; at most ``limit``. Case is
+    kept (the match ignores it)."""
     out = []
     for m in _SEARCH_TERM.finditer(search or ""):
         phrase = next((g for g in m.groups()[:3] if g is not None), None)
@@ -482,11 +483,23 @@ def search_terms(search: str | None, limit: int = 10) -> list[str]:
     return out[:limit]
 
 
+def _term_condition(term: str) -> tuple[str, list]:
+    """SQL (on ``c`` core_complaints, ``f`` the facts) and parameters for one search term: the
+    narrative holds it where a word starts ("sue me" finds "sue me today", not "issue me"; harass
+    finds harassment), case ignored; a term that starts with a Chinese character (no spaces
+    between words) anywhere; or the term is the complaint's id or its id in the source."""
+    cond, params = "c.narrative ILIKE ? ESCAPE '\\'", [_like_pattern(term)]
+    if re.match(r"[0-9A-Za-z]", term):  # RE2's \b is a boundary of ASCII word characters
+        cond += " AND regexp_matches(c.narrative, ?)"
+        params.append(r"(?i)(?:^|[^0-9A-Za-z_])" + re.escape(term))
+    return (f"(({cond}) OR lower(f.complaint_id) = lower(?) OR c.source_record_id = ?)", params + [term, term])
+
+
 def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str | None = None,
                            limit: int = 200) -> pd.DataFrame:
     """Complaints with a narrative matching the filter, every term of ``search``
-    (``search_terms``: words, or phrases in quotes; case-insensitive, either language; a term
-    that is a complaint's id, ``cfpb:6383776``, or its id in the source, ``6383776``, finds that
+    (``search_terms``: words, or phrases in quotes; case-insensitive, either language; from the
+    start of a word, ``_term_condition``; a term that is a complaint's id, ``cfpb:6383776``, or its id in the source, ``6383776``, finds that
     complaint) and, if given, having a narrative label with ``rule_id``.
 
     Columns: ``complaint_id``, ``received_date``, ``company_name``, ``jurisdiction``,
@@ -497,9 +510,9 @@ def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str
     """
     w, p = build_where(flt, "complaint")
     words = search_terms(search)
-    conds = ["(c.narrative ILIKE ? ESCAPE '\\' OR lower(f.complaint_id) = lower(?) OR c.source_record_id = ?)"
-             for _ in words]
-    params = p + [v for x in words for v in (_like_pattern(x), x, x)]
+    parts = [_term_condition(x) for x in words]
+    conds = [c for c, _ in parts]
+    params = p + [v for _, ps in parts for v in ps]
     if rule_id:
         conds.append(f"EXISTS (SELECT 1 FROM {counted_labels(con)} l WHERE l.complaint_id = f.complaint_id "
                      "AND l.label_source = 'narrative' AND l.rule_id = ?)")

@@ -114,7 +114,8 @@ def test_search_terms__phrases_in_quotes_and_trailing_stars():
 def test_query_narrative_search__a_quoted_phrase_is_matched_as_written(tmp_path):
     from tests.helpers import _complaint, sources_frame, write_core
     texts = {"t:1": "They called my job and my mother.", "t:2": "My job is hard; they called at night.",
-             "t:3": "A cease and desist letter was ignored; they kept harassing me."}
+             "t:3": "A cease and desist letter was ignored; they kept harassing me.",
+             "t:4": "This issue me and my wife raised (re-sue?) was ignored. 他们说要起诉我"}
     rows = [dict(_complaint(cid, "t_us", "US", date(2024, 1, 1 + i), "Acme", "financial_regulator", "web",
                             "explained", True, 2), has_narrative=True, narrative=text, language="en")
             for i, (cid, text) in enumerate(texts.items())]
@@ -133,3 +134,9 @@ def test_query_narrative_search__a_quoted_phrase_is_matched_as_written(tmp_path)
         # a complaint's id, or its id in the source, finds it
         src = c.execute("SELECT source_record_id FROM core_complaints WHERE complaint_id = 't:3'").fetchone()[0]
         assert ids("T:3") == ids(src) == ["t:3"]
+        # a term matches where a word starts, not inside one ("sue me" is no "issue me");
+        # a Chinese term anywhere; regex characters in a term are plain text
+        assert ids('"sue me"') == [] and ids('"issue me"') == ids("iss") == ["t:4"]
+        assert ids("sue") == ["t:4"]  # "re-sue": a hyphen starts a word
+        assert ids("起诉") == ["t:4"] and ids("(re-sue?)") == ["t:4"] and ids("ue?)") == []
+        assert ids("HARASS") == ["t:3"] and ids("arass") == []

@@ -412,3 +412,12 @@ def test_training_progress_names_the_conduct_in_each_language():
         msg = reason("progress_conduct", conduct=codes.label("conduct", code, "en"), i=9, n=19)
         assert msg == f"{codes.label('conduct', code, 'en')} (9 of 19)"
         assert reason_text(msg, "zh") == f"{codes.label('conduct', code, 'zh')}（第 9 个，共 19 个）"
+
+
+def test_narrative_counts_are_written_with_thousands_separators_in_both_languages():
+    from analysis.ingest.reasons import reason, reason_text
+    note = reason("narratives_read", n=2827, labels=12345, incidents=3,
+                  tail=reason("narratives_suggestions", n=1500, model="model-abc"))
+    assert note == ("2,827 narratives read: 12,345 labels, 3 incidents from the text; "
+                    "1,500 model suggestions (model-abc), not counted")
+    assert reason_text(note, "zh") == "已读取 2,827 条正文：从文本得到 12,345 个标签、3 个事件；另有 1,500 条模型建议（model-abc），不计入统计"

@@ -289,10 +289,10 @@ _add("same_file", "same file bytes as import {import_id}", "与导入批次 {imp
      import_id="20261129T180102Z-1a2b3c")
 _add("quality_call_time", "data quality: {n} rows whose call time equals the filing time: kept, as date only",
      "数据质量：{n} 行的催收时间与受理时间相同：已保留，只记日期", n=12)
-_add("narratives_read", "{n} narratives read: {labels} labels, {incidents} incidents from the text{tail}",
+_add("narratives_read", "{n:,} narratives read: {labels:,} labels, {incidents:,} incidents from the text{tail}",
      "已读取 {n} 条正文：从文本得到 {labels} 个标签、{incidents} 个事件{tail}", nested=("tail",),
      n=10, labels=7, incidents=3, tail="; 2 model suggestions (conduct_model v3), not counted")
-_add("narratives_suggestions", "; {n} model suggestions ({model}), not counted", "；另有 {n} 条模型建议（{model}），不计入统计",
+_add("narratives_suggestions", "; {n:,} model suggestions ({model}), not counted", "；另有 {n} 条模型建议（{model}），不计入统计",
      n=2, model="conduct_model v3")
 
 # ---- CFPB imports (cfpb.py: SQL reasons, QA issues and notes) -----------------------------------
