@@ -299,6 +299,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "未保存：请为这次联系填写时刻或时段，二者选一。"),
     "rv_whole_complaint": ("Whole complaint", "整条投诉"),
     "rv_whole_reviewed": ("reviewed (saved by this reviewer)", "已复核（由该复核人保存）"),
+    "rv_open_elsewhere": ("{who} opened this complaint for review {minutes} min ago and may be reviewing it now. "
+                          "Choose another in the queue, or agree who reviews it: if {who} saves first, your save "
+                          "is refused.",
+                          "{who} 在 {minutes} 分钟前打开了此投诉的审核，可能正在审核。请在队列中另选一条，或商定由谁审核："
+                          "若 {who} 先保存，您的保存将被拒绝。"),
     "rv_conflict": ("Not saved: {who} reviewed this complaint at {when} UTC, after you opened it. The form now shows "
                     "the decisions in force; check yours and save again.",
                     "未保存：{who} 在您打开这条投诉之后（{when} UTC）复核了它。表单现在显示生效中的决定，请核对后再保存。"),

@@ -109,6 +109,71 @@ class ReviewConflict(ReviewError):
         self.by, self.at = by, at
 
 
+#: How long an open review form keeps its complaint out of other editors' way (seconds): the
+#: queue lists it last for them and their form says who has it open (``ReviewClaims``).
+CLAIM_SECONDS = 15 * 60
+
+
+class ReviewClaims:
+    """Which editor has which complaint's review form open, across the sessions of one server:
+    so that two editors working through the same queue are not given the same complaint. Kept
+    in memory (a restart forgets them; two servers do not share them): a guide, not a lock, as
+    saving still refuses a review that conflicts with a later one (``ReviewConflict``). A claim
+    lasts ``seconds`` from the last time its form was drawn. Keys: the database (any string) and
+    the complaint id; times are ``time.monotonic()`` seconds. Thread-safe (Streamlit runs
+    sessions in threads)."""
+
+    def __init__(self, seconds: float = CLAIM_SECONDS):
+        import threading
+        self.seconds = seconds
+        self._open: dict[tuple[str, str], dict[str, float]] = {}  # (db, complaint) -> {editor: last drawn}
+        self._lock = threading.Lock()
+
+    def _live(self, key: tuple[str, str], now: float) -> dict[str, float]:
+        kept = {who: at for who, at in self._open.get(key, {}).items() if now - at < self.seconds}
+        if kept:
+            self._open[key] = kept
+        else:
+            self._open.pop(key, None)
+        return kept
+
+    def claim(self, db: str, complaint_id: str, editor: str, now: float) -> tuple[str, float] | None:
+        """``editor`` has the form of ``complaint_id`` open (from ``now``; the complaint they
+        had open before in ``db`` is theirs no longer). Returns the other editor who opened it
+        most recently and how many seconds ago, or None."""
+        with self._lock:
+            for key in [k for k in self._open if k[0] == db and k[1] != complaint_id and editor in self._open[k]]:
+                del self._open[key][editor]
+                if not self._open[key]:
+                    del self._open[key]
+            live = self._live((db, complaint_id), now)
+            others = [(at, who) for who, at in live.items() if who != editor]
+            self._open[(db, complaint_id)] = {**live, editor: now}
+            if not others:
+                return None
+            at, who = max(others)
+            return who, now - at
+
+    def release(self, db: str, complaint_id: str, editor: str) -> None:
+        """``editor`` saved or left the complaint: it is no longer kept from the others."""
+        with self._lock:
+            live = self._open.get((db, complaint_id), {})
+            live.pop(editor, None)
+            if not live:
+                self._open.pop((db, complaint_id), None)
+
+    def held_by_others(self, db: str, editor: str, now: float) -> dict[str, str]:
+        """``{complaint_id: editor}`` of the complaints of ``db`` another editor has open (the
+        one who opened it last)."""
+        with self._lock:
+            out = {}
+            for key in [k for k in self._open if k[0] == db]:
+                others = [(at, who) for who, at in self._live(key, now).items() if who != editor]
+                if others:
+                    out[key[1]] = max(others)[1]
+            return out
+
+
 def review_state(con: duckdb.DuckDBPyConnection, complaint_id: str) -> str:
     """A token that changes whenever a review of ``complaint_id`` is saved: the number of its
     review rows and the time of the latest ("0" before any review)."""

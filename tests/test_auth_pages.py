@@ -321,7 +321,15 @@ def test_review_queue_two_editors_on_one_complaint(demo_db):
                                                "WHERE label_kind <> 'complaint' GROUP BY ALL ORDER BY ALL").fetchall()
     ed, mei = page("eddie"), page("mei", "zh")
     first = ed.selectbox(key="complaint_pick_review_uncertain").value
-    assert mei.selectbox(key="complaint_pick_review_uncertain").value == first  # the same queue, the same complaint
+    # the same queue, but the complaint eddie has open comes last for mei, who starts on another
+    queue = mei.selectbox(key="complaint_pick_review_uncertain").options
+    assert mei.selectbox(key="complaint_pick_review_uncertain").value != first and queue[-1] == first
+    [table] = [d.value for d in mei.dataframe if "open_by" in d.value.columns]
+    assert table.set_index("complaint_id")["open_by"].to_dict()[first] == "eddie"
+    assert set(table["open_by"]) == {"", "eddie"}
+    assert not [w for w in _texts(mei, "warning") if "eddie" in w]
+    mei.selectbox(key="complaint_pick_review_uncertain").set_value(first).run()  # she opens it all the same
+    assert any(w.startswith("eddie 在 1 分钟前打开了此投诉的审核") for w in _texts(mei, "warning")), _texts(mei, "warning")
     save(ed, "confirm")
     assert not ed.error, _texts(ed, "error")
     n = rows()[0][2]

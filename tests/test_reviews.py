@@ -437,3 +437,22 @@ def test_a_review_saved_since_the_form_was_opened_is_not_overwritten(reviewed):
         assert db.read_cursor(con).execute(
             "SELECT decision, reviewed_by FROM current_label_reviews WHERE complaint_id = 'us:1' "
             "AND label_kind = 'conduct'").fetchall() == [("reject", "mei")]
+
+
+def test_review_claims_keep_an_open_complaint_from_other_editors_for_a_while():
+    claims = reviews.ReviewClaims(seconds=900)
+    assert claims.claim("db1", "c1", "eddie", now=100.0) is None
+    assert claims.claim("db1", "c1", "eddie", now=160.0) is None  # drawn again by the same editor
+    assert claims.claim("db1", "c1", "mei", now=220.0) == ("eddie", 60.0)  # eddie's form last drawn at 160
+    assert claims.held_by_others("db1", "mei", now=230.0) == {"c1": "eddie"}
+    assert claims.held_by_others("db1", "eddie", now=230.0) == {"c1": "mei"}
+    assert claims.held_by_others("db2", "mei", now=230.0) == {}  # another database
+    # eddie moves on to another complaint: c1 is no longer his
+    assert claims.claim("db1", "c2", "eddie", now=300.0) is None
+    assert claims.held_by_others("db1", "mei", now=300.0) == {"c2": "eddie"}
+    # a claim lapses 900 s after its form was last drawn; a save releases it at once
+    assert claims.held_by_others("db1", "eddie", now=220.0 + 899) == {"c1": "mei"}
+    assert claims.held_by_others("db1", "eddie", now=220.0 + 900) == {}
+    claims.release("db1", "c2", "eddie")
+    assert claims.held_by_others("db1", "mei", now=301.0) == {}
+    assert claims.claim("db1", "c2", "mei", now=302.0) is None

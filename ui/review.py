@@ -3,6 +3,8 @@
 ``analysis.reviews``'; this module only draws them."""
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -24,8 +26,20 @@ CONFLICT_KEY = "_rv_conflict"
 ORDER_KEY = "rv_order_prev"
 
 
+@st.cache_resource
+def _claims() -> reviews.ReviewClaims:
+    """The server's open review forms (every session's)."""
+    return reviews.ReviewClaims()
+
+
+def _db_key() -> str:
+    return str(database()[1].resolve())
+
+
 def queue(ctx: PageContext) -> list[str]:
-    """Draw progress, order choice and the queue; return the queued complaint ids (in order)."""
+    """Draw progress, order choice and the queue; return the queued complaint ids (in order):
+    the complaints another editor has open last (``reviews.ReviewClaims``), so two editors
+    working through one queue start on different complaints."""
     lang = ctx.lang
     prog = run_query("analysis.reviews:query_review_progress", ctx.flt)
     share = prog["reviewed"] / prog["total"] if prog["total"] else 0.0
@@ -45,13 +59,17 @@ def queue(ctx: PageContext) -> list[str]:
     def names(kind, values):
         return "; ".join(codes.label(kind, v, lang) for v in values)
 
+    held = (_claims().held_by_others(_db_key(), ctx.who.name, time.monotonic())
+            if ctx.who is not None and auth.can(ctx.who, "review") else {})
+    found = found.assign(open_by=[held.get(c, "") for c in found["complaint_id"]])
+    found = pd.concat([found[found["open_by"] == ""], found[found["open_by"] != ""]], ignore_index=True)
     show_table(found.assign(
         conducts=[names("conduct", v) for v in found["conduct_codes_narrative"]],
         suggested_conducts=[names("conduct", v) for v in found["suggested"]])
         # the counts the queue is ordered by first, then the label lists at a fixed width (whole on
         # hover), so the table fits the page without a sideways scroll
         [["complaint_id", "received_date", "company_name", "disagreements", "high_impact", "company_complaints",
-          "conducts", "suggested_conducts"]], lang, height=240,
+          "conducts", "suggested_conducts"] + (["open_by"] if held else [])], lang, height=240,
         widths={"company_name": "medium", "conducts": 120, "suggested_conducts": 120})
     return found["complaint_id"].tolist()
 
@@ -126,6 +144,9 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
     state_now = run_query("analysis.reviews:review_state", None, complaint_id)
     if conflict := st.session_state.pop(CONFLICT_KEY, None):
         st.error(conflict)
+    if other := _claims().claim(_db_key(), complaint_id, ctx.who.name, time.monotonic()):
+        st.warning(t("rv_open_elsewhere", lang, who=plain(other[0]), minutes=max(1, round(other[1] / 60))),
+                   icon=":material/group:")
     current = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
     current = current[current["is_current"]]
     decided = {(k, c): d for k, c, d in zip(current["label_kind"], current["label_code"], current["decision"])}
@@ -216,6 +237,7 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
         st.error(t("rv_failed", lang, msg=plain(str(err))))
         return
     st.session_state.pop(seen_key, None)
+    _claims().release(_db_key(), complaint_id, ctx.who.name)
     st.session_state["rv_saved"] = t("rv_saved", lang, id=plain(complaint_id), confirm=counts["confirm"],
                                      reject=counts["reject"], add=counts["add"])
     if st.query_params.get("complaint") == complaint_id:
