@@ -68,9 +68,10 @@ def queue(ctx: PageContext) -> list[str]:
         suggested_conducts=[names("conduct", v) for v in found["suggested"]])
         # the counts the queue is ordered by first, then the label lists at a fixed width (whole on
         # hover), so the table fits the page without a sideways scroll
-        [["complaint_id", "received_date", "company_name", "disagreements", "high_impact", "company_complaints",
-          "conducts", "suggested_conducts"] + (["open_by"] if held else [])], lang, height=240,
-        widths={"company_name": "medium", "conducts": 120, "suggested_conducts": 120})
+        [["complaint_id"] + (["open_by"] if held else []) + [
+            "received_date", "company_name", "disagreements", "high_impact", "company_complaints", "conducts",
+            "suggested_conducts"]], lang, height=240,
+        widths={"company_name": "medium", "conducts": 120, "suggested_conducts": 120, "open_by": 130})
     return found["complaint_id"].tolist()
 
 

@@ -13,7 +13,7 @@ from ui.text import plain_frame
 #: Column → (English, Chinese) header for the tables of the Data and Narratives pages.
 SCREEN_HEADERS: dict[str, tuple[str, str]] = {
     "score": ("Score", "得分"), "found_by_rules": ("Rules found it too", "规则亦识别"),
-    "open_by": ("Open in another editor's review", "另一位编辑正在审核"),
+    "open_by": ("Being reviewed by", "审核中"),
     "words": ("Words that raised it", "主要依据词语"),
     "source": ("Source", "来源"), "name_en": ("Name", "名称"), "name_zh": ("Name", "名称"),
     "publisher": ("Publisher", "发布方"), "is_synthetic": ("Synthetic", "合成数据"),
