@@ -587,9 +587,17 @@ def _method_fallback(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> N
         attach_ids = {c.p.id for c in found["conduct"] if c.p.attach}
         cands = [e for es in L.conduct_ev.values() for e in es if e.pattern_id not in attach_ids]
         pcue = {pk.lang: pk.lex.get("phone_cue") for pk in doc.packs}
-        cands = [e for e in cands if pcue.get(e.pattern_id.split(".")[0]) is None
-                 or pcue[e.pattern_id.split(".")[0]].search(
-                     low, doc.sent_starts[doc.sent(e.start)], doc.sent_end(e.start))]
+        cue_in: dict[tuple[str, int], bool] = {}  # (language, sentence): searched once per sentence
+
+        def has_cue(e) -> bool:
+            lang = e.pattern_id.split(".")[0]
+            if pcue.get(lang) is None:
+                return True
+            key = (lang, doc.sent(e.start))
+            if key not in cue_in:
+                cue_in[key] = pcue[lang].search(low, doc.sent_starts[key[1]], doc.sent_end(e.start)) is not None
+            return cue_in[key]
+        cands = [e for e in cands if has_cue(e)]
         if not res.fallback and cands:
             first = min(cands, key=lambda e: e.start)
             res.fallback.append(("phone_call", first.start, first.end,
@@ -610,22 +618,25 @@ def _recipients_of_methods(doc: Doc, meth_items: list[tuple[str, int]], recs: li
     of its sentence, the one before it first ("left voicemails for me, she called my job, she
     called my mother, and sent me a letter": the job and the mother were called, the letter
     came to the consumer). A mention that reached no one takes what another mention of the
-    same method in its sentence reached. Linear in the mentions after sorting."""
+    same method in its sentence reached. ``meth_items`` is in text order. Each recipient costs
+    a lookup and a binary search, however many mentions its sentence has."""
     out: dict[int, set[str]] = {}
     by_sentence: dict[int, list[int]] = {}
+    by_clause: dict[int, list[int]] = {}  # a clause lies within one sentence
     for i, (_, pos) in enumerate(meth_items):
         by_sentence.setdefault(doc.sent(pos), []).append(i)
+        by_clause.setdefault(doc.clause_start(pos), []).append(i)
+    starts = {si: [meth_items[i][1] for i in cands] for si, cands in by_sentence.items()}
     for r in recs:
         si, code = doc.sent(r.start), r.p.codes[0]
         cands = by_sentence.get(si, [])
         if not cands:
             continue
-        clause = doc.clause_start(r.start)
-        same = [i for i in cands if doc.clause_start(meth_items[i][1]) == clause]
+        same = by_clause.get(doc.clause_start(r.start), [])
         if not same:
-            before = [i for i in cands if meth_items[i][1] <= r.start]
-            same = [max(before, key=lambda i: meth_items[i][1])] if before else [
-                min(cands, key=lambda i: meth_items[i][1])]
+            k = bisect.bisect_right(starts[si], r.start)  # the mentions at or before the recipient
+            # the nearest of them (the first of several at one place), else the sentence's first
+            same = [cands[bisect.bisect_left(starts[si], starts[si][k - 1])] if k else cands[0]]
         for i in same:
             out.setdefault(i, set()).add(code)
     # another mention of the same method in the sentence (业主群 … 群里) reached the same people
@@ -654,9 +665,14 @@ def _incidents(doc: Doc, res: _Resolved) -> list[IncidentGuess]:
     times_of: dict[int, list[TimeMention]] = {}
     for t in contact_times:
         times_of.setdefault(doc.sent(t.start), []).append(t)
+    outside = {id(t): _is_outside(jur, t) for t in contact_times}
+    paired = set()  # (method, sentence, recipients): another mention of them adds no contact
     for n, (code, pos) in enumerate(meth_items):
         si = doc.sent(pos)
         rs = sorted(reached.get(n, ()), key=_ORDER["recipient"].get) or ["debtor"]
+        if (code, si, tuple(rs)) in paired:  # (a sentence naming a method and a time 800 times
+            continue                          # is not read 800 × 800 times)
+        paired.add((code, si, tuple(rs)))
         ts = times_of.get(si) or [None]
         for rc in rs:
             for t in ts:
@@ -666,7 +682,7 @@ def _incidents(doc: Doc, res: _Resolved) -> list[IncidentGuess]:
                     inc = IncidentGuess(code, rc, t.time_local, t.hour,
                                         "exact" if t.precision == "exact" else (
                                             "daypart" if t.precision == "daypart" else "unknown"),
-                                        t.daypart_code, _is_outside(jur, t))
+                                        t.daypart_code, outside[id(t)])
                 if inc not in seen:
                     seen.add(inc)
                     incidents.append(inc)

@@ -9,6 +9,8 @@ with no a.m./p.m. or daypart ("at 7", 十点半, 12点) is ``ampm_ambiguous`` an
 """
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -421,10 +423,15 @@ def find_times(pack: LangPack, scan: str, low: str, present: set | None = None) 
         if b.start - a.end <= 40 and _RANGE_GAP.match(scan[a.end:b.start]):
             a.flags.add("range")
             b.flags.add("range")
+    # a daypart overlapping a clock time or a daypart kept before is left out; both lists are in
+    # text order without overlaps, so their ends rise too and one comparison each tells
     dps: list[RawTime] = []
+    kept_starts = [c.start for c in kept]
     for d in sorted(_dayparts(pack, scan, low, present), key=lambda r: (r.start, -(r.end - r.start))):
-        if not any(d.start < c.end and c.start < d.end for c in kept + dps):
-            dps.append(d)
+        j = bisect.bisect_left(kept_starts, d.end)  # kept[:j] start before d ends
+        if (j and kept[j - 1].end > d.start) or (dps and dps[-1].end > d.start):
+            continue
+        dps.append(d)
     res = kept + dps
     res.sort(key=lambda r: r.start)
     return res
