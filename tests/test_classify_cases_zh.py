@@ -368,3 +368,24 @@ def test_classify_zh__round_ij_phrasings_give_the_conduct(text, code):
 ])
 def test_classify_zh__round_ij_traps_give_no_conduct(text, code):
     assert code not in _r(text).conducts
+
+
+# --- a stop request, then contact sentences later (zh [actor] stop_request / contact_continues,
+# engine._cease_after_request; round of 2026-12-07 on set I's misses) -----------------------------
+@pytest.mark.parametrize("text", [
+    "我去年就写信要求平台停止电话催收，只用邮件联系我。上周起他们仍然每天打我手机。",
+    "我姐请他们以后别再打给她，对方嘴上答应了。过了几天，不光继续打她，还打给了我爸。",
+    "客服回复说已暂停催收，等专员联系。可是第二天我又接到了两个催收电话。",
+])
+def test_classify_zh__a_stop_request_then_contact_later_is_cease_ignored(text):
+    assert "CEASE_IGNORED" in _r(text).conducts
+
+
+@pytest.mark.parametrize("text", [
+    "我要求他们以后只发短信，不要打电话。他们同意了，之后两周只收到过一条短信。",  # the allowed medium
+    "我请他们不要再打给我同事。从那以后再没打过。",  # it stopped
+    "催收让我别再找借口拖延。第二天又打来问我什么时候还。",  # the collector's words, no stop request
+    "如果我请他们不要再打，他们会不会继续打我家人？",  # a question, nothing happened
+])
+def test_classify_zh__no_cease_ignored_without_a_request_and_a_continued_contact(text):
+    assert "CEASE_IGNORED" not in _r(text).conducts

@@ -372,7 +372,7 @@ def _attached(doc: Doc, m: Mention, attach: re.Pattern) -> bool:
     hi = min(doc.clause_starts[i] if i < len(doc.clause_starts) else len(scan),
              m.end + ATTACH_WINDOW)
     for am in attach.finditer(scan, lo, hi):
-        if not pk.lex or not (_consumer_act(doc, pk, am.start(), am.end())
+        if not pk.reads_actors or not (_consumer_act(doc, pk, am.start(), am.end())
                               or _in_request(doc, pk, am.start())):
             return True
     return False
@@ -501,7 +501,7 @@ def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[tuple[str,
         nf = _not_own_account(doc, pk, m.start)
         if nf:
             flags.append(nf)
-    if not flags and p.actor and pk.lex:
+    if not flags and p.actor and pk.reads_actors:
         # a conduct span ("called them 12 times") is judged by its first word
         end = m.end if kind == "method" else m.start + len(
             _WORD.match(scan, m.start).group(0) or scan[m.start])
@@ -517,7 +517,7 @@ def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[tuple[str,
     if kind == "recipient" and pk.recipient_before is not None and not flags:
         rb = pk.recipient_before.search(
             scan, max(doc.sent_starts[doc.sent(m.start)], m.start - 60), m.start)
-        if rb is not None and pk.lex and not _SPEECH_VERB.match(rb.group(0)) and _consumer_act(
+        if rb is not None and pk.reads_actors and not _SPEECH_VERB.match(rb.group(0)) and _consumer_act(
                 doc, pk, rb.start(), rb.start() + 1, verb=True):
             rb = None  # "when I reached out to them amid my daughter ..."
         tf = pk.lex.get("reported_future")
@@ -530,7 +530,7 @@ def _flags(doc: Doc, m: Mention, consumer_starts: list[int]) -> tuple[tuple[str,
             flags.append("irrealis")
         elif not (rb or pk.recipient_after.match(scan, m.end, min(len(scan), m.end + 130))):
             flags.append("no_contact_verb")
-        elif pk.lex and _in_request(doc, pk, m.start, presupposed_ok=True):
+        elif pk.reads_actors and _in_request(doc, pk, m.start, presupposed_ok=True):
             flags.append("in_request")
     return tuple(flags), own
 

@@ -145,6 +145,12 @@ class LangPack:
     collection_context: re.Pattern | None = None
     lex: dict = field(default_factory=dict)
 
+    @property
+    def reads_actors(self) -> bool:
+        """Whether the pack's ``[actor]`` lexicon tells who acted (subject, verb, object: en.toml);
+        a pack may have other ``[actor]`` entries without it (zh.toml: stop requests only)."""
+        return "subject" in self.lex
+
 
 _KIND_LIST = {"method": "method", "recipient": "recipient", "debt_issue": "debt_issue",
               "daypart": "daypart"}
