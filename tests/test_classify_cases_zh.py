@@ -389,3 +389,28 @@ def test_classify_zh__a_stop_request_then_contact_later_is_cease_ignored(text):
 ])
 def test_classify_zh__no_cease_ignored_without_a_request_and_a_continued_contact(text):
     assert "CEASE_IGNORED" not in _r(text).conducts
+
+
+# --- a bare time after an exact one takes its a.m./p.m. only on the same day (time_context
+# day_change; set L, 2026-12-07) ------------------------------------------------------------------
+@pytest.mark.parametrize("text,exact,ambiguous", [
+    ("前天晚上十点整给我发了短信。昨天十点半又打电话来。", {"22:00"}, {("10:30", "22:30")}),
+    ("上周三晚上九点打过一次，第二天十点半又打。", {"21:00"}, {("10:30", "22:30")}),
+    ("晚上十点整发了短信，十点半又打电话。", {"22:00", "22:30"}, set()),
+    ("晚上九点打来，我说明天发工资就还，结果十点半又打过来。", {"21:00", "22:30"}, set()),  # 明天 is what was said
+])
+def test_classify_zh__another_day_keeps_a_bare_time_ambiguous(text, exact, ambiguous):
+    r = _r(text)
+    assert _exact(r) == exact
+    assert {t.candidates for t in r.times if t.is_contact and t.precision == "ambiguous"} == ambiguous
+
+
+@pytest.mark.parametrize("text,exact", [
+    ("They texted me at 10 pm on Monday. On Tuesday they called at 10:30.", {"22:00"}),
+    ("They texted me at 10 pm. The next morning they called at 7:15.", {"22:00"}),
+    ("They texted me at 10 pm and called again at 10:30.", {"22:00", "22:30"}),
+    ("He called at 9 pm, I said I would pay tomorrow, and he called again at 10:30.", {"21:00", "22:30"}),
+])
+def test_classify_en__another_day_keeps_a_bare_time_ambiguous(text, exact):
+    r = classify_narrative(text, "en")
+    assert {t.time_local for t in r.times if t.is_contact and t.precision == "exact"} == exact

@@ -148,14 +148,19 @@ def _open_quote(text: str, start: int, end: int) -> bool:
     return (seg.count('"') % 2 == 1) or seg.count("\u201c") > seg.count("\u201d")
 
 
-def _resolve_from_context(times_raw: list) -> None:
+def _resolve_from_context(times_raw: list, text: str) -> None:
     """A bare time shortly after an exact one takes the a.m./p.m. reading nearest to it ("a text
     at 5:30am. Then another at 5:45" -> 05:45; flag ampm_from_context): only when the exact time
-    is at most 120 characters before and one reading is within 90 minutes of it."""
+    is at most 120 characters before, one reading is within 90 minutes of it, and no other day
+    is named between them (the pack's ``day_change``: "前天晚上十点整…昨天十点半" stays
+    ambiguous). ``text``: the text the packs' time regexes read (``Doc.text_for``; offsets
+    agree)."""
     last: tuple[int, int] | None = None  # (end, minute of day) of the last exact time
-    for rt, _ in sorted(times_raw, key=lambda x: x[0].start):
+    for rt, pk in sorted(times_raw, key=lambda x: x[0].start):
+        day = pk.ctx.get("day_change")
         if rt.candidates and rt.bound is None and last is not None \
-                and rt.start - last[0] <= _CONTEXT_CHARS:
+                and rt.start - last[0] <= _CONTEXT_CHARS \
+                and not (day is not None and day.search(text, last[0], rt.start)):
             best = min(rt.candidates, key=lambda c: abs(c - last[1]))
             if abs(best - last[1]) <= _CONTEXT_MINUTES:
                 rt.minute_of_day, rt.candidates = best, ()
@@ -472,7 +477,7 @@ def _times(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> None:
     jur, text = doc.jur, doc.text
     rule = TIME_WINDOW_RULES[jur]
     declared = _declared_windows(doc.low, found.times)
-    _resolve_from_context(found.times)
+    _resolve_from_context(found.times, doc.low)
     method_sents = res.method_sents
     for rt, pk in found.times:
         flags = set(rt.flags)
