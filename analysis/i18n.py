@@ -275,7 +275,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "on it, and the model's training reads it.",
                        "格式同 labelled_dev.csv（id, lang, text, method, behaviours, time_local, time_flags, expected, "
                        "recipients）：可用 python -m analysis.classify.evaluate --input 文件 评估分类器，也用于训练模型。"),
-    "rv_history": ("Review history ({n} decisions)", "复核记录（{n} 项决定）"),
+    "rv_history": ("Review history ({n} decisions in {saves} reviews)", "复核记录（{saves} 次复核，{n} 项决定）"),
     "rv_editors_only": ("Editors review labels: sign in as an editor to confirm, reject or add them.",
                         "复核标签需编辑权限：请以编辑身份登录后确认、否定或补充标签。"),
     "rv_form": ("Review this complaint", "复核此投诉"),

@@ -342,6 +342,13 @@ def test_review_queue_two_editors_on_one_complaint(demo_db):
     [b for b in mei.button if "保存复核" in str(b.label)][0].click().run()  # saved again on what it now shows
     assert not mei.error, _texts(mei, "error")
     assert ("mei", "confirm", n) in rows()
+    # the history counts the decisions as each save did, and the saves
+    at = AppTest.from_file(str(REPO / "pages" / "narratives.py"), default_timeout=90)
+    at.query_params["lang"], at.query_params["complaint"] = "en", first
+    at.session_state[SESSION_KEY] = "eddie"
+    at.run()
+    assert [e.label for e in at.expander if e.label.startswith("Review history")] == [
+        f"Review history ({2 * n} decisions in 2 reviews)"]
 
 
 def test_data_page_conduct_model_retrained_by_an_admin_with_the_reviews(demo_db, tmp_path, monkeypatch):

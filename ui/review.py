@@ -108,7 +108,9 @@ def history(complaint_id: str, lang: str) -> None:
     rows = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
     if rows.empty:
         return
-    with st.expander(t("rv_history", lang, n=len(rows))):
+    # the decisions as each save counted them; the "reviewed as a whole" row of each save apart
+    whole = rows["label_kind"] == "complaint"
+    with st.expander(t("rv_history", lang, n=int((~whole).sum()), saves=int(whole.sum()))):
         show_table(rows.assign(
             label_kind_label=[codes.label("label_kind", k, lang) if k in codes.codes("label_kind")
                               else t("narr_incidents", lang) if k == "incident"
