@@ -489,9 +489,9 @@ def _term_condition(term: str) -> tuple[str, list]:
     finds harassment), case ignored; a term that starts with a Chinese character (no spaces
     between words) anywhere; or the term is the complaint's id or its id in the source."""
     cond, params = "c.narrative ILIKE ? ESCAPE '\\'", [_like_pattern(term)]
-    if re.match(r"[0-9A-Za-z]", term):  # RE2's \b is a boundary of ASCII word characters
+    if re.match(r"[0-9A-Za-z]", term):  # a word starts after no Latin letter or digit (Chinese may precede)
         cond += " AND regexp_matches(c.narrative, ?)"
-        params.append(r"(?i)(?:^|[^0-9A-Za-z_])" + re.escape(term))
+        params.append(r"(?i)(?:^|[^\p{Latin}\pN_])" + re.escape(term))
     return (f"(({cond}) OR lower(f.complaint_id) = lower(?) OR c.source_record_id = ?)", params + [term, term])
 
 

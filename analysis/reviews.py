@@ -110,8 +110,10 @@ class ReviewConflict(ReviewError):
 
 
 #: How long an open review form keeps its complaint out of other editors' way (seconds): the
-#: queue lists it last for them and their form says who has it open (``ReviewClaims``).
+#: queue lists it last for them and their form says who has it open (``ReviewClaims``). An open
+#: form renews its claim every ``CLAIM_REFRESH_SECONDS`` (ui/review.py).
 CLAIM_SECONDS = 15 * 60
+CLAIM_REFRESH_SECONDS = 60
 
 
 class ReviewClaims:
@@ -119,17 +121,19 @@ class ReviewClaims:
     so that two editors working through the same queue are not given the same complaint. Kept
     in memory (a restart forgets them; two servers do not share them): a guide, not a lock, as
     saving still refuses a review that conflicts with a later one (``ReviewConflict``). A claim
-    lasts ``seconds`` from the last time its form was drawn. Keys: the database (any string) and
-    the complaint id; times are ``time.monotonic()`` seconds. Thread-safe (Streamlit runs
-    sessions in threads)."""
+    belongs to an editor's session (a browser tab: one editor may have two open) and lasts
+    ``seconds`` from the last time its form was drawn or refreshed. Keys: the database (any
+    string) and the complaint id; times are ``time.monotonic()`` seconds. Thread-safe
+    (Streamlit runs sessions in threads)."""
 
     def __init__(self, seconds: float = CLAIM_SECONDS):
         import threading
         self.seconds = seconds
-        self._open: dict[tuple[str, str], dict[str, float]] = {}  # (db, complaint) -> {editor: last drawn}
+        # (db, complaint) -> {(editor, session): last drawn}
+        self._open: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
         self._lock = threading.Lock()
 
-    def _live(self, key: tuple[str, str], now: float) -> dict[str, float]:
+    def _live(self, key: tuple[str, str], now: float) -> dict[tuple[str, str], float]:
         kept = {who: at for who, at in self._open.get(key, {}).items() if now - at < self.seconds}
         if kept:
             self._open[key] = kept
@@ -137,28 +141,36 @@ class ReviewClaims:
             self._open.pop(key, None)
         return kept
 
-    def claim(self, db: str, complaint_id: str, editor: str, now: float) -> tuple[str, float] | None:
-        """``editor`` has the form of ``complaint_id`` open (from ``now``; the complaint they
-        had open before in ``db`` is theirs no longer). Returns the other editor who opened it
-        most recently and how many seconds ago, or None."""
+    def _drop(self, db: str, holder: tuple[str, str], keep: str | None = None) -> None:
+        for key in [k for k in self._open if k[0] == db and k[1] != keep and holder in self._open[k]]:
+            del self._open[key][holder]
+            if not self._open[key]:
+                del self._open[key]
+
+    def claim(self, db: str, complaint_id: str, editor: str, now: float,
+              session: str = "") -> tuple[str, float] | None:
+        """``editor`` has the form of ``complaint_id`` open in ``session`` (from ``now``; the
+        complaint that session had open before in ``db`` is no longer claimed by it). Returns
+        the other editor who opened it most recently and how many seconds ago, or None."""
         with self._lock:
-            for key in [k for k in self._open if k[0] == db and k[1] != complaint_id and editor in self._open[k]]:
-                del self._open[key][editor]
-                if not self._open[key]:
-                    del self._open[key]
+            self._drop(db, (editor, session), keep=complaint_id)
             live = self._live((db, complaint_id), now)
-            others = [(at, who) for who, at in live.items() if who != editor]
-            self._open[(db, complaint_id)] = {**live, editor: now}
+            others = [(at, who) for (who, _s), at in live.items() if who != editor]
+            self._open[(db, complaint_id)] = {**live, (editor, session): now}
             if not others:
                 return None
             at, who = max(others)
             return who, now - at
 
-    def release(self, db: str, complaint_id: str, editor: str) -> None:
-        """``editor`` saved or left the complaint: it is no longer kept from the others."""
+    def release(self, db: str, complaint_id: str | None, editor: str, session: str = "") -> None:
+        """``editor``'s ``session`` saved ``complaint_id`` or left the queue (None: whatever it
+        had open): no longer kept from the others."""
         with self._lock:
+            if complaint_id is None:
+                self._drop(db, (editor, session))
+                return
             live = self._open.get((db, complaint_id), {})
-            live.pop(editor, None)
+            live.pop((editor, session), None)
             if not live:
                 self._open.pop((db, complaint_id), None)
 
@@ -168,7 +180,7 @@ class ReviewClaims:
         with self._lock:
             out = {}
             for key in [k for k in self._open if k[0] == db]:
-                others = [(at, who) for who, at in self._live(key, now).items() if who != editor]
+                others = [(at, who) for (who, _s), at in self._live(key, now).items() if who != editor]
                 if others:
                     out[key[1]] = max(others)[1]
             return out

@@ -28,6 +28,8 @@ if st.session_state.get("narr_mode_prev", mode) != mode and "complaint" in st.qu
 st.session_state["narr_mode_prev"] = mode
 if saved := st.session_state.pop("rv_saved", None):
     st.success(saved, icon=":material/task_alt:")
+if mode != "review":
+    review.release_claims(ctx)  # left the queue: the complaint this session had open is free
 if mode == "review":
     ids = review.queue(ctx)
     review.export_button(ctx)

@@ -410,6 +410,10 @@ def test_classify_zh__another_day_keeps_a_bare_time_ambiguous(text, exact, ambig
     ("They texted me at 10 pm. The next morning they called at 7:15.", {"22:00"}),
     ("They texted me at 10 pm and called again at 10:30.", {"22:00", "22:30"}),
     ("He called at 9 pm, I said I would pay tomorrow, and he called again at 10:30.", {"21:00", "22:30"}),
+    # a day named in the exact time's own clause dates that time, not a change of day
+    ("They texted me at 10 pm on Monday and called again at 10:30.", {"22:00", "22:30"}),
+    ("They called at 9:30 pm and again 1/2 hour later at 10.", {"21:30", "22:00"}),
+    ("They called at 10 pm. On XX/XX/XXXX they called at 10:30.", {"22:00"}),  # a redacted date
 ])
 def test_classify_en__another_day_keeps_a_bare_time_ambiguous(text, exact):
     r = classify_narrative(text, "en")

@@ -115,7 +115,8 @@ def test_query_narrative_search__a_quoted_phrase_is_matched_as_written(tmp_path)
     from tests.helpers import _complaint, sources_frame, write_core
     texts = {"t:1": "They called my job and my mother.", "t:2": "My job is hard; they called at night.",
              "t:3": "A cease and desist letter was ignored; they kept harassing me.",
-             "t:4": "This issue me and my wife raised (re-sue?) was ignored. 他们说要起诉我"}
+             "t:4": "This issue me and my wife raised (re-sue?) was ignored. 他们说要起诉我",
+             "t:5": "A résumé was sent; 催收collector打了电话"}
     rows = [dict(_complaint(cid, "t_us", "US", date(2024, 1, 1 + i), "Acme", "financial_regulator", "web",
                             "explained", True, 2), has_narrative=True, narrative=text, language="en")
             for i, (cid, text) in enumerate(texts.items())]
@@ -140,3 +141,5 @@ def test_query_narrative_search__a_quoted_phrase_is_matched_as_written(tmp_path)
         assert ids("sue") == ["t:4"]  # "re-sue": a hyphen starts a word
         assert ids("起诉") == ["t:4"] and ids("(re-sue?)") == ["t:4"] and ids("ue?)") == []
         assert ids("HARASS") == ["t:3"] and ids("arass") == []
+        assert ids("sum") == [] and ids("résumé") == ["t:5"]  # é is a letter, not a word's edge
+        assert ids("collector") == ["t:5"]  # an English word right after Chinese

@@ -456,3 +456,14 @@ def test_review_claims_keep_an_open_complaint_from_other_editors_for_a_while():
     claims.release("db1", "c2", "eddie")
     assert claims.held_by_others("db1", "mei", now=301.0) == {}
     assert claims.claim("db1", "c2", "mei", now=302.0) is None
+
+
+def test_review_claims_belong_to_a_session_and_are_released_when_it_leaves():
+    claims = reviews.ReviewClaims(seconds=900)
+    claims.claim("db", "x", "eddie", now=0.0, session="tab1")
+    claims.claim("db", "y", "eddie", now=10.0, session="tab2")  # a second tab keeps the first's
+    assert claims.held_by_others("db", "mei", now=20.0) == {"x": "eddie", "y": "eddie"}
+    assert claims.claim("db", "x", "eddie", now=30.0, session="tab1") is None  # his own, refreshed
+    claims.release("db", None, "eddie", session="tab2")  # tab2 left the queue
+    assert claims.held_by_others("db", "mei", now=40.0) == {"x": "eddie"}
+    assert claims.held_by_others("db", "mei", now=30.0 + 900) == {}  # not refreshed: lapsed

@@ -36,6 +36,20 @@ def _db_key() -> str:
     return str(database()[1].resolve())
 
 
+def _session() -> str:
+    """This browser session's key for its review claims (one editor may have two tabs)."""
+    if "_rv_session" not in st.session_state:
+        import uuid
+        st.session_state["_rv_session"] = uuid.uuid4().hex
+    return st.session_state["_rv_session"]
+
+
+def release_claims(ctx: PageContext) -> None:
+    """The editor left the review queue in this session: the complaint it had open is free."""
+    if ctx.who is not None and "_rv_session" in st.session_state:
+        _claims().release(_db_key(), None, ctx.who.name, _session())
+
+
 def queue(ctx: PageContext) -> list[str]:
     """Draw progress, order choice and the queue; return the queued complaint ids (in order):
     the complaints another editor has open last (``reviews.ReviewClaims``), so two editors
@@ -147,9 +161,14 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
     state_now = run_query("analysis.reviews:review_state", None, complaint_id)
     if conflict := st.session_state.pop(CONFLICT_KEY, None):
         st.error(conflict)
-    if other := _claims().claim(_db_key(), complaint_id, ctx.who.name, time.monotonic()):
+    if other := _claims().claim(_db_key(), complaint_id, ctx.who.name, time.monotonic(), _session()):
         st.warning(t("rv_open_elsewhere", lang, who=plain(other[0]), minutes=max(1, round(other[1] / 60))),
                    icon=":material/group:")
+
+    @st.fragment(run_every=reviews.CLAIM_REFRESH_SECONDS)
+    def keep_claim():  # a long review keeps its complaint out of the others' way while the form is open
+        _claims().claim(_db_key(), complaint_id, ctx.who.name, time.monotonic(), _session())
+    keep_claim()
     current = run_query("analysis.reviews:query_complaint_reviews", None, complaint_id)
     current = current[current["is_current"]]
     decided = {(k, c): d for k, c, d in zip(current["label_kind"], current["label_code"], current["decision"])}
@@ -240,7 +259,7 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
         st.error(t("rv_failed", lang, msg=plain(str(err))))
         return
     st.session_state.pop(seen_key, None)
-    _claims().release(_db_key(), complaint_id, ctx.who.name)
+    _claims().release(_db_key(), complaint_id, ctx.who.name, _session())
     st.session_state["rv_saved"] = t("rv_saved", lang, id=plain(complaint_id), confirm=counts["confirm"],
                                      reject=counts["reject"], add=counts["add"])
     if st.query_params.get("complaint") == complaint_id:

@@ -148,19 +148,19 @@ def _open_quote(text: str, start: int, end: int) -> bool:
     return (seg.count('"') % 2 == 1) or seg.count("\u201c") > seg.count("\u201d")
 
 
-def _resolve_from_context(times_raw: list, text: str) -> None:
+def _resolve_from_context(times_raw: list, doc: Doc) -> None:
     """A bare time shortly after an exact one takes the a.m./p.m. reading nearest to it ("a text
     at 5:30am. Then another at 5:45" -> 05:45; flag ampm_from_context): only when the exact time
     is at most 120 characters before, one reading is within 90 minutes of it, and no other day
-    is named between them (the pack's ``day_change``: "前天晚上十点整…昨天十点半" stays
-    ambiguous). ``text``: the text the packs' time regexes read (``Doc.text_for``; offsets
-    agree)."""
+    is named between them (the pack's ``day_change``, looked for from the clause after the
+    exact time's own: "前天晚上十点整…昨天十点半" stays ambiguous, "at 10 pm on Monday and again
+    at 10:30" is 22:30)."""
     last: tuple[int, int] | None = None  # (end, minute of day) of the last exact time
     for rt, pk in sorted(times_raw, key=lambda x: x[0].start):
         day = pk.ctx.get("day_change")
         if rt.candidates and rt.bound is None and last is not None \
                 and rt.start - last[0] <= _CONTEXT_CHARS \
-                and not (day is not None and day.search(text, last[0], rt.start)):
+                and not (day is not None and day.search(doc.text_for(pk), _next_clause(doc, last[0]), rt.start)):
             best = min(rt.candidates, key=lambda c: abs(c - last[1]))
             if abs(best - last[1]) <= _CONTEXT_MINUTES:
                 rt.minute_of_day, rt.candidates = best, ()
@@ -168,6 +168,12 @@ def _resolve_from_context(times_raw: list, text: str) -> None:
                 rt.flags.add("ampm_from_context")
         if rt.minute_of_day is not None:
             last = (rt.end, rt.minute_of_day)
+
+
+def _next_clause(doc: Doc, pos: int) -> int:
+    """Where the clause after the one holding ``pos`` starts (the text's end if none)."""
+    i = bisect.bisect_right(doc.clause_starts, pos)
+    return doc.clause_starts[i] if i < len(doc.clause_starts) else len(doc.text)
 
 
 @lru_cache(maxsize=8)
@@ -477,7 +483,7 @@ def _times(doc: Doc, found: Mentions, res: _Resolved, L: _Labels) -> None:
     jur, text = doc.jur, doc.text
     rule = TIME_WINDOW_RULES[jur]
     declared = _declared_windows(doc.low, found.times)
-    _resolve_from_context(found.times, doc.low)
+    _resolve_from_context(found.times, doc)
     method_sents = res.method_sents
     for rt, pk in found.times:
         flags = set(rt.flags)

@@ -353,8 +353,8 @@ class _WordTfidf:
         hit = (self.bigram_keys[at] == keys) if len(self.bigram_keys) else np.zeros(len(keys), dtype=bool)
         rows = np.concatenate([uni_doc, doc[:-1][pair][hit]])
         cols = np.concatenate([uni, self.bigram_cols[at[hit]]])
-        X = coo_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                       shape=(len(texts), self.n_features)).tocsr()  # duplicates summed: counts
+        X = coo_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
+                       shape=(len(texts), self.n_features)).tocsr().astype(np.float32)  # duplicates summed: counts
         X.sort_indices()
         np.log(X.data, X.data)
         X.data += 1  # sublinear TF

@@ -381,7 +381,8 @@ def _dayparts(pack: LangPack, scan: str, low: str, present: set | None = None) -
         if not _passes(p, low, present):
             continue
         for m in p.regex.finditer(scan):
-            out.append(RawTime(m.start(), m.end(), p.id, daypart=p.codes[0]))
+            if m.end() > m.start():  # (an empty match is no mention; find_times' overlap test needs spans)
+                out.append(RawTime(m.start(), m.end(), p.id, daypart=p.codes[0]))
     return out
 
 
