@@ -22,7 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_narratives": ("Narratives", "投诉正文"),
     "narr_search": ("Search the narratives", "搜索投诉正文"),
     "narr_search_hint": ("words in either language, e.g. 通讯录 or sheriff; \"a phrase\" in quotes; a complaint id",
-                         "中英文词语均可，如 通讯录 或 sheriff；词组加引号，如 \"cease and desist\"；或投诉编号"),
+                         "中英文词语均可，如 通讯录 或 sheriff；词组加引号，如 \"爆通讯录\"；或投诉编号"),
     "narr_rule": ("Rule", "规则"),
     "narr_none": ("No narrative matches. Change the search words or the filters.", "没有匹配的投诉正文。请修改搜索词或筛选条件。"),
     "narr_found": ("{n} complaints with a narrative (those holding the words as typed first, then newest first; at "
@@ -179,25 +179,25 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "{name} 在本仪表盘没有账户，请联系管理员添加。"),
     "auth_single_user": ("Single-user mode on this computer: no accounts are set up. Changing the data is possible "
                          "while it holds only the demonstration data; before loading real complaints or opening the "
-                         "dashboard to other computers, create an admin: python -m analysis.accounts add NAME "
+                         "dashboard to other computers, create an admin: .venv/bin/python -m analysis.accounts add NAME "
                          "--role admin",
                          "本机单用户模式：尚未设置账户。仅在只有演示数据时可以修改数据；导入真实投诉或让其他电脑访问前，"
-                         "请先创建管理员：python -m analysis.accounts add 账户名 --role admin"),
+                         "请先创建管理员：.venv/bin/python -m analysis.accounts add 账户名 --role admin"),
     "auth_sign_in_first": ("Sign in to use the dashboard.", "请先登录再使用仪表盘。"),
     "auth_wrong": ("Name or password is wrong.", "账户名或密码错误。"),
     "auth_wait": ("Too many failed sign-ins: wait {s} seconds and try again.", "登录失败次数过多，请等待 {s} 秒后重试。"),
     "auth_real_data": ("Real complaints are loaded, so changing the data needs an account (single-user mode is "
-                       "for the demonstration data). Create an admin on the server: python -m analysis.accounts add "
+                       "for the demonstration data). Create an admin on the server: .venv/bin/python -m analysis.accounts add "
                        "NAME --role admin, then sign in.",
                        "已载入真实投诉，修改数据需要账户（单用户模式仅适用于演示数据）。请在服务器上创建管理员："
-                       "python -m analysis.accounts add 账户名 --role admin，然后登录。"),
+                       ".venv/bin/python -m analysis.accounts add 账户名 --role admin，然后登录。"),
     "auth_role_cannot": ("Your role ({role}) cannot do this; it needs {need}. Ask an admin.",
                          "您的角色（{role}）无权执行此操作，需要{need}权限。请联系管理员。"),
     "auth_exposed": ("This dashboard can be reached from other computers and has no accounts, so it shows "
-                     "nothing. On the server, create an admin (python -m analysis.accounts add NAME --role admin) "
+                     "nothing. On the server, create an admin (.venv/bin/python -m analysis.accounts add NAME --role admin) "
                      "or run it on this computer only (the default address 127.0.0.1).",
                      "此仪表盘可被其他电脑访问且未设置账户，因此不显示任何内容。请在服务器上创建管理员"
-                     "（python -m analysis.accounts add 账户名 --role admin），或仅在本机运行（默认地址 127.0.0.1）。"),
+                     "（.venv/bin/python -m analysis.accounts add 账户名 --role admin），或仅在本机运行（默认地址 127.0.0.1）。"),
     "role_viewer": ("viewer", "查看者"),
     "role_editor": ("editor", "编辑"),
     "role_admin": ("admin", "管理员"),
@@ -254,10 +254,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rv_bad_time": ("Not saved: {time} is not a clock time; write it as HH:MM (00:00–23:59).",
                     "未保存：{time} 不是时刻；请写成 HH:MM（00:00–23:59）。"),
     "rv_order": ("Review first", "优先复核"),
-    "rv_order_uncertain": ("uncertain", "不确定的"),
-    "rv_order_impact": ("high impact", "影响大的"),
-    "rv_order_company": ("by company", "按公司"),
-    "rv_order_newest": ("newest", "最新的"),
+    "rv_order_uncertain": ("Uncertain", "不确定的"),
+    "rv_order_impact": ("High impact", "影响大的"),
+    "rv_order_company": ("By company", "按公司"),
+    "rv_order_newest": ("Newest", "最新的"),
     "rv_order_uncertain_help": ("Complaints where the rules and the model disagree most, then those whose model score "
                                 "is closest to 0.5.", "规则与模型分歧最多的投诉优先，其次是模型得分最接近 0.5 的投诉。"),
     "rv_order_impact_help": ("Complaints with the most threats, visits, detention, shaming or impersonation (rules or "
