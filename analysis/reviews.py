@@ -343,7 +343,10 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
 
     Columns: ``complaint_id`` (str), ``received_date`` (date), ``company_name`` (str),
     ``conduct_codes_narrative`` (list of str: the rules' conducts), ``suggested`` (list of str:
-    the model's), ``disagreements`` (int: codes only one of the two has), ``closest`` (float:
+    the model's), ``disagreements`` (int: codes the model suggests and the rules do not, plus
+    codes the rules found and the model did not, counting only codes the model suggests on some
+    complaint of the same language in this database: where it never speaks, as for most
+    conducts in Chinese, its silence is no disagreement), ``closest`` (float:
     smallest |score − 0.5| of its suggestions, NaN without), ``high_impact`` (int: conducts of
     ``HIGH_IMPACT_GROUPS`` from either), ``company_complaints`` (int: the company's filtered
     complaints with a narrative). Raises ``ValueError`` for an unknown order, ``FilterError``.
@@ -370,11 +373,19 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
             GROUP BY complaint_id
         ), co AS (
             SELECT company_name, count(*) AS company_complaints FROM f GROUP BY company_name
+        ), lg AS (  -- each complaint's language, and the conducts the model suggests anywhere in it
+            SELECT complaint_id, coalesce(language, 'en') AS lang FROM core_complaints
+            WHERE complaint_id IN (SELECT complaint_id FROM f)
+        ), speaks AS (
+            SELECT coalesce(c.language, 'en') AS lang, list(DISTINCT l.label_code) AS codes
+            FROM core_complaint_labels l JOIN core_complaints c USING (complaint_id)
+            WHERE l.label_source = 'model' AND l.label_kind = 'conduct' GROUP BY ALL
         )
         SELECT f.complaint_id, f.received_date, f.company_name, f.conduct_codes_narrative,
                coalesce(m.suggested, []::VARCHAR[]) AS suggested,
                len(list_filter(coalesce(m.suggested, []::VARCHAR[]), lambda x: NOT list_contains(f.conduct_codes_narrative, x)))
-               + len(list_filter(f.conduct_codes_narrative, lambda x: NOT list_contains(coalesce(m.suggested, []::VARCHAR[]), x)))
+               + len(list_filter(f.conduct_codes_narrative, lambda x: list_contains(coalesce(sp.codes, []::VARCHAR[]), x)
+                                 AND NOT list_contains(coalesce(m.suggested, []::VARCHAR[]), x)))
                  AS disagreements,
                m.closest,
                len(list_filter(list_distinct(list_concat(f.conduct_codes_narrative, coalesce(m.suggested, []::VARCHAR[]))),
@@ -382,6 +393,7 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
                coalesce(co.company_complaints, 0) AS company_complaints
         FROM f LEFT JOIN m USING (complaint_id)
         LEFT JOIN co ON co.company_name IS NOT DISTINCT FROM f.company_name
+        LEFT JOIN lg USING (complaint_id) LEFT JOIN speaks sp ON sp.lang = lg.lang
         WHERE f.complaint_id NOT IN ({done})
         ORDER BY {order_sql}
         LIMIT ?""", p + [high_impact_codes(), int(limit)]).df()

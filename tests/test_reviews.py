@@ -467,3 +467,22 @@ def test_review_claims_belong_to_a_session_and_are_released_when_it_leaves():
     claims.release("db", None, "eddie", session="tab2")  # tab2 left the queue
     assert claims.held_by_others("db", "mei", now=40.0) == {"x": "eddie"}
     assert claims.held_by_others("db", "mei", now=30.0 + 900) == {}  # not refreshed: lapsed
+
+
+def test_the_models_silence_is_a_disagreement_only_where_it_speaks(tmp_path):
+    """A rules label the model does not suggest counts as a disagreement only when the model
+    suggests that conduct on some complaint of the same language (in the fixture it suggests
+    THREAT_VIOLENCE in English, and only CONTACT_LIST_BLAST in Chinese)."""
+    path = build_reviewable_db(tmp_path / "q.duckdb")
+    with db.write_transaction(path, "narrative rule labels") as con:
+        con.execute("""
+            INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id)
+            VALUES ('us:1', 'conduct', 'THREAT_VIOLENCE', 'narrative', 'US-VIOL-01'),
+                   ('cn:3', 'conduct', 'ABUSIVE_LANGUAGE', 'narrative', 'CN-ABUSE-01'),
+                   ('cn:3', 'conduct', 'THREAT_VIOLENCE', 'narrative', 'CN-ABUSE-01')""")
+        mark_changed(con, ["us:1", "cn:3"])
+    with db.connect_read_only(path) as con:
+        q = reviews.query_review_queue(db.read_cursor(con), Filter(), "uncertain").set_index("complaint_id")
+    # us:1: the model's EMPLOYER_CONTACT, and THREAT_VIOLENCE it suggests in English but not here;
+    # cn:3: the model never suggests ABUSIVE_LANGUAGE or THREAT_VIOLENCE in Chinese: no disagreement
+    assert q["disagreements"].to_dict() == {"us:2": 2, "us:1": 2, "cn:3": 0}
