@@ -350,6 +350,8 @@ def test_database_without_reviews_reads(tmp_path):
                 "'Co' AS company_name, ['A'] AS conduct_codes_narrative, TRUE AS has_narrative")
     con.execute("CREATE TABLE core_complaint_labels (complaint_id VARCHAR, label_kind VARCHAR, label_code VARCHAR, "
                 "label_source VARCHAR, score DOUBLE)")
+    # (core_complaints and its language column are in every database since the first data model)
+    con.execute("CREATE TABLE core_complaints AS SELECT 'x' AS complaint_id, 'en' AS language")
     assert reviews.query_review_progress(con, Filter()) == {"reviewed": 0, "total": 1}
     assert reviews.query_review_queue(con, Filter())["complaint_id"].tolist() == ["x"]
     assert reviews.labelled_set(con).empty
