@@ -345,8 +345,8 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
     ``conduct_codes_narrative`` (list of str: the rules' conducts), ``suggested`` (list of str:
     the model's), ``disagreements`` (int: codes the model suggests and the rules do not, plus
     codes the rules found and the model did not, counting only codes the model suggests on some
-    complaint of the same language in this database: where it never speaks, as for most
-    conducts in Chinese, its silence is no disagreement), ``closest`` (float:
+    complaint of the same language in the view: where it never speaks, as for most conducts in
+    Chinese, its silence is no disagreement), ``closest`` (float:
     smallest |score − 0.5| of its suggestions, NaN without), ``high_impact`` (int: conducts of
     ``HIGH_IMPACT_GROUPS`` from either), ``company_complaints`` (int: the company's filtered
     complaints with a narrative). Raises ``ValueError`` for an unknown order, ``FilterError``.
@@ -376,10 +376,9 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
         ), lg AS (  -- each complaint's language, and the conducts the model suggests anywhere in it
             SELECT complaint_id, coalesce(language, 'en') AS lang FROM core_complaints
             WHERE complaint_id IN (SELECT complaint_id FROM f)
-        ), speaks AS (
-            SELECT coalesce(c.language, 'en') AS lang, list(DISTINCT l.label_code) AS codes
-            FROM core_complaint_labels l JOIN core_complaints c USING (complaint_id)
-            WHERE l.label_source = 'model' AND l.label_kind = 'conduct' GROUP BY ALL
+        ), speaks AS (  -- from the suggestions already read for the view (m), not another table scan
+            SELECT lg.lang, list(DISTINCT code) AS codes
+            FROM m JOIN lg USING (complaint_id), unnest(m.suggested) AS u(code) GROUP BY ALL
         )
         SELECT f.complaint_id, f.received_date, f.company_name, f.conduct_codes_narrative,
                coalesce(m.suggested, []::VARCHAR[]) AS suggested,

@@ -473,7 +473,7 @@ def test_review_claims_belong_to_a_session_and_are_released_when_it_leaves():
 
 def test_the_models_silence_is_a_disagreement_only_where_it_speaks(tmp_path):
     """A rules label the model does not suggest counts as a disagreement only when the model
-    suggests that conduct on some complaint of the same language (in the fixture it suggests
+    suggests that conduct on some complaint of the same language in the view (in the fixture it suggests
     THREAT_VIOLENCE in English, and only CONTACT_LIST_BLAST in Chinese)."""
     path = build_reviewable_db(tmp_path / "q.duckdb")
     with db.write_transaction(path, "narrative rule labels") as con:
