@@ -160,7 +160,7 @@ def _resolve_from_context(times_raw: list, doc: Doc) -> None:
         day = pk.ctx.get("day_change")
         if rt.candidates and rt.bound is None and last is not None \
                 and rt.start - last[0] <= _CONTEXT_CHARS \
-                and not (day is not None and day.search(doc.text_for(pk), _next_clause(doc, last[0]), rt.start)):
+                and not (day is not None and day.search(doc.text_for(pk), doc.clause_end(last[0]), rt.start)):
             best = min(rt.candidates, key=lambda c: abs(c - last[1]))
             if abs(best - last[1]) <= _CONTEXT_MINUTES:
                 rt.minute_of_day, rt.candidates = best, ()
@@ -168,12 +168,6 @@ def _resolve_from_context(times_raw: list, doc: Doc) -> None:
                 rt.flags.add("ampm_from_context")
         if rt.minute_of_day is not None:
             last = (rt.end, rt.minute_of_day)
-
-
-def _next_clause(doc: Doc, pos: int) -> int:
-    """Where the clause after the one holding ``pos`` starts (the text's end if none)."""
-    i = bisect.bisect_right(doc.clause_starts, pos)
-    return doc.clause_starts[i] if i < len(doc.clause_starts) else len(doc.text)
 
 
 @lru_cache(maxsize=8)

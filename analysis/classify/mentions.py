@@ -161,6 +161,12 @@ class Doc:
     def clause_start(self, pos: int) -> int:
         return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
 
+    def clause_end(self, pos: int) -> int:
+        """Where the clause after the one holding ``pos`` starts (the text's end if none), as
+        ``sent_end`` for sentences."""
+        i = bisect.bisect_right(self.clause_starts, pos)
+        return self.clause_starts[i] if i < len(self.clause_starts) else len(self.scan)
+
 
 def _list_head(doc: Doc, pack: LangPack, start: int, end: int | None) -> int | None:
     """End of the clause that heads a comma list the mention is an item of ("never given any
