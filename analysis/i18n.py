@@ -61,6 +61,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     # common
     "no_data": ("No complaints match these filters. Widen the date range or remove a filter.",
                 "没有符合筛选条件的投诉。请放宽日期范围或去掉部分筛选。"),
+    "hidden_sources": ("{n:,} complaints of {names} match the other filters but are not in this view: choose "
+                       "them under “{field}” to include them.",
+                       "{names}中有 {n:,} 条投诉符合其余筛选条件，但不在当前视图中：可在“{field}”中选择。"),
+    "hidden_demo": ("Demonstration data is hidden by default once real complaints are loaded.",
+                    "导入真实投诉后，演示数据默认隐藏。"),
     "del_title": ("Remove an import or a source", "删除一次导入或一个来源"),
     "del_note": ("Removes the complaints whose current version came from the import (or every complaint of the "
                  "source), with their incidents and labels, and the file's raw and quarantined rows; every figure "

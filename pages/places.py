@@ -11,7 +11,7 @@ from analysis import codes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.places import (MAP_JURISDICTIONS, MEASURES, default_jurisdiction, region_table,  # noqa: E402
                              unmapped_table)
-from ui.page import chart_page, page_choice, show_chart  # noqa: E402
+from ui.page import chart_page, hidden_sources_note, page_choice, show_chart  # noqa: E402
 from ui.state import run_query  # noqa: E402
 from ui.tables import data_table  # noqa: E402
 
@@ -33,6 +33,9 @@ frame = run_query(QUERY, ctx.flt, measure)
 drawn = show_chart(ctx, f"places_map_{jur.lower()}_{measure}", k)
 if not drawn:
     st.info(t("places_no_data_jur", lang, jur=codes.label("jurisdiction", jur, lang)))
+    hidden = hidden_sources_note(ctx, jur)
+    if hidden:
+        st.caption(hidden)
 else:
     data_table(region_table(frame, jur, lang), height=420, key="places_table")
     if measure == "rate":

@@ -113,6 +113,47 @@ def test_page__empty_result_says_so(app):
     assert any("No complaints match" in i.value for i in at.info)
 
 
+@needs_cfpb
+@pytest.mark.parametrize("lang,needle", [
+    ("en", "1,800 complaints of Synthetic demo data (CN) match the other filters but are not in this view"),
+    ("zh", "中有 1,800 条投诉符合其余筛选条件，但不在当前视图中：可在“数据来源”中选择。"),
+])
+def test_page__empty_result_names_the_sources_left_out(app, lang, needle):
+    # Real data loaded: the default view is CFPB alone, so Chinese complaints are only in the demo
+    # source; an analyst who asks for jurisdiction CN is told where they are (and not of demo_us,
+    # whose complaints are all US).
+    at = app("overview", lang=lang, source="cfpb", jurisdiction="CN")
+    assert not at.exception and not at.error
+    assert len(at.info) == 1
+    assert len(at.main.caption) == 1, [shown(c.value) for c in at.main.caption]
+    note = shown(at.main.caption[0].value)
+    assert needle in note
+    assert ("demo data (US)" not in note) and ("(US)" not in note)
+    assert note.endswith("Demonstration data is hidden by default once real complaints are loaded."
+                         if lang == "en" else "选择。导入真实投诉后，演示数据默认隐藏。")
+    # with the demo source chosen the view is not empty and no such note is drawn
+    at = app("overview", lang="en", source=["cfpb", "demo_cn"], jurisdiction="CN",
+             product=["Debt collection", "网络贷款 (演示)"])
+    assert not at.info
+
+
+@needs_cfpb
+def test_places__empty_map_names_the_sources_of_its_jurisdiction_left_out(app):
+    at = app("places", lang="en", source="cfpb", map="CN")
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == ["No complaints of China match these filters."]
+    notes = [shown(c.value) for c in at.main.caption if "match the other filters" in shown(c.value)]
+    assert len(notes) == 1 and notes[0].startswith("1,800 complaints of Synthetic demo data (CN) match")
+
+
+@needs_cfpb
+def test_page__empty_result_without_hidden_matches_says_nothing_more(app):
+    at = app("overview", lang="en", source="cfpb", date_from="2030-01-01")
+    assert not at.exception and not at.error
+    assert any("No complaints match" in i.value for i in at.info)
+    assert not at.main.caption
+
+
 def test_language_switch_keeps_filters(app):
     at = app("methods_conduct", lang="zh", method="sms")
     assert at.title[0].value == "方式与行为"

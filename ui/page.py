@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -296,10 +297,48 @@ def chart_page(title_key: str, *, unit: str = "complaints", unreviewed: bool = F
     kpis = run_query("query_kpis", ctx.flt)
     if kpis["incident_count" if unit == "incidents" else "complaint_count"] == 0:
         st.info(t("no_data", ctx.lang))
+        hidden = hidden_sources_note(ctx)
+        if hidden:
+            st.caption(hidden)
         st.stop()
     if unreviewed:
         st.caption(t("unreviewed", ctx.lang))
     return ctx, kpis
+
+
+def hidden_sources_note(ctx: PageContext, jurisdiction: str | None = None) -> str:
+    """Why a view may be empty although the database is not: how many complaints of the
+    sources not chosen in the view's *Data source* filter would match the rest of the view
+    (its products following the sources as the sidebar's do, ``analysis.scope``; only
+    ``jurisdiction``, a ``jurisdiction`` code, when given), with those sources' names in
+    ``ctx.lang`` and, when one of them is demonstration data, that it is hidden by default.
+    Returns "" when the view has no *Data source* filter or those sources match nothing.
+    Plain text: names from the database are escaped. One ``query_kpis`` per source left
+    out (a page draws this only when its view is empty)."""
+    if not ctx.flt.source:
+        return ""
+    sources = run_query("query_sources")
+    out = sources[(sources["complaint_count"] > 0) & ~sources["source"].isin(ctx.flt.source)]
+    if out.empty:
+        return ""
+    options = list(run_query("query_filter_options")["product"])
+    default_products = list(ctx.flt.product) == scope_products(sources, list(ctx.flt.source), options)
+    counts = {}
+    for src in out["source"]:
+        products = tuple(scope_products(sources, [src], options)) if default_products else ctx.flt.product
+        other_view = dataclasses.replace(ctx.flt, source=(src,), product=products,
+                                         jurisdiction=(jurisdiction,) if jurisdiction else ctx.flt.jurisdiction)
+        counts[src] = int(run_query("query_kpis", other_view)["complaint_count"])
+    out = out[out["source"].map(counts) > 0]
+    if out.empty:
+        return ""
+    col = "name_zh" if ctx.lang == "zh" else "name_en"
+    names = ("、" if ctx.lang == "zh" else ", ").join(str(r[col] or r["source"]) for _, r in out.iterrows())
+    text = t("hidden_sources", ctx.lang, n=sum(counts[s] for s in out["source"]), names=names,
+             field=FIELD_BY_NAME["source"].text("label", ctx.lang))
+    if out["is_synthetic"].astype(bool).any():
+        text += ("" if ctx.lang == "zh" else " ") + t("hidden_demo", ctx.lang)
+    return plain(text)
 
 
 def page_setup(title_key: str) -> PageContext:
