@@ -236,7 +236,8 @@ def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
     """Write ``review`` as one change (all or nothing; the marts and the second copy follow
     for this complaint only): one ``core_label_reviews`` row per decision, a ``core_incidents``
     row (and an ``add`` review row) per new incident, the ``complaint`` / ``reviewed`` row, and
-    an audit row ``review`` by ``actor``.
+    an audit row ``review`` by ``actor`` whose ``rows_added`` is the number of decisions
+    (the returned counts' sum; the ``reviewed`` row is not one).
 
     Incident decisions record the incident's method and recipient as stored now; the note is
     stored with personal data masked (``pii.mask_text``, as the intake form). Returns
@@ -287,7 +288,8 @@ def save_review(db_path: Path, review: Review, actor: Actor) -> dict[str, int]:
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?)",
                         [uuid.uuid4().hex, review.complaint_id, kind, code, decision, method, recipient,
                          actor.name, actor.role, note])
-        audit.record(con, actor, "review", target=review.complaint_id, rows_added=len(rows), detail=counts)
+        # the decisions made, as the review history counts them (the complaint's "reviewed" marker is none)
+        audit.record(con, actor, "review", target=review.complaint_id, rows_added=sum(counts.values()), detail=counts)
     return counts
 
 
