@@ -259,6 +259,9 @@ def test_classify_zh__round_c2_traps_give_no_conduct(text, code):
     ("收到一封律师函，我打过去，接电话的人说是平台法务。", ("letter",)),
     ("QQ语音留言里一直在骂人。", ("voicemail",)),
     ("用呼死你软件打我电话。", ("robocall",)),
+    # the software's calls are one method, not a robocall and a call besides (stored two incidents before)
+    ("用呼死你软件不停地打给我。", ("robocall",)),
+    ("他们用呼死你一直打到我的手机上。", ("robocall",)),
     ("把我欠钱的事群发给了我所有同学。", ("sms",)),
     ("催收的人找到我四川老家去了。", ("visit_home",)),
     ("听说他们会上门，我很害怕。", ()),
