@@ -87,11 +87,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                 "您对 {id} 的复核未保存：这条投诉已不在数据库中（其导入或来源已被删除）。"),
     "narr_suggested": ("Model suggestions (counted once confirmed, or under “+ model suggestions”)",
                        "模型建议（经复核确认后，或选择“＋模型建议”时计入）"),
-    "narr_suggested_help": ("A text model trained on labelled complaints (python -m analysis.classify.model) "
+    "narr_suggested_help": ("A text model trained on labelled complaints (.venv/bin/python -m analysis.classify.model) "
                             "suggests these conducts, with its score (0–1) and the words that raised it most. They "
                             "count in the figures only once a reviewer confirms them, or when “Labels from” is set to "
                             "“all sources + model suggestions”: the rules' labels are the evidence a publication cites.",
-                            "由标注投诉训练的文本模型（python -m analysis.classify.model）给出的建议行为、得分（0–1）"
+                            "由标注投诉训练的文本模型（.venv/bin/python -m analysis.classify.model）给出的建议行为、得分（0–1）"
                             "及影响最大的词语。只有经复核确认，或把“标签来源”设为“全部来源＋模型建议”时，建议才计入图表："
                             "对外发布以规则标签为依据。"),
     "stale_title": ("Narrative labels", "正文标签"),
@@ -103,24 +103,24 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "finds now.",
                    "{n} 条正文（{labels} 个标签、{suggestions} 条模型建议）由旧版规则或其他模型读取，与当前分类器"
                    "（{version}）的结果可能不同。"),
-    "stale_ask": ("An editor can re-read them here, or on the server: python -m analysis.classify.relabel --db {db}",
-                  "编辑者可在此重新读取，或在服务器上运行：python -m analysis.classify.relabel --db {db}"),
+    "stale_ask": ("An editor can re-read them here, or on the server: .venv/bin/python -m analysis.classify.relabel --db {db}",
+                  "编辑者可在此重新读取，或在服务器上运行：.venv/bin/python -m analysis.classify.relabel --db {db}"),
     "stale_button": ("Re-read the {n} narratives", "重新读取这 {n} 条正文"),
     "stale_unread": ("{n} narratives were not read at import (imported with --classify none, or of products "
                      "the import does not classify) and count in no narrative figure. On the server: "
-                     "python -m analysis.classify.relabel --db {db} --unread",
+                     ".venv/bin/python -m analysis.classify.relabel --db {db} --unread",
                      "{n} 条正文导入时未经读取（以 --classify none 导入，或属于导入时不分类的产品），不计入任何正文统计。"
-                     "可在服务器上运行：python -m analysis.classify.relabel --db {db} --unread"),
+                     "可在服务器上运行：.venv/bin/python -m analysis.classify.relabel --db {db} --unread"),
     "stale_running": ("Re-reading narratives…", "正在重新读取正文……"),
     "rule_none_specific": ("none specific (RULEBOOK)", "无专门规则（见规则手册）"),
     "model_title": ("Conduct model (suggestions)", "行为模型（建议）"),
     "model_none": ("No conduct model is installed: narratives get the rules' labels only, and no suggestions. "
-                   "On the server: python -m analysis.classify.model train --db {db}",
+                   "On the server: .venv/bin/python -m analysis.classify.model train --db {db}",
                    "尚未安装行为模型：正文只有规则标签，没有模型建议。可在服务器上运行："
-                   "python -m analysis.classify.model train --db {db}"),
+                   ".venv/bin/python -m analysis.classify.model train --db {db}"),
     "model_bad": ("The model file cannot be read ({error}). Train a new one on the server: "
-                  "python -m analysis.classify.model train --db {db}",
-                  "无法读取模型文件（{error}）。请在服务器上重新训练：python -m analysis.classify.model train --db {db}"),
+                  ".venv/bin/python -m analysis.classify.model train --db {db}",
+                  "无法读取模型文件（{error}）。请在服务器上重新训练：.venv/bin/python -m analysis.classify.model train --db {db}"),
     "model_info": ("In use: {version}, trained {when} UTC on {examples} labelled texts: {reviewed} complaints "
                    "reviewed in this database, {weak} of its CFPB narratives labelled by their sub-issue (weak "
                    "labels), the rest from the labelled sets; it suggests {conducts} conducts.",
@@ -134,8 +134,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model_current": ("Every reviewed complaint of this database ({total}) is in the model.",
                       "本数据库的已复核投诉（{total} 条）均已用于训练模型。"),
     "model_ask": ("An administrator can retrain it here, or on the server: "
-                  "python -m analysis.classify.model train --db {db}",
-                  "管理员可在此重新训练，或在服务器上运行：python -m analysis.classify.model train --db {db}"),
+                  ".venv/bin/python -m analysis.classify.model train --db {db}",
+                  "管理员可在此重新训练，或在服务器上运行：.venv/bin/python -m analysis.classify.model train --db {db}"),
     "model_missing_sets": ("Retraining here is off: {sets} of the labelled training sets need files this server "
                            "cannot read ({files} in the shared data folder {folder}), and a model trained without "
                            "them would be weaker than the one in use. Put the shared data folder there (or set "
@@ -228,11 +228,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "db_unreadable": ("The database {name} cannot be read: it may be truncated, damaged or not a database file "
                       "(DuckDB: {reason}). Nothing was changed. Restore it from a backup, or rebuild it: move the file "
                       "and the folder beside it named like it with .store aside and import the source files again "
-                      "(python -m analysis.ingest); the default database is rebuilt with the demonstration data on "
+                      "(.venv/bin/python -m analysis.ingest); the default database is rebuilt with the demonstration data on "
                       "the next start.",
                       "无法读取数据库 {name}：文件可能被截断、损坏，或不是数据库文件（DuckDB：{reason}）。未做任何更改。"
                       "请从备份恢复，或重建：将该文件及其旁边同名加 .store 的文件夹移走，再重新导入源文件"
-                      "（python -m analysis.ingest）；默认数据库会在下次启动时用演示数据重建。"),
+                      "（.venv/bin/python -m analysis.ingest）；默认数据库会在下次启动时用演示数据重建。"),
     "no_db": ("The database {path} does not exist yet. Import data with:\n\n`{cmd}`",
               "数据库 {path} 尚不存在。请先导入数据：\n\n`{cmd}`"),
     "demo_banner": ("This view includes **synthetic demonstration data** generated by Collection Watch "
@@ -276,10 +276,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "本视图中有正文的投诉均已复核。"),
     "rv_export": ("Download {n} reviewed complaints as a labelled set (CSV)", "下载 {n} 条已复核投诉的标注集（CSV）"),
     "rv_export_help": ("The format of labelled_dev.csv (id, lang, text, method, behaviours, time_local, time_flags, "
-                       "expected, recipients): python -m analysis.classify.evaluate --input FILE scores the classifier "
+                       "expected, recipients): .venv/bin/python -m analysis.classify.evaluate --input FILE scores the classifier "
                        "on it, and the model's training reads it.",
                        "格式同 labelled_dev.csv（id, lang, text, method, behaviours, time_local, time_flags, expected, "
-                       "recipients）：可用 python -m analysis.classify.evaluate --input 文件 评估分类器，也用于训练模型。"),
+                       "recipients）：可用 .venv/bin/python -m analysis.classify.evaluate --input 文件 评估分类器，也用于训练模型。"),
     "rv_history": ("Review history ({n} decisions in {saves} reviews)", "复核记录（{saves} 次复核，{n} 项决定）"),
     "rv_editors_only": ("Editors review labels: sign in as an editor to confirm, reject or add them.",
                         "复核标签需编辑权限：请以编辑身份登录后确认、否定或补充标签。"),

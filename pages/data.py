@@ -21,9 +21,12 @@ lang = ctx.lang
 st.subheader(t("sources_title", lang))
 src = run_query("query_sources")
 name_col, note_col = ("name_zh", "note_zh") if lang == "zh" else ("name_en", "note_en")
-show_table(src[["source", name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
-                "first_received_date", "last_received_date", "last_imported_at"]]
-           .assign(publisher=src["publisher"].map(lambda v: stored_value("publisher", v, lang))), lang)
+# by name (the source codes are in the import log below, and when each was last imported); the
+# publisher at a fixed width, whole on hover, so the dates fit a 1280 px window
+show_table(src[[name_col, "publisher", "jurisdiction", "is_synthetic", "complaint_count", "incident_count",
+                "first_received_date", "last_received_date"]]
+           .assign(publisher=src["publisher"].map(lambda v: stored_value("publisher", v, lang))), lang,
+           widths={name_col: 170, "publisher": 150})
 # each source's caveats under the table, whole (as the table's last column they were off the right edge)
 for name, note in zip(src[name_col], src[note_col]):
     if isinstance(note, str) and note.strip():
@@ -33,7 +36,7 @@ st.markdown(t("import_howto", lang))
 st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_label()} complaints.csv", language="bash")
 
 st.subheader(t("imports_title", lang))
-show_table(run_query("query_imports"), lang)
+show_table(run_query("query_imports"), lang, widths={"file_sha256": 90})  # the hash whole on hover
 
 if auth.can(ctx.who, "audit"):
     st.subheader(t("audit_title", lang))

@@ -32,10 +32,8 @@ frame = run_query(QUERY, ctx.flt, measure)
 # map a third of the page: its tiles' codes and numbers ran together)
 drawn = show_chart(ctx, f"places_map_{jur.lower()}_{measure}", k)
 if not drawn:
-    st.info(t("places_no_data_jur", lang, jur=codes.label("jurisdiction", jur, lang)))
-    hidden = hidden_sources_note(ctx, jur)
-    if hidden:
-        st.caption(hidden)
+    st.info("\n\n".join(filter(None, [t("places_no_data_jur", lang, jur=codes.label("jurisdiction", jur, lang)),
+                                        hidden_sources_note(ctx, jur)])))
 else:
     data_table(region_table(frame, jur, lang), height=420, key="places_table")
     if measure == "rate":

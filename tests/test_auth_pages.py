@@ -12,6 +12,7 @@ from analysis import accounts, codes, db
 from analysis.ingest import run_import
 from tests.helpers import REPO, build_demo_db, shown
 from ui.auth import SESSION_KEY
+from ui.review import QUEUE_COLUMNS, QUEUE_FITS, QUEUE_WIDTHS
 from ui.state import db_label
 
 CFPB_FIXTURE = REPO / "tests" / "fixtures" / "cfpb" / "three_date_formats.csv"
@@ -293,6 +294,13 @@ def test_review_queue_viewers_read_editors_review(demo_db):
     assert not [c for c in log["label_code"] if re.fullmatch(r"[A-Z_]+|.*#.*", c)]  # no raw codes or incident ids
 
 
+def test_review_queue_fits_a_1280_px_window():
+    """Every queue column has a width, and without the "being reviewed by" column they add up to
+    the page's width in a 1280 px window (measured in screenshots: about 820 px)."""
+    assert set(QUEUE_COLUMNS) == set(QUEUE_WIDTHS)
+    assert sum(w for c, w in QUEUE_WIDTHS.items() if c != "open_by") <= QUEUE_FITS <= 820
+
+
 def test_review_queue_two_editors_on_one_complaint(demo_db):
     """Two editors open the same complaint; the first saves; the second's save, on the form as
     it was before, is refused with the first editor's name, writes nothing, and the form then
@@ -327,6 +335,10 @@ def test_review_queue_two_editors_on_one_complaint(demo_db):
     [table] = [d.value for d in mei.dataframe if "open_by" in d.value.columns]
     assert table.set_index("complaint_id")["open_by"].to_dict()[first] == "eddie"
     assert set(table["open_by"]) == {"", "eddie"}
+    # the queue's columns, the one naming who has a complaint open only while someone does
+    assert tuple(table.columns) == QUEUE_COLUMNS
+    assert [tuple(d.value.columns) for d in ed.dataframe if "disagreements" in d.value.columns] == [
+        tuple(c for c in QUEUE_COLUMNS if c != "open_by")]
     assert not [w for w in _texts(mei, "warning") if "eddie" in w]
     mei.selectbox(key="complaint_pick_review_uncertain").set_value(first).run()  # she opens it all the same
     assert any(w.startswith("eddie 在 1 分钟前打开了此投诉的审核") for w in _texts(mei, "warning")), _texts(mei, "warning")

@@ -296,10 +296,7 @@ def chart_page(title_key: str, *, unit: str = "complaints", unreviewed: bool = F
     ctx = page_setup(title_key)
     kpis = run_query("query_kpis", ctx.flt)
     if kpis["incident_count" if unit == "incidents" else "complaint_count"] == 0:
-        st.info(t("no_data", ctx.lang))
-        hidden = hidden_sources_note(ctx)
-        if hidden:
-            st.caption(hidden)
+        st.info("\n\n".join(filter(None, [t("no_data", ctx.lang), hidden_sources_note(ctx)])))
         st.stop()
     if unreviewed:
         st.caption(t("unreviewed", ctx.lang))

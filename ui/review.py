@@ -50,6 +50,18 @@ def release_claims(ctx: PageContext) -> None:
         _claims().release(_db_key(), None, ctx.who.name, _session())
 
 
+#: The queue's columns: the complaint, who else has it open (shown only while another editor does),
+#: the counts the queue is ordered by, then the label lists (whole on hover).
+QUEUE_COLUMNS = ("complaint_id", "open_by", "received_date", "company_name", "disagreements", "high_impact",
+                 "company_complaints", "rules_conducts", "suggested_conducts")
+#: Their widths (px): with the short headers of ``ui.tables.SCREEN_HEADERS`` they add up to
+#: ``QUEUE_FITS`` without ``open_by``, the page's width in a 1280 px window (sidebar open), so
+#: no column is off the right edge.
+QUEUE_WIDTHS = {"complaint_id": 105, "open_by": 110, "received_date": 90, "company_name": 140, "disagreements": 95,
+                "high_impact": 65, "company_complaints": 100, "rules_conducts": 105, "suggested_conducts": 105}
+QUEUE_FITS = 810
+
+
 def queue(ctx: PageContext) -> list[str]:
     """Draw progress, order choice and the queue; return the queued complaint ids (in order):
     the complaints another editor has open last (``reviews.ReviewClaims``), so two editors
@@ -78,14 +90,9 @@ def queue(ctx: PageContext) -> list[str]:
     found = found.assign(open_by=[held.get(c, "") for c in found["complaint_id"]])
     found = pd.concat([found[found["open_by"] == ""], found[found["open_by"] != ""]], ignore_index=True)
     show_table(found.assign(
-        conducts=[names("conduct", v) for v in found["conduct_codes_narrative"]],
+        rules_conducts=[names("conduct", v) for v in found["conduct_codes_narrative"]],
         suggested_conducts=[names("conduct", v) for v in found["suggested"]])
-        # the counts the queue is ordered by first, then the label lists at a fixed width (whole on
-        # hover), so the table fits the page without a sideways scroll
-        [["complaint_id"] + (["open_by"] if held else []) + [
-            "received_date", "company_name", "disagreements", "high_impact", "company_complaints", "conducts",
-            "suggested_conducts"]], lang, height=240,
-        widths={"company_name": "medium", "conducts": 120, "suggested_conducts": 120, "open_by": 130})
+        [[c for c in QUEUE_COLUMNS if held or c != "open_by"]], lang, height=240, widths=QUEUE_WIDTHS)
     return found["complaint_id"].tolist()
 
 
