@@ -146,22 +146,27 @@ def test_consensus_labels():
     assert consensus_labels("B;A", "A;B") == "A;B"
 
 
-PUBLIC_SETS = ["public_cfpb_blind_k1", "public_cfpb_blind_k2"]
+#: The sets of real CFPB narratives from public export samples, with their sizes.
+PUBLIC_SETS = {"public_cfpb_blind_k1": 56, "public_cfpb_blind_k2": 56, "public_cfpb_blind_m1": 74,
+               "public_cfpb_blind_m2": 73}
 
 
 @pytest.mark.parametrize("name", PUBLIC_SETS)
-def test_public_cfpb_set_k_is_its_labellers_consensus_in_the_code_lists(name):
-    """Set K (training.toml; docs/narratives_blind.md): real CFPB "Debt collection" narratives
-    of a public export sample, text in the file; 56 + 56 distinct complaints, every label a
-    DOMAIN.md code, each half the consensus of its two labellers (tests/data/agreement/)."""
+def test_public_cfpb_sets_are_their_labellers_consensus_in_the_code_lists(name):
+    """Sets K and M (training.toml; docs/narratives_blind.md): real CFPB "Debt collection"
+    narratives of public export samples, text in the file; distinct complaints (within the set
+    and across the sets), every label a DOMAIN.md code, each half the consensus of its two
+    labellers (tests/data/agreement/)."""
     known = {"methods": set(codes("method")), "conducts": set(codes("conduct")), "recipients": set(codes("recipient"))}
 
     def rows(p):
         return list(csv.DictReader(open(p, encoding="utf-8")))
     gold = rows(DATA / f"{name}.csv")
     a, b = (rows(DATA / "agreement" / f"{name}_{who}.csv") for who in "AB")
-    assert len(gold) == len(a) == len(b) == 56
+    assert len(gold) == len(a) == len(b) == PUBLIC_SETS[name]
     assert len({g["complaint_id"] for g in gold}) == len(gold) and all(g["text"].strip() for g in gold)
+    others = {r["complaint_id"] for n in PUBLIC_SETS if n != name for r in rows(DATA / f"{n}.csv")}
+    assert not others & {g["complaint_id"] for g in gold}
     for g, x, y in zip(gold, a, b):
         assert g["complaint_id"] == x["complaint_id"] == y["complaint_id"]
         for col, ok in known.items():
@@ -173,9 +178,9 @@ def test_public_cfpb_set_k_is_its_labellers_consensus_in_the_code_lists(name):
 
 @require_shared("data/cfpb/narratives_pool_2013_2015.csv", "data/cfpb/complaints_2019_2020_mixed_products.csv",
                 "data/cfpb/payday_loan_2023_sample.csv")
-def test_public_cfpb_set_k_is_in_no_shared_file():
-    """Set K's complaints are in none of the shared CFPB files (by complaint id, and by text for
-    the pool, whose ids are not CFPB's): no labelled or training set can hold them."""
+def test_public_cfpb_sets_are_in_no_shared_file():
+    """Sets K and M: their complaints are in none of the shared CFPB files (by complaint id, and
+    by text for the pool, whose ids are not CFPB's): no labelled or training set can hold them."""
     ids, texts = set(), set()
     for name in ("complaints_2019_2020_mixed_products.csv", "payday_loan_2023_sample.csv",
                  "narratives_pool_2013_2015.csv"):
@@ -183,6 +188,6 @@ def test_public_cfpb_set_k_is_in_no_shared_file():
             ids.add(r.get("Complaint ID"))
             texts.add((r.get("Consumer complaint narrative") or "").strip())
     gold = [r for n in PUBLIC_SETS for r in csv.DictReader(open(DATA / f"{n}.csv", encoding="utf-8"))]
-    assert len(gold) == 112
+    assert len(gold) == sum(PUBLIC_SETS.values()) == 259
     assert not {r["complaint_id"] for r in gold} & ids
     assert not {r["text"].strip() for r in gold} & texts
