@@ -70,7 +70,9 @@ PINS = [
     ('F-EN-02', ('phone_call',), ('FREQ_EXCESSIVE_CALLS',), (), (('conduct', 'FREQ_EXCESSIVE_CALLS', 0, 21, 'en.count.per_week'), ('method', 'phone_call', 6, 11, 'en.method.phone_call.verb'))),
     ('F-EN-03', ('phone_call',), (), (), (('method', 'phone_call', 5, 9, 'en.method.phone_call.verb'),)),
     ('F-EN-04', ('phone_call',), ('FREQ_EXCESSIVE_CALLS',), (), (('conduct', 'FREQ_EXCESSIVE_CALLS', 2, 72, 'en.freq.conversation_then_call'), ('method', 'phone_call', 60, 66, 'en.method.phone_call.verb'))),
-    ('F-EN-05', ('phone_call',), (), (), (('method', 'phone_call', 4, 9, 'en.method.phone_call.verb'),)),
+    # "calls back to back" is a frequency cue (the label allows it: FREQ_EXCESSIVE_CALLS?)
+    ('F-EN-05', ('phone_call',), ('FREQ_EXCESSIVE_CALLS',), (), (('method', 'phone_call', 4, 9, 'en.method.phone_call.verb'),
+                                                                ('conduct', 'FREQ_EXCESSIVE_CALLS', 4, 22, 'en.freq.vague'))),
     ('F-EN-07', ('phone_call',), (), (), (('method', 'phone_call', 45, 49, 'en.method.phone_call.verb'),)),
     ('F-EN-08', ('robocall',), ('FREQ_EXCESSIVE_CALLS',), (('8 am', 26, '08:00', 'exact'), ('8 pm', 34, '20:00', 'exact')), (('method', 'robocall', 0, 9, 'en.method.robocall'), ('conduct', 'FREQ_EXCESSIVE_CALLS', 10, 20, 'en.freq.periodic'))),
     ('F-ZH-01', ('phone_call',), ('FREQ_EXCESSIVE_CALLS',), (), (('conduct', 'FREQ_EXCESSIVE_CALLS', 0, 11, 'zh.count.calls'), ('conduct', 'FREQ_EXCESSIVE_CALLS', 0, 11, 'zh.count.calls'), ('method', 'phone_call', 2, 4, 'zh.method.phone_call'), ('method', 'phone_call', 9, 11, 'zh.method.phone_call'))),
