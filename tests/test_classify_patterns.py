@@ -118,3 +118,51 @@ def test_classify_patterns__grouped_settings_compile_as_given():
     assert m.id == "en.method.phone_call.verb"
     assert m.thread.match.pattern == "^(?:call|called|hung up|hangs? up)$"
     assert m.thread.origin is not None
+
+
+def _corpus() -> list[tuple[str, str | None, str]]:
+    """(name, lang, text) of every text in the repository's labelled sets, and of the shared CFPB
+    narratives where ../shared is beside the repository (CI has it)."""
+    import csv
+    from pathlib import Path
+
+    from tests.conftest import missing_shared
+    from tests.helpers import REPO, SHARED_DATA
+    csv.field_size_limit(10**9)
+    out = []
+    for path in sorted((REPO / "tests" / "data").glob("*.csv")):
+        for i, row in enumerate(csv.DictReader(open(path, encoding="utf-8-sig"))):
+            if row.get("text"):
+                out.append((f"{path.name}:{i + 2}", row.get("lang") or None, row["text"]))
+    shared = [Path("data/cfpb") / n for n in ("narratives_pool_2013_2015.csv", "payday_loan_2023_sample.csv",
+                                              "complaints_2019_2020_mixed_products.csv")]
+    if not missing_shared(*shared):
+        for rel in shared:
+            for i, row in enumerate(csv.DictReader(open(SHARED_DATA.parent / rel, encoding="utf-8-sig"))):
+                if row.get("Consumer complaint narrative"):
+                    out.append((f"{rel.name}:{i + 2}", None, row["Consumer complaint narrative"]))
+    return out
+
+
+def test_classify_patterns__keywords_hide_no_match_of_the_regex():
+    """A pattern's keywords are only a prefilter: on every text of the labelled sets (and the
+    shared narratives), whenever its regex matches, one of its keywords occurs. Otherwise the
+    pattern's reading would depend on unrelated words elsewhere in the text (a regex alternative
+    that fires only when another keyword happens to be there). Found 27 such patterns on
+    2026-12-07, e.g. "4 times or more a day" and "harassing phone calls" were read only in
+    texts that also held a keyword such as "times a day"."""
+    from analysis.classify import mentions
+    hidden = {}
+    for name, lang, text in _corpus():
+        doc = mentions.read(text, lang, None)
+        for pk in doc.packs:
+            scan = doc.text_for(pk)
+            low = scan if pk.lang == "en" else scan.lower()
+            for ps in pk.patterns.values():
+                for p in ps:
+                    if p.id in hidden or not p.keywords or p.prefilter(low):
+                        continue
+                    m = next((m for m in p.regex.finditer(scan) if m.end() > m.start()), None)
+                    if m is not None:
+                        hidden[p.id] = f"{name}: {scan[max(0, m.start() - 30):m.end() + 10]!r}"
+    assert not hidden, "\n".join(f"{k}: {v}" for k, v in sorted(hidden.items()))
