@@ -605,6 +605,55 @@ def test_import__an_id_in_scientific_notation_is_quarantined(tmp_path):
     assert (row, value) == (2, "1.7370000206E+10") and reason.startswith("complaint id is a number a spreadsheet")
 
 
+def test_import__future_means_after_today_everywhere(tmp_path):
+    """A complaint filed today in Beijing may be tomorrow for the server (UTC): only a date after
+    the latest date anywhere (UTC+14, ``common.latest_date``) is in the future. A hostile-input
+    test found a 黑猫 complaint filed 35 minutes before quarantined."""
+    from datetime import datetime, timedelta, timezone
+
+    from analysis.ingest.common import latest_date
+    latest = latest_date()
+    assert latest == (datetime.now(timezone.utc) + timedelta(hours=14)).date()
+    src = tmp_path / "h.csv"
+    src.write_text("投诉编号,投诉对象,发起时间,正文\n"
+                   f"1,某花,{latest.isoformat()} 00:05,打电话\n"
+                   f"2,某花,{(latest + timedelta(days=1)).isoformat()} 00:05,打电话\n", encoding="utf-8")
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.accepted_count, rep.quarantined_count) == (1, 1)
+    assert q(path, "SELECT source_row_number, reason FROM core_quarantine") == [(3, "date is in the future")]
+
+
+def test_import__spreadsheet_errors_and_decimals_in_the_id_column(tmp_path):
+    """An id column's "#N/A", "#REF!" and TRUE (a formula or type change in a spreadsheet) are no
+    complaint numbers: quarantined with the reason, so two "#N/A" rows of two files are not taken
+    for one complaint (the second replaced the first before); "17370000004.0" is the number
+    17370000004 (a QA note says so) and the same complaint as "17370000004" in a later file;
+    "17370000508.5" is quarantined."""
+    head = "投诉编号,投诉对象,发起时间,正文\n"
+    path = tmp_path / "h.duckdb"
+    first = tmp_path / "a.csv"
+    first.write_text(head + "#N/A,甲公司,2024-12-04 01:00,凌晨一点打电话威胁我\n#REF!,甲公司,2024-12-04 02:00,打电话\n"
+                     "TRUE,甲公司,2024-12-04 03:00,打电话\n17370000004.0,乙公司,2024-12-04 10:00,打电话\n"
+                     "17370000508.5,乙公司,2024-12-04 11:00,打电话\n", encoding="utf-8")
+    [rep] = run_import([first], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (5, 1, 4)
+    assert q(path, "SELECT source_row_number, raw_value FROM core_quarantine ORDER BY 1") == [
+        (2, "#N/A"), (3, "#REF!"), (4, "TRUE"), (6, "17370000508.5")]
+    assert {r for (r,) in q(path, "SELECT reason FROM core_quarantine")} == {
+        "complaint id is a spreadsheet error value or a true/false value, not an id: fix the cell in the file and "
+        "import again",
+        "complaint id is a number with a fraction, not a complaint number: save the column as text and import again"}
+    assert q(path, "SELECT raw_value, reason FROM core_qa_issues") == [
+        ("17370000004.0", "complaint id written as a decimal number; read as 17370000004")]
+    second = tmp_path / "b.csv"
+    second.write_text(head + "#N/A,丙公司,2024-12-05 09:00,给我单位打电话\n17370000004,乙公司,2024-12-04 10:00,打电话\n",
+                      encoding="utf-8")
+    [rep] = run_import([second], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (2, 0, 1, 1)
+    assert q(path, "SELECT complaint_id, creditor_name FROM core_complaints") == [("heimao:17370000004", "乙公司")]
+
+
 def test_import__an_id_that_lost_its_leading_zeros_is_not_a_second_complaint(tmp_path):
     """An intake log numbered 00071 … re-saved by a spreadsheet program comes back as 71: those
     rows are quarantined with the reason (against the database and within one file), not

@@ -1049,11 +1049,26 @@ def test_ids_with_leading_zeros_are_one_complaint_and_0_is_refused(tmp_path):
     again = tmp_path / "b.csv"
     write_csv(again, CFPB_HEADER, [row("9400001"), row("09400001")])
     [rep] = run_import([again], "cfpb", path, classify="none")
-    # the same complaint (its id written without the padding counts as an update of it)
-    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.updated_count) == (2, 1, 1, 1)
+    # the same complaint with the same content: its id written without the padding is no update
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.updated_count,
+            rep.unchanged_count) == (2, 0, 1, 0, 1)
     assert query(path, "SELECT count(*) FROM core_complaints") == [(2,)]
     assert query(path, "SELECT reason FROM core_quarantine WHERE raw_value = '09400001'") == [
         ("Complaint ID appears more than once in this file (first at row 2)",)]
+    # Padded to 10 digits and more (a spreadsheet's fixed-width column) it is still the complaint, not
+    # a phone number to mask; a number too long to be a CFPB complaint is masked as before, so the
+    # quarantine keeps no personal data. Empty cells written as "None" are no change either.
+    padded = tmp_path / "c.csv"
+    write_csv(padded, CFPB_HEADER, [row("0009400002", "ACME Collections"), row("0000009400004"),
+                                    row("13812345678"), [*row("9400001")[:10], "None", *row("9400001")[11:]]])
+    [rep] = run_import([padded], "cfpb", path, classify="none")
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.updated_count,
+            rep.unchanged_count) == (4, 1, 1, 0, 2)
+    assert query(path, "SELECT complaint_id FROM core_complaints ORDER BY 1") == [
+        ("cfpb:9400001",), ("cfpb:9400002",), ("cfpb:9400004",)]
+    assert query(path, "SELECT complaint_id FROM raw_cfpb__complaints WHERE import_id = ? ORDER BY source_row_number",
+                 [rep.import_id]) == [("0009400002",), ("0000009400004",), ("[PHONE]",), ("9400001",)]
+    assert query(path, "SELECT raw_value FROM core_quarantine WHERE import_id = ?", [rep.import_id]) == [("[PHONE]",)]
 
 
 def test_narrative_incidents__only_of_collection_complaints_or_collection_narratives(tmp_path):

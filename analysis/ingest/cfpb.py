@@ -39,7 +39,7 @@ from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
     DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
-    new_import_id, record_json, sha256_bytes,
+    latest_date, new_import_id, record_json, sha256_bytes,
 )
 from analysis.filters import DATE_MIN
 from analysis.ingest.parse import CONTROL_CHARS, DateError, cfpb_date_reading, parse_cfpb_date
@@ -172,8 +172,8 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
         started = time.monotonic()
         free_text = {columns[c] for c in FREE_TEXT_COLUMNS if c in columns}
         for records, bad in reader.chunks(READ_CHUNK_ROWS):
-            _mask_records(records, free_text)
-            _mask_records(bad, free_text)
+            _mask_records(records, free_text, columns.get("complaint_id"))
+            _mask_records(bad, free_text, columns.get("complaint_id"))
             _load_raw(con, records, rep, columns)
             _quarantine_unreadable(con, reader.header, bad, rep)
             rep.row_count += len(records) + len(bad)
@@ -288,17 +288,32 @@ def _register_content_ids(con: duckdb.DuckDBPyConnection, records: list[tuple[in
     rep.notes.append(content_id_warning("Complaint ID", sum(1 for i in ids if "-" in i)))
 
 
-def _mask_records(records: list, free_text: set[int]) -> None:
+#: The largest Complaint ID read as one (leading zeros a tool added aside); the CFPB numbers its
+#: complaints from 1 and stood near 15 million in 2026, so a longer number in the column is more
+#: likely a phone or card number and is masked (and then quarantined) like other personal data.
+MAX_COMPLAINT_ID_DIGITS = 9
+
+
+def _is_complaint_number(v: str) -> bool:
+    """``v`` is ASCII digits (spaces around allowed) that, without leading zeros, have at most
+    ``MAX_COMPLAINT_ID_DIGITS`` digits: "0009700102" is complaint 9700102, not a phone number."""
+    v = v.strip()
+    return v.isascii() and v.isdigit() and len(v.lstrip("0")) <= MAX_COMPLAINT_ID_DIGITS
+
+
+def _mask_records(records: list, free_text: set[int], id_col: int | None = None) -> None:
     """Mask personal data in every cell of ``records`` in place (``(row number, fields, ...)``
     tuples as the reader gives them): free-text columns (``FREE_TEXT_COLUMNS``) in full, every
     other column with ``pii.mask_text(structured=True)`` (identifier patterns only, so dates
-    stay dates). The CFPB scrubs its own narratives; a file in its format from elsewhere may
-    not be, and a Complaint ID that is a phone number is masked and then quarantined."""
+    stay dates), except a Complaint ID (column ``id_col``) that is a complaint number
+    (``_is_complaint_number``). The CFPB scrubs its own narratives; a file in its format from
+    elsewhere may not be, and a Complaint ID that is a phone number is masked and then
+    quarantined."""
     mask = pii.mask_text
     for rec in records:
         fields = rec[1]
         for i, v in enumerate(fields):
-            if v:
+            if v and not (i == id_col and _is_complaint_number(v)):
                 fields[i] = mask(v, structured=i not in free_text)
 
 
@@ -391,7 +406,7 @@ SELECT ranked.*,
         WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN 'complaint_id'
         WHEN source_row_number > first_row_number THEN 'complaint_id'
         WHEN received_date_value IS NULL THEN 'date_received'
-        WHEN received_date_value > current_date THEN 'date_received'
+        WHEN received_date_value > DATE '{latest_date}' THEN 'date_received'
         WHEN received_date_value < DATE '{date_min}' THEN 'date_received'
         WHEN cw_nz(product) IS NULL THEN 'product'
     END AS reject_column,
@@ -401,7 +416,7 @@ SELECT ranked.*,
         WHEN NOT regexp_full_match(record_id, '{id_pattern}') THEN {r_id_not_number}
         WHEN source_row_number > first_row_number THEN {r_id_repeated}
         WHEN received_date_value IS NULL THEN {r_received_bad}
-        WHEN received_date_value > current_date THEN {r_received_future}
+        WHEN received_date_value > DATE '{latest_date}' THEN {r_received_future}
         WHEN received_date_value < DATE '{date_min}' THEN {r_received_implausible}
         WHEN cw_nz(product) IS NULL THEN {r_product_empty}
     END AS reject_reason
@@ -466,9 +481,13 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
     # rows re-saved with CRLF line ends (narratives included) or with dates in another form
     # (9/24/2019, 24/09/2019) count as unchanged, not as updated.
     parsed_as = {"date_received": "dr.value", "date_sent_to_company": "ds.value"}
+    # Values are compared as they are read (cw_nz: "None", "N/A" and spaces around are nothing;
+    # cw_id: 009700101 is complaint 9700101), so a re-saved file is no update either.
     hash_cols = ", ".join(
-        f"coalesce(CAST({parsed_as[c]} AS VARCHAR), replace({c}, chr(13) || chr(10), chr(10)), '')"
-        if c in parsed_as else f"coalesce(replace({c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS)
+        f"coalesce(CAST({parsed_as[c]} AS VARCHAR), cw_nz(replace({c}, chr(13) || chr(10), chr(10))), '')"
+        if c in parsed_as else
+        "coalesce(cw_id(complaint_id), '')" if c == "complaint_id" else
+        f"coalesce(cw_nz(replace({c}, chr(13) || chr(10), chr(10))), '')" for c in DATA_COLUMNS)
     # A file without a column says nothing about it: for a complaint already in the database,
     # columns the file lacks (e.g. an older 14-column export) keep the values of its previous
     # source row instead of blanking them. Only then is the previous row looked up.
@@ -486,6 +505,7 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
     if sent_carried:
         _add_carried_dates(con)
     sql = (_with_reasons(_STAGE_SQL).replace("{hash_columns}", hash_cols).replace("{date_min}", DATE_MIN.isoformat())
+           .replace("{latest_date}", latest_date().isoformat())
            .replace("{id_pattern}", r"h[0-9a-f]{16}(-[0-9]+)?" if by_content else r"\d+"))
     _run_sql(con, sql, rep)
 

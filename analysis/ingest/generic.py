@@ -54,7 +54,7 @@ import pyarrow as pa
 from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
-    ImportRefused, ImportReport, Progress, content_id_warning, content_ids, new_import_id, sha256_bytes,
+    ImportRefused, ImportReport, Progress, content_id_warning, content_ids, latest_date, new_import_id, sha256_bytes,
 )
 from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, ambiguous_slash_date, clean_text, clean_value, lookup_code,
@@ -81,6 +81,13 @@ PRIVATE_ID_PREFIX = "p"
 #: A complaint number a spreadsheet program has shown and saved as 1.7370000206E+10: the
 #: digits after the mantissa are gone, so it is no longer the platform's number.
 SCIENTIFIC_ID = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
+#: A spreadsheet's error values and its true / false, which a formula or a type change leaves in
+#: an id column: not a complaint's number (two rows with "#N/A" would be taken for one complaint).
+NOT_AN_ID = re.compile(r"#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|GETTING_DATA)|TRUE|FALSE",
+                       re.IGNORECASE)
+#: A whole number a spreadsheet or a script wrote with a decimal point (17370000004.0): read as
+#: the number; one with a fraction (17370000508.5) is no complaint number.
+DECIMAL_ID = re.compile(r"(?P<whole>\d+)\.(?P<frac>\d+)")
 NUMBER_TOKEN = "【号码已哈希】"
 
 INCIDENT_COLUMNS = ["incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
@@ -181,7 +188,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     report = progress or (lambda f, m: None)
     report(0.02, R("progress_reading_file", file_name=path.name))
     table = read_source(data, path.name, sheet=sheet)
-    today = today or date.today()
+    today = today or latest_date()
     rows: list[Row] = []
     bad = []
     used_mapping: dict[str | None, dict[str, str]] = {}
@@ -390,6 +397,15 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     if v.get("complaint_id") and SCIENTIFIC_ID.fullmatch(v["complaint_id"]):
         r.reject = ("complaint_id", v["complaint_id"], R("complaint_id_scientific"))
         return
+    if v.get("complaint_id") and NOT_AN_ID.fullmatch(v["complaint_id"].strip()):
+        r.reject = ("complaint_id", v["complaint_id"], R("complaint_id_not_an_id"))
+        return
+    if v.get("complaint_id") and (dm := DECIMAL_ID.fullmatch(v["complaint_id"].strip())):
+        if dm["frac"].strip("0"):
+            r.reject = ("complaint_id", v["complaint_id"], R("complaint_id_fraction"))
+            return
+        r.qa.append(("complaint_id", v["complaint_id"], R("complaint_id_decimal", number=dm["whole"])))
+        v["complaint_id"] = dm["whole"]
     if "received_at" in prof.required and r.received is None and not (prof.grain == "incident" and r.occurred):
         r.reject = ("received_at", v.get("received_at"), R("filing_date_empty"))
         return

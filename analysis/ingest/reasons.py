@@ -237,6 +237,12 @@ _add("complaint_id_empty", "complaint id is empty", "投诉编号为空")
 _add("complaint_id_scientific", "complaint id is a number a spreadsheet program rewrote in scientific notation: its "
      "last digits are lost; save the column as text and import again",
      "投诉编号被电子表格程序改写成了科学计数法，末尾的数字已丢失；请将该列设为文本格式保存后重新导入")
+_add("complaint_id_not_an_id", "complaint id is a spreadsheet error value or a true/false value, not an id: fix the "
+     "cell in the file and import again", "投诉编号是电子表格的错误值或“是/否”值，不是编号；请在文件中改正该单元格后重新导入")
+_add("complaint_id_fraction", "complaint id is a number with a fraction, not a complaint number: save the column as "
+     "text and import again", "投诉编号是带小数的数字，不是投诉编号；请将该列设为文本格式保存后重新导入")
+_add("complaint_id_decimal", "complaint id written as a decimal number; read as {number}",
+     "投诉编号被写成了小数；按 {number} 读取", number="17370000004")
 _add("filing_date_empty", "filing date is empty", "受理日期为空")
 _add("contact_time_empty", "date / time of the contact is empty", "催收日期/时间为空")
 _add("call_needs_clock", "a call-log entry needs a date with a clock time", "通话记录的每一条都需要日期和具体时刻")
