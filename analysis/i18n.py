@@ -562,9 +562,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "dashboard keeps serving while it runs.",
                   "上传 CSV 或 Excel 文件，核对预览和列对应关系，校验后导入。按下“导入”之前不写入任何内容；一次导入要么全部写入，"
                   "要么完全不写入，导入期间看板照常可用。"),
-    "imp_upload": ("File (CSV or .xlsx)", "文件（CSV 或 .xlsx）"),
+    "imp_upload": ("File (CSV, .xlsx, or a .zip of one CSV)", "文件（CSV、.xlsx，或只含一个 CSV 的 .zip）"),
     "imp_upload_help": ("Any encoding (UTF-8, UTF-8 with BOM, GBK/GB18030 are detected); Excel workbooks with "
-                        "several sheets.", "任何编码（自动识别 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）；可含多个工作表的 Excel 文件。"),
+                        "several sheets; the CFPB's own download (complaints.csv.zip) as it is.",
+                        "任何编码（自动识别 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）；可含多个工作表的 Excel 文件；"
+                        "CFPB 官网下载的 complaints.csv.zip 可直接导入。"),
     "imp_wait": ("Choose a file to see its preview.", "请选择文件，随后显示预览。"),
     "imp_to_intake": ("Record a single complaint by hand on the Intake page", "在“登记投诉”页面手工登记单条投诉"),
     "imp_unreadable": ("This file cannot be read: {msg}", "无法读取此文件：{msg}"),

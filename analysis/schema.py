@@ -143,6 +143,9 @@ TABLES: tuple[Table, ...] = (
         C("updated_count", "BIGINT", "Rows already present, replaced by this newer version", "已存在并被更新的行数"),
         C("status", "VARCHAR", "imported, or already_imported (same file bytes seen before: nothing added)",
           "imported 已导入；already_imported 相同文件已导入过，未新增"),
+        C("read_settings", "VARCHAR", "The sheets and column mapping a spreadsheet or platform export was read "
+          "with (JSON; empty for CFPB files): the same file read with other settings is read again",
+          "读取电子表格或平台导出文件时所用的工作表和列映射（JSON；CFPB 文件为空）：同一文件换用其他设置时会重新读取"),
     ), ("import_id",)),
     Table("code_labels", "meta", "Labels of every code in Chinese and English", "代码标签（中英文）", (
         C("code_list", "VARCHAR", "Code list, e.g. method", "代码表"),

@@ -21,7 +21,7 @@ from ui.state import db_label, db_path  # noqa: E402
 lang, who = editor_page("page_import", "import")
 st.caption(t("imp_intro", lang))
 
-up = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx", "txt"], key="imp_file",
+up = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx", "txt", "zip"], key="imp_file",
                       help=t("imp_upload_help", lang))
 if up is None:
     st.info(t("imp_wait", lang))

@@ -131,3 +131,37 @@ def test_a_workbook_given_as_cfpb_is_refused_saying_to_use_csv(tmp_path):
         run_import([src], "cfpb", tmp_path / "c.duckdb")
     assert str(got.value) == ("complaints.xlsx: a spreadsheet workbook; CFPB complaints are imported from the CSV that "
                               "consumerfinance.gov exports (or save the sheet as CSV, UTF-8)")
+
+
+@pytest.mark.parametrize("codec", ["utf_16_le", "utf_16_be"])
+def test_utf16_without_a_byte_order_mark_is_read(rows, tmp_path, codec):
+    """UTF-16 saved without its byte-order mark was refused as "the file mixes text encodings"."""
+    path = tmp_path / "u16.csv"
+    path.write_bytes(_text(rows[:51]).encode(codec))
+    [rep] = run_import([path], "cfpb", tmp_path / "w.duckdb", classify="none")
+    assert (rep.encoding, rep.accepted_count) == (codec, 50)
+    assert _companies(tmp_path / "w.duckdb") == set(WESTERN)
+
+
+@pytest.mark.parametrize("head,kind", [(b"\x1f\x8b\x08\x00", "gzip archive"), (b"\x89PNG\r\n\x1a\n", "PNG image"),
+                                       (b"%PDF-1.7\n", "PDF document")])
+def test_a_binary_file_is_refused_saying_what_it_looks_like(tmp_path, head, kind):
+    """A gzip, an image or a PDF given as a CSV was refused as "the file mixes text encodings"."""
+    from analysis.ingest import ImportRefused
+    path = tmp_path / "complaints.csv"
+    path.write_bytes(head + bytes(range(256)) * 40)
+    with pytest.raises(ImportRefused) as got:
+        run_import([path], "cfpb", tmp_path / "w.duckdb")
+    assert str(got.value).startswith(f"the file is no text table: its first bytes are those of a {kind}. ")
+
+
+def test_a_short_chinese_file_is_read_as_gb18030_not_cp1252(tmp_path):
+    """Two rows of GBK text are too few bytes for the detector to be sure; it took them as cp1252
+    and stored "某贷公司" as "Ä³´û¹«Ë¾". Text that decodes cleanly as Chinese is read as GB18030."""
+    row = ["2024-12-04", "Debt collection", "", "Communication tactics", "", "某贷公司天天打电话", "", "某贷公司",
+           "", "", "", "", "Web", "2024-12-05", "In progress", "Yes", "", "9900001"]
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(_text([HEADER, row]).encode("gbk"))
+    [rep] = run_import([path], "cfpb", tmp_path / "w.duckdb", classify="none")
+    assert (rep.encoding, rep.accepted_count) == ("gb18030", 1)
+    assert _companies(tmp_path / "w.duckdb") == {"某贷公司"}

@@ -115,6 +115,40 @@ def _workbook(path: Path) -> None:
     wb.save(path)
 
 
+def test_import_xlsx__merged_cells_and_a_second_sheet_of_the_same_file(tmp_path):
+    """A merged range keeps its value only in its top-left cell: every row under it is read with
+    that value (a company merged over three rows left two complaints without one), and a note
+    names the ranges. The same workbook imported again with another sheet is read (it was
+    skipped as "already imported", its rows reported as present); with the same sheet it is not."""
+    src = tmp_path / "m.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "一月"
+    ws.append(["投诉编号", "投诉对象", "发起时间", "正文", "投诉进度"])
+    ws.append(["1", "某某金融", "2024-12-04 09:58", "打电话", "处理中"])
+    ws.append(["2", None, "2024-12-04 10:58", "打电话", "已完成"])
+    ws.append(["3", None, "2024-12-04 11:58", "打电话", None])
+    ws.append(["4", "某花", "2024-12-04 12:58", "打电话", None])
+    ws.merge_cells("B2:B4")
+    ws.merge_cells("E3:E5")
+    ws2 = wb.create_sheet("二月")
+    ws2.append(["投诉编号", "投诉对象", "发起时间", "正文"])
+    ws2.append(["5", "某贷", "2025-02-04 09:58", "打电话"])
+    wb.save(src)
+    path = tmp_path / "m.duckdb"
+    [rep] = run_import([src], "heimao", path, sheet="一月")
+    assert (rep.row_count, rep.accepted_count) == (4, 4)
+    assert q(path, "SELECT source_record_id, creditor_name, outcome_code FROM core_complaints ORDER BY 1") == [
+        ("1", "某某金融", "in_progress"), ("2", "某某金融", "closed"), ("3", "某某金融", "closed"), ("4", "某花", "closed")]
+    assert ("m.xlsx, sheet '一月': 2 merged cell ranges (B2:B4, E3:E5): each cell of a range was read with the value "
+            "shown in it (a spreadsheet stores it in the range's first cell only)") in rep.notes
+    [rep] = run_import([src], "heimao", path, sheet="二月")
+    assert (rep.status, rep.row_count, rep.accepted_count, rep.unchanged_count) == ("imported", 1, 1, 0)
+    [rep] = run_import([src], "heimao", path, sheet="二月")
+    assert (rep.status, rep.row_count, rep.unchanged_count) == ("already_imported", 1, 1)
+    assert q(path, "SELECT count(*) FROM core_complaints") == [(5,)]
+
+
 def test_import_c12315__multi_sheet_workbook(tmp_path):
     src = tmp_path / "cases.xlsx"
     _workbook(src)
@@ -212,7 +246,8 @@ def test_import_call_log__one_complaint_frequency_and_time(tmp_path):
     path = tmp_path / "l.duckdb"
     run_import([FIXTURES / "intake.csv"], "intake", path)
     [rep] = run_import([FIXTURES / "call_log.csv"], "call_log", path, complaint_id="intake:IN001")
-    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (14, 12, 1, 1)
+    # the borrower's own call is accepted (kept in raw, no incident), not "already present" on a first import
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (14, 13, 1, 0)
     assert q(path, """SELECT count(*), count(*) FILTER (WHERE is_connected), sum(duration_seconds),
                              count(*) FILTER (WHERE time_rule_status = 'outside'), min(occurred_at), max(occurred_at)
                       FROM core_incidents WHERE incident_id LIKE 'intake:IN001#call-%'""") == [
@@ -371,7 +406,7 @@ def test_import__cli_with_profile(tmp_path):
                           "intake:IN002", "--db", str(path), str(FIXTURES / "call_log.csv")],
                          capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stderr
-    assert "14 rows read = 12 accepted" in out.stdout
+    assert "14 rows read = 13 accepted" in out.stdout
 
 
 def test_heimao__update_from_file_without_a_column_keeps_existing_values(tmp_path):
@@ -724,3 +759,16 @@ def test_import__ambiguous_slash_dates_are_said_in_the_notes(tmp_path):
     from analysis.ingest.parse import ambiguous_slash_date
     assert [ambiguous_slash_date(v) for v in ("03/04/2024", "13/04/2024", "04/04/2024", "2024/12/4", None)] == [
         True, False, False, False, False]
+
+
+def test_import__a_zip_of_one_csv_is_read_as_that_csv(tmp_path):
+    """A platform export sent as a .zip holding one CSV is read as that CSV (the Import page
+    takes .zip files too)."""
+    import zipfile
+    src = tmp_path / "h.zip"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("导出.csv", "投诉编号,投诉对象,发起时间,正文\n1,某花,2024-12-04 09:58,打电话\n".encode("gb18030"))
+    path = tmp_path / "h.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.encoding) == (1, 1, "gb18030")
+    assert q(path, "SELECT complaint_id, creditor_name FROM core_complaints") == [("heimao:1", "某花")]

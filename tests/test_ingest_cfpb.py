@@ -977,9 +977,10 @@ def test_vintage__14_column_file_without_complaint_id_gets_content_ids(tmp_path)
     assert query(db_path, "SELECT count(*), count(complaint_id) FROM raw_cfpb__complaints") == [(6, 0)]
     before = table_counts(db_path)
 
-    # The same file again, byte for byte: nothing added.
+    # The same file again, byte for byte: nothing added (its quarantined row counted as such).
     (again,) = run_import([src], "cfpb", db_path)
-    assert (again.status, again.accepted_count, again.unchanged_count) == ("already_imported", 0, 6)
+    assert (again.status, again.accepted_count, again.quarantined_count, again.unchanged_count) == (
+        "already_imported", 0, 1, 5)
 
     # The same rows re-saved by another tool: snake_case header, rows in reverse order, CRLF,
     # ISO dates. Same ids, nothing added or updated.
@@ -1094,3 +1095,57 @@ def test_narrative_incidents__only_of_collection_complaints_or_collection_narrat
                                                "LEFT JOIN incidents i ON i.complaint_id = c.complaint_id "
                                                "AND i.time_source = 'narrative' GROUP BY 1")}
     assert got == {"9600001": 0, "9600002": 1, "9600003": 1}
+
+
+def test_zip__the_cfpb_download_is_read_as_it_is(tmp_path):
+    """consumerfinance.gov offers the database as complaints.csv.zip (one CSV inside): it is read
+    from the archive, with a note, as the same complaints the CSV holds; an archive of several
+    files is refused with the names inside and nothing written (it was called "a spreadsheet
+    workbook")."""
+    import zipfile
+    csv_path = write_csv(tmp_path / "complaints.csv", CFPB_HEADER, TWO_ROWS)
+    zipped = tmp_path / "complaints.csv.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(csv_path, "complaints.csv")
+    db_path = tmp_path / "cw.duckdb"
+    [rep] = run_import([zipped], "cfpb", db_path, classify="none")
+    assert (rep.source_file, rep.row_count, rep.accepted_count) == ("complaints.csv.zip", 2, 2)
+    assert "read complaints.csv from the ZIP archive" in rep.notes
+    [rep] = run_import([csv_path], "cfpb", db_path, classify="none")
+    assert (rep.row_count, rep.accepted_count, rep.unchanged_count) == (2, 0, 2)
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.write(csv_path, "a.csv")
+        zf.write(csv_path, "b.csv")
+    with pytest.raises(ImportRefused, match=r"two.zip: a ZIP archive that does not hold exactly one CSV file "
+                                            r"\(it holds: a.csv, b.csv\)"):
+        run_import([two], "cfpb", db_path)
+    assert query(db_path, "SELECT count(*) FROM meta_imports") == [(2,)]
+
+
+def test_an_older_export_after_a_newer_one_is_said_and_the_newer_one_can_be_read_again(tmp_path):
+    """A company's response only moves on from "In progress": an export that takes complaints back
+    to it came before the one imported earlier. The file's version is kept (it is what the file
+    says), a note says how many went back, and importing the newer file again reads it (it was
+    skipped as "already imported", so the older version stayed). Re-importing the same bytes when
+    nothing came between is still skipped, with the rows quarantined then counted as such."""
+    new = [list(r) for r in TWO_ROWS]
+    old = [list(r) for r in TWO_ROWS]
+    for r in old:
+        r[14] = "In progress"
+    new_csv = write_csv(tmp_path / "v2.csv", CFPB_HEADER, new + [[*TWO_ROWS[0][:17], "0"]])
+    old_csv = write_csv(tmp_path / "v1.csv", CFPB_HEADER, old)
+    db_path = tmp_path / "cw.duckdb"
+    [rep] = run_import([new_csv], "cfpb", db_path, classify="none")
+    assert (rep.accepted_count, rep.quarantined_count) == (2, 1)
+    [rep] = run_import([old_csv], "cfpb", db_path, classify="none")
+    assert rep.updated_count == 2
+    assert ('2 complaints went back to "In progress" from a company response already given: is this file an older '
+            'export than one imported before? (the file\'s version is kept; import the newer export again to restore '
+            'it)') in rep.notes
+    assert query(db_path, "SELECT DISTINCT outcome_code FROM core_complaints") == [("in_progress",)]
+    [rep] = run_import([new_csv], "cfpb", db_path, classify="none")
+    assert (rep.status, rep.updated_count) == ("imported", 2)
+    assert query(db_path, "SELECT outcome_code FROM core_complaints ORDER BY 1") == [("explained",), ("monetary_relief",)]
+    [rep] = run_import([new_csv], "cfpb", db_path, classify="none")
+    assert (rep.status, rep.row_count, rep.quarantined_count, rep.unchanged_count) == ("already_imported", 3, 1, 2)

@@ -346,7 +346,8 @@ def test_intake_page__call_log_notes_and_quarantine_in_chinese(tmp_path, monkeyp
         ["13900002222", "**下周三** <b>晚上</b>", "10", "呼入", "是"],       # row 6: not a date / time
     ])
     rep = run_import(["log.csv"], "call_log", path, file_bytes={"log.csv": log}, action="intake")[0]
-    assert (rep.accepted_count, rep.quarantined_count) == (2, 2)
+    # the borrower's own call is read and kept (raw only): accepted, not "already present" on a first import
+    assert (rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (3, 2, 0)
     assert rep.notes[0] == "1 outgoing calls / messages (the borrower's own) kept in raw, not incidents"
     at = AppTest.from_file(str(REPO / "pages" / "intake.py"), default_timeout=60)
     at.session_state[SESSION_KEY] = "ed"

@@ -26,9 +26,11 @@ Every vintage (DOMAIN.md "Known source formats"; older exports lack columns):
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import time
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -39,7 +41,7 @@ from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
     DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
-    latest_date, new_import_id, record_json, sha256_bytes,
+    ZIP_MAGIC, latest_date, new_import_id, record_json, same_file_import, sha256_bytes, zipped_csv,
 )
 from analysis.filters import DATE_MIN
 from analysis.ingest.parse import CONTROL_CHARS, DateError, cfpb_date_reading, parse_cfpb_date
@@ -145,23 +147,30 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
     say(0.0, R("progress_reading_file", file_name=path.name))
     size = len(data) if data is not None else path.stat().st_size
     file_hash = _sha256(path, data)
-    with (io.BytesIO(data) if data is not None else open(path, "rb")) as stream:
-        if stream.read(4) in WORKBOOK_MAGIC:  # a spreadsheet: say what to do, not "not text"
-            raise ImportRefused("refused_cfpb_workbook", file=path.name)
+    with (io.BytesIO(data) if data is not None else open(path, "rb")) as stream, contextlib.ExitStack() as opened:
+        head = stream.read(4)
         stream.seek(0)
+        # the CFPB's own download is a ZIP of one CSV: read it from the archive as it is
+        member = zipped_csv(stream, path.name) if head == ZIP_MAGIC else None
+        if member is not None:
+            stream = opened.enter_context(opened.enter_context(zipfile.ZipFile(stream)).open(member[0]))
+            size = member[1]
+        elif head in WORKBOOK_MAGIC:  # a spreadsheet: say what to do, not "not text"
+            raise ImportRefused("refused_cfpb_workbook", file=path.name)
         reader = DelimitedReader(stream)
         columns, ignored = check_header(reader.header, path.name)
         rep = ImportReport(new_import_id(), path.name, file_hash, reader.encoding)
+        if member is not None:
+            rep.notes.append(R("read_from_zip", member=member[0]))
         if reader.encoding_guess and reader.encoding_guess.note:
             rep.notes.append(R("note_encoding", note=reader.encoding_guess.note))
         if ignored:
             rep.notes.append(R("columns_not_used", columns=", ".join(ignored)))
         _ensure_source(con)
-        seen = con.execute(
-            "SELECT import_id, row_count FROM meta_imports WHERE file_sha256 = ? AND format = 'cfpb' "
-            "AND status = 'imported' ORDER BY imported_at LIMIT 1", [file_hash]).fetchone()
+        seen = same_file_import(con, file_hash, "cfpb")
         if seen:
-            rep.status, rep.row_count, rep.unchanged_count = "already_imported", seen[1], seen[1]
+            rep.status, rep.row_count = "already_imported", seen[1]
+            rep.quarantined_count, rep.unchanged_count = seen[2], seen[1] - seen[2]
             rep.notes.append(R("same_file", import_id=seen[0]))
             _record_import(con, rep, imported_by)
             return rep
@@ -688,6 +697,15 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
         if stmt.strip() == "{delete_updated}":
             # The old rows of updated complaints go (every table scan skipped when none were).
             if con.execute("SELECT count(*) FROM _changed WHERE existing_hash IS NOT NULL").fetchone()[0]:
+                # a company's response only moves on from "In progress": going back means an older
+                # export came after a newer one (the file still wins, as it says; the note warns)
+                [(back,)] = con.execute(
+                    "SELECT count(*) FROM _changed ch JOIN core_complaints c ON c.complaint_id = ch.cid "
+                    "WHERE ch.existing_hash IS NOT NULL AND c.outcome_code IS NOT NULL "
+                    "AND c.outcome_code <> 'in_progress' "
+                    "AND lower(cw_nz(ch.company_response_to_consumer)) = 'in progress'").fetchall()
+                if back:
+                    rep.notes.append(R("outcome_back_in_progress", n=back))
                 for t in ("core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints"):
                     con.execute(f"DELETE FROM {t} WHERE complaint_id IN "
                                 "(SELECT cid FROM _changed WHERE existing_hash IS NOT NULL)")

@@ -30,6 +30,51 @@ def latest_date() -> "date":
     return (datetime.now(timezone.utc) + timedelta(hours=14)).date()
 
 
+def same_file_import(con, file_sha256: str, fmt: str, settings: str | None = None) -> tuple | None:
+    """The earlier import of the same file bytes in format ``fmt`` read with the same
+    ``settings`` (``meta_imports.read_settings``: sheets and mapping; None for CFPB files),
+    when it is the latest import of that format: ``(import_id, row_count, quarantined_count)``,
+    else None. An import of the format since then may have changed what the file had set (an
+    older export read after it), so the file is then read again rather than skipped."""
+    rows = con.execute("""
+        SELECT m.import_id, m.row_count, m.quarantined_count FROM meta_imports m
+        WHERE m.file_sha256 = ? AND m.format = ? AND m.status = 'imported'
+          AND m.read_settings IS NOT DISTINCT FROM ?
+          AND NOT EXISTS (SELECT 1 FROM meta_imports later WHERE later.format = m.format
+                          AND later.status = 'imported' AND later.imported_at > m.imported_at)
+        ORDER BY m.imported_at LIMIT 1""", [file_sha256, fmt, settings]).fetchall()
+    return rows[0] if rows else None  # (fetchone would leave the result open: DuckDB refuses the next statement)
+
+
+#: The first bytes of a ZIP archive (an .xlsx workbook is one too).
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def zipped_csv(stream, file_name: str) -> tuple[str, int] | None:
+    """The one CSV file inside the ZIP archive ``stream`` (a seekable binary file, left at its
+    start) as ``(member name, uncompressed size)``, as consumerfinance.gov offers its complaint
+    database (``complaints.csv.zip``); None when the archive is a workbook (.xlsx). Raises
+    ``ImportRefused`` (``refused_zip_members``) for an archive that holds no CSV or several
+    files, and (``refused_not_zip``) for a damaged one (a damaged .xlsx by its name: None)."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile as err:
+        if file_name.lower().endswith((".xlsx", ".xlsm")):
+            return None  # a damaged workbook: the workbook reader says so
+        raise ImportRefused("refused_not_zip", file=file_name, error=str(err)) from None
+    finally:
+        stream.seek(0)
+    names = [i.filename for i in infos]
+    if "[Content_Types].xml" in names:
+        return None
+    csvs = [i for i in infos if i.filename.lower().endswith((".csv", ".txt")) and not i.filename.startswith("__MACOSX")]
+    if len(csvs) != 1:
+        raise ImportRefused("refused_zip_members", file=file_name, members=", ".join(names[:10]) or "-")
+    return csvs[0].filename, csvs[0].file_size
+
+
 #: Progress callback: ``progress(fraction_done: float, message: str)``.
 Progress = Callable[[float, str], None]
 
@@ -133,6 +178,35 @@ UTF8_INVALID_SHARE_MAX = 0.01
 CHAOS_UNSURE = 0.05
 
 
+#: The first bytes of files that are no text, and what to call them in the refusal.
+BINARY_MAGIC = ((b"\x1f\x8b", "gzip archive"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+                (b"%PDF", "PDF document"), (b"\xd0\xcf\x11\xe0", "Office 97-2003 file (an old .xls workbook?)"),
+                (b"PK\x03\x04", "ZIP archive"), (b"7z\xbc\xaf", "7-Zip archive"), (b"Rar!", "RAR archive"))
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf_16_le`` / ``utf_16_be`` when ``sample`` looks like UTF-16 text saved without a
+    byte-order mark (mostly ASCII characters: a zero byte in every other position), else None."""
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    zeros_even = sample[0:2 * half:2].count(0)
+    zeros_odd = sample[1:2 * half:2].count(0)
+    if zeros_odd >= 0.3 * half and zeros_even <= 0.02 * half:
+        return "utf_16_le"
+    if zeros_even >= 0.3 * half and zeros_odd <= 0.02 * half:
+        return "utf_16_be"
+    return None
+
+
+def _cjk_share(text: str) -> float:
+    """Share of ``text``'s non-ASCII characters that are CJK ideographs or CJK punctuation."""
+    wide = [ch for ch in text if ord(ch) > 127]
+    cjk = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+              or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return cjk / len(wide) if wide else 0.0
+
+
 @dataclass(frozen=True)
 class EncodingGuess:
     """``encoding`` (a Python codec name), ``sure`` (False: say so to the person importing),
@@ -164,7 +238,13 @@ def guess_encoding(data: bytes) -> EncodingGuess:
         return EncodingGuess("utf_8_sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return EncodingGuess("utf_16")
+    kind = next((k for magic, k in BINARY_MAGIC if data.startswith(magic)), None)
+    if kind is not None:
+        raise ImportRefused("refused_binary", kind=kind)
     sample = data[:ENCODING_SAMPLE_BYTES]
+    utf16 = _utf16_without_bom(sample)
+    if utf16 is not None:
+        return EncodingGuess(utf16, False, reason("enc_guess", encoding=utf16))
     cut = len(data) > len(sample)
     text = sample.decode("utf-8", errors="replace")
     damaged = sample.decode("utf-8", errors="ignore").count("\ufffd")  # U+FFFD written into the file itself
@@ -187,6 +267,15 @@ def guess_encoding(data: bytes) -> EncodingGuess:
     if enc in ("gbk", "gb2312", "hz", "gb18030", "cp936"):
         enc = "gb18030"
     evidence = sum(1 for b in sample if b > 127)
+    if enc != "gb18030" and (best.chaos > CHAOS_UNSURE or evidence < 20):
+        # too few bytes to tell: Chinese text that decodes cleanly as GB18030 is taken as such
+        # (the users' files are GBK far more often than cp1252; "某贷公司" was stored as "Ä³´û¹«Ë¾")
+        try:
+            as_gb = sample.decode("gb18030")
+        except UnicodeDecodeError:
+            as_gb = None
+        if as_gb is not None and _cjk_share(as_gb) >= 0.9:
+            enc = "gb18030"
     if best.chaos > CHAOS_UNSURE or evidence < 20:
         return EncodingGuess(enc, False, reason("enc_guess", encoding=enc))
     return EncodingGuess(enc, True, reason("enc_read_as", encoding=enc))

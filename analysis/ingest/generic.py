@@ -54,7 +54,8 @@ import pyarrow as pa
 from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
-    ImportRefused, ImportReport, Progress, content_id_warning, content_ids, latest_date, new_import_id, sha256_bytes,
+    ImportRefused, ImportReport, Progress, content_id_warning, content_ids, latest_date, new_import_id,
+    same_file_import, sha256_bytes,
 )
 from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, ambiguous_slash_date, clean_text, clean_value, lookup_code,
@@ -198,6 +199,9 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         where = R("where_file_sheet", file=path.name, sheet=sh.name) if sh.name else path.name
         for written, read_as in sh.renamed:
             notes.append(R("column_repeated", where=where, written=written, read_as=read_as))
+        if sh.merged:
+            notes.append(R("merged_cells_filled", where=where, n=len(sh.merged), ranges=", ".join(sh.merged[:5])
+                           + (" …" if len(sh.merged) > 5 else "")))
         if mapping:
             cols = {f: sh.header.index(h) for h, f in mapping.items() if f and h in sh.header}
         else:
@@ -687,13 +691,15 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
             target = found
         else:
             target = (f"{prof.source}:{prep.file_sha256[:12]}", prof.jurisdiction)
-    seen = next(iter(con.execute(
-        "SELECT import_id FROM meta_imports WHERE file_sha256 = ? AND format = ? AND status = 'imported' "
-        "ORDER BY imported_at LIMIT 1", [prep.file_sha256, prof.name]).fetchall()), None)
+    # the same bytes read the same way: another sheet or another column mapping is another reading
+    settings = read_settings(prep)
+    seen = same_file_import(con, prep.file_sha256, prof.name, settings)
     if seen and prof.grain != "call":  # call logs: the calls themselves tell repeats (the target may differ)
-        rep.status, rep.unchanged_count = "already_imported", rep.row_count
+        # the rows quarantined then are still quarantined (not "already present")
+        rep.status, rep.quarantined_count = "already_imported", seen[2]
+        rep.unchanged_count = rep.row_count - seen[2]
         rep.notes.append(R("same_file", import_id=seen[0]))
-        _record_import(con, rep, prof, imported_by)
+        _record_import(con, rep, prof, imported_by, settings)
         return rep
     if prof.grain != "call":
         _reject_zero_spellings(con, prep)
@@ -722,7 +728,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
     for reason, n in qa_counts:
         if reason == R("call_time_is_filing_time"):
             rep.notes.append(R("quality_call_time", n=n))
-    _record_import(con, rep, prof, imported_by)
+    _record_import(con, rep, prof, imported_by, settings)
     report(1.0, R("progress_done"))
     return rep
 
@@ -1077,7 +1083,12 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
     calls = [r for r in acc if r.direction != "out"]
     if outgoing:
         rep.notes.append(R("outgoing_calls", n=len(outgoing)))
-    rep.unchanged_count += len(outgoing)
+    # the borrower's own calls are read and kept (raw only): accepted, or already present when
+    # this log was imported before
+    seen_log = con.execute("SELECT 1 FROM meta_imports WHERE file_sha256 = ? AND format = ? AND status = 'imported' "
+                           "LIMIT 1", [prep.file_sha256, prof.name]).fetchall()
+    if seen_log:
+        rep.unchanged_count += len(outgoing)
     is_new = not con.execute("SELECT 1 FROM core_complaints WHERE complaint_id = ?", [cid]).fetchall()
     if is_new:
         first = calls[0] if calls else (acc[0] if acc else None)
@@ -1102,7 +1113,7 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
         qa.extend(_qa_rows(rep, cid, r, prep))
     _insert(con, "core_incidents", _incident_frame(incidents))
     _insert(con, "core_qa_issues", _qa_frame(qa))
-    rep.accepted_count = len(incidents)
+    rep.accepted_count = len(incidents) + (0 if seen_log else len(outgoing))
     # Time and frequency labels over every call of the complaint (this log and earlier ones).
     calls_df = con.execute("""
         SELECT incident_id, occurred_at, method_code, recipient_code, collector_number_hash AS number_hash,
@@ -1136,11 +1147,17 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
     return {cid} if incidents or is_new else set()
 
 
-def _record_import(con, rep: ImportReport, prof: Profile, imported_by: str) -> None:
+def read_settings(prep: Prepared) -> str:
+    """How ``prep`` was read, as ``meta_imports.read_settings``: its sheets and each sheet's
+    column mapping (``{sheet or "": {field: header}}``), JSON with sorted keys."""
+    return json.dumps({k or "": v for k, v in prep.mapping.items()}, sort_keys=True, ensure_ascii=False)
+
+
+def _record_import(con, rep: ImportReport, prof: Profile, imported_by: str, settings: str | None = None) -> None:
     rep.balance()  # raises (and the write is rolled back) when a row went missing
     con.execute(
         "INSERT INTO meta_imports (import_id, format, source, source_file, file_sha256, imported_at, imported_by, "
-        "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status) "
-        "VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+        "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status, read_settings) "
+        "VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
         [rep.import_id, prof.name, prof.source, rep.source_file, rep.file_sha256, imported_by, rep.row_count,
-         rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count, rep.status])
+         rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count, rep.status, settings])

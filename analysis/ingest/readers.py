@@ -5,10 +5,11 @@ worksheet's own row number in a workbook) as lineage."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from analysis.ingest.common import EncodingGuess, ImportRefused, read_delimited
+from analysis.ingest.common import ZIP_MAGIC, EncodingGuess, ImportRefused, read_delimited, zipped_csv
 from analysis.ingest.reasons import reason as R
 
 
@@ -23,6 +24,8 @@ class Sheet:
     bad_records: list[tuple[int, list[str], str]] = field(default_factory=list)
     #: headers that repeat an earlier one, as renamed by ``unique_header`` (``[(as written, as read)]``)
     renamed: list[tuple[str, str]] = field(default_factory=list)
+    #: merged cell ranges of a worksheet whose value was given to every cell of the range ("B2:B4")
+    merged: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self.header, self.renamed = unique_header(self.header)
@@ -69,7 +72,12 @@ def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
                 max_rows: int | None = None) -> SourceTable:
     """Read a CSV or .xlsx file. ``sheet``: read only this worksheet (default: every sheet
     that has a header row). ``max_rows``: stop after that many data rows per sheet (previews).
-    Raises ``ImportRefused`` for an unreadable file or an unknown sheet name."""
+    A ZIP archive of one CSV file is read as that file (``common.zipped_csv``). Raises
+    ``ImportRefused`` for an unreadable file or an unknown sheet name."""
+    if data[:4] == ZIP_MAGIC and (member := zipped_csv(io.BytesIO(data), file_name)) is not None:
+        import zipfile
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            data, file_name = zf.read(member[0]), member[0]
     if is_xlsx(data, file_name):
         return _read_xlsx(data, sheet, max_rows)
     if file_name.lower().endswith(".xls"):
@@ -98,6 +106,30 @@ def cell_text(v) -> str:
     return str(v)
 
 
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
+
+
+def merged_ranges(data: bytes, member: str) -> list[tuple[int, int, int, int, str]]:
+    """The merged cell ranges of worksheet ``member`` (its path in the .xlsx archive) as
+    ``(min_col, min_row, max_col, max_row, "B2:B4")``, 1-based, top to bottom. Read from the
+    sheet's XML in 1 MB pieces (a read-only openpyxl worksheet does not keep them, and a
+    merged range holds its value only in its top-left cell)."""
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+    out, tail = [], b""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(member) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = tail + chunk
+            last = 0
+            for m in _MERGE_CELL.finditer(buf):
+                ref = f"{m[1].decode()}:{m[2].decode()}"
+                out.append((*range_boundaries(ref), ref))
+                last = m.end()
+            tail = buf[max(last, len(buf) - 200):]
+    return sorted(out, key=lambda m: (m[1], m[0]))
+
+
 def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTable:
     try:
         from openpyxl import load_workbook
@@ -117,9 +149,20 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
         records: list[tuple[int, list[str]]] = []
         bad: list[tuple[int, list[str], str]] = []
         n = 0  # data rows read (max_rows counts them)
+        # a merged range shows its top-left value in every cell: each cell of it gets that value
+        merges = merged_ranges(data, ws._worksheet_path)
+        merge_value: dict[int, str] = {}
         for row, (values, written) in enumerate(zip(ws.iter_rows(min_row=1, values_only=True),
                                                     ws_f.iter_rows(min_row=1, values_only=True)), start=1):
             cells = [cell_text(v) for v in values]
+            for k, (c0, r0, c1, r1, _) in enumerate(merges):
+                if r0 <= row <= r1:
+                    if row == r0:
+                        merge_value[k] = cells[c0 - 1] if c0 - 1 < len(cells) else ""
+                    cells += [""] * (c1 - len(cells))
+                    for c in range(c0, c1 + 1):
+                        if (row, c) != (r0, c0):
+                            cells[c - 1] = merge_value.get(k, "")
             no_value = [i for i, (v, f) in enumerate(zip(values, written))
                         if v is None and isinstance(f, str) and f.startswith("=")]
             while cells and cells[-1].strip() == "":
@@ -141,7 +184,7 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
             if max_rows and n >= max_rows:
                 break
         if header is not None:
-            sheets.append(Sheet(name, header, records, bad))
+            sheets.append(Sheet(name, header, records, bad, merged=[m[4] for m in merges if m[3] > m[1] or m[2] > m[0]]))
     wb.close()
     wb_f.close()
     if not sheets:

@@ -280,6 +280,10 @@ _add("duration_implausible", "longer than {limit:,} seconds (a day): not one cal
      "超过 {limit} 秒（一天）：不是一次通话的时长；留空", limit=86400)
 
 # ---- notes of a profile import (generic.prepare_file, write_prepared) ---------------------------
+_add("merged_cells_filled", "{where}: {n} merged cell ranges ({ranges}): each cell of a range was read with the "
+     "value shown in it (a spreadsheet stores it in the range's first cell only)",
+     "{where}：有 {n} 个合并单元格区域（{ranges}）：区域内每个单元格都按其显示的值读取（电子表格只在区域的第一个单元格中保存该值）",
+     nested=("where",), where="a.xlsx, sheet 'Sheet1'", n=2, ranges="B2:B4, G5:G7")
 _add("column_repeated", "{where}: column {written!r} appears more than once; the later one is read as {read_as!r} "
      "(map it to a field if it holds data)", "{where}：列 {written} 出现多次；后面的一列按 {read_as} 读取（如该列有数据，请为它指定字段）",
      nested=("where",), where="log.xlsx, sheet 'Sheet1'", written="备注", read_as="备注 (2)")
@@ -336,6 +340,10 @@ _add("narratives_not_read", "{n} narratives not read by the classifier (--classi
 
 # ---- refusals: the whole file cannot be imported (ImportRefused; never stored) ------------------
 _add("refused_not_found", "{path}: file not found", "{path}：找不到文件", path="/tmp/complaints.csv")
+_add("refused_binary", "the file is no text table: its first bytes are those of a {kind}. Import a CSV file, an "
+     ".xlsx workbook, or a ZIP archive holding one CSV file (an old .xls workbook: save it as .xlsx or CSV first)",
+     "该文件不是文本表格：其开头字节属于 {kind}。请导入 CSV 文件、.xlsx 工作簿或只含一个 CSV 的 ZIP 压缩包（旧版 .xls 工作簿请先另存为 .xlsx 或 CSV）",
+     kind="gzip archive")
 _add("refused_not_text", "the file is not readable text in any known encoding (is it a spreadsheet or a "
      "compressed file?)", "该文件不是任何已知编码的文本（是否为电子表格或压缩文件？）")
 _add("refused_empty", "the file is empty: expected a header row", "文件是空的：第一行应为表头")
@@ -352,6 +360,17 @@ _add("refused_not_xlsx", "the file is not a readable .xlsx workbook: it may be d
      "（程序库的英文原文：{error}）", error="File is not a zip file")
 _add("refused_no_such_sheet", "no worksheet named {sheet!r}; the workbook has: {sheets}",
      "没有名为 {sheet} 的工作表；该工作簿中有：{sheets}", lists=("sheets",), sheet="投诉", sheets=["Sheet1", "说明"])
+_add("refused_zip_members", "{file}: a ZIP archive that does not hold exactly one CSV file (it holds: {members}); "
+     "unzip it and import the CSV files one by one", "{file}：该 ZIP 压缩包中不是恰好一个 CSV 文件（其中有：{members}）；请解压后逐个导入 CSV 文件",
+     file="complaints.zip", members="a.csv, b.csv")
+_add("refused_not_zip", "{file}: starts like a ZIP archive but cannot be opened as one ({error}); download it again",
+     "{file}：文件开头像 ZIP 压缩包，但无法打开（{error}）；请重新下载", file="complaints.csv.zip",
+     error="File is not a zip file")
+_add("outcome_back_in_progress", "{n:,} complaints went back to \"In progress\" from a company response already "
+     "given: is this file an older export than one imported before? (the file's version is kept; import the newer "
+     "export again to restore it)", "有 {n} 条投诉的公司回复从已给出的结果退回“处理中”：此文件是否比之前导入的导出文件更旧？"
+     "（已按此文件更新；重新导入较新的导出文件即可恢复）", n=2)
+_add("read_from_zip", "read {member} from the ZIP archive", "从 ZIP 压缩包中读取了 {member}", member="complaints.csv")
 _add("refused_cfpb_workbook", "{file}: a spreadsheet workbook; CFPB complaints are imported from the CSV that "
      "consumerfinance.gov exports (or save the sheet as CSV, UTF-8)",
      "{file}：这是电子表格工作簿；CFPB 投诉需从 consumerfinance.gov 导出的 CSV 导入（或将该工作表另存为 UTF-8 编码的 CSV）",
