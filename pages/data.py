@@ -36,7 +36,8 @@ st.markdown(t("import_howto", lang))
 st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_label()} complaints.csv", language="bash")
 
 st.subheader(t("imports_title", lang))
-show_table(run_query("query_imports"), lang, widths={"file_sha256": 90})  # the hash whole on hover
+# the hash and the read settings (JSON) at a fixed width, whole on hover
+show_table(run_query("query_imports"), lang, widths={"file_sha256": 90, "read_settings": 120})
 
 if auth.can(ctx.who, "audit"):
     st.subheader(t("audit_title", lang))
