@@ -354,3 +354,51 @@ def test_store__readers_during_a_command_line_import_see_before_or_after_never_b
     assert "IMPORT FINISHED" in proc.communicate()[0]
     assert seen <= {(before, before), (before + 3000, before + 3000)} and (before, before) in seen
     assert _live_counts(path)["core_complaints"] == before + 3000
+
+
+def test_store__a_second_copy_that_cannot_be_updated_is_no_failed_write(tmp_path, monkeypatch, caplog):
+    """Once the link points at the new copy the change is saved: a failure to update the other
+    copy (no space left on the disk, found by a hostile-input test) is a warning, not an error
+    (the command printed a traceback and exit status 1 for an import that was in), and the next
+    write brings that copy up to date."""
+    path = tmp_path / "cw.duckdb"
+    with db.write_transaction(path, "first") as con:
+        con.execute("INSERT INTO meta_sources (source, name_en, name_zh, publisher, jurisdiction, is_synthetic) "
+                    "VALUES ('s1', 'S1', 'S1', 'p', 'US', false)")
+
+    def no_space(*args, **kwargs):
+        raise duckdb.IOException('Could not write file "b.duckdb": No space left on device')
+    real = db._catch_up
+    monkeypatch.setattr(db, "_catch_up", no_space)
+    with caplog.at_level("WARNING"):
+        with db.write_transaction(path, "second") as con:
+            con.execute("INSERT INTO meta_sources (source, name_en, name_zh, publisher, jurisdiction, is_synthetic) "
+                        "VALUES ('s2', 'S2', 'S2', 'p', 'US', false)")
+    assert "second is saved; its second copy was not updated" in caplog.text
+    with db.connect_read_only(path) as con:
+        assert db.read_cursor(con).execute("SELECT source FROM meta_sources ORDER BY 1").fetchall() == [("s1",), ("s2",)]
+    monkeypatch.setattr(db, "_catch_up", real)
+    with db.write_transaction(path, "third") as con:
+        con.execute("INSERT INTO meta_sources (source, name_en, name_zh, publisher, jurisdiction, is_synthetic) "
+                    "VALUES ('s3', 'S3', 'S3', 'p', 'US', false)")
+    copies = [duckdb.connect(str(p), read_only=True) for p in sorted(store.store_dir(path).glob("*.duckdb"))]
+    try:
+        assert [c.execute("SELECT source FROM meta_sources ORDER BY 1").fetchall() for c in copies] == [
+            [("s1",), ("s2",), ("s3",)]] * 2
+    finally:
+        for c in copies:
+            c.close()
+
+
+def test_import_cli__a_failed_write_says_nothing_was_written(tmp_path, monkeypatch, capsys):
+    """An import that fails on the disk (no space left) prints what happened and that nothing was
+    written, with exit status 1 (it was a traceback whose last line was "cannot rollback - no
+    transaction is active", the real cause buried in the chained exception)."""
+    from analysis.ingest import __main__ as cli
+
+    def full(*args, **kwargs):
+        raise duckdb.IOException("No space left on device")
+    monkeypatch.setattr(cli, "run_import", full)
+    assert cli.main(["--format", "cfpb", "--db", str(tmp_path / "x.duckdb"), "a.csv"]) == 1
+    err = capsys.readouterr().err
+    assert f"Import failed, nothing was written to {tmp_path / 'x.duckdb'}:\n  IOException: No space left on device" in err

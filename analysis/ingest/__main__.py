@@ -10,7 +10,8 @@ Progress goes to standard error: a bar with rate and time left on a terminal, a 
 few seconds otherwise.
 
 Prints one line per file with accepted / quarantined counts. Exit status: 0 on success,
-2 when the import was refused (the database is left as it was).
+2 when the import was refused, 1 when it failed (no space left on the disk, say); in both
+cases the database is left as it was.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import os
 import sys
 import time
 
+import duckdb
 from tqdm import tqdm
 
 from analysis import db
@@ -60,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         close()
         print(f"Import refused, nothing was written:\n  {err}", file=sys.stderr)
         return 2
+    except (duckdb.Error, OSError) as err:  # e.g. no space left on the disk: the write is all or nothing
+        close()
+        print(f"Import failed, nothing was written to {path}:\n  {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
     close()
     for rep in reports:
         print(rep.summary())
