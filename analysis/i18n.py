@@ -20,6 +20,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_channels": ("Channels and outcomes", "渠道与结果"),
     "page_data": ("Data", "数据"),
     "page_narratives": ("Narratives", "投诉正文"),
+    "narr_search_mark": ("Searched for: {term}", "搜索词：{term}"),
     "narr_search": ("Search the narratives", "搜索投诉正文"),
     "narr_search_hint": ("words in either language, e.g. 通讯录 or sheriff; \"a phrase\" in quotes; a complaint id",
                          "中英文词语均可，如 通讯录 或 sheriff；词组加引号，如 \"爆通讯录\"；或投诉编号"),

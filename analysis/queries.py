@@ -495,6 +495,24 @@ def _term_condition(term: str) -> tuple[str, list]:
     return (f"(({cond}) OR lower(f.complaint_id) = lower(?) OR c.source_record_id = ?)", params + [term, term])
 
 
+#: What may stand before a word's start in ``term_spans``: no Latin letter, digit or underscore
+#: (``_term_condition``'s RE2 ``[^\p{Latin}\pN_]``; Python's ``re`` has no ``\p``, so the Latin
+#: ranges of Unicode are spelled out).
+_NOT_WORD_BEFORE = r"(?<![0-9A-Za-z_\u00AA\u00BA\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF\u2C60-\u2C7F\uA720-\uA7FF\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A])"
+
+
+def term_spans(text: str | None, terms: list[str]) -> list[tuple[int, int, str]]:
+    """Where ``terms`` (from ``search_terms``) occur in ``text`` as the search finds them
+    (``_term_condition``: case ignored; a term starting with a Latin letter or digit where a word
+    starts, another anywhere): ``(start, end, term)`` character offsets, in text order. For
+    marking the words in the narrative the reader sees."""
+    out = []
+    for term in terms:
+        head = _NOT_WORD_BEFORE if re.match(r"[0-9A-Za-z]", term) else ""
+        out += [(m.start(), m.end(), term) for m in re.finditer(head + re.escape(term), text or "", re.IGNORECASE)]
+    return sorted(out)
+
+
 def query_narrative_search(con: Con, flt: Filter, search: str = "", rule_id: str | None = None,
                            limit: int = 200) -> pd.DataFrame:
     """Complaints with a narrative matching the filter, every term of ``search``

@@ -10,6 +10,7 @@ import streamlit as st  # noqa: E402
 
 from analysis import codes  # noqa: E402
 from analysis.i18n import t  # noqa: E402
+from analysis.queries import search_terms, term_spans  # noqa: E402
 from ui.highlight import highlight_html  # noqa: E402
 from ui.text import plain  # noqa: E402
 from ui import review  # noqa: E402
@@ -98,6 +99,9 @@ spans = [(int(r.evidence_start), int(r.evidence_end), r.label_kind,
 st.markdown(f"**{plain(chosen)}** · {pd.Timestamp(c['received_date']):%Y-%m-%d} · "
             f"{plain(c.get('collector_name') or c.get('creditor_name'))}",
             help=t("narr_text_help", lang))
+if mode != "review" and search.strip():  # the words searched for, marked too (where marks overlap, the first)
+    spans += [(a, b, "search", t("narr_search_mark", lang, term=term))
+              for a, b, term in term_spans(c["narrative"], search_terms(search.strip()))]
 st.html(highlight_html(c["narrative"] or "", spans))
 st.markdown(f"**{t('narr_labels', lang)}**")
 shown = labels.assign(

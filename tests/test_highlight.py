@@ -15,3 +15,14 @@ def test_highlight_html__escapes_everything_and_marks_spans():
 def test_highlight_html__overlapping_spans_keep_the_first():
     out = highlight_html("abcdef", [(0, 3, "conduct", "a"), (2, 5, "conduct", "b")])
     assert out.endswith("<mark style=\"background:#FFE0B2;padding:0 2px;border-radius:3px\" title=\"a\">abc</mark>def</div>")
+
+
+def test_highlight_html__a_span_inside_another_is_marked_inside_it():
+    """A searched word within a rule's evidence is marked within the evidence's mark (it was left
+    out: the overlapping span was dropped)."""
+    out = highlight_html("the county sheriff came", [(4, 18, "conduct", "a"), (11, 18, "search", "b"),
+                                                     (11, 14, "search", "c")])
+    assert out.endswith('the <mark style="background:#FFE0B2;padding:0 2px;border-radius:3px" title="a">county '
+                        '<mark style="background:#B3E5FC;padding:0 2px;border-radius:3px" title="b">'
+                        '<mark style="background:#B3E5FC;padding:0 2px;border-radius:3px" title="c">she</mark>riff'
+                        '</mark></mark> came</div>')

@@ -1,5 +1,7 @@
 """Every page under AppTest: default and filtered URLs run without exception; a bad filter
 shows one error and runs no chart; an empty result says so in words."""
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -173,6 +175,10 @@ def test_narratives__search_rule_and_reading(app):
     assert not at.exception and not at.error
     assert any("complaints with a narrative" in c.value for c in at.caption)
     assert at.query_params["complaint"].startswith("cfpb:")
+    # the word searched for is marked in the narrative read
+    text = "".join(h.proto.body for h in at.get("html"))
+    assert re.search(r'<mark style="background:#B3E5FC[^"]*" title="Searched for: sheriff">sheriff</mark>', text,
+                     re.IGNORECASE)
     at = app("narratives", lang="en", rule="NOT-A-RULE")
     assert len(at.error) == 1 and "NOT-A-RULE" in shown(at.error[0].value)
     at = app("narratives", lang="en", q="zzqqxx-no-such-word")

@@ -143,3 +143,10 @@ def test_query_narrative_search__a_quoted_phrase_is_matched_as_written(tmp_path)
         assert ids("HARASS") == ["t:3"] and ids("arass") == []
         assert ids("sum") == [] and ids("résumé") == ["t:5"]  # é is a letter, not a word's edge
         assert ids("collector") == ["t:5"]  # an English word right after Chinese
+        # the reader marks the words where the search found them, by the same rule: a term marked in a
+        # text exactly when the search finds that text by it (its id aside)
+        for term in ["called", "job", "cease and desist", "harass", "sue me", "issue me", "iss", "sue", "起诉",
+                     "(re-sue?)", "ue?)", "HARASS", "arass", "sum", "résumé", "collector", "my"]:
+            marked = sorted(cid for cid, text in texts.items() if q.term_spans(text, [term]))
+            assert marked == ids(f'"{term}"'), term
+        assert q.term_spans(texts["t:1"], ["called", "my"]) == [(5, 11, "called"), (12, 14, "my"), (23, 25, "my")]
