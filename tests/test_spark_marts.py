@@ -223,7 +223,8 @@ def test_demo_marts_exercise_both_label_origins(lakes):
     """The demo comparison is meaningful: it has narrative and structured lists and both
     outcomes of the all-sources rule."""
     cols, rows = _lake_mart(lakes["demo"][2], "mart_incident_facts")
-    assert len(rows) == 13_345
+    # (13,345 until 呼死你 software "calling on and on" became one robocall, not a robocall and a call)
+    assert len(rows) == 13_131
     names = [c for c, _ in cols]
     view = [r[names.index("is_in_all_view")] for r in rows]
     assert view.count(False) > 0 and view.count(True) > 0
