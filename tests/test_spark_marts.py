@@ -2,7 +2,7 @@
 
 Four databases: the tiny one of tests/helpers.py, the same plus complaints that exercise the
 is_in_all_view precedence rule and NULL / missing values, the demonstration database
-(2,700 complaints, 13,345 incidents, narrative labels from the classifier), and the tiny one
+(2,700 complaints, 13,131 incidents, narrative labels from the classifier), and the tiny one
 with model suggestions and reviews (tests/test_reviews.py: rejected, confirmed and added labels
 and incidents). Each is exported
 to Parquet, the marts are built from that Parquet by Spark (one local SparkSession for the
