@@ -425,9 +425,19 @@ def query_table_counts(con: Con) -> pd.DataFrame:
 
 
 def query_quarantine(con: Con, limit: int = 5000) -> pd.DataFrame:
-    """Quarantined rows with their reasons, newest import first (at most ``limit``)."""
-    return _df(con, """
-        SELECT q.* FROM core_quarantine q LEFT JOIN meta_imports m USING (import_id)
+    """Quarantined rows with their reasons, newest import first (at most ``limit``). A file read
+    again (the same bytes, format and read settings: ``ingest.common.same_file_import``) lists
+    its rows once, from its latest reading (each reading stores its own)."""
+    from analysis.db import has_column
+    settings = "read_settings" if has_column(con, "meta_imports", "read_settings") else "NULL"
+    return _df(con, f"""
+        WITH m AS (SELECT import_id, imported_at, file_sha256, format, {settings} AS read_settings FROM meta_imports),
+        superseded AS (
+            SELECT a.import_id FROM m a JOIN m b ON b.file_sha256 = a.file_sha256 AND b.format = a.format
+                AND b.read_settings IS NOT DISTINCT FROM a.read_settings AND b.imported_at > a.imported_at
+                AND b.import_id IN (SELECT import_id FROM core_quarantine))
+        SELECT q.* FROM core_quarantine q LEFT JOIN m USING (import_id)
+        WHERE q.import_id NOT IN (SELECT import_id FROM superseded)
         ORDER BY m.imported_at DESC NULLS LAST, q.source_file, q.source_row_number LIMIT ?""", [int(limit)])
 
 

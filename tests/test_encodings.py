@@ -143,8 +143,8 @@ def test_utf16_without_a_byte_order_mark_is_read(rows, tmp_path, codec):
     assert _companies(tmp_path / "w.duckdb") == set(WESTERN)
 
 
-@pytest.mark.parametrize("head,kind", [(b"\x1f\x8b\x08\x00", "gzip archive"), (b"\x89PNG\r\n\x1a\n", "PNG image"),
-                                       (b"%PDF-1.7\n", "PDF document")])
+@pytest.mark.parametrize("head,kind", [(b"\x1f\x8b\x08\x00", "a gzip archive"), (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+                                       (b"%PDF-1.7\n", "a PDF document"), (b"PK\x05\x06", "an empty ZIP archive")])
 def test_a_binary_file_is_refused_saying_what_it_looks_like(tmp_path, head, kind):
     """A gzip, an image or a PDF given as a CSV was refused as "the file mixes text encodings"."""
     from analysis.ingest import ImportRefused
@@ -152,7 +152,7 @@ def test_a_binary_file_is_refused_saying_what_it_looks_like(tmp_path, head, kind
     path.write_bytes(head + bytes(range(256)) * 40)
     with pytest.raises(ImportRefused) as got:
         run_import([path], "cfpb", tmp_path / "w.duckdb")
-    assert str(got.value).startswith(f"the file is no text table: its first bytes are those of a {kind}. ")
+    assert str(got.value).startswith(f"the file is no text table: its first bytes are those of {kind}. ")
 
 
 def test_a_short_chinese_file_is_read_as_gb18030_not_cp1252(tmp_path):
@@ -165,3 +165,29 @@ def test_a_short_chinese_file_is_read_as_gb18030_not_cp1252(tmp_path):
     [rep] = run_import([path], "cfpb", tmp_path / "w.duckdb", classify="none")
     assert (rep.encoding, rep.accepted_count) == ("gb18030", 1)
     assert _companies(tmp_path / "w.duckdb") == {"某贷公司"}
+
+
+def test_a_short_western_file_stays_cp1252(tmp_path):
+    """The GB18030 preference for short files must not take a Western one: "Crédit" read as
+    GB18030 is "Cr閐it" (é and d make one ideograph), a single character between Latin letters,
+    where Chinese text runs on."""
+    row = ["2024-12-04", "Debt collection", "", "Communication tactics", "", "Mr. Muñoz of Peña Collections called",
+           "", "Crédit Agricole", "", "", "", "", "Web", "2024-12-05", "In progress", "Yes", "", "9900002"]
+    path = tmp_path / "western.csv"
+    path.write_bytes(_text([HEADER, row]).encode("cp1252"))
+    [rep] = run_import([path], "cfpb", tmp_path / "w.duckdb", classify="none")
+    assert (rep.encoding, rep.accepted_count) == ("cp1252", 1)
+    assert _companies(tmp_path / "w.duckdb") == {"Crédit Agricole"}
+
+
+def test_utf16_cut_off_mid_character_is_refused_in_words(rows, tmp_path):
+    """A UTF-16 file missing its last byte gave a UnicodeDecodeError traceback."""
+    from analysis.ingest import ImportRefused
+    path = tmp_path / "cut.csv"
+    path.write_bytes(_text(rows[:11]).encode("utf_16_le")[:-1])
+    with pytest.raises(ImportRefused) as got:
+        run_import([path], "cfpb", tmp_path / "w.duckdb")
+    assert str(got.value) == ("cut.csv: cannot be read as utf-16-le (truncated data): the file may be cut off or not "
+                              "in one encoding; save it again as UTF-8")
+    with pytest.raises(ImportRefused):
+        preview_file(path.read_bytes(), "cut.csv")

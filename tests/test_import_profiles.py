@@ -772,3 +772,45 @@ def test_import__a_zip_of_one_csv_is_read_as_that_csv(tmp_path):
     [rep] = run_import([src], "heimao", path)
     assert (rep.row_count, rep.accepted_count, rep.encoding) == (1, 1, "gb18030")
     assert q(path, "SELECT complaint_id, creditor_name FROM core_complaints") == [("heimao:1", "某花")]
+
+
+def test_import__text_ids_with_a_dot_stay_as_written(tmp_path):
+    """Only a source whose ids are numbers (黑猫投诉, ``numeric_ids``) reads "7.0" as 7: an intake
+    log's "2024.001" is its number as written, and "7.0" and "7.00" are two complaints."""
+    src = tmp_path / "intake.csv"
+    src.write_text("投诉编号,受理日期,被投诉方,催收日期,催收时刻,催收方式,内容\n"
+                   "2024.001,2024-12-05,速借花,2024-12-03,23:10,电话,对方骂我\n"
+                   "7.0,2024-12-05,丁贷,2024-12-03,10:10,电话,打电话\n"
+                   "7.00,2024-12-05,戊贷,2024-12-03,11:10,电话,打电话\n", encoding="utf-8")
+    path = tmp_path / "i.duckdb"
+    [rep] = run_import([src], "intake", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 3, 0)
+    assert q(path, "SELECT source_record_id FROM core_complaints ORDER BY 1") == [("2024.001",), ("7.0",), ("7.00",)]
+
+
+def test_import_xlsx__merges_over_blank_rows_across_columns_and_from_the_header(tmp_path):
+    """Merged ranges fill the cells below in their first column only: a range running over blank
+    rows makes no rows of them (they were quarantined as complaints without an id), a title merged
+    across the next column is no value of that column, and a header merged down into the data
+    gives it no value."""
+    src = tmp_path / "m.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["投诉编号", "投诉对象", "标题", "投诉问题", "发起时间"])
+    ws.append(["1", "某某金融", "暴力催收", None, "2024-12-04 09:58"])
+    ws.append([None, None, None, None, None])
+    ws.append(["2", None, "打电话", "骚扰", "2024-12-04 10:58"])
+    ws.append([None, None, None, None, None])
+    ws.merge_cells("B2:B6")  # over blank rows 3, 5 and 6
+    ws.merge_cells("C2:D2")  # the title over the issue column
+    ws2 = wb.create_sheet("二")
+    ws2.append(["投诉编号", "投诉对象", "发起时间"])
+    ws2.append(["3", None, "2024-12-04 11:58"])
+    ws2.merge_cells("B1:B2")  # the header merged down
+    wb.save(src)
+    path = tmp_path / "m.duckdb"
+    [rep] = run_import([src], "heimao", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (3, 3, 0)
+    assert q(path, "SELECT source_record_id, creditor_name, issue FROM core_complaints ORDER BY 1") == [
+        ("1", "某某金融", None), ("2", "某某金融", "骚扰"), ("3", None, None)]
+    assert any(n.startswith("m.xlsx, sheet 'Sheet': 1 merged cell ranges (B2:B6)") for n in rep.notes), rep.notes

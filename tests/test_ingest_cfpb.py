@@ -1149,3 +1149,62 @@ def test_an_older_export_after_a_newer_one_is_said_and_the_newer_one_can_be_read
     assert query(db_path, "SELECT outcome_code FROM core_complaints ORDER BY 1") == [("explained",), ("monetary_relief",)]
     [rep] = run_import([new_csv], "cfpb", db_path, classify="none")
     assert (rep.status, rep.row_count, rep.quarantined_count, rep.unchanged_count) == ("already_imported", 3, 1, 2)
+
+
+def test_a_database_written_before_the_values_were_compared_as_read_sees_no_updates(tmp_path):
+    """Stored hashes of complaints imported before 2026-12-07 hashed the raw text ("N/A" and an
+    empty cell differed). The first import after must not count every shared complaint as
+    updated (and read its narrative again: hours on the whole database): a row whose old-style
+    hash equals the stored one is unchanged."""
+    from analysis.ingest.cfpb import DATA_COLUMNS
+    db_path = tmp_path / "cw.duckdb"
+    first = write_csv(tmp_path / "a.csv", CFPB_HEADER, TWO_ROWS)
+    run_import([first], "cfpb", db_path, classify="none")
+    legacy = "md5(concat_ws(chr(31), " + ", ".join(
+        f"coalesce(replace(r.{c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS) + "))"
+    with db.write_transaction(db_path, "store hashes as written before") as con:
+        con.execute(f"UPDATE core_complaints c SET source_record_hash = {legacy} FROM raw_cfpb__complaints r "
+                    "WHERE c.complaint_id = 'cfpb:' || r.complaint_id")
+    assert "N/A" in TWO_ROWS[0]  # so the two hashes differ
+    again = write_csv(tmp_path / "b.csv", CFPB_HEADER, TWO_ROWS + [[*TWO_ROWS[0][:17], "9400099"]])
+    [rep] = run_import([again], "cfpb", db_path, classify="none")
+    assert (rep.accepted_count, rep.updated_count, rep.unchanged_count) == (1, 0, 2)
+
+
+def test_newer_and_older_exports_in_one_command_then_the_newer_again(tmp_path):
+    """Files of one command share a transaction: the newer export re-imported after an older
+    one of the same command is read (imports are ordered by the clock, not the transaction's
+    start), and a re-read file lists its quarantined rows once on the Data page."""
+    from analysis import queries
+    new = [list(r) for r in TWO_ROWS] + [[*TWO_ROWS[0][:17], "0"]]
+    old = [list(r) for r in TWO_ROWS]
+    for r in old:
+        r[14] = "In progress"
+    new_csv = write_csv(tmp_path / "v2.csv", CFPB_HEADER, new)
+    old_csv = write_csv(tmp_path / "v1.csv", CFPB_HEADER, old)
+    db_path = tmp_path / "cw.duckdb"
+    run_import([new_csv, old_csv], "cfpb", db_path, classify="none")
+    assert query(db_path, "SELECT DISTINCT outcome_code FROM core_complaints") == [("in_progress",)]
+    [rep] = run_import([new_csv], "cfpb", db_path, classify="none")
+    assert (rep.status, rep.updated_count, rep.quarantined_count) == ("imported", 2, 1)
+    assert query(db_path, "SELECT outcome_code FROM core_complaints ORDER BY 1") == [("explained",), ("monetary_relief",)]
+    assert query(db_path, "SELECT count(*) FROM core_quarantine") == [(2,)]  # each reading keeps its own rows
+    with db.connect_read_only(db_path) as con:
+        shown = queries.query_quarantine(db.read_cursor(con))
+    assert len(shown) == 1 and shown["import_id"].tolist() == [rep.import_id]
+
+
+def test_zip__an_encrypted_member_is_refused_in_words(tmp_path):
+    """A password-protected archive gave a RuntimeError traceback."""
+    import zipfile
+    csv_path = write_csv(tmp_path / "complaints.csv", CFPB_HEADER, TWO_ROWS)
+    zipped = tmp_path / "complaints.csv.zip"
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.write(csv_path, "complaints.csv")
+    data = bytearray(zipped.read_bytes())
+    for sig, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # set the "encrypted" bit in both headers
+        i = data.find(sig)
+        data[i + flag_at] |= 0x1
+    zipped.write_bytes(bytes(data))
+    with pytest.raises(ImportRefused, match="complaints.csv.zip: complaints.csv in the ZIP archive is encrypted"):
+        run_import([zipped], "cfpb", tmp_path / "cw.duckdb")

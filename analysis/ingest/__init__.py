@@ -80,15 +80,18 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
                 if progress:
                     progress((i + frac * 0.9) / len(paths), reason("progress_file_step", file_name=p.name, step=msg))
             data = file_bytes.get(str(p), file_bytes.get(p.name))
-            if fmt == "cfpb":
-                from analysis.ingest.cfpb import import_cfpb_file
-                reports.append(import_cfpb_file(con, p, data=data, imported_by=user, progress=file_progress,
-                                                classify=classify))
-            else:
-                from analysis.ingest.generic import import_profile_file
-                reports.append(import_profile_file(con, p, fmt, data=data, sheet=sheet, mapping=mapping,
-                                                   complaint_id=complaint_id, imported_by=user,
-                                                   progress=file_progress))
+            try:
+                if fmt == "cfpb":
+                    from analysis.ingest.cfpb import import_cfpb_file
+                    reports.append(import_cfpb_file(con, p, data=data, imported_by=user, progress=file_progress,
+                                                    classify=classify))
+                else:
+                    from analysis.ingest.generic import import_profile_file
+                    reports.append(import_profile_file(con, p, fmt, data=data, sheet=sheet, mapping=mapping,
+                                                       complaint_id=complaint_id, imported_by=user,
+                                                       progress=file_progress))
+            except UnicodeDecodeError as err:  # e.g. UTF-16 cut off mid-character: refused, nothing written
+                raise ImportRefused("refused_decode", file=p.name, encoding=err.encoding, error=err.reason) from None
             if reports[-1].row_count == 0:  # the transaction is rolled back: nothing written
                 raise ImportRefused("refused_no_data_rows", file=p.name)
             audit.record_import(con, actor, action, reports[-1])
@@ -129,7 +132,10 @@ def preview_file(data: bytes, file_name: str, *, profile: str | None = None, she
     from analysis.ingest.generic import public_field
     from analysis.ingest.profiles import load_profile, match_profiles, propose_mapping, resolve_columns
     from analysis.ingest.readers import read_source
-    table = read_source(data, file_name, sheet=sheet, max_rows=n_rows)
+    try:
+        table = read_source(data, file_name, sheet=sheet, max_rows=n_rows)
+    except UnicodeDecodeError as err:
+        raise ImportRefused("refused_decode", file=file_name, encoding=err.encoding, error=err.reason) from None
     sh = table.sheets[0]
     public: set[int] = set()  # columns shown as they are: a platform's published complaint numbers
     if profile and profile != "cfpb":

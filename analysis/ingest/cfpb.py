@@ -41,7 +41,7 @@ from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
     DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
-    ZIP_MAGIC, latest_date, new_import_id, record_json, same_file_import, sha256_bytes, zipped_csv,
+    ZIP_MAGIC, import_time, latest_date, new_import_id, record_json, same_file_import, sha256_bytes, zipped_csv,
 )
 from analysis.filters import DATE_MIN
 from analysis.ingest.parse import CONTROL_CHARS, DateError, cfpb_date_reading, parse_cfpb_date
@@ -398,7 +398,8 @@ WITH typed AS (
         raw.*,
         dr.value AS received_date_value, dr.error AS received_date_error,
         ds.value AS sent_date_value, ds.error AS sent_date_error,
-        md5(concat_ws(chr(31), {hash_columns})) AS record_hash
+        md5(concat_ws(chr(31), {hash_columns})) AS record_hash,
+        md5(concat_ws(chr(31), {legacy_hash_columns})) AS legacy_hash
     FROM _raw raw
     LEFT JOIN _cfpb_dates dr ON dr.import_id = raw.import_id AND dr.raw_value = cw_nz(raw.date_received)
     LEFT JOIN _cfpb_dates ds ON ds.import_id = raw.sent_date_import
@@ -497,6 +498,11 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
         if c in parsed_as else
         "coalesce(cw_id(complaint_id), '')" if c == "complaint_id" else
         f"coalesce(cw_nz(replace({c}, chr(13) || chr(10), chr(10))), '')" for c in DATA_COLUMNS)
+    # the hash as stored before 2026-12-07 (raw text compared): a complaint stored then whose row
+    # reads the same is unchanged too, not "updated" and classified again on the first import after
+    legacy_cols = ", ".join(
+        f"coalesce(CAST({parsed_as[c]} AS VARCHAR), replace({c}, chr(13) || chr(10), chr(10)), '')"
+        if c in parsed_as else f"coalesce(replace({c}, chr(13) || chr(10), chr(10)), '')" for c in DATA_COLUMNS)
     # A file without a column says nothing about it: for a complaint already in the database,
     # columns the file lacks (e.g. an older 14-column export) keep the values of its previous
     # source row instead of blanking them. Only then is the previous row looked up.
@@ -513,7 +519,8 @@ def _stage(con: duckdb.DuckDBPyConnection, rep: ImportReport, missing: list[str]
     _run_sql(con, sql, rep)
     if sent_carried:
         _add_carried_dates(con)
-    sql = (_with_reasons(_STAGE_SQL).replace("{hash_columns}", hash_cols).replace("{date_min}", DATE_MIN.isoformat())
+    sql = (_with_reasons(_STAGE_SQL).replace("{hash_columns}", hash_cols)
+           .replace("{legacy_hash_columns}", legacy_cols).replace("{date_min}", DATE_MIN.isoformat())
            .replace("{latest_date}", latest_date().isoformat())
            .replace("{id_pattern}", r"h[0-9a-f]{16}(-[0-9]+)?" if by_content else r"\d+"))
     _run_sql(con, sql, rep)
@@ -577,7 +584,7 @@ FROM _stage WHERE reject_reason IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE _ok AS
 SELECT s.source_row_number, 'cfpb:' || s.record_id AS cid, s.record_hash,
-       c.source_record_hash AS existing_hash
+       CASE WHEN c.source_record_hash = s.legacy_hash THEN s.record_hash ELSE c.source_record_hash END AS existing_hash
 FROM _stage s LEFT JOIN core_complaints c ON c.complaint_id = 'cfpb:' || s.record_id
 WHERE s.reject_reason IS NULL;
 
@@ -747,6 +754,6 @@ def _record_import(con: duckdb.DuckDBPyConnection, rep: ImportReport, imported_b
     con.execute(
         "INSERT INTO meta_imports (import_id, format, source, source_file, file_sha256, imported_at, imported_by, "
         "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status) "
-        "VALUES (?, 'cfpb', 'cfpb', ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
-        [rep.import_id, rep.source_file, rep.file_sha256, imported_by, rep.row_count,
+        "VALUES (?, 'cfpb', 'cfpb', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [rep.import_id, rep.source_file, rep.file_sha256, import_time(), imported_by, rep.row_count,
          rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count, rep.status])

@@ -21,6 +21,13 @@ from charset_normalizer import from_bytes
 
 from analysis.ingest.reasons import Refusal, reason
 
+def import_time() -> datetime:
+    """``meta_imports.imported_at`` of an import recorded now: the clock's UTC time, without a
+    zone. Not the transaction's ``now()``: files imported by one command share one transaction,
+    and their order (which came later, ``same_file_import``) must show."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 def latest_date() -> "date":
     """The latest calendar date anywhere now (at UTC+14, the easternmost time zone): a date in
     a file is "in the future" only after it. The server's own date (UTC here) would refuse a
@@ -46,8 +53,9 @@ def same_file_import(con, file_sha256: str, fmt: str, settings: str | None = Non
     return rows[0] if rows else None  # (fetchone would leave the result open: DuckDB refuses the next statement)
 
 
-#: The first bytes of a ZIP archive (an .xlsx workbook is one too).
+#: The first bytes of a ZIP archive (an .xlsx workbook is one too), and of an empty one.
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 
 
 def zipped_csv(stream, file_name: str) -> tuple[str, int] | None:
@@ -72,6 +80,9 @@ def zipped_csv(stream, file_name: str) -> tuple[str, int] | None:
     csvs = [i for i in infos if i.filename.lower().endswith((".csv", ".txt")) and not i.filename.startswith("__MACOSX")]
     if len(csvs) != 1:
         raise ImportRefused("refused_zip_members", file=file_name, members=", ".join(names[:10]) or "-")
+    if csvs[0].flag_bits & 0x1 or csvs[0].compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED,
+                                                                zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+        raise ImportRefused("refused_zip_unreadable", file=file_name, member=csvs[0].filename)
     return csvs[0].filename, csvs[0].file_size
 
 
@@ -179,9 +190,10 @@ CHAOS_UNSURE = 0.05
 
 
 #: The first bytes of files that are no text, and what to call them in the refusal.
-BINARY_MAGIC = ((b"\x1f\x8b", "gzip archive"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
-                (b"%PDF", "PDF document"), (b"\xd0\xcf\x11\xe0", "Office 97-2003 file (an old .xls workbook?)"),
-                (b"PK\x03\x04", "ZIP archive"), (b"7z\xbc\xaf", "7-Zip archive"), (b"Rar!", "RAR archive"))
+BINARY_MAGIC = ((b"\x1f\x8b", "a gzip archive"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an Office 97-2003 file (an old .xls workbook?)"),
+                (b"PK\x03\x04", "a ZIP archive"), (b"PK\x05\x06", "an empty ZIP archive"),
+                (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive"))
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -199,12 +211,18 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _cjk_share(text: str) -> float:
-    """Share of ``text``'s non-ASCII characters that are CJK ideographs or CJK punctuation."""
-    wide = [ch for ch in text if ord(ch) > 127]
-    cjk = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-              or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
-    return cjk / len(wide) if wide else 0.0
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK_RUN = re.compile(f"[{_CJK}]{{2,}}")
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """``text`` (a sample decoded as GB18030) reads as Chinese: nearly all its non-ASCII
+    characters are CJK, and nearly all of those stand beside another one. A Western text
+    decoded so gives single ideographs between Latin letters ("Crédit" → "Cr閐it")."""
+    wide = sum(1 for ch in text if ord(ch) > 127)
+    cjk = len(re.findall(f"[{_CJK}]", text))
+    in_runs = sum(len(m) for m in _CJK_RUN.findall(text))
+    return bool(wide) and cjk >= 0.9 * wide and in_runs >= 0.9 * cjk
 
 
 @dataclass(frozen=True)
@@ -274,7 +292,7 @@ def guess_encoding(data: bytes) -> EncodingGuess:
             as_gb = sample.decode("gb18030")
         except UnicodeDecodeError:
             as_gb = None
-        if as_gb is not None and _cjk_share(as_gb) >= 0.9:
+        if as_gb is not None and _reads_as_chinese(as_gb):
             enc = "gb18030"
     if best.chaos > CHAOS_UNSURE or evidence < 20:
         return EncodingGuess(enc, False, reason("enc_guess", encoding=enc))

@@ -54,7 +54,7 @@ import pyarrow as pa
 from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
-    ImportRefused, ImportReport, Progress, content_id_warning, content_ids, latest_date, new_import_id,
+    ImportRefused, ImportReport, Progress, content_id_warning, content_ids, import_time, latest_date, new_import_id,
     same_file_import, sha256_bytes,
 )
 from analysis.ingest.parse import (
@@ -87,8 +87,9 @@ SCIENTIFIC_ID = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
 NOT_AN_ID = re.compile(r"#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|GETTING_DATA)|TRUE|FALSE",
                        re.IGNORECASE)
 #: A whole number a spreadsheet or a script wrote with a decimal point (17370000004.0): read as
-#: the number; one with a fraction (17370000508.5) is no complaint number.
-DECIMAL_ID = re.compile(r"(?P<whole>\d+)\.(?P<frac>\d+)")
+#: the number; one with a fraction (17370000508.5) is no complaint number. Only for a profile
+#: whose ids are numbers (``Profile.numeric_ids``). ASCII digits only.
+DECIMAL_ID = re.compile(r"(?P<whole>[0-9]+)\.(?P<frac>[0-9]+)")
 NUMBER_TOKEN = "【号码已哈希】"
 
 INCIDENT_COLUMNS = ["incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
@@ -404,7 +405,7 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     if v.get("complaint_id") and NOT_AN_ID.fullmatch(v["complaint_id"].strip()):
         r.reject = ("complaint_id", v["complaint_id"], R("complaint_id_not_an_id"))
         return
-    if v.get("complaint_id") and (dm := DECIMAL_ID.fullmatch(v["complaint_id"].strip())):
+    if prof.numeric_ids and v.get("complaint_id") and (dm := DECIMAL_ID.fullmatch(v["complaint_id"].strip())):
         if dm["frac"].strip("0"):
             r.reject = ("complaint_id", v["complaint_id"], R("complaint_id_fraction"))
             return
@@ -1158,6 +1159,7 @@ def _record_import(con, rep: ImportReport, prof: Profile, imported_by: str, sett
     con.execute(
         "INSERT INTO meta_imports (import_id, format, source, source_file, file_sha256, imported_at, imported_by, "
         "row_count, accepted_count, quarantined_count, unchanged_count, updated_count, status, read_settings) "
-        "VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [rep.import_id, prof.name, prof.source, rep.source_file, rep.file_sha256, imported_by, rep.row_count,
-         rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count, rep.status, settings])
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [rep.import_id, prof.name, prof.source, rep.source_file, rep.file_sha256, import_time(), imported_by,
+         rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count, rep.status,
+         settings])

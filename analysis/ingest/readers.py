@@ -117,7 +117,7 @@ def merged_ranges(data: bytes, member: str) -> list[tuple[int, int, int, int, st
     import zipfile
 
     from openpyxl.utils.cell import range_boundaries
-    out, tail = [], b""
+    out, tail = [], b""  # (the 200 bytes kept between pieces hold a tag cut at a piece's end)
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             buf = tail + chunk
@@ -131,6 +131,7 @@ def merged_ranges(data: bytes, member: str) -> list[tuple[int, int, int, int, st
 
 
 def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTable:
+    from openpyxl.utils.cell import get_column_letter
     try:
         from openpyxl import load_workbook
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -149,20 +150,32 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
         records: list[tuple[int, list[str]]] = []
         bad: list[tuple[int, list[str], str]] = []
         n = 0  # data rows read (max_rows counts them)
-        # a merged range shows its top-left value in every cell: each cell of it gets that value
-        merges = merged_ranges(data, ws._worksheet_path)
-        merge_value: dict[int, str] = {}
+        # a merged range shows its top-left value in every cell: the cells below it in its first
+        # column get that value (a company merged over three complaints); not from a header row,
+        # not across columns (a title merged over the next column is no value of that column)
+        starts: dict[int, list[tuple[int, int, str]]] = {}
+        for c0, r0, _c1, r1, _ref in merged_ranges(data, ws._worksheet_path):
+            if r1 > r0:
+                starts.setdefault(r0, []).append((c0, r1, ""))
+        active: list[tuple[int, int, str]] = []  # (column, last row, value) of the ranges open now
+        header_row = 0
+        used: list[str] = []
         for row, (values, written) in enumerate(zip(ws.iter_rows(min_row=1, values_only=True),
                                                     ws_f.iter_rows(min_row=1, values_only=True)), start=1):
             cells = [cell_text(v) for v in values]
-            for k, (c0, r0, c1, r1, _) in enumerate(merges):
-                if r0 <= row <= r1:
-                    if row == r0:
-                        merge_value[k] = cells[c0 - 1] if c0 - 1 < len(cells) else ""
-                    cells += [""] * (c1 - len(cells))
-                    for c in range(c0, c1 + 1):
-                        if (row, c) != (r0, c0):
-                            cells[c - 1] = merge_value.get(k, "")
+            active = [a for a in active if a[1] >= row]
+            filled: set[int] = set()  # column indexes given a merged range's value in this row
+            for col, _last, value in active:
+                if value and not (col - 1 < len(cells) and cells[col - 1].strip()):
+                    cells += [""] * (col - len(cells))
+                    cells[col - 1] = value
+                    filled.add(col - 1)
+            if filled and not any(c.strip() for i, c in enumerate(cells) if i not in filled):
+                continue  # a row holding nothing but the values merged into it is a blank row
+            if header_row and row > header_row:
+                for c0, r1, _ in starts.get(row, ()):
+                    active.append((c0, r1, cells[c0 - 1] if c0 - 1 < len(cells) else ""))
+                    used.append(f"{get_column_letter(c0)}{row}:{get_column_letter(c0)}{r1}")
             no_value = [i for i, (v, f) in enumerate(zip(values, written))
                         if v is None and isinstance(f, str) and f.startswith("=")]
             while cells and cells[-1].strip() == "":
@@ -170,6 +183,7 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
             if header is None:
                 if cells:
                     header = [c.strip() for c in cells]
+                    header_row = row
                 continue
             if not any(c.strip() for c in cells) and not no_value:
                 continue  # a blank row is not a record
@@ -184,7 +198,7 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
             if max_rows and n >= max_rows:
                 break
         if header is not None:
-            sheets.append(Sheet(name, header, records, bad, merged=[m[4] for m in merges if m[3] > m[1] or m[2] > m[0]]))
+            sheets.append(Sheet(name, header, records, bad, merged=used))
     wb.close()
     wb_f.close()
     if not sheets:

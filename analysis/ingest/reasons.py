@@ -340,10 +340,10 @@ _add("narratives_not_read", "{n} narratives not read by the classifier (--classi
 
 # ---- refusals: the whole file cannot be imported (ImportRefused; never stored) ------------------
 _add("refused_not_found", "{path}: file not found", "{path}：找不到文件", path="/tmp/complaints.csv")
-_add("refused_binary", "the file is no text table: its first bytes are those of a {kind}. Import a CSV file, an "
+_add("refused_binary", "the file is no text table: its first bytes are those of {kind}. Import a CSV file, an "
      ".xlsx workbook, or a ZIP archive holding one CSV file (an old .xls workbook: save it as .xlsx or CSV first)",
      "该文件不是文本表格：其开头字节属于 {kind}。请导入 CSV 文件、.xlsx 工作簿或只含一个 CSV 的 ZIP 压缩包（旧版 .xls 工作簿请先另存为 .xlsx 或 CSV）",
-     kind="gzip archive")
+     kind="a gzip archive")
 _add("refused_not_text", "the file is not readable text in any known encoding (is it a spreadsheet or a "
      "compressed file?)", "该文件不是任何已知编码的文本（是否为电子表格或压缩文件？）")
 _add("refused_empty", "the file is empty: expected a header row", "文件是空的：第一行应为表头")
@@ -363,6 +363,12 @@ _add("refused_no_such_sheet", "no worksheet named {sheet!r}; the workbook has: {
 _add("refused_zip_members", "{file}: a ZIP archive that does not hold exactly one CSV file (it holds: {members}); "
      "unzip it and import the CSV files one by one", "{file}：该 ZIP 压缩包中不是恰好一个 CSV 文件（其中有：{members}）；请解压后逐个导入 CSV 文件",
      file="complaints.zip", members="a.csv, b.csv")
+_add("refused_zip_unreadable", "{file}: {member} in the ZIP archive is encrypted or compressed in a way that cannot "
+     "be read here; unzip it and import the CSV file", "{file}：ZIP 压缩包中的 {member} 已加密或采用无法读取的压缩方式；请解压后导入 CSV 文件",
+     file="complaints.csv.zip", member="complaints.csv")
+_add("refused_decode", "{file}: cannot be read as {encoding} ({error}): the file may be cut off or not in one "
+     "encoding; save it again as UTF-8", "{file}：无法按 {encoding} 读取（{error}）：文件可能不完整或混用了多种编码；请另存为 UTF-8 后重新导入",
+     file="complaints.csv", encoding="utf-16-le", error="truncated data")
 _add("refused_not_zip", "{file}: starts like a ZIP archive but cannot be opened as one ({error}); download it again",
      "{file}：文件开头像 ZIP 压缩包，但无法打开（{error}）；请重新下载", file="complaints.csv.zip",
      error="File is not a zip file")

@@ -111,6 +111,10 @@ class Profile:
     #: the source publishes its complaint numbers (黑猫投诉's 11-digit numbers look like mobile
     #: numbers): keep ids as given; otherwise an id holding personal data is replaced by a hash
     public_ids: bool = False
+    #: the source's complaint ids are numbers: "17370000004.0" (a spreadsheet's or a script's
+    #: decimal) is 17370000004, and a number with a fraction is no id (``generic.DECIMAL_ID``);
+    #: ids of other sources are text ("2024.001" is an intake log's number as written)
+    numeric_ids: bool = False
     keep_duplicate_rows: bool = False
     midnight_is_date_only: bool = False
     occurred_equal_received_is_not_a_time: bool = False
@@ -189,7 +193,7 @@ def load_profile(name: str) -> Profile:
         columns=cols, values=values, keywords=keywords, required=list(data.get("required", [])),
         date_order=data.get("date_order", "mdy"), id_from_row=bool(data.get("id_from_row", False)),
         id_from_content=bool(data.get("id_from_content", False)),
-        public_ids=bool(data.get("public_ids", False)),
+        public_ids=bool(data.get("public_ids", False)), numeric_ids=bool(data.get("numeric_ids", False)),
         keep_duplicate_rows=bool(data.get("keep_duplicate_rows", False)),
         midnight_is_date_only=bool(data.get("midnight_is_date_only", False)),
         occurred_equal_received_is_not_a_time=bool(data.get("occurred_equal_received_is_not_a_time", False)),
