@@ -36,8 +36,13 @@ st.markdown(t("import_howto", lang))
 st.code(f".venv/bin/python -m analysis.ingest --format cfpb --db {db_label()} complaints.csv", language="bash")
 
 st.subheader(t("imports_title", lang))
-# the hash and the read settings (JSON) at a fixed width, whole on hover
-show_table(run_query("query_imports"), lang, widths={"file_sha256": 90, "read_settings": 120})
+# the file, when, and its row equation first (they fit a 1280 px window); the ids, the hash and the
+# read settings (JSON) after them, the last two at a fixed width, whole on hover
+imports = run_query("query_imports")
+first = ["source_file", "imported_at", "status", "row_count", "accepted_count", "quarantined_count", "unchanged_count",
+         "updated_count"]
+show_table(imports[[c for c in first if c in imports.columns] + [c for c in imports.columns if c not in first]], lang,
+           widths={"source_file": 170, "file_sha256": 90, "read_settings": 120})
 
 if auth.can(ctx.who, "audit"):
     st.subheader(t("audit_title", lang))
