@@ -11,7 +11,7 @@ from analysis.i18n import stored_value, t  # noqa: E402
 from analysis.schema import data_dictionary, layer_label  # noqa: E402
 from ui import auth  # noqa: E402
 from ui.page import conduct_model_box, narrative_labels_box, page_setup, remove_data  # noqa: E402
-from ui.tables import audit_in_language, rows_csv, show_table  # noqa: E402
+from ui.tables import audit_in_language, import_status_text, rows_csv, show_table  # noqa: E402
 from ui.state import db_label, run_query  # noqa: E402
 from ui.text import plain  # noqa: E402
 
@@ -41,6 +41,7 @@ st.subheader(t("imports_title", lang))
 imports = run_query("query_imports")
 first = ["source_file", "imported_at", "status", "row_count", "accepted_count", "quarantined_count", "unchanged_count",
          "updated_count"]
+imports = imports.assign(status=[import_status_text(v, lang) for v in imports["status"]])
 show_table(imports[[c for c in first if c in imports.columns] + [c for c in imports.columns if c not in first]], lang,
            widths={"source_file": 170, "file_sha256": 90, "read_settings": 120})
 

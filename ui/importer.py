@@ -9,6 +9,7 @@ from analysis.i18n import t
 from analysis.ingest import ImportRefused, ImportReport, Preview, Validation, known_formats, preview_file
 from analysis.ingest.profiles import FIELDS, load_profile, propose_mapping
 from analysis.ingest.reasons import reason_text
+from ui.tables import import_status_text
 from ui.text import plain
 
 #: Choices of the mapping select boxes: "not used" (None) and every field.
@@ -152,9 +153,8 @@ def note_lines(notes: list[str], lang: str, file_name: str | None = None) -> lis
 
 def report_frame(reports: list[ImportReport], lang: str) -> pd.DataFrame:
     """Per-file summary of an import, headers in ``lang``."""
-    status = {"imported": t("imp_status_imported", lang), "already_imported": t("imp_status_already", lang)}
     return pd.DataFrame([{
-        t("imp_col_file", lang): r.source_file, t("imp_col_status", lang): status.get(r.status, r.status),
+        t("imp_col_file", lang): r.source_file, t("imp_col_status", lang): import_status_text(r.status, lang),
         t("imp_col_rows", lang): r.row_count, t("imp_col_accepted", lang): r.accepted_count,
         t("imp_col_quarantined", lang): r.quarantined_count, t("imp_col_unchanged", lang): r.unchanged_count,
         t("imp_col_updated", lang): r.updated_count, t("imp_col_qa", lang): r.qa_issue_count,

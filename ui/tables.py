@@ -80,6 +80,16 @@ def reasons_in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+#: An import's ``status`` (``meta_imports``, ``ImportReport``) → its i18n key.
+IMPORT_STATUS_KEYS = {"imported": "imp_status_imported", "already_imported": "imp_status_already"}
+
+
+def import_status_text(status: str, lang: str) -> str:
+    """An import's status in words in ``lang`` (an unknown value as stored)."""
+    key = IMPORT_STATUS_KEYS.get(status)
+    return t(key, lang) if key else status
+
+
 #: Audit-log columns whose values are words of a closed set, shown through the i18n keys
 #: ``<prefix><value>`` (a value without a key is shown as stored).
 AUDIT_TERMS = {"actor_role": "role_", "via": "via_", "action": "action_"}
