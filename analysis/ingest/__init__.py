@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import audit, db
 from analysis.audit import Actor
 from analysis.ingest.common import (EncodingGuess, ImportRefused, ImportReport, Progress, current_user,  # noqa: F401
-                                    upgrade_schema)
+                                    decode_refusal, upgrade_schema)
 from analysis.ingest.profiles import list_profiles
 from analysis.ingest.reasons import reason
 
@@ -91,7 +91,7 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
                                                        complaint_id=complaint_id, imported_by=user,
                                                        progress=file_progress))
             except UnicodeDecodeError as err:  # e.g. UTF-16 cut off mid-character: refused, nothing written
-                raise ImportRefused("refused_decode", file=p.name, encoding=err.encoding, error=err.reason) from None
+                raise decode_refusal(err, p.name) from None
             if reports[-1].row_count == 0:  # the transaction is rolled back: nothing written
                 raise ImportRefused("refused_no_data_rows", file=p.name)
             audit.record_import(con, actor, action, reports[-1])
@@ -135,7 +135,7 @@ def preview_file(data: bytes, file_name: str, *, profile: str | None = None, she
     try:
         table = read_source(data, file_name, sheet=sheet, max_rows=n_rows)
     except UnicodeDecodeError as err:
-        raise ImportRefused("refused_decode", file=file_name, encoding=err.encoding, error=err.reason) from None
+        raise decode_refusal(err, file_name) from None
     sh = table.sheets[0]
     public: set[int] = set()  # columns shown as they are: a platform's published complaint numbers
     if profile and profile != "cfpb":

@@ -40,8 +40,8 @@ import pyarrow as pa
 from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
-    DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids, header_key,
-    ZIP_MAGIC, import_time, latest_date, new_import_id, record_json, same_file_import, sha256_bytes, zipped_csv,
+    OLE_MAGIC, ZIP_MAGIC, DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids,
+    header_key, import_time, latest_date, new_import_id, record_json, same_file_import, sha256_bytes, zipped_csv,
 )
 from analysis.filters import DATE_MIN
 from analysis.ingest.parse import CONTROL_CHARS, DateError, cfpb_date_reading, parse_cfpb_date
@@ -111,7 +111,7 @@ def check_header(header: list[str], file_name: str) -> tuple[dict[str, int], lis
 
 
 #: The first bytes of an .xlsx (a zip) and of an old .xls workbook.
-WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+WORKBOOK_MAGIC = (ZIP_MAGIC, OLE_MAGIC)
 
 #: Which narratives an import reads with the classifier: those of the collection products
 #: (default; ``COLLECTION_PRODUCTS``), every narrative, or none (``relabel`` can read them later).

@@ -12,9 +12,10 @@ import json
 import re
 import unicodedata
 import uuid
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 from charset_normalizer import from_bytes
@@ -28,12 +29,11 @@ def import_time() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def latest_date() -> "date":
+def latest_date() -> date:
     """The latest calendar date anywhere now (at UTC+14, the easternmost time zone): a date in
     a file is "in the future" only after it. The server's own date (UTC here) would refuse a
     complaint filed in Beijing after 16:00 UTC that day (a hostile-input test found one filed 35
     minutes before, quarantined)."""
-    from datetime import timedelta
     return (datetime.now(timezone.utc) + timedelta(hours=14)).date()
 
 
@@ -53,9 +53,17 @@ def same_file_import(con, file_sha256: str, fmt: str, settings: str | None = Non
     return rows[0] if rows else None  # (fetchone would leave the result open: DuckDB refuses the next statement)
 
 
-#: The first bytes of a ZIP archive (an .xlsx workbook is one too), and of an empty one.
+#: The first bytes of a ZIP archive (an .xlsx workbook is one too), of an empty one, and of an
+#: Office 97-2003 file (an old .xls workbook).
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def decode_refusal(err: UnicodeDecodeError, file_name: str) -> ImportRefused:
+    """The refusal of a file whose bytes stopped decoding midway (a UTF-16 file cut off in a
+    character): ``refused_decode`` with the codec and what it said."""
+    return ImportRefused("refused_decode", file=file_name, encoding=err.encoding, error=err.reason)
 
 
 def zipped_csv(stream, file_name: str) -> tuple[str, int] | None:
@@ -64,7 +72,6 @@ def zipped_csv(stream, file_name: str) -> tuple[str, int] | None:
     database (``complaints.csv.zip``); None when the archive is a workbook (.xlsx). Raises
     ``ImportRefused`` (``refused_zip_members``) for an archive that holds no CSV or several
     files, and (``refused_not_zip``) for a damaged one (a damaged .xlsx by its name: None)."""
-    import zipfile
     try:
         with zipfile.ZipFile(stream) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -191,8 +198,8 @@ CHAOS_UNSURE = 0.05
 
 #: The first bytes of files that are no text, and what to call them in the refusal.
 BINARY_MAGIC = ((b"\x1f\x8b", "a gzip archive"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-                (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an Office 97-2003 file (an old .xls workbook?)"),
-                (b"PK\x03\x04", "a ZIP archive"), (b"PK\x05\x06", "an empty ZIP archive"),
+                (b"%PDF", "a PDF document"), (OLE_MAGIC, "an Office 97-2003 file (an old .xls workbook?)"),
+                (ZIP_MAGIC, "a ZIP archive"), (EMPTY_ZIP_MAGIC, "an empty ZIP archive"),
                 (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive"))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -65,7 +66,7 @@ class SourceTable:
 
 def is_xlsx(data: bytes, file_name: str = "") -> bool:
     """True for an .xlsx workbook (a ZIP file; the name is a hint only)."""
-    return data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xlsm"))
+    return data[:4] == ZIP_MAGIC or file_name.lower().endswith((".xlsx", ".xlsm"))
 
 
 def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
@@ -75,7 +76,6 @@ def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
     A ZIP archive of one CSV file is read as that file (``common.zipped_csv``). Raises
     ``ImportRefused`` for an unreadable file or an unknown sheet name."""
     if data[:4] == ZIP_MAGIC and (member := zipped_csv(io.BytesIO(data), file_name)) is not None:
-        import zipfile
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             data, file_name = zf.read(member[0]), member[0]
     if is_xlsx(data, file_name):
@@ -114,8 +114,6 @@ def merged_ranges(data: bytes, member: str) -> list[tuple[int, int, int, int, st
     ``(min_col, min_row, max_col, max_row, "B2:B4")``, 1-based, top to bottom. Read from the
     sheet's XML in 1 MB pieces (a read-only openpyxl worksheet does not keep them, and a
     merged range holds its value only in its top-left cell)."""
-    import zipfile
-
     from openpyxl.utils.cell import range_boundaries
     out, tail = [], b""  # (the 200 bytes kept between pieces hold a tag cut at a piece's end)
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(member) as fh:
