@@ -15,7 +15,7 @@ from ui import auth, importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain, refusal_text  # noqa: E402
 from ui.tables import data_table, rows_csv, show_table  # noqa: E402
-from ui.page import SAVED_NOTICE_KEY, editor_page, metrics_row, run_with_progress  # noqa: E402
+from ui.page import SAVED_NOTICE_KEY, editor_page, follows_language, metrics_row, run_with_progress  # noqa: E402
 from ui.state import db_label, db_path  # noqa: E402
 
 lang, who = editor_page("page_import", "import")
@@ -39,8 +39,8 @@ except ImportRefused as err:
 formats = importer.formats()
 suggested = importer.default_format(first)
 c1, c2 = st.columns([2, 1])
-fmt = c1.selectbox(t("imp_format", lang), formats, index=formats.index(suggested) if suggested in formats else 0,
-                   format_func=lambda f: importer.format_label(f, lang), key=f"imp_fmt_{digest}")
+fmt = c1.selectbox(t("imp_format", lang), formats, format_func=lambda f: importer.format_label(f, lang),
+                   key=follows_language(f"imp_fmt_{digest}", suggested if suggested in formats else formats[0]))
 matches = importer.matching_formats(first)
 if matches:
     c1.caption(t("imp_matches", lang, list="; ".join(t("imp_match_item", lang, name=plain(n), n=k) for n, k in matches[:4])))
@@ -50,7 +50,7 @@ else:
     c1.caption(t("imp_no_match", lang))
 sheet = None
 if len(first.sheet_names) > 1:
-    sheet = c2.selectbox(t("imp_sheet", lang), [None] + first.sheet_names, key=f"imp_sheet_{digest}",
+    sheet = c2.selectbox(t("imp_sheet", lang), [None] + first.sheet_names, key=follows_language(f"imp_sheet_{digest}"),
                          format_func=lambda s: t("imp_all_sheets", lang) if s is None else s)
 
 try:
@@ -82,8 +82,8 @@ else:
     for i, h in enumerate(pv.header):
         choice = proposed.get(h)
         mapping[h] = cols[i % 3].selectbox(
-            h or f"({i + 1})", importer.FIELD_CHOICES, index=importer.FIELD_CHOICES.index(choice),
-            format_func=lambda f: importer.field_label(f, lang), key=f"imp_map_{digest}_{fmt}_{i}")
+            h or f"({i + 1})", importer.FIELD_CHOICES, format_func=lambda f: importer.field_label(f, lang),
+            key=follows_language(f"imp_map_{digest}_{fmt}_{i}", choice))
     problems = importer.mapping_problems(mapping, fmt, lang)
     for p in problems:
         st.error(plain(p))

@@ -20,7 +20,7 @@ from analysis.rules import TIME_WINDOW_RULES  # noqa: E402
 from ui import importer, intake  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain  # noqa: E402
-from ui.page import SAVED_NOTICE_KEY, editor_page, run_with_progress  # noqa: E402
+from ui.page import SAVED_NOTICE_KEY, editor_page, follows_language, run_with_progress  # noqa: E402
 from ui.state import database, db_path, run_query  # noqa: E402
 from ui.tables import data_table, show_table  # noqa: E402
 
@@ -80,7 +80,7 @@ with tab_form:
                         help=t("in_reference_help", lang), max_chars=40)
     received = c2.date_input(t("in_received", lang), value=today, key=k + "received", format="YYYY-MM-DD",
                              min_value=DATE_MIN, max_value=DATE_MAX)
-    jur = c3.selectbox(t("in_jurisdiction", lang), list(intake.JURISDICTIONS), key=k + "jur",
+    jur = c3.selectbox(t("in_jurisdiction", lang), list(intake.JURISDICTIONS), key=follows_language(k + "jur"),
                        format_func=label("jurisdiction"))
     c1, c2, c3 = st.columns(3)
     creditor = c1.text_input(t("in_creditor", lang), key=k + "creditor", max_chars=200)
@@ -88,15 +88,15 @@ with tab_form:
     region = c3.text_input(t("in_region", lang), key=k + "region", max_chars=60)
     c1, c2, c3 = st.columns(3)
     fw_opts = codes.codes("filed_with")
-    filed_with = c1.selectbox(t("in_filed_with", lang), fw_opts, index=fw_opts.index("consumer_association"),
-                              key=k + "filed_with", format_func=label("filed_with"))
+    filed_with = c1.selectbox(t("in_filed_with", lang), fw_opts,
+                              key=follows_language(k + "filed_with", "consumer_association"), format_func=label("filed_with"))
     med_opts = intake.options("submission_medium")
-    medium = c2.selectbox(t("in_medium", lang), med_opts, index=med_opts.index("phone"), key=k + "medium",
+    medium = c2.selectbox(t("in_medium", lang), med_opts, key=follows_language(k + "medium", "phone"),
                           format_func=label("submission_medium"))
     st_opts = intake.options("outcome")
-    status = c3.selectbox(t("in_status", lang), st_opts, index=st_opts.index("in_progress"), key=k + "status",
+    status = c3.selectbox(t("in_status", lang), st_opts, key=follows_language(k + "status", "in_progress"),
                           format_func=label("outcome"))
-    demands = st.multiselect(t("in_demands", lang), intake.options("demand"), key=k + "demands",
+    demands = st.multiselect(t("in_demands", lang), intake.options("demand"), key=follows_language(k + "demands"),
                              format_func=label("demand"), placeholder=t("in_choose", lang))
     narrative = st.text_area(t("in_narrative", lang), key=k + "narrative", height=100, max_chars=intake.MAX_TEXT,
                              placeholder=t("in_narrative_hint", lang),
@@ -118,7 +118,7 @@ with tab_form:
             c1, c2, c3 = st.columns(3)
             day = c1.date_input(t("in_date", lang), value=None, key=p + "date", format="YYYY-MM-DD",
                                 min_value=DATE_MIN, max_value=DATE_MAX)
-            kind = c2.selectbox(t("in_time_kind", lang), list(intake.TIME_KINDS), key=p + "kind",
+            kind = c2.selectbox(t("in_time_kind", lang), list(intake.TIME_KINDS), key=follows_language(p + "kind"),
                                 format_func=lambda v: t(f"in_kind_{v}", lang))
             clock, daypart = "", None
             if kind == "exact":
@@ -126,16 +126,16 @@ with tab_form:
                                       help=t("in_clock_help", lang))
             elif kind == "daypart":
                 daypart = c3.selectbox(t("in_daypart", lang), [c for c in codes.codes("daypart")],
-                                       key=p + "daypart", format_func=label("daypart"))
+                                       key=follows_language(p + "daypart"), format_func=label("daypart"))
             c1, c2, c3 = st.columns(3)
-            method = c1.selectbox(t("in_method", lang), intake.options("method"), index=None, key=p + "method",
+            method = c1.selectbox(t("in_method", lang), intake.options("method"), key=follows_language(p + "method", None),
                                   format_func=label("method"), placeholder=t("in_choose", lang))
             rec_opts = intake.options("recipient")
-            recipient = c2.selectbox(t("in_recipient", lang), rec_opts, index=rec_opts.index("debtor"),
-                                     key=p + "recipient", format_func=label("recipient"))
+            recipient = c2.selectbox(t("in_recipient", lang), rec_opts,
+                                     key=follows_language(p + "recipient", "debtor"), format_func=label("recipient"))
             number = c3.text_input(t("in_number", lang), key=p + "number", max_chars=40,
                                    help=t("in_number_help", lang))
-            conducts = st.multiselect(t("in_conduct", lang), intake.options("conduct"), key=p + "conduct",
+            conducts = st.multiselect(t("in_conduct", lang), intake.options("conduct"), key=follows_language(p + "conduct"),
                                       format_func=label("conduct"), placeholder=t("in_choose", lang))
             said = st.text_area(t("in_said", lang), key=p + "said", height=80, max_chars=intake.MAX_TEXT,
                                 help=t("in_text_limit", lang, n=f"{intake.MAX_TEXT:,}"))
@@ -209,8 +209,8 @@ with tab_calls:
     want = st.session_state.get("in_evidence", "")
     if st.session_state.pop("in_calls_pending", None) and want in ids:
         st.session_state["in_calls_cid"] = want
-    cid = st.selectbox(t("in_calls_complaint", lang), ids, index=ids.index(want) if want in ids else 0,
-                       format_func=show, key="in_calls_cid")
+    cid = st.selectbox(t("in_calls_complaint", lang), ids, format_func=show,
+                       key=follows_language("in_calls_cid", want if want in ids else ids[0]))
     log = st.file_uploader(t("in_calls_upload", lang), type=["csv", "xlsx", "txt"], key="in_calls_file",
                            help=t("in_calls_upload_help", lang))
     if log is not None and st.button(t("in_calls_import", lang), key="in_calls_import", icon=":material/upload:"):

@@ -14,7 +14,7 @@ from analysis.queries import search_terms, term_spans  # noqa: E402
 from ui.highlight import highlight_html  # noqa: E402
 from ui.text import plain  # noqa: E402
 from ui import review  # noqa: E402
-from ui.page import page_choice, page_setup  # noqa: E402
+from ui.page import follows_language, page_choice, page_setup  # noqa: E402
 from ui.tables import show_table  # noqa: E402
 from ui.state import run_query  # noqa: E402
 
@@ -45,8 +45,8 @@ else:
     if rule_param and rule_param not in rules:
         st.error(t("bad_filter", lang, msg=plain(f"rule {rule_param!r}")))
         st.stop()
-    rule = c2.selectbox(t("narr_rule", lang), [""] + rules, index=([""] + rules).index(rule_param or ""),
-                        format_func=lambda v: v or t("f_all", lang), key="rule")
+    rule = c2.selectbox(t("narr_rule", lang), [""] + rules, format_func=lambda v: v or t("f_all", lang),
+                        key=follows_language("rule", rule_param or ""))
     for key, value in (("q", search.strip()), ("rule", rule)):
         if value:
             st.query_params[key] = value

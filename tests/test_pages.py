@@ -169,6 +169,26 @@ def test_language_switch_keeps_filters(app):
     assert chip.set_value and list(chip.raw_values) == ["SMS"]
 
 
+@pytest.mark.parametrize("page, key, params, zh", [
+    ("narratives", "rule", {}, "全部"),
+    ("companies", "choice_min_count", {}, "10（默认）"),
+    ("trends", "choice_measure", {}, "投诉数"),
+])
+def test_language_switch__page_selects_shown_in_the_new_language(app, page, key, params, zh):
+    """A page's own select (``ui.page.follows_language``) is sent again on the switch, in the
+    new language, with its value kept and no warning about a default and a session value."""
+    at = app(page, lang="en", **params)
+    before = at.selectbox(key=key).value
+    switch = [b for b in at.sidebar.get("button_group") if b.key == "lang_choice"][0]
+    switch.set_value("zh")
+    at.run()
+    assert not at.exception and not at.error
+    box = at.selectbox(key=key)
+    assert box.value == before
+    assert box.proto.set_value and box.proto.raw_value == zh
+    assert not [w for w in at.warning if "default value" in w.value]
+
+
 @needs_cfpb
 def test_narratives__search_rule_and_reading(app):
     at = app("narratives", lang="en", q="sheriff")

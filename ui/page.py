@@ -192,15 +192,39 @@ def _products_follow_sources(sources: pd.DataFrame, product_options: list[str]) 
                                                      product_options)
 
 
+#: Session key of the page widgets registered by ``follows_language``.
+_LANG_WIDGETS = "_lang_widgets"
+_UNSET = object()
+
+
+def follows_language(key: str, default=_UNSET) -> str:
+    """Register the widget ``key`` (a select or multiselect whose options are shown through a
+    ``format_func`` in the page language) so that the language switch sends it again: Streamlit
+    keeps the text an option was formatted with when it was chosen, so a select showed "All"
+    after a switch to 中文 until it was changed.
+
+    ``default``: the widget's starting value, set here in the session instead of the widget's
+    ``index=``/``default=`` (Streamlit warns when a widget gets both a default and a value
+    written by the switch); leave it out when the first option is the start. Returns ``key``,
+    to be passed as the widget's ``key``.
+    """
+    if default is not _UNSET and key not in st.session_state:
+        st.session_state[key] = default
+    st.session_state.setdefault(_LANG_WIDGETS, set()).add(key)
+    return key
+
+
 def _set_lang() -> None:
-    """The language switch: the URL's ``lang``, and every filter widget's value written back
-    as it is, so the widget is sent again and shows its chips in the new language (Streamlit
-    keeps the text of selected options as it was formatted when they were chosen)."""
+    """The language switch: the URL's ``lang``, and the value of every filter widget and every
+    widget registered by ``follows_language`` written back as it is, so the widget is sent
+    again and shows its chosen options in the new language (Streamlit keeps the text of
+    selected options as it was formatted when they were chosen)."""
     st.query_params["lang"] = st.session_state["lang_choice"]
-    for f in FIELDS:
-        if f.kind in ("list", "choice") and f.name in st.session_state:
-            value = st.session_state[f.name]
-            st.session_state[f.name] = list(value) if isinstance(value, list) else value
+    keys = [f.name for f in FIELDS if f.kind in ("list", "choice")] + sorted(st.session_state.get(_LANG_WIDGETS, ()))
+    for key in keys:
+        if key in st.session_state:
+            value = st.session_state[key]
+            st.session_state[key] = list(value) if isinstance(value, list) else value
 
 
 def _leave_pages_directory_mode() -> None:
@@ -548,7 +572,7 @@ def page_choice(ctx: PageContext, key: str, options: list[str], default: str, la
     box = where if where is not None else st
     fmt = format_func or str
     if kind == "select":
-        box.selectbox(label, options, key=wkey, format_func=fmt, on_change=changed)
+        box.selectbox(label, options, key=follows_language(wkey), format_func=fmt, on_change=changed)
     else:
         box.segmented_control(label, options, key=wkey, format_func=fmt, required=True, on_change=changed)
     value = st.session_state.get(wkey) or default

@@ -12,7 +12,7 @@ from analysis import codes, reviews
 from analysis.figures import pct_text
 from analysis.i18n import t
 from ui import auth
-from ui.page import PageContext, page_choice
+from ui.page import PageContext, follows_language, page_choice
 from ui.state import database, run_query
 from ui.tables import show_table
 from ui.text import plain
@@ -198,7 +198,7 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
                 format_func=lambda d: codes.label("review_decision", d, lang), key=f"rv_{complaint_id}_{kind}_{code}")
         have = {c for k, c in keys if k == "conduct"}
         add = st.multiselect(t("rv_add_conducts", lang), [c for c in codes.codes("conduct") if c not in have],
-                             format_func=lambda c: codes.label("conduct", c, lang), key=f"rv_add_{complaint_id}",
+                             format_func=lambda c: codes.label("conduct", c, lang), key=follows_language(f"rv_add_{complaint_id}"),
                              placeholder=t("rv_add_placeholder", lang), select_all=False)  # one click must not add all
         inc_choices = {}
         own = incidents[incidents["time_source"].isin(["narrative", "review"])]
@@ -211,12 +211,12 @@ def form(ctx: PageContext, complaint_id: str, labels: pd.DataFrame, incidents: p
                 format_func=lambda d: codes.label("review_decision", d, lang), key=f"rv_{complaint_id}_{r.incident_id}")
         st.markdown(t("rv_add_contact", lang))
         c1, c2, c3, c4 = st.columns(4)
-        method = c1.selectbox(t("f_method", lang), [""] + codes.codes("method"), key=f"rv_m_{complaint_id}",
+        method = c1.selectbox(t("f_method", lang), [""] + codes.codes("method"), key=follows_language(f"rv_m_{complaint_id}"),
                               format_func=lambda m: codes.label("method", m, lang) if m else "—")
-        recipient = c2.selectbox(t("rv_recipient", lang), [""] + codes.codes("recipient"), key=f"rv_r_{complaint_id}",
+        recipient = c2.selectbox(t("rv_recipient", lang), [""] + codes.codes("recipient"), key=follows_language(f"rv_r_{complaint_id}"),
                                  format_func=lambda m: codes.label("recipient", m, lang) if m else "—")
         clock = c3.text_input(t("rv_time", lang), key=f"rv_t_{complaint_id}", placeholder="23:15", max_chars=5)
-        daypart = c4.selectbox(t("rv_daypart", lang), [""] + codes.codes("daypart"), key=f"rv_d_{complaint_id}",
+        daypart = c4.selectbox(t("rv_daypart", lang), [""] + codes.codes("daypart"), key=follows_language(f"rv_d_{complaint_id}"),
                                format_func=lambda m: codes.label("daypart", m, lang) if m else "—")
         note = st.text_area(t("rv_note", lang), key=f"rv_note_{complaint_id}", max_chars=reviews.MAX_NOTE, height=68)
         submitted = st.form_submit_button(t("rv_save", lang), type="primary", icon=":material/task_alt:")
