@@ -10,7 +10,7 @@ import streamlit as st  # noqa: E402
 from analysis import audit, db  # noqa: E402
 from analysis.i18n import t  # noqa: E402
 from analysis.ingest import ImportRefused, preview_file, run_import, validate_file  # noqa: E402
-from analysis.ingest.profiles import save_profile  # noqa: E402
+from analysis.ingest.profiles import load_profile, save_profile  # noqa: E402
 from ui import auth, importer  # noqa: E402
 from ui.nav import link_to  # noqa: E402
 from ui.text import plain, refusal_text  # noqa: E402
@@ -140,12 +140,15 @@ if fmt != "cfpb":
 # ---- import ---------------------------------------------------------------------------------
 st.subheader(t("imp_commit", lang))
 st.caption(t("imp_commit_help", lang, path=db_label()))
+corrects = fmt != "cfpb" and load_profile(fmt).grain == "incident" and st.checkbox(
+    t("imp_replace", lang), key=f"imp_replace_{digest}", help=t("imp_replace_help", lang))
 if st.button(t("imp_import", lang), key="imp_import", type="primary", disabled=bool(problems),
              icon=":material/upload:"):
     reports = run_with_progress(
         t("imp_importing", lang),
         lambda progress: run_import([Path(name)], fmt, db_path(), sheet=sheet, mapping=mapping or None,
-                                    file_bytes={name: data}, progress=progress, actor=who.actor()),
+                                    file_bytes={name: data}, progress=progress, actor=who.actor(),
+                                    replace=corrects),
         "imp_refused", lang)
     if reports is not None:
         st.session_state["imp_done"] = (key, reports)

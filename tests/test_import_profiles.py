@@ -242,6 +242,73 @@ def test_import_intake__incidents_times_and_rules(tmp_path):
     assert q(path, "SELECT count(*) FROM core_incidents WHERE time_source = 'field'") == [(6,)]
 
 
+def test_import_intake__replace_corrects_an_earlier_import(tmp_path):
+    """A corrected intake log imported with ``replace``: the complaints it names are rebuilt
+    from its rows (a corrected time replaces the wrong one instead of adding a second incident,
+    a row left out is removed), complaints whose rows are the same are left alone, a call log's
+    incidents stay and its labels are computed again, and the same bytes imported before as an
+    addition are read again as a correction."""
+    path = tmp_path / "r.duckdb"
+    run_import([FIXTURES / "intake.csv"], "intake", path)
+    run_import([FIXTURES / "call_log.csv"], "call_log", path, complaint_id="intake:IN001")
+    lines = (FIXTURES / "intake.csv").read_text(encoding="utf-8").splitlines()
+    # IN001: 23:10 was a typing error for 21:10 (so not at an inconvenient time), the SMS row was
+    # wrong; IN002 as before
+    first = lines[1].replace(",23:10,", ",21:10,").replace("辱骂、非合理时间", "辱骂")
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text("\n".join([lines[0], first, lines[3], lines[4]]) + "\n", encoding="utf-8")
+    # added (the default): the corrected row is a second incident beside the wrong one
+    added = tmp_path / "added.duckdb"
+    run_import([FIXTURES / "intake.csv"], "intake", added)
+    [rep] = run_import([fixed], "intake", added)
+    assert (rep.accepted_count, rep.unchanged_count, rep.updated_count) == (1, 2, 0)
+    assert q(added, "SELECT count(*) FROM core_incidents WHERE complaint_id = 'intake:IN001' AND time_source = 'field'") == [(4,)]
+    # replace: IN001 rebuilt from its two rows, IN002 unchanged
+    [rep] = run_import([fixed], "intake", path, replace=True)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count) == \
+        (3, 2, 0, 1, 2)
+    assert "1 complaint(s) named in this file were replaced by its rows (it corrects an earlier import); " \
+           "2 incident(s) no longer in the file were removed" in rep.notes
+    assert q(path, """SELECT occurred_at, method_code, time_rule_status FROM core_incidents
+                      WHERE complaint_id = 'intake:IN001' AND starts_with(incident_id, 'intake:IN001#r')
+                      ORDER BY occurred_at""") == [
+        (datetime(2024, 12, 3, 21, 10), "phone_call", "inside"), (datetime(2024, 12, 4, 15, 30), "im", "inside")]
+    assert q(path, "SELECT count(*) FROM core_incidents WHERE incident_id LIKE 'intake:IN001#call-%'") == [(12,)]
+    # the rows' labels are the corrected file's (no more 23:10, no more contact-list blast); the
+    # call log's outside-hours call now carries TIME_INCONVENIENT, and its frequency label stays
+    assert q(path, "SELECT label_code, pattern_id FROM core_complaint_labels WHERE complaint_id = 'intake:IN001' "
+                   "AND label_source = 'field' ORDER BY 1") == [
+        ("ABUSIVE_LANGUAGE", "profile:intake:conduct"), ("FREQ_EXCESSIVE_CALLS", "call_log:frequency"),
+        ("STOP_HARASSMENT", "profile:intake:demands"), ("TIME_INCONVENIENT", "call_log:time")]
+    assert q(path, "SELECT narrative FROM core_complaints WHERE complaint_id = 'intake:IN001'") == [("对方骂我",)]
+    # the same correction again changes nothing
+    [rep] = run_import([fixed], "intake", path, replace=True)
+    assert (rep.status, rep.unchanged_count, rep.updated_count) == ("already_imported", 3, 0)
+    # the same bytes, first added, then imported as a correction: read again and applied
+    [rep] = run_import([fixed], "intake", added, replace=True)
+    assert (rep.status, rep.updated_count, rep.unchanged_count) == ("imported", 2, 1)
+    assert q(added, "SELECT count(*) FROM core_incidents WHERE complaint_id = 'intake:IN001' AND time_source = 'field'") == [(2,)]
+
+
+@pytest.mark.parametrize("fmt, make", [
+    ("heimao", lambda d: d / "heimao.csv"),
+    ("intake", lambda d: d / "no_ids.csv"),
+])
+def test_import_replace__refused_where_it_has_no_meaning(tmp_path, fmt, make):
+    (tmp_path / "heimao.csv").write_bytes((FIXTURES / "heimao.csv").read_bytes())
+    lines = (FIXTURES / "intake.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "no_ids.csv").write_text("\n".join(ln.split(",", 1)[1] for ln in lines[:3]) + "\n", encoding="utf-8")
+    path = tmp_path / "x.duckdb"
+    with pytest.raises(ImportRefused) as err:
+        run_import([make(tmp_path)], fmt, path, replace=True)
+    assert str(err.value) == {
+        "heimao": "only an intake log (one row per incident) can correct an earlier import; a 'heimao' file already "
+                  "updates the complaints it names, or adds calls",
+        "intake": "no_ids.csv: a correction needs a complaint id column on every sheet (rows whose id comes from "
+                  "their content cannot name the complaint they correct)"}[fmt]
+    assert not path.exists() or q(path, "SELECT count(*) FROM meta_imports") == [(0,)]
+
+
 def test_import_call_log__one_complaint_frequency_and_time(tmp_path):
     path = tmp_path / "l.duckdb"
     run_import([FIXTURES / "intake.csv"], "intake", path)

@@ -18,7 +18,7 @@ from analysis import audit, db
 from analysis.audit import Actor
 from analysis.ingest.common import (EncodingGuess, ImportRefused, ImportReport, Progress, current_user,  # noqa: F401
                                     decode_refusal, upgrade_schema)
-from analysis.ingest.profiles import list_profiles
+from analysis.ingest.profiles import list_profiles, load_profile
 from analysis.ingest.reasons import reason
 
 FORMATS = ("cfpb", "heimao", "c12315", "intake", "call_log", "ftc_dnc")
@@ -33,7 +33,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
                action: str = "import", imported_by: str | None = None,
                progress: Progress | None = None, sheet: str | None = None,
                mapping: dict[str, str | None] | None = None, complaint_id: str | None = None,
-               file_bytes: dict[str, bytes] | None = None, classify: str = "collection") -> list[ImportReport]:
+               file_bytes: dict[str, bytes] | None = None, classify: str = "collection",
+               replace: bool = False) -> list[ImportReport]:
     """Import ``paths`` (all or nothing) into the database at ``db_path``.
 
     ``fmt``: ``cfpb`` or a profile name. ``sheet``: only this worksheet of .xlsx files (default
@@ -42,6 +43,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
     ``file_bytes``: ``{path name: bytes}`` for uploads not on disk (the path is then only a name).
     ``classify``: for ``cfpb``, which narratives the classifier reads
     (``analysis.ingest.cfpb.CLASSIFY_SCOPES``; default those of the collection products).
+    ``replace``: an intake log that corrects an earlier import (``generic``'s module docstring);
+    refused (``ImportRefused``) for other formats and for sheets without an id column.
     ``actor`` (``analysis.audit.Actor``): who imports (default: the OS user on the command
     line, or ``imported_by``); each file's import is written to the audit log as ``action``
     (``import``; ``intake`` for the intake form) in the same transaction.
@@ -57,6 +60,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
     formats = known_formats()
     if fmt not in formats:
         raise ValueError(f"unknown format {fmt!r}; expected one of: {', '.join(formats)}")
+    if replace and (fmt == "cfpb" or load_profile(fmt).grain != "incident"):  # before any file is read
+        raise ImportRefused("refused_replace_grain", profile=fmt)
     paths = [Path(p) for p in paths]
     file_bytes = file_bytes or {}
     for p in paths:
@@ -89,7 +94,7 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
                     from analysis.ingest.generic import import_profile_file
                     reports.append(import_profile_file(con, p, fmt, data=data, sheet=sheet, mapping=mapping,
                                                        complaint_id=complaint_id, imported_by=user,
-                                                       progress=file_progress))
+                                                       progress=file_progress, replace=replace))
             except UnicodeDecodeError as err:  # e.g. UTF-16 cut off mid-character: refused, nothing written
                 raise decode_refusal(err, p.name) from None
             if reports[-1].row_count == 0:  # the transaction is rolled back: nothing written

@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help=f"database file (default: ${db.ENV_VAR} or {db.DEFAULT_DB_PATH})")
     parser.add_argument("--sheet", help="only this worksheet of .xlsx files (default: every sheet)")
     parser.add_argument("--complaint-id", help="call_log: the complaint the log is evidence for (default: a new one)")
+    parser.add_argument("--replace", action="store_true",
+                        help="intake: the file corrects an earlier import; each complaint it names is rebuilt from "
+                             "its rows (incidents no longer in it are removed) instead of getting them added")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes for classifying narratives (default: all cores; the "
                              "dashboard's import page uses 1)")
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     progress, close = _progress_reporter()
     try:
         reports = run_import(args.files, args.format, path, progress=progress, sheet=args.sheet,
-                             complaint_id=args.complaint_id, classify=args.classify)
+                             complaint_id=args.complaint_id, classify=args.classify, replace=args.replace)
     except ImportRefused as err:
         close()
         print(f"Import refused, nothing was written to {path}:\n  {err}", file=sys.stderr)

@@ -18,7 +18,12 @@ Grains (``profile.grain``):
 * ``incident`` (intake): one row = one incident; rows group into complaints by id. Imports
   *add*: incidents already present (same content) are unchanged, new ones are added to their
   complaint (so a corrected quarantine file can be re-imported on its own). Identical rows in
-  a file are quarantined.
+  a file are quarantined. With ``replace`` (a corrected log: ``--replace``, the Import page's
+  "corrects an earlier import"), the file is the current record of every complaint it names:
+  a complaint whose rows differ from its incidents present is rebuilt from the file's rows
+  (incidents no longer in the file removed; its rows counted updated), as a CFPB export
+  updates a complaint. Call-log incidents (their labels computed again with the new rows) and
+  reviewers' incidents stay.
 * ``call`` (call_log): every incoming call or message of one borrower's log becomes an incident
   with its exact time, for the complaint given (``complaint_id``) or a new one. Outgoing calls
   (the borrower calling) are not collection contacts: they stay in raw and are counted in the
@@ -653,11 +658,13 @@ def ensure_source(con: duckdb.DuckDBPyConnection, prof: Profile) -> None:
 def import_profile_file(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile | str, *,
                         data: bytes | None = None, sheet: str | None = None,
                         mapping: dict[str, str | None] | None = None, complaint_id: str | None = None,
-                        imported_by: str = "unknown", progress: Progress | None = None) -> ImportReport:
+                        imported_by: str = "unknown", progress: Progress | None = None,
+                        replace: bool = False) -> ImportReport:
     """Import one file with a profile into the database open in ``con`` (inside a transaction).
 
     ``complaint_id``: for ``call`` profiles, the complaint (``core_complaints.complaint_id``)
-    the log is evidence for; None makes a new complaint. Every data row ends in core
+    the log is evidence for; None makes a new complaint. ``replace``: for ``incident``
+    profiles, the file corrects the complaints it names (see the module docstring). Every data row ends in core
     (accepted or already present) or in ``core_quarantine`` with file, sheet, row, column and
     reason. Same file bytes imported before with this profile: nothing added.
     Raises ``ImportRefused`` (nothing written). Returns an ``ImportReport``.
@@ -668,14 +675,19 @@ def import_profile_file(con: duckdb.DuckDBPyConnection, path: Path, profile: Pro
     prep = prepare_file(Path(path), prof, data=data, sheet=sheet, mapping=mapping, salt=salt,
                         progress=lambda f, m: report(f * 0.5, m))
     return write_prepared(con, prep, complaint_id=complaint_id, imported_by=imported_by,
-                          progress=lambda f, m: report(0.5 + f * 0.5, m))
+                          progress=lambda f, m: report(0.5 + f * 0.5, m), replace=replace)
 
 
 @_gc_paused()
 def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_id: str | None = None,
-                   imported_by: str = "unknown", progress: Progress | None = None) -> ImportReport:
-    """Commit a ``Prepared`` file (see ``import_profile_file``)."""
+                   imported_by: str = "unknown", progress: Progress | None = None,
+                   replace: bool = False) -> ImportReport:
+    """Commit a ``Prepared`` file (see ``import_profile_file``). Raises ``ImportRefused``
+    (``refused_replace_grain``, ``refused_replace_no_ids``) for ``replace`` on a profile that
+    is not of the ``incident`` grain or a sheet without an id column."""
     prof = prep.profile
+    if replace:
+        check_replace(prep)
     report = progress or (lambda f, m: None)
     enc = prep.table.encoding
     rep = ImportReport(new_import_id(), prep.file_name, prep.file_sha256, enc)
@@ -693,7 +705,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         else:
             target = (f"{prof.source}:{prep.file_sha256[:12]}", prof.jurisdiction)
     # the same bytes read the same way: another sheet or another column mapping is another reading
-    settings = read_settings(prep)
+    settings = read_settings(prep, replace)
     seen = same_file_import(con, prep.file_sha256, prof.name, settings)
     if seen and prof.grain != "call":  # call logs: the calls themselves tell repeats (the target may differ)
         # the rows quarantined then are still quarantined (not "already present")
@@ -711,7 +723,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
     if prof.grain == "complaint":
         changed = _write_complaint_grain(con, prep, rep)
     elif prof.grain == "incident":
-        changed = _write_incident_grain(con, prep, rep)
+        changed = _write_incident_grain(con, prep, rep, replace)
     else:
         changed = _write_call_grain(con, prep, rep, target)
     report(0.7, R("progress_narratives"))
@@ -991,7 +1003,37 @@ def _keep_what_the_file_lacks(con, missing: set[str], rep: ImportReport) -> None
     con.execute("DROP TABLE IF EXISTS _old_labels")
 
 
-def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
+def _row_incidents(con, cids: list[str]) -> dict[str, set[str]]:
+    """``{complaint id: ids of its incidents that came from intake rows}`` (``#r`` ids: not a
+    call log's, a reviewer's or the narrative's)."""
+    if not cids:
+        return {}
+    out: dict[str, set[str]] = defaultdict(set)
+    for cid, iid in with_rows(con, _arrow_table({"k": cids}), """
+            SELECT i.complaint_id, i.incident_id FROM core_incidents i JOIN _keys ON _keys.k = i.complaint_id
+            WHERE i.time_source = 'field' AND starts_with(i.incident_id, i.complaint_id || '#r')""",
+                              name="_keys").fetchall():
+        out[cid].add(iid)
+    return out
+
+
+def _clear_corrected(con, cids: list[str], source: str) -> None:
+    """Remove what earlier intake rows gave the complaints ``cids`` (the complaint row, its
+    ``#r`` incidents, its field labels, the QA notes of imports of ``source``), before the
+    correcting file's rows are written in their place; a call log's labels are written again
+    afterwards (``_call_log_labels``), its incidents stay."""
+    with_rows(con, _arrow_table({"cid": cids}), "CREATE OR REPLACE TEMP TABLE _fix AS SELECT cid FROM _rows")
+    con.execute("DELETE FROM core_incidents WHERE complaint_id IN (SELECT cid FROM _fix) AND time_source = 'field' "
+                "AND starts_with(incident_id, complaint_id || '#r')")
+    con.execute("DELETE FROM core_complaint_labels WHERE complaint_id IN (SELECT cid FROM _fix) "
+                "AND label_source = 'field'")
+    con.execute("DELETE FROM core_qa_issues WHERE complaint_id IN (SELECT cid FROM _fix) "
+                "AND import_id IN (SELECT import_id FROM meta_imports WHERE source = ?)", [source])
+    con.execute("DELETE FROM core_complaints WHERE complaint_id IN (SELECT cid FROM _fix)")
+    con.execute("DROP TABLE _fix")
+
+
+def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool = False) -> set[str]:
     prof = prep.profile
     groups: dict[str, list[Row]] = defaultdict(list)
     cid_of: dict[str | None, str] = {}
@@ -1003,6 +1045,19 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
     existing = _existing(con, "core_complaints", "complaint_id", list(groups), "narrative")
     iid_of = {id(r): f"{cid}#r{r.row_hash[:12]}" for cid, rs in groups.items() for r in rs}
     have_inc = _existing(con, "core_incidents", "incident_id", list(iid_of.values()))
+    corrected: set[str] = set()
+    if replace and existing:  # a complaint whose rows differ from its incidents present is rebuilt
+        old = _row_incidents(con, list(existing))
+        corrected = {cid for cid in existing if old.get(cid, set()) != {iid_of[id(r)] for r in groups[cid]}}
+        if corrected:
+            removed = sum(len(old.get(cid, set()) - {iid_of[id(r)] for r in groups[cid]}) for cid in corrected)
+            _clear_corrected(con, sorted(corrected), prof.source)
+            for cid in corrected:
+                del existing[cid]
+            rebuilt = {iid_of[id(r)] for cid in corrected for r in groups[cid]}
+            have_inc = {i: v for i, v in have_inc.items() if i not in rebuilt}
+            rep.updated_count += sum(len(groups[cid]) for cid in corrected)
+            rep.notes.append(R("intake_corrected", n=len(corrected), removed=removed))
     complaints, incidents, labels, qa = [], [], [], []
     label_cache: dict = {}
     narrative_updates: list[tuple[str, str]] = []
@@ -1072,11 +1127,17 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
                 AND l.label_kind = n.label_kind AND l.label_code = n.label_code AND l.label_source = 'field')""",
                   name="_new_labels")
     _insert(con, "core_qa_issues", _qa_frame(qa))
+    if corrected:  # the call-log labels of a corrected complaint count its new rows' times
+        with_calls = with_rows(con, _arrow_table({"k": sorted(corrected)}), """
+            SELECT DISTINCT c.complaint_id, c.jurisdiction FROM core_complaints c JOIN _keys ON _keys.k = c.complaint_id
+            JOIN core_incidents i USING (complaint_id) WHERE starts_with(i.incident_id, c.complaint_id || '#call-')
+            ORDER BY 1""", name="_keys").fetchall()
+        for cid, jur in with_calls:
+            _call_log_labels(con, cid, jur)
     return changed
 
 
 def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str, str]) -> set[str]:
-    from analysis.frequency import check_frequency
     prof = prep.profile
     cid, jur = target
     acc = prep.accepted
@@ -1115,7 +1176,20 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
     _insert(con, "core_incidents", _incident_frame(incidents))
     _insert(con, "core_qa_issues", _qa_frame(qa))
     rep.accepted_count = len(incidents) + (0 if seen_log else len(outgoing))
-    # Time and frequency labels over every call of the complaint (this log and earlier ones).
+    violations = _call_log_labels(con, cid, jur)
+    if len(violations):
+        rep.notes.append(R("frequency_checks", counts=", ".join(
+            f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items())))
+    return {cid} if incidents or is_new else set()
+
+
+def _call_log_labels(con, cid: str, jur: str) -> pd.DataFrame:
+    """Write the call-log labels of complaint ``cid`` again (``pattern_id`` ``call_log:time`` and
+    ``call_log:frequency``), over every timed field incident it has (call logs and intake
+    rows): TIME_INCONVENIENT when calls fell in forbidden hours and no other field label
+    says so, FREQ_EXCESSIVE_CALLS when ``analysis.frequency.check_frequency`` finds a rule
+    broken. Returns the violations (``check_frequency``'s frame)."""
+    from analysis.frequency import check_frequency
     calls_df = con.execute("""
         SELECT incident_id, occurred_at, method_code, recipient_code, collector_number_hash AS number_hash,
                is_connected, duration_seconds, is_outside_permitted_hours, time_rule_id
@@ -1142,16 +1216,34 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
         with_rows(con, pd.DataFrame(labels, columns=LABEL_COLUMNS).astype(
             {"evidence_start": "Int64", "evidence_end": "Int64"}),
             f"INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)}) SELECT * FROM _rows")
-    if len(violations):
-        rep.notes.append(R("frequency_checks", counts=", ".join(
-            f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items())))
-    return {cid} if incidents or is_new else set()
+    return violations
 
 
-def read_settings(prep: Prepared) -> str:
+def read_settings(prep: Prepared, replace: bool = False) -> str:
     """How ``prep`` was read, as ``meta_imports.read_settings``: its sheets and each sheet's
-    column mapping (``{sheet or "": {field: header}}``), JSON with sorted keys."""
-    return json.dumps({k or "": v for k, v in prep.mapping.items()}, sort_keys=True, ensure_ascii=False)
+    column mapping (``{sheet or "": {field: header}}``), JSON with sorted keys; a corrected
+    log read with ``replace`` also has ``REPLACE_SETTING: true`` (a key no sheet can have), so
+    the same bytes imported before as an addition are read again as a correction."""
+    settings: dict = {k or "": v for k, v in prep.mapping.items()}
+    if replace:
+        settings[REPLACE_SETTING] = True
+    return json.dumps(settings, sort_keys=True, ensure_ascii=False)
+
+
+#: The key ``read_settings`` marks a correction with (no sheet name holds a NUL character).
+REPLACE_SETTING = "\u0000replace"
+
+
+def check_replace(prep: Prepared) -> None:
+    """Refuse ``replace`` where it has no meaning: a profile of another grain than ``incident``
+    (complaint-grain files already update the complaints they name; a call log adds calls), or
+    a sheet without an id column (rows whose id comes from their content cannot name the
+    complaint they correct). Raises ``ImportRefused``."""
+    if prep.profile.grain != "incident":
+        raise ImportRefused("refused_replace_grain", profile=prep.profile.name)
+    without = [s or "" for s, fields in prep.mapping.items() if "complaint_id" not in fields]
+    if without:
+        raise ImportRefused("refused_replace_no_ids", file=prep.file_name)
 
 
 def _record_import(con, rep: ImportReport, prof: Profile, imported_by: str, settings: str | None = None) -> None:

@@ -292,6 +292,9 @@ _add("sheet_skipped", "sheet {sheet!r} skipped: none of its columns is known to 
      "已跳过工作表 {sheet}：模板 {profile} 不认识其中任何一列", sheet="说明", profile="intake")
 _add("kept_absent_columns", "columns absent from this file kept their earlier values on updated complaints: {fields}",
      "此文件没有的列，在被更新的投诉上保留原来的值：{fields}", fields="narrative, region")
+_add("intake_corrected", "{n} complaint(s) named in this file were replaced by its rows (it corrects an earlier "
+     "import); {removed} incident(s) no longer in the file were removed",
+     "此文件更正了此前的导入：其中列出的 {n} 条投诉已按文件中的行重建；文件中已没有的 {removed} 个事件已删除", n=2, removed=1)
 _add("outgoing_calls", "{n} outgoing calls / messages (the borrower's own) kept in raw, not incidents",
      "{n} 条拨出的电话/信息（借款人本人发起）只保存在原始数据中，不算作催收事件", n=4)
 _add("frequency_checks", "frequency checks: {counts}", "频次检查：{counts}", counts="CN-FREQ-01 ×2, CN-FREQ-02 ×1")
@@ -398,6 +401,12 @@ _add("profile_unknown_fields", "unknown field(s) {fields}", "未知字段 {field
      fields=["complainant_age"])
 _add("profile_field_twice", "field(s) {fields} mapped from more than one column", "字段 {fields} 对应了多个列",
      lists=("fields",), fields=["narrative"])
+_add("refused_replace_grain", "only an intake log (one row per incident) can correct an earlier import; a "
+     "{profile!r} file already updates the complaints it names, or adds calls", "只有登记表（每行一个事件）可以更正此前的导入；"
+     "{profile} 格式的文件本来就会更新其中列出的投诉，或新增通话", profile="heimao")
+_add("refused_replace_no_ids", "{file}: a correction needs a complaint id column on every sheet (rows whose id "
+     "comes from their content cannot name the complaint they correct)",
+     "{file}：更正此前的导入需要每个工作表都有投诉编号列（按内容生成编号的行无法指明要更正哪条投诉）", file="log.csv")
 _add("refused_no_header_sheet", "the workbook has no sheet with a header row", "该工作簿中没有带表头的工作表")
 _add("refused_cfpb_columns", "{file}: not a CFPB complaint export: missing required column(s) {missing}. Found: "
      "{found}. {absent}Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
