@@ -156,6 +156,23 @@ def test_runaway_record_rules_in_the_reader():
     assert good == [(3, ["3", "4", "5"]), (4, ["6", "y", "7"])] and [n for n, _ in bad] == [2]
     # escaped quotes inside a quoted multi-line cell are not a runaway
     assert parse('a,b\n1,"say ""hi""\nthen go"\n')[1] == []
+    # a quote inside an unquoted cell of a multi-line record is a character (the total of
+    # quotes is odd, and Python's csv module and spreadsheet programs read two records)
+    assert parse('a,b,c\n1,"two\nlines",Joe\'s 5" Collections\n2,x,y\n') == (
+        [(2, ["1", "two\nlines", 'Joe\'s 5" Collections']), (3, ["2", "x", "y"])], [])
+    # a quote opened by mistake and closed mid-cell by a quote of a later row, giving the
+    # right field count by chance: the closing quote is not followed by a comma
+    good, bad = parse('a,b,c\n1,x,"open\n2,y,5" Co\n3,z,w\n')
+    assert good == [(3, ["2", "y", '5" Co']), (4, ["3", "z", "w"])] and [n for n, _ in bad] == [2]
+
+
+def test_a_long_quoted_narrative_is_one_record():
+    """6,000 line breaks in one quoted cell (a pasted letter) make one record, not 6,000
+    quarantined rows."""
+    letter = "\n".join(f"line {i}" for i in range(6_000))
+    d = read_delimited(f'a,b\n1,"{letter}"\n2,x\n'.encode("utf-8"))
+    assert [(n, f[0], len(f[1])) for n, f in d.records] == [(2, "1", len(letter)), (3, "2", 1)]
+    assert d.bad_records == []
 
 
 def test_a_record_over_the_line_limit_is_a_runaway():

@@ -339,8 +339,11 @@ ENCODING_SAMPLE_BYTES = 2_000_000
 #: never closed (see ``DelimitedReader``).
 MAX_FIELD_CHARS = 64 * 1024 * 1024
 #: Lines one record may span (a quoted narrative with line breaks); more means a quote
-#: that was never closed is swallowing the rows after it.
-MAX_RECORD_LINES = 5_000
+#: that was never closed is swallowing the rows after it. High enough for any narrative a
+#: person writes (a pasted letter of 6,000 short lines was split into 6,000 quarantined rows at
+#: 5,000); a runaway is also stopped by ``MAX_FIELD_CHARS`` and, far sooner in practice, by the
+#: next quote in the file (``DelimitedReader._well_formed``).
+MAX_RECORD_LINES = 100_000
 #: Characters of a quarantined line kept as its raw record.
 MAX_RAW_CHARS = 1_000_000
 csv.field_size_limit(MAX_FIELD_CHARS)
@@ -403,8 +406,9 @@ class DelimitedReader:
     Nothing is dropped: every record is returned, good or bad. A quote that is opened and
     never closed where it should be makes the csv module read on across line ends, so that
     one "record" swallows the rows after it. A record spanning several lines is taken to be
-    such a runaway when its field count differs from the header's, when its text holds an
-    odd number of quote characters (the file ended inside the quote), when a field passes
+    such a runaway when its field count differs from the header's, when its lines break the
+    csv module's strict rules (``_well_formed``: the file ended inside the quote, or a quote in
+    a later row closed it mid-field), when a field passes
     ``MAX_FIELD_CHARS`` or the record passes ``MAX_RECORD_LINES`` lines: then its first
     line alone is a bad record (raw text kept, reason given) and the lines after it are
     read again as rows of their own.
@@ -472,9 +476,21 @@ class DelimitedReader:
             self._reader = csv.reader(lines, delimiter=self.delimiter)  # a fresh parser state for the lines read again
             return self._runaway(why)
         taken = lines.taken
-        if len(taken) > 1 and (len(fields) != len(self.header) or sum(x.count('"') for x in taken) % 2):
+        if len(taken) > 1 and (len(fields) != len(self.header) or not self._well_formed(taken, fields)):
             return self._runaway(reason("runaway_quote"))
         return fields, None
+
+    def _well_formed(self, taken: list[str], fields: list[str]) -> bool:
+        """Whether the lines of a multi-line record read the same under the csv module's
+        ``strict`` rules: every quoted field closed, and each closing quote followed by the
+        delimiter or the line's end. A quote opened by mistake and closed by a quote somewhere
+        in a later row ("5\" Collections") or by the end of the file breaks them; a quote
+        inside an unquoted field (Joe's 5" Collections) and a quoted narrative over several
+        lines do not."""
+        try:
+            return list(csv.reader(taken, delimiter=self.delimiter, strict=True)) == [fields]
+        except csv.Error:
+            return False
 
     def _runaway(self, why: str) -> tuple[list[str], str]:
         taken = self._lines.taken
