@@ -166,6 +166,12 @@ def test_runaway_record_rules_in_the_reader():
     assert good == [(3, ["2", "y", '5" Co']), (4, ["3", "z", "w"])] and [n for n, _ in bad] == [2]
 
 
+@pytest.mark.parametrize("data", [b"sep=;\r\na;b\r\n1;2\r\n", b"\xef\xbb\xbfSEP=,\na,b\n1,2\n"])
+def test_an_excel_separator_line_names_the_separator_and_is_skipped(data):
+    d = read_delimited(data)
+    assert (d.header, [(n, f) for n, f in d.records], d.bad_records) == (["a", "b"], [(2, ["1", "2"])], [])
+
+
 def test_a_long_quoted_narrative_is_one_record():
     """6,000 line breaks in one quoted cell (a pasted letter) make one record, not 6,000
     quarantined rows."""
@@ -195,6 +201,23 @@ def test_rows_that_do_not_add_up_refuse_the_import():
         rep.balance()
     rep.unchanged_count = 1
     assert rep.balance() == "10 rows read = 7 accepted + 2 quarantined + 1 already present"
+
+
+def test_cfpb_ids_with_tabs_or_wide_spaces_around_them_are_read_as_the_complaint(tmp_path):
+    """A tab, a no-break space or an ideographic space beside a Complaint ID (a re-saved
+    export) is not part of it: the same complaint as the plain id, not a quarantined row."""
+    header = ("Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint narrative,Company public response,"
+              "Company,State,ZIP code,Tags,Consumer consent provided?,Submitted via,Date sent to company,"
+              "Company response to consumer,Timely response?,Consumer disputed?,Complaint ID")
+    row = "2024-01-03,Debt collection,,Written notification about debt,,,,Acme,CA,,,,Web,2024-01-04,Closed,Yes,N/A,{i}"
+    path = tmp_path / "ids.csv"
+    path.write_text("\n".join([header] + [row.format(i=i) for i in ("\t101", "102\u00a0", "\u3000103\t", "104")])
+                    + "\n", encoding="utf-8")
+    rep, db = _import(path)
+    assert _equation(rep) == (4, 4, 0, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT complaint_id FROM core_complaints ORDER BY 1").fetchall() == [
+            ("cfpb:101",), ("cfpb:102",), ("cfpb:103",), ("cfpb:104",)]
 
 
 def test_implausible_dates_and_clock_times_are_quarantined_with_the_reason(tmp_path):

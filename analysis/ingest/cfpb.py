@@ -358,10 +358,13 @@ CREATE OR REPLACE TEMP MACRO cw_nz(x) AS
          -- removed, as parse.clean_value does for profile imports ({control})
          WHEN regexp_matches(x, '{control}') THEN nullif(trim(regexp_replace(x, '{control}', '', 'g')), '')
          ELSE trim(x) END;
--- a Complaint ID as CFPB numbers it: leading zeros a tool added (00123) dropped, so 00123 and
--- 123 are one complaint; '0', '000' stay (refused: CFPB numbers from 1)
+-- a Complaint ID as CFPB numbers it: tabs and no-break or ideographic spaces a tool put
+-- around it dropped, and leading zeros a tool added (00123), so 00123, "123<tab>" and 123 are
+-- one complaint; '0', '000' stay (refused: CFPB numbers from 1)
+CREATE OR REPLACE TEMP MACRO cw_idtext(x) AS
+    nullif(regexp_replace(cw_nz(x), '^[\s\x{00A0}\x{3000}\x{FEFF}]+|[\s\x{00A0}\x{3000}\x{FEFF}]+$', '', 'g'), '');
 CREATE OR REPLACE TEMP MACRO cw_id(x) AS
-    CASE WHEN regexp_full_match(cw_nz(x), '0+[1-9][0-9]*') THEN ltrim(cw_nz(x), '0') ELSE cw_nz(x) END
+    CASE WHEN regexp_full_match(cw_idtext(x), '0+[1-9][0-9]*') THEN ltrim(cw_idtext(x), '0') ELSE cw_idtext(x) END
 """
 
 #: One batch of this import's raw rows (``$lo`` < row <= ``$hi``) with its record id and, when

@@ -433,10 +433,19 @@ class DelimitedReader:
             first = next(self._lines)
         except StopIteration:
             first = ""
+        #: the separator an Excel ``sep=;`` first line names (the line is skipped: Excel does
+        #: not show it, so the header stays row 1), or None
+        self.sep_line = None
+        if (hint := _SEP_LINE.fullmatch(first)) is not None:
+            self.sep_line = hint.group(1)
+            try:
+                first = next(self._lines)
+            except StopIteration:
+                first = ""
         self._lines.push_back([first] if first else [])
         self._lines.taken = []
-        #: the field separator, from the header line (``sniff_delimiter``)
-        self.delimiter = sniff_delimiter(first)
+        #: the field separator: the ``sep=`` line's, or from the header line (``sniff_delimiter``)
+        self.delimiter = self.sep_line or sniff_delimiter(first)
         self._reader = csv.reader(self._lines, delimiter=self.delimiter)
         try:
             self.header = [h.strip() for h in next(self._reader)]
@@ -530,6 +539,8 @@ class DelimitedReader:
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+#: Excel's separator hint, a first line such as ``sep=;`` (any one character).
+_SEP_LINE = re.compile(r"\ufeff?sep=(.)\r?\n?", re.IGNORECASE)
 
 
 def _visible(s: str) -> str:
