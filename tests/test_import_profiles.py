@@ -476,6 +476,22 @@ def test_import__cli_with_profile(tmp_path):
     assert "14 rows read = 13 accepted" in out.stdout
 
 
+def test_import__cli_says_when_an_option_does_not_apply(tmp_path, capsys):
+    """``--complaint-id`` outside call logs is an error (it used to be ignored without a word);
+    ``--sheet`` on a CSV file is said to be ignored, and the file is imported."""
+    from analysis.ingest.__main__ import main
+    path = tmp_path / "opt.duckdb"
+    with pytest.raises(SystemExit) as exit_:
+        main(["--format", "intake", "--complaint-id", "intake:IN001", "--db", str(path), str(FIXTURES / "intake.csv")])
+    assert exit_.value.code == 2
+    assert "--complaint-id applies to call logs only (--format call_log)" in capsys.readouterr().err
+    assert not path.exists()
+    assert main(["--format", "intake", "--sheet", "Sheet1", "--db", str(path), str(FIXTURES / "intake.csv")]) == 0
+    out = capsys.readouterr()
+    assert f"note: --sheet applies to .xlsx workbooks; {FIXTURES / 'intake.csv'} is read whole" in out.err
+    assert "intake.csv: 7 rows read = 5 accepted" in out.out
+
+
 def test_heimao__update_from_file_without_a_column_keeps_existing_values(tmp_path):
     """Re-importing changed complaints from a file that lacks 投诉对象 and 投诉要求 must not blank
     the creditor or drop the demands already stored (found by a new-user trial)."""

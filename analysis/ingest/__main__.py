@@ -19,6 +19,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 from tqdm import tqdm
@@ -28,6 +29,7 @@ from analysis.db import DatabaseUnreadable
 from analysis.classify import WORKERS_ENV
 from analysis.ingest import ImportRefused, known_formats, run_import
 from analysis.ingest.cfpb import CLASSIFY_SCOPES
+from analysis.ingest.profiles import load_profile
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.complaint_id and (args.format == "cfpb" or load_profile(args.format).grain != "call"):
+        parser.error("--complaint-id applies to call logs only (--format call_log): a log is evidence for one "
+                     "complaint")
+    if args.sheet:
+        for name in args.files:
+            if Path(name).suffix.lower() != ".xlsx":
+                print(f"note: --sheet applies to .xlsx workbooks; {name} is read whole", file=sys.stderr)
     os.environ[WORKERS_ENV] = str(args.workers)
     path = db.resolve_db_path(args.db)
 
