@@ -476,6 +476,35 @@ def test_import__cli_with_profile(tmp_path):
     assert "14 rows read = 13 accepted" in out.stdout
 
 
+def test_import_intake__title_rows_above_the_header_are_skipped_and_named(tmp_path):
+    """A staff log with a title and a date line above the header (CSV) or a title merged over
+    the columns (.xlsx): the header is found below them, every row is read as without them,
+    row numbers stay the spreadsheet's, and a note names what was skipped."""
+    plain = FIXTURES / "intake.csv"
+    titled = tmp_path / "titled.csv"
+    titled.write_bytes("某协会投诉登记表\n2024年12月,,\n".encode("utf-8") + plain.read_bytes())
+    [rep] = run_import([titled], "intake", tmp_path / "c.duckdb")
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (7, 5, 2)
+    assert "titled.csv: the header is read below '某协会投诉登记表', '2024年12月' (title rows above it are not " \
+           "complaints)" in rep.notes
+    assert q(tmp_path / "c.duckdb", "SELECT source_row_number FROM core_quarantine ORDER BY 1") == [(8,), (9,)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "登记"
+    rows = list(csv.reader(plain.read_text(encoding="utf-8").splitlines()))
+    ws.append(["某协会投诉登记表"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[0]))
+    for r in rows:
+        ws.append(r)
+    wb.save(tmp_path / "titled.xlsx")
+    [rep] = run_import([tmp_path / "titled.xlsx"], "intake", tmp_path / "x.duckdb")
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count) == (7, 5, 2)
+    assert "titled.xlsx, sheet '登记': the header is read below '某协会投诉登记表' (title rows above it are not " \
+           "complaints)" in rep.notes
+    assert q(tmp_path / "x.duckdb", "SELECT complaint_id FROM core_complaints ORDER BY 1") == [
+        ("intake:IN001",), ("intake:IN002",), ("intake:IN003",)]
+
+
 def test_import__cli_says_when_an_option_does_not_apply(tmp_path, capsys):
     """``--complaint-id`` outside call logs is an error (it used to be ignored without a word);
     ``--sheet`` on a CSV file is said to be ignored, and the file is imported."""

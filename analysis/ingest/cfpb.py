@@ -164,6 +164,8 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
             rep.notes.append(R("read_from_zip", member=member[0]))
         if reader.encoding_guess and reader.encoding_guess.note:
             rep.notes.append(R("note_encoding", note=reader.encoding_guess.note))
+        if reader.title_rows:
+            rep.notes.append(R("title_rows_skipped", where=path.name, titles=reader.title_rows))
         if ignored:
             rep.notes.append(R("columns_not_used", columns=", ".join(ignored)))
         _ensure_source(con)

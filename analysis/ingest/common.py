@@ -164,6 +164,8 @@ class DelimitedFile:
     bad_records: list[tuple[int, list[str], str]]
     encoding: str
     encoding_guess: EncodingGuess | None = None
+    #: title rows above the header, skipped (``title_row_count``), as text
+    title_rows: list[str] = field(default_factory=list)
 
 
 def new_import_id() -> str:
@@ -326,7 +328,7 @@ def read_delimited(data: bytes, *, encoding: str | None = None) -> DelimitedFile
     for chunk_records, chunk_bad in reader.chunks():
         records.extend(chunk_records)
         bad.extend(chunk_bad)
-    return DelimitedFile(reader.header, records, bad, reader.encoding, reader.encoding_guess)
+    return DelimitedFile(reader.header, records, bad, reader.encoding, reader.encoding_guess, reader.title_rows)
 
 
 #: Bytes read from the start of a file to detect its encoding (``detect_encoding``).
@@ -391,6 +393,29 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+#: Rows above the header (a title, a date line, blank rows) that ``title_row_count`` looks
+#: through for the header.
+MAX_TITLE_ROWS = 5
+
+
+def title_row_count(rows: list[list[str]]) -> int:
+    """How many of the first ``rows`` (each a list of cell texts, as read) stand above the
+    header: the header is the first row with two or more non-empty cells, when it comes
+    within ``MAX_TITLE_ROWS`` rows and every row before it holds at most one (a title such
+    as "某协会投诉登记表 2024年12月", a date line, a blank row). 0 when the first row is the
+    header, or when no row of the first ones has two cells (a file of one column)."""
+    for k, cells in enumerate(rows[:MAX_TITLE_ROWS + 1]):
+        if sum(1 for c in cells if c.strip()) >= 2:
+            return k
+    return 0
+
+
+def title_text(rows: list[list[str]]) -> list[str]:
+    """The non-empty title rows of ``rows`` (those ``title_row_count`` counted), each as its
+    cells' text joined by spaces, for the import notes."""
+    return [" ".join(c.strip() for c in cells if c.strip()) for cells in rows if any(c.strip() for c in cells)]
+
+
 class DelimitedReader:
     """A CSV file read a chunk of records at a time, so memory stays flat for any size.
 
@@ -442,7 +467,16 @@ class DelimitedReader:
                 first = next(self._lines)
             except StopIteration:
                 first = ""
-        self._lines.push_back([first] if first else [])
+        # title lines above the header (``title_row_count``): read a few lines ahead, each alone
+        ahead = [first] if first else []
+        while len(ahead) <= MAX_TITLE_ROWS and (line := next(self._lines, None)) is not None:
+            ahead.append(line)
+        cells = [next(csv.reader([ln], delimiter=self.sep_line or sniff_delimiter(ln)), []) for ln in ahead]
+        n_titles = title_row_count(cells)
+        #: the text of title rows above the header (skipped, named in the import notes)
+        self.title_rows = title_text(cells[:n_titles])
+        first = ahead[n_titles] if n_titles < len(ahead) else ""
+        self._lines.push_back(ahead[n_titles:])
         self._lines.taken = []
         #: the field separator: the ``sep=`` line's, or from the header line (``sniff_delimiter``)
         self.delimiter = self.sep_line or sniff_delimiter(first)
@@ -454,7 +488,8 @@ class DelimitedReader:
         except (csv.Error, _RecordTooLong):
             raise ImportRefused("refused_header_quote") from None
         self._lines.taken = []
-        self._row_number = 1  # the header's row: records are numbered as a spreadsheet program shows them
+        # the header's row: records are numbered as a spreadsheet program shows them
+        self._row_number = 1 + n_titles
 
     @property
     def last_row(self) -> int:

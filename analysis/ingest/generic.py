@@ -205,6 +205,8 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         where = R("where_file_sheet", file=path.name, sheet=sh.name) if sh.name else path.name
         for written, read_as in sh.renamed:
             notes.append(R("column_repeated", where=where, written=written, read_as=read_as))
+        if sh.title_rows:
+            notes.append(R("title_rows_skipped", where=where, titles=sh.title_rows))
         if sh.merged:
             notes.append(R("merged_cells_filled", where=where, n=len(sh.merged), ranges=", ".join(sh.merged[:5])
                            + (" …" if len(sh.merged) > 5 else "")))

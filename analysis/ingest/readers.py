@@ -10,7 +10,8 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from analysis.ingest.common import ZIP_MAGIC, EncodingGuess, ImportRefused, read_delimited, zipped_csv
+from analysis.ingest.common import (MAX_TITLE_ROWS, ZIP_MAGIC, EncodingGuess, ImportRefused, read_delimited,
+                                    title_row_count, title_text, zipped_csv)
 from analysis.ingest.reasons import reason as R
 
 
@@ -27,6 +28,8 @@ class Sheet:
     renamed: list[tuple[str, str]] = field(default_factory=list)
     #: merged cell ranges of a worksheet whose value was given to every cell of the range ("B2:B4")
     merged: list[str] = field(default_factory=list)
+    #: title rows above the header, skipped (``common.title_row_count``), as text
+    title_rows: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self.header, self.renamed = unique_header(self.header)
@@ -84,8 +87,8 @@ def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
         raise ImportRefused("refused_xls", file=file_name)
     parsed = read_delimited(data)
     records = parsed.records[:max_rows] if max_rows else parsed.records
-    return SourceTable("csv", parsed.encoding, [Sheet(None, parsed.header, records, parsed.bad_records)], [],
-                       parsed.encoding_guess)
+    return SourceTable("csv", parsed.encoding, [Sheet(None, parsed.header, records, parsed.bad_records,
+                                                      title_rows=parsed.title_rows)], [], parsed.encoding_guess)
 
 
 def cell_text(v) -> str:
@@ -156,6 +159,10 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
             if r1 > r0:
                 starts.setdefault(r0, []).append((c0, r1, ""))
         active: list[tuple[int, int, str]] = []  # (column, last row, value) of the ranges open now
+        # title rows above the header (a title merged over the columns, a date line)
+        lead = [[cell_text(v) for v in values] for values in ws.iter_rows(min_row=1, max_row=MAX_TITLE_ROWS + 1,
+                                                                         values_only=True)]
+        n_titles = title_row_count(lead)
         header_row = 0
         used: list[str] = []
         for row, (values, written) in enumerate(zip(ws.iter_rows(min_row=1, values_only=True),
@@ -179,7 +186,7 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
             while cells and cells[-1].strip() == "":
                 cells.pop()
             if header is None:
-                if cells:
+                if cells and row > n_titles:
                     header = [c.strip() for c in cells]
                     header_row = row
                 continue
@@ -196,7 +203,7 @@ def _read_xlsx(data: bytes, sheet: str | None, max_rows: int | None) -> SourceTa
             if max_rows and n >= max_rows:
                 break
         if header is not None:
-            sheets.append(Sheet(name, header, records, bad, merged=used))
+            sheets.append(Sheet(name, header, records, bad, merged=used, title_rows=title_text(lead[:n_titles])))
     wb.close()
     wb_f.close()
     if not sheets:

@@ -280,6 +280,9 @@ _add("duration_implausible", "longer than {limit:,} seconds (a day): not one cal
      "超过 {limit} 秒（一天）：不是一次通话的时长；留空", limit=86400)
 
 # ---- notes of a profile import (generic.prepare_file, write_prepared) ---------------------------
+_add("title_rows_skipped", "{where}: the header is read below {titles} (title rows above it are not complaints)",
+     "{where}：表头在 {titles} 之下读取（表头上方的标题行不是投诉）", nested=("where",), lists=("titles",),
+     where="log.xlsx, sheet 'Sheet1'", titles=["某协会投诉登记表", "2024年12月"])
 _add("merged_cells_filled", "{where}: {n} merged cell ranges ({ranges}): each cell of a range was read with the "
      "value shown in it (a spreadsheet stores it in the range's first cell only)",
      "{where}：有 {n} 个合并单元格区域（{ranges}）：区域内每个单元格都按其显示的值读取（电子表格只在区域的第一个单元格中保存该值）",
