@@ -884,6 +884,7 @@ def test_import__a_zip_of_one_csv_is_read_as_that_csv(tmp_path):
     [rep] = run_import([src], "heimao", path)
     assert (rep.row_count, rep.accepted_count, rep.encoding) == (1, 1, "gb18030")
     assert q(path, "SELECT complaint_id, creditor_name FROM core_complaints") == [("heimao:1", "某花")]
+    assert rep.notes[0] == "read 导出.csv from the ZIP archive"
 
 
 def test_import__text_ids_with_a_dot_stay_as_written(tmp_path):

@@ -201,6 +201,8 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
     used_mapping: dict[str | None, dict[str, str]] = {}
     guess = table.encoding_guess
     notes: list[str] = [R("note_encoding", note=guess.note)] if guess and guess.note else []
+    if table.zip_member:
+        notes.insert(0, R("read_from_zip", member=table.zip_member))
     for sh in table.sheets:
         where = R("where_file_sheet", file=path.name, sheet=sh.name) if sh.name else path.name
         for written, read_as in sh.renamed:

@@ -65,6 +65,8 @@ class SourceTable:
     sheets: list[Sheet]
     sheet_names: list[str]
     encoding_guess: EncodingGuess | None = None
+    #: the CSV file read from a ZIP archive of one (its name in the archive), or None
+    zip_member: str | None = None
 
 
 def is_xlsx(data: bytes, file_name: str = "") -> bool:
@@ -81,6 +83,9 @@ def read_source(data: bytes, file_name: str = "", *, sheet: str | None = None,
     if data[:4] == ZIP_MAGIC and (member := zipped_csv(io.BytesIO(data), file_name)) is not None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             data, file_name = zf.read(member[0]), member[0]
+        table = read_source(data, file_name, sheet=sheet, max_rows=max_rows)
+        table.zip_member = file_name
+        return table
     if is_xlsx(data, file_name):
         return _read_xlsx(data, sheet, max_rows)
     if file_name.lower().endswith(".xls"):
