@@ -873,6 +873,22 @@ def test_import__ambiguous_slash_dates_are_said_in_the_notes(tmp_path):
         True, False, False, False, False]
 
 
+def test_heimao__an_older_export_after_a_newer_one_is_said(tmp_path):
+    """A platform export whose 投诉进度 went back to 处理中 for complaints already answered or
+    closed: the file's values are taken (it says so), and a note says how many went back,
+    as for CFPB exports."""
+    path = tmp_path / "old.duckdb"
+    run_import([FIXTURES / "heimao.csv"], "heimao", path)
+    older = tmp_path / "older.csv"
+    older.write_text((FIXTURES / "heimao.csv").read_text(encoding="utf-8").replace(",已回复,", ",处理中,")
+                     .replace(",已完成,", ",处理中,"), encoding="utf-8")
+    [rep] = run_import([older], "heimao", path)
+    assert rep.updated_count == 3
+    assert any(n.startswith('3 complaints went back to "In progress" from a company response already given')
+               for n in rep.notes), rep.notes
+    assert q(path, "SELECT count(*) FROM core_complaints WHERE outcome_code = 'in_progress'") == [(4,)]
+
+
 def test_import__a_zip_of_one_csv_is_read_as_that_csv(tmp_path):
     """A platform export sent as a .zip holding one CSV is read as that CSV (the Import page
     takes .zip files too)."""

@@ -949,6 +949,13 @@ def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
             incidents.append(_incident_dict(f"{cid}#f1", cid, prof.jurisdiction, r))
         labels.extend(_labels_for(cid, r, prep, prof.jurisdiction))
         qa.extend(_qa_rows(rep, cid, r, prep))
+    if replace:  # an outcome only moves on from "in progress": going back means an older export came later
+        new_outcome = {cid_of[id(r)]: r.outcome for r in acc}
+        old_outcome = _existing(con, "core_complaints", "complaint_id", replace, "outcome_code")
+        back = sum(1 for cid in replace if new_outcome.get(cid) == "in_progress"
+                   and old_outcome.get(cid) not in (None, "in_progress"))
+        if back:
+            rep.notes.append(R("outcome_back_in_progress", n=back))
     missing = _fields_not_in_file(prep)
     if replace and missing:
         _snapshot(con, replace)
