@@ -624,12 +624,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_all_good": ("Every row passes and every value is understood.", "所有行均通过校验，所有值均可识别。"),
     "imp_commit": ("Import", "导入"),
     "imp_commit_help": ("Into {path}. Importing the same file again adds nothing.", "写入 {path}。重复导入同一文件不会新增内容。"),
-    "imp_replace": ("This file corrects an earlier import", "此文件是对此前导入的更正"),
-    "imp_replace_help": ("Ticked: each complaint the file names is rebuilt from its rows, so a corrected time or "
-                         "method replaces the wrong one and incidents no longer in the file are removed. Not ticked: "
-                         "new rows are added to their complaints and rows already imported stay as they are.",
-                         "勾选：文件中列出的每条投诉按文件中的行重建，改正后的时间或方式替换原来错误的记录，文件中已没有的事件会被删除。"
-                         "不勾选：新的行加入所属投诉，已导入的行保持不变。"),
+    "imp_replace": ("This file is the corrected, complete record of the complaints it lists",
+                    "此文件是其所列投诉经更正后的完整记录"),
+    "imp_replace_help": ("Ticked: each complaint the file lists is rebuilt from its rows, so a corrected time or "
+                         "method replaces the wrong one, and every earlier incident of that complaint that is not in "
+                         "this file is removed, from whichever intake file it came (a complaint logged in several "
+                         "monthly files keeps only this file's incidents). Call logs and reviewers' entries stay. "
+                         "A complaint with a row set aside is left as it was. Not ticked: new rows are added to their "
+                         "complaints and rows already imported stay as they are.",
+                         "勾选：文件中列出的每条投诉按文件中的行重建，改正后的时间或方式替换原来错误的记录；该投诉此前导入、但不在此文件中的事件"
+                         "都会被删除，无论来自哪个登记文件（分月登记的投诉只保留此文件中的事件）。通话记录和复核人员添加的内容保留。"
+                         "有行被隔离的投诉保持不变。不勾选：新的行加入所属投诉，已导入的行保持不变。"),
     "imp_import": ("Import", "导入"),
     "imp_importing": ("Importing…", "正在导入…"),
     "imp_done": ("Imported. Every chart shows the new data now.", "导入完成。所有图表已包含新数据。"),

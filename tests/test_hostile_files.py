@@ -160,6 +160,9 @@ def test_runaway_record_rules_in_the_reader():
     # quotes is odd, and Python's csv module and spreadsheet programs read two records)
     assert parse('a,b,c\n1,"two\nlines",Joe\'s 5" Collections\n2,x,y\n') == (
         [(2, ["1", "two\nlines", 'Joe\'s 5" Collections']), (3, ["2", "x", "y"])], [])
+    # a space after the closing quote of a multi-line cell, as some tools write it: still closed
+    assert parse('a,b,c\n1,"two\nlines" ,x\n2,y,"z\nw" \n') == (
+        [(2, ["1", "two\nlines ", "x"]), (3, ["2", "y", "z\nw "])], [])
     # a quote opened by mistake and closed mid-cell by a quote of a later row, giving the
     # right field count by chance: the closing quote is not followed by a comma
     good, bad = parse('a,b,c\n1,x,"open\n2,y,5" Co\n3,z,w\n')
@@ -211,7 +214,7 @@ def test_cfpb_ids_with_tabs_or_wide_spaces_around_them_are_read_as_the_complaint
               "Company response to consumer,Timely response?,Consumer disputed?,Complaint ID")
     row = "2024-01-03,Debt collection,,Written notification about debt,,,,Acme,CA,,,,Web,2024-01-04,Closed,Yes,N/A,{i}"
     path = tmp_path / "ids.csv"
-    path.write_text("\n".join([header] + [row.format(i=i) for i in ("\t101", "102\u00a0", "\u3000103\t", "104")])
+    path.write_text("\n".join([header] + [row.format(i=i) for i in ("\t101", "102\u00a0", "\u3000103\u200b", "104")])
                     + "\n", encoding="utf-8")
     rep, db = _import(path)
     assert _equation(rep) == (4, 4, 0, 0)

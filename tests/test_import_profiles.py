@@ -267,8 +267,8 @@ def test_import_intake__replace_corrects_an_earlier_import(tmp_path):
     [rep] = run_import([fixed], "intake", path, replace=True)
     assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count, rep.updated_count) == \
         (3, 2, 0, 1, 2)
-    assert "1 complaint(s) named in this file were replaced by its rows (it corrects an earlier import); " \
-           "2 incident(s) no longer in the file were removed" in rep.notes
+    assert "1 complaint(s) listed in this file were rebuilt from its rows (the file is their whole record); " \
+           "2 earlier incident(s) of theirs that are not in the file were removed" in rep.notes
     assert q(path, """SELECT occurred_at, method_code, time_rule_status FROM core_incidents
                       WHERE complaint_id = 'intake:IN001' AND starts_with(incident_id, 'intake:IN001#r')
                       ORDER BY occurred_at""") == [
@@ -290,6 +290,42 @@ def test_import_intake__replace_corrects_an_earlier_import(tmp_path):
     assert q(added, "SELECT count(*) FROM core_incidents WHERE complaint_id = 'intake:IN001' AND time_source = 'field'") == [(2,)]
 
 
+def test_import_intake__replace_keeps_what_it_cannot_read_whole(tmp_path):
+    """A correction never loses an incident to a row it sets aside: a complaint with a
+    quarantined row is left as it was (its other rows quarantined too, naming that row); a file
+    with unreadable rows, or several files at once, are refused; and after the correction is
+    removed, the original file is read again rather than reported "already present"."""
+    from analysis.audit import Actor
+    from analysis.deletion import delete_import
+    path = tmp_path / "k.duckdb"
+    run_import([FIXTURES / "intake.csv"], "intake", path)
+    lines = (FIXTURES / "intake.csv").read_text(encoding="utf-8").splitlines()
+    incidents = "SELECT count(*) FROM core_incidents WHERE complaint_id = 'intake:IN001' AND time_source = 'field'"
+    bad = tmp_path / "bad.csv"  # IN001's first row with an impossible date, its third row corrected
+    bad.write_text("\n".join([lines[0], lines[1].replace("2024-12-03", "2024-13-03"), lines[3].replace("下午3点半", "16:00"),
+                              lines[4]]) + "\n", encoding="utf-8")
+    [rep] = run_import([bad], "intake", path, replace=True)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (3, 0, 2, 1)
+    assert q(path, "SELECT source_row_number, reason FROM core_quarantine WHERE source_file = 'bad.csv' ORDER BY 1")[1] == (
+        3, "not corrected: row 2 of the same complaint was set aside; fix it and import the file again")
+    assert q(path, incidents) == [(3,)]
+    unreadable = tmp_path / "unreadable.csv"
+    unreadable.write_text("\n".join([lines[0], lines[1], '"IN009,2024-12-05', lines[4]]) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="1 row\\(s\\) could not be read"):
+        run_import([unreadable], "intake", path, replace=True)
+    with pytest.raises(ImportRefused, match="one file at a time \\(2 files were given\\)"):
+        run_import([bad, bad], "intake", path, replace=True)
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join([lines[0], lines[1].replace(",23:10,", ",21:10,")]) + "\n", encoding="utf-8")
+    [rep] = run_import([good], "intake", path, replace=True)
+    assert q(path, incidents) == [(1,)]
+    delete_import(path, rep.import_id, Actor("tester", "admin", "command_line"))
+    assert q(path, incidents) == [(0,)]  # the rebuilt complaint went with the correction
+    [rep] = run_import([FIXTURES / "intake.csv"], "intake", path)
+    assert (rep.status, rep.accepted_count) == ("imported", 3)
+    assert q(path, incidents) == [(3,)]
+
+
 @pytest.mark.parametrize("fmt, make", [
     ("heimao", lambda d: d / "heimao.csv"),
     ("intake", lambda d: d / "no_ids.csv"),
@@ -304,8 +340,8 @@ def test_import_replace__refused_where_it_has_no_meaning(tmp_path, fmt, make):
     assert str(err.value) == {
         "heimao": "only an intake log (one row per incident) can correct an earlier import; a 'heimao' file already "
                   "updates the complaints it names, or adds calls",
-        "intake": "no_ids.csv: a correction needs a complaint id column on every sheet (rows whose id comes from "
-                  "their content cannot name the complaint they correct)"}[fmt]
+        "intake": "no_ids.csv: a correction needs a complaint id column on every sheet; '' has none (rows whose id "
+                  "comes from their content cannot name the complaint they correct)"}[fmt]
     assert not path.exists() or q(path, "SELECT count(*) FROM meta_imports") == [(0,)]
 
 
@@ -901,6 +937,19 @@ def test_import__a_zip_of_one_csv_is_read_as_that_csv(tmp_path):
     assert (rep.row_count, rep.accepted_count, rep.encoding) == (1, 1, "gb18030")
     assert q(path, "SELECT complaint_id, creditor_name FROM core_complaints") == [("heimao:1", "某花")]
     assert rep.notes[0] == "read 导出.csv from the ZIP archive"
+
+
+def test_import__a_zero_width_space_in_an_id_is_not_part_of_it(tmp_path):
+    """An id copied from a web page with an invisible zero-width space ("1002" + U+200B) is
+    complaint 1002: a later file with the plain id finds it already present."""
+    path = tmp_path / "zw.duckdb"
+    head = "投诉编号,投诉对象,发起时间,正文\n"
+    (tmp_path / "a.csv").write_text(head + "1002\u200b,某花,2024-12-04 09:58,打电话\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(head + "1002,某花,2024-12-04 09:58,打电话\n", encoding="utf-8")
+    run_import([tmp_path / "a.csv"], "heimao", path)
+    [rep] = run_import([tmp_path / "b.csv"], "heimao", path)
+    assert (rep.accepted_count, rep.unchanged_count) == (0, 1)
+    assert q(path, "SELECT complaint_id FROM core_complaints") == [("heimao:1002",)]
 
 
 def test_import__text_ids_with_a_dot_stay_as_written(tmp_path):

@@ -62,6 +62,8 @@ def run_import(paths: list[Path], fmt: str, db_path: Path, *, actor: Actor | Non
         raise ValueError(f"unknown format {fmt!r}; expected one of: {', '.join(formats)}")
     if replace and (fmt == "cfpb" or load_profile(fmt).grain != "incident"):  # before any file is read
         raise ImportRefused("refused_replace_grain", profile=fmt)
+    if replace and len(paths) > 1:
+        raise ImportRefused("refused_replace_one_file", n=len(paths))
     paths = [Path(p) for p in paths]
     file_bytes = file_bytes or {}
     for p in paths:

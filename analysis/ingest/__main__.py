@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sheet", help="only this worksheet of .xlsx files (default: every sheet)")
     parser.add_argument("--complaint-id", help="call_log: the complaint the log is evidence for (default: a new one)")
     parser.add_argument("--replace", action="store_true",
-                        help="intake: the file corrects an earlier import; each complaint it names is rebuilt from "
-                             "its rows (incidents no longer in it are removed) instead of getting them added")
+                        help="intake, one file: the file is the corrected, complete record of the complaints it "
+                             "lists; each is rebuilt from its rows (its earlier incidents not in the file are removed, "
+                             "whichever intake file they came from) instead of getting them added")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes for classifying narratives (default: all cores; the "
                              "dashboard's import page uses 1)")

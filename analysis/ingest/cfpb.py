@@ -44,7 +44,7 @@ from analysis.ingest.common import (
     header_key, import_time, latest_date, new_import_id, record_json, same_file_import, sha256_bytes, zipped_csv,
 )
 from analysis.filters import DATE_MIN
-from analysis.ingest.parse import CONTROL_CHARS, DateError, cfpb_date_reading, parse_cfpb_date
+from analysis.ingest.parse import CONTROL_CHARS, ZERO_WIDTH, DateError, cfpb_date_reading, parse_cfpb_date
 from analysis.ingest.reasons import reason as R
 from analysis.ingest.reasons import sql_text
 from analysis.narratives import label_narratives, read_note
@@ -308,7 +308,7 @@ MAX_COMPLAINT_ID_DIGITS = 9
 def _is_complaint_number(v: str) -> bool:
     """``v`` is ASCII digits (spaces around allowed) that, without leading zeros, have at most
     ``MAX_COMPLAINT_ID_DIGITS`` digits: "0009700102" is complaint 9700102, not a phone number."""
-    v = v.strip()
+    v = ZERO_WIDTH.sub("", v).strip()
     return v.isascii() and v.isdigit() and len(v.lstrip("0")) <= MAX_COMPLAINT_ID_DIGITS
 
 
@@ -360,11 +360,11 @@ CREATE OR REPLACE TEMP MACRO cw_nz(x) AS
          -- removed, as parse.clean_value does for profile imports ({control})
          WHEN regexp_matches(x, '{control}') THEN nullif(trim(regexp_replace(x, '{control}', '', 'g')), '')
          ELSE trim(x) END;
--- a Complaint ID as CFPB numbers it: tabs and no-break or ideographic spaces a tool put
+-- a Complaint ID as CFPB numbers it: tabs, no-break, ideographic and zero-width spaces a tool put
 -- around it dropped, and leading zeros a tool added (00123), so 00123, "123<tab>" and 123 are
 -- one complaint; '0', '000' stay (refused: CFPB numbers from 1)
 CREATE OR REPLACE TEMP MACRO cw_idtext(x) AS
-    nullif(regexp_replace(cw_nz(x), '^[\s\x{00A0}\x{3000}\x{FEFF}]+|[\s\x{00A0}\x{3000}\x{FEFF}]+$', '', 'g'), '');
+    nullif(regexp_replace(cw_nz(x), '^[\s\x{00A0}\x{2000}-\x{200D}\x{2060}\x{202F}\x{3000}\x{FEFF}]+|[\s\x{00A0}\x{2000}-\x{200D}\x{2060}\x{202F}\x{3000}\x{FEFF}]+$', '', 'g'), '');
 CREATE OR REPLACE TEMP MACRO cw_id(x) AS
     CASE WHEN regexp_full_match(cw_idtext(x), '0+[1-9][0-9]*') THEN ltrim(cw_idtext(x), '0') ELSE cw_idtext(x) END
 """

@@ -42,13 +42,18 @@ def same_file_import(con, file_sha256: str, fmt: str, settings: str | None = Non
     ``settings`` (``meta_imports.read_settings``: sheets and mapping; None for CFPB files),
     when it is the latest import of that format: ``(import_id, row_count, quarantined_count)``,
     else None. An import of the format since then may have changed what the file had set (an
-    older export read after it), so the file is then read again rather than skipped."""
+    older export read after it), and a removed import of the same source may have taken
+    complaints the file's rows had gone into (an intake complaint rebuilt by a correction that
+    was then removed), so the file is then read again rather than skipped: reading again only
+    costs time, skipping would report rows "already present" that are gone."""
     rows = con.execute("""
         SELECT m.import_id, m.row_count, m.quarantined_count FROM meta_imports m
         WHERE m.file_sha256 = ? AND m.format = ? AND m.status = 'imported'
           AND m.read_settings IS NOT DISTINCT FROM ?
           AND NOT EXISTS (SELECT 1 FROM meta_imports later WHERE later.format = m.format
                           AND later.status = 'imported' AND later.imported_at > m.imported_at)
+          AND NOT EXISTS (SELECT 1 FROM meta_imports gone WHERE gone.source = m.source
+                          AND gone.status = 'deleted')
         ORDER BY m.imported_at LIMIT 1""", [file_sha256, fmt, settings]).fetchall()
     return rows[0] if rows else None  # (fetchone would leave the result open: DuckDB refuses the next statement)
 
@@ -520,21 +525,42 @@ class DelimitedReader:
             self._reader = csv.reader(lines, delimiter=self.delimiter)  # a fresh parser state for the lines read again
             return self._runaway(why)
         taken = lines.taken
-        if len(taken) > 1 and (len(fields) != len(self.header) or not self._well_formed(taken, fields)):
+        if len(taken) > 1 and (len(fields) != len(self.header) or not self._well_formed(taken)):
             return self._runaway(reason("runaway_quote"))
         return fields, None
 
-    def _well_formed(self, taken: list[str], fields: list[str]) -> bool:
-        """Whether the lines of a multi-line record read the same under the csv module's
-        ``strict`` rules: every quoted field closed, and each closing quote followed by the
-        delimiter or the line's end. A quote opened by mistake and closed by a quote somewhere
-        in a later row ("5\" Collections") or by the end of the file breaks them; a quote
-        inside an unquoted field (Joe's 5" Collections) and a quoted narrative over several
-        lines do not."""
-        try:
-            return list(csv.reader(taken, delimiter=self.delimiter, strict=True)) == [fields]
-        except csv.Error:
-            return False
+    def _well_formed(self, taken: list[str]) -> bool:
+        """Whether the lines of a multi-line record close every quoted field they open, each
+        closing quote followed (after any spaces) by the delimiter or the line's end: the csv
+        module's strict rules, except for the spaces some tools write after a closing quote. A
+        quote opened by mistake and closed by a quote somewhere in a later row ("5\" Collections")
+        or by the end of the file breaks them; a quote inside an unquoted field (Joe's 5"
+        Collections) and a quoted narrative over several lines do not. Linear in the record's
+        length."""
+        text, d = "".join(taken), self.delimiter
+        ends = re.compile(f"[{re.escape(d)}\r\n]")  # where an unquoted field ends
+        n, i = len(text), 0
+        while i < n:
+            if text[i] == '"':  # i is always a field's start here
+                i += 1
+                while True:  # inside a quoted field
+                    k = text.find('"', i)
+                    if k < 0:
+                        return False  # the file ended inside the quote
+                    if k + 1 < n and text[k + 1] == '"':
+                        i = k + 2  # an escaped quote
+                        continue
+                    i = k + 1
+                    while i < n and text[i] in " \t":
+                        i += 1
+                    if i < n and text[i] not in (d, "\r", "\n"):
+                        return False  # text after the closing quote: it closed mid-field
+                    break
+            m = ends.search(text, i)
+            if m is None:
+                break
+            i = m.end()
+        return True
 
     def _runaway(self, why: str) -> tuple[list[str], str]:
         taken = self._lines.taken

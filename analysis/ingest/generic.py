@@ -692,6 +692,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
     prof = prep.profile
     if replace:
         check_replace(prep)
+        _hold_back_incomplete(prep)
     report = progress or (lambda f, m: None)
     enc = prep.table.encoding
     rep = ImportReport(new_import_id(), prep.file_name, prep.file_sha256, enc)
@@ -1254,7 +1255,24 @@ def check_replace(prep: Prepared) -> None:
         raise ImportRefused("refused_replace_grain", profile=prep.profile.name)
     without = [s or "" for s, fields in prep.mapping.items() if "complaint_id" not in fields]
     if without:
-        raise ImportRefused("refused_replace_no_ids", file=prep.file_name)
+        raise ImportRefused("refused_replace_no_ids", file=prep.file_name, sheets=without)
+    if prep.bad:  # rows that could not be read name no complaint: a correction needs every row
+        raise ImportRefused("refused_replace_unreadable", file=prep.file_name, n=len(prep.bad))
+
+
+def _hold_back_incomplete(prep: Prepared) -> None:
+    """A correction rebuilds a complaint from the file's rows: a complaint one of whose rows is
+    quarantined would lose that row's earlier incident, so its other rows are quarantined too
+    (``replace_complaint_incomplete``, naming the row), and the complaint stays as it was
+    until the corrected file is imported whole."""
+    first_bad: dict[str, int] = {}
+    for r in prep.rows:
+        rid = r.record_id or (r.values.get("complaint_id") or "").strip() or None
+        if r.reject is not None and rid is not None:
+            first_bad.setdefault(rid, r.row_number)
+    for r in prep.rows:
+        if r.reject is None and r.record_id in first_bad:
+            r.reject = ("complaint_id", r.record_id, R("replace_complaint_incomplete", row=first_bad[r.record_id]))
 
 
 def _record_import(con, rep: ImportReport, prof: Profile, imported_by: str, settings: str | None = None) -> None:

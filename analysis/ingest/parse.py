@@ -35,14 +35,20 @@ for _keep in "，。；：？！（）":  # keep these Chinese punctuation marks
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+#: Invisible characters a copy from a web page or chat leaves in a structured value (zero-width
+#: space, non-joiner, joiner, word joiner, byte-order mark).
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
 @lru_cache(maxsize=500_000)
 def clean_value(value: str | None) -> str | None:
-    """A field value with control characters removed (``CONTROL_CHARS``), full-width characters
+    """A field value with control characters and invisible zero-width characters removed
+    (``CONTROL_CHARS``, ``ZERO_WIDTH``: "1002" followed by U+200B is complaint 1002), full-width characters
     folded (NFKC), spaces trimmed, internal runs of spaces collapsed, and empty tokens (``''``,
     ``None``, ``N/A``, ``无``…) as None."""
     if value is None:
         return None
-    v = unicodedata.normalize("NFKC", CONTROL_CHARS.sub("", value))
+    v = unicodedata.normalize("NFKC", ZERO_WIDTH.sub("", CONTROL_CHARS.sub("", value)))
     v = re.sub(r"[ \t\u00a0]+", " ", v).strip()
     return None if v.lower() in NULL_TOKENS else v
 

@@ -295,9 +295,12 @@ _add("sheet_skipped", "sheet {sheet!r} skipped: none of its columns is known to 
      "已跳过工作表 {sheet}：模板 {profile} 不认识其中任何一列", sheet="说明", profile="intake")
 _add("kept_absent_columns", "columns absent from this file kept their earlier values on updated complaints: {fields}",
      "此文件没有的列，在被更新的投诉上保留原来的值：{fields}", fields="narrative, region")
-_add("intake_corrected", "{n} complaint(s) named in this file were replaced by its rows (it corrects an earlier "
-     "import); {removed} incident(s) no longer in the file were removed",
-     "此文件更正了此前的导入：其中列出的 {n} 条投诉已按文件中的行重建；文件中已没有的 {removed} 个事件已删除", n=2, removed=1)
+_add("intake_corrected", "{n} complaint(s) listed in this file were rebuilt from its rows (the file is their whole "
+     "record); {removed} earlier incident(s) of theirs that are not in the file were removed",
+     "此文件列出的 {n} 条投诉已按文件中的行重建（此文件是这些投诉的完整记录）；这些投诉此前导入、但不在此文件中的 {removed} 个事件已删除",
+     n=2, removed=1)
+_add("replace_complaint_incomplete", "not corrected: row {row} of the same complaint was set aside; fix it and import "
+     "the file again", "未更正：同一投诉的第 {row} 行被隔离；改正后请重新导入整个文件", row=7)
 _add("outgoing_calls", "{n} outgoing calls / messages (the borrower's own) kept in raw, not incidents",
      "{n} 条拨出的电话/信息（借款人本人发起）只保存在原始数据中，不算作催收事件", n=4)
 _add("frequency_checks", "frequency checks: {counts}", "频次检查：{counts}", counts="CN-FREQ-01 ×2, CN-FREQ-02 ×1")
@@ -407,9 +410,16 @@ _add("profile_field_twice", "field(s) {fields} mapped from more than one column"
 _add("refused_replace_grain", "only an intake log (one row per incident) can correct an earlier import; a "
      "{profile!r} file already updates the complaints it names, or adds calls", "只有登记表（每行一个事件）可以更正此前的导入；"
      "{profile} 格式的文件本来就会更新其中列出的投诉，或新增通话", profile="heimao")
-_add("refused_replace_no_ids", "{file}: a correction needs a complaint id column on every sheet (rows whose id "
-     "comes from their content cannot name the complaint they correct)",
-     "{file}：更正此前的导入需要每个工作表都有投诉编号列（按内容生成编号的行无法指明要更正哪条投诉）", file="log.csv")
+_add("refused_replace_no_ids", "{file}: a correction needs a complaint id column on every sheet; {sheets} has none "
+     "(rows whose id comes from their content cannot name the complaint they correct)",
+     "{file}：更正此前的导入需要每个工作表都有投诉编号列；{sheets} 没有（按内容生成编号的行无法指明要更正哪条投诉）",
+     lists=("sheets",), file="log.csv", sheets=["补充"])
+_add("refused_replace_unreadable", "{file}: {n:,} row(s) could not be read, so the complaints they belong to are "
+     "unknown; a correction must be read whole (fix them, or import without correcting)",
+     "{file}：有 {n} 行无法读取，无法确定它们属于哪些投诉；更正须完整读取文件（请先修正这些行，或不作为更正导入）", file="log.csv", n=2)
+_add("refused_replace_one_file", "a correction is imported one file at a time ({n} files were given): a second "
+     "file would rebuild the complaints the first has just written",
+     "更正须一次导入一个文件（给出了 {n} 个）：第二个文件会重建第一个文件刚写入的投诉", n=2)
 _add("refused_no_header_sheet", "the workbook has no sheet with a header row", "该工作簿中没有带表头的工作表")
 _add("refused_cfpb_columns", "{file}: not a CFPB complaint export: missing required column(s) {missing}. Found: "
      "{found}. {absent}Headers are matched ignoring case, spaces, punctuation and underscores (date_received = "
