@@ -284,6 +284,17 @@ def test_import_intake__replace_corrects_an_earlier_import(tmp_path):
     # the same correction again changes nothing
     [rep] = run_import([fixed], "intake", path, replace=True)
     assert (rep.status, rep.unchanged_count, rep.updated_count) == ("already_imported", 3, 0)
+    # a reviewed complaint corrected: its decisions stay, and the note says to read it again
+    from analysis.audit import Actor
+    from analysis.reviews import Review, save_review
+    save_review(path, Review("intake:IN001", []), Actor("tester", "editor"))
+    again = tmp_path / "fixed2.csv"
+    again.write_text("\n".join([lines[0], first.replace(",21:10,", ",21:20,"), lines[3], lines[4]]) + "\n",
+                     encoding="utf-8")
+    [rep] = run_import([again], "intake", path, replace=True)
+    assert "1 of them had been reviewed: the review decisions stay (a decision about an incident that was " \
+           "removed no longer applies); read them again on the Narratives page" in rep.notes
+    assert (rep.status, rep.unchanged_count, rep.updated_count) == ("imported", 1, 2)
     # the same bytes, first added, then imported as a correction: read again and applied
     [rep] = run_import([fixed], "intake", added, replace=True)
     assert (rep.status, rep.updated_count, rep.unchanged_count) == ("imported", 2, 1)

@@ -1070,6 +1070,9 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             have_inc = {i: v for i, v in have_inc.items() if i not in rebuilt}
             rep.updated_count += sum(len(groups[cid]) for cid in corrected)
             rep.notes.append(R("intake_corrected", n=len(corrected), removed=removed))
+            reviewed = _existing(con, "core_label_reviews", "complaint_id", sorted(corrected))
+            if reviewed:  # their decisions stay; a decision about a removed incident no longer applies
+                rep.notes.append(R("intake_corrected_reviewed", n=len(reviewed)))
     complaints, incidents, labels, qa = [], [], [], []
     label_cache: dict = {}
     narrative_updates: list[tuple[str, str]] = []

@@ -299,6 +299,9 @@ _add("intake_corrected", "{n} complaint(s) listed in this file were rebuilt from
      "record); {removed} earlier incident(s) of theirs that are not in the file were removed",
      "此文件列出的 {n} 条投诉已按文件中的行重建（此文件是这些投诉的完整记录）；这些投诉此前导入、但不在此文件中的 {removed} 个事件已删除",
      n=2, removed=1)
+_add("intake_corrected_reviewed", "{n} of them had been reviewed: the review decisions stay (a decision about an "
+     "incident that was removed no longer applies); read them again on the Narratives page",
+     "其中 {n} 条已复核过：复核决定保留（针对已删除事件的决定不再适用）；请在“投诉正文”页重新阅读这些投诉", n=1)
 _add("replace_complaint_incomplete", "not corrected: row {row} of the same complaint was set aside; fix it and import "
      "the file again", "未更正：同一投诉的第 {row} 行被隔离；改正后请重新导入整个文件", row=7)
 _add("outgoing_calls", "{n} outgoing calls / messages (the borrower's own) kept in raw, not incidents",
