@@ -175,6 +175,16 @@ def test_an_excel_separator_line_names_the_separator_and_is_skipped(data):
     assert (d.header, [(n, f) for n, f in d.records], d.bad_records) == (["a", "b"], [(2, ["1", "2"])], [])
 
 
+def test_a_title_above_a_tab_separated_header_whose_rows_hold_commas():
+    """The header is the first row with two cells by its own separator: a tab header under a
+    title is found even when a data row has a comma (read with commas it looked like a header)."""
+    d = read_delimited("Title\n投诉编号\t投诉对象\t时间\n1\tAcme, Inc\t2024\n".encode("utf-8"))
+    assert (d.header, [(n, f) for n, f in d.records], d.title_rows) == (
+        ["投诉编号", "投诉对象", "时间"], [(3, ["1", "Acme, Inc", "2024"])], ["Title"])
+    d = read_delimited("投诉编号\t投诉对象\n1\tAcme, Inc\n".encode("utf-8"))
+    assert (d.header, d.title_rows) == (["投诉编号", "投诉对象"], [])
+
+
 def test_a_long_quoted_narrative_is_one_record():
     """6,000 line breaks in one quoted cell (a pasted letter) make one record, not 6,000
     quarantined rows."""

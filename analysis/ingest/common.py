@@ -421,6 +421,18 @@ def title_text(rows: list[list[str]]) -> list[str]:
     return [" ".join(c.strip() for c in cells if c.strip()) for cells in rows if any(c.strip() for c in cells)]
 
 
+def _records_ahead(lines: list[str], delimiter: str) -> list[tuple[list[str], int]]:
+    """The records of the first ``lines`` of a file, each with the number of lines read up to
+    its end (a quoted cell may span lines; a record cut off by the end of ``lines`` comes last)."""
+    reader, out = csv.reader(iter(lines), delimiter=delimiter), []
+    try:
+        for record in reader:
+            out.append((record, reader.line_num))
+    except csv.Error:
+        pass
+    return out
+
+
 class DelimitedReader:
     """A CSV file read a chunk of records at a time, so memory stays flat for any size.
 
@@ -472,16 +484,31 @@ class DelimitedReader:
                 first = next(self._lines)
             except StopIteration:
                 first = ""
-        # title lines above the header (``title_row_count``): read a few lines ahead, each alone
+        # title rows above the header (``title_row_count``): the first lines read ahead as records
+        # (a quoted cell may span lines), with each separator the file may use
         ahead = [first] if first else []
         while len(ahead) <= MAX_TITLE_ROWS and (line := next(self._lines, None)) is not None:
             ahead.append(line)
-        cells = [next(csv.reader([ln], delimiter=self.sep_line or sniff_delimiter(ln)), []) for ln in ahead]
-        n_titles = title_row_count(cells)
+        n_lines, titles = 0, []
+        own = self.sep_line or sniff_delimiter(first)
+        best = None  # (titles, records) with the fewest titles over the separators tried
+        for delim in [own] + ([] if self.sep_line else [d for d in (",",) + OTHER_DELIMITERS if d != own]):
+            records = _records_ahead(ahead, delim)
+            if delim == own and records and sum(1 for c in records[0][0] if c.strip()) >= 2:
+                break  # the first row is the header: no titles
+            k = title_row_count([r for r, _ in records])
+            # the header found must be one with this separator by its own line
+            if k and records[k - 1][1] < len(ahead) and (
+                    self.sep_line or sniff_delimiter(ahead[records[k - 1][1]]) == delim) and (
+                    best is None or k < best[0]):
+                best = (k, records)
+        if best is not None:
+            k, records = best
+            n_lines, titles = records[k - 1][1], [r for r, _ in records[:k]]
         #: the text of title rows above the header (skipped, named in the import notes)
-        self.title_rows = title_text(cells[:n_titles])
-        first = ahead[n_titles] if n_titles < len(ahead) else ""
-        self._lines.push_back(ahead[n_titles:])
+        self.title_rows = title_text(titles)
+        first = ahead[n_lines] if n_lines < len(ahead) else ""
+        self._lines.push_back(ahead[n_lines:])
         self._lines.taken = []
         #: the field separator: the ``sep=`` line's, or from the header line (``sniff_delimiter``)
         self.delimiter = self.sep_line or sniff_delimiter(first)
@@ -494,7 +521,7 @@ class DelimitedReader:
             raise ImportRefused("refused_header_quote") from None
         self._lines.taken = []
         # the header's row: records are numbered as a spreadsheet program shows them
-        self._row_number = 1 + n_titles
+        self._row_number = 1 + n_lines
 
     @property
     def last_row(self) -> int:
