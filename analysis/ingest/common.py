@@ -491,7 +491,7 @@ class DelimitedReader:
             ahead.append(line)
         n_lines, titles = 0, []
         own = self.sep_line or sniff_delimiter(first)
-        best = None  # (titles, records) with the fewest titles over the separators tried
+        best = None  # (number of title rows, records) with the fewest titles over the separators tried
         for delim in [own] + ([] if self.sep_line else [d for d in (",",) + OTHER_DELIMITERS if d != own]):
             records = _records_ahead(ahead, delim)
             if delim == own and records and sum(1 for c in records[0][0] if c.strip()) >= 2:

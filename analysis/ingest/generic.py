@@ -1060,13 +1060,14 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     corrected: set[str] = set()
     if replace and existing:  # a complaint whose rows differ from its incidents present is rebuilt
         old = _row_incidents(con, list(existing))
-        corrected = {cid for cid in existing if old.get(cid, set()) != {iid_of[id(r)] for r in groups[cid]}}
+        in_file = {cid: {iid_of[id(r)] for r in groups[cid]} for cid in existing}
+        corrected = {cid for cid in existing if old.get(cid, set()) != in_file[cid]}
         if corrected:
-            removed = sum(len(old.get(cid, set()) - {iid_of[id(r)] for r in groups[cid]}) for cid in corrected)
+            removed = sum(len(old.get(cid, set()) - in_file[cid]) for cid in corrected)
             _clear_corrected(con, sorted(corrected), prof.source)
             for cid in corrected:
                 del existing[cid]
-            rebuilt = {iid_of[id(r)] for cid in corrected for r in groups[cid]}
+            rebuilt = set().union(*(in_file[cid] for cid in corrected))
             have_inc = {i: v for i, v in have_inc.items() if i not in rebuilt}
             rep.updated_count += sum(len(groups[cid]) for cid in corrected)
             rep.notes.append(R("intake_corrected", n=len(corrected), removed=removed))
