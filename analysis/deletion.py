@@ -10,7 +10,13 @@ What goes, in one write transaction (all or nothing), with one audit row:
   its log row (``meta_imports``) stays with ``status = 'deleted'``, so the same file can be
   imported again. Its complaints' reviews go too (a withdrawn complaint leaves no notes
   behind) and do not come back with a re-import: ``query_deletion_preview`` counts them
-  before, and the result and the audit row count them after.
+  before, and the result and the audit row count them after. Incidents and QA rows the import
+  added to complaints that stay (``core_incidents.import_id``: a call log attached to an
+  earlier complaint, intake rows added to one) go from those complaints, whose call-log labels
+  are computed again over what remains (``analysis.ingest.generic._call_log_labels``); they
+  are counted (``incidents``) before and after the same way. Incidents written before that
+  column existed have no import id and go only with their complaint; so do the field labels
+  and narrative text that added intake rows brought (labels are not kept per import).
 * **a source** (``delete_source``): every complaint of that source with the above, the raw,
   quarantine and QA rows of all its imports (whose log rows become ``deleted``) and the
   source itself (``meta_sources``), so it leaves the filters.
@@ -29,7 +35,8 @@ from analysis.store import mark_changed
 #: Tables holding rows of one complaint (``complaint_id``).
 COMPLAINT_TABLES = ("core_label_reviews", "core_complaint_labels", "core_incidents", "core_qa_issues", "core_complaints")
 #: Tables holding rows of one import (``import_id``): the file's rows as they came and those
-#: set aside (QA rows belong to complaints and go with them).
+#: set aside (QA rows belong to complaints and go with them; ``_remove`` also takes those the
+#: import added to complaints that stay, with its incidents there).
 IMPORT_TABLES = ("raw_cfpb__complaints", "raw_generic__rows", "core_quarantine")
 
 
@@ -55,25 +62,49 @@ def _review_counts(con, complaints_sql: str, params: list) -> tuple[int, int]:
     return int(n_reviewed), int(n_decisions)
 
 
+def _added_incidents_sql(complaints_sql: str, imports_sql: str) -> str:
+    """SELECT ``complaint_id`` of each incident that the imports of ``imports_sql`` wrote into a
+    complaint not among ``complaints_sql`` (one that stays)."""
+    return (f"SELECT complaint_id FROM core_incidents WHERE import_id IN ({imports_sql}) "
+            f"AND complaint_id NOT IN ({complaints_sql})")
+
+
 def query_deletion_preview(con, kind: str, target: str) -> dict[str, int]:
     """What removing the import or source ``target`` (``kind``: ``import`` or ``source``) would
     take: ``{"complaints": n, "reviewed": reviewed complaints, "decisions": their review
-    decisions}`` (the Data page says so before the button). Raises ``KeyError`` for another
-    ``kind``."""
-    complaints_sql, _ = _TARGETS[kind]
+    decisions, "incidents": incidents it added to complaints that stay}`` (the Data page says so
+    before the button; ``incidents`` is 0 in a file no write has upgraded yet). Raises
+    ``KeyError`` for another ``kind``."""
+    complaints_sql, imports_sql = _TARGETS[kind]
     [(n,)] = con.execute(f"SELECT count(*) FROM ({complaints_sql})", [target]).fetchall()
     reviewed, decisions = _review_counts(con, complaints_sql, [target])
-    return {"complaints": int(n), "reviewed": reviewed, "decisions": decisions}
+    added = 0
+    if db.has_column(con, "core_incidents", "import_id"):
+        [(added,)] = con.execute(f"SELECT count(*) FROM ({_added_incidents_sql(complaints_sql, imports_sql)})",
+                                 [target, target]).fetchall()
+    return {"complaints": int(n), "reviewed": reviewed, "decisions": decisions, "incidents": int(added)}
 
 
 def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[str, int]:
+    from analysis.ingest.generic import _call_log_labels  # here: the importers load the classifier
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_c AS {complaints_sql}", params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_i AS {imports_sql}", params)
     n_complaints = con.execute("SELECT count(*) FROM _del_c").fetchone()[0]
     n_reviewed, n_decisions = _review_counts(con, "SELECT complaint_id FROM _del_c", [])
-    mark_changed(con, "SELECT complaint_id FROM _del_c")
+    added = _added_incidents_sql("SELECT complaint_id FROM _del_c", "SELECT import_id FROM _del_i")
+    n_incidents = con.execute(f"SELECT count(*) FROM ({added})").fetchone()[0]
+    # complaints that stay but lose the incidents or QA rows the imports added to them
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _del_k AS {added} UNION
+        SELECT complaint_id FROM core_qa_issues WHERE import_id IN (SELECT import_id FROM _del_i)
+        AND complaint_id NOT IN (SELECT complaint_id FROM _del_c)""")
+    mark_changed(con, "SELECT complaint_id FROM _del_c UNION SELECT complaint_id FROM _del_k")
     for t in COMPLAINT_TABLES:
         con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT complaint_id FROM _del_c)")
+    for t in ("core_incidents", "core_qa_issues"):
+        con.execute(f"DELETE FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)")
+    for cid, jur in con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
+                                "WHERE complaint_id IN (SELECT complaint_id FROM _del_k) ORDER BY 1").fetchall():
+        _call_log_labels(con, cid, jur)
     removed_rows = 0
     for t in IMPORT_TABLES:
         removed_rows += con.execute(f"SELECT count(*) FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)"
@@ -81,17 +112,18 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[st
         con.execute(f"DELETE FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)")
     n_imports = con.execute("SELECT count(*) FROM _del_i").fetchone()[0]
     con.execute("UPDATE meta_imports SET status = 'deleted' WHERE import_id IN (SELECT import_id FROM _del_i)")
-    con.execute("DROP TABLE _del_c")
-    con.execute("DROP TABLE _del_i")
+    for t in ("_del_c", "_del_i", "_del_k"):
+        con.execute(f"DROP TABLE {t}")
     return {"complaints": int(n_complaints), "imports": int(n_imports), "file_rows": int(removed_rows),
-            "reviewed": n_reviewed, "decisions": n_decisions}
+            "reviewed": n_reviewed, "decisions": n_decisions, "incidents": int(n_incidents)}
 
 
 def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]:
     """Remove import ``import_id`` (see the module text). Returns ``{"complaints": n,
     "imports": 1, "file_rows": raw and quarantined rows removed, "reviewed": reviewed complaints
-    removed, "decisions": their review decisions}``. Raises ``NothingToDelete`` for an unknown
-    or already deleted import."""
+    removed, "decisions": their review decisions, "incidents": incidents it had added to
+    complaints that stay, removed from them}`` (all ``int``; the audit row's detail holds the
+    same). Raises ``NothingToDelete`` for an unknown or already deleted import."""
     with db.write_transaction(db_path, f"delete import {import_id}") as con:
         row = con.execute("SELECT source_file, file_sha256, source FROM meta_imports WHERE import_id = ? "
                           "AND status <> 'deleted'", [import_id]).fetchone()
@@ -105,8 +137,8 @@ def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]
 
 def delete_source(db_path: Path, source: str, actor: Actor) -> dict[str, int]:
     """Remove every complaint and import of ``source`` and the source itself (see the module
-    text). Returns ``{"complaints", "imports", "file_rows", "reviewed", "decisions"}``. Raises
-    ``NothingToDelete`` for an unknown source."""
+    text). Returns ``{"complaints", "imports", "file_rows", "reviewed", "decisions", "incidents"}``
+    (as ``delete_import``). Raises ``NothingToDelete`` for an unknown source."""
     with db.write_transaction(db_path, f"delete source {source}") as con:
         if con.execute("SELECT count(*) FROM meta_sources WHERE source = ?", [source]).fetchone()[0] == 0:
             raise NothingToDelete(f"no source {source!r} to delete")

@@ -412,6 +412,7 @@ class _Gen:
         inc["recipient_code"].append(recipient)
         inc["time_rule_status"].append(status)
         inc["time_rule_id"].append(rule_id)
+        inc["import_id"].append(IMPORT_ID)
         return status
 
     def add_complaint(self, row: dict):

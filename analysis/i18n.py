@@ -69,10 +69,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "导入真实投诉后，演示数据默认隐藏。"),
     "del_title": ("Remove an import or a source", "删除一次导入或一个来源"),
     "del_note": ("Removes the complaints whose current version came from the import (or every complaint of the "
-                 "source), with their incidents and labels, and the file's raw and quarantined rows; every figure "
-                 "follows. The audit log keeps a record. This cannot be undone except by importing the file again.",
-                 "删除当前版本来自该次导入的投诉（或该来源的全部投诉）及其事件和标签，以及文件的原始行和隔离行；"
-                 "所有图表随之更新。审计日志保留记录。除重新导入文件外无法撤销。"),
+                 "source), with their incidents and labels, the incidents it added to other complaints (a call "
+                 "log), and the file's raw and quarantined rows; every figure follows. The audit log keeps a "
+                 "record. This cannot be undone except by importing the file again.",
+                 "删除当前版本来自该次导入的投诉（或该来源的全部投诉）及其事件和标签、该导入向其他投诉追加的事件（如通话记录），"
+                 "以及文件的原始行和隔离行；所有图表随之更新。审计日志保留记录。除重新导入文件外无法撤销。"),
     "del_kind": ("Remove", "删除"),
     "del_kind_import": ("an import", "一次导入"),
     "del_kind_source": ("a source", "一个来源"),
@@ -167,6 +168,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                  "{rows} file rows. The figures now leave them out.",
                  "已删除 {id}：{n} 条投诉（其中已复核 {reviewed} 条，复核决定 {decisions} 项）、{rows} 行文件数据。"
                  "图表已不再包含它们。"),
+    "del_incidents": ("It also added {n} incident(s) to complaints that stay (e.g. a call log attached to an "
+                      "earlier complaint): they are removed from them, and those complaints' call-log labels are "
+                      "computed again from what remains.",
+                      "该导入还向保留的投诉追加了 {n} 个催收事件（如附加到已有投诉的通话记录）：这些事件将被删除，"
+                      "相应投诉的通话记录标签将按剩余事件重新计算。"),
+    "del_done_incidents": ("{n} incident(s) it had added to other complaints were removed from them.",
+                           "其向其他投诉追加的 {n} 个催收事件已一并删除。"),
     "del_reviews": ("Reviewed among these {n} complaints: {reviewed}, with {decisions} decision(s) and their notes. "
                     "Their reviews are removed with them and do not come back if the file is imported again.",
                     "这 {n} 条投诉中有 {reviewed} 条已复核（{decisions} 项决定及其备注）。复核记录将随之删除，"

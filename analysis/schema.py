@@ -213,6 +213,12 @@ TABLES: tuple[Table, ...] = (
         C("duration_seconds", "INTEGER", "Call log: call duration in seconds", "通话记录：通话时长（秒）"),
         C("occurred_time_local", "VARCHAR", "Local wall-clock time 'HH:MM' when time_precision = exact, also "
           "without a date (narratives, reviewers)", "当地时刻 HH:MM（仅精确时刻；正文与复核无日期时亦填）"),
+        C("import_id", "VARCHAR", "Import that wrote the incident (meta_imports): the complaint's own, or a later one "
+          "that added it to the complaint (a call log, intake rows); removing that import removes it. NULL: read "
+          "from the narrative or entered by a reviewer, or written before this column existed (import unknown); "
+          "such an incident goes with its complaint only",
+          "写入该事件的导入批次：投诉自身的导入，或之后向该投诉追加事件的导入（通话记录、登记行）；删除该导入即删除该事件。"
+          "空：来自正文或复核人录入，或写于本列出现之前（导入批次不明），此类事件仅随投诉删除"),
     ), ("incident_id",)),
     Table("core_complaint_labels", "core", "Conduct, debt-issue and demand labels with their evidence",
           "投诉标签（行为、争议、诉求）及依据", (

@@ -160,6 +160,35 @@ def test_an_editor_removes_an_import_on_the_data_page(demo_db):
             ("ed", "delete_import", rep.import_id)]
 
 
+def test_the_data_page_says_a_call_logs_calls_go_from_the_earlier_complaint(demo_db):
+    """A call log attached to an earlier complaint: before the button, the Data page says how many
+    incidents it added to complaints that stay (English and Chinese); after, that they went."""
+    path = accounts.accounts_path(demo_db)
+    accounts.add_account(path, "amira", "admin", "correct horse battery")
+    accounts.add_account(path, "ed", "editor", "editor password 1")
+    from analysis.audit import Actor
+    fixtures = REPO / "tests" / "fixtures" / "import"
+    run_import([fixtures / "intake.csv"], "intake", demo_db, actor=Actor("ed", "editor"))
+    [log] = run_import([fixtures / "call_log.csv"], "call_log", demo_db, actor=Actor("ed", "editor"),
+                       complaint_id="intake:IN002")
+    said = {"en": "It also added 12 incident(s) to complaints that stay (e.g. a call log attached to an earlier "
+                  "complaint): they are removed from them, and those complaints' call-log labels are computed "
+                  "again from what remains.",
+            "zh": "该导入还向保留的投诉追加了 12 个催收事件（如附加到已有投诉的通话记录）：这些事件将被删除，"
+                  "相应投诉的通话记录标签将按剩余事件重新计算。"}
+    for lang in ("zh", "en"):
+        at = _page("data", lang, signed_in="ed")
+        at.selectbox(key="del_pick_import").set_value(log.import_id).run()
+        assert said[lang] in _texts(at, "warning")
+    at.text_input(key="del_typed_import").input(log.import_id).run()
+    at.button(key="del_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (f"Removed {log.import_id}: 0 complaints (0 of them reviewed, 0 review decision(s)) and 15 file rows. "
+            "The figures now leave them out. 12 incident(s) it had added to other complaints were removed from "
+            "them." in _texts(at, "success"))
+    assert not [w for w in _texts(at, "warning") if w.startswith("It also added")]
+
+
 def test_only_editors_save_views_and_the_view_says_who(demo_db):
     """Saved views are shared by everyone using the database: viewers use them, editors save
     them, and each records the account that saved it (not the server's user)."""

@@ -319,7 +319,7 @@ def test_deleting_a_source_removes_its_reviews(reviewed):
         cur = db.read_cursor(con)
         n = cur.execute("SELECT count(*) FROM core_complaints WHERE source = 'demo_cn'").fetchone()[0]
         assert deletion.query_deletion_preview(cur, "source", "demo_cn") == {"complaints": n, "reviewed": 1,
-                                                                              "decisions": 3}
+                                                                              "decisions": 3, "incidents": 0}
     out = deletion.delete_source(reviewed, "demo_cn", actor=EDITOR)
     assert (out["complaints"], out["reviewed"], out["decisions"]) == (n, 1, 3)
     with db.connect_read_only(reviewed) as con:

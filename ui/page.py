@@ -650,6 +650,8 @@ def remove_data(ctx: PageContext) -> None:
         if goes["reviewed"]:
             st.warning(t("del_reviews", lang, n=f"{goes['complaints']:,}", reviewed=f"{goes['reviewed']:,}",
                          decisions=f"{goes['decisions']:,}"), icon=":material/rate_review:")
+        if goes["incidents"]:
+            st.warning(t("del_incidents", lang, n=f"{goes['incidents']:,}"), icon=":material/call:")
         typed = st.text_input(t("del_confirm", lang, id=chosen), key=f"del_typed_{kind}")
         if st.button(t("del_button", lang), key="del_go", type="primary", disabled=typed.strip() != chosen,
                      icon=":material/delete_forever:"):
@@ -660,9 +662,11 @@ def remove_data(ctx: PageContext) -> None:
             except deletion.NothingToDelete as err:
                 st.error(plain(str(err)))
                 return
-            st.session_state["del_done"] = t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}",
-                                             rows=f"{out['file_rows']:,}", reviewed=f"{out['reviewed']:,}",
-                                             decisions=f"{out['decisions']:,}")
+            said = t("del_done", lang, id=plain(chosen), n=f"{out['complaints']:,}", rows=f"{out['file_rows']:,}",
+                     reviewed=f"{out['reviewed']:,}", decisions=f"{out['decisions']:,}")
+            if out["incidents"]:
+                said += ("" if lang == "zh" else " ") + t("del_done_incidents", lang, n=f"{out['incidents']:,}")
+            st.session_state["del_done"] = said
             for k in (f"del_typed_{kind}", f"del_pick_{kind}"):  # the removed one is no longer on offer
                 st.session_state.pop(k, None)
             st.rerun()

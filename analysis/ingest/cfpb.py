@@ -685,14 +685,15 @@ WHERE cw_nz(ch.product) = 'Debt collection' AND ch.cid NOT IN (SELECT cid FROM _
 
 INSERT INTO core_incidents (incident_id, complaint_id, occurred_date, occurred_at, occurred_hour, time_precision,
                             time_source, daypart_code, method_code, recipient_code, is_outside_permitted_hours,
-                            time_rule_status, time_rule_id)
+                            time_rule_status, time_rule_id, import_id)
 SELECT DISTINCT ON (cid, incident_method, incident_recipient)
     cid || '#' || mapping_id, cid, NULL, NULL, NULL,
     incident_time_precision, 'issue_code', NULL, incident_method, incident_recipient,
     CASE WHEN incident_time_precision = 'outside_window_only' THEN TRUE END,
     CASE WHEN incident_time_precision = 'outside_window_only' THEN 'outside' ELSE 'unknown' END,
-    CASE WHEN incident_time_precision = 'outside_window_only' THEN 'US-TIME-01' END
-FROM _matched
+    CASE WHEN incident_time_precision = 'outside_window_only' THEN 'US-TIME-01' END,
+    ch.import_id
+FROM _matched JOIN (SELECT cid, import_id FROM _changed) ch USING (cid)
 WHERE incident_method <> ''
 ORDER BY cid, incident_method, incident_recipient, mapping_id
 """

@@ -695,7 +695,9 @@ def record_json(header: list[str], fields: list[str]) -> str:
 
 def upgrade_schema(con) -> list[str]:
     """Add columns that ``analysis.schema`` gained after a database file was created (the
-    schema only ever appends columns), so older files accept new imports. Returns the
+    schema only ever appends columns), so older files accept new imports. Rows already there
+    get NULL in an added column: e.g. ``core_incidents.import_id`` (import unknown), so an
+    incident written before that column goes only with its complaint. Returns the
     ``table.column`` names added."""
     from analysis.schema import TABLES
     added = []

@@ -29,6 +29,9 @@ Grains (``profile.grain``):
   (the borrower calling) are not collection contacts: they stay in raw and are counted in the
   report notes. Frequency checks (analysis.frequency) become conduct labels with rule ids.
 
+Every incident written here carries its import's id (``core_incidents.import_id``): removing an
+import that added calls or rows to an earlier complaint removes them from it (``analysis.deletion``).
+
 Files without an id column, for profiles with ``id_from_content = true`` (intake): each row's
 id is derived from its content (``common.content_ids``: ``h`` + 16 hex of the cleaned values,
 dates and times as parsed, the collector's number as its salted hash; identical rows ``-2``,
@@ -99,7 +102,8 @@ NUMBER_TOKEN = "【号码已哈希】"
 
 INCIDENT_COLUMNS = ["incident_id", "complaint_id", "occurred_date", "occurred_at", "occurred_hour", "time_precision",
                     "time_source", "daypart_code", "method_code", "recipient_code", "is_outside_permitted_hours",
-                    "time_rule_status", "time_rule_id", "collector_number_hash", "is_connected", "duration_seconds"]
+                    "time_rule_status", "time_rule_id", "collector_number_hash", "is_connected", "duration_seconds",
+                    "import_id"]
 COMPLAINT_COLUMNS = ["complaint_id", "source", "source_record_id", "jurisdiction", "received_date", "product",
                      "sub_product", "issue", "sub_issue", "creditor_name", "collector_name", "region", "filed_with",
                      "submission_medium", "outcome_code", "is_timely_response", "response_days", "has_narrative",
@@ -811,18 +815,18 @@ def _write_quarantine(con, prep: Prepared, rep: ImportReport) -> None:
     _insert(con, "core_quarantine", _tuples_table(out, QUAR_COLUMNS))
 
 
-def _incident_dict(iid: str, cid: str, jur: str, r: Row, rule: tuple | None = None) -> tuple:
-    """One ``core_incidents`` row (in ``INCIDENT_COLUMNS`` order); ``rule``:
-    ``time_rule(jur, r.method, r.occurred)`` if known."""
+def _incident_dict(iid: str, cid: str, jur: str, r: Row, import_id: str, rule: tuple | None = None) -> tuple:
+    """One ``core_incidents`` row (in ``INCIDENT_COLUMNS`` order) written by import ``import_id``;
+    ``rule``: ``time_rule(jur, r.method, r.occurred)`` if known."""
     w = r.occurred
     outside, status, rule_id = rule or time_rule(jur, r.method, w)
     if w is None:
         return (iid, cid, None, None, None, "unknown", "field", None, r.method or "unknown",
-                r.recipient or "unknown", outside, status, rule_id, r.number_hash, r.connected, r.duration)
+                r.recipient or "unknown", outside, status, rule_id, r.number_hash, r.connected, r.duration, import_id)
     exact = w.precision == "exact"
     return (iid, cid, w.day, w.at if exact else None, w.hour if exact else None, w.precision, "field",
             w.daypart_code if w.precision == "daypart" else None, r.method or "unknown", r.recipient or "unknown",
-            outside, status, rule_id, r.number_hash, r.connected, r.duration)
+            outside, status, rule_id, r.number_hash, r.connected, r.duration, import_id)
 
 
 def _incident_frame(rows: list[tuple]) -> pa.Table:
@@ -947,7 +951,7 @@ def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
         received = r.received.day if r.received else (r.occurred.day if r.occurred else None)
         complaints.append(_complaint_dict(prof, cid, r, rep, narrative, r.row_hash, received, prof.jurisdiction))
         if _has_incident(prof, r):
-            incidents.append(_incident_dict(f"{cid}#f1", cid, prof.jurisdiction, r))
+            incidents.append(_incident_dict(f"{cid}#f1", cid, prof.jurisdiction, r, rep.import_id))
         labels.extend(_labels_for(cid, r, prep, prof.jurisdiction))
         qa.extend(_qa_rows(rep, cid, r, prep))
     if replace:  # an outcome only moves on from "in progress": going back means an older export came later
@@ -1121,7 +1125,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
         seen_labels: set[tuple[str, str]] = set()  # (kind, code): one label per complaint, the first
         for r in new_rows:
             rule = time_rule(prof.jurisdiction, r.method, r.occurred)
-            incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r, rule))
+            incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r, rep.import_id, rule))
             if rule[0] or r.demands or r.conducts:
                 for t in _labels_for(cid, r, prep, prof.jurisdiction, rule, label_cache):
                     if (t[1], t[2]) not in seen_labels:
@@ -1187,7 +1191,7 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
             rep.unchanged_count += 1
             continue
         done.add(iid)
-        incidents.append(_incident_dict(iid, cid, jur, r))
+        incidents.append(_incident_dict(iid, cid, jur, r, rep.import_id))
         qa.extend(_qa_rows(rep, cid, r, prep))
     _insert(con, "core_incidents", _incident_frame(incidents))
     _insert(con, "core_qa_issues", _qa_frame(qa))
@@ -1204,7 +1208,8 @@ def _call_log_labels(con, cid: str, jur: str) -> pd.DataFrame:
     ``call_log:frequency``), over every timed field incident it has (call logs and intake
     rows): TIME_INCONVENIENT when calls fell in forbidden hours and no other field label
     says so, FREQ_EXCESSIVE_CALLS when ``analysis.frequency.check_frequency`` finds a rule
-    broken. Returns the violations (``check_frequency``'s frame)."""
+    broken; none when no call-log call (``#call-`` incident) is left, e.g. after its import was
+    removed (``analysis.deletion``). Returns the violations (``check_frequency``'s frame)."""
     from analysis.frequency import check_frequency
     calls_df = con.execute("""
         SELECT incident_id, occurred_at, method_code, recipient_code, collector_number_hash AS number_hash,
@@ -1213,6 +1218,8 @@ def _call_log_labels(con, cid: str, jur: str) -> pd.DataFrame:
         ORDER BY occurred_at, incident_id""", [cid]).df()
     con.execute("DELETE FROM core_complaint_labels WHERE complaint_id = ? AND label_source = 'field' "
                 "AND pattern_id LIKE 'call_log:%'", [cid])
+    if not calls_df["incident_id"].str.startswith(f"{cid}#call-").any():
+        calls_df = calls_df.iloc[:0]  # no call log (left): no call-log labels
     labels = []
     has_time = con.execute("SELECT 1 FROM core_complaint_labels WHERE complaint_id = ? AND label_source = 'field' "
                            "AND label_code = 'TIME_INCONVENIENT'", [cid]).fetchall()
