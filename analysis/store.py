@@ -28,7 +28,7 @@ twice.
 Replication is by key, decided from each table's columns: the cubes (``group_key``) by the
 summary groups the write changed; tables with ``complaint_id`` by the change set's complaint
 ids; tables with ``import_id`` (and no ``complaint_id``) by the
-imports one replica has and the other lacks; every other table (code lists, sources, salt,
+imports one replica has and the other lacks, or whose status differs (a removed import); every other table (code lists, sources, salt,
 versions) is small and copied whole. After a replay the row counts of every table are
 compared; any difference (or a write that declared a full change) falls back to a full copy.
 """
@@ -338,9 +338,11 @@ def _replay(con, log: str, progress) -> None:
                     "AND complaint_id IS NOT NULL")
         con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_groups AS SELECT group_key FROM {log} "
                     "AND group_key IS NOT NULL")
-        con.execute("""CREATE OR REPLACE TEMP TABLE _cw_imports AS
-            (SELECT import_id FROM cw_src.meta_imports EXCEPT SELECT import_id FROM main.meta_imports)
-            UNION (SELECT import_id FROM main.meta_imports EXCEPT SELECT import_id FROM cw_src.meta_imports)""")
+        # imports one replica has and the other lacks, or whose status differs (a removed
+        # import keeps its log row, marked deleted, and its raw rows go)
+        con.execute("""CREATE OR REPLACE TEMP TABLE _cw_imports AS SELECT DISTINCT import_id FROM (
+            (SELECT import_id, status FROM cw_src.meta_imports EXCEPT SELECT import_id, status FROM main.meta_imports)
+            UNION (SELECT import_id, status FROM main.meta_imports EXCEPT SELECT import_id, status FROM cw_src.meta_imports))""")
     _copy_tables(con, lambda table, cols: _KEY_SCOPES.get(replication_key(table, cols), "TRUE"), progress,
                  before=keys)
 

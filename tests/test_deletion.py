@@ -12,7 +12,8 @@ from analysis.audit import Actor
 from analysis.ingest import run_import
 from analysis.store import live_replica
 from tests.helpers import REPO, build_demo_db
-from tests.test_store import _mart_rows, _marts_rebuilt_in_full, _replicas, _differences
+from analysis import store
+from tests.test_store import _differences, _mart_rows, _marts_rebuilt_in_full, _no_full_copy, _replicas
 
 FIX = REPO / "tests" / "fixtures"
 ED = Actor("ed", "editor")
@@ -32,10 +33,13 @@ def _q(path, sql, params=()):
         return con.execute(sql, list(params)).fetchall()
 
 
-def test_delete_import_removes_its_complaints_and_rows_and_the_figures_follow(loaded):
+def test_delete_import_removes_its_complaints_and_rows_and_the_figures_follow(loaded, monkeypatch):
     path, cfpb, intake = loaded
     before = _q(path, "SELECT source, count(*) FROM core_complaints GROUP BY ALL ORDER BY ALL")
     assert ("cfpb", 3) in before
+    # the second copy follows by replaying the change (the removed import's raw rows included),
+    # not by copying every table
+    monkeypatch.setattr(store, "_copy_all", _no_full_copy)
     out = deletion.delete_import(path, cfpb.import_id, ED)
     assert out == {"complaints": 3, "imports": 1, "file_rows": 3,  # its 3 raw rows (nothing was quarantined)
                    "reviewed": 0, "decisions": 0, "incidents": 0}
@@ -58,8 +62,9 @@ def test_delete_import_removes_its_complaints_and_rows_and_the_figures_follow(lo
         deletion.delete_import(path, cfpb.import_id, ED)
 
 
-def test_delete_source_removes_it_from_the_filters_too(loaded):
+def test_delete_source_removes_it_from_the_filters_too(loaded, monkeypatch):
     path, _, intake = loaded
+    monkeypatch.setattr(store, "_copy_all", _no_full_copy)
     n = _q(path, "SELECT count(*) FROM core_complaints WHERE source = 'intake'")[0][0]
     out = deletion.delete_source(path, "intake", ED)
     assert out["complaints"] == n > 0 and out["imports"] == 1
