@@ -150,12 +150,13 @@ def test_consensus_labels():
 PUBLIC_SETS = {"public_cfpb_blind_k1": 56, "public_cfpb_blind_k2": 56, "public_cfpb_blind_m1": 74,
                "public_cfpb_blind_m2": 73, "public_cfpb_blind_n1": 148, "public_cfpb_blind_n2": 148,
                "public_cfpb_blind_o1": 150, "public_cfpb_blind_o2": 150,
-               "public_cfpb_blind_p1": 148, "public_cfpb_blind_p2": 147}
+               "public_cfpb_blind_p1": 148, "public_cfpb_blind_p2": 147,
+               "public_cfpb_blind_q1": 72, "public_cfpb_blind_q2": 71}
 
 
 @pytest.mark.parametrize("name", PUBLIC_SETS)
 def test_public_cfpb_sets_are_their_labellers_consensus_in_the_code_lists(name):
-    """Sets K, M, N, O and P (training.toml; docs/narratives_blind.md): real CFPB "Debt collection"
+    """Sets K, M, N, O, P and Q (training.toml; docs/narratives_blind.md): real CFPB "Debt collection"
     narratives of public export samples, text in the file; distinct complaints (within the set
     and across the sets), every label a DOMAIN.md code, each half the consensus of its two
     labellers (tests/data/agreement/)."""
@@ -181,7 +182,7 @@ def test_public_cfpb_sets_are_their_labellers_consensus_in_the_code_lists(name):
 @require_shared("data/cfpb/narratives_pool_2013_2015.csv", "data/cfpb/complaints_2019_2020_mixed_products.csv",
                 "data/cfpb/payday_loan_2023_sample.csv")
 def test_public_cfpb_sets_are_in_no_shared_file():
-    """Sets K, M, N, O and P: their complaints are in none of the shared CFPB files (by complaint id, and
+    """Sets K, M, N, O, P and Q: their complaints are in none of the shared CFPB files (by complaint id, and
     by text for the pool, whose ids are not CFPB's): no labelled or training set can hold them."""
     ids, texts = set(), set()
     for name in ("complaints_2019_2020_mixed_products.csv", "payday_loan_2023_sample.csv",
@@ -190,6 +191,6 @@ def test_public_cfpb_sets_are_in_no_shared_file():
             ids.add(r.get("Complaint ID"))
             texts.add((r.get("Consumer complaint narrative") or "").strip())
     gold = [r for n in PUBLIC_SETS for r in csv.DictReader(open(DATA / f"{n}.csv", encoding="utf-8"))]
-    assert len(gold) == sum(PUBLIC_SETS.values()) == 1150
+    assert len(gold) == sum(PUBLIC_SETS.values()) == 1293
     assert not {r["complaint_id"] for r in gold} & ids
     assert not {r["text"].strip() for r in gold} & texts
