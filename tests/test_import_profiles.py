@@ -618,7 +618,7 @@ def test_import_intake__sheet_without_id_column_gets_content_ids(tmp_path):
     [rep] = run_import([src], "intake", path)
     assert (rep.status, rep.row_count, rep.accepted_count, rep.quarantined_count, rep.unchanged_count) == (
         "imported", 5, 4, 1, 0)
-    assert any(n.startswith("warning: no id (投诉编号 / 登记编号 / 编号) column: each row's id was derived from its "
+    assert any(n.startswith("warning: no id (投诉编号 / 登记编号 / 编号 / complaint id / reference) column: each row's id was derived from its "
                             "content ('h' + 16 hex digits)")
                and "1 row(s) identical to an earlier row of the file were kept as separate complaints" in n
                and n.endswith("each row is a complaint of its own") for n in rep.notes)

@@ -84,11 +84,13 @@ class ComplaintInput:
 # ---- coded values ---------------------------------------------------------------------------
 
 def coded_text(list_name: str, code: str) -> str | None:
-    """A word the intake profile reads back as ``code`` of ``list_name`` (None if there is none)."""
+    """A word the intake profile reads back as ``code`` of ``list_name`` (None if there is none):
+    its Chinese label first (the intake log is the association's own, in Chinese), else the code,
+    its English label or another word of the profile's value maps."""
     lst = {v[0]: v[1] for v in _CODED.values()}.get(list_name, list_name)
     prof = load_profile(INTAKE)
     table, kw = prof.values.get(lst, {}), prof.keywords.get(lst, [])
-    cands = [code, codes.label(list_name, code, "zh"), codes.label(list_name, code, "en")]
+    cands = [codes.label(list_name, code, "zh"), code, codes.label(list_name, code, "en")]
     cands += [k for k, v in table.items() if v == code]
     cands += [w for w, c in kw if c == code]
     return next((c for c in cands if c and lookup_code(c, table, kw) == code), None)
@@ -226,17 +228,13 @@ def new_reference(today: date | None = None) -> str:
 
 
 def headers(lang: str = "zh") -> dict[str, str]:
-    """``{field: header}`` of the intake log: the profile's first (Chinese) alias, or for
-    ``en`` an English header the Import page maps back to the same field."""
+    """``{field: header}`` of the intake log: the intake profile's first alias of each field
+    (Chinese), or for ``en`` its first ASCII alias, so that the profile recognises both
+    templates as its own (profiles/intake.toml)."""
+    prof = load_profile(INTAKE)
     if lang == "zh":
-        prof = load_profile(INTAKE)
         return {f: prof.columns[f][0] for f in INTAKE_FIELDS}
-    from analysis.ingest.profiles import propose_mapping
-    out = {}
-    for f in INTAKE_FIELDS:
-        english = [a for a in FIELDS[f][3] if a.isascii()]
-        out[f] = next((a for a in english if propose_mapping([a]).get(a) == f), english[0])
-    return out
+    return {f: next(a for a in prof.columns[f] if a.isascii()) for f in INTAKE_FIELDS}
 
 
 def rows(c: ComplaintInput, incidents: list[IncidentInput], reference: str) -> list[dict[str, str]]:

@@ -69,7 +69,7 @@ from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, ambiguous_slash_date, clean_text, clean_value, lookup_code,
     MAX_CALL_SECONDS, parse_duration_seconds, parse_time, implausible, parse_when, split_list,
 )
-from analysis.ingest.profiles import FIELDS, Profile, load_profile, resolve_columns
+from analysis.ingest.profiles import FIELDS, Profile, load_profile, missing_required, resolve_columns
 from analysis.ingest.reasons import reason as R
 from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
@@ -223,10 +223,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
         if not cols and len(table.sheets) > 1 and sheet is None:
             notes.append(R("sheet_skipped", sheet=sh.name, profile=prof.name))
             continue
-        missing = [f for f in prof.required if f not in cols
-                   and not (f == "complaint_id" and (prof.id_from_row or prof.id_from_content))
-                   and not (f == "occurred_at" and "occurred_date" in cols)
-                   and not (f == "complaint_id" and prof.grain == "call")]
+        missing = missing_required(prof, cols)
         if missing:
             needed = "; ".join(R("refused_field_columns", field=f, columns=" / ".join(prof.columns[f]))
                                  if prof.columns.get(f) else R("refused_field_unmapped", field=f) for f in missing)

@@ -91,6 +91,15 @@ DAYPARTS = {
     "中午": "noon", "下午": "afternoon", "傍晚": "evening", "晚上": "night", "晚间": "night", "夜里": "night",
     "半夜": "late_night", "深夜": "late_night", "午夜": "late_night", "白天": "daytime",
 }
+#: English parts of day, read alone (case-insensitive; "evening" in an English intake log). Their
+#: codes follow the code list's English labels (``analysis.codes`` daypart: "Early morning
+#: (05–09)" is 早上, "Morning (09–12)" 上午).
+DAYPARTS_EN = {
+    "small hours": "early_morning", "early hours": "early_morning", "early morning": "morning",
+    "morning": "forenoon", "noon": "noon", "midday": "noon", "lunchtime": "noon", "afternoon": "afternoon",
+    "evening": "evening", "night": "night", "at night": "night", "late night": "late_night",
+    "late at night": "late_night", "daytime": "daytime",
+}
 #: Hour range of each daypart (RULEBOOK.md §5), start inclusive, end exclusive, may wrap.
 DAYPART_HOURS = {
     "early_morning": (0, 5), "morning": (5, 9), "forenoon": (9, 12), "noon": (11, 13),
@@ -204,7 +213,8 @@ class TimeOfDay:
 @lru_cache(maxsize=100_000)
 def parse_time(value: str) -> TimeOfDay:
     """Parse a clock time (``09:58``, ``9:58:32``, ``上午9:58``, ``下午3点半``, ``晚上11点``,
-    ``9:58 PM``, ``21点05分``) or a part of day alone (``晚上``, ``凌晨``).
+    ``9:58 PM``, ``21点05分``) or a part of day alone (``晚上``, ``凌晨``; in English
+    ``DAYPARTS_EN``: ``evening``, ``late night``).
 
     Raises ``DateError`` for anything else or an impossible time.
     """
@@ -214,6 +224,9 @@ def parse_time(value: str) -> TimeOfDay:
     m = _DP_ONLY.match(v)
     if m:
         return TimeOfDay(None, None, None, "daypart", DAYPARTS[m.group("dp")])
+    en = DAYPARTS_EN.get(" ".join(v.lower().split()))
+    if en:
+        return TimeOfDay(None, None, None, "daypart", en)
     m = _TIME.match(v)
     if not m:
         raise DateError(reason("time_unknown", value=v))
@@ -305,14 +318,18 @@ def _duration_seconds(value: str) -> int:
 
 
 def lookup_code(value: str | None, table: dict[str, str], keywords: list[tuple[str, str]]) -> str | None:
-    """Code for ``value``: an exact (case-insensitive) entry of ``table``, else the code of the
-    first keyword contained in the value (``keywords`` ordered most specific first), else None."""
+    """Code for ``value``: an entry of ``table`` (keys as ``common.header_key`` gives them, as
+    profiles store them: case, spaces and punctuation ignored, so "Emergency contact" is
+    ``emergencycontact``), else the code of the first keyword contained in the value
+    (``keywords`` ordered most specific first), else None."""
+    from analysis.ingest.common import header_key
     v = clean_value(value)
     if v is None:
         return None
     low = v.lower()
-    if low in table:
-        return table[low]
+    for key in (low, header_key(v)):
+        if key in table:
+            return table[key]
     for word, code in keywords:
         if word in low:
             return code

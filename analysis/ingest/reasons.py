@@ -189,8 +189,8 @@ _add("date_bad_serial", "number {value} is not an Excel date serial (expected 20
 _add("date_unknown_format", "{value!r} is not a date in a known format (" + KNOWN_FORMATS[0] + ")",
      "{value} 不是可识别格式的日期（可用格式：" + KNOWN_FORMATS[1] + "）", value="2024-13-45x")
 _add("date_no_such", "{value!r}: no such date", "{value}：没有这一天", value="2024-02-30")
-_add("time_unknown", "{value!r} is not a clock time (e.g. 09:58, 上午9:58, 晚上11点) or part of day (晚上)",
-     "{value} 不是时刻（如 09:58、上午9:58、晚上11点），也不是时段（如 晚上）", value="大约中午以后")
+_add("time_unknown", "{value!r} is not a clock time (e.g. 09:58, 9:58 pm, 晚上11点) or part of day (晚上, evening)",
+     "{value} 不是时刻（如 09:58、上午9:58、晚上11点），也不是时段（如 晚上、evening）", value="大约中午以后")
 _add("time_ampm", "{value!r}: hour {hour} with AM/PM", "{value}：带 AM/PM 的时间，小时不能是 {hour}",
      value="13:00 PM", hour=13)
 _add("time_range", "{value!r}: time out of range", "{value}：时间超出范围", value="25:61")

@@ -156,9 +156,28 @@ def _profile_path(name: str) -> Path:
     raise ValueError(f"unknown profile {name!r}; known: {', '.join(list_profiles())}")
 
 
+#: Value lists that are code lists of ``analysis.codes``: each code, and its English and Chinese
+#: label as the dashboard shows them, is read as that code ("Abusive language", "辱骂"), so a
+#: log written with the dashboard's own words imports; ``_values.toml`` adds other wordings.
+CODED_VALUE_LISTS = ("method", "recipient", "conduct", "demand", "outcome", "submission_medium")
+
+
+def _code_label_values() -> dict[str, dict[str, str]]:
+    from analysis.codes import CODE_LISTS
+    out: dict[str, dict[str, str]] = {}
+    for lst in CODED_VALUE_LISTS:
+        table = out.setdefault(lst, {})
+        for c in CODE_LISTS[lst]:
+            for word in (c.code, c.en, c.zh):
+                table.setdefault(norm_header(word), c.code)
+    return out
+
+
 def _shared_values() -> tuple[dict, dict]:
     data = tomllib.loads((SHIPPED_DIR / "_values.toml").read_text(encoding="utf-8"))
-    values = {k: {norm_header(a): b for a, b in v.items()} for k, v in data.get("values", {}).items()}
+    values = _code_label_values()
+    for k, v in data.get("values", {}).items():
+        values.setdefault(k, {}).update({norm_header(a): b for a, b in v.items()})
     keywords = {k: [(w.lower(), c) for w, c in v["pairs"]] for k, v in data.get("keywords", {}).items()}
     return values, keywords
 
@@ -261,9 +280,20 @@ def propose_mapping(header: list[str]) -> dict[str, str | None]:
     return out
 
 
+def missing_required(prof: Profile, cols) -> list[str]:
+    """The required fields of ``prof`` that the columns found (``cols``: the fields present,
+    any container) do not give: an id may come from the row or its content (profile settings)
+    and a call log's complaint from the command; a date column gives the time of an incident
+    (``occurred_at`` from ``occurred_date`` and, when present, ``occurred_time``)."""
+    return [f for f in prof.required if f not in cols
+            and not (f == "complaint_id" and (prof.id_from_row or prof.id_from_content))
+            and not (f == "occurred_at" and "occurred_date" in cols)
+            and not (f == "complaint_id" and prof.grain == "call")]
+
+
 def match_profiles(header: list[str]) -> list[tuple[str, int]]:
     """Profiles that fit ``header``: ``[(name, fields matched)]``, best first, only profiles
-    whose required fields are all present."""
+    whose required fields are all present (``missing_required``)."""
     out = []
     for name in list_profiles():
         try:
@@ -271,8 +301,7 @@ def match_profiles(header: list[str]) -> list[tuple[str, int]]:
         except ValueError:
             continue
         cols = resolve_columns(header, prof)
-        if all(r in cols for r in prof.required
-               if not (r == "complaint_id" and (prof.id_from_row or prof.id_from_content))):
+        if not missing_required(prof, cols):
             out.append((name, len(cols)))
     return sorted(out, key=lambda x: (-x[1], x[0]))
 
