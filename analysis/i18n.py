@@ -632,6 +632,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_all_good": ("Every row passes and every value is understood.", "所有行均通过校验，所有值均可识别。"),
     "imp_commit": ("Import", "导入"),
     "imp_commit_help": ("Into {path}. Importing the same file again adds nothing.", "写入 {path}。重复导入同一文件不会新增内容。"),
+    "imp_first_real": ("Only demonstration data is loaded, so this computer's single-user mode may change the data. "
+                       "Once this file's complaints are in, changing the data (more imports, removing one, reviews) "
+                       "needs an account: to try a file out, import it into a separate database (--db), or create an "
+                       "admin first (.venv/bin/python -m analysis.accounts add NAME --role admin).",
+                       "目前只有演示数据，本机单用户模式可以修改数据。导入本文件的投诉后，再修改数据（继续导入、删除、复核）"
+                       "需要账户：如只想试用文件，请导入到单独的数据库（--db），或先创建管理员"
+                       "（.venv/bin/python -m analysis.accounts add 账户名 --role admin）。"),
     "imp_replace": ("This file is the corrected, complete record of the complaints it lists",
                     "此文件是其所列投诉经更正后的完整记录"),
     "imp_replace_help": ("Ticked: each complaint the file lists is rebuilt from its rows, so a corrected time or "

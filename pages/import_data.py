@@ -20,6 +20,9 @@ from ui.state import db_label, db_path  # noqa: E402
 
 lang, who = editor_page("page_import", "import")
 st.caption(t("imp_intro", lang))
+if who.mode == "single_user" and not auth.real_data_loaded():
+    # the first real file ends single-user changes (ui.auth.can): say so before a file is chosen
+    st.warning(t("imp_first_real", lang), icon=":material/lock:")
 
 up = st.file_uploader(t("imp_upload", lang), type=["csv", "xlsx", "txt", "zip"], key="imp_file",
                       help=t("imp_upload_help", lang))

@@ -54,8 +54,14 @@ def test_single_user_mode_changes_demo_data_only(demo_db):
     at = _page("import_data")
     assert not at.exception and not at.error, _texts(at, "error")
     assert any("Single-user mode on this computer" in c for c in _texts(at, "caption"))
+    # said before a file is chosen (a new user imported a test file and found the data locked)
+    assert [w for w in _texts(at, "warning") if w.startswith(
+        "Only demonstration data is loaded, so this computer's single-user mode may change the data. Once this "
+        "file's complaints are in, changing the data (more imports, removing one, reviews) needs an account")]
+    assert _texts(_page("import_data", "zh"), "warning")[-1].startswith("目前只有演示数据，本机单用户模式可以修改数据。")
     run_import([CFPB_FIXTURE], "cfpb", demo_db)  # real complaints (as from the command line)
     at = _page("import_data")
+    assert not [w for w in _texts(at, "warning") if w.startswith("Only demonstration data")]
     [err] = _texts(at, "error")
     assert err.startswith("Real complaints are loaded, so changing the data needs an account")
     assert not at.file_uploader  # nothing to upload with

@@ -36,24 +36,10 @@ def format_label(fmt: str, lang: str) -> str:
 
 
 def matching_formats(preview: Preview) -> list[tuple[str, int]]:
-    """Profiles that fit the file's header: ``[(name, columns recognised)]``, best first.
-
-    ``preview.matching_profiles`` with the importer's own rule for required fields added: a
-    date column (occurred_date) stands in for occurred_at, as ``prepare_file`` accepts it
-    (so an intake log with 催收日期 + 催收时刻 is recognised)."""
-    from analysis.ingest.profiles import list_profiles, resolve_columns
-    found = dict(preview.matching_profiles)
-    for name in list_profiles():
-        if name in found:
-            continue
-        try:
-            prof = load_profile(name)
-        except ValueError:
-            continue
-        cols = resolve_columns(preview.header, prof)
-        if all(f in cols or (f == "occurred_at" and "occurred_date" in cols) for f in required_fields(name)):
-            found[name] = len(cols)
-    return sorted(found.items(), key=lambda x: (-x[1], x[0]))
+    """Profiles that fit the file's header: ``[(name, columns recognised)]``, best first
+    (``preview.matching_profiles``: the importer's own rule for required fields,
+    ``profiles.missing_required``)."""
+    return sorted(preview.matching_profiles, key=lambda x: (-x[1], x[0]))
 
 
 def suggest_format(preview: Preview) -> str | None:
@@ -82,17 +68,6 @@ def default_format(preview: Preview) -> str:
         return FALLBACK_FORMAT
 
 
-def required_fields(fmt: str) -> list[str]:
-    """Fields a mapping must give for profile ``fmt`` (as the importer checks them)."""
-    prof = load_profile(fmt)
-    out = []
-    for f in prof.required:
-        if f == "complaint_id" and (prof.id_from_row or prof.id_from_content or prof.grain == "call"):
-            continue
-        out.append(f)
-    return out
-
-
 def initial_mapping(data: bytes, name: str, fmt: str, sheet: str | None = None) -> tuple[Preview, dict]:
     """Preview with ``fmt`` and the mapping to start from: the profile's own when it gives its
     required fields, else one guessed from the headers (``propose_mapping``)."""
@@ -114,9 +89,8 @@ def mapping_problems(mapping: dict[str, str | None], fmt: str, lang: str) -> lis
         cols = "、".join(h for h, g in mapping.items() if g == f) if lang == "zh" else \
             ", ".join(h for h, g in mapping.items() if g == f)
         out.append(t("imp_map_twice", lang, field=field_label(f, lang), cols=cols))
-    for f in required_fields(fmt):
-        if f in used or (f == "occurred_at" and "occurred_date" in used):
-            continue
+    from analysis.ingest.profiles import missing_required
+    for f in missing_required(load_profile(fmt), used):
         out.append(t("imp_map_missing", lang, field=field_label(f, lang)))
     return out
 

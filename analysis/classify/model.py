@@ -727,8 +727,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{out}: {m['version']}, {len(model.labels)} conducts, {m['examples']:,} examples "
               f"({', '.join(f'{k} {v}' for k, v in sorted(m['by_origin'].items()))}), {m['features']:,} features, "
               f"{out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
-        if m["skipped_sets"]:
-            print(f"sets skipped: {skipped_summary(m['skipped_sets'])}")
+        if m["skipped_sets"]:  # not an error: a clone without the shared folder trains on what it has
+            print(f"note: {len(m['skipped_sets'])} labelled set(s) are not on this machine, so the model was "
+                  f"trained without them (normal without the shared data folder {shared_dir()}): "
+                  f"{skipped_summary(m['skipped_sets'])}")
         return 0
     try:
         model = load(Path(args.model) if args.model else None)
