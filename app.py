@@ -11,10 +11,10 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ui.nav import build_navigation  # noqa: E402
+from ui.state import page_lang  # noqa: E402
 
 # a local file: a material icon here made every page fetch it from fonts.gstatic.com (offline: an
 # error; online: Google told the dashboard is in use)
 ICON = Path(__file__).resolve().parent / "ui" / "static" / "favicon.png"
 st.set_page_config(page_title="Collection Watch · 催收观察", page_icon=str(ICON), layout="wide")
-lang = st.query_params.get("lang", "zh")
-build_navigation(lang if lang in ("zh", "en") else "zh").run()
+build_navigation(page_lang()).run()

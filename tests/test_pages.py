@@ -338,3 +338,16 @@ def test_sidebar__typing_finds_names_that_contain_it_and_no_select_all_for_names
     from streamlit.proto.SelectWidgetFilterMode_pb2 import FILTER_MODE_CONTAINS
     assert company.filter_mode == conduct.filter_mode == FILTER_MODE_CONTAINS
     assert company.select_all == 0 and conduct.select_all != 0
+
+
+@pytest.mark.parametrize("url,locale,lang", [
+    ({}, "en-US", "en"), ({}, "zh-CN", "zh"), ({}, "zh-TW", "zh"), ({}, "de-DE", "en"), ({}, None, "zh"),
+    ({"lang": "zh"}, "en-US", "zh"), ({"lang": "en"}, "zh-CN", "en"), ({"lang": "xx"}, "en-GB", "en")])
+def test_the_page_language_follows_the_url_then_the_browser(monkeypatch, url, locale, lang):
+    """A new user's English browser opened the dashboard in Chinese: without ``lang`` in the URL
+    the browser's language decides (Chinese for zh-*, English for any other it names), and
+    Chinese when it names none; the URL's choice (the language switch) always wins."""
+    from types import SimpleNamespace
+    from ui import state
+    monkeypatch.setattr(state, "st", SimpleNamespace(query_params=url, context=SimpleNamespace(locale=locale)))
+    assert state.page_lang() == lang

@@ -29,18 +29,17 @@ from analysis.export.render import shared_renderer
 from analysis.export.report import build_report_pack
 from analysis.filters import (DATE_FIELDS, DATE_MAX, DATE_MIN, FIELD_BY_NAME, FIELDS, LIST_FIELDS, Filter,
                               FilterError, check_known_values, from_url, to_url)
-from analysis.i18n import t
+from analysis.i18n import LANGS, t
 from analysis.ingest import ImportRefused
 from analysis.ingest.reasons import reason_text
 from analysis.scope import default_scope, scope_products
 from ui import auth, nav
 from ui.text import plain, refusal_text
-from ui.state import database, db_label, reading, run_query
+from ui.state import database, db_label, page_lang, reading, run_query
 
 #: Fields whose "all" is written explicitly in the URL (``key=``): their default is a scope,
 #: not "all", so a link must say when the analyst widened it.
 EXPLICIT_ALL = ("source", "product")
-LANGS = ("zh", "en")
 
 
 @dataclass
@@ -67,9 +66,6 @@ class PageContext:
         return self.view.source_text(jurisdictions)
 
 
-def _lang_from_url() -> str:
-    raw = st.query_params.get("lang", "zh")
-    return raw if raw in LANGS else "zh"
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -369,7 +365,7 @@ def page_setup(title_key: str) -> PageContext:
     after saying so on screen.
     """
     _leave_pages_directory_mode()
-    lang = _lang_from_url()
+    lang = page_lang()
     fp, path = database()
     st.title(t(title_key, lang))
     menu = _language_and_menu(lang)  # first, so the switch is there even when a bad filter stops the page
@@ -614,7 +610,7 @@ def page_header(title_key: str) -> str:
     """Language switch and title for a page without filters (Import, Intake); returns the
     language. Needs no database (an import may create it)."""
     _leave_pages_directory_mode()
-    lang = _lang_from_url()
+    lang = page_lang()
     nav.nav_links(lang, where=_language_and_menu(lang))
     st.title(t(title_key, lang))
     return lang

@@ -83,6 +83,18 @@ def database() -> tuple[str, Path]:
     return fp, path
 
 
+def page_lang() -> str:
+    """The page's language (``analysis.i18n.LANGS``): the URL's ``lang`` when it names one;
+    otherwise the browser's (``st.context.locale``, ``navigator.language``): Chinese for
+    ``zh-*``, English for any other language it names; Chinese when it names none."""
+    from analysis.i18n import LANGS
+    raw = st.query_params.get("lang")
+    if raw in LANGS:
+        return raw
+    locale = str(getattr(st.context, "locale", None) or "").lower()
+    return "en" if locale and not locale.startswith("zh") else "zh"
+
+
 def stop_unreadable(err: Exception) -> None:
     """Say, in the page's language, that the database file cannot be read and how to get a
     working one back (no traceback, no server directories), then stop the page."""
@@ -92,8 +104,7 @@ def stop_unreadable(err: Exception) -> None:
     reason = str(err.__cause__ or err).splitlines()[0]
     for p in (str(Path(path).resolve()), str(path), str(Path(path).parent)):
         reason = reason.replace(p, db_label(path) if p != str(Path(path).parent) else ".")
-    lang = st.query_params.get("lang", "zh")
-    st.error(t("db_unreadable", lang if lang in ("zh", "en") else "zh", name=plain(db_label(path)),
+    st.error(t("db_unreadable", page_lang(), name=plain(db_label(path)),
                reason=plain(reason[:300])), icon=":material/error:")
     st.stop()
 
