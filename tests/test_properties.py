@@ -34,6 +34,11 @@ FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCh
 @given(st.integers(1, 5).flatmap(lambda n: st.lists(st.lists(TEXT, min_size=n, max_size=n), min_size=1,
                                                       max_size=12)))
 @example([['\n"","']])  # a one-column file whose quoted cell's lines, read alone, looked like a header under a title
+@example([["0\t\x00"]])  # a one-column file whose value holds a tab looked like a title and a header
+@example([["0\tx"], ["y"]])
+@example([[""], ["\n\n\n"], ["0\t\x00"]])
+@example([["0\t0"], ["\t"]])
+@example([["a\tb"], ["c\td"]])  # every value with one tab: still one column, as its first line says
 def test_every_record_written_by_csv_comes_back_exactly(rows):
     """Whatever the cells hold, a file csv.writer wrote is read back record for record, each
     numbered with the row a spreadsheet shows (the header is row 1); a row whose cells are all

@@ -403,14 +403,20 @@ def sniff_delimiter(header_line: str) -> str:
 MAX_TITLE_ROWS = 5
 
 
+def _has_text(cell: str) -> bool:
+    """The cell shows something: a character that is neither a space nor a control character
+    (a cell of NUL bytes or tabs is empty to a reader)."""
+    return any(ch.isprintable() and not ch.isspace() for ch in cell)
+
+
 def title_row_count(rows: list[list[str]]) -> int:
     """How many of the first ``rows`` (each a list of cell texts, as read) stand above the
-    header: the header is the first row with two or more non-empty cells, when it comes
+    header: the header is the first row with two or more cells showing text (``_has_text``), when it comes
     within ``MAX_TITLE_ROWS`` rows and every row before it holds at most one (a title such
     as "某协会投诉登记表 2024年12月", a date line, a blank row). 0 when the first row is the
     header, or when no row of the first ones has two cells (a file of one column)."""
     for k, cells in enumerate(rows[:MAX_TITLE_ROWS + 1]):
-        if sum(1 for c in cells if c.strip()) >= 2:
+        if sum(1 for c in cells if _has_text(c)) >= 2:
             return k
     return 0
 
@@ -494,8 +500,12 @@ class DelimitedReader:
         best = None  # (number of title rows, records) with the fewest titles over the separators tried
         for delim in [own] + ([] if self.sep_line else [d for d in (",",) + OTHER_DELIMITERS if d != own]):
             records = _records_ahead(ahead, delim)
-            if delim == own and records and sum(1 for c in records[0][0] if c.strip()) >= 2:
+            if delim == own and records and sum(1 for c in records[0][0] if _has_text(c)) >= 2:
                 break  # the first row is the header: no titles
+            if delim == own and all(len(r) <= 1 for r, _ in records):
+                # a file of one column by its first line's separator stays one (its values may
+                # hold a tab: '0<TAB>x' is no header under a title 'c0')
+                break
             k = title_row_count([r for r, _ in records])
             # the header found must be one with this separator by its own line
             if k and records[k - 1][1] < len(ahead) and (
