@@ -13,7 +13,7 @@ What goes, in one write transaction (all or nothing), with one audit row:
   before, and the result and the audit row count them after. Incidents and QA rows the import
   added to complaints that stay (``core_incidents.import_id``: a call log attached to an
   earlier complaint, intake rows added to one) go from those complaints, whose call-log labels
-  are computed again over what remains (``analysis.ingest.generic._call_log_labels``); they
+  are computed again over what remains (``analysis.ingest.generic.call_log_labels``); they
   are counted (``incidents``) before and after the same way. Incidents written before that
   column existed have no import id and go only with their complaint; so do the field labels
   and narrative text that added intake rows brought (labels are not kept per import).
@@ -86,7 +86,7 @@ def query_deletion_preview(con, kind: str, target: str) -> dict[str, int]:
 
 
 def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[str, int]:
-    from analysis.ingest.generic import _call_log_labels  # here: the importers load the classifier
+    from analysis.ingest.generic import call_log_labels  # here: the importers load the classifier
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_c AS {complaints_sql}", params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_i AS {imports_sql}", params)
     n_complaints = con.execute("SELECT count(*) FROM _del_c").fetchone()[0]
@@ -104,7 +104,7 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[st
         con.execute(f"DELETE FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)")
     for cid, jur in con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
                                 "WHERE complaint_id IN (SELECT complaint_id FROM _del_k) ORDER BY 1").fetchall():
-        _call_log_labels(con, cid, jur)
+        call_log_labels(con, cid, jur)
     removed_rows = 0
     for t in IMPORT_TABLES:
         removed_rows += con.execute(f"SELECT count(*) FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)"

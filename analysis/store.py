@@ -27,10 +27,11 @@ twice.
 
 Replication is by key, decided from each table's columns: the cubes (``group_key``) by the
 summary groups the write changed; tables with ``complaint_id`` by the change set's complaint
-ids; tables with ``import_id`` (and no ``complaint_id``) by the
-imports one replica has and the other lacks, or whose status differs (a removed import); every other table (code lists, sources, salt,
-versions) is small and copied whole. After a replay the row counts of every table are
-compared; any difference (or a write that declared a full change) falls back to a full copy.
+ids; tables with ``import_id`` (and no ``complaint_id``) by the imports one replica has and
+the other lacks, or whose status differs (a removed import); every other table (code lists,
+sources, salt, versions) is small and copied whole. After a replay the row counts of every
+table are compared; any difference (or a write that declared a full change) falls back to a
+full copy.
 """
 from __future__ import annotations
 

@@ -173,7 +173,7 @@ def test_deleting_a_call_log_removes_its_calls_from_the_earlier_complaint(with_c
 
 def test_the_calls_left_by_another_call_log_keep_their_labels(with_call_log):
     """Two call logs on one complaint: removing the second recomputes the call-log labels over
-    the first's calls (_call_log_labels), so they are what the first log alone gave."""
+    the first's calls (call_log_labels), so they are what the first log alone gave."""
     path, _, first, _ = with_call_log
     only_first = _q(path, "SELECT * FROM core_complaint_labels WHERE complaint_id = ? ORDER BY ALL", [X])
     second = path.parent / "second_log.csv"  # four more connected calls on 2024-12-05, one at 21:30

@@ -39,7 +39,7 @@ def matching_formats(preview: Preview) -> list[tuple[str, int]]:
     """Profiles that fit the file's header: ``[(name, columns recognised)]``, best first
     (``preview.matching_profiles``: the importer's own rule for required fields,
     ``profiles.missing_required``)."""
-    return sorted(preview.matching_profiles, key=lambda x: (-x[1], x[0]))
+    return list(preview.matching_profiles)
 
 
 def suggest_format(preview: Preview) -> str | None:

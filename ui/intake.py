@@ -27,7 +27,7 @@ from analysis.i18n import t
 from analysis.ingest import ImportReport, run_import
 from analysis.ingest.generic import TIME_RULE_METHODS, time_rule
 from analysis.ingest.parse import DAYPARTS, When, lookup_code
-from analysis.ingest.profiles import FIELDS, list_profiles, load_profile, save_profile
+from analysis.ingest.profiles import FIELDS, Profile, list_profiles, load_profile, save_profile
 from analysis.rules import TIME_WINDOW_RULES
 
 INTAKE = "intake"
@@ -83,12 +83,13 @@ class ComplaintInput:
 
 # ---- coded values ---------------------------------------------------------------------------
 
-def coded_text(list_name: str, code: str) -> str | None:
+def coded_text(list_name: str, code: str, prof: Profile | None = None) -> str | None:
     """A word the intake profile reads back as ``code`` of ``list_name`` (None if there is none):
     its Chinese label first (the intake log is the association's own, in Chinese), else the code,
-    its English label or another word of the profile's value maps."""
+    its English label or another word of the profile's value maps. ``prof``: the intake profile
+    when the caller has it loaded already (``options`` asks for every code of a list)."""
     lst = {v[0]: v[1] for v in _CODED.values()}.get(list_name, list_name)
-    prof = load_profile(INTAKE)
+    prof = prof or load_profile(INTAKE)
     table, kw = prof.values.get(lst, {}), prof.keywords.get(lst, [])
     cands = [codes.label(list_name, code, "zh"), code, codes.label(list_name, code, "en")]
     cands += [k for k, v in table.items() if v == code]
@@ -98,7 +99,8 @@ def coded_text(list_name: str, code: str) -> str | None:
 
 def options(list_name: str) -> list[str]:
     """Codes of ``list_name`` that can be written to an intake log (``unknown`` left out)."""
-    return [c for c in codes.codes(list_name) if c != "unknown" and coded_text(list_name, c)]
+    prof = load_profile(INTAKE)  # once, not once per code (this runs for every widget of the form)
+    return [c for c in codes.codes(list_name) if c != "unknown" and coded_text(list_name, c, prof)]
 
 
 # ---- checks ---------------------------------------------------------------------------------

@@ -1034,7 +1034,7 @@ def _clear_corrected(con, cids: list[str], source: str) -> None:
     """Remove what earlier intake rows gave the complaints ``cids`` (the complaint row, its
     ``#r`` incidents, its field labels, the QA notes of imports of ``source``), before the
     correcting file's rows are written in their place; a call log's labels are written again
-    afterwards (``_call_log_labels``), its incidents stay."""
+    afterwards (``call_log_labels``), its incidents stay."""
     with_rows(con, _arrow_table({"cid": cids}), "CREATE OR REPLACE TEMP TABLE _fix AS SELECT cid FROM _rows")
     con.execute("DELETE FROM core_incidents WHERE complaint_id IN (SELECT cid FROM _fix) AND time_source = 'field' "
                 "AND starts_with(incident_id, complaint_id || '#r')")
@@ -1150,7 +1150,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             JOIN core_incidents i USING (complaint_id) WHERE starts_with(i.incident_id, c.complaint_id || '#call-')
             ORDER BY 1""", name="_keys").fetchall()
         for cid, jur in with_calls:
-            _call_log_labels(con, cid, jur)
+            call_log_labels(con, cid, jur)
     return changed
 
 
@@ -1193,15 +1193,16 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
     _insert(con, "core_incidents", _incident_frame(incidents))
     _insert(con, "core_qa_issues", _qa_frame(qa))
     rep.accepted_count = len(incidents) + (0 if seen_log else len(outgoing))
-    violations = _call_log_labels(con, cid, jur)
+    violations = call_log_labels(con, cid, jur)
     if len(violations):
         rep.notes.append(R("frequency_checks", counts=", ".join(
             f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items())))
     return {cid} if incidents or is_new else set()
 
 
-def _call_log_labels(con, cid: str, jur: str) -> pd.DataFrame:
-    """Write the call-log labels of complaint ``cid`` again (``pattern_id`` ``call_log:time`` and
+def call_log_labels(con, cid: str, jur: str) -> pd.DataFrame:
+    """Write the call-log labels of complaint ``cid`` (jurisdiction ``jur``: CN / US / UK) again,
+    on ``con`` inside the caller's write (``pattern_id`` ``call_log:time`` and
     ``call_log:frequency``), over every timed field incident it has (call logs and intake
     rows): TIME_INCONVENIENT when calls fell in forbidden hours and no other field label
     says so, FREQ_EXCESSIVE_CALLS when ``analysis.frequency.check_frequency`` finds a rule

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from analysis.ingest import reasons
+from analysis.ingest.common import header_key
 from analysis.ingest.reasons import reason
 
 #: Values that mean "empty".
@@ -322,14 +323,13 @@ def lookup_code(value: str | None, table: dict[str, str], keywords: list[tuple[s
     profiles store them: case, spaces and punctuation ignored, so "Emergency contact" is
     ``emergencycontact``), else the code of the first keyword contained in the value
     (``keywords`` ordered most specific first), else None."""
-    from analysis.ingest.common import header_key
     v = clean_value(value)
     if v is None:
         return None
+    key = header_key(v)
+    if key in table:
+        return table[key]
     low = v.lower()
-    for key in (low, header_key(v)):
-        if key in table:
-            return table[key]
     for word, code in keywords:
         if word in low:
             return code
