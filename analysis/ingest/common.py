@@ -15,6 +15,7 @@ import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
@@ -645,6 +646,7 @@ def _visible(s: str) -> str:
     return s.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
+@lru_cache(maxsize=100_000)  # also every coded value of a profile import (parse.lookup_code)
 def header_key(name: str) -> str:
     """A column header as every importer compares it (CFPB headers, profile aliases).
 
