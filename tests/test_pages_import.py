@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import db
+from analysis import codes, db
 from analysis.figures import make_call_timeline
 from analysis.ingest import preview_file, run_import, validate_file
 from analysis.ingest.profiles import USER_DIR_ENV, load_profile
@@ -201,6 +201,19 @@ def test_the_intake_templates_are_read_as_intake_logs(tmp_path, lang):
                    "ORDER BY ALL") == [("conduct", "ABUSIVE_LANGUAGE"), ("conduct", "THIRD_PARTY_DISCLOSURE"),
                                        ("demand", "STOP_HARASSMENT")]
     assert q(path, "SELECT outcome_code, submission_medium FROM core_complaints") == [("closed", "in_person")]
+    # every conduct the form offers, written by the form in either language, comes back whole
+    # (labels with a "/" had been split in two, found by a hostile-input helper)
+    everything = intake.options("conduct")
+    for lang_ in ("en", "zh"):
+        words = [(intake.coded_text("conduct", c) if lang_ == "zh" else codes.label("conduct", c, "en"))
+                 for c in everything]
+        g = tmp_path / f"all_{lang_}.csv"
+        g.write_bytes(intake.to_csv([dict(row, complaint_id=f"ALL-{lang_}", conduct=", ".join(words))], "en"))
+        [rep] = run_import([g], "intake", path)
+        assert (rep.accepted_count, rep.quarantined_count) == (1, 0)
+        assert q(path, "SELECT label_code FROM core_complaint_labels WHERE complaint_id = ? AND label_kind = 'conduct' "
+                       "AND label_source = 'field' ORDER BY ALL", [f"intake:ALL-{lang_}"]) == [(c,) for c in sorted(everything)]
+        assert q(path, "SELECT count(*) FROM core_qa_issues WHERE complaint_id = ?", [f"intake:ALL-{lang_}"]) == [(0,)]
 
 
 # ---- Intake page: AppTest -------------------------------------------------------------------

@@ -63,7 +63,7 @@ from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
     ImportRefused, ImportReport, Progress, content_id_warning, content_ids, import_time, latest_date, new_import_id,
-    same_file_import, sha256_bytes,
+    header_key, same_file_import, sha256_bytes,
 )
 from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, ambiguous_slash_date, clean_text, clean_value, lookup_code,
@@ -336,6 +336,19 @@ def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown:
     return got[0]
 
 
+def _whole_values(items: list[str], table: dict[str, str]) -> list[str]:
+    """``items`` (a list cell split by ``split_list``) with neighbours joined again where,
+    together, they are one value of ``table``: the dashboard's own labels hold a "/" ("Threat
+    of arrest / accusing of crime", "私人号码/微信催收"), which the split took for a separator."""
+    out: list[str] = []
+    for item in items:
+        if out and header_key(out[-1] + item) in table and header_key(item) not in table:
+            out[-1] = f"{out[-1]}/{item}"
+        else:
+            out.append(item)
+    return out
+
+
 def _list_codes(prof: Profile, f: str, text: str | None, memo: dict) -> tuple[list, list]:
     """``(codes, qa)`` of a demands / conduct list cell: ``[(code, raw item)]`` without repeated
     codes, and the QA entries for items not in the profile's value maps (memoised per text)."""
@@ -346,7 +359,7 @@ def _list_codes(prof: Profile, f: str, text: str | None, memo: dict) -> tuple[li
     lst = "demand" if f == "demands" else "conduct"
     codes: list[tuple[str, str]] = []
     qa: list[tuple[str, str | None, str]] = []
-    for item in split_list(text):
+    for item in _whole_values(split_list(text), prof.values.get(lst, {})):
         code = lookup_code(item, prof.values.get(lst, {}), prof.keywords.get(lst, []))
         if code is None:
             if f == "demands":
