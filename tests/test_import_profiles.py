@@ -1003,3 +1003,85 @@ def test_import_xlsx__merges_over_blank_rows_across_columns_and_from_the_header(
     assert q(path, "SELECT source_record_id, creditor_name, issue FROM core_complaints ORDER BY 1") == [
         ("1", "某某金融", None), ("2", "某某金融", "骚扰"), ("3", None, None)]
     assert any(n.startswith("m.xlsx, sheet 'Sheet': 1 merged cell ranges (B2:B6)") for n in rep.notes), rep.notes
+
+
+INTAKE_EN_HEADER = "complaint id,date received,company,collector,region,date,time,method,recipient,conduct,demands,status"
+
+
+def _qa(path):
+    return q(path, "SELECT source_row_number, column_name, raw_value, reason FROM core_qa_issues ORDER BY 1, 2")
+
+
+def test_import_intake__values_a_row_cannot_give_are_said_not_dropped(tmp_path):
+    """Every value of an accepted row is used or has a QA note saying why not (found by a
+    hostile-input helper: these were dropped silently): a time column beside a date cell that
+    holds a time; several methods in one cell; a complaint-level value (company, status) that
+    differs between the rows of one complaint, or from what an earlier file stored; an English
+    keyword inside another word ("mother" is not "other")."""
+    path = tmp_path / "v.duckdb"
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join([
+        INTAKE_EN_HEADER,
+        "X1,2024-12-05,Lender A,Agency A,,2024-12-03 23:10,21:00,phone;sms,debtor,Abusive language,Call my mother,in progress",
+        "X1,2024-12-05,Lender B,Agency A,,2024-12-04 08:30,08:30,sms,debtor,,,closed",
+        "X2,2024-12-06,Lender A,,,2024-12-05,evening,phone / Phone,family,,others,in progress"]) + "\n", encoding="utf-8")
+    [rep] = run_import([log], "intake", path)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (3, 3, 0, 5)
+    assert _qa(path) == [
+        (2, "demands", "Call my mother", "demand not in the profile's value maps; labelled OTHER"),
+        (2, "method", "phone;sms", "method names several ('phone_call', 'sms'): one row is one contact, so "
+                                   "phone_call (the first) is kept; write one row per contact"),
+        (2, "time", "21:00", "the date cell already holds a time (23:10), which is kept; this time column's value "
+                             "is not used"),
+        (3, "company", "Lender B", "another row of this complaint, earlier in the file, gives 'Lender A'; a complaint "
+                                   "has one value, the first, so this one is not used"),
+        (3, "status", "closed", "another row of this complaint, earlier in the file, gives 'in_progress'; a "
+                                "complaint has one value, the first, so this one is not used")]
+    assert q(path, "SELECT complaint_id, occurred_at, method_code FROM core_incidents ORDER BY 1, 2") == [
+        ("intake:X1", datetime(2024, 12, 3, 23, 10), "phone_call"), ("intake:X1", datetime(2024, 12, 4, 8, 30), "sms"),
+        ("intake:X2", None, "phone_call")]
+    assert q(path, "SELECT complaint_id, creditor_name, outcome_code, region FROM core_complaints ORDER BY 1") == [
+        ("intake:X1", "Lender A", "in_progress", None), ("intake:X2", "Lender A", "in_progress", None)]
+    assert q(path, "SELECT complaint_id, label_code FROM core_complaint_labels WHERE label_kind = 'demand' "
+                   "ORDER BY 1") == [("intake:X1", "OTHER"), ("intake:X2", "OTHER")]
+    # a later file adds a row to X1: a value X1 lacks (region) is filled, one it has is kept and said
+    later = tmp_path / "later.csv"
+    later.write_text(INTAKE_EN_HEADER + "\n"
+                     "X1,2024-12-05,Lender A,Agency B,Hunan,2024-12-06,10:00,phone,debtor,,,closed\n", encoding="utf-8")
+    [rep] = run_import([later], "intake", path)
+    assert (rep.accepted_count, rep.qa_issue_count) == (1, 2)
+    assert [r[1:] for r in _qa(path) if r[0] == 2 and r[1] in ("collector", "status")] == [
+        ("collector", "Agency B", "the complaint already has 'Agency A' from an earlier import; this value is not "
+                                  "used (to change it, import the file again as the corrected, complete record of "
+                                  "its complaints: --replace)"),
+        ("status", "closed", "the complaint already has 'in_progress' from an earlier import; this value is not "
+                             "used (to change it, import the file again as the corrected, complete record of its "
+                             "complaints: --replace)")]
+    assert q(path, "SELECT collector_name, outcome_code, region FROM core_complaints WHERE complaint_id = 'intake:X1'") == [
+        ("Agency A", "in_progress", "Hunan")]
+    # the notes read in Chinese too
+    from analysis.ingest.reasons import reason_text
+    assert [reason_text(r[3], "zh") for r in _qa(path) if r[1] in ("method", "time")] == [
+        "催收方式值列出了多个（'phone_call'、'sms'）：一行是一次催收，保留第一个 phone_call；请每次催收写一行",
+        "日期单元格中已有时间（23:10），按它读取；未使用此时间列的值"]
+
+
+def test_import__a_file_without_the_channel_column_keeps_the_stored_channel(tmp_path):
+    """Updating complaints from a file without the channel column keeps the channel stored
+    (it was set back to the profile's default: the field was listed under another name)."""
+    path = tmp_path / "c.duckdb"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("投诉编号,投诉时间,投诉渠道,处理状态\nC1,2024-12-01,12315热线,处理中\n", encoding="utf-8")
+    second.write_text("投诉编号,投诉时间,处理状态\nC1,2024-12-01,已完成\n", encoding="utf-8")
+    run_import([first], "c12315", path)
+    [rep] = run_import([second], "c12315", path)
+    assert rep.updated_count == 1
+    assert q(path, "SELECT submission_medium, outcome_code FROM core_complaints") == [("phone", "closed")]
+
+
+def test_import__a_missing_time_column_is_named_with_every_column_that_gives_it(tmp_path):
+    log = tmp_path / "nt.csv"
+    log.write_text("complaint id,date received,method\nA1,2024-12-01,phone\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as err:
+        run_import([log], "intake", tmp_path / "nt.duckdb")
+    assert "occurred_at (催收时间 / 发生时间) or occurred_date (催收日期 / 发生日期 / date / incident date)" in str(err.value)

@@ -121,7 +121,8 @@ def test_refusals__every_one_is_a_catalogue_entry_in_both_languages():
                 assert isinstance(first, ast.Constant) and first.value in CATALOGUE, (path, ast.unparse(node))
                 raised.add(first.value)
     assert raised == {k for k in CATALOGUE if k.startswith("refused_")} - {
-        "refused_cfpb_optional_absent", "refused_column_twice", "refused_field_columns", "refused_field_unmapped"}
+        "refused_cfpb_optional_absent", "refused_column_twice", "refused_field_columns", "refused_field_unmapped",
+        "refused_field_either"}
     from analysis.ingest import ImportRefused
     err = ImportRefused("refused_columns_twice", file="t.csv", columns="; ".join(
         reason("refused_column_twice", column=c, names=[c, c.lower()]) for c in ("Date received", "Issue")))

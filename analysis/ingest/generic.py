@@ -183,6 +183,18 @@ def _gc_paused():
 
 
 @_gc_paused()
+def _needed(prof: Profile, f: str) -> str:
+    """How a refusal names required field ``f`` of ``prof``: with the column names that give it
+    (in every language the profile knows), or the alternative that gives it as well (an
+    incident's time: a date-and-time column, or a date column with an optional time column)."""
+    def named(g: str) -> str:
+        return (R("refused_field_columns", field=g, columns=" / ".join(prof.columns[g])) if prof.columns.get(g)
+                else R("refused_field_unmapped", field=g))
+    if f == "occurred_at" and prof.columns.get("occurred_date"):
+        return R("refused_field_either", first=named("occurred_at"), second=named("occurred_date"))
+    return named(f)
+
+
 def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = None, sheet: str | None = None,
                  mapping: dict[str, str | None] | None = None, salt: str = "preview",
                  progress: Progress | None = None, today: date | None = None) -> Prepared:
@@ -225,8 +237,7 @@ def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = Non
             continue
         missing = missing_required(prof, cols)
         if missing:
-            needed = "; ".join(R("refused_field_columns", field=f, columns=" / ".join(prof.columns[f]))
-                                 if prof.columns.get(f) else R("refused_field_unmapped", field=f) for f in missing)
+            needed = "; ".join(_needed(prof, f) for f in missing)
             raise ImportRefused("refused_profile_columns", where=where, profile=prof.name, needed=needed,
                                 found=sh.header)
         used_mapping[sh.name] = {f: sh.header[i] for f, i in cols.items()}
@@ -324,16 +335,32 @@ def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown:
     key = (lst, v)
     got = memo.get(key)
     if got is None:
-        code = lookup_code(v, prof.values.get(lst, {}), prof.keywords.get(lst, []))
+        table, keywords = prof.values.get(lst, {}), prof.keywords.get(lst, [])
+        code = lookup_code(v, table, keywords)
+        several = _several_codes(v, table, keywords) if code is not None else []
         if code is None:
             why = (R("code_unknown_set", what=what, value=v, code_list=lst, code=unknown) if unknown
                    else R("code_unknown_empty", what=what, value=v, code_list=lst))
             got = memo[key] = (unknown, (f, v, why))
+        elif len(several) > 1:  # one contact has one method, one status: the first written is kept
+            got = memo[key] = (several[0], (f, v, R("code_several", what=what, codes=several, code=several[0])))
         else:
             got = memo[key] = (code, None)
     if got[1] is not None:
         r.qa.append(got[1])
     return got[0]
+
+
+def _several_codes(value: str, table: dict[str, str], keywords: list[tuple[str, str]]) -> list[str]:
+    """The distinct codes of the items of a single-value cell that lists several ("phone;sms",
+    "本人、家人"), in the order written; ``[]`` when the whole value is one entry of ``table``
+    or it is not a list."""
+    if header_key(value) in table:
+        return []
+    items = _whole_values(split_list(value), table)
+    if len(items) < 2:
+        return []
+    return list(dict.fromkeys(c for c in (lookup_code(i, table, keywords) for i in items) if c is not None))
 
 
 def _whole_values(items: list[str], table: dict[str, str]) -> list[str]:
@@ -403,6 +430,8 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
                 t = parse_time(v["occurred_time"])
                 day = d.day if not t.day_offset else date.fromordinal(d.day.toordinal() + t.day_offset)
                 d = When(day, t.hour, t.minute, t.second, t.precision, t.daypart_code)
+            elif v.get("occurred_time"):
+                _date_holds_the_time(r, d, v["occurred_time"])
             r.occurred = d
     except DateError as err:
         r.reject = (col, v.get(col), R("not_a_date_time", error=str(err)))
@@ -490,6 +519,21 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     r.row_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()  # = _h(*parts)
     r.record_id = (_private_id(v["complaint_id"], salt) if v.get("complaint_id") and not prof.public_ids
                    else v.get("complaint_id"))
+
+
+def _date_holds_the_time(r: Row, d: When, time_text: str) -> None:
+    """A date cell that already holds a time (``d``) wins over the time column beside it; a
+    QA note on ``r`` says so when the time column says something else (another clock time,
+    a part of day, or no time that can be read)."""
+    try:
+        t = parse_time(time_text)
+        same = (t.precision, t.hour, t.minute, t.daypart_code, t.day_offset) == (
+            d.precision, d.hour, d.minute, d.daypart_code, 0)
+    except DateError:
+        same = False
+    if not same:
+        shown = f"{d.hour:02d}:{d.minute:02d}" if d.precision == "exact" else d.daypart_code
+        r.qa.append(("occurred_time", time_text, R("time_beside_timed_date", shown=shown)))
 
 
 def _when_key(w: When | None) -> str:
@@ -988,11 +1032,49 @@ def _write_complaint_grain(con, prep: Prepared, rep: ImportReport) -> set[str]:
 #: Field of a profile → core_complaints columns it fills (for updates from files lacking it).
 _FIELD_COLUMNS = {
     "creditor_name": ("creditor_name",), "collector_name": ("collector_name",), "region": ("region",),
-    "product": ("product",), "issue": ("issue",), "status": ("outcome_code",), "medium": ("submission_medium",),
-    "narrative": ("narrative", "has_narrative", "language"),
+    "product": ("product",), "issue": ("issue",), "status": ("outcome_code",),
+    "submission_medium": ("submission_medium",), "narrative": ("narrative", "has_narrative", "language"),
 }
+#: Complaint-level fields of an incident-grain row that hold one value per complaint (the
+#: narrative is not one: the rows' texts are joined): the first row that gives one sets it.
+_ONE_VALUE_FIELDS = tuple(f for f in _FIELD_COLUMNS if f != "narrative")
 #: Field → label kind kept from the old version when the file lacks the field.
 _FIELD_LABELS = {"demands": "demand", "conduct": "conduct"}
+
+
+def _complaint_value(r: Row, f: str) -> str | None:
+    """The value row ``r`` gives complaint-level field ``f`` (one of ``_ONE_VALUE_FIELDS``) as
+    ``core_complaints`` stores it: the code for status and channel, the text otherwise; None
+    for an empty cell or a code not understood (that has its own QA note)."""
+    if r.values.get(f) is None:
+        return None
+    return r.outcome if f == "status" else r.medium if f == "submission_medium" else r.values[f]
+
+
+def _first_values(rows: list[Row], kept: dict[str, str], differs: str) -> None:
+    """Complaint-level values of ``rows`` (one complaint's, in file order) against ``kept``
+    (field → value the complaint has; filled in place where it has none): a row that gives
+    another value gets the QA note ``differs`` (a ``reasons`` key) naming the value kept, so
+    no value of a file is dropped without a word."""
+    for r in rows:
+        for f in _ONE_VALUE_FIELDS:
+            val = _complaint_value(r, f)
+            if val is None:
+                continue
+            if kept.get(f) is None:
+                kept[f] = val
+            elif val != kept[f]:
+                r.qa.append((f, r.values[f], R(differs, kept=kept[f])))
+
+
+def _stored_values(con, cids: list[str]) -> dict[str, dict[str, str | None]]:
+    """``{complaint id: {field: stored value}}`` of ``_ONE_VALUE_FIELDS`` for complaints ``cids``."""
+    if not cids:
+        return {}
+    cols = [_FIELD_COLUMNS[f][0] for f in _ONE_VALUE_FIELDS]
+    res = with_rows(con, _arrow_table({"k": cids}), f"SELECT t.complaint_id, {', '.join('t.' + c for c in cols)} "
+                    "FROM core_complaints t JOIN _keys ON _keys.k = t.complaint_id", name="_keys").fetchall()
+    return {row[0]: dict(zip(_ONE_VALUE_FIELDS, row[1:])) for row in res}
 
 
 def _fields_not_in_file(prep: Prepared) -> set[str]:
@@ -1091,6 +1173,8 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     complaints, incidents, labels, qa = [], [], [], []
     label_cache: dict = {}
     narrative_updates: list[tuple[str, str]] = []
+    fills: list[tuple[str, str, str]] = []  # (complaint, column, value) where the complaint had none
+    stored = _stored_values(con, [cid for cid in existing if any(iid_of[id(r)] not in have_inc for r in groups[cid])])
     changed: set[str] = set()
     for cid, rs in groups.items():
         new_rows = [r for r in rs if iid_of[id(r)] not in have_inc] if have_inc else rs
@@ -1108,6 +1192,10 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             add = [t for t in texts if t not in old]
             if add:
                 narrative_updates.append((cid, "\n".join([old] + add) if old else "\n".join(add)))
+            kept = dict(stored.get(cid, {}))
+            had = {f for f, val in kept.items() if val is not None}
+            _first_values(new_rows, kept, "complaint_value_stored")
+            fills.extend((cid, _FIELD_COLUMNS[f][0], val) for f, val in kept.items() if val is not None and f not in had)
         else:
             first = new_rows[0]
             received = min((r.received.day for r in new_rows if r.received), default=None) or \
@@ -1128,8 +1216,10 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
                     for k, val in r.values.items():
                         if mv.get(k) is None and val is not None:
                             mv[k] = val
-            merged.medium = next((r.medium for r in new_rows if r.medium), prof.submission_medium)
-            merged.outcome = next((r.outcome for r in new_rows if r.outcome), None)
+            kept: dict[str, str] = {}
+            _first_values(new_rows, kept, "complaint_value_differs")
+            merged.medium = kept.get("submission_medium", prof.submission_medium)
+            merged.outcome = kept.get("status")
             complaints.append(_complaint_dict(prof, cid, merged, rep, "\n".join(texts) or None,
                                               _h(*sorted(r.row_hash for r in new_rows)), received, prof.jurisdiction))
         seen_labels: set[tuple[str, str]] = set()  # (kind, code): one label per complaint, the first
@@ -1148,6 +1238,8 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     for cid, text in narrative_updates:
         con.execute("UPDATE core_complaints SET narrative = ?, has_narrative = TRUE, language = ? WHERE complaint_id = ?",
                     [text, _language(text), cid])
+    for cid, col, val in fills:  # col: a name from _FIELD_COLUMNS, never from the file
+        con.execute(f"UPDATE core_complaints SET {col} = ? WHERE complaint_id = ? AND {col} IS NULL", [val, cid])
     _insert(con, "core_incidents", _incident_frame(incidents))
     lf = _tuples_table(labels, LABEL_COLUMNS)  # already one per (complaint, kind, code)
     if len(lf):

@@ -322,7 +322,8 @@ def lookup_code(value: str | None, table: dict[str, str], keywords: list[tuple[s
     """Code for ``value``: an entry of ``table`` (keys as ``common.header_key`` gives them, as
     profiles store them: case, spaces and punctuation ignored, so "Emergency contact" is
     ``emergencycontact``), else the code of the first keyword contained in the value
-    (``keywords`` ordered most specific first), else None."""
+    (``keywords`` ordered most specific first; a keyword in Latin letters only where a word
+    starts, so "other" is not found in "mother" nor "call" in "recall"), else None."""
     v = clean_value(value)
     if v is None:
         return None
@@ -331,9 +332,23 @@ def lookup_code(value: str | None, table: dict[str, str], keywords: list[tuple[s
         return table[key]
     low = v.lower()
     for word, code in keywords:
-        if word in low:
+        if _keyword_in(word, low):
             return code
     return None
+
+
+def _keyword_in(word: str, low: str) -> bool:
+    """Whether keyword ``word`` is in ``low`` (both lower case): anywhere for a keyword that
+    starts with a Chinese character (Chinese has no spaces between words), at the start of a
+    word for one that starts with a Latin letter or digit ("compensat" finds "compensation")."""
+    if not (word[:1].isascii() and word[:1].isalnum()):
+        return word in low
+    i = low.find(word)
+    while i != -1:
+        if i == 0 or not (low[i - 1].isascii() and low[i - 1].isalnum()):
+            return True
+        i = low.find(word, i + 1)
+    return False
 
 
 # --------------------------------------------------------------------------------------------

@@ -268,6 +268,18 @@ _add("code_unknown_set", "{what} {value!r} not in the profile's value maps; {cod
 _add("code_unknown_empty", "{what} {value!r} not in the profile's value maps; {code_list}_code left empty",
      "{what}值 {value} 不在模板的取值对照表中；{code_list}_code 留空", terms=("what",),
      what="status", value="待定", code_list="outcome")
+_add("complaint_value_differs", "another row of this complaint, earlier in the file, gives {kept!r}; a complaint has "
+     "one value, the first, so this one is not used", "此投诉在文件中较前的一行给出的是 {kept}；每条投诉只有一个值（第一个），"
+     "此值未使用", kept="某催收公司")
+_add("complaint_value_stored", "the complaint already has {kept!r} from an earlier import; this value is not used "
+     "(to change it, import the file again as the corrected, complete record of its complaints: --replace)",
+     "此投诉在此前的导入中已是 {kept}；此值未使用（如需修改，请勾选“此文件是其所列投诉经更正后的完整记录”后重新导入，或使用 --replace）",
+     kept="in_progress")
+_add("time_beside_timed_date", "the date cell already holds a time ({shown}), which is kept; this time column's "
+     "value is not used", "日期单元格中已有时间（{shown}），按它读取；未使用此时间列的值", shown="23:10")
+_add("code_several", "{what} names several ({codes}): one row is one contact, so {code} (the first) is kept; "
+     "write one row per contact", "{what}值列出了多个（{codes}）：一行是一次催收，保留第一个 {code}；请每次催收写一行",
+     terms=("what",), lists=("codes",), what="method", codes=["phone_call", "sms"], code="phone_call")
 _add("demand_unknown", "demand not in the profile's value maps; labelled OTHER",
      "诉求不在模板的取值对照表中；标为 OTHER（其他）")
 _add("conduct_unknown", "conduct not in the profile's value maps; no label", "行为不在模板的取值对照表中；未加标签")
@@ -449,6 +461,8 @@ _add("refused_profile_columns", "{where}: required column(s) missing for profile
      found=["标题", "日期"])
 _add("refused_field_columns", "{field} ({columns})", "{field}（{columns}）", field="complaint_id",
      columns="投诉编号 / 编号")
+_add("refused_field_either", "{first} or {second}", "{first}或{second}", nested=("first", "second"),
+     first="occurred_at (催收时间 / 发生时间)", second="occurred_date (催收日期 / date)")
 _add("refused_field_unmapped", "{field} (map a column to it)", "{field}（请为它指定一列）", field="occurred_at")
 _add("refused_no_complaint", "complaint {complaint_id!r} not found; import the complaint first, or leave the "
      "complaint empty to make a new one", "找不到投诉 {complaint_id}；请先导入该投诉，或不选投诉以新建一条",
