@@ -10,13 +10,15 @@ What goes, in one write transaction (all or nothing), with one audit row:
   its log row (``meta_imports``) stays with ``status = 'deleted'``, so the same file can be
   imported again. Its complaints' reviews go too (a withdrawn complaint leaves no notes
   behind) and do not come back with a re-import: ``query_deletion_preview`` counts them
-  before, and the result and the audit row count them after. Incidents and QA rows the import
-  added to complaints that stay (``core_incidents.import_id``: a call log attached to an
-  earlier complaint, intake rows added to one) go from those complaints, whose call-log labels
-  are computed again over what remains (``analysis.ingest.generic.call_log_labels``); they
-  are counted (``incidents``) before and after the same way. Incidents written before that
-  column existed have no import id and go only with their complaint; so do the field labels
-  and narrative text that added intake rows brought (labels are not kept per import).
+  before, and the result and the audit row count them after. Incidents, field labels and QA
+  rows the import added to complaints that stay (``import_id`` of ``core_incidents`` and
+  ``core_complaint_labels``: a call log attached to an earlier complaint, intake rows added to
+  one) go from those complaints, whose call-log labels are computed again over what remains
+  (``analysis.ingest.generic.call_log_labels``); a label another import's rows also give stays,
+  as that import's own. The incidents are counted (``incidents``) before and after the same
+  way. Incidents and labels written before those columns existed have no import id and go only
+  with their complaint; so does the narrative text that added intake rows brought (it is
+  joined into the complaint's text).
 * **a source** (``delete_source``): every complaint of that source with the above, the raw,
   quarantine and QA rows of all its imports (whose log rows become ``deleted``) and the
   source itself (``meta_sources``), so it leaves the filters.
@@ -93,14 +95,15 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[st
     n_reviewed, n_decisions = _review_counts(con, "SELECT complaint_id FROM _del_c", [])
     added = _added_incidents_sql("SELECT complaint_id FROM _del_c", "SELECT import_id FROM _del_i")
     n_incidents = con.execute(f"SELECT count(*) FROM ({added})").fetchone()[0]
-    # complaints that stay but lose the incidents or QA rows the imports added to them
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _del_k AS {added} UNION
-        SELECT complaint_id FROM core_qa_issues WHERE import_id IN (SELECT import_id FROM _del_i)
-        AND complaint_id NOT IN (SELECT complaint_id FROM _del_c)""")
+    # complaints that stay but lose the incidents, QA rows or field labels the imports added to them
+    by_import = ("core_incidents", "core_qa_issues", "core_complaint_labels")
+    con.execute("CREATE OR REPLACE TEMP TABLE _del_k AS " + " UNION ".join(
+        f"SELECT complaint_id FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i) "
+        f"AND complaint_id NOT IN (SELECT complaint_id FROM _del_c)" for t in by_import))
     mark_changed(con, "SELECT complaint_id FROM _del_c UNION SELECT complaint_id FROM _del_k")
     for t in COMPLAINT_TABLES:
         con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT complaint_id FROM _del_c)")
-    for t in ("core_incidents", "core_qa_issues"):
+    for t in by_import:
         con.execute(f"DELETE FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)")
     for cid, jur in con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
                                 "WHERE complaint_id IN (SELECT complaint_id FROM _del_k) ORDER BY 1").fetchall():

@@ -235,6 +235,14 @@ TABLES: tuple[Table, ...] = (
         C("label_version", "VARCHAR", "Classifier or model version behind a narrative or model label (NULL for "
           "labels from fields and issue codes)", "正文/模型标签所用分类器或模型版本（字段/问题分类标签为空）"),
         C("score", "DOUBLE", "Model score in [0, 1] (label_source = model; NULL otherwise)", "模型得分（仅模型标签）"),
+        C("import_id", "VARCHAR", "Import whose row gave a field label (meta_imports): removing that import removes "
+          "it, also from a complaint that stays (intake rows added to an earlier complaint). Each import keeps its own "
+          "label, so a code two imports give is listed twice (counts take each code once). NULL: labels of "
+          "narratives, the model, CFPB issue codes and call logs (computed again from the calls left), and labels "
+          "written before this column existed (they go with their complaint only)",
+          "给出字段标签的行所属的导入批次：删除该导入即删除该标签，投诉保留时也是如此（追加到已有投诉的登记行）。"
+          "每个导入保留自己的标签，两个导入给出同一代码时列出两次（统计时每个代码只算一次）。空：正文、模型、CFPB 问题分类和"
+          "通话记录的标签（按剩余通话重新计算），以及本列出现之前写入的标签（仅随投诉删除）"),
     )),
     Table("core_label_reviews", "core",
           "Reviewers' decisions on a complaint's labels and incidents, one row per decision, never changed "

@@ -215,16 +215,17 @@ def test_deleting_the_call_log_source_removes_its_calls_from_other_sources_compl
 
 
 def test_a_database_from_before_import_id_is_upgraded_and_still_deletes_correctly(with_call_log):
-    """A database of the previous version (core_incidents without import_id, on both copies; the
-    standby two versions off, so the next write copies it whole): it reads as it is (the preview
-    counts no added incidents), and the next write adds the column, NULL for the rows already
-    there. A call log imported since is removed from its complaint completely; the calls of one
+    """A database of the previous version (core_incidents and core_complaint_labels without
+    import_id, on both copies; the standby two versions off, so the next write copies it
+    whole): it reads as it is (the preview counts no added incidents), and the next write adds
+    the columns, NULL for the rows already there. A call log imported since is removed from its complaint completely; the calls of one
     imported before cannot be told apart and go only with their complaint (documented)."""
     path, intake, old_log, _ = with_call_log
     from analysis.store import store_dir
     for copy in sorted(store_dir(path).glob("*.duckdb")):
         con = duckdb.connect(str(copy))
         con.execute("ALTER TABLE core_incidents DROP COLUMN import_id")
+        con.execute("ALTER TABLE core_complaint_labels DROP COLUMN import_id")
         if copy.resolve() != path.resolve():
             con.execute("INSERT INTO meta_store_versions SELECT version + k, FALSE, written_at, 'lost', 0 FROM "
                         "(SELECT max(version) AS version, max(written_at) AS written_at FROM meta_store_versions), "
@@ -245,7 +246,7 @@ def test_a_database_from_before_import_id_is_upgraded_and_still_deletes_correctl
     assert _preview(path, "import", log.import_id)["incidents"] == 3
     assert deletion.delete_import(path, log.import_id, ED)["incidents"] == 3
     assert [r[:-1] for r in _incidents(path, "intake:IN001")] == in001  # (rows of the old shape: no import_id)
-    assert _q(path, in001_labels) == labels
+    assert [r[:-1] for r in _q(path, in001_labels)] == labels
     assert _differences(*_replicas(path)) == {}
     assert _mart_rows(path) == _marts_rebuilt_in_full(path)
     # the old call log's calls have no import id: they stay with IN002 until its own import goes
@@ -253,4 +254,41 @@ def test_a_database_from_before_import_id_is_upgraded_and_still_deletes_correctl
     assert _q(path, "SELECT count(*) FROM core_incidents WHERE complaint_id = ?", [X]) == [(1 + CALLS,)]
     deletion.delete_import(path, intake.import_id, ED)
     assert _q(path, "SELECT count(*) FROM core_incidents") == [(0,)]
+    assert _differences(*_replicas(path)) == {}
+
+
+def test_labels_of_intake_rows_added_later_go_with_their_import_and_stay_without_the_call_log(with_call_log):
+    """A second intake file adds a row to IN002 (a call at 23:30, "频繁来电、辱骂"): its labels are
+    its own (import_id), beside the call log's labels for the same codes. Removing the call log
+    leaves the labels that row gives (they were skipped as duplicates, and so lost with the call
+    log); removing the second file then takes its row's labels too (they stayed), and IN002 is as
+    it was before either."""
+    path, _, log, (incidents, labels, figures) = with_call_log
+    later = path.parent / "later.csv"
+    later.write_text("投诉编号,受理日期,催收日期,催收时刻,催收方式,催收对象,不当行为\n"
+                     "IN002,2024-12-06,2024-12-05,23:30,电话,本人,频繁来电、辱骂\n", encoding="utf-8")
+    [added] = run_import([later], "intake", path, actor=ED)
+    assert added.accepted_count == 1
+    in002 = "SELECT label_code, pattern_id, import_id FROM core_complaint_labels WHERE complaint_id = ? " \
+            "AND label_source = 'field' AND label_kind = 'conduct' ORDER BY 1, 2"
+    assert _q(path, in002, [X]) == [
+        ("ABUSIVE_LANGUAGE", "profile:intake:conduct", added.import_id),
+        ("FREQ_EXCESSIVE_CALLS", "call_log:frequency", None),
+        ("FREQ_EXCESSIVE_CALLS", "profile:intake:conduct", added.import_id),
+        ("TIME_INCONVENIENT", "call_log:time", None),
+        ("TIME_INCONVENIENT", "profile:intake:time", added.import_id)]
+    with_both, _ = _figures(path)
+    deletion.delete_import(path, log.import_id, ED)
+    assert _q(path, in002, [X]) == [
+        ("ABUSIVE_LANGUAGE", "profile:intake:conduct", added.import_id),
+        ("FREQ_EXCESSIVE_CALLS", "profile:intake:conduct", added.import_id),
+        ("TIME_INCONVENIENT", "profile:intake:time", added.import_id)]
+    without_log, _ = _figures(path)
+    assert {k: with_both[k] - without_log[k] for k in ("improper_complaint_count", "incident_count")} == {
+        "improper_complaint_count": 0, "incident_count": CALLS}  # IN002 is still improper: the later row says so
+    assert _mart_rows(path) == _marts_rebuilt_in_full(path)
+    out = deletion.delete_import(path, added.import_id, ED)
+    assert (out["complaints"], out["incidents"]) == (0, 1)
+    assert (_incidents(path, X), _labels(path), _figures(path)) == (incidents, labels, figures)
+    assert _mart_rows(path) == _marts_rebuilt_in_full(path)
     assert _differences(*_replicas(path)) == {}

@@ -662,16 +662,16 @@ WITH ch AS (
 SELECT * FROM candidates
 QUALIFY specificity = max(specificity) OVER (PARTITION BY cid);
 
-INSERT INTO core_complaint_labels
+INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id)
 SELECT DISTINCT cid, label_kind, label_code, 'issue_code', nullif(rule_id, ''),
        'Issue: ' || coalesce(issue, '') || ' | Sub-issue: ' || coalesce(sub_issue, ''),
-       NULL, NULL, mapping_id, NULL, NULL
+       NULL, NULL, mapping_id
 FROM _matched;
 
-INSERT INTO core_complaint_labels
+INSERT INTO core_complaint_labels (complaint_id, label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id)
 SELECT ch.cid, 'debt_issue', 'OTHER', 'issue_code', NULL,
        'Issue: ' || coalesce(cw_nz(ch.issue), '') || ' | Sub-issue: ' || coalesce(cw_nz(ch.sub_issue), ''),
-       NULL, NULL, 'CFPB-OTHER', NULL, NULL
+       NULL, NULL, 'CFPB-OTHER'
 FROM _changed ch
 WHERE ch.cid NOT IN (SELECT cid FROM _matched);
 

@@ -109,7 +109,7 @@ COMPLAINT_COLUMNS = ["complaint_id", "source", "source_record_id", "jurisdiction
                      "submission_medium", "outcome_code", "is_timely_response", "response_days", "has_narrative",
                      "narrative", "language", "source_record_hash", "import_id", "source_file", "source_row_number"]
 LABEL_COLUMNS = ["complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence", "evidence_start",
-                 "evidence_end", "pattern_id"]
+                 "evidence_end", "pattern_id", "import_id"]
 QA_COLUMNS = ["import_id", "complaint_id", "source_file", "source_row_number", "column_name", "raw_value", "reason"]
 QUAR_COLUMNS = ["import_id", "source_file", "source_row_number", "column_name", "raw_value", "reason", "raw_record",
                 "sheet_name"]
@@ -914,9 +914,10 @@ def _complaint_frame(rows: list[tuple]) -> pa.Table:
 
 
 def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None = None,
-                cache: dict | None = None) -> list[tuple]:
-    """Field labels of one row; ``cache``: a dict kept across the rows of one file (evidence
-    prefixes per sheet)."""
+                cache: dict | None = None, import_id: str | None = None) -> list[tuple]:
+    """Field labels of one row (``LABEL_COLUMNS`` tuples); ``cache``: a dict kept across the rows
+    of one file (evidence prefixes per sheet); ``import_id``: the import an intake row's labels
+    go with (None for a complaint-level export's: they go with their complaint)."""
     pieces = cache.get(r.sheet) if cache is not None else None
     if pieces is None:
         hdr = prep.mapping.get(r.sheet, {})
@@ -926,15 +927,16 @@ def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None =
         if cache is not None:
             cache[r.sheet] = pieces
     hdr, d_prefix, d_pattern, c_prefix, c_pattern = pieces
-    out = _time_label(cid, r, prep, jur, hdr, rule) if rule is None or rule[0] else []
+    out = _time_label(cid, r, prep, jur, hdr, rule, import_id) if rule is None or rule[0] else []
     for code, item in r.demands:
-        out.append((cid, "demand", code, "field", None, f"{d_prefix}{item}", None, None, d_pattern))
+        out.append((cid, "demand", code, "field", None, f"{d_prefix}{item}", None, None, d_pattern, import_id))
     for code, item in r.conducts:
-        out.append((cid, "conduct", code, "field", None, f"{c_prefix}{item}", None, None, c_pattern))
+        out.append((cid, "conduct", code, "field", None, f"{c_prefix}{item}", None, None, c_pattern, import_id))
     return out
 
 
-def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tuple | None = None) -> list[tuple]:
+def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tuple | None = None,
+                import_id: str | None = None) -> list[tuple]:
     out = []
     if not prep.profile.is_debt_collection:  # e.g. FTC unwanted calls: hours charted, no conduct flag
         return out
@@ -945,7 +947,7 @@ def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tup
                                                                      r.values.get("occurred_time")) if x)
         out.append((cid, "conduct", "TIME_INCONVENIENT", "field", rule_id,
                     f"{hdr.get('occurred_at') or hdr.get('occurred_date', 'time')}: {shown}", None, None,
-                    f"profile:{prep.profile.name}:time"))
+                    f"profile:{prep.profile.name}:time", import_id))
     return out
 
 
@@ -1227,7 +1229,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             rule = time_rule(prof.jurisdiction, r.method, r.occurred)
             incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r, rep.import_id, rule))
             if rule[0] or r.demands or r.conducts:
-                for t in _labels_for(cid, r, prep, prof.jurisdiction, rule, label_cache):
+                for t in _labels_for(cid, r, prep, prof.jurisdiction, rule, label_cache, rep.import_id):
                     if (t[1], t[2]) not in seen_labels:
                         seen_labels.add((t[1], t[2]))
                         labels.append(t)
@@ -1241,13 +1243,9 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     for cid, col, val in fills:  # col: a name from _FIELD_COLUMNS, never from the file
         con.execute(f"UPDATE core_complaints SET {col} = ? WHERE complaint_id = ? AND {col} IS NULL", [val, cid])
     _insert(con, "core_incidents", _incident_frame(incidents))
-    lf = _tuples_table(labels, LABEL_COLUMNS)  # already one per (complaint, kind, code)
-    if len(lf):
-        with_rows(con, lf, f"""INSERT INTO core_complaint_labels ({', '.join(LABEL_COLUMNS)})
-            SELECT {', '.join('n.' + c for c in LABEL_COLUMNS)} FROM _new_labels n
-            WHERE NOT EXISTS (SELECT 1 FROM core_complaint_labels l WHERE l.complaint_id = n.complaint_id
-                AND l.label_kind = n.label_kind AND l.label_code = n.label_code AND l.label_source = 'field')""",
-                  name="_new_labels")
+    # one per (complaint, kind, code) of this import; each import keeps its own, so removing one
+    # leaves what another import's rows say (a call log's labels are computed over its calls)
+    _insert(con, "core_complaint_labels", _tuples_table(labels, LABEL_COLUMNS))
     _insert(con, "core_qa_issues", _qa_frame(qa))
     if corrected:  # the call-log labels of a corrected complaint count its new rows' times
         with_calls = with_rows(con, _arrow_table({"k": sorted(corrected)}), """
@@ -1331,13 +1329,13 @@ def call_log_labels(con, cid: str, jur: str) -> pd.DataFrame:
         first = outside.iloc[0]
         labels.append((cid, "conduct", "TIME_INCONVENIENT", "field", first["time_rule_id"],
                        f"{len(outside)} calls / messages in forbidden hours, first {first['occurred_at']}",
-                       None, None, "call_log:time"))
+                       None, None, "call_log:time", None))
     violations = check_frequency(calls_df, jur)
     if len(violations):  # one label per conduct code; the evidence names every rule that fired
         parts = [f"{rule_id}: {len(grp)}× (first {grp.iloc[0]['date']}: {grp.iloc[0]['detail']})"
                  for rule_id, grp in violations.groupby("rule_id", sort=True)]
         labels.append((cid, "conduct", "FREQ_EXCESSIVE_CALLS", "field", violations["rule_id"].min(), "; ".join(parts),
-                       None, None, "call_log:frequency"))
+                       None, None, "call_log:frequency", None))
     if labels:
         with_rows(con, pd.DataFrame(labels, columns=LABEL_COLUMNS).astype(
             {"evidence_start": "Int64", "evidence_end": "Int64"}),
