@@ -178,6 +178,7 @@ CODE_LISTS: dict[str, list[Code]] = {
         Code("confirm", "Confirmed", "确认"),
         Code("reject", "Rejected", "否定"),
         Code("add", "Added", "补充"),
+        Code("reopen", "Reopened: evidence changed since the review", "重新打开：复核后证据有变"),
     ],
     "daypart": [
         Code("early_morning", "Small hours (00–05)", "凌晨"),

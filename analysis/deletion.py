@@ -87,8 +87,9 @@ def query_deletion_preview(con, kind: str, target: str) -> dict[str, int]:
     return {"complaints": int(n), "reviewed": reviewed, "decisions": decisions, "incidents": int(added)}
 
 
-def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[str, int]:
+def _remove(con, complaints_sql: str, imports_sql: str, params: list, by: str, why: str) -> dict[str, int]:
     from analysis.ingest.generic import call_log_labels  # here: the importers load the classifier
+    from analysis.reviews import reopen
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_c AS {complaints_sql}", params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_i AS {imports_sql}", params)
     n_complaints = con.execute("SELECT count(*) FROM _del_c").fetchone()[0]
@@ -108,6 +109,7 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[st
     for cid, jur in con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
                                 "WHERE complaint_id IN (SELECT complaint_id FROM _del_k) ORDER BY 1").fetchall():
         call_log_labels(con, cid, jur)
+    n_reopened = reopen(con, "SELECT complaint_id FROM _del_k", by, why)  # reviewed, and their evidence changed
     removed_rows = 0
     for t in IMPORT_TABLES:
         removed_rows += con.execute(f"SELECT count(*) FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)"
@@ -118,21 +120,24 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list) -> dict[st
     for t in ("_del_c", "_del_i", "_del_k"):
         con.execute(f"DROP TABLE {t}")
     return {"complaints": int(n_complaints), "imports": int(n_imports), "file_rows": int(removed_rows),
-            "reviewed": n_reviewed, "decisions": n_decisions, "incidents": int(n_incidents)}
+            "reviewed": n_reviewed, "decisions": n_decisions, "incidents": int(n_incidents),
+            "reopened": int(n_reopened)}
 
 
 def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]:
     """Remove import ``import_id`` (see the module text). Returns ``{"complaints": n,
     "imports": 1, "file_rows": raw and quarantined rows removed, "reviewed": reviewed complaints
     removed, "decisions": their review decisions, "incidents": incidents it had added to
-    complaints that stay, removed from them}`` (all ``int``; the audit row's detail holds the
-    same). Raises ``NothingToDelete`` for an unknown or already deleted import."""
+    complaints that stay, removed from them, "reopened": reviewed complaints that stay whose
+    evidence it changed, back in the review queue (``analysis.reviews.reopen``)}`` (all ``int``;
+    the audit row's detail holds the same). Raises ``NothingToDelete`` for an unknown or already
+    deleted import."""
     with db.write_transaction(db_path, f"delete import {import_id}") as con:
         row = con.execute("SELECT source_file, file_sha256, source FROM meta_imports WHERE import_id = ? "
                           "AND status <> 'deleted'", [import_id]).fetchone()
         if row is None:
             raise NothingToDelete(f"no import {import_id!r} to delete")
-        out = _remove(con, *_TARGETS["import"], [import_id])
+        out = _remove(con, *_TARGETS["import"], [import_id], actor.name, f"removed: {row[0]} ({import_id})")
         audit.record(con, actor, "delete_import", target=import_id, file_name=row[0], file_sha256=row[1],
                      rows_removed=out["complaints"], detail={"source": row[2], **out})
     return out
@@ -140,12 +145,12 @@ def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]
 
 def delete_source(db_path: Path, source: str, actor: Actor) -> dict[str, int]:
     """Remove every complaint and import of ``source`` and the source itself (see the module
-    text). Returns ``{"complaints", "imports", "file_rows", "reviewed", "decisions", "incidents"}``
+    text). Returns ``{"complaints", "imports", "file_rows", "reviewed", "decisions", "incidents", "reopened"}``
     (as ``delete_import``). Raises ``NothingToDelete`` for an unknown source."""
     with db.write_transaction(db_path, f"delete source {source}") as con:
         if con.execute("SELECT count(*) FROM meta_sources WHERE source = ?", [source]).fetchone()[0] == 0:
             raise NothingToDelete(f"no source {source!r} to delete")
-        out = _remove(con, *_TARGETS["source"], [source])
+        out = _remove(con, *_TARGETS["source"], [source], actor.name, f"removed: source {source}")
         con.execute("DELETE FROM meta_sources WHERE source = ?", [source])
         audit.record(con, actor, "delete_source", target=source, rows_removed=out["complaints"], detail=out)
     return out

@@ -175,6 +175,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "相应投诉的通话记录标签将按剩余事件重新计算。"),
     "del_done_incidents": ("{n} incident(s) it had added to other complaints were removed from them.",
                            "其向其他投诉追加的 {n} 个催收事件已一并删除。"),
+    "del_done_reopened": ("{n} reviewed complaint(s) that stay lost evidence with it and are back in the review "
+                          "queue (Narratives page).",
+                          "{n} 条保留的已复核投诉因此失去了部分证据，已回到复核队列（“投诉正文”页）。"),
     "del_reviews": ("Reviewed among these {n} complaints: {reviewed}, with {decisions} decision(s) and their notes. "
                     "Their reviews are removed with them and do not come back if the file is imported again.",
                     "这 {n} 条投诉中有 {reviewed} 条已复核（{decisions} 项决定及其备注）。复核记录将随之删除，"
@@ -281,6 +284,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "sidebar filter to review only its complaints.",
                               "本视图中投诉最多的公司优先；在侧栏筛选一家公司即可只复核其投诉。"),
     "rv_order_newest_help": ("The most recently received complaints first.", "最近受理的投诉优先。"),
+    "rv_reopened": ("{n} complaint(s) at the top were reviewed before and got new or changed evidence since (an "
+                    "import or a removal); their earlier decisions are shown and stay until you change them.",
+                    "列在最前的 {n} 条投诉此前已复核，之后因导入或删除有了新的或改变的证据；原有决定照常显示并保留，直至您更改。"),
     "rv_queue_empty": ("Every complaint with a narrative in this view has been reviewed.",
                        "本视图中有正文的投诉均已复核。"),
     "rv_export": ("Download {n} reviewed complaints as a labelled set (CSV)", "下载 {n} 条已复核投诉的标注集（CSV）"),

@@ -39,6 +39,16 @@ DECISIONS = ("confirm", "reject", "add")
 #: or the whole complaint (``COMPLAINT_DONE``).
 REVIEW_KINDS = ("conduct", "debt_issue", "incident", "complaint")
 COMPLAINT_DONE = "reviewed"
+#: The decision an import or a removal writes on a reviewed complaint whose evidence it changed
+#: (``reopen``): the complaint is back in the queue until it is reviewed again.
+REOPEN = "reopen"
+#: The complaints reviewed as a whole whose review still stands: the current ``complaint``
+#: decision is ``confirm`` (a review), not ``reopen`` (new evidence came since). The one
+#: definition the queue, the progress bar, the labelled set and the model's count read.
+REVIEWED_SQL = ("SELECT complaint_id FROM current_label_reviews WHERE label_kind = 'complaint' "
+                f"AND label_code = '{COMPLAINT_DONE}' AND decision = 'confirm'")
+#: The complaints reopened by new evidence and not reviewed again (first in the queue).
+REOPENED_SQL = REVIEWED_SQL.replace("'confirm'", f"'{REOPEN}'")
 #: Queue orders: ``uncertain`` (rules and model disagree most, then the model's score closest
 #: to 0.5), ``impact`` (most conducts of the ``HIGH_IMPACT_GROUPS``, then the biggest company),
 #: ``company`` (the filtered companies with most complaints first), ``newest``.
@@ -312,6 +322,24 @@ def _insert_incident(con, complaint_id: str, incident_id: str, jurisdiction: str
                  status or "unknown", rule_id])
 
 
+def reopen(con: duckdb.DuckDBPyConnection, complaints_sql: str, by: str, why: str) -> int:
+    """Put the reviewed complaints among ``complaints_sql`` (a SELECT of ``complaint_id``) whose
+    evidence a write changed (an import that added incidents or labels to them or rebuilt them,
+    a removal that took some away) back in the review queue, inside the caller's write on
+    ``con``: one ``complaint`` / ``reviewed`` row with decision ``reopen`` each, by ``by`` (the
+    importer's or remover's name; role ``system``), note ``why`` (which import). Their label and
+    incident decisions stay in force. Returns how many were reopened (0 in a database from
+    before reviews)."""
+    if not has_reviews(con):
+        return 0
+    return con.execute(f"""
+        INSERT INTO core_label_reviews (review_id, complaint_id, label_kind, label_code, decision, reviewed_by,
+                                        reviewer_role, reviewed_at, note)
+        SELECT replace(uuid()::VARCHAR, '-', ''), complaint_id, 'complaint', ?, ?, ?, 'system', now()::TIMESTAMP, ?
+        FROM ({REVIEWED_SQL}) WHERE complaint_id IN ({complaints_sql})""",
+        [COMPLAINT_DONE, REOPEN, by, why]).fetchone()[0]
+
+
 def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? "
                        "AND database_name = current_database()", [name]).fetchone()[0] > 0
@@ -351,14 +379,16 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
     Chinese, its silence is no disagreement), ``closest`` (float:
     smallest |score − 0.5| of its suggestions, NaN without), ``high_impact`` (int: conducts of
     ``HIGH_IMPACT_GROUPS`` from either), ``company_complaints`` (int: the company's filtered
-    complaints with a narrative). Raises ``ValueError`` for an unknown order, ``FilterError``.
+    complaints with a narrative), ``reopened`` (bool: reviewed before, and an import or a removal
+    changed its evidence since; these come first in every order). Raises ``ValueError`` for an
+    unknown order, ``FilterError``.
     """
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r} (one of {', '.join(ORDERS)})")
     w, p = build_where(flt, "complaint")
-    done = ("SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint'" if has_reviews(con)
-            else "SELECT NULL::VARCHAR AS complaint_id WHERE FALSE")
-    order_sql = {
+    none = "SELECT NULL::VARCHAR AS complaint_id WHERE FALSE"
+    done, reopened = (REVIEWED_SQL, REOPENED_SQL) if has_reviews(con) else (none, none)
+    order_sql = "reopened DESC, " + {
         "uncertain": "disagreements DESC, closest ASC NULLS LAST, received_date DESC, complaint_id",
         "impact": "high_impact DESC, company_complaints DESC, received_date DESC, complaint_id",
         "company": "company_complaints DESC, company_name, received_date DESC, complaint_id",
@@ -391,7 +421,8 @@ def query_review_queue(con: duckdb.DuckDBPyConnection, flt: Filter, order: str =
                m.closest,
                len(list_filter(list_distinct(list_concat(f.conduct_codes_narrative, coalesce(m.suggested, []::VARCHAR[]))),
                                lambda x: list_contains(?, x))) AS high_impact,
-               coalesce(co.company_complaints, 0) AS company_complaints
+               coalesce(co.company_complaints, 0) AS company_complaints,
+               f.complaint_id IN ({reopened}) AS reopened
         FROM f LEFT JOIN m USING (complaint_id)
         LEFT JOIN co ON co.company_name IS NOT DISTINCT FROM f.company_name
         LEFT JOIN lg USING (complaint_id) LEFT JOIN speaks sp ON sp.lang = lg.lang
@@ -408,8 +439,7 @@ def query_review_progress(con: duckdb.DuckDBPyConnection, flt: Filter) -> dict[s
         total = con.execute(f"SELECT count(*) FROM mart_complaint_facts WHERE has_narrative AND {w}", p).fetchone()[0]
         return {"reviewed": 0, "total": total}
     reviewed, total = con.execute(f"""
-        SELECT count(*) FILTER (WHERE complaint_id IN (SELECT complaint_id FROM core_label_reviews
-                                                       WHERE label_kind = 'complaint')), count(*)
+        SELECT count(*) FILTER (WHERE complaint_id IN ({REVIEWED_SQL})), count(*)
         FROM mart_complaint_facts WHERE has_narrative AND {w}""", p).fetchone()
     return {"reviewed": reviewed, "total": total}
 
@@ -441,10 +471,10 @@ def reviewed_counts(con: duckdb.DuckDBPyConnection, since: str | None = None) ->
     since_ts = None if since is None else pd.Timestamp(since)
     if since_ts is not None:  # reviewed_at is UTC without a zone
         since_ts = (since_ts.tz_convert("UTC").tz_localize(None) if since_ts.tzinfo else since_ts).to_pydatetime()
-    reviewed, new, latest = con.execute("""
+    reviewed, new, latest = con.execute(f"""
         WITH r AS (
             SELECT complaint_id, max(reviewed_at) AS last_at FROM core_label_reviews
-            WHERE complaint_id IN (SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint')
+            WHERE complaint_id IN ({REVIEWED_SQL})
             GROUP BY complaint_id
         )
         SELECT count(*), count(*) FILTER (WHERE ?::TIMESTAMP IS NULL OR r.last_at > ?::TIMESTAMP), max(r.last_at)
@@ -482,7 +512,7 @@ def labelled_set(con: duckdb.DuckDBPyConnection, flt: Filter | None = None) -> p
     rows = con.execute(f"""
         WITH f AS (
             SELECT complaint_id, conduct_codes_narrative FROM mart_complaint_facts
-            WHERE {w} AND complaint_id IN (SELECT complaint_id FROM core_label_reviews WHERE label_kind = 'complaint')
+            WHERE {w} AND complaint_id IN ({REVIEWED_SQL})
         ), inc AS (
             SELECT x.complaint_id, list_sort(list_distinct(list(x.method_code))) AS methods,
                    list_sort(list_distinct(list(x.recipient_code))) AS recipients,

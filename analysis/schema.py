@@ -253,14 +253,17 @@ TABLES: tuple[Table, ...] = (
         C("label_kind", "VARCHAR", "conduct, debt_issue, incident (label_code = incident_id), complaint "
           "(label_code 'reviewed': the whole complaint was reviewed)", "类别：行为、争议、事件、整条投诉"),
         C("label_code", "VARCHAR", "Code from the matching code list, or the incident id", "标签代码或事件编号"),
-        C("decision", "VARCHAR", "confirm, reject, add (a label no source had; an incident the reviewer entered)",
-          "决定：确认、否定、补充"),
+        C("decision", "VARCHAR", "confirm, reject, add (a label no source had; an incident the reviewer entered); "
+          "reopen (label_kind complaint, written by an import or a removal that changed a reviewed complaint's "
+          "evidence: it is back in the review queue; its other decisions stay)",
+          "决定：确认、否定、补充；重新打开（整条投诉：导入或删除改变了已复核投诉的证据，投诉回到复核队列，其他决定保留）"),
         C("method_code", "VARCHAR", "Incident reviews: the incident's method as the reviewer saw it (a re-read "
           "incident that differs is not covered by the decision)", "事件复核：复核时事件的方式"),
         C("recipient_code", "VARCHAR", "Incident reviews: the incident's recipient as the reviewer saw it",
           "事件复核：复核时事件的对象"),
         C("reviewed_by", "VARCHAR", "Account name of the reviewer", "复核人"),
-        C("reviewer_role", "VARCHAR", "The reviewer's role then", "复核人当时的角色"),
+        C("reviewer_role", "VARCHAR", "The reviewer's role then (system: a reopen written by a write)",
+          "复核人当时的角色（system：由写入操作重新打开）"),
         C("reviewed_at", "TIMESTAMP", "When (UTC)", "复核时间（UTC）"),
         C("note", "VARCHAR", "The reviewer's note", "复核备注"),
     ), ("review_id",)),

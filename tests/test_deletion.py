@@ -42,7 +42,7 @@ def test_delete_import_removes_its_complaints_and_rows_and_the_figures_follow(lo
     monkeypatch.setattr(store, "_copy_all", _no_full_copy)
     out = deletion.delete_import(path, cfpb.import_id, ED)
     assert out == {"complaints": 3, "imports": 1, "file_rows": 3,  # its 3 raw rows (nothing was quarantined)
-                   "reviewed": 0, "decisions": 0, "incidents": 0}
+                   "reviewed": 0, "decisions": 0, "incidents": 0, "reopened": 0}
     after = _q(path, "SELECT source, count(*) FROM core_complaints GROUP BY ALL ORDER BY ALL")
     assert after == [r for r in before if r[0] != "cfpb"]
     for t in ("raw_cfpb__complaints", "core_quarantine", "core_qa_issues"):
@@ -157,7 +157,7 @@ def test_deleting_a_call_log_removes_its_calls_from_the_earlier_complaint(with_c
 
     out = deletion.delete_import(path, log.import_id, ED)
     assert out == {"complaints": 0, "imports": 1, "file_rows": 15,  # 14 raw rows, 1 quarantined
-                   "reviewed": 0, "decisions": 0, "incidents": CALLS}
+                   "reviewed": 0, "decisions": 0, "incidents": CALLS, "reopened": 0}
     assert _incidents(path, X) == incidents  # exactly those before the call log
     assert _labels(path) == labels  # its call-log labels gone, nothing else touched
     assert _figures(path) == (kpis, grid)  # every figure as before the call log: 12 incidents fewer

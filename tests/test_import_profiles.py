@@ -292,8 +292,10 @@ def test_import_intake__replace_corrects_an_earlier_import(tmp_path):
     again.write_text("\n".join([lines[0], first.replace(",21:10,", ",21:20,"), lines[3], lines[4]]) + "\n",
                      encoding="utf-8")
     [rep] = run_import([again], "intake", path, replace=True)
-    assert "1 of them had been reviewed: the review decisions stay (a decision about an incident that was " \
-           "removed no longer applies); read them again on the Narratives page" in rep.notes
+    assert "1 reviewed complaint(s) got new or changed evidence from this file and are back in the review queue " \
+           "(Narratives page); their review decisions stay (one about an incident that was removed no longer " \
+           "applies)" in rep.notes
+    assert rep.reopened_count == 1
     assert (rep.status, rep.unchanged_count, rep.updated_count) == ("imported", 1, 2)
     # the same bytes, first added, then imported as a correction: read again and applied
     [rep] = run_import([fixed], "intake", added, replace=True)
@@ -1013,57 +1015,74 @@ def _qa(path):
 
 
 def test_import_intake__values_a_row_cannot_give_are_said_not_dropped(tmp_path):
-    """Every value of an accepted row is used or has a QA note saying why not (found by a
-    hostile-input helper: these were dropped silently): a time column beside a date cell that
-    holds a time; several methods in one cell; a complaint-level value (company, status) that
-    differs between the rows of one complaint, or from what an earlier file stored; an English
-    keyword inside another word ("mother" is not "other")."""
+    """Every value of an accepted row is used or has a QA note saying why not (found by
+    hostile-input helpers: these were dropped silently): a time column beside a date cell that
+    holds another time (a date saved with a zero time gives way to it); several methods or
+    recipients in one cell, listed or joined by a space or "and"; a complaint-level value
+    (company, status) that differs between the rows of one complaint (not only in case), or
+    from what an earlier file stored, or that an earlier file left empty (a later file does not
+    fill it: its removal could not undo that); an English keyword inside another word ("mother"
+    is not "other")."""
     path = tmp_path / "v.duckdb"
     log = tmp_path / "log.csv"
     log.write_text("\n".join([
         INTAKE_EN_HEADER,
         "X1,2024-12-05,Lender A,Agency A,,2024-12-03 23:10,21:00,phone;sms,debtor,Abusive language,Call my mother,in progress",
-        "X1,2024-12-05,Lender B,Agency A,,2024-12-04 08:30,08:30,sms,debtor,,,closed",
-        "X2,2024-12-06,Lender A,,,2024-12-05,evening,phone / Phone,family,,others,in progress"]) + "\n", encoding="utf-8")
+        "X1,2024-12-05,Lender B,AGENCY A,,2024-12-04 08:30,08:30,sms,Debtor ; Spouse,,,closed",
+        "X2,2024-12-06,Lender A,,,2024-12-05 00:00,evening,phone / Phone,family,,others,in progress",
+        "X2,2024-12-06,Lender A,,,2024-12-06,22:00,电话 短信,本人,,,处理中"]) + "\n", encoding="utf-8")
     [rep] = run_import([log], "intake", path)
-    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (3, 3, 0, 5)
+    assert (rep.row_count, rep.accepted_count, rep.quarantined_count, rep.qa_issue_count) == (4, 4, 0, 7)
     assert _qa(path) == [
         (2, "demands", "Call my mother", "demand not in the profile's value maps; labelled OTHER"),
-        (2, "method", "phone;sms", "method names several ('phone_call', 'sms'): one row is one contact, so "
-                                   "phone_call (the first) is kept; write one row per contact"),
+        (2, "method", "phone;sms", "method names several ('phone', 'sms'): a row has one method, so 'phone' (the "
+                                   "first) is kept"),
         (2, "time", "21:00", "the date cell already holds a time (23:10), which is kept; this time column's value "
                              "is not used"),
         (3, "company", "Lender B", "another row of this complaint, earlier in the file, gives 'Lender A'; a complaint "
                                    "has one value, the first, so this one is not used"),
-        (3, "status", "closed", "another row of this complaint, earlier in the file, gives 'in_progress'; a "
-                                "complaint has one value, the first, so this one is not used")]
-    assert q(path, "SELECT complaint_id, occurred_at, method_code FROM core_incidents ORDER BY 1, 2") == [
-        ("intake:X1", datetime(2024, 12, 3, 23, 10), "phone_call"), ("intake:X1", datetime(2024, 12, 4, 8, 30), "sms"),
-        ("intake:X2", None, "phone_call")]
-    assert q(path, "SELECT complaint_id, creditor_name, outcome_code, region FROM core_complaints ORDER BY 1") == [
-        ("intake:X1", "Lender A", "in_progress", None), ("intake:X2", "Lender A", "in_progress", None)]
+        (3, "recipient", "Debtor ; Spouse", "recipient names several ('Debtor', 'Spouse'): a row has one recipient, "
+                                            "so 'Debtor' (the first) is kept"),
+        (3, "status", "closed", "another row of this complaint, earlier in the file, gives 'In progress'; a "
+                                "complaint has one value, the first, so this one is not used"),
+        (5, "method", "电话 短信", "method names several ('电话', '短信'): a row has one method, so '电话' (the first) "
+                               "is kept")]
+    assert q(path, "SELECT complaint_id, occurred_date, occurred_at, daypart_code, method_code, recipient_code "
+                   "FROM core_incidents ORDER BY 1, 2") == [
+        ("intake:X1", date(2024, 12, 3), datetime(2024, 12, 3, 23, 10), None, "phone_call", "debtor"),
+        ("intake:X1", date(2024, 12, 4), datetime(2024, 12, 4, 8, 30), None, "sms", "debtor"),
+        ("intake:X2", date(2024, 12, 5), None, "evening", "phone_call", "family"),  # 00:00 gave way to "evening"
+        ("intake:X2", date(2024, 12, 6), datetime(2024, 12, 6, 22, 0), None, "phone_call", "debtor")]
+    assert q(path, "SELECT complaint_id, creditor_name, collector_name, outcome_code, region FROM core_complaints "
+                   "ORDER BY 1") == [("intake:X1", "Lender A", "Agency A", "in_progress", None),
+                                     ("intake:X2", "Lender A", None, "in_progress", None)]
     assert q(path, "SELECT complaint_id, label_code FROM core_complaint_labels WHERE label_kind = 'demand' "
                    "ORDER BY 1") == [("intake:X1", "OTHER"), ("intake:X2", "OTHER")]
-    # a later file adds a row to X1: a value X1 lacks (region) is filled, one it has is kept and said
+    # a later file adds a row to X1: a value X1 has is kept, one it lacks is not filled; each is said
     later = tmp_path / "later.csv"
     later.write_text(INTAKE_EN_HEADER + "\n"
                      "X1,2024-12-05,Lender A,Agency B,Hunan,2024-12-06,10:00,phone,debtor,,,closed\n", encoding="utf-8")
     [rep] = run_import([later], "intake", path)
-    assert (rep.accepted_count, rep.qa_issue_count) == (1, 2)
-    assert [r[1:] for r in _qa(path) if r[0] == 2 and r[1] in ("collector", "status")] == [
+    assert (rep.accepted_count, rep.qa_issue_count) == (1, 3)
+    assert [r[1:] for r in _qa(path) if r[0] == 2 and r[1] in ("collector", "region", "status")] == [
         ("collector", "Agency B", "the complaint already has 'Agency A' from an earlier import; this value is not "
                                   "used (to change it, import the file again as the corrected, complete record of "
                                   "its complaints: --replace)"),
-        ("status", "closed", "the complaint already has 'in_progress' from an earlier import; this value is not "
+        ("region", "Hunan", "the complaint came from an earlier import without this value; a later file does not "
+                            "fill it in (so removing that file leaves the complaint as it was): to set it, import "
+                            "the file again as the corrected, complete record of its complaints: --replace"),
+        ("status", "closed", "the complaint already has 'In progress' from an earlier import; this value is not "
                              "used (to change it, import the file again as the corrected, complete record of its "
                              "complaints: --replace)")]
     assert q(path, "SELECT collector_name, outcome_code, region FROM core_complaints WHERE complaint_id = 'intake:X1'") == [
-        ("Agency A", "in_progress", "Hunan")]
-    # the notes read in Chinese too
+        ("Agency A", "in_progress", None)]
+    # the notes read in Chinese, with the Chinese words for what was kept
     from analysis.ingest.reasons import reason_text
-    assert [reason_text(r[3], "zh") for r in _qa(path) if r[1] in ("method", "time")] == [
-        "催收方式值列出了多个（'phone_call'、'sms'）：一行是一次催收，保留第一个 phone_call；请每次催收写一行",
-        "日期单元格中已有时间（23:10），按它读取；未使用此时间列的值"]
+    assert [reason_text(r[3], "zh") for r in _qa(path) if r[1] in ("method", "status")] == [
+        "催收方式值列出了多个（'phone'、'sms'）：每行只能有一个催收方式，保留第一个 'phone'",
+        "此投诉在此前的导入中已是 处理中；此值未使用（如需修改，请勾选“此文件是其所列投诉经更正后的完整记录”后重新导入，或使用 --replace）",
+        "此投诉在文件中较前的一行给出的是 处理中；每条投诉只有一个值（第一个），此值未使用",
+        "催收方式值列出了多个（'电话'、'短信'）：每行只能有一个催收方式，保留第一个 '电话'"]
 
 
 def test_import__a_file_without_the_channel_column_keeps_the_stored_channel(tmp_path):

@@ -490,3 +490,89 @@ def test_the_models_silence_is_a_disagreement_only_where_it_speaks(tmp_path):
     # us:1: the model's EMPLOYER_CONTACT, and THREAT_VIOLENCE it suggests in English but not here;
     # cn:3: the model never suggests ABUSIVE_LANGUAGE or THREAT_VIOLENCE in Chinese: no disagreement
     assert q["disagreements"].to_dict() == {"us:2": 2, "us:1": 2, "cn:3": 0}
+
+
+def test_new_evidence_puts_a_reviewed_complaint_back_in_the_queue(tmp_path):
+    """A reviewed complaint that an import changes (rows added to it, a correction) or a removal
+    takes evidence from is reopened: a ``reopen`` decision by the importer / remover naming the
+    file, back in the queue, out of the progress count and the labelled set, its other decisions
+    still in force; reviewing it again closes it. A file that adds nothing to it, or adds to
+    another complaint, leaves it reviewed."""
+    from analysis.ingest import run_import
+    fixtures = REPO / "tests" / "fixtures" / "import"
+    path = tmp_path / "r.duckdb"
+    run_import([fixtures / "intake.csv"], "intake", path, actor=EDITOR)
+    cid = "intake:IN001"
+    reviews.save_review(path, Review(cid, [Decision("conduct", "ABUSIVE_LANGUAGE", "reject")]), EDITOR)
+
+    done_before = False  # once reviewed, IN001 in the queue is a reopened complaint
+
+    def state():
+        with db.connect_read_only(path) as con:
+            cur = db.read_cursor(con)
+            found = reviews.query_review_queue(cur, Filter(), "newest")
+            queue = found["complaint_id"].tolist()
+            assert found["reopened"].tolist() == [c == cid and done_before for c in queue]
+            history = reviews.query_complaint_reviews(cur, cid)
+            done = history[(history["label_kind"] == "complaint") & history["is_current"]]
+            counted = cur.execute("SELECT list_sort(list(label_code)) FROM counted_complaint_labels "
+                                  "WHERE complaint_id = ? AND label_kind = 'conduct'", [cid]).fetchone()[0]
+            return (cid in queue, reviews.query_review_progress(cur, Filter())["reviewed"],
+                    cid in set(reviews.labelled_set(cur)["id"]), done["decision"].tolist(), counted)
+
+    done_before = True
+    reviewed = (False, 1, True, ["confirm"], ["CONTACT_LIST_BLAST", "THIRD_PARTY_DISCLOSURE", "TIME_INCONVENIENT"])
+    assert state() == reviewed
+    other = tmp_path / "other.csv"  # a row for IN002 and IN001's rows again: nothing new for IN001
+    lines = (fixtures / "intake.csv").read_text(encoding="utf-8").splitlines()
+    other.write_text("\n".join(lines[:4] + [lines[4].replace("2024/12/5", "2024/12/6")]) + "\n", encoding="utf-8")
+    [rep] = run_import([other], "intake", path, actor=EDITOR)
+    assert (rep.accepted_count, rep.reopened_count) == (1, 0)
+    assert state() == reviewed
+    later = tmp_path / "later.csv"
+    later.write_text(lines[0] + "\n" + lines[3].replace("2024-12-04,下午3点半", "2024-12-06,23:40") + "\n",
+                     encoding="utf-8")
+    [rep] = run_import([later], "intake", path, actor=EDITOR)
+    assert rep.reopened_count == 1
+    # back in the queue; the rejection of ABUSIVE_LANGUAGE still counts
+    assert state() == (True, 0, False, ["reopen"], ["CONTACT_LIST_BLAST", "THIRD_PARTY_DISCLOSURE", "TIME_INCONVENIENT",
+                                                    "TIME_INCONVENIENT"])
+    with db.connect_read_only(path) as con:
+        row = reviews.query_complaint_reviews(db.read_cursor(con), cid).iloc[0]
+    assert (row["decision"], row["reviewed_by"], row["note"]) == ("reopen", "ed", f"later.csv ({rep.import_id})")
+    reviews.save_review(path, Review(cid, []), EDITOR)
+    assert state()[:4] == reviewed[:4]
+    out = deletion.delete_import(path, rep.import_id, EDITOR)
+    assert (out["complaints"], out["incidents"], out["reopened"]) == (0, 1, 1)
+    assert state() == (True, 0, False, ["reopen"], reviewed[4])
+
+
+def test_an_updated_cfpb_row_reopens_its_reviewed_complaint(tmp_path):
+    """The CFPB importer reopens a reviewed complaint when an export brings a changed version of
+    its row (several batches or one: the note counts them once); the same row again does not."""
+    from analysis.ingest import run_import
+    header = (REPO / "tests" / "fixtures" / "cfpb" / "three_date_formats.csv").read_text(encoding="utf-8") \
+        .splitlines()[0]
+
+    def export(name, narrative, response):
+        f = tmp_path / name
+        f.write_text(header + "\n" + f"2024-03-01,Debt collection,I do not know,Communication tactics,"
+                     f"Frequent or repeated calls,\"{narrative}\",,Acme Collect,TX,75001,,Consent provided,Web,"
+                     f"2024-03-02,{response},Yes,,7700001\n", encoding="utf-8")
+        return f
+
+    path = tmp_path / "c.duckdb"
+    run_import([export("a.csv", "They call me ten times a day.", "In progress")], "cfpb", path, actor=EDITOR)
+    reviews.save_review(path, Review("cfpb:7700001", []), EDITOR)
+    [rep] = run_import([export("b.csv", "They call me ten times a day.", "In progress")], "cfpb", path, actor=EDITOR)
+    assert (rep.unchanged_count, rep.reopened_count) == (1, 0)
+    [rep] = run_import([export("c.csv", "They call me ten times a day, also at work.", "Closed with explanation")],
+                       "cfpb", path, actor=EDITOR)
+    assert (rep.updated_count, rep.reopened_count) == (1, 1)
+    assert "1 reviewed complaint(s) got new or changed evidence from this file and are back in the review queue " \
+           "(Narratives page); their review decisions stay (one about an incident that was removed no longer " \
+           "applies)" in rep.notes
+    with db.connect_read_only(path) as con:
+        cur = db.read_cursor(con)
+        assert reviews.query_review_queue(cur, Filter(), "newest")[["complaint_id", "reopened"]].values.tolist() == [
+            ["cfpb:7700001", True]]

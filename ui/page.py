@@ -662,6 +662,8 @@ def remove_data(ctx: PageContext) -> None:
                      reviewed=f"{out['reviewed']:,}", decisions=f"{out['decisions']:,}")
             if out["incidents"]:
                 said += ("" if lang == "zh" else " ") + t("del_done_incidents", lang, n=f"{out['incidents']:,}")
+            if out["reopened"]:
+                said += ("" if lang == "zh" else " ") + t("del_done_reopened", lang, n=f"{out['reopened']:,}")
             st.session_state["del_done"] = said
             for k in (f"del_typed_{kind}", f"del_pick_{kind}"):  # the removed one is no longer on offer
                 st.session_state.pop(k, None)

@@ -89,6 +89,8 @@ def queue(ctx: PageContext) -> list[str]:
             if ctx.who is not None and auth.can(ctx.who, "review") else {})
     found = found.assign(open_by=[held.get(c, "") for c in found["complaint_id"]])
     found = pd.concat([found[found["open_by"] == ""], found[found["open_by"] != ""]], ignore_index=True)
+    if n_reopened := int(found["reopened"].sum()):
+        st.caption(t("rv_reopened", lang, n=f"{n_reopened:,}"))
     show_table(found.assign(
         rules_conducts=[names("conduct", v) for v in found["conduct_codes_narrative"]],
         suggested_conducts=[names("conduct", v) for v in found["suggested"]])

@@ -41,7 +41,8 @@ from analysis import pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
     OLE_MAGIC, ZIP_MAGIC, DelimitedReader, ImportRefused, ImportReport, Progress, content_id_warning, content_ids,
-    header_key, import_time, latest_date, new_import_id, record_json, same_file_import, sha256_bytes, zipped_csv,
+    header_key, import_time, latest_date, new_import_id, record_json, reopen_reviewed, same_file_import, sha256_bytes,
+    zipped_csv,
 )
 from analysis.filters import DATE_MIN
 from analysis.ingest.parse import CONTROL_CHARS, ZERO_WIDTH, DateError, cfpb_date_reading, parse_cfpb_date
@@ -215,7 +216,7 @@ def import_cfpb_file(con: duckdb.DuckDBPyConnection, path: Path, *, data: bytes 
                                     eta=_eta(started, done)))
         batch_progress(0.0, R("progress_validating"))
         _stage(con, rep, missing, by_content, lo, hi)
-        found = _apply(con, rep, classify, batch_progress)
+        found = _apply(con, rep, classify, batch_progress, imported_by)
         for k in ("narratives", "labels", "incidents", "skipped", "suggestions"):
             n_read[k] += found[k]
         n_read["model"] = found["model"] or n_read["model"]
@@ -700,10 +701,11 @@ ORDER BY cid, incident_method, incident_recipient, mapping_id
 
 
 def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
-           progress: Progress | None = None) -> dict[str, int]:
+           progress: Progress | None = None, imported_by: str = "unknown") -> dict[str, int]:
     """Write one staged batch: quarantine, complaints (new and updated), labels, incidents, QA
-    issues; declare the changed complaints; read their narratives (``classify`` scope). Adds to
-    the report's counts; returns ``label_narratives``' counts for the batch."""
+    issues; declare the changed complaints; put reviewed ones that were updated back in the
+    review queue (``analysis.reviews.reopen``); read their narratives (``classify`` scope). Adds
+    to the report's counts; returns ``label_narratives``' counts for the batch."""
     struct_cols = ", ".join(DATA_COLUMNS)
     sql = _with_reasons(_APPLY_SQL).replace("{struct_columns}", struct_cols)
     for stmt in [s for s in sql.split(";\n\n") if s.strip()]:
@@ -735,6 +737,8 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
     rep.updated_count += updated
     rep.accepted_count += changed  # new + updated; unchanged rows are counted apart
     mark_changed(con, "SELECT cid FROM _changed")
+    if updated:
+        reopen_reviewed(con, rep, "SELECT cid FROM _changed WHERE existing_hash IS NOT NULL", imported_by)
     # (Labels and incidents of updated complaints, narrative ones included, went with the
     # complaint above; those in the classify scope are read again now.)
     in_scope = {"all": "TRUE", "none": "FALSE", "collection": "cw_nz(product) IN (" + ", ".join(

@@ -134,6 +134,7 @@ class ImportReport:
     unchanged_count: int = 0
     updated_count: int = 0
     qa_issue_count: int = 0
+    reopened_count: int = 0  # reviewed complaints whose evidence this import changed (back in the queue)
     notes: list[str] = field(default_factory=list)
 
     def balance(self) -> str:
@@ -725,3 +726,21 @@ def upgrade_schema(con) -> list[str]:
                 con.execute(f"ALTER TABLE {t.name} ADD COLUMN {c.name} {c.type}")
                 added.append(f"{t.name}.{c.name}")
     return added
+
+
+def reopen_reviewed(con, rep: ImportReport, complaints_sql: str, imported_by: str) -> None:
+    """Put the reviewed complaints among ``complaints_sql`` (a SELECT of ``complaint_id``: those
+    import ``rep`` changed) back in the review queue (``analysis.reviews.reopen``, the note
+    naming the file and import), count them in ``rep.reopened_count`` and say so in one note of
+    ``rep`` (kept up to date when a large file is written in several batches)."""
+    from analysis.reviews import reopen
+    n = reopen(con, complaints_sql, imported_by, f"{rep.source_file} ({rep.import_id})")
+    if not n:
+        return
+    old = reason("reopened_reviewed", n=rep.reopened_count)
+    rep.reopened_count += n
+    new = reason("reopened_reviewed", n=rep.reopened_count)
+    if old in rep.notes:
+        rep.notes[rep.notes.index(old)] = new
+    else:
+        rep.notes.append(new)

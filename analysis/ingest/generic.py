@@ -59,11 +59,11 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analysis import pii
+from analysis import codes, pii
 from analysis.db import with_rows
 from analysis.ingest.common import (
     ImportRefused, ImportReport, Progress, content_id_warning, content_ids, import_time, latest_date, new_import_id,
-    header_key, same_file_import, sha256_bytes,
+    header_key, reopen_reviewed, same_file_import, sha256_bytes,
 )
 from analysis.ingest.parse import (
     DAYPART_HOURS, DateError, When, ambiguous_slash_date, clean_text, clean_value, lookup_code,
@@ -182,7 +182,6 @@ def _gc_paused():
             gc.enable()
 
 
-@_gc_paused()
 def _needed(prof: Profile, f: str) -> str:
     """How a refusal names required field ``f`` of ``prof``: with the column names that give it
     (in every language the profile knows), or the alternative that gives it as well (an
@@ -195,6 +194,7 @@ def _needed(prof: Profile, f: str) -> str:
     return named(f)
 
 
+@_gc_paused()
 def prepare_file(path: Path, profile: Profile | str, *, data: bytes | None = None, sheet: str | None = None,
                  mapping: dict[str, str | None] | None = None, salt: str = "preview",
                  progress: Progress | None = None, today: date | None = None) -> Prepared:
@@ -336,14 +336,15 @@ def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown:
     got = memo.get(key)
     if got is None:
         table, keywords = prof.values.get(lst, {}), prof.keywords.get(lst, [])
-        code = lookup_code(v, table, keywords)
-        several = _several_codes(v, table, keywords) if code is not None else []
-        if code is None:
+        several = _several_values(v, table, keywords)
+        code = several[0][1] if several else lookup_code(v, table, keywords)
+        if several:  # a row has one method, one status: the first written is kept
+            got = memo[key] = (code, (f, v, R("code_several", what=what, items=[p for p, _ in several],
+                                              first=several[0][0])))
+        elif code is None:
             why = (R("code_unknown_set", what=what, value=v, code_list=lst, code=unknown) if unknown
                    else R("code_unknown_empty", what=what, value=v, code_list=lst))
             got = memo[key] = (unknown, (f, v, why))
-        elif len(several) > 1:  # one contact has one method, one status: the first written is kept
-            got = memo[key] = (several[0], (f, v, R("code_several", what=what, codes=several, code=several[0])))
         else:
             got = memo[key] = (code, None)
     if got[1] is not None:
@@ -351,16 +352,31 @@ def _code(r: Row, prof: Profile, lst: str, f: str, default: str | None, unknown:
     return got[0]
 
 
-def _several_codes(value: str, table: dict[str, str], keywords: list[tuple[str, str]]) -> list[str]:
-    """The distinct codes of the items of a single-value cell that lists several ("phone;sms",
-    "本人、家人"), in the order written; ``[]`` when the whole value is one entry of ``table``
-    or it is not a list."""
+#: Words between two values written in one cell without a list separator ("电话 短信",
+#: "phone and text", "phone & sms").
+_VALUE_JOINERS = re.compile(r"\s+(?:and|or|&|\+)\s+|\s*[&+和及]\s*|\s+", re.I)
+
+
+def _several_values(value: str, table: dict[str, str], keywords: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``[(piece as written, its code)]`` when a cell meant to hold one value (a method, a
+    recipient, a status) holds several, the first coded piece first; ``[]`` when it holds one.
+    Several are: list items (``split_list``) of which at least two give different codes, or one
+    gives a code and another none ("电话;飞鸽传书"); else words joined by a space or "and"
+    of which at least two give different codes ("电话 短信"; not "Phone call", whose words give
+    one code, nor "text message", whose second word gives none). A value that is one entry of
+    ``table`` is one value. Values written together without a space ("电话短信") are not
+    told apart: the first keyword of ``keywords`` gives their code, as before."""
     if header_key(value) in table:
         return []
     items = _whole_values(split_list(value), table)
-    if len(items) < 2:
-        return []
-    return list(dict.fromkeys(c for c in (lookup_code(i, table, keywords) for i in items) if c is not None))
+    listed = len(items) > 1
+    if not listed:
+        items = [w for w in _VALUE_JOINERS.split(value.strip()) if w]
+    pieces = [(item, lookup_code(item, table, keywords)) for item in items]
+    coded = [(item, c) for item, c in pieces if c is not None]
+    if len({c for _, c in coded}) > 1 or (listed and coded and len(coded) < len(pieces)):
+        return sorted(pieces, key=lambda p: p[1] is None)  # the uncoded after the coded, each in file order
+    return []
 
 
 def _whole_values(items: list[str], table: dict[str, str]) -> list[str]:
@@ -425,6 +441,8 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
             r.occurred = parse_when(occ_text, order, prof.midnight_is_date_only)
         elif v.get("occurred_date"):
             d = parse_when(v["occurred_date"], order, prof.midnight_is_date_only)
+            if v.get("occurred_time") and d.precision == "exact" and (d.hour, d.minute, d.second) == (0, 0, 0):
+                d = When(d.day)  # "2024-12-03 00:00" beside a time column: a date saved with a zero time
             if v.get("occurred_time") and d.precision == "date_only":
                 col = "occurred_time"
                 t = parse_time(v["occurred_time"])
@@ -532,7 +550,8 @@ def _date_holds_the_time(r: Row, d: When, time_text: str) -> None:
     except DateError:
         same = False
     if not same:
-        shown = f"{d.hour:02d}:{d.minute:02d}" if d.precision == "exact" else d.daypart_code
+        shown = f"{d.hour:02d}:{d.minute:02d}" if d.precision == "exact" else codes.label("daypart", d.daypart_code,
+                                                                                            "en")
         r.qa.append(("occurred_time", time_text, R("time_beside_timed_date", shown=shown)))
 
 
@@ -795,6 +814,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         with_rows(con, _arrow_table({"cid": sorted(changed)}),
                   "CREATE OR REPLACE TEMP TABLE _changed_cids AS SELECT cid FROM _rows")
         found = label_narratives(con, "SELECT cid FROM _changed_cids")
+        reopen_reviewed(con, rep, "SELECT cid FROM _changed_cids", imported_by)
         con.execute("DROP TABLE IF EXISTS _changed_cids")
         if found["narratives"]:
             rep.notes.append(read_note(found))
@@ -1053,20 +1073,33 @@ def _complaint_value(r: Row, f: str) -> str | None:
     return r.outcome if f == "status" else r.medium if f == "submission_medium" else r.values[f]
 
 
-def _first_values(rows: list[Row], kept: dict[str, str], differs: str) -> None:
+def _shown_value(f: str, val: str) -> str:
+    """A complaint-level value as an import note names it: a status or channel by its English
+    label (the notes' Chinese text shows the Chinese one), a text as stored."""
+    lst = {"status": "outcome", "submission_medium": "submission_medium"}.get(f)
+    return codes.label(lst, val, "en") if lst else val
+
+
+def _first_values(rows: list[Row], kept: dict[str, str | None], differs: str, fill: bool = True) -> None:
     """Complaint-level values of ``rows`` (one complaint's, in file order) against ``kept``
-    (field → value the complaint has; filled in place where it has none): a row that gives
-    another value gets the QA note ``differs`` (a ``reasons`` key) naming the value kept, so
-    no value of a file is dropped without a word."""
+    (field → value the complaint has): a row that gives another value gets the QA note
+    ``differs`` (a ``reasons`` key) naming the value kept (values that differ only in case,
+    spaces or punctuation are the same); where the complaint has none, the row's value is
+    kept when ``fill`` (rows of a new complaint) and noted as not used otherwise (a later file
+    does not change a complaint an earlier import made: removing that file could not undo it).
+    So no value of a file is dropped without a word."""
     for r in rows:
         for f in _ONE_VALUE_FIELDS:
             val = _complaint_value(r, f)
             if val is None:
                 continue
             if kept.get(f) is None:
-                kept[f] = val
-            elif val != kept[f]:
-                r.qa.append((f, r.values[f], R(differs, kept=kept[f])))
+                if fill:
+                    kept[f] = val
+                else:
+                    r.qa.append((f, r.values[f], R("complaint_value_not_filled")))
+            elif val != kept[f] and header_key(val) != header_key(kept[f]):
+                r.qa.append((f, r.values[f], R(differs, kept=_shown_value(f, kept[f]))))
 
 
 def _stored_values(con, cids: list[str]) -> dict[str, dict[str, str | None]]:
@@ -1169,13 +1202,9 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             have_inc = {i: v for i, v in have_inc.items() if i not in rebuilt}
             rep.updated_count += sum(len(groups[cid]) for cid in corrected)
             rep.notes.append(R("intake_corrected", n=len(corrected), removed=removed))
-            reviewed = _existing(con, "core_label_reviews", "complaint_id", sorted(corrected))
-            if reviewed:  # their decisions stay; a decision about a removed incident no longer applies
-                rep.notes.append(R("intake_corrected_reviewed", n=len(reviewed)))
     complaints, incidents, labels, qa = [], [], [], []
     label_cache: dict = {}
     narrative_updates: list[tuple[str, str]] = []
-    fills: list[tuple[str, str, str]] = []  # (complaint, column, value) where the complaint had none
     stored = _stored_values(con, [cid for cid in existing if any(iid_of[id(r)] not in have_inc for r in groups[cid])])
     changed: set[str] = set()
     for cid, rs in groups.items():
@@ -1194,10 +1223,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             add = [t for t in texts if t not in old]
             if add:
                 narrative_updates.append((cid, "\n".join([old] + add) if old else "\n".join(add)))
-            kept = dict(stored.get(cid, {}))
-            had = {f for f, val in kept.items() if val is not None}
-            _first_values(new_rows, kept, "complaint_value_stored")
-            fills.extend((cid, _FIELD_COLUMNS[f][0], val) for f, val in kept.items() if val is not None and f not in had)
+            _first_values(new_rows, dict(stored.get(cid, {})), "complaint_value_stored", fill=False)
         else:
             first = new_rows[0]
             received = min((r.received.day for r in new_rows if r.received), default=None) or \
@@ -1240,8 +1266,6 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     for cid, text in narrative_updates:
         con.execute("UPDATE core_complaints SET narrative = ?, has_narrative = TRUE, language = ? WHERE complaint_id = ?",
                     [text, _language(text), cid])
-    for cid, col, val in fills:  # col: a name from _FIELD_COLUMNS, never from the file
-        con.execute(f"UPDATE core_complaints SET {col} = ? WHERE complaint_id = ? AND {col} IS NULL", [val, cid])
     _insert(con, "core_incidents", _incident_frame(incidents))
     # one per (complaint, kind, code) of this import; each import keeps its own, so removing one
     # leaves what another import's rows say (a call log's labels are computed over its calls)

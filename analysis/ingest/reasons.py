@@ -63,7 +63,16 @@ def _conduct_terms() -> dict[str, str]:
     return {codes.label("conduct", c, "en"): codes.label("conduct", c, "zh") for c in codes.codes("conduct")}
 
 
+def _code_terms() -> dict[str, str]:
+    """The English labels of the codes an import note may name (a status, a channel, a part of
+    day: what a complaint kept) → their Chinese labels (``analysis.codes``)."""
+    from analysis import codes
+    return {codes.label(lst, c, "en"): codes.label(lst, c, "zh")
+            for lst in ("outcome", "submission_medium", "daypart") for c in codes.codes(lst)}
+
+
 TERMS.update(_conduct_terms())
+TERMS.update(_code_terms())
 
 
 @dataclass(frozen=True)
@@ -108,8 +117,9 @@ class Reason:
     def _zh_param(self, name: str, value: str) -> str:
         if name in self.nested:
             return _nested_zh(value)
-        if name in self.terms:
-            return TERMS.get(value, value)
+        if name in self.terms:  # as written, or quoted (``!r``): the Chinese term without the quotes
+            quoted = len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
+            return TERMS.get(value) or (TERMS.get(value[1:-1]) if quoted else None) or value
         if name in self.lists:
             items = re.findall(_REPR, value)
             if LIST_SEPARATOR["en"].join(items) == value:
@@ -270,16 +280,21 @@ _add("code_unknown_empty", "{what} {value!r} not in the profile's value maps; {c
      what="status", value="待定", code_list="outcome")
 _add("complaint_value_differs", "another row of this complaint, earlier in the file, gives {kept!r}; a complaint has "
      "one value, the first, so this one is not used", "此投诉在文件中较前的一行给出的是 {kept}；每条投诉只有一个值（第一个），"
-     "此值未使用", kept="某催收公司")
+     "此值未使用", terms=("kept",), kept="In progress")
 _add("complaint_value_stored", "the complaint already has {kept!r} from an earlier import; this value is not used "
      "(to change it, import the file again as the corrected, complete record of its complaints: --replace)",
      "此投诉在此前的导入中已是 {kept}；此值未使用（如需修改，请勾选“此文件是其所列投诉经更正后的完整记录”后重新导入，或使用 --replace）",
-     kept="in_progress")
+     terms=("kept",), kept="In progress")
+_add("complaint_value_not_filled", "the complaint came from an earlier import without this value; a later file does not "
+     "fill it in (so removing that file leaves the complaint as it was): to set it, import the file again as the "
+     "corrected, complete record of its complaints: --replace",
+     "此投诉来自此前的导入，当时没有此值；之后的文件不会补填（这样删除该文件后投诉可恢复原样）：如需设置，请勾选“此文件是其所列投诉经"
+     "更正后的完整记录”后重新导入，或使用 --replace")
 _add("time_beside_timed_date", "the date cell already holds a time ({shown}), which is kept; this time column's "
-     "value is not used", "日期单元格中已有时间（{shown}），按它读取；未使用此时间列的值", shown="23:10")
-_add("code_several", "{what} names several ({codes}): one row is one contact, so {code} (the first) is kept; "
-     "write one row per contact", "{what}值列出了多个（{codes}）：一行是一次催收，保留第一个 {code}；请每次催收写一行",
-     terms=("what",), lists=("codes",), what="method", codes=["phone_call", "sms"], code="phone_call")
+     "value is not used", "日期单元格中已有时间（{shown}），按它读取；未使用此时间列的值", terms=("shown",), shown="23:10")
+_add("code_several", "{what} names several ({items}): a row has one {what}, so {first!r} (the first) is kept",
+     "{what}值列出了多个（{items}）：每行只能有一个{what}，保留第一个 {first}", terms=("what",), lists=("items",),
+     what="method", items=["电话", "短信"], first="电话")
 _add("demand_unknown", "demand not in the profile's value maps; labelled OTHER",
      "诉求不在模板的取值对照表中；标为 OTHER（其他）")
 _add("conduct_unknown", "conduct not in the profile's value maps; no label", "行为不在模板的取值对照表中；未加标签")
@@ -311,9 +326,10 @@ _add("intake_corrected", "{n} complaint(s) listed in this file were rebuilt from
      "record); {removed} earlier incident(s) of theirs that are not in the file were removed",
      "此文件列出的 {n} 条投诉已按文件中的行重建（此文件是这些投诉的完整记录）；这些投诉此前导入、但不在此文件中的 {removed} 个事件已删除",
      n=2, removed=1)
-_add("intake_corrected_reviewed", "{n} of them had been reviewed: the review decisions stay (a decision about an "
-     "incident that was removed no longer applies); read them again on the Narratives page",
-     "其中 {n} 条已复核过：复核决定保留（针对已删除事件的决定不再适用）；请在“投诉正文”页重新阅读这些投诉", n=1)
+_add("reopened_reviewed", "{n} reviewed complaint(s) got new or changed evidence from this file and are back in the "
+     "review queue (Narratives page); their review decisions stay (one about an incident that was removed no longer "
+     "applies)", "{n} 条已复核的投诉因此文件有了新的或改变的证据，已回到复核队列（“投诉正文”页）；其复核决定保留（针对已删除事件的决定不再适用）",
+     n=1)
 _add("replace_complaint_incomplete", "not corrected: row {row} of the same complaint was set aside; fix it and import "
      "the file again", "未更正：同一投诉的第 {row} 行被隔离；改正后请重新导入整个文件", row=7)
 _add("outgoing_calls", "{n} outgoing calls / messages (the borrower's own) kept in raw, not incidents",
