@@ -64,26 +64,39 @@ def _review_counts(con, complaints_sql: str, params: list) -> tuple[int, int]:
     return int(n_reviewed), int(n_decisions)
 
 
-def _added_incidents_sql(complaints_sql: str, imports_sql: str) -> str:
-    """SELECT ``complaint_id`` of each incident that the imports of ``imports_sql`` wrote into a
-    complaint not among ``complaints_sql`` (one that stays)."""
-    return (f"SELECT complaint_id FROM core_incidents WHERE import_id IN ({imports_sql}) "
-            f"AND complaint_id NOT IN ({complaints_sql})")
+def _ids_literal(ids: list[str]) -> str:
+    """Import ids (from ``meta_imports``) as a SQL list literal, quotes doubled."""
+    return "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in ids) + "]::VARCHAR[]"
+
+
+def _going_incidents_sql(complaints_sql: str, ids: list[str], has_also: bool = True) -> str:
+    """SELECT ``complaint_id, incident_id`` of each incident that removing the imports ``ids``
+    takes from a complaint that stays (not among ``complaints_sql``): one they wrote that no
+    other import lists (``core_incidents.also_import_ids``; ``has_also``: that column exists)."""
+    left = f" AND len({_left(ids)}) = 0" if has_also else ""
+    return (f"SELECT complaint_id, incident_id FROM core_incidents WHERE list_contains({_ids_literal(ids)}, import_id)"
+            f"{left} AND complaint_id NOT IN ({complaints_sql})")
+
+
+def _left(ids: list[str]) -> str:
+    """The imports of an incident's ``also_import_ids`` that are not among ``ids`` (a SQL list)."""
+    return f"list_filter(coalesce(also_import_ids, []::VARCHAR[]), lambda x: NOT list_contains({_ids_literal(ids)}, x))"
 
 
 def query_deletion_preview(con, kind: str, target: str) -> dict[str, int]:
     """What removing the import or source ``target`` (``kind``: ``import`` or ``source``) would
     take: ``{"complaints": n, "reviewed": reviewed complaints, "decisions": their review
-    decisions, "incidents": incidents it added to complaints that stay}`` (the Data page says so
-    before the button; ``incidents`` is 0 in a file no write has upgraded yet). Raises
-    ``KeyError`` for another ``kind``."""
+    decisions, "incidents": incidents it added to complaints that stay and no other import
+    lists}`` (the Data page says so before the button; ``incidents`` is 0 in a file no write
+    has upgraded yet). Raises ``KeyError`` for another ``kind``."""
     complaints_sql, imports_sql = _TARGETS[kind]
     [(n,)] = con.execute(f"SELECT count(*) FROM ({complaints_sql})", [target]).fetchall()
     reviewed, decisions = _review_counts(con, complaints_sql, [target])
     added = 0
     if db.has_column(con, "core_incidents", "import_id"):
-        [(added,)] = con.execute(f"SELECT count(*) FROM ({_added_incidents_sql(complaints_sql, imports_sql)})",
-                                 [target, target]).fetchall()
+        ids = [r[0] for r in con.execute(imports_sql, [target]).fetchall()]
+        going = _going_incidents_sql(complaints_sql, ids, db.has_column(con, "core_incidents", "also_import_ids"))
+        [(added,)] = con.execute(f"SELECT count(*) FROM ({going})", [target]).fetchall()
     return {"complaints": int(n), "reviewed": reviewed, "decisions": decisions, "incidents": int(added)}
 
 
@@ -92,24 +105,36 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list, by: str, w
     from analysis.reviews import reopen
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_c AS {complaints_sql}", params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_i AS {imports_sql}", params)
+    ids = [r[0] for r in con.execute("SELECT import_id FROM _del_i").fetchall()]
+    ids_sql, left = _ids_literal(ids), _left(ids)
     n_complaints = con.execute("SELECT count(*) FROM _del_c").fetchone()[0]
     n_reviewed, n_decisions = _review_counts(con, "SELECT complaint_id FROM _del_c", [])
-    added = _added_incidents_sql("SELECT complaint_id FROM _del_c", "SELECT import_id FROM _del_i")
-    n_incidents = con.execute(f"SELECT count(*) FROM ({added})").fetchone()[0]
-    # complaints that stay but lose the incidents, QA rows or field labels the imports added to them
-    by_import = ("core_incidents", "core_qa_issues", "core_complaint_labels")
-    con.execute("CREATE OR REPLACE TEMP TABLE _del_k AS " + " UNION ".join(
-        f"SELECT complaint_id FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i) "
-        f"AND complaint_id NOT IN (SELECT complaint_id FROM _del_c)" for t in by_import))
+    # incidents (and the field labels of their rows) that go from complaints that stay
+    con.execute("CREATE OR REPLACE TEMP TABLE _del_inc AS "
+                + _going_incidents_sql("SELECT complaint_id FROM _del_c", ids))
+    n_incidents = con.execute("SELECT count(*) FROM _del_inc").fetchone()[0]
+    # complaints that stay and change: they lose incidents or QA rows, or an incident of theirs
+    # that another import lists too passes to it
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _del_k AS
+        SELECT complaint_id FROM _del_inc
+        UNION SELECT complaint_id FROM core_qa_issues WHERE import_id IN (SELECT import_id FROM _del_i)
+        UNION SELECT complaint_id FROM core_incidents
+              WHERE list_contains({ids_sql}, import_id) OR list_has_any(also_import_ids, {ids_sql})
+        EXCEPT SELECT complaint_id FROM _del_c""")
     mark_changed(con, "SELECT complaint_id FROM _del_c UNION SELECT complaint_id FROM _del_k")
     for t in COMPLAINT_TABLES:
         con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT complaint_id FROM _del_c)")
-    for t in by_import:
-        con.execute(f"DELETE FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)")
+    # an incident another import lists too passes to the first of those; the others go
+    con.execute(f"UPDATE core_incidents SET import_id = {left}[1], also_import_ids = {left}[2:] "
+                f"WHERE list_contains({ids_sql}, import_id) AND len({left}) > 0")
+    con.execute(f"UPDATE core_incidents SET also_import_ids = {left} WHERE list_has_any(also_import_ids, {ids_sql})")
+    con.execute("DELETE FROM core_complaint_labels WHERE incident_id IN (SELECT incident_id FROM _del_inc)")
+    con.execute("DELETE FROM core_incidents WHERE incident_id IN (SELECT incident_id FROM _del_inc)")
+    con.execute("DELETE FROM core_qa_issues WHERE import_id IN (SELECT import_id FROM _del_i)")
     for cid, jur in con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
                                 "WHERE complaint_id IN (SELECT complaint_id FROM _del_k) ORDER BY 1").fetchall():
         call_log_labels(con, cid, jur)
-    n_reopened = reopen(con, "SELECT complaint_id FROM _del_k", by, why)  # reviewed, and their evidence changed
+    n_reopened = reopen(con, "SELECT complaint_id FROM _del_inc", by, why)  # reviewed, and they lost evidence
     removed_rows = 0
     for t in IMPORT_TABLES:
         removed_rows += con.execute(f"SELECT count(*) FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)"
@@ -117,7 +142,7 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list, by: str, w
         con.execute(f"DELETE FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)")
     n_imports = con.execute("SELECT count(*) FROM _del_i").fetchone()[0]
     con.execute("UPDATE meta_imports SET status = 'deleted' WHERE import_id IN (SELECT import_id FROM _del_i)")
-    for t in ("_del_c", "_del_i", "_del_k"):
+    for t in ("_del_c", "_del_i", "_del_k", "_del_inc"):
         con.execute(f"DROP TABLE {t}")
     return {"complaints": int(n_complaints), "imports": int(n_imports), "file_rows": int(removed_rows),
             "reviewed": n_reviewed, "decisions": n_decisions, "incidents": int(n_incidents),

@@ -219,6 +219,11 @@ TABLES: tuple[Table, ...] = (
           "such an incident goes with its complaint only",
           "写入该事件的导入批次：投诉自身的导入，或之后向该投诉追加事件的导入（通话记录、登记行）；删除该导入即删除该事件。"
           "空：来自正文或复核人录入，或写于本列出现之前（导入批次不明），此类事件仅随投诉删除"),
+        C("also_import_ids", "VARCHAR[]", "Later imports whose files list the same incident again (a running intake "
+          "log imported each week, a call log sent twice): removing import_id's import leaves the incident to the "
+          "first of these, so it goes only when no import that lists it is left",
+          "之后再次列出同一事件的导入批次（每周导入的累积登记表、重复发送的通话记录）：删除 import_id 对应的导入时，"
+          "该事件归入其中第一个导入；只有列出它的导入都删除后才删除该事件"),
     ), ("incident_id",)),
     Table("core_complaint_labels", "core", "Conduct, debt-issue and demand labels with their evidence",
           "投诉标签（行为、争议、诉求）及依据", (
@@ -235,14 +240,12 @@ TABLES: tuple[Table, ...] = (
         C("label_version", "VARCHAR", "Classifier or model version behind a narrative or model label (NULL for "
           "labels from fields and issue codes)", "正文/模型标签所用分类器或模型版本（字段/问题分类标签为空）"),
         C("score", "DOUBLE", "Model score in [0, 1] (label_source = model; NULL otherwise)", "模型得分（仅模型标签）"),
-        C("import_id", "VARCHAR", "Import whose row gave a field label (meta_imports): removing that import removes "
-          "it, also from a complaint that stays (intake rows added to an earlier complaint). Each import keeps its own "
-          "label, so a code two imports give is listed twice (counts take each code once). NULL: labels of "
-          "narratives, the model, CFPB issue codes and call logs (computed again from the calls left), and labels "
-          "written before this column existed (they go with their complaint only)",
-          "给出字段标签的行所属的导入批次：删除该导入即删除该标签，投诉保留时也是如此（追加到已有投诉的登记行）。"
-          "每个导入保留自己的标签，两个导入给出同一代码时列出两次（统计时每个代码只算一次）。空：正文、模型、CFPB 问题分类和"
-          "通话记录的标签（按剩余通话重新计算），以及本列出现之前写入的标签（仅随投诉删除）"),
+        C("incident_id", "VARCHAR", "The intake row (incident) a field label comes from: the label goes when that "
+          "incident goes (a removed import, a correction). One label per row, so a code several rows give is listed "
+          "once for each (counts take each code once). NULL: labels of narratives, the model, CFPB issue codes, "
+          "complaint-level exports and call logs (computed again from the calls left), which go with their complaint",
+          "字段标签来自的登记行（事件）：该事件删除时（删除导入、更正）标签随之删除。每行一个标签，多行给出同一代码时各列一次"
+          "（统计时每个代码只算一次）。空：正文、模型、CFPB 问题分类、投诉级导出和通话记录的标签（按剩余通话重新计算），随投诉删除"),
     )),
     Table("core_label_reviews", "core",
           "Reviewers' decisions on a complaint's labels and incidents, one row per decision, never changed "

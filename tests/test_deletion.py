@@ -225,7 +225,8 @@ def test_a_database_from_before_import_id_is_upgraded_and_still_deletes_correctl
     for copy in sorted(store_dir(path).glob("*.duckdb")):
         con = duckdb.connect(str(copy))
         con.execute("ALTER TABLE core_incidents DROP COLUMN import_id")
-        con.execute("ALTER TABLE core_complaint_labels DROP COLUMN import_id")
+        con.execute("ALTER TABLE core_complaint_labels DROP COLUMN incident_id")
+        con.execute("ALTER TABLE core_incidents DROP COLUMN also_import_ids")
         if copy.resolve() != path.resolve():
             con.execute("INSERT INTO meta_store_versions SELECT version + k, FALSE, written_at, 'lost', 0 FROM "
                         "(SELECT max(version) AS version, max(written_at) AS written_at FROM meta_store_versions), "
@@ -245,7 +246,7 @@ def test_a_database_from_before_import_id_is_upgraded_and_still_deletes_correctl
         (log.import_id, 3), (None, 4 + 1 + 1 + CALLS)]  # IN001 (3 rows, 1 narrative), IN002, IN003, old calls
     assert _preview(path, "import", log.import_id)["incidents"] == 3
     assert deletion.delete_import(path, log.import_id, ED)["incidents"] == 3
-    assert [r[:-1] for r in _incidents(path, "intake:IN001")] == in001  # (rows of the old shape: no import_id)
+    assert [r[:-2] for r in _incidents(path, "intake:IN001")] == in001  # (rows of the old shape: no import_id)
     assert [r[:-1] for r in _q(path, in001_labels)] == labels
     assert _differences(*_replicas(path)) == {}
     assert _mart_rows(path) == _marts_rebuilt_in_full(path)
@@ -257,32 +258,33 @@ def test_a_database_from_before_import_id_is_upgraded_and_still_deletes_correctl
     assert _differences(*_replicas(path)) == {}
 
 
-def test_labels_of_intake_rows_added_later_go_with_their_import_and_stay_without_the_call_log(with_call_log):
-    """A second intake file adds a row to IN002 (a call at 23:30, "频繁来电、辱骂"): its labels are
-    its own (import_id), beside the call log's labels for the same codes. Removing the call log
-    leaves the labels that row gives (they were skipped as duplicates, and so lost with the call
-    log); removing the second file then takes its row's labels too (they stayed), and IN002 is as
-    it was before either."""
+def test_labels_of_intake_rows_added_later_go_with_their_rows_and_stay_without_the_call_log(with_call_log):
+    """A second intake file adds a row to IN002 (a call at 23:30, "频繁来电、辱骂"): its labels
+    are its row's own (incident_id), beside the call log's labels for the same codes. Removing
+    the call log leaves the labels that row gives (they were skipped as duplicates, and so lost
+    with the call log); removing the second file then takes its row's labels too (they stayed),
+    and IN002 is as it was before either."""
     path, _, log, (incidents, labels, figures) = with_call_log
     later = path.parent / "later.csv"
     later.write_text("投诉编号,受理日期,催收日期,催收时刻,催收方式,催收对象,不当行为\n"
                      "IN002,2024-12-06,2024-12-05,23:30,电话,本人,频繁来电、辱骂\n", encoding="utf-8")
     [added] = run_import([later], "intake", path, actor=ED)
     assert added.accepted_count == 1
-    in002 = "SELECT label_code, pattern_id, import_id FROM core_complaint_labels WHERE complaint_id = ? " \
+    [(row,)] = _q(path, "SELECT incident_id FROM core_incidents WHERE import_id = ?", [added.import_id])
+    in002 = "SELECT label_code, pattern_id, incident_id FROM core_complaint_labels WHERE complaint_id = ? " \
             "AND label_source = 'field' AND label_kind = 'conduct' ORDER BY 1, 2"
     assert _q(path, in002, [X]) == [
-        ("ABUSIVE_LANGUAGE", "profile:intake:conduct", added.import_id),
+        ("ABUSIVE_LANGUAGE", "profile:intake:conduct", row),
         ("FREQ_EXCESSIVE_CALLS", "call_log:frequency", None),
-        ("FREQ_EXCESSIVE_CALLS", "profile:intake:conduct", added.import_id),
+        ("FREQ_EXCESSIVE_CALLS", "profile:intake:conduct", row),
         ("TIME_INCONVENIENT", "call_log:time", None),
-        ("TIME_INCONVENIENT", "profile:intake:time", added.import_id)]
+        ("TIME_INCONVENIENT", "profile:intake:time", row)]
     with_both, _ = _figures(path)
     deletion.delete_import(path, log.import_id, ED)
     assert _q(path, in002, [X]) == [
-        ("ABUSIVE_LANGUAGE", "profile:intake:conduct", added.import_id),
-        ("FREQ_EXCESSIVE_CALLS", "profile:intake:conduct", added.import_id),
-        ("TIME_INCONVENIENT", "profile:intake:time", added.import_id)]
+        ("ABUSIVE_LANGUAGE", "profile:intake:conduct", row),
+        ("FREQ_EXCESSIVE_CALLS", "profile:intake:conduct", row),
+        ("TIME_INCONVENIENT", "profile:intake:time", row)]
     without_log, _ = _figures(path)
     assert {k: with_both[k] - without_log[k] for k in ("improper_complaint_count", "incident_count")} == {
         "improper_complaint_count": 0, "incident_count": CALLS}  # IN002 is still improper: the later row says so
@@ -290,5 +292,78 @@ def test_labels_of_intake_rows_added_later_go_with_their_import_and_stay_without
     out = deletion.delete_import(path, added.import_id, ED)
     assert (out["complaints"], out["incidents"]) == (0, 1)
     assert (_incidents(path, X), _labels(path), _figures(path)) == (incidents, labels, figures)
+    assert _mart_rows(path) == _marts_rebuilt_in_full(path)
+    assert _differences(*_replicas(path)) == {}
+
+
+def _evidence(path, cid):
+    """A complaint's incidents and field labels, without the columns that name imports or hold
+    number hashes or ids built from them (salted per database)."""
+    return (_q(path, "SELECT * EXCLUDE (incident_id, import_id, also_import_ids, collector_number_hash) "
+                     "FROM core_incidents WHERE complaint_id = ? ORDER BY ALL", [cid]),
+            _q(path, "SELECT label_kind, label_code, rule_id, pattern_id, CASE WHEN pattern_id LIKE 'call_log:%' "
+                     "THEN NULL ELSE evidence END FROM core_complaint_labels WHERE complaint_id = ? "
+                     "AND label_source = 'field' ORDER BY ALL", [cid]))  # (a call log's evidence names hashes)
+
+
+@pytest.mark.parametrize("removed, goes", [(1, 0), (2, 1)])
+def test_a_row_another_file_lists_too_stays_until_no_file_lists_it(tmp_path, removed, goes):
+    """A running intake log: m0 holds row 1, m1 row 2, m2 rows 1-3 (rows 1 and 2 are already
+    present when it comes). Removing m1 or m2 leaves what the other two give, exactly as
+    importing only those two (found by a hostile-input helper: removing m1 took row 2 and its
+    labels although m2 lists it); ``goes`` incidents go (m2's row 3). Removing the other of m1
+    and m2 then leaves what m0 gives. (Removing m0, which made complaint K1, removes K1 whole:
+    documented.)"""
+    head = "投诉编号,受理日期,催收日期,催收时刻,催收方式,催收对象,不当行为,诉求,处理状态\n"
+    rows = ["K1,2024-12-05,2024-12-02,10:00,电话,本人,辱骂,停止骚扰,处理中\n",
+            "K1,2024-12-05,2024-12-03,23:30,电话,家人,爆通讯录,赔偿,处理中\n",
+            "K1,2024-12-05,2024-12-04,09:00,短信,本人,,,处理中\n"]
+    files = []
+    for n, chosen in enumerate(([0], [1], [0, 1, 2])):
+        f = tmp_path / f"m{n}.csv"
+        f.write_text(head + "".join(rows[i] for i in chosen), encoding="utf-8")
+        files.append(f)
+
+    def built(names, where):
+        db_path = tmp_path / where
+        return db_path, [run_import([files[i]], "intake", db_path, actor=ED)[0] for i in names]
+
+    path, reps = built([0, 1, 2], "all.duckdb")
+    assert [(r.accepted_count, r.unchanged_count) for r in reps] == [(1, 0), (1, 0), (1, 2)]
+    assert _preview(path, "import", reps[removed].import_id)["incidents"] == goes
+    out = deletion.delete_import(path, reps[removed].import_id, ED)
+    assert (out["complaints"], out["incidents"]) == (0, goes)
+    expected, _ = built([i for i in range(3) if i != removed], f"without_{removed}.duckdb")
+    assert len(_evidence(path, "intake:K1")[0]) == 3 - goes
+    assert _evidence(path, "intake:K1") == _evidence(expected, "intake:K1")
+    assert _mart_rows(path) == _marts_rebuilt_in_full(path)
+    assert _differences(*_replicas(path)) == {}
+    deletion.delete_import(path, reps[3 - removed].import_id, ED)
+    alone, _ = built([0], "only_0.duckdb")
+    assert _evidence(path, "intake:K1") == _evidence(alone, "intake:K1")
+    assert _differences(*_replicas(path)) == {}
+
+
+def test_calls_two_call_logs_list_stay_until_both_are_removed(with_call_log):
+    """Two call logs that overlap (rows 1-8 and 5-14 of the fixture) on one complaint: removing
+    the first leaves every call the second lists and the labels they give, as importing only the
+    second; removing that too leaves none."""
+    path, _, first_log, _ = with_call_log
+    lines = (FIX / "import" / "call_log.csv").read_text(encoding="utf-8").splitlines()
+    one, two = path.parent / "cl1.csv", path.parent / "cl2.csv"
+    one.write_text("\n".join([lines[0]] + lines[1:9]) + "\n", encoding="utf-8")
+    two.write_text("\n".join([lines[0]] + lines[5:15]) + "\n", encoding="utf-8")
+    deletion.delete_import(path, first_log.import_id, ED)
+    base = _evidence(path, X)
+    [a] = run_import([one], "call_log", path, actor=ED, complaint_id=X)
+    [b] = run_import([two], "call_log", path, actor=ED, complaint_id=X)
+    only_two = path.parent / "only_two.duckdb"
+    run_import([FIX / "import" / "intake.csv"], "intake", only_two, actor=ED)
+    run_import([two], "call_log", only_two, actor=ED, complaint_id=X)
+    assert b.unchanged_count == 4  # cl2 lists 4 of cl1's calls (rows 5-8)
+    assert deletion.delete_import(path, a.import_id, ED)["incidents"] == 4  # rows 1-4: cl2 does not list them
+    assert _evidence(path, X) == _evidence(only_two, X)
+    deletion.delete_import(path, b.import_id, ED)
+    assert _evidence(path, X) == base
     assert _mart_rows(path) == _marts_rebuilt_in_full(path)
     assert _differences(*_replicas(path)) == {}

@@ -218,11 +218,19 @@ def test_import_intake__incidents_times_and_rules(tmp_path):
         ("intake:IN001", date(2024, 12, 5), "in_progress", "consumer_association", "phone", "对方骂我\n给我妈发短信说我欠钱"),
         ("intake:IN002", date(2024, 12, 6), "explained", "consumer_association", "phone", None),
         ("intake:IN003", date(2024, 12, 7), "in_progress", "consumer_association", "phone", None)]
-    assert q(path, "SELECT complaint_id, label_kind, label_code, rule_id FROM core_complaint_labels "
-                   "WHERE label_source = 'field' ORDER BY 1, 2, 3") == [
-        ("intake:IN001", "conduct", "ABUSIVE_LANGUAGE", None), ("intake:IN001", "conduct", "CONTACT_LIST_BLAST", None),
-        ("intake:IN001", "conduct", "TIME_INCONVENIENT", "CN-TIME-01"), ("intake:IN001", "demand", "STOP_HARASSMENT", None),
-        ("intake:IN002", "demand", "APOLOGY_OR_COMPENSATION", None)]
+    # one label per row and code, with its row's incident (the conduct cell's 非合理时间 and the
+    # 23:10 call are one label of row 2)
+    assert q(path, "SELECT complaint_id, label_kind, label_code, rule_id, evidence, i.occurred_date "
+                   "FROM core_complaint_labels JOIN core_incidents i USING (complaint_id, incident_id) "
+                   "WHERE label_source = 'field' ORDER BY 1, 2, 3, 5") == [
+        ("intake:IN001", "conduct", "ABUSIVE_LANGUAGE", None, "不当行为: 辱骂", date(2024, 12, 3)),
+        ("intake:IN001", "conduct", "CONTACT_LIST_BLAST", None, "不当行为: 爆通讯录", date(2024, 12, 4)),
+        ("intake:IN001", "conduct", "TIME_INCONVENIENT", "CN-TIME-01", "催收日期: 2024-12-03 23:10", date(2024, 12, 3)),
+        ("intake:IN001", "conduct", "TIME_INCONVENIENT", "CN-TIME-01", "催收日期: 2024-12-04 凌晨", date(2024, 12, 4)),
+        ("intake:IN001", "demand", "STOP_HARASSMENT", None, "诉求: 停止骚扰", date(2024, 12, 3)),
+        ("intake:IN001", "demand", "STOP_HARASSMENT", None, "诉求: 停止骚扰", date(2024, 12, 4)),
+        ("intake:IN002", "demand", "APOLOGY_OR_COMPENSATION", None, "诉求: 道歉赔偿", date(2024, 12, 5))]
+    assert q(path, "SELECT count(*) FROM core_complaint_labels WHERE label_source = 'field'") == [(7,)]
     assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine ORDER BY 1") == [
         (6, None, None), (7, "催收日期", "不是日期")]  # lines[6] below is row 7
     # two incidents of IN001 came from the same number (written two ways)

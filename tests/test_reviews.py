@@ -521,7 +521,8 @@ def test_new_evidence_puts_a_reviewed_complaint_back_in_the_queue(tmp_path):
                     cid in set(reviews.labelled_set(cur)["id"]), done["decision"].tolist(), counted)
 
     done_before = True
-    reviewed = (False, 1, True, ["confirm"], ["CONTACT_LIST_BLAST", "THIRD_PARTY_DISCLOSURE", "TIME_INCONVENIENT"])
+    reviewed = (False, 1, True, ["confirm"], ["CONTACT_LIST_BLAST", "THIRD_PARTY_DISCLOSURE", "TIME_INCONVENIENT",
+                                              "TIME_INCONVENIENT"])  # (rows 1 and 2: one label each)
     assert state() == reviewed
     other = tmp_path / "other.csv"  # a row for IN002 and IN001's rows again: nothing new for IN001
     lines = (fixtures / "intake.csv").read_text(encoding="utf-8").splitlines()
@@ -536,7 +537,7 @@ def test_new_evidence_puts_a_reviewed_complaint_back_in_the_queue(tmp_path):
     assert rep.reopened_count == 1
     # back in the queue; the rejection of ABUSIVE_LANGUAGE still counts
     assert state() == (True, 0, False, ["reopen"], ["CONTACT_LIST_BLAST", "THIRD_PARTY_DISCLOSURE", "TIME_INCONVENIENT",
-                                                    "TIME_INCONVENIENT"])
+                                                    "TIME_INCONVENIENT", "TIME_INCONVENIENT"])
     with db.connect_read_only(path) as con:
         row = reviews.query_complaint_reviews(db.read_cursor(con), cid).iloc[0]
     assert (row["decision"], row["reviewed_by"], row["note"]) == ("reopen", "ed", f"later.csv ({rep.import_id})")

@@ -109,7 +109,7 @@ COMPLAINT_COLUMNS = ["complaint_id", "source", "source_record_id", "jurisdiction
                      "submission_medium", "outcome_code", "is_timely_response", "response_days", "has_narrative",
                      "narrative", "language", "source_record_hash", "import_id", "source_file", "source_row_number"]
 LABEL_COLUMNS = ["complaint_id", "label_kind", "label_code", "label_source", "rule_id", "evidence", "evidence_start",
-                 "evidence_end", "pattern_id", "import_id"]
+                 "evidence_end", "pattern_id", "incident_id"]
 QA_COLUMNS = ["import_id", "complaint_id", "source_file", "source_row_number", "column_name", "raw_value", "reason"]
 QUAR_COLUMNS = ["import_id", "source_file", "source_row_number", "column_name", "raw_value", "reason", "raw_record",
                 "sheet_name"]
@@ -934,10 +934,10 @@ def _complaint_frame(rows: list[tuple]) -> pa.Table:
 
 
 def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None = None,
-                cache: dict | None = None, import_id: str | None = None) -> list[tuple]:
+                cache: dict | None = None, incident_id: str | None = None) -> list[tuple]:
     """Field labels of one row (``LABEL_COLUMNS`` tuples); ``cache``: a dict kept across the rows
-    of one file (evidence prefixes per sheet); ``import_id``: the import an intake row's labels
-    go with (None for a complaint-level export's: they go with their complaint)."""
+    of one file (evidence prefixes per sheet); ``incident_id``: the incident an intake row's
+    labels go with (None for a complaint-level export's: they go with their complaint)."""
     pieces = cache.get(r.sheet) if cache is not None else None
     if pieces is None:
         hdr = prep.mapping.get(r.sheet, {})
@@ -947,16 +947,18 @@ def _labels_for(cid: str, r: Row, prep: Prepared, jur: str, rule: tuple | None =
         if cache is not None:
             cache[r.sheet] = pieces
     hdr, d_prefix, d_pattern, c_prefix, c_pattern = pieces
-    out = _time_label(cid, r, prep, jur, hdr, rule, import_id) if rule is None or rule[0] else []
+    out = _time_label(cid, r, prep, jur, hdr, rule, incident_id) if rule is None or rule[0] else []
     for code, item in r.demands:
-        out.append((cid, "demand", code, "field", None, f"{d_prefix}{item}", None, None, d_pattern, import_id))
+        out.append((cid, "demand", code, "field", None, f"{d_prefix}{item}", None, None, d_pattern, incident_id))
+    timed = {t[2] for t in out}  # a row's conduct cell that also says "inconvenient time": one label
     for code, item in r.conducts:
-        out.append((cid, "conduct", code, "field", None, f"{c_prefix}{item}", None, None, c_pattern, import_id))
+        if code not in timed:
+            out.append((cid, "conduct", code, "field", None, f"{c_prefix}{item}", None, None, c_pattern, incident_id))
     return out
 
 
 def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tuple | None = None,
-                import_id: str | None = None) -> list[tuple]:
+                incident_id: str | None = None) -> list[tuple]:
     out = []
     if not prep.profile.is_debt_collection:  # e.g. FTC unwanted calls: hours charted, no conduct flag
         return out
@@ -967,7 +969,7 @@ def _time_label(cid: str, r: Row, prep: Prepared, jur: str, hdr: dict, rule: tup
                                                                      r.values.get("occurred_time")) if x)
         out.append((cid, "conduct", "TIME_INCONVENIENT", "field", rule_id,
                     f"{hdr.get('occurred_at') or hdr.get('occurred_date', 'time')}: {shown}", None, None,
-                    f"profile:{prep.profile.name}:time", import_id))
+                    f"profile:{prep.profile.name}:time", incident_id))
     return out
 
 
@@ -1250,15 +1252,11 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             merged.outcome = kept.get("status")
             complaints.append(_complaint_dict(prof, cid, merged, rep, "\n".join(texts) or None,
                                               _h(*sorted(r.row_hash for r in new_rows)), received, prof.jurisdiction))
-        seen_labels: set[tuple[str, str]] = set()  # (kind, code): one label per complaint, the first
-        for r in new_rows:
+        for r in new_rows:  # each row's labels go with its incident (a code two rows give is listed twice)
             rule = time_rule(prof.jurisdiction, r.method, r.occurred)
             incidents.append(_incident_dict(iid_of[id(r)], cid, prof.jurisdiction, r, rep.import_id, rule))
             if rule[0] or r.demands or r.conducts:
-                for t in _labels_for(cid, r, prep, prof.jurisdiction, rule, label_cache, rep.import_id):
-                    if (t[1], t[2]) not in seen_labels:
-                        seen_labels.add((t[1], t[2]))
-                        labels.append(t)
+                labels.extend(_labels_for(cid, r, prep, prof.jurisdiction, rule, label_cache, iid_of[id(r)]))
             if r.qa:
                 qa.extend(_qa_rows(rep, cid, r, prep))
         rep.accepted_count += len(new_rows)
@@ -1267,9 +1265,11 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
         con.execute("UPDATE core_complaints SET narrative = ?, has_narrative = TRUE, language = ? WHERE complaint_id = ?",
                     [text, _language(text), cid])
     _insert(con, "core_incidents", _incident_frame(incidents))
-    # one per (complaint, kind, code) of this import; each import keeps its own, so removing one
-    # leaves what another import's rows say (a call log's labels are computed over its calls)
     _insert(con, "core_complaint_labels", _tuples_table(labels, LABEL_COLUMNS))
+    # rows already present: this import lists their incidents too (a running log), so removing the
+    # import that wrote them leaves them to this one
+    listed_again = [iid_of[id(r)] for rs in groups.values() for r in rs if iid_of[id(r)] in have_inc]
+    also_listed(con, listed_again, rep.import_id)
     _insert(con, "core_qa_issues", _qa_frame(qa))
     if corrected:  # the call-log labels of a corrected complaint count its new rows' times
         with_calls = with_rows(con, _arrow_table({"k": sorted(corrected)}), """
@@ -1308,23 +1308,42 @@ def _write_call_grain(con, prep: Prepared, rep: ImportReport, target: tuple[str,
     iid_of = {id(r): f"{cid}#call-{_h(r.number_hash, r.occurred.at, r.method, r.duration, r.connected)[:12]}"
               for r in calls}
     have = _existing(con, "core_incidents", "incident_id", list(iid_of.values()))
-    incidents, qa, done = [], [], set()
+    incidents, qa, done, listed_again = [], [], set(), []
     for r in calls:
         iid = iid_of[id(r)]
         if iid in have or iid in done:
             rep.unchanged_count += 1
+            if iid in have:
+                listed_again.append(iid)
             continue
         done.add(iid)
         incidents.append(_incident_dict(iid, cid, jur, r, rep.import_id))
         qa.extend(_qa_rows(rep, cid, r, prep))
     _insert(con, "core_incidents", _incident_frame(incidents))
     _insert(con, "core_qa_issues", _qa_frame(qa))
+    also_listed(con, listed_again, rep.import_id)
     rep.accepted_count = len(incidents) + (0 if seen_log else len(outgoing))
     violations = call_log_labels(con, cid, jur)
     if len(violations):
         rep.notes.append(R("frequency_checks", counts=", ".join(
             f"{k} ×{v}" for k, v in violations["rule_id"].value_counts().sort_index().items())))
     return {cid} if incidents or is_new else set()
+
+
+def also_listed(con, incident_ids: list[str], import_id: str) -> None:
+    """Record that import ``import_id`` lists the incidents ``incident_ids`` (already present,
+    written by an earlier import) too: ``core_incidents.also_import_ids``, so removing the
+    import that wrote them leaves them (``analysis.deletion``). Their complaints are declared
+    changed (the second copy follows; nothing they show changes)."""
+    if not incident_ids:
+        return
+    with_rows(con, _arrow_table({"iid": sorted(set(incident_ids))}),
+              "CREATE OR REPLACE TEMP TABLE _listed AS SELECT iid FROM _rows")
+    con.execute("""UPDATE core_incidents SET also_import_ids = list_append(coalesce(also_import_ids, []::VARCHAR[]), ?)
+                   WHERE incident_id IN (SELECT iid FROM _listed) AND import_id IS DISTINCT FROM ?
+                   AND NOT list_contains(coalesce(also_import_ids, []::VARCHAR[]), ?)""", [import_id] * 3)
+    mark_changed(con, "SELECT DISTINCT complaint_id FROM core_incidents WHERE incident_id IN (SELECT iid FROM _listed)")
+    con.execute("DROP TABLE _listed")
 
 
 def call_log_labels(con, cid: str, jur: str) -> pd.DataFrame:
