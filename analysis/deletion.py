@@ -10,15 +10,19 @@ What goes, in one write transaction (all or nothing), with one audit row:
   its log row (``meta_imports``) stays with ``status = 'deleted'``, so the same file can be
   imported again. Its complaints' reviews go too (a withdrawn complaint leaves no notes
   behind) and do not come back with a re-import: ``query_deletion_preview`` counts them
-  before, and the result and the audit row count them after. Incidents, field labels and QA
-  rows the import added to complaints that stay (``import_id`` of ``core_incidents`` and
-  ``core_complaint_labels``: a call log attached to an earlier complaint, intake rows added to
-  one) go from those complaints, whose call-log labels are computed again over what remains
-  (``analysis.ingest.generic.call_log_labels``); a label another import's rows also give stays,
-  as that import's own. The incidents are counted (``incidents``) before and after the same
-  way. Incidents and labels written before those columns existed have no import id and go only
-  with their complaint; so does the narrative text that added intake rows brought (it is
-  joined into the complaint's text).
+  before, and the result and the audit row count them after. Incidents and QA rows the import
+  added to complaints that stay (``core_incidents.import_id``: a call log attached to an
+  earlier complaint, intake rows added to one) go from those complaints, with the field labels
+  of their rows (``core_complaint_labels.incident_id``), and the complaints' call-log labels are
+  computed again over what remains (``analysis.ingest.generic.call_log_labels``). An incident
+  that a later import lists too (``core_incidents.also_import_ids``: a running log imported
+  each week, a call log sent twice) passes to the first such import left instead, and goes
+  only when none is left. The incidents that go are counted (``incidents``) before and after
+  the same way; reviewed complaints that lose some are reopened (``analysis.reviews.reopen``).
+  Incidents and labels written before those columns existed have no import id and go only with
+  their complaint; so does the narrative text that added intake rows brought (it is joined
+  into the complaint's text), and a complaint goes whole with the import that made it, also
+  when a later file lists it again.
 * **a source** (``delete_source``): every complaint of that source with the above, the raw,
   quarantine and QA rows of all its imports (whose log rows become ``deleted``) and the
   source itself (``meta_sources``), so it leaves the filters.

@@ -1112,3 +1112,47 @@ def test_import__a_missing_time_column_is_named_with_every_column_that_gives_it(
     with pytest.raises(ImportRefused) as err:
         run_import([log], "intake", tmp_path / "nt.duckdb")
     assert "occurred_at (催收时间 / 发生时间) or occurred_date (催收日期 / 发生日期 / date / incident date)" in str(err.value)
+
+
+def test_import_intake__a_running_log_whose_status_moved_on_adds_no_incident_twice(tmp_path):
+    """A running log imported each week: the second week's file says 已完成 where the first said
+    处理中, and adds one row. Its rows are the same contacts: only the new row is an incident
+    (the incident id leaves the complaint's one-value fields out; before, every row became a
+    second incident); the status that is not taken is said on each row; as a correction
+    (--replace) the status is applied and the incidents stay the same. A database whose
+    incidents have the ids of the whole row (written before) finds them by those."""
+    head = "投诉编号,受理日期,催收日期,催收时刻,催收方式,催收对象,不当行为,处理状态\n"
+    rows = ["K1,2024-12-05,2024-12-02,10:00,电话,本人,辱骂,{s}\n", "K1,2024-12-05,2024-12-03,23:30,电话,家人,,{s}\n"]
+    week1, week2 = tmp_path / "w1.csv", tmp_path / "w2.csv"
+    week1.write_text(head + "".join(r.format(s="处理中") for r in rows), encoding="utf-8")
+    week2.write_text(head + "".join(r.format(s="已完成") for r in rows)
+                     + "K1,2024-12-05,2024-12-04,09:00,短信,本人,,已完成\n", encoding="utf-8")
+    path = tmp_path / "w.duckdb"
+    run_import([week1], "intake", path)
+    incidents = q(path, "SELECT incident_id FROM core_incidents ORDER BY 1")
+    [rep] = run_import([week2], "intake", path)
+    assert (rep.accepted_count, rep.unchanged_count, rep.qa_issue_count) == (1, 2, 3)
+    assert q(path, "SELECT count(*), count(DISTINCT occurred_at) FROM core_incidents") == [(3, 3)]
+    assert set(incidents) < set(q(path, "SELECT incident_id FROM core_incidents"))
+    assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_qa_issues ORDER BY 1") == [
+        (2, "处理状态", "已完成"), (3, "处理状态", "已完成"), (4, "处理状态", "已完成")]
+    assert q(path, "SELECT outcome_code FROM core_complaints") == [("in_progress",)]
+    [rep] = run_import([week2], "intake", path, replace=True)
+    assert (rep.updated_count, rep.unchanged_count) == (3, 0)
+    assert q(path, "SELECT outcome_code FROM core_complaints") == [("closed",)]
+    assert q(path, "SELECT count(*) FROM core_incidents") == [(3,)]
+    # the same week-1 file into a database written before: its incidents carry the whole row's ids
+    from analysis.ingest.generic import prepare_file
+    old = tmp_path / "old.duckdb"
+    run_import([week1], "intake", old)
+    prep = prepare_file(week1, "intake")
+    con = duckdb.connect(str(old))
+    for r in prep.accepted:
+        new_id, old_id = f"intake:K1#r{r.incident_hash[:12]}", f"intake:K1#r{r.row_hash[:12]}"
+        assert new_id != old_id
+        con.execute("UPDATE core_incidents SET incident_id = ? WHERE incident_id = ?", [old_id, new_id])
+        con.execute("UPDATE core_complaint_labels SET incident_id = ? WHERE incident_id = ?", [old_id, new_id])
+    con.close()
+    [rep] = run_import([week2], "intake", old)
+    assert (rep.accepted_count, rep.unchanged_count) == (1, 2)
+    assert q(old, "SELECT count(*) FROM core_incidents") == [(3,)]

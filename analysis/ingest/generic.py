@@ -124,6 +124,7 @@ class Row:
     values: dict[str, str | None]  # field → cleaned text
     raw: dict[str, str]  # header → text written to raw (masked)
     row_hash: str = ""
+    incident_hash: str = ""  # of the incident's fields only: the id of the incident a row gives
     record_id: str | None = None
     received: When | None = None
     occurred: When | None = None
@@ -535,6 +536,11 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     parts = [f"{k}={v[k]}" for k in hash_order]
     parts.append("" if r.number_hash is None else r.number_hash)
     r.row_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()  # = _h(*parts)
+    # The incident's hash: the same without the complaint's one-value fields, so a status that
+    # moved on in a running log does not make its rows new incidents.
+    parts = [f"{k}={v[k]}" for k in hash_order if k not in NOT_IN_INCIDENT_KEY]
+    parts.append("" if r.number_hash is None else r.number_hash)
+    r.incident_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()
     r.record_id = (_private_id(v["complaint_id"], salt) if v.get("complaint_id") and not prof.public_ids
                    else v.get("complaint_id"))
 
@@ -583,7 +589,7 @@ def _assign_content_ids(rows: list[Row], prof: Profile) -> tuple[int, int]:
         r.record_id = rid
         # the row's content hash (incident ids, unchanged / updated) from the same key, so a
         # re-saved file with other date forms finds its rows unchanged
-        r.row_hash = hashlib.md5(key.encode("utf-8")).hexdigest()
+        r.row_hash = r.incident_hash = hashlib.md5(key.encode("utf-8")).hexdigest()
     return len(ids), sum(1 for i in ids if "-" in i)
 
 
@@ -625,15 +631,18 @@ def _mark_duplicates(rows: list[Row], prof: Profile) -> None:
             count[r.row_hash] += 1
             r.record_id = r.row_hash[:16] + (f"-{count[r.row_hash]}" if count[r.row_hash] > 1 else "")
             continue
-        key = r.record_id if prof.grain == "complaint" else r.row_hash
+        key = (r.record_id if prof.grain == "complaint" else (r.record_id, r.incident_hash) if prof.grain == "incident"
+               else r.row_hash)
         if key in first:
             f = first[key]
             where = (R("where_sheet_row", sheet=f.sheet, row=f.row_number) if f.sheet
                      else R("where_row", row=f.row_number))
             if prof.grain == "complaint":
                 r.reject = ("complaint_id", r.record_id, R("complaint_id_repeated", where=where))
-            else:
+            elif r.row_hash == f.row_hash:
                 r.reject = (None, None, R("row_repeated", where=where))
+            else:
+                r.reject = (None, None, R("incident_repeated", where=where))
             continue
         digits = _digits_key(r.record_id) if prof.grain == "complaint" else None
         if digits is not None and digits in by_digits:
@@ -983,10 +992,11 @@ def _label_frame(rows: list[tuple]) -> pa.Table:
     return _tuples_table(uniq, LABEL_COLUMNS)
 
 
-def _qa_rows(rep: ImportReport, cid: str, r: Row, prep: Prepared) -> list[tuple]:
+def _qa_rows(rep: ImportReport, cid: str, r: Row, prep: Prepared, entries: list | None = None) -> list[tuple]:
+    """``core_qa_issues`` rows of ``entries`` (``(field, value, reason)``; None: all of ``r.qa``)."""
     hdr = prep.mapping.get(r.sheet, {})
     return [(rep.import_id, cid, rep.source_file, r.row_number, hdr.get(col, col), val, reason)
-            for col, val, reason in r.qa]
+            for col, val, reason in (r.qa if entries is None else entries)]
 
 
 def _qa_frame(rows: list[tuple]) -> pa.Table:
@@ -1062,6 +1072,9 @@ _FIELD_COLUMNS = {
 #: Complaint-level fields of an incident-grain row that hold one value per complaint (the
 #: narrative is not one: the rows' texts are joined): the first row that gives one sets it.
 _ONE_VALUE_FIELDS = tuple(f for f in _FIELD_COLUMNS if f != "narrative")
+#: Fields left out of an intake row's incident id (``Row.incident_hash``): the complaint's, not
+#: the contact's. Rows written before this id was used keep their id from the whole row.
+NOT_IN_INCIDENT_KEY = frozenset(_ONE_VALUE_FIELDS) | {"received_at"}
 #: Field → label kind kept from the old version when the file lacks the field.
 _FIELD_LABELS = {"demands": "demand", "conduct": "conduct"}
 
@@ -1082,14 +1095,17 @@ def _shown_value(f: str, val: str) -> str:
     return codes.label(lst, val, "en") if lst else val
 
 
-def _first_values(rows: list[Row], kept: dict[str, str | None], differs: str, fill: bool = True) -> None:
+def _first_values(rows: list[Row], kept: dict[str, str | None], differs: str,
+                  fill: bool = True) -> list[tuple[Row, tuple]]:
     """Complaint-level values of ``rows`` (one complaint's, in file order) against ``kept``
     (field → value the complaint has): a row that gives another value gets the QA note
     ``differs`` (a ``reasons`` key) naming the value kept (values that differ only in case,
     spaces or punctuation are the same); where the complaint has none, the row's value is
     kept when ``fill`` (rows of a new complaint) and noted as not used otherwise (a later file
     does not change a complaint an earlier import made: removing that file could not undo it).
-    So no value of a file is dropped without a word."""
+    So no value of a file is dropped without a word. Returns the notes added, ``[(row, entry)]``
+    (each also in ``row.qa``)."""
+    said = []
     for r in rows:
         for f in _ONE_VALUE_FIELDS:
             val = _complaint_value(r, f)
@@ -1098,10 +1114,28 @@ def _first_values(rows: list[Row], kept: dict[str, str | None], differs: str, fi
             if kept.get(f) is None:
                 if fill:
                     kept[f] = val
-                else:
-                    r.qa.append((f, r.values[f], R("complaint_value_not_filled")))
+                    continue
+                entry = (f, r.values[f], R("complaint_value_not_filled"))
             elif val != kept[f] and header_key(val) != header_key(kept[f]):
-                r.qa.append((f, r.values[f], R(differs, kept=_shown_value(f, kept[f]))))
+                entry = (f, r.values[f], R(differs, kept=_shown_value(f, kept[f])))
+            else:
+                continue
+            r.qa.append(entry)
+            said.append((r, entry))
+    return said
+
+
+def _values_differ(rows: list[Row], stored: dict[str, str | None]) -> bool:
+    """Whether ``rows`` (one complaint's, in file order) give a complaint-level value other than
+    ``stored`` (the complaint's; a field the rows leave empty says nothing): a correction
+    rebuilds such a complaint."""
+    first: dict[str, str] = {}
+    for r in rows:
+        for f in _ONE_VALUE_FIELDS:
+            val = _complaint_value(r, f)
+            if val is not None and f not in first:
+                first[f] = val
+    return any(stored.get(f) is None or header_key(val) != header_key(stored[f]) for f, val in first.items())
 
 
 def _stored_values(con, cids: list[str]) -> dict[str, dict[str, str | None]]:
@@ -1188,13 +1222,19 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             cid = cid_of[r.record_id] = f"{prof.source}:{r.record_id}"
         groups[cid].append(r)
     existing = _existing(con, "core_complaints", "complaint_id", list(groups), "narrative")
-    iid_of = {id(r): f"{cid}#r{r.row_hash[:12]}" for cid, rs in groups.items() for r in rs}
-    have_inc = _existing(con, "core_incidents", "incident_id", list(iid_of.values()))
+    iid_of = {id(r): f"{cid}#r{r.incident_hash[:12]}" for cid, rs in groups.items() for r in rs}
+    legacy = {id(r): f"{cid}#r{r.row_hash[:12]}" for cid, rs in groups.items() for r in rs}  # ids from the whole row
+    have_inc = _existing(con, "core_incidents", "incident_id", sorted(set(iid_of.values()) | set(legacy.values())))
+    for k, old_id in legacy.items():  # a row written before incident ids: found by its old id
+        if iid_of[k] not in have_inc and old_id in have_inc:
+            iid_of[k] = old_id
+    stored = _stored_values(con, list(existing))
     corrected: set[str] = set()
-    if replace and existing:  # a complaint whose rows differ from its incidents present is rebuilt
+    if replace and existing:  # a complaint whose rows or values differ from those present is rebuilt
         old = _row_incidents(con, list(existing))
         in_file = {cid: {iid_of[id(r)] for r in groups[cid]} for cid in existing}
-        corrected = {cid for cid in existing if old.get(cid, set()) != in_file[cid]}
+        corrected = {cid for cid in existing if old.get(cid, set()) != in_file[cid]
+                     or _values_differ(groups[cid], stored.get(cid, {}))}
         if corrected:
             removed = sum(len(old.get(cid, set()) - in_file[cid]) for cid in corrected)
             _clear_corrected(con, sorted(corrected), prof.source)
@@ -1207,11 +1247,15 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     complaints, incidents, labels, qa = [], [], [], []
     label_cache: dict = {}
     narrative_updates: list[tuple[str, str]] = []
-    stored = _stored_values(con, [cid for cid in existing if any(iid_of[id(r)] not in have_inc for r in groups[cid])])
     changed: set[str] = set()
     for cid, rs in groups.items():
         new_rows = [r for r in rs if iid_of[id(r)] not in have_inc] if have_inc else rs
         rep.unchanged_count += len(rs) - len(new_rows)
+        if cid in existing:  # every row of the file, present or new: a value the complaint does not take is said
+            said = _first_values(rs, dict(stored.get(cid, {})), "complaint_value_stored", fill=False)
+            for r, e in said:
+                if iid_of[id(r)] in have_inc:  # a new row's notes are written with its other ones below
+                    qa.extend(_qa_rows(rep, cid, r, prep, [e]))
         if not new_rows:
             continue
         changed.add(cid)
@@ -1225,7 +1269,6 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             add = [t for t in texts if t not in old]
             if add:
                 narrative_updates.append((cid, "\n".join([old] + add) if old else "\n".join(add)))
-            _first_values(new_rows, dict(stored.get(cid, {})), "complaint_value_stored", fill=False)
         else:
             first = new_rows[0]
             received = min((r.received.day for r in new_rows if r.received), default=None) or \
