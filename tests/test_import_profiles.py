@@ -1156,3 +1156,26 @@ def test_import_intake__a_running_log_whose_status_moved_on_adds_no_incident_twi
     [rep] = run_import([week2], "intake", old)
     assert (rep.accepted_count, rep.unchanged_count) == (1, 2)
     assert q(old, "SELECT count(*) FROM core_incidents") == [(3,)]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("evening.", (None, None, "daypart", "evening", 0)), ("8 in the evening", (20, 0, "exact", None, 0)),
+    ("midnight", (0, 0, "exact", None, 0)), ("10:30 at night", (22, 30, "exact", None, 0)),
+    ("2 at night", (2, 0, "exact", None, 0)), ("12 at night", (0, 0, "exact", None, 1)),
+    ("7 o'clock in the morning", (7, 0, "exact", None, 0)), ("3 in the afternoon", (15, 0, "exact", None, 0)),
+    ("下午3点半。", (15, 30, "exact", None, 0)), ("21:00,", (21, 0, "exact", None, 0)),
+])
+def test_parse_time__english_words_and_a_full_stop(text, read):
+    """Times staff write in words, or with the sentence's full stop (they were quarantined):
+    a clock time with its part of day in English words, midnight; 12 at night is the midnight
+    that ends the day, as 晚上12点."""
+    from analysis.ingest.parse import parse_time
+    t = parse_time(text)
+    assert (t.hour, t.minute, t.precision, t.daypart_code, t.day_offset) == read
+
+
+@pytest.mark.parametrize("text", ["13 in the evening", "8 in the evenings", "eight in the evening", "25:00 at night"])
+def test_parse_time__english_words_that_are_no_time_are_refused(text):
+    from analysis.ingest.parse import DateError, parse_time
+    with pytest.raises(DateError):
+        parse_time(text)

@@ -112,6 +112,9 @@ _TIME = re.compile(
     rf"^(?P<dp>{_DP})?\s*(?P<h>\d{{1,2}})\s*(?:[:点时]\s*(?P<m>\d{{1,2}}|半)?\s*分?\s*(?:[:]\s*(?P<s>\d{{1,2}})(?:\.\d+)?\s*秒?)?)?"
     r"\s*(?P<ampm>[aApP]\.?[mM]\.?)?$")
 _DP_ONLY = re.compile(rf"^(?P<dp>{_DP})$")
+#: An English clock time with its part of day in words (lower case, single spaces).
+_TIME_EN = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?: ?o'?clock)? "
+                      r"(?:in the (?P<part>morning|afternoon|evening)|at (?P<night>night))$")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(.*))?$")
 _ZH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(.*)$")
 _SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]+(.*))?$")
@@ -214,20 +217,39 @@ class TimeOfDay:
 @lru_cache(maxsize=100_000)
 def parse_time(value: str) -> TimeOfDay:
     """Parse a clock time (``09:58``, ``9:58:32``, ``上午9:58``, ``下午3点半``, ``晚上11点``,
-    ``9:58 PM``, ``21点05分``) or a part of day alone (``晚上``, ``凌晨``; in English
-    ``DAYPARTS_EN``: ``evening``, ``late night``).
+    ``9:58 PM``, ``21点05分``; in English also ``midnight``, ``8 in the evening``, ``2 at
+    night``, ``10:30 at night``) or a part of day alone (``晚上``, ``凌晨``; in English
+    ``DAYPARTS_EN``: ``evening``, ``late night``), a full stop or comma after it ignored.
 
     Raises ``DateError`` for anything else or an impossible time.
     """
     v = clean_value(value)
     if v is None:
         raise DateError(reason("empty"))
+    v = v.rstrip(".,;!。，；！") or v  # "evening." as typed at the end of a sentence
     m = _DP_ONLY.match(v)
     if m:
         return TimeOfDay(None, None, None, "daypart", DAYPARTS[m.group("dp")])
-    en = DAYPARTS_EN.get(" ".join(v.lower().split()))
+    words = " ".join(v.lower().split())
+    en = DAYPARTS_EN.get(words)
     if en:
         return TimeOfDay(None, None, None, "daypart", en)
+    if words == "midnight":
+        return TimeOfDay(0, 0, 0, "exact", None)
+    m = _TIME_EN.match(words)
+    if m:  # "8 in the evening", "10:30 at night", "7 o'clock in the morning"
+        h, mi = int(m.group("h")), int(m.group("m") or 0)
+        if not (1 <= h <= 12 and 0 <= mi <= 59):
+            raise DateError(reason("time_range", value=v))
+        part, offset = m.group("part") or m.group("night"), 0
+        if part == "morning":
+            h = 0 if h == 12 else h
+        elif part in ("afternoon", "evening") or (part == "night" and h >= 5):
+            if h == 12 and part != "afternoon":  # "12 at night": the midnight that ends the day, as 晚上12点
+                h, offset = 0, 1
+            elif h != 12:
+                h += 12
+        return TimeOfDay(h, mi, 0, "exact", None, offset)
     m = _TIME.match(v)
     if not m:
         raise DateError(reason("time_unknown", value=v))
