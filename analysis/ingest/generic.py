@@ -536,11 +536,7 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     parts = [f"{k}={v[k]}" for k in hash_order]
     parts.append("" if r.number_hash is None else r.number_hash)
     r.row_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()  # = _h(*parts)
-    # The incident's hash: the same without the complaint's one-value fields, so a status that
-    # moved on in a running log does not make its rows new incidents.
-    parts = [f"{k}={v[k]}" for k in hash_order if k not in NOT_IN_INCIDENT_KEY]
-    parts.append("" if r.number_hash is None else r.number_hash)
-    r.incident_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()
+    r.incident_hash = _incident_hash(r, hash_order)
     r.record_id = (_private_id(v["complaint_id"], salt) if v.get("complaint_id") and not prof.public_ids
                    else v.get("complaint_id"))
 
@@ -559,6 +555,26 @@ def _date_holds_the_time(r: Row, d: When, time_text: str) -> None:
         shown = f"{d.hour:02d}:{d.minute:02d}" if d.precision == "exact" else codes.label("daypart", d.daypart_code,
                                                                                             "en")
         r.qa.append(("occurred_time", time_text, R("time_beside_timed_date", shown=shown)))
+
+
+def _incident_hash(r: Row, fields: list[str]) -> str:
+    """The hash an intake row's incident id is made of: the contact's cells as read, not as
+    written, so a row written again in a later file is the same incident. Left out: the
+    complaint's one-value fields (``NOT_IN_INCIDENT_KEY``: a status that moved on in a running
+    log does not make its rows new incidents). Read: the time as parsed (``2024-12-03`` and
+    ``2024/12/3``, a date-time or a date and a time column), coded cells by their code
+    (``PHONE `` and ``phone``), an uncoded one and other text cells in lower case with single
+    spaces; the number by its salted hash."""
+    read = {"method": r.method, "recipient": r.recipient, "direction": r.direction,
+            "answered": None if r.connected is None else str(r.connected),
+            "duration": None if r.duration is None else str(r.duration)}
+    parts = [f"occurred={_when_key(r.occurred)}", f"number={r.number_hash or ''}"]
+    for k in fields:
+        if k in NOT_IN_INCIDENT_KEY or k in _WHEN_FIELDS or r.values[k] is None:
+            continue
+        code = read.get(k)
+        parts.append(f"{k}={code if code not in (None, 'unknown') else ' '.join(r.values[k].lower().split())}")
+    return hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def _when_key(w: When | None) -> str:
