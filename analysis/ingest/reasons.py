@@ -268,9 +268,9 @@ _add("complaint_id_zeros_db", "complaint id differs from complaint {other!r}, al
      "请将该列设为文本格式保存后重新导入", other="00123")
 _add("row_repeated", "the same row appears more than once in this file (first at {where})",
      "同样的行在此文件中出现多次（首次出现在{where}）", nested=("where",), where="sheet '登记' row 3")
-_add("incident_repeated", "the same contact appears more than once in this file (first at {where}); the rows differ "
-     "only in values the complaint has one of (status, company ...), which the first row gives",
-     "同一次催收在此文件中出现多次（首次出现在{where}）；这些行只在投诉的单一取值（处理状态、公司等）上不同，以第一行为准",
+_add("incident_repeated", "the same contact (its time, method, recipient and what it says, as read) appears more "
+     "than once in this file (first at {where}); the first row is kept",
+     "同一次催收（时间、方式、对象和内容按读取结果相同）在此文件中出现多次（首次出现在{where}）；保留第一行",
      nested=("where",), where="row 3")
 _add("where_row", "row {row}", "第 {row} 行", row=3)
 _add("where_sheet_row", "sheet {sheet!r} row {row}", "工作表 {sheet} 第 {row} 行", sheet="登记", row=3)
