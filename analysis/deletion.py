@@ -106,7 +106,7 @@ def query_deletion_preview(con, kind: str, target: str) -> dict[str, int]:
 
 def _remove(con, complaints_sql: str, imports_sql: str, params: list, by: str, why: str) -> dict[str, int]:
     from analysis.ingest.generic import call_log_labels  # here: the importers load the classifier
-    from analysis.reviews import reopen
+    from analysis.reviews import evidence_fingerprints, reopen_if_changed
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_c AS {complaints_sql}", params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _del_i AS {imports_sql}", params)
     ids = [r[0] for r in con.execute("SELECT import_id FROM _del_i").fetchall()]
@@ -126,6 +126,7 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list, by: str, w
               WHERE list_contains({ids_sql}, import_id) OR list_has_any(also_import_ids, {ids_sql})
         EXCEPT SELECT complaint_id FROM _del_c""")
     mark_changed(con, "SELECT complaint_id FROM _del_c UNION SELECT complaint_id FROM _del_k")
+    reviewed_before = evidence_fingerprints(con, "SELECT complaint_id FROM _del_k")
     for t in COMPLAINT_TABLES:
         con.execute(f"DELETE FROM {t} WHERE complaint_id IN (SELECT complaint_id FROM _del_c)")
     # an incident another import lists too passes to the first of those; the others go
@@ -138,7 +139,7 @@ def _remove(con, complaints_sql: str, imports_sql: str, params: list, by: str, w
     for cid, jur in con.execute("SELECT complaint_id, jurisdiction FROM core_complaints "
                                 "WHERE complaint_id IN (SELECT complaint_id FROM _del_k) ORDER BY 1").fetchall():
         call_log_labels(con, cid, jur)
-    n_reopened = reopen(con, "SELECT complaint_id FROM _del_inc", by, why)  # reviewed, and they lost evidence
+    n_reopened = reopen_if_changed(con, reviewed_before, by, why)  # reviewed, and their evidence changed
     removed_rows = 0
     for t in IMPORT_TABLES:
         removed_rows += con.execute(f"SELECT count(*) FROM {t} WHERE import_id IN (SELECT import_id FROM _del_i)"

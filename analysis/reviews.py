@@ -337,7 +337,58 @@ def reopen(con: duckdb.DuckDBPyConnection, complaints_sql: str, by: str, why: st
                                         reviewer_role, reviewed_at, note)
         SELECT replace(uuid()::VARCHAR, '-', ''), complaint_id, 'complaint', ?, ?, ?, 'system', now()::TIMESTAMP, ?
         FROM ({REVIEWED_SQL}) WHERE complaint_id IN ({complaints_sql})""",
-        [COMPLAINT_DONE, REOPEN, by, why]).fetchone()[0]
+        [COMPLAINT_DONE, REOPEN, by, why]).fetchall()[0][0]
+
+
+def evidence_fingerprints(con: duckdb.DuckDBPyConnection, complaints_sql: str) -> dict[str, str]:
+    """``{complaint id: fingerprint}`` (MD5 hex) of the complaints among ``complaints_sql`` (a
+    SELECT of ``complaint_id``) whose review stands (``REVIEWED_SQL``): what a reviewer judged,
+    i.e. the narrative text, the contacts read from files (``time_source`` field; those read
+    from the text follow from it) and the labels from fields and issue codes, each by content,
+    not by id. A write compares them before and after (``reopen_if_changed``). ``{}`` without
+    reviews; cost: the reviewed complaints among those given."""
+    if not has_reviews(con):
+        return {}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fp AS SELECT complaint_id FROM ({REVIEWED_SQL}) "
+                f"WHERE complaint_id IN ({complaints_sql})")
+    try:
+        if not con.execute("SELECT count(*) FROM _fp").fetchall()[0][0]:
+            return {}
+        return dict(con.execute("""
+            WITH i AS (
+                SELECT complaint_id, string_agg(concat_ws(',', occurred_date, occurred_at, time_precision, daypart_code,
+                       method_code, recipient_code, collector_number_hash, is_connected, duration_seconds), ';'
+                       ORDER BY ALL) AS s
+                FROM core_incidents WHERE complaint_id IN (SELECT complaint_id FROM _fp) AND time_source = 'field'
+                GROUP BY complaint_id
+            ), l AS (
+                SELECT complaint_id, string_agg(concat_ws(':', label_kind, label_code, pattern_id, evidence), ';'
+                       ORDER BY ALL) AS s
+                FROM core_complaint_labels WHERE complaint_id IN (SELECT complaint_id FROM _fp)
+                     AND label_source IN ('field', 'issue_code')
+                GROUP BY complaint_id
+            )
+            SELECT c.complaint_id, md5(concat_ws('|', coalesce(c.narrative, ''), coalesce(i.s, ''), coalesce(l.s, '')))
+            FROM core_complaints c JOIN _fp USING (complaint_id)
+            LEFT JOIN i USING (complaint_id) LEFT JOIN l USING (complaint_id)""").fetchall())
+    finally:
+        con.execute("DROP TABLE IF EXISTS _fp")
+
+
+def reopen_if_changed(con: duckdb.DuckDBPyConnection, before: dict[str, str], by: str, why: str) -> int:
+    """Reopen (``reopen``) the complaints of ``before`` (``evidence_fingerprints`` taken before
+    a write, on ``con`` inside it) whose evidence the write changed; a complaint it removed is
+    not reopened. Returns how many were reopened."""
+    if not before:
+        return 0
+    # (few ids: the reviewed complaints a write touched, passed as one list parameter)
+    con.execute("CREATE OR REPLACE TEMP TABLE _was AS SELECT unnest(?::VARCHAR[]) AS complaint_id", [sorted(before)])
+    after = evidence_fingerprints(con, "SELECT complaint_id FROM _was")
+    changed = sorted(c for c, fp in after.items() if fp != before.get(c))
+    con.execute("CREATE OR REPLACE TEMP TABLE _was AS SELECT unnest(?::VARCHAR[]) AS complaint_id", [changed])
+    n = reopen(con, "SELECT complaint_id FROM _was", by, why) if changed else 0
+    con.execute("DROP TABLE IF EXISTS _was")
+    return n
 
 
 def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:

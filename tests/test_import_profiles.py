@@ -1183,18 +1183,28 @@ def test_parse_time__english_words_that_are_no_time_are_refused(text):
 
 def test_import_intake__a_row_written_again_another_way_is_the_same_incident(tmp_path):
     """A later file that writes the same contacts another way (date 2024/12/3 for 2024-12-03, a
-    date-and-time column for a date and a time, 'PHONE ' for '电话', another case) adds nothing;
-    a contact that differs in what it says is a new incident."""
+    date-and-time column for a date and a time, seconds, 'PHONE ' for '电话', the conducts in
+    another order and separated otherwise, a demand filled in, an empty column more) adds
+    nothing; a contact that differs in its conduct is a new incident."""
     path = tmp_path / "s.duckdb"
     first, again = tmp_path / "a.csv", tmp_path / "b.csv"
-    first.write_text("complaint id,date received,date,time,method,recipient,conduct\n"
-                     "S1,2024-12-05,2024-12-03,23:10,电话,本人,Abusive language\n"
-                     "S1,2024-12-05,2024-12-04,08:00,短信,family,\n", encoding="utf-8")
-    again.write_text("complaint id,date received,date,method,recipient,conduct\n"
-                     "S1,2024-12-05,2024/12/3 23:10,PHONE ,Debtor,abusive  language\n"
-                     "S1,2024-12-05,2024-12-04 08:00,SMS,Family,\n"
-                     "S1,2024-12-05,2024-12-04 08:00,SMS,Family,Threat of violence\n", encoding="utf-8")
+    first.write_text("complaint id,date received,date,time,method,recipient,conduct,demands\n"
+                     "S1,2024-12-05,2024-12-03,23:10,电话,本人,辱骂、非合理时间,\n"
+                     "S1,2024-12-05,2024-12-04,08:00,短信,family,,\n", encoding="utf-8")
+    again.write_text("complaint id,date received,date,method,recipient,conduct,demands,narrative\n"
+                     "S1,2024-12-05,2024/12/3 23:10:00,PHONE ,Debtor,\"非合理时间,辱骂\",,\n"
+                     "S1,2024-12-05,2024-12-04 08:00,SMS,Family,,停止骚扰,\n"
+                     "S1,2024-12-05,2024-12-04 08:00,SMS,Family,Threat of violence,,\n", encoding="utf-8")
     run_import([first], "intake", path)
     [rep] = run_import([again], "intake", path)
     assert (rep.accepted_count, rep.unchanged_count) == (1, 2)
+    assert q(path, "SELECT count(*) FROM core_incidents") == [(3,)]
+    # the demand a later file gives a contact already imported is said, and a correction applies it
+    assert q(path, "SELECT source_row_number, column_name, reason FROM core_qa_issues WHERE import_id = ?",
+             [rep.import_id]) == [(3, "demands", "this contact was imported before with the demands —; a later "
+                                  "file does not change them (to change them, import the file again as the "
+                                  "corrected, complete record of its complaints: --replace)")]
+    [rep] = run_import([again], "intake", path, replace=True)
+    assert rep.updated_count == 3
+    assert q(path, "SELECT label_code FROM core_complaint_labels WHERE label_kind = 'demand'") == [("STOP_HARASSMENT",)]
     assert q(path, "SELECT count(*) FROM core_incidents") == [(3,)]

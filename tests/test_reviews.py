@@ -577,3 +577,22 @@ def test_an_updated_cfpb_row_reopens_its_reviewed_complaint(tmp_path):
         cur = db.read_cursor(con)
         assert reviews.query_review_queue(cur, Filter(), "newest")[["complaint_id", "reopened"]].values.tolist() == [
             ["cfpb:7700001", True]]
+
+
+def test_a_correction_that_changes_only_the_status_does_not_reopen(tmp_path):
+    """Reopening follows the evidence a reviewer judged (text, contacts from files, labels from
+    fields): a correction that changes only the complaint's status leaves the review standing;
+    one that changes a contact's time reopens it."""
+    from analysis.ingest import run_import
+    head = "投诉编号,受理日期,催收日期,催收时刻,催收方式,催收对象,处理状态,内容\n"
+    path = tmp_path / "s.duckdb"
+    files = {}
+    for name, time_, status in (("a", "10:00", "处理中"), ("b", "10:00", "已完成"), ("c", "23:10", "已完成")):
+        files[name] = tmp_path / f"{name}.csv"
+        files[name].write_text(head + f"R1,2024-12-05,2024-12-03,{time_},电话,本人,{status},对方骂我\n", encoding="utf-8")
+    run_import([files["a"]], "intake", path, actor=EDITOR)
+    reviews.save_review(path, Review("intake:R1", []), EDITOR)
+    [rep] = run_import([files["b"]], "intake", path, actor=EDITOR, replace=True)
+    assert (rep.updated_count, rep.reopened_count) == (1, 0)
+    [rep] = run_import([files["c"]], "intake", path, actor=EDITOR, replace=True)
+    assert (rep.updated_count, rep.reopened_count) == (1, 1)

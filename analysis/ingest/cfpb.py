@@ -49,6 +49,7 @@ from analysis.ingest.parse import CONTROL_CHARS, ZERO_WIDTH, DateError, cfpb_dat
 from analysis.ingest.reasons import reason as R
 from analysis.ingest.reasons import sql_text
 from analysis.narratives import label_narratives, read_note
+from analysis.reviews import evidence_fingerprints
 from analysis.store import mark_changed
 from analysis.schema import CFPB_HEADER_ALIASES, CFPB_HEADER_TO_RAW, CFPB_REQUIRED_HEADERS, TABLE_BY_NAME
 
@@ -706,12 +707,14 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
     issues; declare the changed complaints; put reviewed ones that were updated back in the
     review queue (``analysis.reviews.reopen``); read their narratives (``classify`` scope). Adds
     to the report's counts; returns ``label_narratives``' counts for the batch."""
+    reviewed_before: dict[str, str] = {}
     struct_cols = ", ".join(DATA_COLUMNS)
     sql = _with_reasons(_APPLY_SQL).replace("{struct_columns}", struct_cols)
     for stmt in [s for s in sql.split(";\n\n") if s.strip()]:
         if stmt.strip() == "{delete_updated}":
             # The old rows of updated complaints go (every table scan skipped when none were).
             if con.execute("SELECT count(*) FROM _changed WHERE existing_hash IS NOT NULL").fetchone()[0]:
+                reviewed_before = evidence_fingerprints(con, "SELECT cid FROM _changed WHERE existing_hash IS NOT NULL")
                 # a company's response only moves on from "In progress": going back means an older
                 # export came after a newer one (the file still wins, as it says; the note warns)
                 [(back,)] = con.execute(
@@ -737,8 +740,6 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
     rep.updated_count += updated
     rep.accepted_count += changed  # new + updated; unchanged rows are counted apart
     mark_changed(con, "SELECT cid FROM _changed")
-    if updated:
-        reopen_reviewed(con, rep, "SELECT cid FROM _changed WHERE existing_hash IS NOT NULL", imported_by)
     # (Labels and incidents of updated complaints, narrative ones included, went with the
     # complaint above; those in the classify scope are read again now.)
     in_scope = {"all": "TRUE", "none": "FALSE", "collection": "cw_nz(product) IN (" + ", ".join(
@@ -749,6 +750,7 @@ def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
                                  replace=False)
     found["skipped"] = con.execute(f"SELECT count(*) FROM _changed WHERE narrative_text IS NOT NULL "
                                    f"AND NOT coalesce({in_scope}, FALSE)").fetchone()[0]
+    reopen_reviewed(con, rep, reviewed_before, imported_by)  # reviewed ones whose text, issue or contacts changed
     for t in ("_raw", "_stage", "_ok", "_changed", "_matched"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return found

@@ -728,13 +728,14 @@ def upgrade_schema(con) -> list[str]:
     return added
 
 
-def reopen_reviewed(con, rep: ImportReport, complaints_sql: str, imported_by: str) -> None:
-    """Put the reviewed complaints among ``complaints_sql`` (a SELECT of ``complaint_id``: those
-    import ``rep`` changed) back in the review queue (``analysis.reviews.reopen``, the note
-    naming the file and import), count them in ``rep.reopened_count`` and say so in one note of
-    ``rep`` (kept up to date when a large file is written in several batches)."""
-    from analysis.reviews import reopen
-    n = reopen(con, complaints_sql, imported_by, f"{rep.source_file} ({rep.import_id})")
+def reopen_reviewed(con, rep: ImportReport, before: dict[str, str], imported_by: str) -> None:
+    """Put the reviewed complaints whose evidence import ``rep`` changed (``before``: their
+    ``analysis.reviews.evidence_fingerprints`` before it wrote) back in the review queue
+    (``reopen_if_changed``, the note naming the file and import), count them in
+    ``rep.reopened_count`` and say so in one note of ``rep`` (kept up to date when a large file
+    is written in several batches)."""
+    from analysis.reviews import reopen_if_changed
+    n = reopen_if_changed(con, before, imported_by, f"{rep.source_file} ({rep.import_id})")
     if not n:
         return
     old = reason("reopened_reviewed", n=rep.reopened_count)

@@ -74,6 +74,7 @@ from analysis.ingest.reasons import reason as R
 from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
 from analysis.narratives import label_narratives, read_note
+from analysis.reviews import evidence_fingerprints
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time, forbidden_hours
 
 #: Methods the time-window rules cover (RULEBOOK.md CN-TIME-01; US-TIME-01 covers every medium).
@@ -561,13 +562,16 @@ def _incident_hash(r: Row, fields: list[str]) -> str:
     """The hash an intake row's incident id is made of: the contact's cells as read, not as
     written, so a row written again in a later file is the same incident. Left out: the
     complaint's one-value fields (``NOT_IN_INCIDENT_KEY``: a status that moved on in a running
-    log does not make its rows new incidents). Read: the time as parsed (``2024-12-03`` and
-    ``2024/12/3``, a date-time or a date and a time column), coded cells by their code
-    (``PHONE `` and ``phone``), an uncoded one and other text cells in lower case with single
-    spaces; the number by its salted hash."""
+    log does not make its rows new incidents), and the demands (the complaint's, repeated on
+    its rows: a later file that fills them in is the same contact). Read: the time as parsed
+    (``2024-12-03`` and ``2024/12/3``, a date-time or a date and a time column), coded cells by
+    their codes (``PHONE `` and ``phone``; a conduct list as its set of codes, however it is
+    separated), an uncoded one and other text cells (what was said) in lower case with single
+    spaces; the number by its salted hash; an empty cell or an absent column alike."""
     read = {"method": r.method, "recipient": r.recipient, "direction": r.direction,
             "answered": None if r.connected is None else str(r.connected),
-            "duration": None if r.duration is None else str(r.duration)}
+            "duration": None if r.duration is None else str(r.duration),
+            "conduct": ",".join(sorted({c for c, _ in r.conducts})) or None}
     parts = [f"occurred={_when_key(r.occurred)}", f"number={r.number_hash or ''}"]
     for k in fields:
         if k in NOT_IN_INCIDENT_KEY or k in _WHEN_FIELDS or r.values[k] is None:
@@ -827,6 +831,11 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
     _write_raw(con, prep, rep)
     _write_quarantine(con, prep, rep)
     report(0.3, R("progress_complaints"))
+    file_cids = ([target[0]] if prof.grain == "call"
+                 else sorted({f"{prof.source}:{r.record_id}" for r in prep.accepted}))
+    with_rows(con, _arrow_table({"cid": file_cids}), "CREATE OR REPLACE TEMP TABLE _file_cids AS SELECT cid FROM _rows")
+    reviewed_before = evidence_fingerprints(con, "SELECT cid FROM _file_cids")  # to reopen what the file changes
+    con.execute("DROP TABLE _file_cids")
     if prof.grain == "complaint":
         changed = _write_complaint_grain(con, prep, rep)
     elif prof.grain == "incident":
@@ -839,7 +848,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
         with_rows(con, _arrow_table({"cid": sorted(changed)}),
                   "CREATE OR REPLACE TEMP TABLE _changed_cids AS SELECT cid FROM _rows")
         found = label_narratives(con, "SELECT cid FROM _changed_cids")
-        reopen_reviewed(con, rep, "SELECT cid FROM _changed_cids", imported_by)
+        reopen_reviewed(con, rep, reviewed_before, imported_by)
         con.execute("DROP TABLE IF EXISTS _changed_cids")
         if found["narratives"]:
             rep.notes.append(read_note(found))
@@ -1090,7 +1099,7 @@ _FIELD_COLUMNS = {
 _ONE_VALUE_FIELDS = tuple(f for f in _FIELD_COLUMNS if f != "narrative")
 #: Fields left out of an intake row's incident id (``Row.incident_hash``): the complaint's, not
 #: the contact's. Rows written before this id was used keep their id from the whole row.
-NOT_IN_INCIDENT_KEY = frozenset(_ONE_VALUE_FIELDS) | {"received_at"}
+NOT_IN_INCIDENT_KEY = frozenset(_ONE_VALUE_FIELDS) | {"received_at", "demands"}
 #: Field → label kind kept from the old version when the file lacks the field.
 _FIELD_LABELS = {"demands": "demand", "conduct": "conduct"}
 
@@ -1152,6 +1161,17 @@ def _values_differ(rows: list[Row], stored: dict[str, str | None]) -> bool:
             if val is not None and f not in first:
                 first[f] = val
     return any(stored.get(f) is None or header_key(val) != header_key(stored[f]) for f, val in first.items())
+
+
+def _incident_demands(con, incident_ids: list[str]) -> dict[str, list[str]]:
+    """``{incident id: sorted demand codes its row gave}`` (field labels by ``incident_id``; an
+    incident whose row gave none is absent)."""
+    if not incident_ids:
+        return {}
+    res = with_rows(con, _arrow_table({"k": incident_ids}), """
+        SELECT l.incident_id, list_sort(list(DISTINCT l.label_code)) FROM core_complaint_labels l
+        JOIN _keys ON _keys.k = l.incident_id WHERE l.label_kind = 'demand' GROUP BY 1""", name="_keys").fetchall()
+    return {k: list(v) for k, v in res}
 
 
 def _stored_values(con, cids: list[str]) -> dict[str, dict[str, str | None]]:
@@ -1244,13 +1264,21 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     for k, old_id in legacy.items():  # a row written before incident ids: found by its old id
         if iid_of[k] not in have_inc and old_id in have_inc:
             iid_of[k] = old_id
+    was_there = set(existing)
     stored = _stored_values(con, list(existing))
+    # rows already present whose demands differ from those their incident was given (rows found
+    # by a whole-row id had the same demands)
+    present = [r for rs in groups.values() for r in rs if iid_of[id(r)] in have_inc and iid_of[id(r)] != legacy[id(r)]]
+    had = _incident_demands(con, [iid_of[id(r)] for r in present])
+    other_demands = {id(r): had.get(iid_of[id(r)], []) for r in present
+                     if sorted({c for c, _ in r.demands}) != had.get(iid_of[id(r)], [])}
     corrected: set[str] = set()
     if replace and existing:  # a complaint whose rows or values differ from those present is rebuilt
         old = _row_incidents(con, list(existing))
         in_file = {cid: {iid_of[id(r)] for r in groups[cid]} for cid in existing}
         corrected = {cid for cid in existing if old.get(cid, set()) != in_file[cid]
-                     or _values_differ(groups[cid], stored.get(cid, {}))}
+                     or _values_differ(groups[cid], stored.get(cid, {}))
+                     or any(id(r) in other_demands for r in groups[cid])}
         if corrected:
             removed = sum(len(old.get(cid, set()) - in_file[cid]) for cid in corrected)
             _clear_corrected(con, sorted(corrected), prof.source)
@@ -1269,6 +1297,8 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
         rep.unchanged_count += len(rs) - len(new_rows)
         if cid in existing:  # every row of the file, present or new: a value the complaint does not take is said
             said = _first_values(rs, dict(stored.get(cid, {})), "complaint_value_stored", fill=False)
+            said += [(r, ("demands", r.values.get("demands"), R("row_demands_stored", kept=", ".join(
+                other_demands[id(r)]) or "—"))) for r in rs if id(r) in other_demands]
             for r, e in said:
                 if iid_of[id(r)] in have_inc:  # a new row's notes are written with its other ones below
                     qa.extend(_qa_rows(rep, cid, r, prep, [e]))
@@ -1330,8 +1360,9 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     listed_again = [iid_of[id(r)] for rs in groups.values() for r in rs if iid_of[id(r)] in have_inc]
     also_listed(con, listed_again, rep.import_id)
     _insert(con, "core_qa_issues", _qa_frame(qa))
-    if corrected:  # the call-log labels of a corrected complaint count its new rows' times
-        with_calls = with_rows(con, _arrow_table({"k": sorted(corrected)}), """
+    redo = sorted(changed & was_there)  # an earlier complaint's call-log labels count its new rows' times
+    if redo:
+        with_calls = with_rows(con, _arrow_table({"k": redo}), """
             SELECT DISTINCT c.complaint_id, c.jurisdiction FROM core_complaints c JOIN _keys ON _keys.k = c.complaint_id
             JOIN core_incidents i USING (complaint_id) WHERE starts_with(i.incident_id, c.complaint_id || '#call-')
             ORDER BY 1""", name="_keys").fetchall()

@@ -289,6 +289,10 @@ _add("complaint_value_stored", "the complaint already has {kept!r} from an earli
      "(to change it, import the file again as the corrected, complete record of its complaints: --replace)",
      "此投诉在此前的导入中已是 {kept}；此值未使用（如需修改，请勾选“此文件是其所列投诉经更正后的完整记录”后重新导入，或使用 --replace）",
      terms=("kept",), kept="In progress")
+_add("row_demands_stored", "this contact was imported before with the demands {kept}; a later file does not change "
+     "them (to change them, import the file again as the corrected, complete record of its complaints: --replace)",
+     "此次催收此前导入时的诉求为 {kept}；之后的文件不会更改（如需修改，请勾选“此文件是其所列投诉经更正后的完整记录”后重新导入，"
+     "或使用 --replace）", kept="STOP_HARASSMENT")
 _add("complaint_value_not_filled", "the complaint came from an earlier import without this value; a later file does not "
      "fill it in (so removing that file leaves the complaint as it was): to set it, import the file again as the "
      "corrected, complete record of its complaints: --replace",
