@@ -537,7 +537,11 @@ def _parse_row(r: Row, prof: Profile, salt: str, today: date, memo: dict) -> Non
     parts = [f"{k}={v[k]}" for k in hash_order]
     parts.append("" if r.number_hash is None else r.number_hash)
     r.row_hash = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()  # = _h(*parts)
-    r.incident_hash = _incident_hash(r, hash_order)
+    key_fields = memo.get(("incident key fields", fields[1]))
+    if key_fields is None:
+        key_fields = memo[("incident key fields", fields[1])] = [
+            k for k in hash_order if k not in NOT_IN_INCIDENT_KEY and k not in _WHEN_FIELDS]
+    r.incident_hash = _incident_hash(r, key_fields, memo.setdefault("incident key texts", {}))
     r.record_id = (_private_id(v["complaint_id"], salt) if v.get("complaint_id") and not prof.public_ids
                    else v.get("complaint_id"))
 
@@ -558,26 +562,43 @@ def _date_holds_the_time(r: Row, d: When, time_text: str) -> None:
         r.qa.append(("occurred_time", time_text, R("time_beside_timed_date", shown=shown)))
 
 
-def _incident_hash(r: Row, fields: list[str]) -> str:
+def _incident_hash(r: Row, fields: list[str], texts: dict[str, str]) -> str:
     """The hash an intake row's incident id is made of: the contact's cells as read, not as
-    written, so a row written again in a later file is the same incident. Left out: the
-    complaint's one-value fields (``NOT_IN_INCIDENT_KEY``: a status that moved on in a running
-    log does not make its rows new incidents), and the demands (the complaint's, repeated on
-    its rows: a later file that fills them in is the same contact). Read: the time as parsed
-    (``2024-12-03`` and ``2024/12/3``, a date-time or a date and a time column), coded cells by
-    their codes (``PHONE `` and ``phone``; a conduct list as its set of codes, however it is
-    separated), an uncoded one and other text cells (what was said) in lower case with single
-    spaces; the number by its salted hash; an empty cell or an absent column alike."""
-    read = {"method": r.method, "recipient": r.recipient, "direction": r.direction,
-            "answered": None if r.connected is None else str(r.connected),
-            "duration": None if r.duration is None else str(r.duration),
-            "conduct": ",".join(sorted({c for c, _ in r.conducts})) or None}
+    written, so a row written again in a later file is the same incident. ``fields``: the row's
+    fields but the complaint's one-value fields and the demands (``NOT_IN_INCIDENT_KEY``: the
+    complaint's, repeated on its rows; a status that moved on in a running log, or demands
+    filled in later, do not make its rows new incidents) and the time cells (``_WHEN_FIELDS``:
+    read as parsed instead, so ``2024-12-03`` and ``2024/12/3``, a date-time or a date and a
+    time column are one time); ``texts``: a cache of text cells as compared, kept across the
+    rows of a file. Read: coded cells by their codes (``PHONE `` and ``phone``; a conduct list as
+    its set of codes, however ordered and separated), an uncoded one and other text cells
+    (what was said) in lower case with single spaces; the number by its salted hash; an empty
+    cell and an absent column alike."""
     parts = [f"occurred={_when_key(r.occurred)}", f"number={r.number_hash or ''}"]
+    v = r.values
     for k in fields:
-        if k in NOT_IN_INCIDENT_KEY or k in _WHEN_FIELDS or r.values[k] is None:
+        text = v[k]
+        if text is None:
             continue
-        code = read.get(k)
-        parts.append(f"{k}={code if code not in (None, 'unknown') else ' '.join(r.values[k].lower().split())}")
+        if k == "method" and r.method not in (None, "unknown"):
+            parts.append(f"method={r.method}")
+        elif k == "recipient" and r.recipient not in (None, "unknown"):
+            parts.append(f"recipient={r.recipient}")
+        elif k == "conduct" and r.conducts:
+            parts.append("conduct=" + ",".join(sorted({c for c, _ in r.conducts})))
+        elif k == "direction" and r.direction is not None:
+            parts.append(f"direction={r.direction}")
+        elif k == "answered" and r.connected is not None:
+            parts.append(f"answered={r.connected}")
+        elif k == "duration" and r.duration is not None:
+            parts.append(f"duration={r.duration}")
+        else:
+            norm = texts.get(text)
+            if norm is None:
+                norm = " ".join(text.lower().split())
+                if len(text) <= 64:  # codes and short values repeat; what was said seldom does
+                    texts[text] = norm
+            parts.append(f"{k}={norm}")
     return hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -1133,8 +1154,10 @@ def _first_values(rows: list[Row], kept: dict[str, str | None], differs: str,
     said = []
     for r in rows:
         for f in _ONE_VALUE_FIELDS:
+            if r.values.get(f) is None:  # (most cells: checked before the value is looked up)
+                continue
             val = _complaint_value(r, f)
-            if val is None:
+            if val is None or val == kept.get(f):
                 continue
             if kept.get(f) is None:
                 if fill:
