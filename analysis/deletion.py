@@ -18,7 +18,8 @@ What goes, in one write transaction (all or nothing), with one audit row:
   that a later import lists too (``core_incidents.also_import_ids``: a running log imported
   each week, a call log sent twice) passes to the first such import left instead, and goes
   only when none is left. The incidents that go are counted (``incidents``) before and after
-  the same way; reviewed complaints that lose some are reopened (``analysis.reviews.reopen``).
+  the same way; reviewed complaints whose evidence changes are reopened
+  (``analysis.reviews.reopen_if_changed``).
   Incidents and labels written before those columns existed have no import id and go only with
   their complaint; so does the narrative text that added intake rows brought (it is joined
   into the complaint's text), and a complaint goes whole with the import that made it, also
@@ -159,7 +160,7 @@ def delete_import(db_path: Path, import_id: str, actor: Actor) -> dict[str, int]
     "imports": 1, "file_rows": raw and quarantined rows removed, "reviewed": reviewed complaints
     removed, "decisions": their review decisions, "incidents": incidents it had added to
     complaints that stay, removed from them, "reopened": reviewed complaints that stay whose
-    evidence it changed, back in the review queue (``analysis.reviews.reopen``)}`` (all ``int``;
+    evidence it changed, back in the review queue (``analysis.reviews.reopen_if_changed``)}`` (all ``int``;
     the audit row's detail holds the same). Raises ``NothingToDelete`` for an unknown or already
     deleted import."""
     with db.write_transaction(db_path, f"delete import {import_id}") as con:

@@ -704,9 +704,10 @@ ORDER BY cid, incident_method, incident_recipient, mapping_id
 def _apply(con: duckdb.DuckDBPyConnection, rep: ImportReport, classify: str,
            progress: Progress | None = None, imported_by: str = "unknown") -> dict[str, int]:
     """Write one staged batch: quarantine, complaints (new and updated), labels, incidents, QA
-    issues; declare the changed complaints; put reviewed ones that were updated back in the
-    review queue (``analysis.reviews.reopen``); read their narratives (``classify`` scope). Adds
-    to the report's counts; returns ``label_narratives``' counts for the batch."""
+    issues; declare the changed complaints; read their narratives (``classify`` scope); put
+    reviewed ones whose text, issue or contacts an update changed back in the review queue
+    (``common.reopen_reviewed``). Adds to the report's counts; returns ``label_narratives``'
+    counts for the batch."""
     reviewed_before: dict[str, str] = {}
     struct_cols = ", ".join(DATA_COLUMNS)
     sql = _with_reasons(_APPLY_SQL).replace("{struct_columns}", struct_cols)
