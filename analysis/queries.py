@@ -565,7 +565,7 @@ def query_narrative_rule_ids(con: Con) -> list[str]:
 def query_complaint_detail(con: Con, complaint_id: str) -> dict:
     """One complaint for reading: ``complaint`` (dict of core_complaints columns),
     ``labels`` (DataFrame of its labels, every source, with evidence spans; model suggestions
-    with ``score``) and
+    with ``score``; labels that say the same, e.g. two intake rows' same demand, once) and
     ``incidents`` (DataFrame of its incidents). Raises ``KeyError`` if it does not exist."""
     row = con.execute("SELECT * FROM core_complaints WHERE complaint_id = ?", [complaint_id]).df()
     if row.empty:
@@ -573,11 +573,12 @@ def query_complaint_detail(con: Con, complaint_id: str) -> dict:
     # ``score`` came with issue 12: a database not written since reads it as NULL
     from analysis.db import has_column
     has_score = has_column(con, "core_complaint_labels", "score")
+    # DISTINCT: intake rows that say the same thing give one label each, shown once
     labels = _df(con, f"""
-        SELECT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end, pattern_id,
-               {'score' if has_score else 'NULL::DOUBLE AS score'}
+        SELECT DISTINCT label_kind, label_code, label_source, rule_id, evidence, evidence_start, evidence_end,
+               pattern_id, {'score' if has_score else 'NULL::DOUBLE AS score'}
         FROM core_complaint_labels WHERE complaint_id = ?
-        ORDER BY label_source, label_kind, label_code, evidence_start NULLS LAST""", [complaint_id])
+        ORDER BY label_source, label_kind, label_code, evidence_start NULLS LAST, evidence""", [complaint_id])
     # ``occurred_time_local`` came with issue 12 as well
     has_time = has_column(con, "core_incidents", "occurred_time_local")
     incidents = _df(con, f"""

@@ -231,6 +231,13 @@ def test_import_intake__incidents_times_and_rules(tmp_path):
         ("intake:IN001", "demand", "STOP_HARASSMENT", None, "诉求: 停止骚扰", date(2024, 12, 4)),
         ("intake:IN002", "demand", "APOLOGY_OR_COMPENSATION", None, "诉求: 道歉赔偿", date(2024, 12, 5))]
     assert q(path, "SELECT count(*) FROM core_complaint_labels WHERE label_source = 'field'") == [(7,)]
+    from analysis.queries import query_complaint_detail  # the reader shows the same demand of two rows once
+    with db.connect_read_only(path) as con:
+        shown = query_complaint_detail(db.read_cursor(con), "intake:IN001")["labels"]
+    assert shown[shown["label_source"] == "field"][["label_code", "evidence"]].values.tolist() == [
+        ["ABUSIVE_LANGUAGE", "不当行为: 辱骂"], ["CONTACT_LIST_BLAST", "不当行为: 爆通讯录"],
+        ["TIME_INCONVENIENT", "催收日期: 2024-12-03 23:10"], ["TIME_INCONVENIENT", "催收日期: 2024-12-04 凌晨"],
+        ["STOP_HARASSMENT", "诉求: 停止骚扰"]]
     assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_quarantine ORDER BY 1") == [
         (6, None, None), (7, "催收日期", "不是日期")]  # lines[6] below is row 7
     # two incidents of IN001 came from the same number (written two ways)
