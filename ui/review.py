@@ -132,8 +132,9 @@ def history(complaint_id: str, lang: str) -> None:
     if rows.empty:
         return
     # the decisions as each save counted them; the "reviewed as a whole" row of each save apart
-    whole = rows["label_kind"] == "complaint"
-    with st.expander(t("rv_history", lang, n=int((~whole).sum()), saves=int(whole.sum()))):
+    whole = rows["label_kind"] == "complaint"  # (a reopen by an import or removal is listed, not counted)
+    saves = whole & (rows["decision"] == "confirm")
+    with st.expander(t("rv_history", lang, n=int((~whole).sum()), saves=int(saves.sum()))):
         show_table(rows.assign(
             label_kind_label=[codes.label("label_kind", k, lang) if k in codes.codes("label_kind")
                               else t("narr_incidents", lang) if k == "incident"
