@@ -284,6 +284,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "sidebar filter to review only its complaints.",
                               "本视图中投诉最多的公司优先；在侧栏筛选一家公司即可只复核其投诉。"),
     "rv_order_newest_help": ("The most recently received complaints first.", "最近受理的投诉优先。"),
+    "rv_reopen_row": ("evidence changed (file in the note)", "证据有变（文件见备注）"),
     "rv_reopened": ("{n} complaint(s) at the top were reviewed before and got new or changed evidence since (an "
                     "import or a removal); their earlier decisions are shown and stay until you change them.",
                     "列在最前的 {n} 条投诉此前已复核，之后因导入或删除有了新的或改变的证据；原有决定照常显示并保留，直至您更改。"),

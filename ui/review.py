@@ -139,8 +139,9 @@ def history(complaint_id: str, lang: str) -> None:
             label_kind_label=[codes.label("label_kind", k, lang) if k in codes.codes("label_kind")
                               else t("narr_incidents", lang) if k == "incident"
                               else t("rv_whole_complaint", lang) if k == "complaint" else k for k in rows["label_kind"]],
-            label_code=[_reviewed_text(k, c, m, r, lang) for k, c, m, r in
-                        zip(rows["label_kind"], rows["label_code"], rows["method_code"], rows["recipient_code"])],
+            label_code=[t("rv_reopen_row", lang) if d == reviews.REOPEN else _reviewed_text(k, c, m, r, lang)
+                        for k, c, m, r, d in zip(rows["label_kind"], rows["label_code"], rows["method_code"],
+                                                 rows["recipient_code"], rows["decision"])],
             decision_label=[codes.label("review_decision", d, lang) for d in rows["decision"]])
             [["label_kind_label", "label_code", "decision_label", "reviewed_by", "reviewed_at", "note", "is_current"]],
             lang)
