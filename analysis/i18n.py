@@ -670,7 +670,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_col_quarantined": ("Quarantined", "隔离"),
     "imp_col_unchanged": ("Already present", "已存在"),
     "imp_col_updated": ("Updated", "更新"),
-    "imp_col_qa": ("Values not coded", "未编码值"),
+    "imp_col_qa": ("Values noted", "已注明的值"),
     "imp_col_encoding": ("Encoding", "编码"),
     "imp_col_import_id": ("Import id", "导入编号"),
     "imp_col_header": ("Column", "列"),

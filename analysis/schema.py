@@ -281,8 +281,9 @@ TABLES: tuple[Table, ...] = (
         C("raw_record", "VARCHAR", "The whole row as JSON text", "整行原文（JSON）"),
         C("sheet_name", "VARCHAR", "Worksheet of an .xlsx file; NULL for CSV", "Excel 工作表名；CSV 为空"),
     )),
-    Table("core_qa_issues", "core", "Accepted rows with a value that could not be coded (stored as NULL)",
-          "已接收但有值无法编码的行", (
+    Table("core_qa_issues", "core", "Accepted rows with a value that could not be coded (stored as NULL), or was "
+          "not used (a complaint keeps one status; a later file does not change an earlier import's values)",
+          "已接收但有值无法编码（存为空）或未使用（每条投诉只有一个处理状态；之后的文件不更改此前导入的值）的行", (
         C("import_id", "VARCHAR", "Import", "导入批次"),
         C("complaint_id", "VARCHAR", "Complaint", "投诉"),
         C("source_file", "VARCHAR", "File name", "文件名"),

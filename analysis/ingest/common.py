@@ -150,12 +150,13 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for the console: file, the row equation (``balance``), updates, values
-        not coded and the encoding."""
+        noted (not coded, or not used: ``core_qa_issues``) and the encoding."""
         if self.status == "already_imported":
             return (f"{self.source_file}: already imported (same file bytes); nothing added "
                     f"[{self.balance()}]")
         return (f"{self.source_file}: {self.balance()} ({self.updated_count:,} of the accepted updated), "
-                f"{self.qa_issue_count:,} values not coded (see core_qa_issues) [encoding {self.encoding}]")
+                f"{self.qa_issue_count:,} values noted, not coded or not used (see core_qa_issues) "
+                f"[encoding {self.encoding}]")
 
 
 @dataclass

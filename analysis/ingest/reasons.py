@@ -3,7 +3,8 @@
 Three kinds of text come out of an import and are shown to the person importing:
 
 * **quarantine reasons** (``core_quarantine.reason``): why a row of a file was set aside;
-* **QA reasons** (``core_qa_issues.reason``): why a value of an accepted row was not coded;
+* **QA reasons** (``core_qa_issues.reason``): why a value of an accepted row was not coded,
+  or not used (a complaint keeps one status, a later file does not change an earlier one's);
 * **import notes** (``ImportReport.notes``): what the import noticed about the whole file.
 
 Each is an entry ``Reason(key, en, zh, sample, nested, terms)`` of ``CATALOGUE``: ``en`` and ``zh``
