@@ -323,13 +323,12 @@ def _insert_incident(con, complaint_id: str, incident_id: str, jurisdiction: str
 
 
 def reopen(con: duckdb.DuckDBPyConnection, complaints_sql: str, by: str, why: str) -> int:
-    """Put the reviewed complaints among ``complaints_sql`` (a SELECT of ``complaint_id``) whose
-    evidence a write changed (an import that added incidents or labels to them or rebuilt them,
-    a removal that took some away) back in the review queue, inside the caller's write on
-    ``con``: one ``complaint`` / ``reviewed`` row with decision ``reopen`` each, by ``by`` (the
-    importer's or remover's name; role ``system``), note ``why`` (which import). Their label and
-    incident decisions stay in force. Returns how many were reopened (0 in a database from
-    before reviews)."""
+    """Put the reviewed complaints among ``complaints_sql`` (a SELECT of ``complaint_id``) back in
+    the review queue, inside the caller's write on ``con`` (writes call it through
+    ``reopen_if_changed``, for those whose evidence they changed): one ``complaint`` /
+    ``reviewed`` row with decision ``reopen`` each, by ``by`` (the importer's or remover's name;
+    role ``system``), note ``why`` (which import). Their label and incident decisions stay in
+    force. Returns how many were reopened (0 in a database from before reviews)."""
     if not has_reviews(con):
         return 0
     return con.execute(f"""
@@ -392,8 +391,9 @@ def reopen_if_changed(con: duckdb.DuckDBPyConnection, before: dict[str, str], by
 
 
 def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    # fetchall, not fetchone: DuckDB 2.0 refuses other work on a connection with a result left open
     return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? "
-                       "AND database_name = current_database()", [name]).fetchone()[0] > 0
+                       "AND database_name = current_database()", [name]).fetchall()[0][0] > 0
 
 
 def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:

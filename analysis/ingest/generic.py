@@ -74,7 +74,7 @@ from analysis.ingest.reasons import reason as R
 from analysis.store import mark_changed
 from analysis.ingest.readers import SourceTable, read_source
 from analysis.narratives import label_narratives, read_note
-from analysis.reviews import evidence_fingerprints
+from analysis.reviews import evidence_fingerprints, has_reviews
 from analysis.rules import TIME_WINDOW_RULES, classify_contact_time, forbidden_hours
 
 #: Methods the time-window rules cover (RULEBOOK.md CN-TIME-01; US-TIME-01 covers every medium).
@@ -852,11 +852,14 @@ def write_prepared(con: duckdb.DuckDBPyConnection, prep: Prepared, *, complaint_
     _write_raw(con, prep, rep)
     _write_quarantine(con, prep, rep)
     report(0.3, R("progress_complaints"))
-    file_cids = ([target[0]] if prof.grain == "call"
-                 else sorted({f"{prof.source}:{r.record_id}" for r in prep.accepted}))
-    with_rows(con, _arrow_table({"cid": file_cids}), "CREATE OR REPLACE TEMP TABLE _file_cids AS SELECT cid FROM _rows")
-    reviewed_before = evidence_fingerprints(con, "SELECT cid FROM _file_cids")  # to reopen what the file changes
-    con.execute("DROP TABLE _file_cids")
+    reviewed_before: dict[str, str] = {}  # the reviewed complaints of the file, to reopen those it changes
+    if has_reviews(con):
+        file_cids = ([target[0]] if prof.grain == "call"
+                     else sorted({f"{prof.source}:{r.record_id}" for r in prep.accepted}))
+        with_rows(con, _arrow_table({"cid": file_cids}),
+                  "CREATE OR REPLACE TEMP TABLE _file_cids AS SELECT cid FROM _rows")
+        reviewed_before = evidence_fingerprints(con, "SELECT cid FROM _file_cids")
+        con.execute("DROP TABLE _file_cids")
     if prof.grain == "complaint":
         changed = _write_complaint_grain(con, prep, rep)
     elif prof.grain == "incident":
@@ -1125,13 +1128,17 @@ NOT_IN_INCIDENT_KEY = frozenset(_ONE_VALUE_FIELDS) | {"received_at", "demands"}
 _FIELD_LABELS = {"demands": "demand", "conduct": "conduct"}
 
 
-def _complaint_value(r: Row, f: str) -> str | None:
-    """The value row ``r`` gives complaint-level field ``f`` (one of ``_ONE_VALUE_FIELDS``) as
-    ``core_complaints`` stores it: the code for status and channel, the text otherwise; None
-    for an empty cell or a code not understood (that has its own QA note)."""
-    if r.values.get(f) is None:
-        return None
-    return r.outcome if f == "status" else r.medium if f == "submission_medium" else r.values[f]
+def _row_values(r: Row):
+    """``(field, value)`` of each complaint-level field (``_ONE_VALUE_FIELDS``) row ``r`` gives,
+    as ``core_complaints`` stores it: the code for status and channel, the text otherwise; an
+    empty cell or a code not understood (it has its own QA note) gives none."""
+    v = r.values
+    for f in _ONE_VALUE_FIELDS:
+        if v.get(f) is None:
+            continue
+        val = r.outcome if f == "status" else r.medium if f == "submission_medium" else v[f]
+        if val is not None:
+            yield f, val
 
 
 def _shown_value(f: str, val: str) -> str:
@@ -1153,11 +1160,8 @@ def _first_values(rows: list[Row], kept: dict[str, str | None], differs: str,
     (each also in ``row.qa``)."""
     said = []
     for r in rows:
-        for f in _ONE_VALUE_FIELDS:
-            if r.values.get(f) is None:  # (most cells: checked before the value is looked up)
-                continue
-            val = _complaint_value(r, f)
-            if val is None or val == kept.get(f):
+        for f, val in _row_values(r):
+            if val == kept.get(f):
                 continue
             if kept.get(f) is None:
                 if fill:
@@ -1179,10 +1183,8 @@ def _values_differ(rows: list[Row], stored: dict[str, str | None]) -> bool:
     rebuilds such a complaint."""
     first: dict[str, str] = {}
     for r in rows:
-        for f in _ONE_VALUE_FIELDS:
-            val = _complaint_value(r, f)
-            if val is not None and f not in first:
-                first[f] = val
+        for f, val in _row_values(r):
+            first.setdefault(f, val)
     return any(stored.get(f) is None or header_key(val) != header_key(stored[f]) for f, val in first.items())
 
 
@@ -1198,13 +1200,15 @@ def _incident_demands(con, incident_ids: list[str]) -> dict[str, list[str]]:
 
 
 def _stored_values(con, cids: list[str]) -> dict[str, dict[str, str | None]]:
-    """``{complaint id: {field: stored value}}`` of ``_ONE_VALUE_FIELDS`` for complaints ``cids``."""
+    """``{complaint id: {field: stored value}}`` of ``_ONE_VALUE_FIELDS`` and the ``narrative``,
+    for those of complaints ``cids`` that are present (one lookup of ``core_complaints``)."""
     if not cids:
         return {}
-    cols = [_FIELD_COLUMNS[f][0] for f in _ONE_VALUE_FIELDS]
+    fields = _ONE_VALUE_FIELDS + ("narrative",)
+    cols = [_FIELD_COLUMNS[f][0] for f in fields]
     res = with_rows(con, _arrow_table({"k": cids}), f"SELECT t.complaint_id, {', '.join('t.' + c for c in cols)} "
                     "FROM core_complaints t JOIN _keys ON _keys.k = t.complaint_id", name="_keys").fetchall()
-    return {row[0]: dict(zip(_ONE_VALUE_FIELDS, row[1:])) for row in res}
+    return {row[0]: dict(zip(fields, row[1:])) for row in res}
 
 
 def _fields_not_in_file(prep: Prepared) -> set[str]:
@@ -1280,7 +1284,8 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
         if cid is None:
             cid = cid_of[r.record_id] = f"{prof.source}:{r.record_id}"
         groups[cid].append(r)
-    existing = _existing(con, "core_complaints", "complaint_id", list(groups), "narrative")
+    stored = _stored_values(con, list(groups))  # the complaints already present, and their values
+    existing = {cid: vals.pop("narrative") for cid, vals in stored.items()}
     iid_of = {id(r): f"{cid}#r{r.incident_hash[:12]}" for cid, rs in groups.items() for r in rs}
     legacy = {id(r): f"{cid}#r{r.row_hash[:12]}" for cid, rs in groups.items() for r in rs}  # ids from the whole row
     have_inc = _existing(con, "core_incidents", "incident_id", sorted(set(iid_of.values()) | set(legacy.values())))
@@ -1288,7 +1293,6 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
         if iid_of[k] not in have_inc and old_id in have_inc:
             iid_of[k] = old_id
     was_there = set(existing)
-    stored = _stored_values(con, list(existing))
     # rows already present whose demands differ from those their incident was given (rows found
     # by a whole-row id had the same demands)
     present = [r for rs in groups.values() for r in rs if iid_of[id(r)] in have_inc and iid_of[id(r)] != legacy[id(r)]]
