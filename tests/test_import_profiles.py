@@ -1022,6 +1022,8 @@ def test_import_xlsx__merges_over_blank_rows_across_columns_and_from_the_header(
     assert any(n.startswith("m.xlsx, sheet 'Sheet': 1 merged cell ranges (B2:B6)") for n in rep.notes), rep.notes
 
 
+#: How a note tells to apply a later file's values (written out: the test reads the words a user reads).
+REPLACE_HINT = "import the file again with 'This file is the corrected, complete record of the complaints it lists' ticked, or --replace"
 INTAKE_EN_HEADER = "complaint id,date received,company,collector,region,date,time,method,recipient,conduct,demands,status"
 
 
@@ -1081,14 +1083,11 @@ def test_import_intake__values_a_row_cannot_give_are_said_not_dropped(tmp_path):
     assert (rep.accepted_count, rep.qa_issue_count) == (1, 3)
     assert [r[1:] for r in _qa(path) if r[0] == 2 and r[1] in ("collector", "region", "status")] == [
         ("collector", "Agency B", "the complaint already has 'Agency A' from an earlier import; this value is not "
-                                  "used (to change it, import the file again as the corrected, complete record of "
-                                  "its complaints: --replace)"),
+                                  f"used (to change it, {REPLACE_HINT})"),
         ("region", "Hunan", "the complaint came from an earlier import without this value; a later file does not "
-                            "fill it in (so removing that file leaves the complaint as it was): to set it, import "
-                            "the file again as the corrected, complete record of its complaints: --replace"),
+                            f"fill it in (so removing that file leaves the complaint as it was): to set it, {REPLACE_HINT}"),
         ("status", "closed", "the complaint already has 'In progress' from an earlier import; this value is not "
-                             "used (to change it, import the file again as the corrected, complete record of its "
-                             "complaints: --replace)")]
+                             f"used (to change it, {REPLACE_HINT})")]
     assert q(path, "SELECT collector_name, outcome_code, region FROM core_complaints WHERE complaint_id = 'intake:X1'") == [
         ("Agency A", "in_progress", None)]
     # the notes read in Chinese, with the Chinese words for what was kept
@@ -1144,6 +1143,8 @@ def test_import_intake__a_running_log_whose_status_moved_on_adds_no_incident_twi
     assert q(path, "SELECT source_row_number, column_name, raw_value FROM core_qa_issues ORDER BY 1") == [
         (2, "处理状态", "已完成"), (3, "处理状态", "已完成"), (4, "处理状态", "已完成")]
     assert q(path, "SELECT outcome_code FROM core_complaints") == [("in_progress",)]
+    assert (f"3 value(s) of this file were not applied to complaints imported before (a status, a company, demands "
+            f"...; each is noted in core_qa_issues): to apply them, {REPLACE_HINT}") in rep.notes  # said on the console
     [rep] = run_import([week2], "intake", path, replace=True)
     assert (rep.updated_count, rep.unchanged_count) == (3, 0)
     assert q(path, "SELECT outcome_code FROM core_complaints") == [("closed",)]
@@ -1209,8 +1210,7 @@ def test_import_intake__a_row_written_again_another_way_is_the_same_incident(tmp
     # the demand a later file gives a contact already imported is said, and a correction applies it
     assert q(path, "SELECT source_row_number, column_name, reason FROM core_qa_issues WHERE import_id = ?",
              [rep.import_id]) == [(3, "demands", "this contact was imported before with the demands —; a later "
-                                  "file does not change them (to change them, import the file again as the "
-                                  "corrected, complete record of its complaints: --replace)")]
+                                  f"file does not change them (to change them, {REPLACE_HINT})")]
     [rep] = run_import([again], "intake", path, replace=True)
     assert rep.updated_count == 3
     assert q(path, "SELECT label_code FROM core_complaint_labels WHERE label_kind = 'demand'") == [("STOP_HARASSMENT",)]

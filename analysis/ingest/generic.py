@@ -1319,6 +1319,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
     label_cache: dict = {}
     narrative_updates: list[tuple[str, str]] = []
     changed: set[str] = set()
+    not_applied = 0  # values of this file earlier complaints do not take (each has a QA note)
     for cid, rs in groups.items():
         new_rows = [r for r in rs if iid_of[id(r)] not in have_inc] if have_inc else rs
         rep.unchanged_count += len(rs) - len(new_rows)
@@ -1326,6 +1327,7 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
             said = _first_values(rs, dict(stored.get(cid, {})), "complaint_value_stored", fill=False)
             said += [(r, ("demands", r.values.get("demands"), R("row_demands_stored", kept=", ".join(
                 other_demands[id(r)]) or "—"))) for r in rs if id(r) in other_demands]
+            not_applied += len(said)
             for r, e in said:
                 if iid_of[id(r)] in have_inc:  # a new row's notes are written with its other ones below
                     qa.extend(_qa_rows(rep, cid, r, prep, [e]))
@@ -1381,6 +1383,8 @@ def _write_incident_grain(con, prep: Prepared, rep: ImportReport, replace: bool 
         con.execute("UPDATE core_complaints SET narrative = ?, has_narrative = TRUE, language = ? WHERE complaint_id = ?",
                     [text, _language(text), cid])
     _insert(con, "core_incidents", _incident_frame(incidents))
+    if not_applied:  # said in the summary too, not only row by row
+        rep.notes.append(R("values_not_applied", n=not_applied))
     _insert(con, "core_complaint_labels", _tuples_table(labels, LABEL_COLUMNS))
     # rows already present: this import lists their incidents too (a running log), so removing the
     # import that wrote them leaves them to this one

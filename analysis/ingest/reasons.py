@@ -283,22 +283,32 @@ _add("code_unknown_set", "{what} {value!r} not in the profile's value maps; {cod
 _add("code_unknown_empty", "{what} {value!r} not in the profile's value maps; {code_list}_code left empty",
      "{what}值 {value} 不在模板的取值对照表中；{code_list}_code 留空", terms=("what",),
      what="status", value="待定", code_list="outcome")
+def _replace_hint() -> tuple[str, str]:
+    """How a note tells to apply what a later file says (en, zh): import it again as a
+    correction, named by the Import page's own checkbox label (``analysis.i18n`` imp_replace)
+    and the command-line option."""
+    from analysis.i18n import STRINGS
+    en, zh = STRINGS["imp_replace"]
+    return (f"import the file again with '{en}' ticked, or --replace", f"请勾选“{zh}”后重新导入，或使用 --replace")
+
+
+_REPLACE_EN, _REPLACE_ZH = _replace_hint()
+_add("values_not_applied", f"{{n}} value(s) of this file were not applied to complaints imported before (a status, a "
+     f"company, demands ...; each is noted in core_qa_issues): to apply them, {_REPLACE_EN}",
+     f"此文件有 {{n}} 个值未用于此前导入的投诉（处理状态、公司、诉求等；每个都记录在 core_qa_issues 中）：如需应用，{_REPLACE_ZH}", n=4)
 _add("complaint_value_differs", "another row of this complaint, earlier in the file, gives {kept!r}; a complaint has "
      "one value, the first, so this one is not used", "此投诉在文件中较前的一行给出的是 {kept}；每条投诉只有一个值（第一个），"
      "此值未使用", terms=("kept",), kept="In progress")
 _add("complaint_value_stored", "the complaint already has {kept!r} from an earlier import; this value is not used "
-     "(to change it, import the file again as the corrected, complete record of its complaints: --replace)",
-     "此投诉在此前的导入中已是 {kept}；此值未使用（如需修改，请勾选“此文件是其所列投诉经更正后的完整记录”后重新导入，或使用 --replace）",
+     f"(to change it, {_REPLACE_EN})",
+     f"此投诉在此前的导入中已是 {{kept}}；此值未使用（如需修改，{_REPLACE_ZH}）",
      terms=("kept",), kept="In progress")
 _add("row_demands_stored", "this contact was imported before with the demands {kept}; a later file does not change "
-     "them (to change them, import the file again as the corrected, complete record of its complaints: --replace)",
-     "此次催收此前导入时的诉求为 {kept}；之后的文件不会更改（如需修改，请勾选“此文件是其所列投诉经更正后的完整记录”后重新导入，"
-     "或使用 --replace）", kept="STOP_HARASSMENT")
+     f"them (to change them, {_REPLACE_EN})", f"此次催收此前导入时的诉求为 {{kept}}；之后的文件不会更改（如需修改，{_REPLACE_ZH}）",
+     kept="STOP_HARASSMENT")
 _add("complaint_value_not_filled", "the complaint came from an earlier import without this value; a later file does not "
-     "fill it in (so removing that file leaves the complaint as it was): to set it, import the file again as the "
-     "corrected, complete record of its complaints: --replace",
-     "此投诉来自此前的导入，当时没有此值；之后的文件不会补填（这样删除该文件后投诉可恢复原样）：如需设置，请勾选“此文件是其所列投诉经"
-     "更正后的完整记录”后重新导入，或使用 --replace")
+     f"fill it in (so removing that file leaves the complaint as it was): to set it, {_REPLACE_EN}",
+     f"此投诉来自此前的导入，当时没有此值；之后的文件不会补填（这样删除该文件后投诉可恢复原样）：如需设置，{_REPLACE_ZH}")
 _add("time_beside_timed_date", "the date cell already holds a time ({shown}), which is kept; this time column's "
      "value is not used", "日期单元格中已有时间（{shown}），按它读取；未使用此时间列的值", terms=("shown",), shown="23:10")
 _add("code_several", "{what} names several ({items}): a row has one {what}, so {first!r} (the first) is kept",
